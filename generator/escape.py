@@ -29,12 +29,12 @@ def py_literal(value: object) -> str:
 def docstring(text: str) -> str:
     """Text safe inside a triple-double-quoted (non-raw) docstring, reading the same once parsed.
 
-    Backslashes are doubled first (so `\\n` in a description is not an escape); quotes are escaped only
-    where they could end the string (in runs of two or more, or last); other control characters are
-    spelled out.
+    Backslashes are doubled first (so `\\n` in a description is not an escape); quotes are escaped where
+    they could end the string (runs of two or more; templates never put a lone quote right before the
+    closing quotes); other control characters are spelled out.
     """
     out = text.replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
-    out = re.sub(r'"{2,}|"$', lambda m: '\\"' * len(m.group()), out)
+    out = re.sub(r'"{2,}', lambda m: '\\"' * len(m.group()), out)
     return "".join(
         ch if ch in "\n\t" or ch.isprintable() else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000
         else f"\\U{ord(ch):08x}"

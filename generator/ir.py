@@ -38,7 +38,8 @@ class Field:
     nullable: bool
     description: str
     default_doc: str | None  # the spec's default, as JSON text, for documentation only
-    constraints: tuple[tuple[str, str], ...] = ()  # pydantic Field(...) keywords, values as Python source
+    constraints: tuple[tuple[str, object], ...] = ()  # pydantic Field() keyword → spec value
+    assignment: str = ""  # Python source after the annotation: " = None", " = Field(alias='Url')", ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +102,12 @@ class ModelModule:
 class Parameter:
     name: str  # Python argument
     wire_name: str
-    location: Literal["path", "query", "header"]
-    type: TypeExpr  # argument annotation (without NotGiven)
+    location: Literal["path", "query", "header", "body"]
+    type: TypeExpr  # value annotation (without NotGiven)
     required: bool
     description: str
     default_doc: str | None
+    signature: str  # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
     explode: bool = True  # arrays in a query: repeated key (True) or comma-joined (False)
     client_attribute: str | None = None  # filled from the client (e.g. account_sid), not an argument
 
@@ -122,6 +124,14 @@ class IndexedPairs:
 
 
 @dataclass(frozen=True, slots=True)
+class Constant:
+    """A required body field with a single allowed value: always sent, never an argument."""
+
+    wire_name: str
+    value: str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
     content_type: Literal["application/json", "application/x-www-form-urlencoded"]
     required: bool
@@ -129,6 +139,7 @@ class Body:
     fields: tuple[Parameter, ...]  # keyword arguments making up the body (location unused: "query")
     body_type: TypeExpr | None  # when the body is not an object of fields: the `body` argument type
     pairs: IndexedPairs | None = None
+    constants: tuple[Constant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +191,13 @@ class Resource:
     description: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
-    model_imports: tuple[str, ...]  # model/enum names this resource's module must import (sorted)
 
 
 @dataclass(frozen=True, slots=True)
 class ResourceModule:
     module: str  # e.g. "calls" → resources/calls.py
     root: Resource
-    imports: tuple[str, ...]  # sorted stdlib/typing import lines
+    imports: tuple[str, ...]  # sorted import lines: stdlib, typing and the models it uses
 
     @property
     def all_resources(self) -> tuple[Resource, ...]:

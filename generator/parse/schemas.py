@@ -96,8 +96,9 @@ def json_text(value: Any) -> str:
 
 
 def description_of(schema: Mapping[str, Any]) -> str:
-    parts = [str(schema.get(key) or "").strip() for key in ("title", "description")]
-    return "\n\n".join(p for p in parts if p)
+    """The description; the title only when there is no description (a title usually repeats the
+    schema's name, which the class name already says)."""
+    return str(schema.get("description") or schema.get("title") or "").strip()
 
 
 @dataclass
@@ -325,7 +326,7 @@ class SchemaTranslator:
             if isinstance(part, Mapping):
                 yield from self._object_parts(part, part_ptr)
 
-    def _constraints(self, schema: Any) -> tuple[tuple[str, str], ...]:
+    def _constraints(self, schema: Any) -> tuple[tuple[str, object], ...]:
         if not isinstance(schema, Mapping):
             return ()
         out = []

@@ -1,0 +1,40 @@
+# The front door. `make generate` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := $(sort $(dir $(wildcard generated/*/pyproject.toml)))
+
+.PHONY: generate install-generated test check regen-golden bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Regenerate every client from every spec, then (re)install them editable so tests and users see them.
+generate: $(STAMP)
+	$(BIN)/python -m generator generate
+	$(MAKE) --no-print-directory install-generated
+
+install-generated: $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps $(foreach p,$(sort $(dir $(wildcard generated/*/pyproject.toml))),-e $(p))
+
+test: $(STAMP) install-generated
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/python -m generator check
+	$(BIN)/ruff check generator tests templates/runtime
+	$(BIN)/mypy generator templates/runtime
+	for p in generated/*/; do (cd $$p && ../../$(BIN)/ruff check . && ../../$(BIN)/mypy --strict $$(basename $$p)) || exit 1; done
+
+regen-golden: $(STAMP)
+	$(BIN)/python -m tests.golden_tool regen
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""Command line: `sdkgen` / `python -m generator`. The only module that prints or exits.
+
+Exit status: 0 success; 1 `check` found generated code out of date; 2 bad input (a spec problem,
+reported as file:line: pointer: message); 3 an internal error (a generator bug).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator.errors import SpecError
+from generator.fmt import FormatError
+from generator.ir import Api
+from generator.pipeline import build, discover
+from generator.write import diff_tree, write_tree
+
+_SPECS = Path("specs")
+_OUT = Path("generated")
+
+
+def _specs(specs: tuple[Path, ...]) -> list[Path]:
+    found = list(specs) or discover(_SPECS)
+    if not found:
+        raise click.UsageError(f"no specs given and none found in {_SPECS}/")
+    return found
+
+
+def _build_all(specs: list[Path]) -> list[tuple[Api, dict]]:  # type: ignore[type-arg]
+    """Build every spec in memory first, so one bad spec leaves every output untouched."""
+    results, problems = [], []
+    for spec in specs:
+        try:
+            results.append(build(spec))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+        except FormatError as exc:
+            click.echo(f"internal error: {exc}", err=True)
+            sys.exit(3)
+    if problems:
+        for problem in sorted(set(problems)):
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(set(problems))} problem(s); nothing was written", err=True)
+        sys.exit(2)
+    return results
+
+
+@click.group()
+@click.version_option(package_name="sdkgen")
+def main() -> None:
+    """Generate typed Python clients from OpenAPI specs."""
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True,
+              help="Directory that receives one package folder per spec.")
+def generate(specs: tuple[Path, ...], output: Path) -> None:
+    """Generate a client package for each SPEC (default: every spec in specs/)."""
+    for_specs = _specs(specs)
+    started = time.perf_counter()
+    results = _build_all(for_specs)
+    for api, files in results:
+        result = write_tree(output / api.package, files)
+        click.echo(
+            f"{api.package}: {len(api.operations)} operations, {len(api.definitions)} models, "
+            f"{len(files)} files ({result.written} written, {result.unchanged} unchanged"
+            f"{f', {result.removed} removed' if result.removed else ''})"
+        )
+    click.echo(f"done in {time.perf_counter() - started:.2f}s")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
+def check(specs: tuple[Path, ...], output: Path) -> None:
+    """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
+    stale = False
+    for api, files in _build_all(_specs(specs)):
+        diff = diff_tree(output / api.package, files)
+        if diff:
+            stale = True
+            click.echo(diff, nl=False)
+            click.echo(f"{output / api.package} is out of date: run `make generate`", err=True)
+    if stale:
+        sys.exit(1)
+    click.echo("generated code is up to date")
+
+
+@main.command(name="validate")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate_cmd(specs: tuple[Path, ...]) -> None:
+    """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
+    for api, _ in _build_all(list(specs)):
+        click.echo(f"{api.source}: ok ({len(api.operations)} operations, {len(api.definitions)} models)")
+
+
+@main.command()
+@click.argument("spec", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=4010, show_default=True, type=int)
+def mock(spec: Path, host: str, port: int) -> None:
+    """Serve SPEC on HOST:PORT: validate each request against it and answer with its examples."""
+    from generator.mock import serve
+
+    try:
+        serve(spec, host, port, echo=click.echo)
+    except SpecError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)

@@ -1,0 +1,67 @@
+"""Bases of every generated model and enum: tolerant of what a newer server may send.
+
+* :class:`ApiModel` keeps unknown fields (``extra="allow"``: readable as attributes and in
+  ``model_extra``), accepts both wire names and Python names, and serialises by wire name.
+* :class:`OpenEnum` accepts values the spec did not list: an unknown ``"paused"`` becomes a
+  pseudo-member whose ``.value`` is ``"paused"``, instead of failing the whole response. Known values
+  still compare and hash like their members, and pseudo-members are cached so ``is`` works too.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["ApiModel", "OpenEnum"]
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        # Spec patterns are ECMA-262 regexes; Python's engine is the closer match (lookarounds work).
+        regex_engine="python-re",
+        protected_namespaces=(),
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """JSON-ready data with the API's field names; fields never set are left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+_PSEUDO_LOCK = threading.Lock()
+
+
+class OpenEnum(enum.Enum):
+    """An enum that accepts unknown values (see the module docstring). Subclasses mix in str or int."""
+
+    _unknown_: ClassVar[dict[Any, Any]]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        base: Any = getattr(cls, "_member_type_", object)
+        if base is object or not isinstance(value, base):
+            return None
+        with _PSEUDO_LOCK:
+            cache = cls.__dict__.get("_unknown_")
+            if cache is None:
+                cache = {}
+                type.__setattr__(cls, "_unknown_", cache)
+            member = cache.get(value)
+            if member is None:
+                member = base.__new__(cls, value)
+                member._name_ = f"UNKNOWN({value!r})"
+                member._value_ = value
+                cache[value] = member
+            return member
+
+    @property
+    def is_known(self) -> bool:
+        """False for a value the spec did not list (a newer server's addition)."""
+        return self._name_ in type(self).__members__
+
+    def __str__(self) -> str:
+        return str(self._value_)

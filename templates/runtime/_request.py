@@ -1,0 +1,130 @@
+"""From a generated method's arguments to what goes on the wire.
+
+Generated methods pass every argument through here, so the rules live in one place:
+:data:`NOT_GIVEN` arguments are left out, ``None`` is sent as null (JSON) where the spec allows it,
+bodies are validated against their request model before anything is sent, and indexed pairs
+(``Parameter1.Name``/``Parameter1.Value`` …) are flattened from a mapping.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from ._encoding import encode_query_value
+from ._errors import RequestValidationError
+from ._types import NOT_GIVEN
+
+__all__ = ["encode_params", "form_fields", "indexed_pairs", "validate_any", "validate_body"]
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "body"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def validate_body(
+    model: type[BaseModel], values: Mapping[str, object], operation_id: str
+) -> dict[str, Any]:
+    """Validate the given fields (wire names) against the request model; return JSON-ready data.
+
+    Only fields present in ``values`` and not NOT_GIVEN are sent, so an unset optional field is
+    omitted while an explicit ``None`` is sent as ``null`` (and refused if the spec forbids null).
+    """
+    given = {key: value for key, value in values.items() if value is not NOT_GIVEN}
+    try:
+        instance = model.model_validate(given)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            f"{operation_id}: invalid arguments: {_describe(exc)}", operation_id=operation_id
+        ) from None
+    data: dict[str, Any] = instance.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return data
+
+
+def validate_any(type_: Any, value: object, operation_id: str) -> Any:
+    """A body that is not an object of fields (an array, a scalar): validated, then JSON-ready."""
+    adapter: TypeAdapter[Any] = TypeAdapter(type_)
+    try:
+        return adapter.dump_python(adapter.validate_python(value), mode="json", by_alias=True)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            f"{operation_id}: invalid body: {_describe(exc)}", operation_id=operation_id
+        ) from None
+
+
+def form_fields(data: Mapping[str, object]) -> list[tuple[str, str]]:
+    """A validated body as form fields: scalars as text, nested data as JSON text."""
+    fields = []
+    for key, value in data.items():
+        if value is None:
+            continue  # a form cannot say null; leaving the field out is the only faithful choice
+        if isinstance(value, (dict, list)):
+            fields.append((key, json.dumps(value, separators=(",", ":"))))
+        else:
+            fields.append((key, encode_query_value(value)))
+    return fields
+
+
+def indexed_pairs(
+    pairs: Mapping[str, object] | Iterable[tuple[str, object]] | object,
+    *,
+    name: str,
+    value: str,
+    maximum: int,
+    argument: str,
+    operation_id: str,
+) -> list[tuple[str, str]]:
+    """{"FirstName": "Ada"} → [("Parameter1.Name", "FirstName"), ("Parameter1.Value", "Ada")]."""
+    if pairs is NOT_GIVEN or pairs is None:
+        return []
+    items: Sequence[tuple[Any, Any]]
+    if isinstance(pairs, Mapping):
+        items = list(pairs.items())
+    elif isinstance(pairs, Iterable) and not isinstance(pairs, (str, bytes)):
+        items = [tuple(p) for p in pairs]
+    else:
+        raise RequestValidationError(
+            f"{operation_id}: {argument} must be a mapping of names to values", operation_id=operation_id
+        )
+    if len(items) > maximum:
+        raise RequestValidationError(
+            f"{operation_id}: {argument} takes at most {maximum} entries, got {len(items)}",
+            operation_id=operation_id,
+        )
+    out: list[tuple[str, str]] = []
+    for n, (key, val) in enumerate(items, start=1):
+        if not isinstance(key, str) or not key:
+            raise RequestValidationError(
+                f"{operation_id}: {argument} names must be non-empty strings, got {key!r}",
+                operation_id=operation_id,
+            )
+        out.append((name.replace("{n}", str(n)), key))
+        out.append((value.replace("{n}", str(n)), encode_query_value(val)))
+    return out
+
+
+def encode_params(*params: tuple[str, object, bool]) -> tuple[tuple[str, str], ...]:
+    """Query or header parameters as (name, text) pairs: NOT_GIVEN and None left out; a list is
+    repeated (`explode`, the default) or comma-joined."""
+    out: list[tuple[str, str]] = []
+    for name, value, explode in params:
+        if value is NOT_GIVEN or value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            texts = [encode_query_value(v) for v in value]
+            if explode:
+                out.extend((name, t) for t in texts)
+            else:
+                out.append((name, ",".join(texts)))
+        elif isinstance(value, Mapping):
+            out.append((name, json.dumps(value, separators=(",", ":"), default=str)))
+        else:
+            out.append((name, encode_query_value(value)))
+    return tuple(out)
