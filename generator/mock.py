@@ -712,11 +712,9 @@ class _Validator:
             def __call__(self, parameters: Any) -> Any:
                 header = str(parameters.header.get("Authorization", ""))
                 auth_type, _, credentials = header.strip().partition(" ")
-                expected = (self.scheme / "scheme").read_str("bearer")
-                if (
-                    self.scheme / "type"
-                ).read_str() != "http":  # oauth2 / openIdConnect: bearer tokens
-                    expected = "bearer"
+                expected = "bearer"  # oauth2 / openIdConnect tokens travel as bearer tokens
+                if (self.scheme / "type").read_str() == "http":
+                    expected = (self.scheme / "scheme").read_str("bearer")
                 if auth_type.lower() != expected.lower() or not credentials.strip():
                     raise SecurityProviderError(f"Missing {expected} authorization.")
                 return credentials
@@ -986,9 +984,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.mock._handle(self)
         except (_Abort, OSError):
             raise
-        except (
-            Exception
-        ) as exc:  # a mock bug: tell the client (not stderr), then drop the connection
+        except Exception as exc:
+            # a bug of the mock: tell the client (not stderr), then drop the connection
             self.close_connection = True
             message = f"mock: internal error: {type(exc).__name__}: {_safe_str(exc)}"
             with contextlib.suppress(Exception):
@@ -1051,11 +1048,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class MockServer:
-    """Mock server for an OpenAPI spec on loopback; see the module docstring for its behaviour."""
+    """Mock server for an OpenAPI spec on loopback; see the module docstring for its behaviour.
+
+    `spec` is a bundled OpenAPI document or a path to load (multi-file specs are bundled).
+    `validate=False` skips request validation (routing still applies). `on_request(record,
+    status)` is called for every request, just before it is answered (`serve()` prints with it).
+    The spec itself is checked by openapi-core when validation is on: an invalid spec raises here.
+    """
 
     def __init__(
         self,
-        spec: Mapping[str, Any] | Path,
+        spec: Mapping[str, Any] | Path | str,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -1156,6 +1159,12 @@ class MockServer:
         """Queue scripted answers; each is consumed, in order, by the next request it matches."""
         with self._lock:
             self._scripts.extend(answers)
+
+    def clear(self) -> None:
+        """Forget the recorded requests and any scripted answers not consumed yet."""
+        with self._lock:
+            self.requests.clear()
+            self._scripts.clear()
 
     def _take_script(self, operation_id: str | None) -> Scripted | None:
         with self._lock:

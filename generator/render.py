@@ -84,9 +84,11 @@ def _auth_expression(parts: tuple[AuthPart, ...]) -> str:
             rendered.append(f"BasicAuth({part.args[0].name}, {part.args[1].name})")
         elif part.kind == "bearer" and part.jwt_secret is not None:
             claims = ", ".join(f"{lit(k)}: {lit(json.loads(v))}" for k, v in part.jwt_claims)
+            secret = part.jwt_secret
             rendered.append(
                 f"BearerAuth({part.args[0].name}) if {part.args[0].name} is not None else "
-                f"JwtServerAuth({part.jwt_secret.name}, ttl={part.jwt_ttl}, claims={{{claims}}})"
+                f"JwtServerAuth(setting({lit(secret.name)}, {secret.name}, {lit(secret.env)}), "
+                f"ttl={part.jwt_ttl}, claims={{{claims}}})"
             )
         elif part.kind == "bearer":
             rendered.append(f"BearerAuth({part.args[0].name})")
@@ -111,7 +113,7 @@ def _client_imports(api: Api) -> list[str]:
         "from typing import TYPE_CHECKING",
         "import httpx",
         f"from ._runtime import {', '.join(sorted(runtime | _auth_names(api.auth)))}",
-        f"from ._runtime._config import {', '.join(_config_imports(api))}",
+        *([f"from ._runtime._config import {', '.join(_config_imports(api))}"] if _config_imports(api) else []),
     })
 
 
@@ -139,11 +141,6 @@ def _setup_lines(api: Api) -> list[str]:
                 lines.append(f"{arg.name} = optional_setting({arg.name}, {lit(arg.env)})")
             else:
                 lines.append(f"{arg.name} = setting({lit(arg.name)}, {arg.name}, {lit(arg.env)})")
-        if part.jwt_secret is not None:
-            secret, token = part.jwt_secret, part.args[0].name
-            lines.append(f"{secret.name} = optional_setting({secret.name}, {lit(secret.env)})")
-            lines.append(f"if {token} is None and {secret.name} is None:")
-            lines.append(f"    {secret.name} = setting({lit(secret.name)}, None, {lit(secret.env)})")
     if api.server_variables:
         lines.append("if base_url is None:")
         values = []
@@ -163,7 +160,11 @@ def _setup_lines(api: Api) -> list[str]:
 
 
 def _config_imports(api: Api) -> list[str]:
-    names = {"setting"}
+    names = set()
+    if any(part.args or part.jwt_secret for part in api.auth) or any(
+        v.argument.env or v.argument.default is not None for v in api.server_variables
+    ):
+        names.add("setting")
     if api.server_variables:
         names.add("expand_server")
     if any(p.jwt_secret is not None for p in api.auth):
@@ -216,8 +217,13 @@ def render(api: Api) -> dict[PurePosixPath, str]:
     emit(pkg / "__init__.py", "package/__init__.py.jinja")
     emit(pkg / "_client.py", "package/_client.py.jinja",
          auth_expression=_auth_expression(api.auth), imports=_client_imports(api),
-         setup_lines=_setup_lines(api), error_module=where.get(api.error_model or "", ""))
-    emit(pkg / "models" / "__init__.py", "package/models/__init__.py.jinja")
+         setup_lines=_setup_lines(api), error_module=where.get(api.error_model or "", ""),
+         resource_imports=[
+             f"from .resources.{m.module} import {', '.join(isort_names([m.root.class_name, 'Async' + m.root.class_name]))}"
+             for m in api.resources
+         ])
+    emit(pkg / "models" / "__init__.py", "package/models/__init__.py.jinja",
+         lazy=sorted(((where[d.name], d.name) for d in api.definitions), key=lambda x: (x[0], x[1])))
     for module in api.models:
         emit(pkg / "models" / f"{module.module}.py", "package/models/_module.py.jinja", module=module,
              exports=isort_names(d.name for d in module.definitions))

@@ -7,7 +7,8 @@ importing one model loads its dependency closure and nothing else (the package i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from generator import naming
@@ -20,6 +21,7 @@ from generator.ir import (
     Model,
     ModelModule,
     Operation,
+    Parameter,
     Resource,
     ResourceModule,
     TypeExpr,
@@ -192,18 +194,59 @@ _THIRD_PARTY = frozenset({"httpx", "pydantic"})
 _FUTURE = "from __future__ import annotations"
 
 
+_BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes", "set", "tuple", "type")
+
+
+def _qualify(annotation: str, shadowed: frozenset[str]) -> str:
+    """`list[X]` → `builtins.list[X]` where a method of the same name would shadow the builtin in
+    the class body (a resource with a `list()` method annotating `-> list[Call]`)."""
+    pattern = r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")(?![\w])"
+    return re.sub(pattern, r"builtins.\1", annotation)
+
+
+def _qualify_resource(resource: Resource, shadowed: frozenset[str]) -> Resource:
+    def fix_param(p: Parameter) -> Parameter:
+        t = TypeExpr(_qualify(p.type.annotation, shadowed), p.type.stdlib, p.type.models)
+        return replace(p, type=t, signature=_qualify(p.signature, shadowed))
+
+    ops = []
+    for op in resource.operations:
+        response = TypeExpr(_qualify(op.response.annotation, shadowed), op.response.stdlib, op.response.models)
+        body = op.body and replace(op.body, fields=tuple(fix_param(p) for p in op.body.fields))
+        ops.append(replace(
+            op, response=response, body=body,
+            path_params=tuple(fix_param(p) for p in op.path_params),
+            query_params=tuple(fix_param(p) for p in op.query_params),
+            header_params=tuple(fix_param(p) for p in op.header_params),
+        ))
+    children = tuple(_qualify_resource(c, shadowed) for c in resource.children)
+    return replace(resource, operations=tuple(ops), children=children)
+
+
+def _walk(resource: Resource) -> Iterator[Resource]:
+    yield resource
+    for child in resource.children:
+        yield from _walk(child)
+
+
 def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
     imports = {
         _FUTURE,
         "from typing import TYPE_CHECKING",
-        "from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec",
+        "from .._runtime import ApiResponse, RequestOptions, RequestSpec",
         "from .._runtime import build_path",
     }
-    stack = [root]
-    while stack:
-        resource = stack.pop()
-        stack.extend(resource.children)
+    methods = {op.method_name for r in _walk(root) for op in r.operations}
+    shadowed = frozenset(methods & set(_BUILTIN_TYPES))
+    if shadowed:
+        root = _qualify_resource(root, shadowed)
+        imports.add("import builtins")
+    for resource in _walk(root):
         for op in resource.operations:
+            if any(not p.required for p in op.arguments):
+                imports.add("from .._runtime import NOT_GIVEN, NotGiven")
+            if op.body and op.body.pairs:
+                imports.add("from .._runtime import NOT_GIVEN, NotGiven")
             for t in _operation_types(op):
                 imports |= t.stdlib
                 imports |= {f"from ..models.{where[m]} import {m}" for m in t.models}

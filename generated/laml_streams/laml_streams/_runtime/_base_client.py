@@ -47,8 +47,7 @@ _MIN_ATTEMPT_TIMEOUT = 0.001
 
 def user_agent(package: str, version: str) -> str:
     return (
-        f"{package}/{version} python-httpx/{httpx.__version__} "
-        f"Python/{platform.python_version()}"
+        f"{package}/{version} python-httpx/{httpx.__version__} Python/{platform.python_version()}"
     )
 
 

@@ -31,7 +31,7 @@ def _encode_segment(name: str, value: str) -> str:
     return encoded
 
 
-def build_path(template: str, params: Mapping[str, str]) -> str:
+def build_path(template: str, params: Mapping[str, object]) -> str:
     """Fill ``{name}`` placeholders in a path template, each value as exactly one segment.
 
     >>> build_path("/Accounts/{AccountSid}/Calls", {"AccountSid": "../x"})
@@ -46,7 +46,8 @@ def build_path(template: str, params: Mapping[str, str]) -> str:
             value = params[name]
         except KeyError:
             raise ValueError(f"missing path parameter {name!r} for {template!r}") from None
-        return _encode_segment(name, value)
+        # Integers, enums and the like are spelled as in a query (True -> "true").
+        return _encode_segment(name, value if isinstance(value, str) else encode_query_value(value))
 
     return _PLACEHOLDER.sub(substitute, template)
 
