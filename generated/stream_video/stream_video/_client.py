@@ -17,10 +17,11 @@ from ._runtime import (
     AsyncApiClient,
     BearerAuth,
     CompositeAuth,
+    JwtServerAuth,
     RetryConfig,
     SyncApiClient,
 )
-from ._runtime._config import setting
+from ._runtime._config import optional_setting, setting
 
 if TYPE_CHECKING:
     from .resources.calls import AsyncCallsResource, CallsResource
@@ -44,9 +45,9 @@ class VideoClient:
     Curated by hand from the "Curl SDK - Video API" reference; every choice made where the reference is silent or disagrees is recorded in specs/CURATION.md and in `x-curation-note` strings on the nodes concerned. Types the reference uses without describing them are marked `x-inferred: true`.
 
     Args:
-        token: token.
-        stream_auth_type: stream_auth_type.
-        api_key: api_key.
+        token: A ready server-side JWT; when omitted, the client mints one from the API secret. Defaults to the ``STREAM_TOKEN`` environment variable.
+        api_secret: The application's API secret, used to mint (and renew) server-side tokens. Defaults to the ``STREAM_API_SECRET`` environment variable.
+        api_key: The application's API key. Defaults to the ``STREAM_API_KEY`` environment variable.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
         timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
         max_retries: Retries after the first attempt for retryable failures (see the README).
@@ -59,7 +60,7 @@ class VideoClient:
         self,
         *,
         token: str | None = None,
-        stream_auth_type: str | None = None,
+        api_secret: str | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
@@ -68,16 +69,23 @@ class VideoClient:
         default_headers: Mapping[str, str] | None = None,
         retry: RetryConfig | None = None,
     ) -> None:
-        token = setting("token", token, None)
-        stream_auth_type = setting("stream_auth_type", stream_auth_type, None)
-        api_key = setting("api_key", api_key, None)
+        token = optional_setting(token, "STREAM_TOKEN")
+        api_key = setting("api_key", api_key, "STREAM_API_KEY")
         if base_url is None:
             base_url = SERVER_URL
         self._transport = SyncApiClient(
             base_url=base_url,
             auth=CompositeAuth(
-                BearerAuth(token),
-                ApiKeyAuth("stream-auth-type", stream_auth_type, "header"),
+                (
+                    BearerAuth(token)
+                    if token is not None
+                    else JwtServerAuth(
+                        setting("api_secret", api_secret, "STREAM_API_SECRET"),
+                        ttl=3600,
+                        claims={"server": True},
+                    )
+                ),
+                ApiKeyAuth("stream-auth-type", "jwt", "header", secret=False),
                 ApiKeyAuth("api_key", api_key, "query"),
             ),
             package="stream_video",
@@ -169,9 +177,9 @@ class AsyncVideoClient:
     Curated by hand from the "Curl SDK - Video API" reference; every choice made where the reference is silent or disagrees is recorded in specs/CURATION.md and in `x-curation-note` strings on the nodes concerned. Types the reference uses without describing them are marked `x-inferred: true`.
 
     Args:
-        token: token.
-        stream_auth_type: stream_auth_type.
-        api_key: api_key.
+        token: A ready server-side JWT; when omitted, the client mints one from the API secret. Defaults to the ``STREAM_TOKEN`` environment variable.
+        api_secret: The application's API secret, used to mint (and renew) server-side tokens. Defaults to the ``STREAM_API_SECRET`` environment variable.
+        api_key: The application's API key. Defaults to the ``STREAM_API_KEY`` environment variable.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
         timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
         max_retries: Retries after the first attempt for retryable failures (see the README).
@@ -184,7 +192,7 @@ class AsyncVideoClient:
         self,
         *,
         token: str | None = None,
-        stream_auth_type: str | None = None,
+        api_secret: str | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
@@ -193,16 +201,23 @@ class AsyncVideoClient:
         default_headers: Mapping[str, str] | None = None,
         retry: RetryConfig | None = None,
     ) -> None:
-        token = setting("token", token, None)
-        stream_auth_type = setting("stream_auth_type", stream_auth_type, None)
-        api_key = setting("api_key", api_key, None)
+        token = optional_setting(token, "STREAM_TOKEN")
+        api_key = setting("api_key", api_key, "STREAM_API_KEY")
         if base_url is None:
             base_url = SERVER_URL
         self._transport = AsyncApiClient(
             base_url=base_url,
             auth=CompositeAuth(
-                BearerAuth(token),
-                ApiKeyAuth("stream-auth-type", stream_auth_type, "header"),
+                (
+                    BearerAuth(token)
+                    if token is not None
+                    else JwtServerAuth(
+                        setting("api_secret", api_secret, "STREAM_API_SECRET"),
+                        ttl=3600,
+                        claims={"server": True},
+                    )
+                ),
+                ApiKeyAuth("stream-auth-type", "jwt", "header", secret=False),
                 ApiKeyAuth("api_key", api_key, "query"),
             ),
             package="stream_video",
