@@ -144,11 +144,18 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
+    """A cursor query: `<method>_pages()` returns a pager, `<method>_all()` iterates every item."""
+
     next_field: str  # wire names, in request and response
     prev_field: str
+    next_arg: str  # the operation's Python arguments carrying the cursors
+    prev_arg: str
+    next_attr: str  # the response model's attributes carrying the cursors
+    prev_attr: str
     items_field: str  # Python attribute of the response model holding the items
     item_type: TypeExpr
-    next_in: Literal["query", "body"]
+    pages_method: str
+    all_method: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,7 +220,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
          setup_lines=_setup_lines(api), error_module=where.get(api.error_model or "", ""),
          resource_imports=[
              f"from .resources.{m.module} import {', '.join(isort_names([m.root.class_name, 'Async' + m.root.class_name]))}"
-             for m in api.resources
+             for m in sorted(api.resources, key=lambda m: m.module)
          ])
     emit(pkg / "models" / "__init__.py", "package/models/__init__.py.jinja",
          lazy=sorted(((where[d.name], d.name) for d in api.definitions), key=lambda x: (x[0], x[1])))

@@ -23,14 +23,21 @@ class WriteResult:
     removed: int
 
 
+def _ignored(relative: Path) -> bool:
+    """Files tools leave in a package folder (caches, build metadata): not ours to compare or keep."""
+    return any(
+        part.startswith(".") or part == "__pycache__" or part.endswith(".egg-info") or part in ("build", "dist")
+        for part in relative.parts
+    )
+
+
 def _existing(root: Path) -> dict[PurePosixPath, bytes]:
     if not root.is_dir():
         return {}
     return {
         PurePosixPath(p.relative_to(root).as_posix()): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith((".pyc", ".egg-info"))
-        and ".egg-info" not in str(p)
+        if p.is_file() and not _ignored(p.relative_to(root))
     }
 
 

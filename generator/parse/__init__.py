@@ -71,6 +71,11 @@ def _check_names(translator: SchemaTranslator, placed: list[tuple[tuple[str, ...
     seen: dict[tuple[tuple[str, ...], str], str] = {}
     resources = {path[:i] for path, _ in placed for i in range(1, len(path) + 1)}
     for path, op in placed:
+        if op.pagination:
+            for extra in (op.pagination.pages_method, op.pagination.all_method):
+                if (path, extra) in seen:
+                    translator.problem(("paths",), f"{'.'.join(path)}.{extra}() is both a method and a pager")
+                seen[(path, extra)] = op.operation_id
         key = (path, op.method_name)
         pointer = next(
             (("paths", p, m) for p, item in (translator.spec.data.get("paths") or {}).items()

@@ -239,8 +239,10 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
     methods = {op.method_name for r in _walk(root) for op in r.operations}
     shadowed = frozenset(methods & set(_BUILTIN_TYPES))
     if shadowed:
-        root = _qualify_resource(root, shadowed)
-        imports.add("import builtins")
+        qualified = _qualify_resource(root, shadowed)
+        if qualified != root:
+            root = qualified
+            imports.add("import builtins")
     for resource in _walk(root):
         for op in resource.operations:
             if any(not p.required for p in op.arguments):
@@ -253,7 +255,9 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
             if op.body and op.body.model:
                 imports.add(f"from ..models.{where[op.body.model]} import {op.body.model}")
             if op.pagination:
-                imports.add("from .._runtime import AsyncPager, Cursor, SyncPager")
+                imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
+                imports.add("from collections.abc import AsyncIterator, Iterator")
+                imports.add("from typing import Literal")
             if op.query_params or op.header_params:
                 imports.add("from .._runtime._request import encode_params")
             if op.body:

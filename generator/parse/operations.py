@@ -311,25 +311,26 @@ def _with_pagination(
     next_field, prev_field = str(spec.get("next", "next")), str(spec.get("prev", "prev"))
     items = str(spec.get("items", ""))
     model = parser.schemas.definitions.get(_strip_optional(op.response).annotation)
-    body_fields = {p.wire_name for p in (op.body.fields if op.body else ())}
-    query = {p.wire_name for p in op.query_params}
-    where = "body" if next_field in body_fields else "query" if next_field in query else None
-    item_field = next((f for f in model.fields if f.wire_name == items), None) if isinstance(model, Model) else None
-    if where is None or item_field is None:
+    args = {p.wire_name: p.name for p in op.arguments}
+    attrs = {f.wire_name: f for f in model.fields} if isinstance(model, Model) else {}
+    missing = [name for name in (next_field, prev_field) if name not in args or name not in attrs]
+    item_field = attrs.get(items)
+    inner = _strip_optional(item_field.type) if item_field else None
+    if missing or inner is None or not (inner.annotation.startswith("list[") and inner.annotation.endswith("]")):
         parser.schemas.problem(
             (*ptr, "x-pagination"),
-            f"x-pagination: the request must take {next_field!r} and the response must have list field {items!r}",
+            f"x-pagination: the request must take {next_field!r} and {prev_field!r}, and the response "
+            f"must have them and a list field {items!r}",
         )
         return op
-    inner = _strip_optional(item_field.type)
-    if inner.annotation.startswith("list[") and inner.annotation.endswith("]"):
-        item_type = TypeExpr(inner.annotation[5:-1], inner.stdlib, inner.models)
-    else:
-        parser.schemas.problem((*ptr, "x-pagination"), f"x-pagination: {items!r} is not an array")
-        return op
+    item_type = TypeExpr(inner.annotation[5:-1], inner.stdlib, inner.models)
     return replace(
         op,
-        pagination=Pagination(next_field, prev_field, item_field.name, item_type, where),  # type: ignore[arg-type]
+        pagination=Pagination(
+            next_field, prev_field, args[next_field], args[prev_field],
+            attrs[next_field].name, attrs[prev_field].name, item_field.name, item_type,  # type: ignore[union-attr]
+            pages_method=f"{op.method_name}_pages", all_method=f"{op.method_name}_all",
+        ),
     )
 
 

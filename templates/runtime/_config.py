@@ -20,7 +20,7 @@ class ConfigurationError(ValueError):
 
 
 def optional_setting(value: str | None, env: str | None, default: str | None = None) -> str | None:
-    """`value` if given, else the environment variable `env` (if set and not empty), else `default`."""
+    """`value` if given, else the environment variable `env` (if set, not empty), else `default`."""
     if value is None and env:
         value = os.environ.get(env) or None
     return default if value is None else value
@@ -41,7 +41,8 @@ def expand_server(template: str, values: Mapping[str, str]) -> str:
     for name, value in values.items():
         if not _SAFE_VARIABLE.fullmatch(value):
             raise ConfigurationError(
-                f"server variable {name} must be letters, digits, '-', '.', '_' or '~': got {value!r}"
+                f"server variable {name} must be letters, digits, '-', '.', '_' or '~': "
+                f"got {value!r}"
             )
         template = template.replace("{" + name + "}", value)
     return template.rstrip("/")

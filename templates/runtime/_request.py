@@ -91,7 +91,8 @@ def indexed_pairs(
         items = [tuple(p) for p in pairs]
     else:
         raise RequestValidationError(
-            f"{operation_id}: {argument} must be a mapping of names to values", operation_id=operation_id
+            f"{operation_id}: {argument} must be a mapping of names to values",
+            operation_id=operation_id,
         )
     if len(items) > maximum:
         raise RequestValidationError(

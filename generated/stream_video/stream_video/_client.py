@@ -24,12 +24,12 @@ from ._runtime import (
 from ._runtime._config import optional_setting, setting
 
 if TYPE_CHECKING:
-    from .resources.calls import AsyncCallsResource, CallsResource
-    from .resources.feedback import AsyncFeedbackResource, FeedbackResource
-    from .resources.stats import AsyncStatsResource, StatsResource
     from .resources.call_types import AsyncCallTypesResource, CallTypesResource
+    from .resources.calls import AsyncCallsResource, CallsResource
     from .resources.edges import AsyncEdgesResource, EdgesResource
+    from .resources.feedback import AsyncFeedbackResource, FeedbackResource
     from .resources.sip import AsyncSipResource, SipResource
+    from .resources.stats import AsyncStatsResource, StatsResource
 
 __all__ = ["AsyncVideoClient", "VideoClient"]
 

@@ -4,8 +4,8 @@
 * :class:`ApiModel` keeps unknown fields (``extra="allow"``: readable as attributes and in
   ``model_extra``), accepts both wire names and Python names, and serialises by wire name.
 * :class:`OpenEnum` accepts values the spec did not list: an unknown ``"paused"`` becomes a
-  pseudo-member whose ``.value`` is ``"paused"``, instead of failing the whole response. Known values
-  still compare and hash like their members, and pseudo-members are cached so ``is`` works too.
+  pseudo-member whose ``.value`` is ``"paused"``, instead of failing the whole response. Known
+  values still compare and hash like their members; pseudo-members are cached so ``is`` works.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        # Spec patterns are ECMA-262 regexes; Python's engine is the closer match (lookarounds work).
+        # Spec patterns are ECMA-262 regexes; Python's engine is the closer match (lookarounds).
         regex_engine="python-re",
         protected_namespaces=(),
     )
@@ -37,7 +37,7 @@ _PSEUDO_LOCK = threading.Lock()
 
 
 class OpenEnum(enum.Enum):
-    """An enum that accepts unknown values (see the module docstring). Subclasses mix in str or int."""
+    """An enum that accepts unknown values (see the module docstring); subclasses mix in str/int."""
 
     _unknown_: ClassVar[dict[Any, Any]]
 

@@ -111,6 +111,14 @@ def _type_name(type_: Any) -> str:
     return getattr(type_, "__name__", None) or repr(type_)
 
 
+def _method_and_url(response: httpx.Response, redact: Callable[[str], str]) -> tuple[str, str]:
+    try:
+        request = response.request
+    except RuntimeError:  # a response built by hand, without a request
+        return "?", "?"
+    return request.method, redact(str(request.url))
+
+
 def parse_body(response: httpx.Response, type_: Any, *, redact: Callable[[str], str]) -> Any:
     """Parse ``response``'s body as ``type_`` (a model, ``list[Model]``, a union, ...).
 
@@ -135,11 +143,10 @@ def parse_body(response: httpx.Response, type_: Any, *, redact: Callable[[str], 
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
         more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        request = response.request
-        url = redact(str(request.url))
+        method, url = _method_and_url(response, redact)
         message = format_message(
             f"{response.status_code} response does not match {_type_name(type_)}",
-            method=request.method,
+            method=method,
             url=url,
             operation_id=info.operation_id,
             detail=f"{where}: {first['msg']}{more}",
@@ -148,7 +155,7 @@ def parse_body(response: httpx.Response, type_: Any, *, redact: Callable[[str], 
         raise ResponseValidationError(
             redact(message),
             response=response,
-            method=request.method,
+            method=method,
             url=url,
             operation_id=info.operation_id,
             attempts=info.attempts,

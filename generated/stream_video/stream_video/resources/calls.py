@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
@@ -284,6 +285,68 @@ class CallsMembersResource:
         )
         return _raw.data
 
+    def query_pages(
+        self,
+        *,
+        id: str,
+        type: str,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryCallMembersResponse, MemberResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryCallMembersResponse:
+            return self.query(
+                id=id,
+                type=type,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.members,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_all(
+        self,
+        *,
+        id: str,
+        type: str,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[MemberResponse]:
+        """Every item of :meth:`query`, across all pages (``members`` of each page)."""
+        yield from self.query_pages(
+            id=id,
+            type=type,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        )
+
     def update(
         self,
         type: str,
@@ -471,6 +534,69 @@ class AsyncCallsMembersResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_pages(
+        self,
+        *,
+        id: str,
+        type: str,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallMembersResponse, MemberResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryCallMembersResponse:
+            return await self.query(
+                id=id,
+                type=type,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.members,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_all(
+        self,
+        *,
+        id: str,
+        type: str,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[MemberResponse]:
+        """Every item of :meth:`query`, across all pages (``members`` of each page)."""
+        async for item in self.query_pages(
+            id=id,
+            type=type,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        ):
+            yield item
 
     async def update(
         self,
@@ -1774,6 +1900,68 @@ class CallsParticipantsResource:
         )
         return _raw.data
 
+    def query_sessions_pages(
+        self,
+        type: str,
+        id: str,
+        session: str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryCallParticipantSessionsResponse, ParticipantSessionDetails]:
+        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryCallParticipantSessionsResponse:
+            return self.query_sessions(
+                type,
+                id,
+                session,
+                limit=limit,
+                filter_conditions=filter_conditions,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.participants_sessions,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_sessions_all(
+        self,
+        type: str,
+        id: str,
+        session: str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[ParticipantSessionDetails]:
+        """Every item of :meth:`query_sessions`, across all pages (``participants_sessions`` of each page)."""
+        yield from self.query_sessions_pages(
+            type,
+            id,
+            session,
+            limit=limit,
+            filter_conditions=filter_conditions,
+            request_options=request_options,
+        )
+
 
 class AsyncCallsParticipantsResourceWithRawResponse:
     """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
@@ -2054,6 +2242,69 @@ class AsyncCallsParticipantsResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_sessions_pages(
+        self,
+        type: str,
+        id: str,
+        session: str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallParticipantSessionsResponse, ParticipantSessionDetails]:
+        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryCallParticipantSessionsResponse:
+            return await self.query_sessions(
+                type,
+                id,
+                session,
+                limit=limit,
+                filter_conditions=filter_conditions,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.participants_sessions,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_sessions_all(
+        self,
+        type: str,
+        id: str,
+        session: str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[ParticipantSessionDetails]:
+        """Every item of :meth:`query_sessions`, across all pages (``participants_sessions`` of each page)."""
+        async for item in self.query_sessions_pages(
+            type,
+            id,
+            session,
+            limit=limit,
+            filter_conditions=filter_conditions,
+            request_options=request_options,
+        ):
+            yield item
 
 
 class CallsRecordingsResourceWithRawResponse:
@@ -5821,6 +6072,60 @@ class CallsResource:
         )
         return _raw.data
 
+    def query_pages(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryCallsResponse, CallStateResponseFields]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryCallsResponse:
+            return self.query(
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.calls,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_all(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[CallStateResponseFields]:
+        """Every item of :meth:`query`, across all pages (``calls`` of each page)."""
+        yield from self.query_pages(
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        )
+
 
 class AsyncCallsResourceWithRawResponse:
     """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
@@ -7362,3 +7667,58 @@ class AsyncCallsResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_pages(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallsResponse, CallStateResponseFields]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryCallsResponse:
+            return await self.query(
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.calls,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_all(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[CallStateResponseFields]:
+        """Every item of :meth:`query`, across all pages (``calls`` of each page)."""
+        async for item in self.query_pages(
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        ):
+            yield item

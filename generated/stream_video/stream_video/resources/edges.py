@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 from .._runtime import ApiResponse, RequestOptions, RequestSpec, build_path

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
@@ -136,6 +137,64 @@ class FeedbackResource:
         )
         return _raw.data
 
+    def query_pages(
+        self,
+        *,
+        full: bool | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryUserFeedbackResponse, UserFeedbackResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryUserFeedbackResponse:
+            return self.query(
+                full=full,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.user_feedback,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_all(
+        self,
+        *,
+        full: bool | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[UserFeedbackResponse]:
+        """Every item of :meth:`query`, across all pages (``user_feedback`` of each page)."""
+        yield from self.query_pages(
+            full=full,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        )
+
 
 class AsyncFeedbackResourceWithRawResponse:
     """``feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
@@ -241,3 +300,62 @@ class AsyncFeedbackResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_pages(
+        self,
+        *,
+        full: bool | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryUserFeedbackResponse, UserFeedbackResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryUserFeedbackResponse:
+            return await self.query(
+                full=full,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.user_feedback,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_all(
+        self,
+        *,
+        full: bool | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[UserFeedbackResponse]:
+        """Every item of :meth:`query`, across all pages (``user_feedback`` of each page)."""
+        async for item in self.query_pages(
+            full=full,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        ):
+            yield item

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
@@ -461,6 +462,60 @@ class StatsResource:
         )
         return _raw.data
 
+    def query_pages(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryCallStatsResponse, CallStatsReportSummaryResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryCallStatsResponse:
+            return self.query(
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.reports,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_all(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[CallStatsReportSummaryResponse]:
+        """Every item of :meth:`query`, across all pages (``reports`` of each page)."""
+        yield from self.query_pages(
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        )
+
     def query_sessions(
         self,
         *,
@@ -494,6 +549,60 @@ class StatsResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_sessions_pages(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryCallSessionStatsResponse, CallStatsSessionResponse]:
+        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryCallSessionStatsResponse:
+            return self.query_sessions(
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.call_stats,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_sessions_all(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[CallStatsSessionResponse]:
+        """Every item of :meth:`query_sessions`, across all pages (``call_stats`` of each page)."""
+        yield from self.query_sessions_pages(
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        )
 
     def get_map(
         self,
@@ -623,6 +732,72 @@ class StatsResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_participants_pages(
+        self,
+        call_type: str,
+        call_id: str,
+        session: str,
+        *,
+        sort: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[QueryCallSessionParticipantStatsResponse, CallStatsParticipant]:
+        """Page through :meth:`query_participants` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
+            return self.query_participants(
+                call_type,
+                call_id,
+                session,
+                sort=sort,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.participants,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def query_participants_all(
+        self,
+        call_type: str,
+        call_id: str,
+        session: str,
+        *,
+        sort: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[CallStatsParticipant]:
+        """Every item of :meth:`query_participants`, across all pages (``participants`` of each page)."""
+        yield from self.query_participants_pages(
+            call_type,
+            call_id,
+            session,
+            sort=sort,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            request_options=request_options,
+        )
 
     def get_participant_timeline(
         self,
@@ -1107,6 +1282,61 @@ class AsyncStatsResource:
         )
         return _raw.data
 
+    def query_pages(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallStatsResponse, CallStatsReportSummaryResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryCallStatsResponse:
+            return await self.query(
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.reports,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_all(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[CallStatsReportSummaryResponse]:
+        """Every item of :meth:`query`, across all pages (``reports`` of each page)."""
+        async for item in self.query_pages(
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        ):
+            yield item
+
     async def query_sessions(
         self,
         *,
@@ -1140,6 +1370,61 @@ class AsyncStatsResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_sessions_pages(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallSessionStatsResponse, CallStatsSessionResponse]:
+        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryCallSessionStatsResponse:
+            return await self.query_sessions(
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.call_stats,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_sessions_all(
+        self,
+        *,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[CallStatsSessionResponse]:
+        """Every item of :meth:`query_sessions`, across all pages (``call_stats`` of each page)."""
+        async for item in self.query_sessions_pages(
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        ):
+            yield item
 
     async def get_map(
         self,
@@ -1269,6 +1554,73 @@ class AsyncStatsResource:
             request_options=request_options,
         )
         return _raw.data
+
+    def query_participants_pages(
+        self,
+        call_type: str,
+        call_id: str,
+        session: str,
+        *,
+        sort: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallSessionParticipantStatsResponse, CallStatsParticipant]:
+        """Page through :meth:`query_participants` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
+            return await self.query_participants(
+                call_type,
+                call_id,
+                session,
+                sort=sort,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.participants,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_participants_all(
+        self,
+        call_type: str,
+        call_id: str,
+        session: str,
+        *,
+        sort: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[CallStatsParticipant]:
+        """Every item of :meth:`query_participants`, across all pages (``participants`` of each page)."""
+        async for item in self.query_participants_pages(
+            call_type,
+            call_id,
+            session,
+            sort=sort,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            request_options=request_options,
+        ):
+            yield item
 
     async def get_participant_timeline(
         self,

@@ -1,0 +1,87 @@
+"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth and
+pagination. Generated code imports only the names re-exported here.
+
+This package is copied verbatim into each generated package, so it uses relative imports only.
+"""
+
+from ._auth import (
+    ApiKeyAuth,
+    Auth,
+    BasicAuth,
+    BearerAuth,
+    CompositeAuth,
+    JwtServerAuth,
+    NoAuth,
+)
+from ._client import AsyncApiClient, SyncApiClient
+from ._encoding import build_path, encode_query_value
+from ._errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiStatusError,
+    ApiTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+    UnprocessableEntityError,
+)
+from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
+from ._response import ApiResponse
+from ._retry import RetryConfig
+from ._types import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    NotGiven,
+    NotGivenOr,
+    RequestOptions,
+    RequestSpec,
+)
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiKeyAuth",
+    "ApiResponse",
+    "ApiStatusError",
+    "ApiTimeoutError",
+    "AsyncApiClient",
+    "AsyncPager",
+    "Auth",
+    "AuthenticationError",
+    "BadRequestError",
+    "BasicAuth",
+    "BearerAuth",
+    "CompositeAuth",
+    "ConflictError",
+    "Cursor",
+    "InternalServerError",
+    "JwtServerAuth",
+    "NoAuth",
+    "NotFoundError",
+    "NotGiven",
+    "NotGivenOr",
+    "Page",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestOptions",
+    "RequestSpec",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "RetryConfig",
+    "SyncApiClient",
+    "SyncPager",
+    "UnprocessableEntityError",
+    "build_path",
+    "encode_query_value",
+]

@@ -1,0 +1,401 @@
+"""What the sync and async clients share: configuration, building each attempt's request,
+logging, and turning each attempt's outcome into "done", "wait and retry" or an error.
+
+The clients in ``_client.py`` only add the I/O: send, sleep, close. The retry policy itself
+lives in ``_retry.py``; redaction in ``_redact.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import logging
+import platform
+import ssl
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, TypeVar, overload
+from urllib.parse import urlencode
+
+import httpx
+import pydantic
+
+from ._auth import Auth
+from ._errors import (
+    ApiConnectionError,
+    ApiTimeoutError,
+    RequestValidationError,
+    format_message,
+    status_error_from_response,
+)
+from ._redact import Redactor, register
+from ._response import CallInfo, parse_body, record_call
+from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
+from ._types import DEFAULT_MAX_RETRIES, NOT_GIVEN, RequestOptions, RequestSpec
+
+__all__ = ["BaseApiClient", "user_agent"]
+
+T = TypeVar("T")
+HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+
+# A deadline never leaves an attempt less than this: a zero timeout would mean "none" to some
+# transports, and a tiny positive one still fails fast with a proper timeout error.
+_MIN_ATTEMPT_TIMEOUT = 0.001
+
+
+def user_agent(package: str, version: str) -> str:
+    return (
+        f"{package}/{version} python-httpx/{httpx.__version__} Python/{platform.python_version()}"
+    )
+
+
+def _set_headers(headers: dict[str, str], items: Iterable[tuple[str, str]]) -> None:
+    """Set each header, replacing any existing one whose name differs only in case."""
+    for name, value in items:
+        lowered = name.lower()
+        for existing in [k for k in headers if k.lower() == lowered]:
+            del headers[existing]
+        headers[name] = value
+
+
+def _has_header(headers: Mapping[str, str], name: str) -> bool:
+    return any(k.lower() == name.lower() for k in headers)
+
+
+def _normalize_base_url(base_url: str) -> str:
+    url = httpx.URL(base_url)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError("base_url must be an absolute http:// or https:// URL")
+    if url.query or url.fragment:
+        raise ValueError("base_url must not have a query or fragment")
+    return str(url).rstrip("/")
+
+
+def _resolve_retry(retry: RetryConfig | None, max_retries: int) -> RetryConfig:
+    if max_retries < 0:
+        raise ValueError("max_retries must be >= 0")
+    if retry is None:
+        return RetryConfig(max_retries=max_retries)
+    # max_retries left at its default means "as the RetryConfig says".
+    if max_retries != DEFAULT_MAX_RETRIES:
+        return dataclasses.replace(retry, max_retries=max_retries)
+    return retry
+
+
+def _package_logger(package: str) -> logging.Logger:
+    logger = logging.getLogger(package)
+    # Libraries stay silent unless the application configures logging (never the root).
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    return logger
+
+
+def _describe(exc: BaseException) -> str:
+    """``"ReadError: [Errno 104] Connection reset by peer"``: httpx's own message is sometimes
+    empty, and then the underlying OS error is the useful part."""
+    cause: BaseException | None = exc
+    for _ in range(5):
+        if cause is None:
+            break
+        if str(cause):
+            return f"{type(exc).__name__}: {cause}"
+        cause = cause.__cause__ or cause.__context__
+    return type(exc).__name__
+
+
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """httpx's default verifying context, built once per process instead of once per client.
+
+    Building one loads the whole CA bundle (tens of milliseconds); a context is safe to share
+    between clients and threads. Callers needing other TLS settings inject an http_client.
+    """
+    return httpx.create_ssl_context()
+
+
+def _cap(limit: float | None, remaining: float) -> float:
+    return remaining if limit is None else min(limit, remaining)
+
+
+class BaseApiClient(Generic[HttpClientT]):
+    """Configuration and shared behaviour of :class:`SyncApiClient` / :class:`AsyncApiClient`."""
+
+    _http: HttpClientT
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth,
+        package: str,
+        version: str,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        http_client: HttpClientT | None,
+        default_headers: Mapping[str, str] | None,
+        error_model: type[pydantic.BaseModel] | None,
+        retry: RetryConfig | None,
+    ) -> None:
+        self._base_url = _normalize_base_url(base_url)
+        self.auth = auth
+        self.package = package
+        self.version = version
+        self.timeout = httpx.Timeout(timeout)
+        self.retry = _resolve_retry(retry, max_retries)
+        self.error_model = error_model
+        self.logger = _package_logger(package)
+        self._redactor = Redactor(auth)
+        register(self._redactor)
+
+        headers: dict[str, str] = {"User-Agent": user_agent(package, version)}
+        _set_headers(headers, (default_headers or {}).items())
+        if http_client is None:
+            self._http = self._make_http_client(headers)
+            self._owns_http = True
+            self._request_headers: dict[str, str] = {}
+        else:
+            self._http = http_client
+            self._owns_http = False
+            # An injected client keeps its own User-Agent if it set one on purpose.
+            own_agent = http_client.headers.get("user-agent", "")
+            custom = own_agent and not own_agent.startswith("python-httpx/")
+            if custom and not _has_header(default_headers or {}, "user-agent"):
+                del headers["User-Agent"]
+            self._request_headers = headers
+
+    def _make_http_client(self, headers: dict[str, str]) -> HttpClientT:
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self.retry.max_retries
+
+    def __repr__(self) -> str:
+        # Never the auth, headers or anything else that may hold a credential.
+        return (
+            f"{type(self).__name__}(package={self.package!r}, "
+            f"base_url={self._redactor.url(self._base_url)!r})"
+        )
+
+    @overload
+    def parse(self, response: httpx.Response, type_: type[T]) -> T: ...
+    @overload
+    def parse(self, response: httpx.Response, type_: Any) -> Any: ...
+    def parse(self, response: httpx.Response, type_: Any) -> Any:
+        """Parse a successful response's body as ``type_`` (see ``parse_body``)."""
+        return parse_body(response, type_, redact=self._redactor.text)
+
+    def _start_call(self, spec: RequestSpec, options: RequestOptions | None) -> _Call:
+        return _Call(self, spec, options or {})
+
+
+class _Call:
+    """One logical call: its resolved options, its attempts so far, and the decision after
+    each attempt. The client's loop is just: build request, send, ask this what to do.
+    """
+
+    __slots__ = (
+        "attempt_started",
+        "attempts",
+        "client",
+        "content",
+        "content_type",
+        "deadline",
+        "extra_headers",
+        "extra_query",
+        "max_retries",
+        "spec",
+        "started",
+        "timeout",
+        "url",
+    )
+
+    def __init__(
+        self, client: BaseApiClient[Any], spec: RequestSpec, options: RequestOptions
+    ) -> None:
+        self.client = client
+        self.spec = spec
+        self.max_retries = options.get("max_retries", client.max_retries)
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.timeout = httpx.Timeout(options["timeout"]) if "timeout" in options else client.timeout
+        self.deadline = options.get("deadline", client.retry.deadline)
+        if self.deadline is not None and self.deadline <= 0:
+            raise ValueError("deadline must be positive")
+        self.extra_headers = dict(options.get("extra_headers") or {})
+        self.extra_query = list((options.get("extra_query") or {}).items())
+        self.url = client.base_url + spec.path
+        self.content, self.content_type = self._encode_body(spec)
+        self.attempts = 0
+        self.started = self.attempt_started = client.retry.clock()
+
+    @staticmethod
+    def _encode_body(spec: RequestSpec) -> tuple[bytes | None, str | None]:
+        # Encoded once per call, not per attempt, and here rather than by httpx so an explicit
+        # JSON null (json=None) is sent as "null" instead of meaning "no body".
+        if spec.form is not None:
+            return urlencode(spec.form).encode("ascii"), "application/x-www-form-urlencoded"
+        if spec.json is NOT_GIVEN:
+            return None, None
+        try:
+            text = json.dumps(spec.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except ValueError as exc:  # NaN or infinity: not representable in JSON
+            raise RequestValidationError(
+                f"{spec.operation_id}: request body is not valid JSON: {exc}",
+                operation_id=spec.operation_id,
+            ) from exc
+        return text.encode("utf-8"), "application/json"
+
+    # -- building an attempt ------------------------------------------------------------
+
+    def _attempt_timeout(self) -> httpx.Timeout:
+        if self.deadline is None:
+            return self.timeout
+        spent = self.client.retry.clock() - self.started
+        remaining = max(self.deadline - spent, _MIN_ATTEMPT_TIMEOUT)
+        t = self.timeout
+        return httpx.Timeout(
+            connect=_cap(t.connect, remaining),
+            read=_cap(t.read, remaining),
+            write=_cap(t.write, remaining),
+            pool=_cap(t.pool, remaining),
+        )
+
+    def next_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        client, spec = self.client, self.spec
+        self.attempts += 1
+        headers: dict[str, str] = {}
+        _set_headers(headers, client._request_headers.items())
+        if self.content_type is not None:
+            headers["Content-Type"] = self.content_type
+        _set_headers(headers, spec.headers)
+        query = list(spec.query)
+        # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
+        client.auth.apply(headers, query)
+        _set_headers(headers, self.extra_headers.items())
+        query.extend(self.extra_query)
+        self.attempt_started = client.retry.clock()
+        return http.build_request(
+            spec.method,
+            self.url,
+            params=tuple(query) if query else None,
+            headers=headers,
+            content=self.content,
+            timeout=self._attempt_timeout(),
+        )
+
+    # -- after an attempt ---------------------------------------------------------------
+
+    def _decide(
+        self,
+        *,
+        status: int | None = None,
+        headers: httpx.Headers | None = None,
+        exc: httpx.RequestError | None = None,
+    ) -> RetryDecision:
+        retry = self.client.retry
+        return decide_retry(
+            retry,
+            idempotent=self.spec.idempotent,
+            attempts=self.attempts,
+            max_retries=self.max_retries,
+            elapsed=retry.clock() - self.started,
+            deadline=self.deadline,
+            now=time.time(),
+            rand=retry.random(),
+            status=status,
+            headers=headers,
+            failure=classify_exception(exc) if exc is not None else None,
+        )
+
+    def _log_attempt(self, url: str, outcome: str) -> None:
+        logger = self.client.logger
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s in %.3fs (attempt %d/%d)",
+                self.spec.method,
+                url,
+                outcome,
+                self.client.retry.clock() - self.attempt_started,
+                self.attempts,
+                self.max_retries + 1,
+            )
+
+    def _log_retry(self, url: str, outcome: str, delay: float) -> None:
+        self.client.logger.warning(
+            "Retrying %s %s (%s) in %.2fs: attempt %d/%d failed with %s",
+            self.spec.method,
+            url,
+            self.spec.operation_id,
+            delay,
+            self.attempts,
+            self.max_retries + 1,
+            outcome,
+        )
+
+    def on_response(self, request: httpx.Request, response: httpx.Response) -> float | None:
+        """``None`` if the call is done; else the delay before the next attempt.
+
+        Raises the matching ``ApiStatusError`` when a non-2xx response ends the call.
+        """
+        client = self.client
+        url = client._redactor.url(request.url)
+        status = response.status_code
+        outcome = f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+        self._log_attempt(url, outcome)
+        if response.is_success:
+            elapsed = client.retry.clock() - self.started
+            record_call(response, CallInfo(self.attempts, elapsed, self.spec.operation_id))
+            return None
+        decision = self._decide(status=status, headers=response.headers)
+        if decision.retry:
+            self._log_retry(url, outcome, decision.delay)
+            return decision.delay
+        raise status_error_from_response(
+            response,
+            method=self.spec.method,
+            url=url,
+            operation_id=self.spec.operation_id,
+            retryable=decision.retryable,
+            attempts=self.attempts,
+            note=decision.note,
+            error_model=client.error_model,
+            redact=client._redactor.text,
+        )
+
+    def on_exception(self, request: httpx.Request, exc: httpx.RequestError) -> float:
+        """The delay before the next attempt, or raises ``ApiConnectionError``/``ApiTimeoutError``.
+
+        Must be called from the ``except`` block, so the raised error chains ``exc``.
+        """
+        client = self.client
+        url = client._redactor.url(request.url)
+        outcome = client._redactor.text(_describe(exc))
+        self._log_attempt(url, outcome)
+        decision = self._decide(exc=exc)
+        if decision.retry:
+            self._log_retry(url, outcome, decision.delay)
+            return decision.delay
+        timeout = isinstance(exc, httpx.TimeoutException)
+        error_class = ApiTimeoutError if timeout else ApiConnectionError
+        message = format_message(
+            "Timeout" if timeout else "Connection error",
+            method=self.spec.method,
+            url=url,
+            operation_id=self.spec.operation_id,
+            detail=outcome,
+            note=decision.note,
+        )
+        raise error_class(
+            client._redactor.text(message),
+            method=self.spec.method,
+            url=url,
+            operation_id=self.spec.operation_id,
+            retryable=decision.retryable,
+            attempts=self.attempts,
+        ) from exc

@@ -1,0 +1,181 @@
+"""The two clients every generated package is built on: :class:`SyncApiClient` (``httpx.Client``)
+and :class:`AsyncApiClient` (``httpx.AsyncClient``).
+
+They own only the I/O loop (send, wait, retry) and the lifetime of the HTTP client; everything
+else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Self
+
+import httpx
+import pydantic
+
+from ._auth import Auth
+from ._base_client import BaseApiClient, shared_ssl_context
+from ._retry import RetryConfig
+from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions, RequestSpec
+
+__all__ = ["AsyncApiClient", "SyncApiClient"]
+
+
+class SyncApiClient(BaseApiClient[httpx.Client]):
+    """Sends generated requests with retries, timeouts, redacted logging and typed errors.
+
+    Owns its ``httpx.Client`` and closes it in :meth:`close`, unless one was injected with
+    ``http_client`` (then that stays open, and the caller closes it). The ``timeout`` given
+    here applies to every request, also through an injected client.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth,
+        package: str,
+        version: str,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        error_model: type[pydantic.BaseModel] | None = None,
+        retry: RetryConfig | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            auth=auth,
+            package=package,
+            version=version,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+            error_model=error_model,
+            retry=retry,
+        )
+
+    def _make_http_client(self, headers: dict[str, str]) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base_url,
+            timeout=self.timeout,
+            headers=headers,
+            follow_redirects=False,
+            verify=shared_ssl_context(),
+        )
+
+    def request(
+        self, spec: RequestSpec, *, options: RequestOptions | None = None
+    ) -> httpx.Response:
+        """Send ``spec``, retrying as the policy allows; return the 2xx response.
+
+        Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
+        """
+        call = self._start_call(spec, options)
+        while True:
+            request = call.next_request(self._http)
+            try:
+                response = self._http.send(request)
+            except httpx.RequestError as exc:
+                delay = call.on_exception(request, exc)
+            else:
+                done = call.on_response(request, response)
+                if done is None:
+                    return response
+                delay = done
+            self.retry.sleep(delay)
+
+    def close(self) -> None:
+        """Close the underlying HTTP client if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
+    """The ``async`` twin of :class:`SyncApiClient`: same options, same retry decisions."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: Auth,
+        package: str,
+        version: str,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        error_model: type[pydantic.BaseModel] | None = None,
+        retry: RetryConfig | None = None,
+    ) -> None:
+        super().__init__(
+            base_url=base_url,
+            auth=auth,
+            package=package,
+            version=version,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            default_headers=default_headers,
+            error_model=error_model,
+            retry=retry,
+        )
+
+    def _make_http_client(self, headers: dict[str, str]) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=self.timeout,
+            headers=headers,
+            follow_redirects=False,
+            verify=shared_ssl_context(),
+        )
+
+    async def request(
+        self, spec: RequestSpec, *, options: RequestOptions | None = None
+    ) -> httpx.Response:
+        """Send ``spec``, retrying as the policy allows; return the 2xx response.
+
+        Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
+        """
+        call = self._start_call(spec, options)
+        while True:
+            request = call.next_request(self._http)
+            try:
+                response = await self._http.send(request)
+            except httpx.RequestError as exc:
+                delay = call.on_exception(request, exc)
+            else:
+                done = call.on_response(request, response)
+                if done is None:
+                    return response
+                delay = done
+            await self.retry.async_sleep(delay)
+
+    async def aclose(self) -> None:
+        """Close the underlying HTTP client if this client created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,107 @@
+"""Plain data shared by generated code and the clients: the ``NOT_GIVEN`` sentinel, per-call
+:class:`RequestOptions`, the :class:`RequestSpec` a generated method builds for each call, and
+the default timeout and retry budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal, TypeAlias, TypedDict, TypeVar
+
+import httpx
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "NotGiven",
+    "NotGivenOr",
+    "RequestOptions",
+    "RequestSpec",
+]
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
+"""60 s to read, write or wait for a pooled connection; 5 s to connect."""
+
+DEFAULT_MAX_RETRIES: Final = 2
+"""Retries after the first attempt, so at most three attempts per call."""
+
+
+class NotGiven:
+    """Type of :data:`NOT_GIVEN`: "the caller did not pass this argument".
+
+    Distinct from ``None``, which generated code sends as an explicit JSON ``null``. There is
+    exactly one instance; it is falsy, and copying or pickling it gives back the same object.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        # Pickle by reference to the module attribute so unpickling keeps the singleton.
+        return "NOT_GIVEN"
+
+    def __copy__(self) -> NotGiven:
+        return self
+
+    def __deepcopy__(self, memo: object) -> NotGiven:
+        return self
+
+
+NOT_GIVEN: Final = NotGiven()
+
+_T = TypeVar("_T")
+NotGivenOr: TypeAlias = _T | NotGiven
+"""``NotGivenOr[int | None]``: an int, an explicit ``None``, or not passed at all."""
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call overrides; every generated method takes ``request_options``.
+
+    A key that is absent means "use the client's setting". ``timeout: None`` disables the
+    timeout for that call (httpx semantics), it does not mean "default".
+    """
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    extra_headers: Mapping[str, str]
+    """Sent last, so they override generated headers and credentials of the same name."""
+    extra_query: Mapping[str, str]
+    deadline: float
+    """Overall seconds for the call across all attempts and the waits between them."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """Everything about one call that the generated method knows; the client adds the rest
+    (base URL, credentials, default headers, timeouts, retries).
+
+    ``path`` must already be expanded and percent-encoded with :func:`build_path`.
+    ``idempotent`` decides how cautiously the call is retried (see the retry module).
+    ``json`` is the body as plain JSON data; ``None`` sends ``null``, :data:`NOT_GIVEN` sends
+    no JSON body. ``form`` sends an ``application/x-www-form-urlencoded`` body instead.
+    """
+
+    method: str
+    path: str
+    operation_id: str
+    idempotent: bool
+    query: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    json: object = NOT_GIVEN
+    form: tuple[tuple[str, str], ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.json is not NOT_GIVEN and self.form is not None:
+            raise ValueError(f"{self.operation_id}: a request has a JSON body or a form, not both")
