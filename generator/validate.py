@@ -15,6 +15,8 @@ Every `$ref` was already resolved by the loader, so a dangling reference never r
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -29,14 +31,36 @@ from openapi_spec_validator.schemas import (
     openapi_v31_schema_validator,
 )
 
+from generator.cache import DiskCache
 from generator.errors import Problem, SpecError
 from generator.load import LoadedSpec, Pointer
 
 _SUPPORTED = re.compile(r"3\.(0|1)\.\d+")
 
 
+def _cache() -> DiskCache:
+    versions = " ".join(
+        f"{name} {importlib.metadata.version(name)}"
+        for name in ("openapi-spec-validator", "openapi-schema-validator", "jsonschema")
+    )
+    return DiskCache("validate", f"{versions} passes-v1")
+
+
 def validate(spec: LoadedSpec) -> LoadedSpec:
-    """Return `spec` unchanged if it is a valid OpenAPI 3.0/3.1 document; raise SpecError otherwise."""
+    """Return `spec` unchanged if it is a valid OpenAPI 3.0/3.1 document; raise SpecError otherwise.
+
+    A document that validated before (same bytes, same validator versions) is not validated again.
+    """
+    cache = _cache()
+    key = cache.key(json.dumps(spec.data, sort_keys=True, ensure_ascii=False).encode())
+    if cache.get(key) == "valid":
+        return spec
+    _validate(spec)
+    cache.put(key, "valid")
+    return spec
+
+
+def _validate(spec: LoadedSpec) -> None:
     version = spec.data.get("openapi")
     if not isinstance(version, str) or not _SUPPORTED.fullmatch(version):
         raise SpecError(
@@ -49,7 +73,6 @@ def validate(spec: LoadedSpec) -> LoadedSpec:
         problems += _semantics(spec, is_31)
     if problems:
         raise SpecError(problems)
-    return spec
 
 
 def _message(error: jsonschema.exceptions.ValidationError) -> tuple[Pointer, str]:
