@@ -52,6 +52,7 @@ class Model:
     fields: tuple[Field, ...]
     extra_values: TypeExpr | None  # additionalProperties type when the object also takes arbitrary keys
     inferred: bool = False
+    non_nullable: tuple[str, ...] = ()  # request-side: wire names that may be absent but not null
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ class Parameter:
     description: str
     default_doc: str | None
     signature: str  # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
-    explode: bool = True  # arrays in a query: repeated key (True) or comma-joined (False)
+    encoding: Literal["multi", "csv", "json"] = "multi"  # lists: repeated key / comma-joined; or JSON text
     client_attribute: str | None = None  # filled from the client (e.g. account_sid), not an argument
 
 
@@ -176,6 +177,7 @@ class Operation:
     response_status: int
     error_statuses: tuple[int, ...]
     pagination: Pagination | None = None
+    runtime_imports: tuple[str, ...] = ()  # models the method body needs, imported on first call
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -204,7 +206,8 @@ class Resource:
 class ResourceModule:
     module: str  # e.g. "calls" → resources/calls.py
     root: Resource
-    imports: tuple[str, ...]  # sorted import lines: stdlib, typing and the models it uses
+    imports: tuple[str, ...]  # sorted import lines: stdlib, typing, runtime
+    type_imports: tuple[str, ...]  # models used in annotations only: imported under TYPE_CHECKING
 
     @property
     def all_resources(self) -> tuple[Resource, ...]:

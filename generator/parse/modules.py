@@ -114,7 +114,10 @@ def finalize_fields(model: Model, constrained: bool) -> Model:
         else:
             assignment = ""
         fields.append(replace(f, assignment=assignment))
-    return replace(model, fields=tuple(fields))
+    # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
+    # (the runtime's ApiModel checks these wire names before validation). Answers stay tolerant.
+    non_nullable = tuple(f.wire_name for f in model.fields if constrained and not f.required and not f.nullable)
+    return replace(model, fields=tuple(fields), non_nullable=non_nullable)
 
 
 def model_modules(
@@ -143,6 +146,8 @@ def model_modules(
                 imports |= {f"from .{where[m]} import {m}" for m in t.models if where.get(m) != module}
             if isinstance(d, Model):
                 imports.add("from .._runtime._models import ApiModel")
+                if d.non_nullable:
+                    imports.add("from typing import ClassVar")
                 if any("Field(" in f.assignment for f in d.fields):
                     imports.add("from pydantic import Field")
             elif isinstance(d, Enum):
@@ -230,12 +235,16 @@ def _walk(resource: Resource) -> Iterator[Resource]:
 
 
 def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
+    """Imports of a resource module. Models are imported lazily: annotations see them under
+    TYPE_CHECKING, and each method imports the few it needs at run time on its first call, so
+    reaching `client.calls` does not build the hundreds of models its operations use."""
     imports = {
         _FUTURE,
         "from typing import TYPE_CHECKING",
         "from .._runtime import ApiResponse, RequestOptions, RequestSpec",
         "from .._runtime import build_path",
     }
+    type_imports: set[str] = set()
     methods = {op.method_name for r in _walk(root) for op in r.operations}
     shadowed = frozenset(methods & set(_BUILTIN_TYPES))
     if shadowed:
@@ -245,15 +254,11 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
             imports.add("import builtins")
     for resource in _walk(root):
         for op in resource.operations:
-            if any(not p.required for p in op.arguments):
-                imports.add("from .._runtime import NOT_GIVEN, NotGiven")
-            if op.body and op.body.pairs:
+            if any(not p.required for p in op.arguments) or (op.body and op.body.pairs):
                 imports.add("from .._runtime import NOT_GIVEN, NotGiven")
             for t in _operation_types(op):
                 imports |= t.stdlib
-                imports |= {f"from ..models.{where[m]} import {m}" for m in t.models}
-            if op.body and op.body.model:
-                imports.add(f"from ..models.{where[op.body.model]} import {op.body.model}")
+                type_imports |= {f"from ..models.{where[m]} import {m}" for m in t.models}
             if op.pagination:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
@@ -268,7 +273,23 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
                 if op.body.pairs:
                     imports.add("from .._runtime._request import indexed_pairs")
                     imports.add("from collections.abc import Mapping")
-    return ResourceModule(root.attribute, root, tuple(sort_imports(imports)))
+    root = _with_runtime_imports(root, where)
+    return ResourceModule(root.attribute, root, tuple(sort_imports(imports)),
+                          tuple(sort_imports(type_imports)))
+
+
+def _with_runtime_imports(resource: Resource, where: Mapping[str, str]) -> Resource:
+    ops = []
+    for op in resource.operations:
+        needed = set(op.response.models)
+        if op.body and op.body.model:
+            needed.add(op.body.model)
+        elif op.body and op.body.body_type:
+            needed |= op.body.body_type.models
+        lines = tuple(sort_imports(f"from ..models.{where[m]} import {m}" for m in needed))
+        ops.append(replace(op, runtime_imports=lines))
+    children = tuple(_with_runtime_imports(c, where) for c in resource.children)
+    return replace(resource, operations=tuple(ops), children=children)
 
 
 def _operation_types(op: Operation) -> list[TypeExpr]:

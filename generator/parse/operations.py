@@ -150,6 +150,18 @@ class OperationParser:
             if location == "header" and wire.lower() in ("authorization", "content-type", "accept"):
                 continue  # set by the client from security and body; not the caller's to pass
             schema = param.get("schema") or {}
+            # OpenAPI defaults: query lists are form/exploded (repeated), header lists simple (commas).
+            default_style = "form" if location == "query" else "simple"
+            exploded = param.get("explode", param.get("style", default_style) == "form")
+            encoding = "multi" if exploded else "csv"
+            content = param.get("content")
+            if isinstance(content, Mapping) and content:
+                # `content` instead of `schema`: the value is serialised as that media type (JSON).
+                media_type, media = next(iter(content.items()))
+                if "json" not in media_type:
+                    self.schemas.problem((*p_ptr, "content"), f"parameter content {media_type!r} is not supported")
+                schema = (media or {}).get("schema") or {}
+                encoding = "json"
             context = naming.class_name(f"{op.get('operationId', '')}_{wire}")
             value_type = self._accept_literals(self.schemas.type_of(schema, (*p_ptr, "schema"), context))
             required = bool(param.get("required")) or location == "path"
@@ -163,7 +175,6 @@ class OperationParser:
                 )
             name = attribute or scope.claim(naming.argument(wire), wire)
             default = schema.get("default") if isinstance(schema, Mapping) else None
-            explode = param.get("explode", param.get("style", "form") == "form")
             out.append(
                 Parameter(
                     name=name,
@@ -174,7 +185,7 @@ class OperationParser:
                     description=str(param.get("description") or description_of(schema)).strip(),
                     default_doc=json_text(default) if default is not None else None,
                     signature=_signature(name, value_type, required),
-                    explode=bool(explode),
+                    encoding=cast(Any, encoding),
                     client_attribute=attribute,
                 )
             )

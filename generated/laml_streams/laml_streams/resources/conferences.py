@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import form_fields, indexed_pairs, validate_body
-from ..models._conference_stream import ConferenceStream
-from ..models._create_stream_request import CreateStreamRequest
-from ..models._create_stream_request_status_callback_method import (
-    CreateStreamRequestStatusCallbackMethod,
-)
-from ..models._create_stream_request_track import CreateStreamRequestTrack
-from ..models._update_stream_request import UpdateStreamRequest
 
 if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
+    from ..models._conference_stream import ConferenceStream
+    from ..models._create_stream_request_status_callback_method import (
+        CreateStreamRequestStatusCallbackMethod,
+    )
+    from ..models._create_stream_request_track import CreateStreamRequestTrack
 
 __all__ = [
     "AsyncConferencesResource",
@@ -71,6 +69,9 @@ class ConferencesStreamsResourceWithRawResponse:
 
         Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
+        from ..models._conference_stream import ConferenceStream
+        from ..models._create_stream_request import CreateStreamRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -131,6 +132,9 @@ class ConferencesStreamsResourceWithRawResponse:
 
         Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
+        from ..models._conference_stream import ConferenceStream
+        from ..models._update_stream_request import UpdateStreamRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -286,6 +290,9 @@ class AsyncConferencesStreamsResourceWithRawResponse:
 
         Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
+        from ..models._conference_stream import ConferenceStream
+        from ..models._create_stream_request import CreateStreamRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -346,6 +353,9 @@ class AsyncConferencesStreamsResourceWithRawResponse:
 
         Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
+        from ..models._conference_stream import ConferenceStream
+        from ..models._update_stream_request import UpdateStreamRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(

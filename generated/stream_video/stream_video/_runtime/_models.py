@@ -14,7 +14,7 @@ import enum
 import threading
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 __all__ = ["ApiModel", "OpenEnum"]
 
@@ -27,6 +27,18 @@ class ApiModel(BaseModel):
         regex_engine="python-re",
         protected_namespaces=(),
     )
+
+    # Wire names that may be left out but not sent as null (set on request-side models only).
+    __non_nullable__: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_forbidden_nulls(cls, data: Any) -> Any:
+        if cls.__non_nullable__ and isinstance(data, dict):
+            nulls = sorted(k for k in cls.__non_nullable__ if k in data and data[k] is None)
+            if nulls:
+                raise ValueError(f"null is not allowed for {', '.join(nulls)}")
+        return data
 
     def to_wire(self) -> dict[str, Any]:
         """JSON-ready data with the API's field names; fields never set are left out."""

@@ -10,13 +10,14 @@ bodies are validated against their request model before anything is sent, and in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._encoding import encode_query_value
 from ._errors import RequestValidationError
+from ._models import OpenEnum
 from ._types import NOT_GIVEN
 
 __all__ = ["encode_params", "form_fields", "indexed_pairs", "validate_any", "validate_body"]
@@ -45,8 +46,39 @@ def validate_body(
         raise RequestValidationError(
             f"{operation_id}: invalid arguments: {_describe(exc)}", operation_id=operation_id
         ) from None
+    unknown = list(_unknown_enum_values(instance, ()))
+    if unknown:
+        # Enums are open for answers (a newer server may add values) but closed for requests:
+        # the spec lists what the API accepts, and a typo should fail here, not on the server.
+        detail = "; ".join(
+            f"{where}: {value!r} is not one of {allowed}" for where, value, allowed in unknown
+        )
+        raise RequestValidationError(
+            f"{operation_id}: invalid arguments: {detail}", operation_id=operation_id
+        )
     data: dict[str, Any] = instance.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return data
+
+
+def _unknown_enum_values(
+    value: object, where: tuple[str, ...]
+) -> Iterator[tuple[str, object, list[object]]]:
+    if isinstance(value, OpenEnum):
+        if not value.is_known:
+            raw: object = value.value
+            allowed: list[object] = [member.value for member in type(value)]
+            yield ".".join(where) or "body", raw, allowed
+    elif isinstance(value, BaseModel):
+        for name in value.model_fields_set:
+            field = type(value).model_fields.get(name)
+            label = field.alias if field is not None and field.alias else name
+            yield from _unknown_enum_values(getattr(value, name), (*where, label))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _unknown_enum_values(item, (*where, str(index)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unknown_enum_values(item, (*where, str(key)))
 
 
 def validate_any(type_: Any, value: object, operation_id: str) -> Any:
@@ -112,21 +144,38 @@ def indexed_pairs(
     return out
 
 
-def encode_params(*params: tuple[str, object, bool]) -> tuple[tuple[str, str], ...]:
-    """Query or header parameters as (name, text) pairs: NOT_GIVEN and None left out; a list is
-    repeated (`explode`, the default) or comma-joined."""
+def _json_ready(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    return value
+
+
+def encode_params(*params: tuple[str, object, str]) -> tuple[tuple[str, str], ...]:
+    """Query or header parameters as (name, text) pairs; NOT_GIVEN and None are left out.
+
+    The third item says how a value is spelled: "multi" repeats the name for each list item
+    (OpenAPI's form/explode default), "csv" joins list items with commas, "json" sends the value
+    as compact JSON text (parameters declared with `content: application/json`).
+    """
     out: list[tuple[str, str]] = []
-    for name, value, explode in params:
+    for name, value, encoding in params:
         if value is NOT_GIVEN or value is None:
             continue
-        if isinstance(value, (list, tuple)):
+        if encoding == "json":
+            text = json.dumps(_json_ready(value), separators=(",", ":"), ensure_ascii=False)
+            out.append((name, text))
+        elif isinstance(value, (list, tuple)):
             texts = [encode_query_value(v) for v in value]
-            if explode:
+            if encoding == "multi":
                 out.extend((name, t) for t in texts)
             else:
                 out.append((name, ",".join(texts)))
         elif isinstance(value, Mapping):
-            out.append((name, json.dumps(value, separators=(",", ":"), default=str)))
+            out.append((name, json.dumps(_json_ready(value), separators=(",", ":"))))
         else:
             out.append((name, encode_query_value(value)))
     return tuple(out)

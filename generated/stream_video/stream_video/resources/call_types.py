@@ -7,18 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import validate_body
-from ..models._call_settings_request import CallSettingsRequest
-from ..models._create_call_type_request import CreateCallTypeRequest
-from ..models._create_call_type_response import CreateCallTypeResponse
-from ..models._get_call_type_response import GetCallTypeResponse
-from ..models._list_call_type_response import ListCallTypeResponse
-from ..models._notification_settings_request import NotificationSettingsRequest
-from ..models._response import Response
-from ..models._update_call_type_request import UpdateCallTypeRequest
-from ..models._update_call_type_response import UpdateCallTypeResponse
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
+    from ..models._call_settings_request import CallSettingsRequest
+    from ..models._create_call_type_response import CreateCallTypeResponse
+    from ..models._get_call_type_response import GetCallTypeResponse
+    from ..models._list_call_type_response import ListCallTypeResponse
+    from ..models._notification_settings_request import NotificationSettingsRequest
+    from ..models._response import Response
+    from ..models._update_call_type_response import UpdateCallTypeResponse
 
 __all__ = [
     "AsyncCallTypesResource",
@@ -43,6 +41,8 @@ class CallTypesResourceWithRawResponse:
 
         Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
+        from ..models._list_call_type_response import ListCallTypeResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -81,6 +81,9 @@ class CallTypesResourceWithRawResponse:
 
         Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
+        from ..models._create_call_type_request import CreateCallTypeRequest
+        from ..models._create_call_type_response import CreateCallTypeResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -122,6 +125,8 @@ class CallTypesResourceWithRawResponse:
 
         Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
+        from ..models._get_call_type_response import GetCallTypeResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -160,6 +165,9 @@ class CallTypesResourceWithRawResponse:
 
         Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
+        from ..models._update_call_type_request import UpdateCallTypeRequest
+        from ..models._update_call_type_response import UpdateCallTypeResponse
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -202,6 +210,8 @@ class CallTypesResourceWithRawResponse:
 
         Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
+        from ..models._response import Response
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -362,6 +372,8 @@ class AsyncCallTypesResourceWithRawResponse:
 
         Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
+        from ..models._list_call_type_response import ListCallTypeResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -400,6 +412,9 @@ class AsyncCallTypesResourceWithRawResponse:
 
         Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
+        from ..models._create_call_type_request import CreateCallTypeRequest
+        from ..models._create_call_type_response import CreateCallTypeResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -441,6 +456,8 @@ class AsyncCallTypesResourceWithRawResponse:
 
         Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
+        from ..models._get_call_type_response import GetCallTypeResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -479,6 +496,9 @@ class AsyncCallTypesResourceWithRawResponse:
 
         Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
+        from ..models._update_call_type_request import UpdateCallTypeRequest
+        from ..models._update_call_type_response import UpdateCallTypeResponse
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -521,6 +541,8 @@ class AsyncCallTypesResourceWithRawResponse:
 
         Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
+        from ..models._response import Response
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(

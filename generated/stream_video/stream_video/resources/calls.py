@@ -19,93 +19,68 @@ from .._runtime import (
     build_path,
 )
 from .._runtime._request import encode_params, validate_body
-from ..models._block_user_request import BlockUserRequest
-from ..models._block_user_response import BlockUserResponse
-from ..models._call_request import CallRequest
-from ..models._call_settings_request import CallSettingsRequest
-from ..models._call_state_response_fields import CallStateResponseFields
-from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
-from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
-from ..models._delete_call_request import DeleteCallRequest
-from ..models._delete_call_response import DeleteCallResponse
-from ..models._delete_recording_response import DeleteRecordingResponse
-from ..models._delete_transcription_response import DeleteTranscriptionResponse
-from ..models._end_call_response import EndCallResponse
-from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
-from ..models._get_call_participant_session_metrics_response import (
-    GetCallParticipantSessionMetricsResponse,
-)
-from ..models._get_call_report_response import GetCallReportResponse
-from ..models._get_call_response import GetCallResponse
-from ..models._get_or_create_call_request import GetOrCreateCallRequest
-from ..models._get_or_create_call_response import GetOrCreateCallResponse
-from ..models._go_live_request import GoLiveRequest
-from ..models._go_live_response import GoLiveResponse
-from ..models._kick_user_request import KickUserRequest
-from ..models._kick_user_response import KickUserResponse
-from ..models._list_recordings_response import ListRecordingsResponse
-from ..models._list_transcriptions_response import ListTranscriptionsResponse
-from ..models._member_request import MemberRequest
-from ..models._member_response import MemberResponse
-from ..models._mute_users_request import MuteUsersRequest
-from ..models._mute_users_response import MuteUsersResponse
-from ..models._participant_session_details import ParticipantSessionDetails
-from ..models._pin_response import PinResponse
-from ..models._query_call_members_request import QueryCallMembersRequest
-from ..models._query_call_members_response import QueryCallMembersResponse
-from ..models._query_call_participant_sessions_response import QueryCallParticipantSessionsResponse
-from ..models._query_call_participants_request import QueryCallParticipantsRequest
-from ..models._query_call_participants_response import QueryCallParticipantsResponse
-from ..models._query_calls_request import QueryCallsRequest
-from ..models._query_calls_response import QueryCallsResponse
-from ..models._ring_call_request import RingCallRequest
-from ..models._ring_call_response import RingCallResponse
-from ..models._rtmp_broadcast_request import RTMPBroadcastRequest
-from ..models._send_call_event_request import SendCallEventRequest
-from ..models._send_call_event_response import SendCallEventResponse
-from ..models._send_closed_caption_request import SendClosedCaptionRequest
-from ..models._send_closed_caption_response import SendClosedCaptionResponse
-from ..models._sort_param_request import SortParamRequest
-from ..models._speech_segment_config import SpeechSegmentConfig
-from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-from ..models._start_closed_captions_request_language import StartClosedCaptionsRequestLanguage
-from ..models._start_closed_captions_response import StartClosedCaptionsResponse
-from ..models._start_frame_recording_request import StartFrameRecordingRequest
-from ..models._start_frame_recording_response import StartFrameRecordingResponse
-from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
-from ..models._start_recording_request import StartRecordingRequest
-from ..models._start_recording_response import StartRecordingResponse
-from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
-from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
-from ..models._start_transcription_request import StartTranscriptionRequest
-from ..models._start_transcription_request_language import StartTranscriptionRequestLanguage
-from ..models._start_transcription_response import StartTranscriptionResponse
-from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
-from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
-from ..models._stop_frame_recording_response import StopFrameRecordingResponse
-from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
-from ..models._stop_live_request import StopLiveRequest
-from ..models._stop_live_response import StopLiveResponse
-from ..models._stop_recording_response import StopRecordingResponse
-from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
-from ..models._stop_transcription_request import StopTranscriptionRequest
-from ..models._stop_transcription_response import StopTranscriptionResponse
-from ..models._unblock_user_request import UnblockUserRequest
-from ..models._unblock_user_response import UnblockUserResponse
-from ..models._unpin_response import UnpinResponse
-from ..models._update_call_members_request import UpdateCallMembersRequest
-from ..models._update_call_members_response import UpdateCallMembersResponse
-from ..models._update_call_request import UpdateCallRequest
-from ..models._update_call_response import UpdateCallResponse
-from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
-from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
-from ..models._user_request import UserRequest
-from ..models._video_pin_request import VideoPinRequest
-from ..models._video_unpin_request import VideoUnpinRequest
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
+    from ..models._block_user_response import BlockUserResponse
+    from ..models._call_request import CallRequest
+    from ..models._call_settings_request import CallSettingsRequest
+    from ..models._call_state_response_fields import CallStateResponseFields
+    from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+    from ..models._delete_call_response import DeleteCallResponse
+    from ..models._delete_recording_response import DeleteRecordingResponse
+    from ..models._delete_transcription_response import DeleteTranscriptionResponse
+    from ..models._end_call_response import EndCallResponse
+    from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
+    from ..models._get_call_participant_session_metrics_response import (
+        GetCallParticipantSessionMetricsResponse,
+    )
+    from ..models._get_call_report_response import GetCallReportResponse
+    from ..models._get_call_response import GetCallResponse
+    from ..models._get_or_create_call_response import GetOrCreateCallResponse
+    from ..models._go_live_response import GoLiveResponse
+    from ..models._kick_user_response import KickUserResponse
+    from ..models._list_recordings_response import ListRecordingsResponse
+    from ..models._list_transcriptions_response import ListTranscriptionsResponse
+    from ..models._member_request import MemberRequest
+    from ..models._member_response import MemberResponse
+    from ..models._mute_users_response import MuteUsersResponse
+    from ..models._participant_session_details import ParticipantSessionDetails
+    from ..models._pin_response import PinResponse
+    from ..models._query_call_members_response import QueryCallMembersResponse
+    from ..models._query_call_participant_sessions_response import (
+        QueryCallParticipantSessionsResponse,
+    )
+    from ..models._query_call_participants_response import QueryCallParticipantsResponse
+    from ..models._query_calls_response import QueryCallsResponse
+    from ..models._ring_call_response import RingCallResponse
+    from ..models._rtmp_broadcast_request import RTMPBroadcastRequest
+    from ..models._send_call_event_response import SendCallEventResponse
+    from ..models._send_closed_caption_response import SendClosedCaptionResponse
+    from ..models._sort_param_request import SortParamRequest
+    from ..models._speech_segment_config import SpeechSegmentConfig
+    from ..models._start_closed_captions_request_language import StartClosedCaptionsRequestLanguage
+    from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+    from ..models._start_frame_recording_response import StartFrameRecordingResponse
+    from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
+    from ..models._start_recording_response import StartRecordingResponse
+    from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+    from ..models._start_transcription_request_language import StartTranscriptionRequestLanguage
+    from ..models._start_transcription_response import StartTranscriptionResponse
+    from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
+    from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+    from ..models._stop_frame_recording_response import StopFrameRecordingResponse
+    from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
+    from ..models._stop_live_response import StopLiveResponse
+    from ..models._stop_recording_response import StopRecordingResponse
+    from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
+    from ..models._stop_transcription_response import StopTranscriptionResponse
+    from ..models._unblock_user_response import UnblockUserResponse
+    from ..models._unpin_response import UnpinResponse
+    from ..models._update_call_members_response import UpdateCallMembersResponse
+    from ..models._update_call_response import UpdateCallResponse
+    from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
+    from ..models._user_request import UserRequest
 
 __all__ = [
     "AsyncCallsBroadcastsResource",
@@ -163,6 +138,9 @@ class CallsMembersResourceWithRawResponse:
 
         Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
+        from ..models._query_call_members_request import QueryCallMembersRequest
+        from ..models._query_call_members_response import QueryCallMembersResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -212,6 +190,9 @@ class CallsMembersResourceWithRawResponse:
 
         Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
+        from ..models._update_call_members_request import UpdateCallMembersRequest
+        from ..models._update_call_members_response import UpdateCallMembersResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -413,6 +394,9 @@ class AsyncCallsMembersResourceWithRawResponse:
 
         Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
+        from ..models._query_call_members_request import QueryCallMembersRequest
+        from ..models._query_call_members_response import QueryCallMembersResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -462,6 +446,9 @@ class AsyncCallsMembersResourceWithRawResponse:
 
         Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
+        from ..models._update_call_members_request import UpdateCallMembersRequest
+        from ..models._update_call_members_response import UpdateCallMembersResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -672,6 +659,9 @@ class CallsClosedCaptionsResourceWithRawResponse:
 
         Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
+        from ..models._send_closed_caption_request import SendClosedCaptionRequest
+        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -772,6 +762,9 @@ class CallsClosedCaptionsResourceWithRawResponse:
 
         Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
+        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
+        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -819,6 +812,9 @@ class CallsClosedCaptionsResourceWithRawResponse:
 
         Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
+        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
+        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1050,6 +1046,9 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
 
         Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
+        from ..models._send_closed_caption_request import SendClosedCaptionRequest
+        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1150,6 +1149,9 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
 
         Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
+        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
+        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1197,6 +1199,9 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
 
         Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
+        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
+        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1422,6 +1427,9 @@ class CallsFeedbackResourceWithRawResponse:
 
         Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
+        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
+        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1539,6 +1547,9 @@ class AsyncCallsFeedbackResourceWithRawResponse:
 
         Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
+        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
+        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1648,6 +1659,9 @@ class CallsParticipantsResourceWithRawResponse:
 
         Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
         """
+        from ..models._query_call_participants_request import QueryCallParticipantsRequest
+        from ..models._query_call_participants_response import QueryCallParticipantsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1660,7 +1674,7 @@ class CallsParticipantsResourceWithRawResponse:
             operation_id="QueryCallParticipants",
             idempotent=True,
             query=encode_params(
-                ("limit", limit, True),
+                ("limit", limit, "multi"),
             ),
             json=validate_body(
                 QueryCallParticipantsRequest,
@@ -1703,6 +1717,10 @@ class CallsParticipantsResourceWithRawResponse:
 
         Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
         """
+        from ..models._get_call_participant_session_metrics_response import (
+            GetCallParticipantSessionMetricsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1718,8 +1736,8 @@ class CallsParticipantsResourceWithRawResponse:
             operation_id="GetCallParticipantSessionMetrics",
             idempotent=True,
             query=encode_params(
-                ("since", since, True),
-                ("until", until, True),
+                ("since", since, "multi"),
+                ("until", until, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -1737,7 +1755,7 @@ class CallsParticipantsResourceWithRawResponse:
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[QueryCallParticipantSessionsResponse]:
         """Query participant sessions
@@ -1756,6 +1774,10 @@ class CallsParticipantsResourceWithRawResponse:
 
         Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
         """
+        from ..models._query_call_participant_sessions_response import (
+            QueryCallParticipantSessionsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1769,10 +1791,10 @@ class CallsParticipantsResourceWithRawResponse:
             operation_id="QueryCallParticipantSessions",
             idempotent=True,
             query=encode_params(
-                ("limit", limit, True),
-                ("prev", prev, True),
-                ("next", next, True),
-                ("filter_conditions", filter_conditions, True),
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
+                ("filter_conditions", filter_conditions, "json"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -1869,7 +1891,7 @@ class CallsParticipantsResource:
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantSessionsResponse:
         """Query participant sessions
@@ -1907,7 +1929,7 @@ class CallsParticipantsResource:
         session: str,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -1949,7 +1971,7 @@ class CallsParticipantsResource:
         session: str,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[ParticipantSessionDetails]:
         """Every item of :meth:`query_sessions`, across all pages (``participants_sessions`` of each page)."""
@@ -1991,6 +2013,9 @@ class AsyncCallsParticipantsResourceWithRawResponse:
 
         Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
         """
+        from ..models._query_call_participants_request import QueryCallParticipantsRequest
+        from ..models._query_call_participants_response import QueryCallParticipantsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2003,7 +2028,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
             operation_id="QueryCallParticipants",
             idempotent=True,
             query=encode_params(
-                ("limit", limit, True),
+                ("limit", limit, "multi"),
             ),
             json=validate_body(
                 QueryCallParticipantsRequest,
@@ -2046,6 +2071,10 @@ class AsyncCallsParticipantsResourceWithRawResponse:
 
         Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
         """
+        from ..models._get_call_participant_session_metrics_response import (
+            GetCallParticipantSessionMetricsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -2061,8 +2090,8 @@ class AsyncCallsParticipantsResourceWithRawResponse:
             operation_id="GetCallParticipantSessionMetrics",
             idempotent=True,
             query=encode_params(
-                ("since", since, True),
-                ("until", until, True),
+                ("since", since, "multi"),
+                ("until", until, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -2080,7 +2109,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[QueryCallParticipantSessionsResponse]:
         """Query participant sessions
@@ -2099,6 +2128,10 @@ class AsyncCallsParticipantsResourceWithRawResponse:
 
         Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
         """
+        from ..models._query_call_participant_sessions_response import (
+            QueryCallParticipantSessionsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -2112,10 +2145,10 @@ class AsyncCallsParticipantsResourceWithRawResponse:
             operation_id="QueryCallParticipantSessions",
             idempotent=True,
             query=encode_params(
-                ("limit", limit, True),
-                ("prev", prev, True),
-                ("next", next, True),
-                ("filter_conditions", filter_conditions, True),
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
+                ("filter_conditions", filter_conditions, "json"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -2212,7 +2245,7 @@ class AsyncCallsParticipantsResource:
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantSessionsResponse:
         """Query participant sessions
@@ -2250,7 +2283,7 @@ class AsyncCallsParticipantsResource:
         session: str,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -2292,7 +2325,7 @@ class AsyncCallsParticipantsResource:
         session: str,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[ParticipantSessionDetails]:
         """Every item of :meth:`query_sessions`, across all pages (``participants_sessions`` of each page)."""
@@ -2331,6 +2364,8 @@ class CallsRecordingsResourceWithRawResponse:
 
         Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
+        from ..models._list_recordings_response import ListRecordingsResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -2370,6 +2405,9 @@ class CallsRecordingsResourceWithRawResponse:
 
         Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
+        from ..models._start_recording_request import StartRecordingRequest
+        from ..models._start_recording_response import StartRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2415,6 +2453,8 @@ class CallsRecordingsResourceWithRawResponse:
 
         Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
+        from ..models._stop_recording_response import StopRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2455,6 +2495,8 @@ class CallsRecordingsResourceWithRawResponse:
 
         Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
+        from ..models._delete_recording_response import DeleteRecordingResponse
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -2611,6 +2653,8 @@ class AsyncCallsRecordingsResourceWithRawResponse:
 
         Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
+        from ..models._list_recordings_response import ListRecordingsResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -2650,6 +2694,9 @@ class AsyncCallsRecordingsResourceWithRawResponse:
 
         Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
+        from ..models._start_recording_request import StartRecordingRequest
+        from ..models._start_recording_response import StartRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2695,6 +2742,8 @@ class AsyncCallsRecordingsResourceWithRawResponse:
 
         Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
+        from ..models._stop_recording_response import StopRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2735,6 +2784,8 @@ class AsyncCallsRecordingsResourceWithRawResponse:
 
         Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
+        from ..models._delete_recording_response import DeleteRecordingResponse
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -2893,6 +2944,9 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
+        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
+        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2935,6 +2989,8 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
+        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -2972,6 +3028,8 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
+        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3008,6 +3066,8 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
+        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3043,6 +3103,8 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
+        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3206,6 +3268,9 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
+        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
+        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3248,6 +3313,8 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
+        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3285,6 +3352,8 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
+        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3321,6 +3390,8 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
+        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3356,6 +3427,8 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
+        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3521,6 +3594,9 @@ class CallsFrameRecordingsResourceWithRawResponse:
 
         Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
+        from ..models._start_frame_recording_request import StartFrameRecordingRequest
+        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3563,6 +3639,8 @@ class CallsFrameRecordingsResourceWithRawResponse:
 
         Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
+        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3664,6 +3742,9 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
 
         Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
+        from ..models._start_frame_recording_request import StartFrameRecordingRequest
+        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3706,6 +3787,8 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
 
         Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
+        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3853,6 +3936,9 @@ class CallsTranscriptionsResourceWithRawResponse:
 
         Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
+        from ..models._start_transcription_request import StartTranscriptionRequest
+        from ..models._start_transcription_response import StartTranscriptionResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3899,6 +3985,9 @@ class CallsTranscriptionsResourceWithRawResponse:
 
         Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
+        from ..models._stop_transcription_request import StopTranscriptionRequest
+        from ..models._stop_transcription_response import StopTranscriptionResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -3941,6 +4030,8 @@ class CallsTranscriptionsResourceWithRawResponse:
 
         Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
+        from ..models._list_transcriptions_response import ListTranscriptionsResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -3980,6 +4071,8 @@ class CallsTranscriptionsResourceWithRawResponse:
 
         Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
+        from ..models._delete_transcription_response import DeleteTranscriptionResponse
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -4229,6 +4322,9 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
 
         Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
+        from ..models._start_transcription_request import StartTranscriptionRequest
+        from ..models._start_transcription_response import StartTranscriptionResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4275,6 +4371,9 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
 
         Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
+        from ..models._stop_transcription_request import StopTranscriptionRequest
+        from ..models._stop_transcription_response import StopTranscriptionResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4317,6 +4416,8 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
 
         Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
+        from ..models._list_transcriptions_response import ListTranscriptionsResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -4356,6 +4457,8 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
 
         Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
+        from ..models._delete_transcription_response import DeleteTranscriptionResponse
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -4558,6 +4661,8 @@ class CallsResourceWithRawResponse:
 
         Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
         """
+        from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -4598,6 +4703,8 @@ class CallsResourceWithRawResponse:
 
         Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
         """
+        from ..models._get_call_response import GetCallResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -4610,10 +4717,10 @@ class CallsResourceWithRawResponse:
             operation_id="GetCall",
             idempotent=True,
             query=encode_params(
-                ("members_limit", members_limit, True),
-                ("ring", ring, True),
-                ("notify", notify, True),
-                ("video", video, True),
+                ("members_limit", members_limit, "multi"),
+                ("ring", ring, "multi"),
+                ("notify", notify, "multi"),
+                ("video", video, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -4647,6 +4754,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
         """
+        from ..models._get_or_create_call_request import GetOrCreateCallRequest
+        from ..models._get_or_create_call_response import GetOrCreateCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4699,6 +4809,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
         """
+        from ..models._update_call_request import UpdateCallRequest
+        from ..models._update_call_response import UpdateCallResponse
+
         _spec = RequestSpec(
             method="PATCH",
             path=build_path(
@@ -4743,6 +4856,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
         """
+        from ..models._block_user_request import BlockUserRequest
+        from ..models._block_user_response import BlockUserResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4785,6 +4901,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
         """
+        from ..models._delete_call_request import DeleteCallRequest
+        from ..models._delete_call_response import DeleteCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4831,6 +4950,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
         """
+        from ..models._send_call_event_request import SendCallEventRequest
+        from ..models._send_call_event_response import SendCallEventResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4893,6 +5015,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
         """
+        from ..models._go_live_request import GoLiveRequest
+        from ..models._go_live_response import GoLiveResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4949,6 +5074,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
         """
+        from ..models._kick_user_request import KickUserRequest
+        from ..models._kick_user_response import KickUserResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -4992,6 +5120,8 @@ class CallsResourceWithRawResponse:
 
         Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
+        from ..models._end_call_response import EndCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5041,6 +5171,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
         """
+        from ..models._mute_users_request import MuteUsersRequest
+        from ..models._mute_users_response import MuteUsersResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5092,6 +5225,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
         """
+        from ..models._pin_response import PinResponse
+        from ..models._video_pin_request import VideoPinRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5135,6 +5271,8 @@ class CallsResourceWithRawResponse:
 
         Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
         """
+        from ..models._get_call_report_response import GetCallReportResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -5147,7 +5285,7 @@ class CallsResourceWithRawResponse:
             operation_id="GetCallReport",
             idempotent=True,
             query=encode_params(
-                ("session_id", session_id, True),
+                ("session_id", session_id, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -5177,6 +5315,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
         """
+        from ..models._ring_call_request import RingCallRequest
+        from ..models._ring_call_response import RingCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5234,6 +5375,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
         """
+        from ..models._stop_live_request import StopLiveRequest
+        from ..models._stop_live_response import StopLiveResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5283,6 +5427,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
         """
+        from ..models._unblock_user_request import UnblockUserRequest
+        from ..models._unblock_user_response import UnblockUserResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5327,6 +5474,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
         """
+        from ..models._unpin_response import UnpinResponse
+        from ..models._video_unpin_request import VideoUnpinRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5374,6 +5524,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
         """
+        from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
+        from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -5424,6 +5577,9 @@ class CallsResourceWithRawResponse:
 
         Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
+        from ..models._query_calls_request import QueryCallsRequest
+        from ..models._query_calls_response import QueryCallsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6152,6 +6308,8 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
         """
+        from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -6192,6 +6350,8 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
         """
+        from ..models._get_call_response import GetCallResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -6204,10 +6364,10 @@ class AsyncCallsResourceWithRawResponse:
             operation_id="GetCall",
             idempotent=True,
             query=encode_params(
-                ("members_limit", members_limit, True),
-                ("ring", ring, True),
-                ("notify", notify, True),
-                ("video", video, True),
+                ("members_limit", members_limit, "multi"),
+                ("ring", ring, "multi"),
+                ("notify", notify, "multi"),
+                ("video", video, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -6241,6 +6401,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
         """
+        from ..models._get_or_create_call_request import GetOrCreateCallRequest
+        from ..models._get_or_create_call_response import GetOrCreateCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6293,6 +6456,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
         """
+        from ..models._update_call_request import UpdateCallRequest
+        from ..models._update_call_response import UpdateCallResponse
+
         _spec = RequestSpec(
             method="PATCH",
             path=build_path(
@@ -6337,6 +6503,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
         """
+        from ..models._block_user_request import BlockUserRequest
+        from ..models._block_user_response import BlockUserResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6379,6 +6548,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
         """
+        from ..models._delete_call_request import DeleteCallRequest
+        from ..models._delete_call_response import DeleteCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6425,6 +6597,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
         """
+        from ..models._send_call_event_request import SendCallEventRequest
+        from ..models._send_call_event_response import SendCallEventResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6487,6 +6662,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
         """
+        from ..models._go_live_request import GoLiveRequest
+        from ..models._go_live_response import GoLiveResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6543,6 +6721,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
         """
+        from ..models._kick_user_request import KickUserRequest
+        from ..models._kick_user_response import KickUserResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6586,6 +6767,8 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
+        from ..models._end_call_response import EndCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6635,6 +6818,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
         """
+        from ..models._mute_users_request import MuteUsersRequest
+        from ..models._mute_users_response import MuteUsersResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6686,6 +6872,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
         """
+        from ..models._pin_response import PinResponse
+        from ..models._video_pin_request import VideoPinRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6729,6 +6918,8 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
         """
+        from ..models._get_call_report_response import GetCallReportResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -6741,7 +6932,7 @@ class AsyncCallsResourceWithRawResponse:
             operation_id="GetCallReport",
             idempotent=True,
             query=encode_params(
-                ("session_id", session_id, True),
+                ("session_id", session_id, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -6771,6 +6962,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
         """
+        from ..models._ring_call_request import RingCallRequest
+        from ..models._ring_call_response import RingCallResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6828,6 +7022,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
         """
+        from ..models._stop_live_request import StopLiveRequest
+        from ..models._stop_live_response import StopLiveResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6877,6 +7074,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
         """
+        from ..models._unblock_user_request import UnblockUserRequest
+        from ..models._unblock_user_response import UnblockUserResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6921,6 +7121,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
         """
+        from ..models._unpin_response import UnpinResponse
+        from ..models._video_unpin_request import VideoUnpinRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -6968,6 +7171,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
         """
+        from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
+        from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -7018,6 +7224,9 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
+        from ..models._query_calls_request import QueryCallsRequest
+        from ..models._query_calls_response import QueryCallsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._runtime import ApiResponse, RequestOptions, RequestSpec, build_path
-from ..models._get_edges_response import GetEdgesResponse
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
+    from ..models._get_edges_response import GetEdgesResponse
 
 __all__ = [
     "AsyncEdgesResource",
@@ -34,6 +34,8 @@ class EdgesResourceWithRawResponse:
 
         Operation ``GetEdges``: ``GET /api/v2/video/edges``.
         """
+        from ..models._get_edges_response import GetEdgesResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -86,6 +88,8 @@ class AsyncEdgesResourceWithRawResponse:
 
         Operation ``GetEdges``: ``GET /api/v2/video/edges``.
         """
+        from ..models._get_edges_response import GetEdgesResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(

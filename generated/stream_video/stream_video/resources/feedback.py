@@ -18,13 +18,12 @@ from .._runtime import (
     build_path,
 )
 from .._runtime._request import encode_params, validate_body
-from ..models._query_user_feedback_request import QueryUserFeedbackRequest
-from ..models._query_user_feedback_response import QueryUserFeedbackResponse
-from ..models._sort_param_request import SortParamRequest
-from ..models._user_feedback_response import UserFeedbackResponse
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
+    from ..models._query_user_feedback_response import QueryUserFeedbackResponse
+    from ..models._sort_param_request import SortParamRequest
+    from ..models._user_feedback_response import UserFeedbackResponse
 
 __all__ = [
     "AsyncFeedbackResource",
@@ -64,6 +63,9 @@ class FeedbackResourceWithRawResponse:
 
         Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
         """
+        from ..models._query_user_feedback_request import QueryUserFeedbackRequest
+        from ..models._query_user_feedback_response import QueryUserFeedbackResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -73,7 +75,7 @@ class FeedbackResourceWithRawResponse:
             operation_id="QueryUserFeedback",
             idempotent=True,
             query=encode_params(
-                ("full", full, True),
+                ("full", full, "multi"),
             ),
             json=validate_body(
                 QueryUserFeedbackRequest,
@@ -228,6 +230,9 @@ class AsyncFeedbackResourceWithRawResponse:
 
         Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
         """
+        from ..models._query_user_feedback_request import QueryUserFeedbackRequest
+        from ..models._query_user_feedback_response import QueryUserFeedbackResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -237,7 +242,7 @@ class AsyncFeedbackResourceWithRawResponse:
             operation_id="QueryUserFeedback",
             idempotent=True,
             query=encode_params(
-                ("full", full, True),
+                ("full", full, "multi"),
             ),
             json=validate_body(
                 QueryUserFeedbackRequest,

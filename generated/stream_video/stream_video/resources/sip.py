@@ -8,35 +8,33 @@ from typing import TYPE_CHECKING
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import validate_body
-from ..models._create_sip_inbound_routing_rule_request import CreateSIPInboundRoutingRuleRequest
-from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
-from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
-from ..models._delete_sip_inbound_routing_rule_response import DeleteSIPInboundRoutingRuleResponse
-from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
-from ..models._list_sip_inbound_routing_rule_response import ListSIPInboundRoutingRuleResponse
-from ..models._list_sip_trunks_response import ListSIPTrunksResponse
-from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
-from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
-from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
-from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
-from ..models._sip_call_configs_request import SIPCallConfigsRequest
-from ..models._sip_caller_configs_request import SIPCallerConfigsRequest
-from ..models._sip_challenge_request import SIPChallengeRequest
-from ..models._sip_direct_routing_rule_call_configs_request import (
-    SIPDirectRoutingRuleCallConfigsRequest,
-)
-from ..models._sip_inbound_routing_rule_pin_configs_request import (
-    SIPInboundRoutingRulePinConfigsRequest,
-)
-from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
-from ..models._sip_pin_protection_configs_request import SIPPinProtectionConfigsRequest
-from ..models._update_sip_inbound_routing_rule_request import UpdateSIPInboundRoutingRuleRequest
-from ..models._update_sip_inbound_routing_rule_response import UpdateSIPInboundRoutingRuleResponse
-from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
-from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
+    from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
+    from ..models._delete_sip_inbound_routing_rule_response import (
+        DeleteSIPInboundRoutingRuleResponse,
+    )
+    from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
+    from ..models._list_sip_inbound_routing_rule_response import ListSIPInboundRoutingRuleResponse
+    from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+    from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+    from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
+    from ..models._sip_call_configs_request import SIPCallConfigsRequest
+    from ..models._sip_caller_configs_request import SIPCallerConfigsRequest
+    from ..models._sip_challenge_request import SIPChallengeRequest
+    from ..models._sip_direct_routing_rule_call_configs_request import (
+        SIPDirectRoutingRuleCallConfigsRequest,
+    )
+    from ..models._sip_inbound_routing_rule_pin_configs_request import (
+        SIPInboundRoutingRulePinConfigsRequest,
+    )
+    from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
+    from ..models._sip_pin_protection_configs_request import SIPPinProtectionConfigsRequest
+    from ..models._update_sip_inbound_routing_rule_response import (
+        UpdateSIPInboundRoutingRuleResponse,
+    )
+    from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
 
 __all__ = [
     "AsyncSipInboundRoutingRulesResource",
@@ -65,6 +63,10 @@ class SipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
         """
+        from ..models._list_sip_inbound_routing_rule_response import (
+            ListSIPInboundRoutingRuleResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -111,6 +113,11 @@ class SipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
         """
+        from ..models._create_sip_inbound_routing_rule_request import (
+            CreateSIPInboundRoutingRuleRequest,
+        )
+        from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -174,6 +181,13 @@ class SipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
+        from ..models._update_sip_inbound_routing_rule_request import (
+            UpdateSIPInboundRoutingRuleRequest,
+        )
+        from ..models._update_sip_inbound_routing_rule_response import (
+            UpdateSIPInboundRoutingRuleResponse,
+        )
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -221,6 +235,10 @@ class SipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
+        from ..models._delete_sip_inbound_routing_rule_response import (
+            DeleteSIPInboundRoutingRuleResponse,
+        )
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -391,6 +409,10 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
         """
+        from ..models._list_sip_inbound_routing_rule_response import (
+            ListSIPInboundRoutingRuleResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -437,6 +459,11 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
         """
+        from ..models._create_sip_inbound_routing_rule_request import (
+            CreateSIPInboundRoutingRuleRequest,
+        )
+        from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -500,6 +527,13 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
+        from ..models._update_sip_inbound_routing_rule_request import (
+            UpdateSIPInboundRoutingRuleRequest,
+        )
+        from ..models._update_sip_inbound_routing_rule_response import (
+            UpdateSIPInboundRoutingRuleResponse,
+        )
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -547,6 +581,10 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
 
         Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
+        from ..models._delete_sip_inbound_routing_rule_response import (
+            DeleteSIPInboundRoutingRuleResponse,
+        )
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -717,6 +755,8 @@ class SipTrunksResourceWithRawResponse:
 
         Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
         """
+        from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -753,6 +793,9 @@ class SipTrunksResourceWithRawResponse:
 
         Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
         """
+        from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
+        from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -801,6 +844,9 @@ class SipTrunksResourceWithRawResponse:
 
         Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
         """
+        from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
+        from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -843,6 +889,8 @@ class SipTrunksResourceWithRawResponse:
 
         Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
         """
+        from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -983,6 +1031,8 @@ class AsyncSipTrunksResourceWithRawResponse:
 
         Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
         """
+        from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1019,6 +1069,9 @@ class AsyncSipTrunksResourceWithRawResponse:
 
         Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
         """
+        from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
+        from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1067,6 +1120,9 @@ class AsyncSipTrunksResourceWithRawResponse:
 
         Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
         """
+        from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
+        from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -1109,6 +1165,8 @@ class AsyncSipTrunksResourceWithRawResponse:
 
         Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
         """
+        from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -1262,6 +1320,9 @@ class SipResourceWithRawResponse:
 
         Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
         """
+        from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
+        from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1312,6 +1373,9 @@ class SipResourceWithRawResponse:
 
         Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
         """
+        from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
+        from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1447,6 +1511,9 @@ class AsyncSipResourceWithRawResponse:
 
         Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
         """
+        from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
+        from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1497,6 +1564,9 @@ class AsyncSipResourceWithRawResponse:
 
         Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
         """
+        from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
+        from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(

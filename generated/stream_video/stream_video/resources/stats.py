@@ -18,29 +18,26 @@ from .._runtime import (
     build_path,
 )
 from .._runtime._request import encode_params, validate_body
-from ..models._call_stats_participant import CallStatsParticipant
-from ..models._call_stats_report_summary_response import CallStatsReportSummaryResponse
-from ..models._call_stats_session_response import CallStatsSessionResponse
-from ..models._get_call_session_participant_stats_details_response import (
-    GetCallSessionParticipantStatsDetailsResponse,
-)
-from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
-from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
-from ..models._query_call_session_participant_stats_response import (
-    QueryCallSessionParticipantStatsResponse,
-)
-from ..models._query_call_session_participant_stats_timeline_response import (
-    QueryCallSessionParticipantStatsTimelineResponse,
-)
-from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
-from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
-from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
-from ..models._query_call_stats_request import QueryCallStatsRequest
-from ..models._query_call_stats_response import QueryCallStatsResponse
-from ..models._sort_param_request import SortParamRequest
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
+    from ..models._call_stats_participant import CallStatsParticipant
+    from ..models._call_stats_report_summary_response import CallStatsReportSummaryResponse
+    from ..models._call_stats_session_response import CallStatsSessionResponse
+    from ..models._get_call_session_participant_stats_details_response import (
+        GetCallSessionParticipantStatsDetailsResponse,
+    )
+    from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
+    from ..models._query_call_session_participant_stats_response import (
+        QueryCallSessionParticipantStatsResponse,
+    )
+    from ..models._query_call_session_participant_stats_timeline_response import (
+        QueryCallSessionParticipantStatsTimelineResponse,
+    )
+    from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
+    from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
+    from ..models._query_call_stats_response import QueryCallStatsResponse
+    from ..models._sort_param_request import SortParamRequest
 
 __all__ = [
     "AsyncStatsResource",
@@ -78,6 +75,9 @@ class StatsResourceWithRawResponse:
 
         Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
         """
+        from ..models._query_call_stats_request import QueryCallStatsRequest
+        from ..models._query_call_stats_response import QueryCallStatsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -127,6 +127,9 @@ class StatsResourceWithRawResponse:
 
         Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
         """
+        from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
+        from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -182,6 +185,8 @@ class StatsResourceWithRawResponse:
 
         Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
         """
+        from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -195,11 +200,11 @@ class StatsResourceWithRawResponse:
             operation_id="GetCallStatsMap",
             idempotent=True,
             query=encode_params(
-                ("start_time", start_time, True),
-                ("end_time", end_time, True),
-                ("exclude_publishers", exclude_publishers, True),
-                ("exclude_subscribers", exclude_subscribers, True),
-                ("exclude_sfus", exclude_sfus, True),
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("exclude_publishers", exclude_publishers, "multi"),
+                ("exclude_subscribers", exclude_subscribers, "multi"),
+                ("exclude_sfus", exclude_sfus, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -237,6 +242,10 @@ class StatsResourceWithRawResponse:
 
         Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
         """
+        from ..models._get_call_session_participant_stats_details_response import (
+            GetCallSessionParticipantStatsDetailsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -252,9 +261,9 @@ class StatsResourceWithRawResponse:
             operation_id="GetCallSessionParticipantStatsDetails",
             idempotent=True,
             query=encode_params(
-                ("since", since, True),
-                ("until", until, True),
-                ("max_points", max_points, True),
+                ("since", since, "multi"),
+                ("until", until, "multi"),
+                ("max_points", max_points, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -269,8 +278,8 @@ class StatsResourceWithRawResponse:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
@@ -293,6 +302,10 @@ class StatsResourceWithRawResponse:
 
         Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
         """
+        from ..models._query_call_session_participant_stats_response import (
+            QueryCallSessionParticipantStatsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -306,11 +319,11 @@ class StatsResourceWithRawResponse:
             operation_id="QueryCallSessionParticipantStats",
             idempotent=True,
             query=encode_params(
-                ("sort", sort, True),
-                ("filter_conditions", filter_conditions, True),
-                ("limit", limit, True),
-                ("prev", prev, True),
-                ("next", next, True),
+                ("sort", sort, "json"),
+                ("filter_conditions", filter_conditions, "json"),
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -349,6 +362,10 @@ class StatsResourceWithRawResponse:
 
         Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
         """
+        from ..models._query_call_session_participant_stats_timeline_response import (
+            QueryCallSessionParticipantStatsTimelineResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -364,9 +381,9 @@ class StatsResourceWithRawResponse:
             operation_id="GetCallSessionParticipantStatsTimeline",
             idempotent=True,
             query=encode_params(
-                ("start_time", start_time, True),
-                ("end_time", end_time, True),
-                ("severity", severity, False),
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("severity", severity, "csv"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -397,6 +414,9 @@ class StatsResourceWithRawResponse:
 
         Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
         """
+        from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
+        from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -696,8 +716,8 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
@@ -739,8 +759,8 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
@@ -783,8 +803,8 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[CallStatsParticipant]:
@@ -898,6 +918,9 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
         """
+        from ..models._query_call_stats_request import QueryCallStatsRequest
+        from ..models._query_call_stats_response import QueryCallStatsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -947,6 +970,9 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
         """
+        from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
+        from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1002,6 +1028,8 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
         """
+        from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1015,11 +1043,11 @@ class AsyncStatsResourceWithRawResponse:
             operation_id="GetCallStatsMap",
             idempotent=True,
             query=encode_params(
-                ("start_time", start_time, True),
-                ("end_time", end_time, True),
-                ("exclude_publishers", exclude_publishers, True),
-                ("exclude_subscribers", exclude_subscribers, True),
-                ("exclude_sfus", exclude_sfus, True),
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("exclude_publishers", exclude_publishers, "multi"),
+                ("exclude_subscribers", exclude_subscribers, "multi"),
+                ("exclude_sfus", exclude_sfus, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -1057,6 +1085,10 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
         """
+        from ..models._get_call_session_participant_stats_details_response import (
+            GetCallSessionParticipantStatsDetailsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1072,9 +1104,9 @@ class AsyncStatsResourceWithRawResponse:
             operation_id="GetCallSessionParticipantStatsDetails",
             idempotent=True,
             query=encode_params(
-                ("since", since, True),
-                ("until", until, True),
-                ("max_points", max_points, True),
+                ("since", since, "multi"),
+                ("until", until, "multi"),
+                ("max_points", max_points, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -1089,8 +1121,8 @@ class AsyncStatsResourceWithRawResponse:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
@@ -1113,6 +1145,10 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
         """
+        from ..models._query_call_session_participant_stats_response import (
+            QueryCallSessionParticipantStatsResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1126,11 +1162,11 @@ class AsyncStatsResourceWithRawResponse:
             operation_id="QueryCallSessionParticipantStats",
             idempotent=True,
             query=encode_params(
-                ("sort", sort, True),
-                ("filter_conditions", filter_conditions, True),
-                ("limit", limit, True),
-                ("prev", prev, True),
-                ("next", next, True),
+                ("sort", sort, "json"),
+                ("filter_conditions", filter_conditions, "json"),
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -1169,6 +1205,10 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
         """
+        from ..models._query_call_session_participant_stats_timeline_response import (
+            QueryCallSessionParticipantStatsTimelineResponse,
+        )
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -1184,9 +1224,9 @@ class AsyncStatsResourceWithRawResponse:
             operation_id="GetCallSessionParticipantStatsTimeline",
             idempotent=True,
             query=encode_params(
-                ("start_time", start_time, True),
-                ("end_time", end_time, True),
-                ("severity", severity, False),
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("severity", severity, "csv"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -1217,6 +1257,9 @@ class AsyncStatsResourceWithRawResponse:
 
         Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
         """
+        from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
+        from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -1518,8 +1561,8 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
@@ -1561,8 +1604,8 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
@@ -1605,8 +1648,8 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        sort: Any | NotGiven = NOT_GIVEN,
-        filter_conditions: Any | NotGiven = NOT_GIVEN,
+        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStatsParticipant]:

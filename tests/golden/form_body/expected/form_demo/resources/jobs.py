@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import form_fields, indexed_pairs, validate_body
-from ..models._cancel_job_request import CancelJobRequest
-from ..models._create_job import CreateJob
-from ..models._create_job_priority import CreateJobPriority
-from ..models._job import Job
 
 if TYPE_CHECKING:
     from .._client import AsyncFormClient, FormClient
+    from ..models._create_job_priority import CreateJobPriority
+    from ..models._job import Job
 
 __all__ = [
     "AsyncJobsResource",
@@ -50,6 +48,9 @@ class JobsResourceWithRawResponse:
 
         Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
         """
+        from ..models._create_job import CreateJob
+        from ..models._job import Job
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -102,6 +103,9 @@ class JobsResourceWithRawResponse:
 
         Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
         """
+        from ..models._cancel_job_request import CancelJobRequest
+        from ..models._job import Job
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -217,6 +221,9 @@ class AsyncJobsResourceWithRawResponse:
 
         Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
         """
+        from ..models._create_job import CreateJob
+        from ..models._job import Job
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -269,6 +276,9 @@ class AsyncJobsResourceWithRawResponse:
 
         Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
         """
+        from ..models._cancel_job_request import CancelJobRequest
+        from ..models._job import Job
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(

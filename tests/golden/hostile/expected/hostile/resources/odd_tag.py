@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import encode_params, validate_body
-from ..models._weird import Weird
-from ..models._weird_mood import WeirdMood
 
 if TYPE_CHECKING:
     from .._client import AsyncHostileClient, HostileClient
+    from ..models._weird import Weird
+    from ..models._weird_mood import WeirdMood
 
 __all__ = [
     "AsyncOddTagResource",
@@ -85,6 +85,8 @@ class OddTagResourceWithRawResponse:
 
         Operation ``import``: ``POST /things/{class}``.
         """
+        from ..models._weird import Weird
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -96,9 +98,9 @@ class OddTagResourceWithRawResponse:
             operation_id="import",
             idempotent=False,
             query=encode_params(
-                ("from", from_, True),
-                ("self", self_, True),
-                ("request_options", request_options_, True),
+                ("from", from_, "multi"),
+                ("self", self_, "multi"),
+                ("request_options", request_options_, "multi"),
             ),
             json=validate_body(
                 Weird,
@@ -276,6 +278,8 @@ class AsyncOddTagResourceWithRawResponse:
 
         Operation ``import``: ``POST /things/{class}``.
         """
+        from ..models._weird import Weird
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -287,9 +291,9 @@ class AsyncOddTagResourceWithRawResponse:
             operation_id="import",
             idempotent=False,
             query=encode_params(
-                ("from", from_, True),
-                ("self", self_, True),
-                ("request_options", request_options_, True),
+                ("from", from_, "multi"),
+                ("self", self_, "multi"),
+                ("request_options", request_options_, "multi"),
             ),
             json=validate_body(
                 Weird,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -19,3 +20,10 @@ class AnimalRequest(ApiModel):
     name: str = Field(min_length=1)
     diet: Diet | None = None
     birthday: datetime.date | None = None
+
+    __non_nullable__: ClassVar[frozenset[str]] = frozenset(
+        {
+            "diet",
+            "birthday",
+        }
+    )

@@ -9,15 +9,13 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import encode_params, validate_any, validate_body
-from ..models._animal import Animal
-from ..models._animal_request import AnimalRequest
-from ..models._diet import Diet
-from ..models._list_animals_response import ListAnimalsResponse
-from ..models._list_animals_sort import ListAnimalsSort
-from ..models._update_animal_request import UpdateAnimalRequest
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
+    from ..models._animal import Animal
+    from ..models._diet import Diet
+    from ..models._list_animals_response import ListAnimalsResponse
+    from ..models._list_animals_sort import ListAnimalsSort
 
 __all__ = [
     "AnimalsResource",
@@ -57,6 +55,8 @@ class AnimalsResourceWithRawResponse:
 
         Operation ``ListAnimals``: ``GET /animals``.
         """
+        from ..models._list_animals_response import ListAnimalsResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -66,15 +66,15 @@ class AnimalsResourceWithRawResponse:
             operation_id="ListAnimals",
             idempotent=True,
             query=encode_params(
-                ("limit", limit, True),
-                ("ratio", ratio, True),
-                ("hungry", hungry, True),
-                ("species", species, False),
-                ("tag", tag, True),
-                ("sort", sort, True),
+                ("limit", limit, "multi"),
+                ("ratio", ratio, "multi"),
+                ("hungry", hungry, "multi"),
+                ("species", species, "csv"),
+                ("tag", tag, "multi"),
+                ("sort", sort, "multi"),
             ),
             headers=encode_params(
-                ("X-Trace", x_trace, False),
+                ("X-Trace", x_trace, "csv"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -98,6 +98,9 @@ class AnimalsResourceWithRawResponse:
 
         Operation ``CreateAnimal``: ``POST /animals``.
         """
+        from ..models._animal import Animal
+        from ..models._animal_request import AnimalRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -135,6 +138,8 @@ class AnimalsResourceWithRawResponse:
 
         Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
         """
+        from ..models._animal import Animal
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -168,6 +173,8 @@ class AnimalsResourceWithRawResponse:
 
         Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
+        from ..models._animal import Animal
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -202,6 +209,7 @@ class AnimalsResourceWithRawResponse:
 
         Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
         """
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -239,6 +247,9 @@ class AnimalsResourceWithRawResponse:
 
         Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
         """
+        from ..models._animal import Animal
+        from ..models._update_animal_request import UpdateAnimalRequest
+
         _spec = RequestSpec(
             method="PATCH",
             path=build_path(
@@ -451,6 +462,8 @@ class AsyncAnimalsResourceWithRawResponse:
 
         Operation ``ListAnimals``: ``GET /animals``.
         """
+        from ..models._list_animals_response import ListAnimalsResponse
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -460,15 +473,15 @@ class AsyncAnimalsResourceWithRawResponse:
             operation_id="ListAnimals",
             idempotent=True,
             query=encode_params(
-                ("limit", limit, True),
-                ("ratio", ratio, True),
-                ("hungry", hungry, True),
-                ("species", species, False),
-                ("tag", tag, True),
-                ("sort", sort, True),
+                ("limit", limit, "multi"),
+                ("ratio", ratio, "multi"),
+                ("hungry", hungry, "multi"),
+                ("species", species, "csv"),
+                ("tag", tag, "multi"),
+                ("sort", sort, "multi"),
             ),
             headers=encode_params(
-                ("X-Trace", x_trace, False),
+                ("X-Trace", x_trace, "csv"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -492,6 +505,9 @@ class AsyncAnimalsResourceWithRawResponse:
 
         Operation ``CreateAnimal``: ``POST /animals``.
         """
+        from ..models._animal import Animal
+        from ..models._animal_request import AnimalRequest
+
         _spec = RequestSpec(
             method="POST",
             path=build_path(
@@ -529,6 +545,8 @@ class AsyncAnimalsResourceWithRawResponse:
 
         Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
         """
+        from ..models._animal import Animal
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -562,6 +580,8 @@ class AsyncAnimalsResourceWithRawResponse:
 
         Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
+        from ..models._animal import Animal
+
         _spec = RequestSpec(
             method="PUT",
             path=build_path(
@@ -596,6 +616,7 @@ class AsyncAnimalsResourceWithRawResponse:
 
         Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
         """
+
         _spec = RequestSpec(
             method="DELETE",
             path=build_path(
@@ -633,6 +654,9 @@ class AsyncAnimalsResourceWithRawResponse:
 
         Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
         """
+        from ..models._animal import Animal
+        from ..models._update_animal_request import UpdateAnimalRequest
+
         _spec = RequestSpec(
             method="PATCH",
             path=build_path(

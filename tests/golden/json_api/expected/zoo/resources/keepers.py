@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._runtime import ApiResponse, RequestOptions, RequestSpec, build_path
-from ..models._schedule import Schedule
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
+    from ..models._schedule import Schedule
 
 __all__ = [
     "AsyncKeepersResource",
@@ -37,6 +37,8 @@ class KeepersResourceWithRawResponse:
 
         Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
         """
+        from ..models._schedule import Schedule
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -97,6 +99,8 @@ class AsyncKeepersResourceWithRawResponse:
 
         Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
         """
+        from ..models._schedule import Schedule
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
 from .._runtime._request import encode_params
-from ..models._author import Book
 
 if TYPE_CHECKING:
     from .._client import AsyncSpecClient, SpecClient
+    from ..models._author import Book
 
 __all__ = [
     "AsyncBooksResource",
@@ -40,6 +40,8 @@ class BooksResourceWithRawResponse:
 
         Operation ``getBook``: ``GET /books/{isbn}``.
         """
+        from ..models._author import Book
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -51,7 +53,7 @@ class BooksResourceWithRawResponse:
             operation_id="getBook",
             idempotent=True,
             query=encode_params(
-                ("lang", lang, True),
+                ("lang", lang, "multi"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -107,6 +109,8 @@ class AsyncBooksResourceWithRawResponse:
 
         Operation ``getBook``: ``GET /books/{isbn}``.
         """
+        from ..models._author import Book
+
         _spec = RequestSpec(
             method="GET",
             path=build_path(
@@ -118,7 +122,7 @@ class AsyncBooksResourceWithRawResponse:
             operation_id="getBook",
             idempotent=True,
             query=encode_params(
-                ("lang", lang, True),
+                ("lang", lang, "multi"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
