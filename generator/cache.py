@@ -19,7 +19,9 @@ class DiskCache:
         root = os.environ.get("SDKGEN_CACHE_DIR") or os.path.join(
             os.path.expanduser("~"), ".cache", "sdkgen"
         )
-        self._dir: Path | None = None if os.environ.get("SDKGEN_NO_CACHE") else Path(root) / namespace
+        self._dir: Path | None = (
+            None if os.environ.get("SDKGEN_NO_CACHE") else Path(root) / namespace
+        )
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self._salt + b"\0" + data).hexdigest()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 
-from generator.errors import SpecError
+from generator.errors import Problem, SpecError
 from generator.fmt import FormatError
 from generator.ir import Api
 from generator.pipeline import build, discover
@@ -29,9 +29,10 @@ def _specs(specs: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def _build_all(specs: list[Path]) -> list[tuple[Api, dict]]:  # type: ignore[type-arg]
+def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str]]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
-    results, problems = [], []
+    results: list[tuple[Api, dict[PurePosixPath, str]]] = []
+    problems: list[Problem] = []
     for spec in specs:
         try:
             results.append(build(spec))
@@ -56,8 +57,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True,
-              help="Directory that receives one package folder per spec.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=_OUT,
+    show_default=True,
+    help="Directory that receives one package folder per spec.",
+)
 def generate(specs: tuple[Path, ...], output: Path) -> None:
     """Generate a client package for each SPEC (default: every spec in specs/)."""
     for_specs = _specs(specs)
@@ -95,7 +102,9 @@ def check(specs: tuple[Path, ...], output: Path) -> None:
 def validate_cmd(specs: tuple[Path, ...]) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
     for api, _ in _build_all(list(specs)):
-        click.echo(f"{api.source}: ok ({len(api.operations)} operations, {len(api.definitions)} models)")
+        click.echo(
+            f"{api.source}: ok ({len(api.operations)} operations, {len(api.definitions)} models)"
+        )
 
 
 @main.command()

@@ -36,7 +36,10 @@ def docstring(text: str) -> str:
     out = text.replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
     out = re.sub(r'"{2,}', lambda m: '\\"' * len(m.group()), out)
     return "".join(
-        ch if ch in "\n\t" or ch.isprintable() else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000
+        ch
+        if ch in "\n\t" or ch.isprintable()
+        else f"\\u{ord(ch):04x}"
+        if ord(ch) < 0x10000
         else f"\\U{ord(ch):08x}"
         for ch in out
     )

@@ -6,6 +6,7 @@ generator.cache): a file whose rendered text is unchanged since any earlier run 
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
@@ -41,7 +42,7 @@ def format_python(path: PurePosixPath, text: str, cache: DiskCache | None = None
 
 def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]:
     """Python files through black; everything else with LF line endings and one final newline."""
-    cache = DiskCache("black", f"black {black.__version__} {MODE!r}")
+    cache = DiskCache("black", f"black {importlib.metadata.version('black')} {MODE!r}")
     out = {}
     for path, text in files.items():
         text = text.replace("\r\n", "\n")

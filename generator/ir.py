@@ -22,7 +22,9 @@ class TypeExpr:
     """A Python type annotation plus what it needs: the `typing`/stdlib names and the model names it uses."""
 
     annotation: str
-    stdlib: frozenset[str] = frozenset()  # import lines, e.g. "from typing import Any", "import datetime"
+    stdlib: frozenset[str] = (
+        frozenset()
+    )  # import lines, e.g. "from typing import Any", "import datetime"
     models: frozenset[str] = frozenset()  # class names of generated models/enums/aliases referenced
 
 
@@ -39,7 +41,9 @@ class Field:
     description: str
     default_doc: str | None  # the spec's default, as JSON text, for documentation only
     constraints: tuple[tuple[str, object], ...] = ()  # pydantic Field() keyword → spec value
-    assignment: str = ""  # Python source after the annotation: " = None", " = Field(alias='Url')", ""
+    assignment: str = (
+        ""  # Python source after the annotation: " = None", " = Field(alias='Url')", ""
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,9 @@ class Model:
     wire_name: str  # the schema's name in components, or a synthetic path for inline schemas
     description: str
     fields: tuple[Field, ...]
-    extra_values: TypeExpr | None  # additionalProperties type when the object also takes arbitrary keys
+    extra_values: (
+        TypeExpr | None
+    )  # additionalProperties type when the object also takes arbitrary keys
     inferred: bool = False
     non_nullable: tuple[str, ...] = ()  # request-side: wire names that may be absent but not null
 
@@ -108,9 +114,15 @@ class Parameter:
     required: bool
     description: str
     default_doc: str | None
-    signature: str  # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
-    encoding: Literal["multi", "csv", "json"] = "multi"  # lists: repeated key / comma-joined; or JSON text
-    client_attribute: str | None = None  # filled from the client (e.g. account_sid), not an argument
+    signature: (
+        str  # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
+    )
+    encoding: Literal["multi", "csv", "json"] = (
+        "multi"  # lists: repeated key / comma-joined; or JSON text
+    )
+    client_attribute: str | None = (
+        None  # filled from the client (e.g. account_sid), not an argument
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,7 +261,9 @@ class AuthPart:
 
     kind: Literal["basic", "bearer", "api_key"]
     scheme: str  # name in components.securitySchemes
-    args: tuple[ClientArg, ...]  # basic: (username, password); bearer: (token,); api_key: (value,) or ()
+    args: tuple[
+        ClientArg, ...
+    ]  # basic: (username, password); bearer: (token,); api_key: (value,) or ()
     wire_name: str = ""  # api_key: header/query name
     location: Literal["header", "query", ""] = ""
     constant: str | None = None  # api_key with a fixed value (x-sdk-constant)

@@ -130,12 +130,16 @@ def _construct(
                 problems.append(Problem(pos, format_pointer(ptr), "mapping keys must be scalars"))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(pos, format_pointer(ptr), "YAML merge keys (<<) are not supported"))
+                problems.append(
+                    Problem(pos, format_pointer(ptr), "YAML merge keys (<<) are not supported")
+                )
                 continue
             key = key_node.value  # keys are names: `200:` means the string "200", as in JSON
             if key in result:
                 key_pos = SourcePos(name, key_node.start_mark.line + 1)
-                problems.append(Problem(key_pos, format_pointer((*ptr, key)), f"duplicate key {key!r}"))
+                problems.append(
+                    Problem(key_pos, format_pointer((*ptr, key)), f"duplicate key {key!r}")
+                )
                 continue
             result[key] = _construct(value_node, (*ptr, key), name, loader, positions, problems)
         return result
@@ -144,7 +148,7 @@ def _construct(
             _construct(item, (*ptr, i), name, loader, positions, problems)
             for i, item in enumerate(node.value)
         ]
-    value = loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    value = loader.construct_object(node, deep=True)
     if isinstance(value, float) and value != value:  # NaN: JSON has no such value
         problems.append(Problem(pos, format_pointer(ptr), "NaN is not a JSON value"))
     return value
@@ -188,7 +192,9 @@ class _Bundler:
             cached = self.files[path] = _parse_file(path)
         return cached
 
-    def target(self, ref: str, origin: Path, at: SourcePos, ptr: Pointer) -> tuple[Target, Any] | None:
+    def target(
+        self, ref: str, origin: Path, at: SourcePos, ptr: Pointer
+    ) -> tuple[Target, Any] | None:
         location, _, fragment = ref.partition("#")
         if "://" in location:
             self.problems.append(
@@ -231,7 +237,9 @@ class _Bundler:
                 if found is not None:
                     self.index[found[0]] = format_pointer(("components", kind, name))
 
-    def copy(self, doc: _File, src: Pointer, value: Any, out: Pointer, stack: tuple[Target, ...]) -> Any:
+    def copy(
+        self, doc: _File, src: Pointer, value: Any, out: Pointer, stack: tuple[Target, ...]
+    ) -> Any:
         """Copy `value` (at `src` in `doc`) to `out` in the bundle, rewriting or inlining its refs."""
         pos = doc.positions.get(src)
         if pos is not None:
@@ -246,11 +254,17 @@ class _Bundler:
         if isinstance(ref, str) and not (doc.path == self.root and ref.startswith("#")):
             return self.follow(doc, src, value, ref, out, stack)
         return {
-            key: self.copy(doc, (*src, key), item, (*out, key), stack) for key, item in value.items()
+            key: self.copy(doc, (*src, key), item, (*out, key), stack)
+            for key, item in value.items()
         }
 
     def follow(
-        self, doc: _File, src: Pointer, value: dict[str, Any], ref: str, out: Pointer,
+        self,
+        doc: _File,
+        src: Pointer,
+        value: dict[str, Any],
+        ref: str,
+        out: Pointer,
         stack: tuple[Target, ...],
     ) -> Any:
         at = doc.positions.get(src, SourcePos(display_path(doc.path), 1))
@@ -270,8 +284,11 @@ class _Bundler:
             return {"$ref": local, **siblings}
         if key in stack:
             self.problems.append(
-                Problem(at, format_pointer(out),
-                        f"$ref {ref!r} is recursive: list its target in the root file's components")
+                Problem(
+                    at,
+                    format_pointer(out),
+                    f"$ref {ref!r} is recursive: list its target in the root file's components",
+                )
             )
             return {}
         inlined = self.copy(self.file(key[0]), key[1], target_value, out, (*stack, key))

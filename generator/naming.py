@@ -23,12 +23,35 @@ _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]
 # pydantic version.
 _MODEL_RESERVED = frozenset(
     {
-        "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
-        "schema", "schema_json", "update_forward_refs", "validate", "model_computed_fields",
-        "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json",
-        "model_extra", "model_fields", "model_fields_set", "model_json_schema",
-        "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
-        "model_validate_json", "model_validate_strings", "register",
+        "construct",
+        "copy",
+        "dict",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "register",
     }
 )
 # Names a generated method body or signature uses itself.
@@ -40,10 +63,31 @@ _ENUM_RESERVED = frozenset({"_"})
 # Class names generated modules import and use.
 _CLASS_RESERVED = frozenset(
     {
-        "Any", "BaseModel", "ConfigDict", "Enum", "Field", "Literal", "Annotated", "ApiModel",
-        "OpenEnum", "NotGiven", "RequestOptions", "RequestSpec", "ApiResponse", "Mapping",
-        "Sequence", "Iterator", "AsyncIterator", "SyncPager", "AsyncPager", "Page", "Cursor",
-        "TYPE_CHECKING", "None", "True", "False",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Enum",
+        "Field",
+        "Literal",
+        "Annotated",
+        "ApiModel",
+        "OpenEnum",
+        "NotGiven",
+        "RequestOptions",
+        "RequestSpec",
+        "ApiResponse",
+        "Mapping",
+        "Sequence",
+        "Iterator",
+        "AsyncIterator",
+        "SyncPager",
+        "AsyncPager",
+        "Page",
+        "Cursor",
+        "TYPE_CHECKING",
+        "None",
+        "True",
+        "False",
     }
 )
 
@@ -76,7 +120,7 @@ def _escape(name: str, reserved: Iterable[str], digit_prefix: str, empty: str) -
         name = empty
     if name[0].isdigit():
         name = digit_prefix + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) and name == "_" or name in reserved:
+    if keyword.iskeyword(name) or (keyword.issoftkeyword(name) and name == "_") or name in reserved:
         name += "_"
     return name
 

@@ -64,7 +64,11 @@ def _validate(spec: LoadedSpec) -> None:
     version = spec.data.get("openapi")
     if not isinstance(version, str) or not _SUPPORTED.fullmatch(version):
         raise SpecError(
-            [spec.problem(("openapi",), f"unsupported OpenAPI version {version!r}: 3.0.x or 3.1.x wanted")]
+            [
+                spec.problem(
+                    ("openapi",), f"unsupported OpenAPI version {version!r}: 3.0.x or 3.1.x wanted"
+                )
+            ]
         )
     is_31 = version.startswith("3.1")
     problems = list(_structure(spec, is_31))
@@ -88,7 +92,9 @@ def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
         yield spec.problem(path, message)
 
 
-def _schema_roots(node: Any, path: Pointer, in_schema: bool = False) -> Iterator[tuple[Pointer, Any]]:
+def _schema_roots(
+    node: Any, path: Pointer, in_schema: bool = False
+) -> Iterator[tuple[Pointer, Any]]:
     """Every top-level Schema Object: components.schemas entries and each `schema` of a parameter,
     header or media type (nested schemas are checked as part of their root)."""
     if isinstance(node, dict):

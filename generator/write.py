@@ -26,7 +26,10 @@ class WriteResult:
 def _ignored(relative: Path) -> bool:
     """Files tools leave in a package folder (caches, build metadata): not ours to compare or keep."""
     return any(
-        part.startswith(".") or part == "__pycache__" or part.endswith(".egg-info") or part in ("build", "dist")
+        part.startswith(".")
+        or part == "__pycache__"
+        or part.endswith(".egg-info")
+        or part in ("build", "dist")
         for part in relative.parts
     )
 
@@ -77,7 +80,7 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str]) -> WriteResult:
 def diff_tree(root: Path, files: Mapping[PurePosixPath, str]) -> str:
     """Unified diff from what is on disk to what would be written ('' when identical)."""
     old = _existing(root)
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(set(old) | set(files)):
         before = old.get(path, b"").decode("utf-8", "replace")
         after = files.get(path, "")

@@ -37,11 +37,13 @@ def main() -> None:
         from generator.write import write_tree
 
         specs = discover(SPECS)
-        print(f"{'spec':<22}{'cold':>9}{'unchanged':>11}   stages (cold): load validate parse render format write")
+        print(
+            f"{'spec':<22}{'cold':>9}{'unchanged':>11}   stages (cold): load validate parse render format write"
+        )
         for spec in specs:
             stages: dict[str, float] = {}
 
-            def cold() -> None:
+            def cold(spec: Path = spec, stages: dict[str, float] = stages) -> None:
                 t = time.perf_counter()
                 loaded = load.load_spec(spec)
                 stages["load"] = time.perf_counter() - t
@@ -61,14 +63,17 @@ def main() -> None:
                 write_tree(Path(out) / api.package, formatted)
                 stages["write"] = time.perf_counter() - t
 
-            def unchanged() -> None:
+            def unchanged(spec: Path = spec) -> None:
                 api, files = build(spec)
                 result = write_tree(Path(out) / api.package, files)
                 assert result.written == 0, "an unchanged regeneration wrote files"
 
             cold_s = _timed(cold)
             warm_s = _timed(unchanged, repeat=5)
-            detail = " ".join(f"{stages[k]:.2f}" for k in ("load", "validate", "parse", "render", "format", "write"))
+            detail = " ".join(
+                f"{stages[k]:.2f}"
+                for k in ("load", "validate", "parse", "render", "format", "write")
+            )
             print(f"{spec.name:<22}{cold_s:>8.2f}s{warm_s:>10.2f}s   {detail}")
 
     files = [p for p in SPECS.rglob("*.yaml")]
@@ -76,8 +81,10 @@ def main() -> None:
     lines = sum(t.count("\n") for t in texts)
     fast = _timed(lambda: [yaml.compose(t, Loader=yaml.CSafeLoader) for t in texts], repeat=5)
     slow = _timed(lambda: [yaml.compose(t, Loader=yaml.SafeLoader) for t in texts], repeat=3)
-    print(f"YAML compose of {len(files)} spec files ({lines} lines): libyaml {fast * 1000:.0f} ms, "
-          f"pure Python {slow * 1000:.0f} ms ({slow / fast:.1f}x slower)")
+    print(
+        f"YAML compose of {len(files)} spec files ({lines} lines): libyaml {fast * 1000:.0f} ms, "
+        f"pure Python {slow * 1000:.0f} ms ({slow / fast:.1f}x slower)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def cases() -> list[Path]:
 
 
 def generate(case: Path) -> dict[PurePosixPath, str]:
-    api, files = build(case / "spec.yaml")
+    _, files = build(case / "spec.yaml")
     return {path: text for path, text in files.items() if "_runtime" not in path.parts}
 
 
@@ -54,7 +54,9 @@ def tree_diff(want: dict[PurePosixPath, str], got: dict[PurePosixPath, str]) -> 
 def regen() -> None:
     for case in cases():
         result = write_tree(case / "expected", generate(case))
-        print(f"{case.name}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed")
+        print(
+            f"{case.name}: {result.written} written, {result.unchanged} unchanged, {result.removed} removed"
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ from tests.golden_tool import cases, expected, generate, tree_diff
 @pytest.mark.parametrize("case", cases(), ids=lambda p: p.name)
 def test_golden(case: Path) -> None:
     diff = tree_diff(expected(case), generate(case))
-    assert not diff, f"{case.name} differs from its golden tree (run `make regen-golden` and review):\n{diff}"
+    assert not diff, (
+        f"{case.name} differs from its golden tree (run `make regen-golden` and review):\n{diff}"
+    )
 
 
 @pytest.mark.parametrize("case", cases(), ids=lambda p: p.name)

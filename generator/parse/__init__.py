@@ -28,7 +28,11 @@ def parse(spec: LoadedSpec) -> Api:
     auth_parts = auth(translator)
     credentials = {}
     for part in auth_parts:
-        for role, arg in zip(("username", "password") if part.kind == "basic" else ("token",), part.args, strict=False):
+        for role, arg in zip(
+            ("username", "password") if part.kind == "basic" else ("token",),
+            part.args,
+            strict=False,
+        ):
             credentials[role] = arg.name
     attributes = tuple(
         ClientAttribute(name, credentials.get(source), doc)
@@ -36,15 +40,20 @@ def parse(spec: LoadedSpec) -> Api:
     )
     if translator.problems:
         raise SpecError(translator.problems)
-    response_roots = set()
+    response_roots: set[str] = set()
     for _, op in placed:
         response_roots |= op.response.models
-    error_model = max(sorted(ops.error_refs), key=lambda n: ops.error_refs[n]) if ops.error_refs else None
+    error_model = (
+        max(sorted(ops.error_refs), key=lambda n: ops.error_refs[n]) if ops.error_refs else None
+    )
     if error_model:
         response_roots.add(error_model)
     modules, where = model_modules(translator.definitions, response_roots)
-    tags = {naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
-            for t in data.get("tags") or [] if isinstance(t, Mapping)}
+    tags = {
+        naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
+        for t in data.get("tags") or []
+        if isinstance(t, Mapping)
+    }
     resources = tuple(resource_module(r, where) for r in build_resources(placed, tags))
     info: Mapping[str, Any] = data.get("info") or {}
     return Api(
@@ -59,13 +68,17 @@ def parse(spec: LoadedSpec) -> Api:
         server_variables=variables,
         auth=auth_parts,
         client_attributes=attributes,
-        error_model=error_model if isinstance(translator.definitions.get(error_model or ""), Model) else None,
+        error_model=error_model
+        if isinstance(translator.definitions.get(error_model or ""), Model)
+        else None,
         models=modules,
         resources=resources,
     )
 
 
-def _check_names(translator: SchemaTranslator, placed: list[tuple[tuple[str, ...], Operation]]) -> None:
+def _check_names(
+    translator: SchemaTranslator, placed: list[tuple[tuple[str, ...], Operation]]
+) -> None:
     """Two operations with one method name on one resource, or a method named like a sub-resource,
     would overwrite each other: report them instead of generating a broken client."""
     seen: dict[tuple[tuple[str, ...], str], str] = {}
@@ -74,17 +87,28 @@ def _check_names(translator: SchemaTranslator, placed: list[tuple[tuple[str, ...
         if op.pagination:
             for extra in (op.pagination.pages_method, op.pagination.all_method):
                 if (path, extra) in seen:
-                    translator.problem(("paths",), f"{'.'.join(path)}.{extra}() is both a method and a pager")
+                    translator.problem(
+                        ("paths",), f"{'.'.join(path)}.{extra}() is both a method and a pager"
+                    )
                 seen[(path, extra)] = op.operation_id
         key = (path, op.method_name)
         pointer = next(
-            (("paths", p, m) for p, item in (translator.spec.data.get("paths") or {}).items()
-             for m, o in (item or {}).items() if isinstance(o, Mapping) and o.get("operationId") == op.operation_id),
+            (
+                ("paths", p, m)
+                for p, item in (translator.spec.data.get("paths") or {}).items()
+                for m, o in (item or {}).items()
+                if isinstance(o, Mapping) and o.get("operationId") == op.operation_id
+            ),
             ("paths",),
         )
         if key in seen:
-            translator.problem(pointer, f"operations {seen[key]!r} and {op.operation_id!r} both become "
-                                        f"{'.'.join(path)}.{op.method_name}(): set x-sdk-name on one")
+            translator.problem(
+                pointer,
+                f"operations {seen[key]!r} and {op.operation_id!r} both become "
+                f"{'.'.join(path)}.{op.method_name}(): set x-sdk-name on one",
+            )
         seen[key] = op.operation_id
         if (*path, op.method_name) in resources:
-            translator.problem(pointer, f"method {'.'.join(path)}.{op.method_name}() collides with a sub-resource")
+            translator.problem(
+                pointer, f"method {'.'.join(path)}.{op.method_name}() collides with a sub-resource"
+            )

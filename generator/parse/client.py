@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator import naming
 from generator.ir import AuthPart, ClientArg, ServerVariable
@@ -71,33 +71,47 @@ def auth(translator: SchemaTranslator) -> tuple[AuthPart, ...]:
         scheme = schemes.get(scheme_name)
         ptr = ("components", "securitySchemes", scheme_name)
         if not isinstance(scheme, Mapping):
-            translator.problem(("security", 0, scheme_name), f"security scheme {scheme_name!r} is not defined")
+            translator.problem(
+                ("security", 0, scheme_name), f"security scheme {scheme_name!r} is not defined"
+            )
             continue
         kind = _kind(scheme)
         if kind is None:
-            translator.problem(ptr, f"security scheme type {scheme.get('type')!r} "
-                                    f"{scheme.get('scheme') or scheme.get('in') or ''} is not supported")
+            translator.problem(
+                ptr,
+                f"security scheme type {scheme.get('type')!r} "
+                f"{scheme.get('scheme') or scheme.get('in') or ''} is not supported",
+            )
             continue
         creds = scheme.get("x-sdk-credentials") or {}
         constant = scheme.get("x-sdk-constant")
         args: tuple[ClientArg, ...] = ()
         if constant is None:
             args = tuple(
-                _arg(creds.get(role), role if kind != "api_key" else scheme.get("name", scheme_name),
-                     secret=role != "username")
+                _arg(
+                    creds.get(role),
+                    role if kind != "api_key" else scheme.get("name", scheme_name),
+                    secret=role != "username",
+                )
                 for role in _ROLES[kind]
             )
         jwt = scheme.get("x-sdk-jwt") if kind == "bearer" else None
         parts.append(
             AuthPart(
-                kind=kind,
+                kind=cast(Any, kind),
                 scheme=scheme_name,
                 args=args,
                 wire_name=str(scheme.get("name") or ""),
                 location=scheme.get("in", "") if kind == "api_key" else "",
                 constant=str(constant) if constant is not None else None,
-                jwt_secret=_arg(jwt.get("secret"), "api_secret", secret=True) if isinstance(jwt, Mapping) else None,
-                jwt_claims=tuple(sorted((str(k), json_text(v)) for k, v in ((jwt or {}).get("claims") or {}).items())),
+                jwt_secret=_arg(jwt.get("secret"), "api_secret", secret=True)
+                if isinstance(jwt, Mapping)
+                else None,
+                jwt_claims=tuple(
+                    sorted(
+                        (str(k), json_text(v)) for k, v in ((jwt or {}).get("claims") or {}).items()
+                    )
+                ),
                 jwt_ttl=int((jwt or {}).get("ttl") or 3600),
             )
         )

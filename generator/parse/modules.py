@@ -17,7 +17,6 @@ from generator.ir import (
     Alias,
     Definition,
     Enum,
-    Field,
     Model,
     ModelModule,
     Operation,
@@ -116,7 +115,9 @@ def finalize_fields(model: Model, constrained: bool) -> Model:
         fields.append(replace(f, assignment=assignment))
     # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
     # (the runtime's ApiModel checks these wire names before validation). Answers stay tolerant.
-    non_nullable = tuple(f.wire_name for f in model.fields if constrained and not f.required and not f.nullable)
+    non_nullable = tuple(
+        f.wire_name for f in model.fields if constrained and not f.required and not f.nullable
+    )
     return replace(model, fields=tuple(fields), non_nullable=non_nullable)
 
 
@@ -139,11 +140,13 @@ def model_modules(
         for name in group:
             d = definitions[name]
             members.append(finalize_fields(d, name not in answered) if isinstance(d, Model) else d)
-        imports = set()
+        imports: set[str] = set()
         for d in members:
             for t in _types_of(d):
                 imports |= t.stdlib
-                imports |= {f"from .{where[m]} import {m}" for m in t.models if where.get(m) != module}
+                imports |= {
+                    f"from .{where[m]} import {m}" for m in t.models if where.get(m) != module
+                }
             if isinstance(d, Model):
                 imports.add("from .._runtime._models import ApiModel")
                 if d.non_nullable:
@@ -178,11 +181,20 @@ def sort_imports(lines: Iterable[str]) -> list[str]:
     def key(line: str) -> tuple[int, int, str]:
         module = line.split()[1]
         group = (
-            0 if module == "__future__" else 3 if module.startswith(".")
-            else 2 if module.split(".")[0] in _THIRD_PARTY else 1
+            0
+            if module == "__future__"
+            else 3
+            if module.startswith(".")
+            else 2
+            if module.split(".")[0] in _THIRD_PARTY
+            else 1
         )
         dots = len(module) - len(module.lstrip("."))
-        return group, (-dots if group == 3 else 0) * 2 + (0 if line.startswith("import ") else 1), module.lstrip(".")
+        return (
+            group,
+            (-dots if group == 3 else 0) * 2 + (0 if line.startswith("import ") else 1),
+            module.lstrip("."),
+        )
 
     out: list[str] = []
     previous = None
@@ -216,14 +228,20 @@ def _qualify_resource(resource: Resource, shadowed: frozenset[str]) -> Resource:
 
     ops = []
     for op in resource.operations:
-        response = TypeExpr(_qualify(op.response.annotation, shadowed), op.response.stdlib, op.response.models)
+        response = TypeExpr(
+            _qualify(op.response.annotation, shadowed), op.response.stdlib, op.response.models
+        )
         body = op.body and replace(op.body, fields=tuple(fix_param(p) for p in op.body.fields))
-        ops.append(replace(
-            op, response=response, body=body,
-            path_params=tuple(fix_param(p) for p in op.path_params),
-            query_params=tuple(fix_param(p) for p in op.query_params),
-            header_params=tuple(fix_param(p) for p in op.header_params),
-        ))
+        ops.append(
+            replace(
+                op,
+                response=response,
+                body=body,
+                path_params=tuple(fix_param(p) for p in op.path_params),
+                query_params=tuple(fix_param(p) for p in op.query_params),
+                header_params=tuple(fix_param(p) for p in op.header_params),
+            )
+        )
     children = tuple(_qualify_resource(c, shadowed) for c in resource.children)
     return replace(resource, operations=tuple(ops), children=children)
 
@@ -266,16 +284,20 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
             if op.query_params or op.header_params:
                 imports.add("from .._runtime._request import encode_params")
             if op.body:
-                imports.add("from .._runtime._request import validate_body" if op.body.model
-                            else "from .._runtime._request import validate_any")
+                imports.add(
+                    "from .._runtime._request import validate_body"
+                    if op.body.model
+                    else "from .._runtime._request import validate_any"
+                )
                 if op.body.content_type == "application/x-www-form-urlencoded":
                     imports.add("from .._runtime._request import form_fields")
                 if op.body.pairs:
                     imports.add("from .._runtime._request import indexed_pairs")
                     imports.add("from collections.abc import Mapping")
     root = _with_runtime_imports(root, where)
-    return ResourceModule(root.attribute, root, tuple(sort_imports(imports)),
-                          tuple(sort_imports(type_imports)))
+    return ResourceModule(
+        root.attribute, root, tuple(sort_imports(imports)), tuple(sort_imports(type_imports))
+    )
 
 
 def _with_runtime_imports(resource: Resource, where: Mapping[str, str]) -> Resource:
@@ -316,7 +338,6 @@ def _merge_from_imports(lines: Iterable[str]) -> set[str]:
             grouped.setdefault(module, set()).update(n.strip() for n in names.split(","))
         else:
             plain.add(line)
-    for module, names in grouped.items():
-        ordered = isort_names(names)
-        plain.add(f"from {module} import {', '.join(ordered)}")
+    for module, imported in grouped.items():
+        plain.add(f"from {module} import {', '.join(isort_names(imported))}")
     return plain

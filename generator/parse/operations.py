@@ -31,7 +31,16 @@ from generator.ir import (
 from generator.load import Pointer, pointer_parts
 from generator.parse.schemas import NONE, SchemaTranslator, description_of, json_text
 
-_METHODS: tuple[HttpMethod, ...] = ("GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE")
+_METHODS: tuple[HttpMethod, ...] = (
+    "GET",
+    "PUT",
+    "POST",
+    "DELETE",
+    "OPTIONS",
+    "HEAD",
+    "PATCH",
+    "TRACE",
+)
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
@@ -40,7 +49,9 @@ _FORM = "application/x-www-form-urlencoded"
 @dataclass
 class OperationParser:
     schemas: SchemaTranslator
-    client_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)  # attr → (credential, doc)
+    client_defaults: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # attr → (credential, doc)
     error_refs: dict[str, int] = field(default_factory=dict)  # error schema class → uses
 
     @property
@@ -84,18 +95,24 @@ class OperationParser:
     ) -> tuple[tuple[str, ...], Operation] | None:
         op_id = op.get("operationId")
         if not isinstance(op_id, str) or not op_id:
-            self.schemas.problem(ptr, "operation has no operationId: the generator names methods from it")
+            self.schemas.problem(
+                ptr, "operation has no operationId: the generator names methods from it"
+            )
             return None
         resource, method_name = self._placement(op, op_id, ptr)
         scope = naming.Scope()
         params = self._parameters(op, shared, ptr, scope)
         body = self._body(op, op_id, ptr, scope)
         status, response = self._response(op, op_id, ptr)
-        errors = tuple(sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400))
-        in_path = [seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")]
+        errors = tuple(
+            sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400)
+        )
+        in_path = [
+            seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")
+        ]
         path_params = sorted(
-            (p for p in params if p.location == "path"), key=lambda p: in_path.index(p.wire_name)
-            if p.wire_name in in_path else len(in_path)
+            (p for p in params if p.location == "path"),
+            key=lambda p: in_path.index(p.wire_name) if p.wire_name in in_path else len(in_path),
         )
         operation = Operation(
             operation_id=op_id,
@@ -120,12 +137,16 @@ class OperationParser:
             operation = _with_pagination(self, operation, pagination, ptr)
         return resource, operation
 
-    def _placement(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[tuple[str, ...], str]:
+    def _placement(
+        self, op: Mapping[str, Any], op_id: str, ptr: Pointer
+    ) -> tuple[tuple[str, ...], str]:
         sdk_name = op.get("x-sdk-name")
         if isinstance(sdk_name, str) and sdk_name.strip():
             parts = [p for p in sdk_name.strip().split(".") if p]
             if len(parts) < 2:
-                self.schemas.problem((*ptr, "x-sdk-name"), "x-sdk-name needs a resource and a method: 'calls.get'")
+                self.schemas.problem(
+                    (*ptr, "x-sdk-name"), "x-sdk-name needs a resource and a method: 'calls.get'"
+                )
             else:
                 return tuple(naming.method(p) for p in parts[:-1]), naming.method(parts[-1])
         tags = op.get("tags") or ["default"]
@@ -137,11 +158,17 @@ class OperationParser:
         self, op: Mapping[str, Any], shared: list[Any], ptr: Pointer, scope: naming.Scope
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
-        for source, base in ((shared, (*ptr[:-1], "parameters")), (op.get("parameters") or [], (*ptr, "parameters"))):
+        for source, base in (
+            (shared, (*ptr[:-1], "parameters")),
+            (op.get("parameters") or [], (*ptr, "parameters")),
+        ):
             for i, raw in enumerate(source):
                 param, ref_ptr = self.deref(raw)
                 if isinstance(param, Mapping):
-                    merged[(str(param.get("name")), str(param.get("in")))] = (param, ref_ptr or (*base, i))
+                    merged[(str(param.get("name")), str(param.get("in")))] = (
+                        param,
+                        ref_ptr or (*base, i),
+                    )
         out = []
         for (wire, location), (param, p_ptr) in merged.items():
             if location == "cookie":
@@ -159,11 +186,15 @@ class OperationParser:
                 # `content` instead of `schema`: the value is serialised as that media type (JSON).
                 media_type, media = next(iter(content.items()))
                 if "json" not in media_type:
-                    self.schemas.problem((*p_ptr, "content"), f"parameter content {media_type!r} is not supported")
+                    self.schemas.problem(
+                        (*p_ptr, "content"), f"parameter content {media_type!r} is not supported"
+                    )
                 schema = (media or {}).get("schema") or {}
                 encoding = "json"
             context = naming.class_name(f"{op.get('operationId', '')}_{wire}")
-            value_type = self._accept_literals(self.schemas.type_of(schema, (*p_ptr, "schema"), context))
+            value_type = self._accept_literals(
+                self.schemas.type_of(schema, (*p_ptr, "schema"), context)
+            )
             required = bool(param.get("required")) or location == "path"
             client_default = param.get("x-sdk-client-default")
             attribute = None
@@ -193,7 +224,9 @@ class OperationParser:
 
     # ------------------------------------------------------------------------------------------ body
 
-    def _body(self, op: Mapping[str, Any], op_id: str, ptr: Pointer, scope: naming.Scope) -> Body | None:
+    def _body(
+        self, op: Mapping[str, Any], op_id: str, ptr: Pointer, scope: naming.Scope
+    ) -> Body | None:
         raw = op.get("requestBody")
         if raw is None:
             return None
@@ -220,10 +253,25 @@ class OperationParser:
         pairs = _indexed_pairs(resolved)
         wire_type = _JSON if content_type not in (_FORM,) else _FORM
         if not isinstance(model, Model):
-            return Body(cast(Any, wire_type), required, None, (
-                Parameter("body", "", "body", body_type, required, "The request body.", None,
-                          _signature(scope.claim("body"), body_type, required)),
-            ), body_type, pairs)
+            return Body(
+                cast(Any, wire_type),
+                required,
+                None,
+                (
+                    Parameter(
+                        "body",
+                        "",
+                        "body",
+                        body_type,
+                        required,
+                        "The request body.",
+                        None,
+                        _signature(scope.claim("body"), body_type, required),
+                    ),
+                ),
+                body_type,
+                pairs,
+            )
         fields, constants = [], []
         for f in model.fields:
             only = self._single_value(f.type)
@@ -234,15 +282,28 @@ class OperationParser:
             value_type = f.type if f.nullable else _strip_optional(f.type)
             value_type = self._accept_literals(value_type)
             fields.append(
-                Parameter(name, f.wire_name, "body", value_type, f.required, f.description,
-                          f.default_doc, _signature(name, value_type, f.required))
+                Parameter(
+                    name,
+                    f.wire_name,
+                    "body",
+                    value_type,
+                    f.required,
+                    f.description,
+                    f.default_doc,
+                    _signature(name, value_type, f.required),
+                )
             )
         if pairs is not None:
             pairs = IndexedPairs(
-                scope.claim(naming.argument(pairs.argument)), pairs.name_template,
-                pairs.value_template, pairs.max, pairs.description,
+                scope.claim(naming.argument(pairs.argument)),
+                pairs.name_template,
+                pairs.value_template,
+                pairs.max,
+                pairs.description,
             )
-        return Body(cast(Any, wire_type), required, model.name, tuple(fields), None, pairs, tuple(constants))
+        return Body(
+            cast(Any, wire_type), required, model.name, tuple(fields), None, pairs, tuple(constants)
+        )
 
     def _single_value(self, t: TypeExpr) -> str | int | float | bool | None:
         enum = self.schemas.definitions.get(t.annotation)
@@ -288,7 +349,9 @@ class OperationParser:
             return int(code), NONE
         r_ptr = r_ptr or (*ptr, "responses", code)
         context = f"{naming.pascal(op_id)}Response"
-        return int(code), self.schemas.type_of(media["schema"], (*r_ptr, "content", _JSON, "schema"), context)
+        return int(code), self.schemas.type_of(
+            media["schema"], (*r_ptr, "content", _JSON, "schema"), context
+        )
 
 
 def _signature(name: str, value_type: TypeExpr, required: bool) -> str:
@@ -327,7 +390,12 @@ def _with_pagination(
     missing = [name for name in (next_field, prev_field) if name not in args or name not in attrs]
     item_field = attrs.get(items)
     inner = _strip_optional(item_field.type) if item_field else None
-    if missing or inner is None or not (inner.annotation.startswith("list[") and inner.annotation.endswith("]")):
+    if (
+        missing
+        or inner is None
+        or item_field is None
+        or not (inner.annotation.startswith("list[") and inner.annotation.endswith("]"))
+    ):
         parser.schemas.problem(
             (*ptr, "x-pagination"),
             f"x-pagination: the request must take {next_field!r} and {prev_field!r}, and the response "
@@ -338,14 +406,23 @@ def _with_pagination(
     return replace(
         op,
         pagination=Pagination(
-            next_field, prev_field, args[next_field], args[prev_field],
-            attrs[next_field].name, attrs[prev_field].name, item_field.name, item_type,  # type: ignore[union-attr]
-            pages_method=f"{op.method_name}_pages", all_method=f"{op.method_name}_all",
+            next_field,
+            prev_field,
+            args[next_field],
+            args[prev_field],
+            attrs[next_field].name,
+            attrs[prev_field].name,
+            item_field.name,
+            item_type,
+            pages_method=f"{op.method_name}_pages",
+            all_method=f"{op.method_name}_all",
         ),
     )
 
 
-def build_resources(placed: list[tuple[tuple[str, ...], Operation]], descriptions: Mapping[str, str]) -> list[Resource]:
+def build_resources(
+    placed: list[tuple[tuple[str, ...], Operation]], descriptions: Mapping[str, str]
+) -> list[Resource]:
     """Nest operations by resource path; top-level resources in first-appearance order."""
     tree: dict[tuple[str, ...], list[Operation]] = {}
     for path, op in placed:
@@ -354,7 +431,9 @@ def build_resources(placed: list[tuple[tuple[str, ...], Operation]], description
         tree[path].append(op)
 
     def make(path: tuple[str, ...]) -> Resource:
-        children = tuple(make(p) for p in tree if len(p) == len(path) + 1 and p[: len(path)] == path)
+        children = tuple(
+            make(p) for p in tree if len(p) == len(path) + 1 and p[: len(path)] == path
+        )
         class_name = "".join(naming.pascal(p) for p in path) + "Resource"
         return Resource(
             attribute=path[-1],
@@ -366,4 +445,3 @@ def build_resources(placed: list[tuple[tuple[str, ...], Operation]], description
         )
 
     return [make(p) for p in tree if len(p) == 1]
-

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import naming
-from generator.escape import py_literal
 from generator.errors import Problem, format_pointer
+from generator.escape import py_literal
 from generator.ir import Alias, Definition, Enum, EnumMember, Field, Model, TypeExpr
 from generator.load import LoadedSpec, Pointer, pointer_parts
 
@@ -109,7 +109,9 @@ class SchemaTranslator:
     names: dict[str, str] = field(default_factory=dict)  # component pointer → class name
     problems: list[Problem] = field(default_factory=list)
     scope: naming.Scope = field(default_factory=naming.Scope)
-    notes: list[str] = field(default_factory=list)  # renames made to avoid collisions, reported by the CLI
+    notes: list[str] = field(
+        default_factory=list
+    )  # renames made to avoid collisions, reported by the CLI
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------------------------ entry points
@@ -145,13 +147,15 @@ class SchemaTranslator:
         """Create the definition for a named component (or a named inline schema)."""
         if name in self.definitions:
             return
-        body, nullable = self._strip_null(schema)
+        body, _ = self._strip_null(schema)  # nullability is applied where the name is used
         description = description_of(schema)
         inferred = bool(schema.get("x-inferred"))
         if "enum" in body:
             self.definitions[name] = self._enum(name, wire, body, ptr, description)
         elif self._is_object(body):
-            self.definitions[name] = Alias(name, wire, description, ANY)  # placeholder against cycles
+            self.definitions[name] = Alias(
+                name, wire, description, ANY
+            )  # placeholder against cycles
             self.definitions[name] = self._model(name, wire, body, ptr, description, inferred)
         else:
             self.definitions[name] = Alias(name, wire, description, ANY)
@@ -193,7 +197,9 @@ class SchemaTranslator:
         if not all(isinstance(v, str) for v in values) and not all(
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
-            literal = ", ".join(_literal(v) for v in values if isinstance(v, (str, int, float, bool)))
+            literal = ", ".join(
+                _literal(v) for v in values if isinstance(v, (str, int, float, bool))
+            )
             expr = TypeExpr(f"Literal[{literal}]", frozenset({"from typing import Literal"}))
         else:
             name = self.scope.claim(naming.class_name(context), context)
@@ -262,7 +268,9 @@ class SchemaTranslator:
         values = self._extra_values(schema, ptr, context)
         return wrap("dict[str, {}]", values or ANY)
 
-    def _extra_values(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr | None:
+    def _extra_values(
+        self, schema: Mapping[str, Any], ptr: Pointer, context: str
+    ) -> TypeExpr | None:
         extra = schema.get("additionalProperties")
         if extra is False:
             return None
@@ -271,7 +279,12 @@ class SchemaTranslator:
         return self.type_of(extra, (*ptr, "additionalProperties"), f"{context}Value")
 
     def _model(
-        self, name: str, wire: str, schema: Mapping[str, Any], ptr: Pointer, description: str,
+        self,
+        name: str,
+        wire: str,
+        schema: Mapping[str, Any],
+        ptr: Pointer,
+        description: str,
         inferred: bool,
     ) -> Model:
         properties: dict[str, tuple[Any, Pointer]] = {}
@@ -294,14 +307,18 @@ class SchemaTranslator:
                     type=inner if is_required else optional(inner),
                     required=is_required,
                     nullable=nullable,
-                    description=description_of(prop_schema) if isinstance(prop_schema, Mapping) else "",
+                    description=description_of(prop_schema)
+                    if isinstance(prop_schema, Mapping)
+                    else "",
                     default_doc=json_text(prop_schema["default"])
                     if isinstance(prop_schema, Mapping) and "default" in prop_schema
                     else None,
                     constraints=self._constraints(prop_schema),
                 )
             )
-        self.notes.extend(f"{name}: property {old!r} is {new!r} in Python" for old, new in scope.renames)
+        self.notes.extend(
+            f"{name}: property {old!r} is {new!r} in Python" for old, new in scope.renames
+        )
         extra = self._extra_values(schema, ptr, name) if "additionalProperties" in schema else None
         fields.sort(key=lambda f: not f.required)  # required first: reads like the API reference
         return Model(name, wire, description, tuple(fields), extra, inferred)
@@ -332,7 +349,7 @@ class SchemaTranslator:
         out = []
         for key, target in _CONSTRAINTS.items():
             value = schema.get(key)
-            if value is None or isinstance(value, bool) and key.startswith("exclusive"):
+            if value is None or (isinstance(value, bool) and key.startswith("exclusive")):
                 continue  # 3.0's boolean exclusiveMinimum modifies minimum; not a bound itself
             out.append((target, value))
         return tuple(out)
@@ -344,7 +361,9 @@ class SchemaTranslator:
     ) -> Enum:
         values = [v for v in schema["enum"] if v is not None]
         base = "str" if all(isinstance(v, str) for v in values) else "int"
-        if base == "int" and not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        if base == "int" and not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in values
+        ):
             self.problem(ptr, "enum values must be all strings or all integers")
         scope = naming.Scope()
         members = tuple(EnumMember(scope.claim(naming.enum_member(v)), v) for v in values)
@@ -390,8 +409,9 @@ class SchemaTranslator:
 
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, Mapping) and (
-        schema.get("type") == "null" or schema.get("enum") == [None] or
-        ("const" in schema and schema["const"] is None)
+        schema.get("type") == "null"
+        or schema.get("enum") == [None]
+        or ("const" in schema and schema["const"] is None)
     )
 
 

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ._names import Names as Names
     from ._schedule import Schedule as Schedule
     from ._schedule import Shift as Shift
+    from ._search_keepers_request import SearchKeepersRequest as SearchKeepersRequest
+    from ._search_keepers_response import SearchKeepersResponse as SearchKeepersResponse
     from ._update_animal_request import UpdateAnimalRequest as UpdateAnimalRequest
 
 _LOCATIONS: dict[str, str] = {
@@ -33,6 +35,8 @@ _LOCATIONS: dict[str, str] = {
     "ListAnimalsSort": "_list_animals_sort",
     "Names": "_names",
     "Schedule": "_schedule",
+    "SearchKeepersRequest": "_search_keepers_request",
+    "SearchKeepersResponse": "_search_keepers_response",
     "Shift": "_schedule",
     "UpdateAnimalRequest": "_update_animal_request",
 }
@@ -49,6 +53,8 @@ __all__ = [
     "ListAnimalsSort",
     "Names",
     "Schedule",
+    "SearchKeepersRequest",
+    "SearchKeepersResponse",
     "Shift",
     "UpdateAnimalRequest",
 ]

@@ -14,3 +14,4 @@ class ListAnimalsResponse(ApiModel):
 
     animals: list[Animal]
     next: str | None = None
+    prev: str | None = None

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 import builtins
 import datetime
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    ApiResponse,
+    AsyncPager,
+    Cursor,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    SyncPager,
+    build_path,
+)
 from .._runtime._request import encode_params, validate_any, validate_body
 
 if TYPE_CHECKING:
@@ -38,7 +49,11 @@ class AnimalsResourceWithRawResponse:
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
         sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[ListAnimalsResponse]:
         """ListAnimals
@@ -50,7 +65,11 @@ class AnimalsResourceWithRawResponse:
             species: species
             tag: tag
             sort: sort
+            filter: filter
+            next: next
+            prev: prev
             x_trace: X-Trace
+            x_flags: X-Flags
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``ListAnimals``: ``GET /animals``.
@@ -72,9 +91,13 @@ class AnimalsResourceWithRawResponse:
                 ("species", species, "csv"),
                 ("tag", tag, "multi"),
                 ("sort", sort, "multi"),
+                ("filter", filter, "json"),
+                ("next", next, "multi"),
+                ("prev", prev, "multi"),
             ),
             headers=encode_params(
                 ("X-Trace", x_trace, "csv"),
+                ("X-Flags", x_flags, "csv"),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -291,7 +314,11 @@ class AnimalsResource:
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
         sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ListAnimalsResponse:
         """ListAnimals
@@ -303,7 +330,11 @@ class AnimalsResource:
             species: species
             tag: tag
             sort: sort
+            filter: filter
+            next: next
+            prev: prev
             x_trace: X-Trace
+            x_flags: X-Flags
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``ListAnimals``: ``GET /animals``.
@@ -315,10 +346,92 @@ class AnimalsResource:
             species=species,
             tag=tag,
             sort=sort,
+            filter=filter,
+            next=next,
+            prev=prev,
             x_trace=x_trace,
+            x_flags=x_flags,
             request_options=request_options,
         )
         return _raw.data
+
+    def list_pages(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        ratio: float | NotGiven = NOT_GIVEN,
+        hungry: bool | NotGiven = NOT_GIVEN,
+        species: builtins.list[str] | NotGiven = NOT_GIVEN,
+        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[ListAnimalsResponse, Animal]:
+        """Page through :meth:`list` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> ListAnimalsResponse:
+            return self.list(
+                limit=limit,
+                ratio=ratio,
+                hungry=hungry,
+                species=species,
+                tag=tag,
+                sort=sort,
+                filter=filter,
+                x_trace=x_trace,
+                x_flags=x_flags,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.animals,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def list_all(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        ratio: float | NotGiven = NOT_GIVEN,
+        hungry: bool | NotGiven = NOT_GIVEN,
+        species: builtins.list[str] | NotGiven = NOT_GIVEN,
+        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[Animal]:
+        """Every item of :meth:`list`, across all pages (``animals`` of each page)."""
+        yield from self.list_pages(
+            limit=limit,
+            ratio=ratio,
+            hungry=hungry,
+            species=species,
+            tag=tag,
+            sort=sort,
+            filter=filter,
+            x_trace=x_trace,
+            x_flags=x_flags,
+            request_options=request_options,
+        )
 
     def create(
         self,
@@ -445,7 +558,11 @@ class AsyncAnimalsResourceWithRawResponse:
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
         sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[ListAnimalsResponse]:
         """ListAnimals
@@ -457,7 +574,11 @@ class AsyncAnimalsResourceWithRawResponse:
             species: species
             tag: tag
             sort: sort
+            filter: filter
+            next: next
+            prev: prev
             x_trace: X-Trace
+            x_flags: X-Flags
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``ListAnimals``: ``GET /animals``.
@@ -479,9 +600,13 @@ class AsyncAnimalsResourceWithRawResponse:
                 ("species", species, "csv"),
                 ("tag", tag, "multi"),
                 ("sort", sort, "multi"),
+                ("filter", filter, "json"),
+                ("next", next, "multi"),
+                ("prev", prev, "multi"),
             ),
             headers=encode_params(
                 ("X-Trace", x_trace, "csv"),
+                ("X-Flags", x_flags, "csv"),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -698,7 +823,11 @@ class AsyncAnimalsResource:
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
         sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ListAnimalsResponse:
         """ListAnimals
@@ -710,7 +839,11 @@ class AsyncAnimalsResource:
             species: species
             tag: tag
             sort: sort
+            filter: filter
+            next: next
+            prev: prev
             x_trace: X-Trace
+            x_flags: X-Flags
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``ListAnimals``: ``GET /animals``.
@@ -722,10 +855,93 @@ class AsyncAnimalsResource:
             species=species,
             tag=tag,
             sort=sort,
+            filter=filter,
+            next=next,
+            prev=prev,
             x_trace=x_trace,
+            x_flags=x_flags,
             request_options=request_options,
         )
         return _raw.data
+
+    def list_pages(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        ratio: float | NotGiven = NOT_GIVEN,
+        hungry: bool | NotGiven = NOT_GIVEN,
+        species: builtins.list[str] | NotGiven = NOT_GIVEN,
+        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[ListAnimalsResponse, Animal]:
+        """Page through :meth:`list` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> ListAnimalsResponse:
+            return await self.list(
+                limit=limit,
+                ratio=ratio,
+                hungry=hungry,
+                species=species,
+                tag=tag,
+                sort=sort,
+                filter=filter,
+                x_trace=x_trace,
+                x_flags=x_flags,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.animals,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def list_all(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        ratio: float | NotGiven = NOT_GIVEN,
+        hungry: bool | NotGiven = NOT_GIVEN,
+        species: builtins.list[str] | NotGiven = NOT_GIVEN,
+        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
+        x_trace: str | NotGiven = NOT_GIVEN,
+        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[Animal]:
+        """Every item of :meth:`list`, across all pages (``animals`` of each page)."""
+        async for item in self.list_pages(
+            limit=limit,
+            ratio=ratio,
+            hungry=hungry,
+            species=species,
+            tag=tag,
+            sort=sort,
+            filter=filter,
+            x_trace=x_trace,
+            x_flags=x_flags,
+            request_options=request_options,
+        ):
+            yield item
 
     async def create(
         self,

@@ -3,13 +3,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Literal
 
-from .._runtime import ApiResponse, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    ApiResponse,
+    AsyncPager,
+    Cursor,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    SyncPager,
+    build_path,
+)
+from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
     from ..models._schedule import Schedule
+    from ..models._search_keepers_response import SearchKeepersResponse
 
 __all__ = [
     "AsyncKeepersResource",
@@ -22,6 +35,53 @@ class KeepersResourceWithRawResponse:
 
     def __init__(self, client: ZooClient) -> None:
         self._client = client
+
+    def search_keepers(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[SearchKeepersResponse]:
+        """SearchKeepers
+
+        Args:
+            name: name
+            limit: limit
+            next: next
+            prev: prev
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``SearchKeepers``: ``POST /keepers/search``.
+        """
+        from ..models._search_keepers_request import SearchKeepersRequest
+        from ..models._search_keepers_response import SearchKeepersResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/keepers/search",
+                {},
+            ),
+            operation_id="SearchKeepers",
+            idempotent=True,
+            json=validate_body(
+                SearchKeepersRequest,
+                {
+                    "name": name,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                },
+                "SearchKeepers",
+            ),
+        )
+        _response = self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(
+            _response, self._client._transport.parse(_response, SearchKeepersResponse)
+        )
 
     def get_schedule(
         self,
@@ -61,6 +121,79 @@ class KeepersResource:
         self._client = client
         self.with_raw_response = KeepersResourceWithRawResponse(client)
 
+    def search_keepers(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> SearchKeepersResponse:
+        """SearchKeepers
+
+        Args:
+            name: name
+            limit: limit
+            next: next
+            prev: prev
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``SearchKeepers``: ``POST /keepers/search``.
+        """
+        _raw = self.with_raw_response.search_keepers(
+            name=name, limit=limit, next=next, prev=prev, request_options=request_options
+        )
+        return _raw.data
+
+    def search_keepers_pages(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SyncPager[SearchKeepersResponse, str]:
+        """Page through :meth:`search_keepers` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        def _fetch(position: Cursor | None) -> SearchKeepersResponse:
+            return self.search_keepers(
+                name=name,
+                limit=limit,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return SyncPager(
+            _fetch,
+            items=lambda page: page.keepers,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    def search_keepers_all(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Iterator[str]:
+        """Every item of :meth:`search_keepers`, across all pages (``keepers`` of each page)."""
+        yield from self.search_keepers_pages(
+            name=name, limit=limit, request_options=request_options
+        )
+
     def get_schedule(
         self,
         keeper_id: str,
@@ -84,6 +217,53 @@ class AsyncKeepersResourceWithRawResponse:
 
     def __init__(self, client: AsyncZooClient) -> None:
         self._client = client
+
+    async def search_keepers(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[SearchKeepersResponse]:
+        """SearchKeepers
+
+        Args:
+            name: name
+            limit: limit
+            next: next
+            prev: prev
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``SearchKeepers``: ``POST /keepers/search``.
+        """
+        from ..models._search_keepers_request import SearchKeepersRequest
+        from ..models._search_keepers_response import SearchKeepersResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/keepers/search",
+                {},
+            ),
+            operation_id="SearchKeepers",
+            idempotent=True,
+            json=validate_body(
+                SearchKeepersRequest,
+                {
+                    "name": name,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                },
+                "SearchKeepers",
+            ),
+        )
+        _response = await self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(
+            _response, self._client._transport.parse(_response, SearchKeepersResponse)
+        )
 
     async def get_schedule(
         self,
@@ -122,6 +302,80 @@ class AsyncKeepersResource:
     def __init__(self, client: AsyncZooClient) -> None:
         self._client = client
         self.with_raw_response = AsyncKeepersResourceWithRawResponse(client)
+
+    async def search_keepers(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        next: str | NotGiven = NOT_GIVEN,
+        prev: str | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> SearchKeepersResponse:
+        """SearchKeepers
+
+        Args:
+            name: name
+            limit: limit
+            next: next
+            prev: prev
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``SearchKeepers``: ``POST /keepers/search``.
+        """
+        _raw = await self.with_raw_response.search_keepers(
+            name=name, limit=limit, next=next, prev=prev, request_options=request_options
+        )
+        return _raw.data
+
+    def search_keepers_pages(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[SearchKeepersResponse, str]:
+        """Page through :meth:`search_keepers` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(position: Cursor | None) -> SearchKeepersResponse:
+            return await self.search_keepers(
+                name=name,
+                limit=limit,
+                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
+                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda page: page.keepers,
+            next_cursor=lambda page: page.next,
+            prev_cursor=lambda page: page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def search_keepers_all(
+        self,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[str]:
+        """Every item of :meth:`search_keepers`, across all pages (``keepers`` of each page)."""
+        async for item in self.search_keepers_pages(
+            name=name, limit=limit, request_options=request_options
+        ):
+            yield item
 
     async def get_schedule(
         self,
