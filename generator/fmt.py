@@ -6,7 +6,9 @@ generator.cache): a file whose rendered text is unchanged since any earlier run 
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib.metadata
+import os
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
@@ -40,13 +42,42 @@ def format_python(path: PurePosixPath, text: str, cache: DiskCache | None = None
     return result
 
 
+# Below this many files to format, starting worker processes costs more than it saves.
+_PARALLEL_THRESHOLD = 24
+
+
+def _black(item: tuple[PurePosixPath, str]) -> tuple[PurePosixPath, str | None, str]:
+    path, text = item
+    try:
+        return path, black.format_str(text, mode=MODE), ""
+    except black.InvalidInput as exc:  # type: ignore[attr-defined]
+        return path, None, str(exc)
+
+
 def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]:
-    """Python files through black; everything else with LF line endings and one final newline."""
+    """Python files through black; everything else with LF line endings and one final newline.
+
+    Files whose text is in the cache are not formatted again; the rest are formatted in parallel
+    when there are enough of them (each file independently, so the result is the same).
+    """
     cache = DiskCache("black", f"black {importlib.metadata.version('black')} {MODE!r}")
+    texts = {path: text.replace("\r\n", "\n") for path, text in files.items()}
+    keys = {path: cache.key(text.encode()) for path, text in texts.items() if path.suffix == ".py"}
+    done = {path: cache.get(key) for path, key in keys.items()}
+    todo = [(path, texts[path]) for path, value in done.items() if value is None]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) >= _PARALLEL_THRESHOLD and workers > 1:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_black, todo, chunksize=8))
+    else:
+        results = [_black(item) for item in todo]
+    for path, formatted, error in sorted(results, key=lambda r: str(r[0])):
+        if formatted is None:
+            raise FormatError(f"{path}: generated code does not parse: {error}")
+        cache.put(keys[path], formatted)
+        done[path] = formatted
     out = {}
-    for path, text in files.items():
-        text = text.replace("\r\n", "\n")
-        if path.suffix == ".py":
-            text = format_python(path, text, cache)
+    for path, text in texts.items():
+        text = done.get(path) or text
         out[path] = text.rstrip("\n") + "\n"
     return out
