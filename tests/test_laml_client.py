@@ -422,6 +422,18 @@ def test_missing_setting_names_its_environment_variable(
 
 
 @pytest.mark.parametrize("cls", [LamlClient, AsyncLamlClient], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("argument", ["project_id", "api_token"])
+def test_empty_credential_argument_counts_as_missing(
+    cls: type[Client], argument: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    kwargs = {"space": "myspace", "project_id": "PJ1", "api_token": "tok", argument: ""}
+    with pytest.raises(ConfigurationError, match=argument):
+        cls(**kwargs)
+
+
+@pytest.mark.parametrize("cls", [LamlClient, AsyncLamlClient], ids=lambda c: c.__name__)
 @pytest.mark.parametrize(
     "space", ["evil.com/x#", "evil.com#", "x@evil.com", "evil.com:8080", "a/b", "a?b=", "", " "]
 )

@@ -20,10 +20,14 @@ class ConfigurationError(ValueError):
 
 
 def optional_setting(value: str | None, env: str | None, default: str | None = None) -> str | None:
-    """`value` if given, else the environment variable `env` (if set, not empty), else `default`."""
-    if value is None and env:
-        value = os.environ.get(env) or None
-    return default if value is None else value
+    """`value` if given, else the environment variable `env`, else `default`.
+
+    An empty string counts as not given, wherever it comes from: an empty token or key would
+    otherwise be sent as `Bearer ` or `api_key=` and fail on the server, far from its cause.
+    """
+    if not value and env:
+        value = os.environ.get(env)
+    return value or default
 
 
 def setting(name: str, value: str | None, env: str | None, *, default: str | None = None) -> str:
