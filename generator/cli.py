@@ -6,6 +6,7 @@ reported as file:line: pointer: message); 3 an internal error (a generator bug).
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,15 @@ def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str]]]:
         except FormatError as exc:
             click.echo(f"internal error: {exc}", err=True)
             sys.exit(3)
+        except Exception as exc:  # a generator bug: say so plainly; the traceback is opt-in
+            if os.environ.get("SDKGEN_DEBUG"):
+                raise
+            click.echo(
+                f"internal error while generating {spec}: {type(exc).__name__}: {exc}\n"
+                "This is a bug in the generator, not in the spec; set SDKGEN_DEBUG=1 for the traceback.",
+                err=True,
+            )
+            sys.exit(3)
     if problems:
         for problem in sorted(set(problems)):
             click.echo(str(problem), err=True)
@@ -71,6 +81,8 @@ def generate(specs: tuple[Path, ...], output: Path) -> None:
     started = time.perf_counter()
     results = _build_all(for_specs)
     for api, files in results:
+        for note in api.notes:
+            click.echo(f"{api.package}: note: {note}", err=True)
         result = write_tree(output / api.package, files)
         click.echo(
             f"{api.package}: {len(api.operations)} operations, {len(api.definitions)} models, "

@@ -22,9 +22,8 @@ class TypeExpr:
     """A Python type annotation plus what it needs: the `typing`/stdlib names and the model names it uses."""
 
     annotation: str
-    stdlib: frozenset[str] = (
-        frozenset()
-    )  # import lines, e.g. "from typing import Any", "import datetime"
+    # import lines, e.g. "from typing import Any", "import datetime"
+    stdlib: frozenset[str] = frozenset()
     models: frozenset[str] = frozenset()  # class names of generated models/enums/aliases referenced
 
 
@@ -41,9 +40,8 @@ class Field:
     description: str
     default_doc: str | None  # the spec's default, as JSON text, for documentation only
     constraints: tuple[tuple[str, object], ...] = ()  # pydantic Field() keyword → spec value
-    assignment: str = (
-        ""  # Python source after the annotation: " = None", " = Field(alias='Url')", ""
-    )
+    # Python source after the annotation: " = None", " = Field(alias='Url')", ""
+    assignment: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +52,8 @@ class Model:
     wire_name: str  # the schema's name in components, or a synthetic path for inline schemas
     description: str
     fields: tuple[Field, ...]
-    extra_values: (
-        TypeExpr | None
-    )  # additionalProperties type when the object also takes arbitrary keys
+    # additionalProperties type when the object also takes arbitrary keys
+    extra_values: TypeExpr | None
     inferred: bool = False
     non_nullable: tuple[str, ...] = ()  # request-side: wire names that may be absent but not null
 
@@ -114,15 +111,14 @@ class Parameter:
     required: bool
     description: str
     default_doc: str | None
-    signature: (
-        str  # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
-    )
-    encoding: Literal["multi", "csv", "json"] = (
-        "multi"  # lists: repeated key / comma-joined; or JSON text
-    )
-    client_attribute: str | None = (
-        None  # filled from the client (e.g. account_sid), not an argument
-    )
+    # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
+    signature: str
+    # lists: repeated key ("multi") or comma-joined ("csv"); or the value as JSON text ("json")
+    encoding: Literal["multi", "csv", "json"] = "multi"
+    # filled from the client (e.g. account_sid), not an argument
+    client_attribute: str | None = None
+    # Python source of the spec's example value, for documentation
+    example: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +295,7 @@ class Api:
     error_model: str | None
     models: tuple[ModelModule, ...]
     resources: tuple[ResourceModule, ...]
+    notes: tuple[str, ...] = ()  # names changed to avoid collisions, for the user to review
 
     @property
     def definitions(self) -> tuple[Definition, ...]:

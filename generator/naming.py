@@ -169,7 +169,8 @@ class Scope:
         candidate, n = name, 1
         while candidate in self.taken:
             n += 1
-            candidate = f"{name}_{n}"
+            # `class_` taken → `class_2`, not `class__2` (the escape underscore is not doubled)
+            candidate = f"{name.rstrip('_') or name}_{n}"
         self.taken.add(candidate)
         if candidate != name:
             self.renames.append((wire or name, candidate))

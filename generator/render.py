@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from generator import escape
-from generator.ir import Api, AuthPart, Operation, Parameter
+from generator.ir import Api, AuthPart, Operation, Parameter, Resource
 from generator.parse.modules import isort_names, sort_imports
 
 
@@ -204,31 +204,35 @@ def _config_imports(api: Api) -> list[str]:
 
 
 def _example_value(param: Parameter) -> str:
-    annotation = param.type.annotation.removesuffix(" | None")
-    if param.location == "path":
-        return escape.py_literal(
-            f"{param.wire_name.lower()}-id"
-            if "sid" in param.wire_name.lower() or param.wire_name == "id"
-            else f"my-{param.wire_name}"
-        )
-    if annotation in ("str",):
-        if "url" in param.name or "callback" in param.name:
-            return escape.py_literal(
-                "wss://example.com/stream"
-                if param.name == "url"
-                else "https://example.com/callback"
-            )
-        return escape.py_literal(f"my-{param.name.replace('_', '-')}")
+    """The spec's example for an argument, else a placeholder that reads naturally for its type."""
+    if param.example is not None:
+        return param.example
+    annotation = param.type.annotation.removesuffix(" | None").split(" | ")[0]
+    if annotation == "str":
+        return escape.py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
     return {"int": "10", "float": "1.5", "bool": "True"}.get(annotation, "...")
 
 
-def example_call(op: Operation, path: tuple[str, ...], is_async: bool = False) -> str:
+def example_call(op: Operation, path: tuple[str, ...]) -> str:
+    """A call for the README: positional path values, required arguments and those the spec's own
+    request example sets (cursor arguments left to the pager)."""
+    cursors = (op.pagination.next_arg, op.pagination.prev_arg) if op.pagination else ()
     args = [_example_value(p) for p in op.positional]
-    args += [f"{p.name}={_example_value(p)}" for p in op.arguments if p.required]
+    args += [
+        f"{p.name}={_example_value(p)}"
+        for p in op.arguments
+        if (p.required or p.example is not None) and p.name not in cursors
+    ]
     if op.body and op.body.pairs:
         args.append(f'{op.body.pairs.argument}={{"FirstName": "Ada"}}')
-    call = f"client.{'.'.join(path)}.{op.method_name}({', '.join(args)})"
-    return f"await {call}" if is_async else call
+    method = op.pagination.all_method if op.pagination else op.method_name
+    call = f"client.{'.'.join(path)}.{method}({', '.join(args)})"
+    return f"for item in {call}:\n    print(item)" if op.pagination else call
+
+
+def _preorder(resource: Resource) -> list[Resource]:
+    """Parents before children: the order a reader meets them in the README."""
+    return [resource, *(r for child in resource.children for r in _preorder(child))]
 
 
 # -------------------------------------------------------------------------------------------- main
@@ -253,7 +257,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
         header=header(api, "<!--"),
         example_call=example_call,
         retries_doc=retries.read_text(encoding="utf-8").strip() if retries.is_file() else "",
-        resources=[(r, res) for r in api.resources for res in r.all_resources],
+        resources=[res for r in api.resources for res in _preorder(r.root)],
     )
     emit(pkg / "__init__.py", "package/__init__.py.jinja")
     emit(

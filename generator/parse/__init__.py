@@ -73,6 +73,7 @@ def parse(spec: LoadedSpec) -> Api:
         else None,
         models=modules,
         resources=resources,
+        notes=tuple(sorted(set(translator.notes))),
     )
 
 

@@ -49,9 +49,8 @@ _FORM = "application/x-www-form-urlencoded"
 @dataclass
 class OperationParser:
     schemas: SchemaTranslator
-    client_defaults: dict[str, tuple[str, str]] = field(
-        default_factory=dict
-    )  # attr → (credential, doc)
+    # client attribute → (the credential it defaults to, its description)
+    client_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)
     error_refs: dict[str, int] = field(default_factory=dict)  # error schema class → uses
 
     @property
@@ -103,6 +102,9 @@ class OperationParser:
         scope = naming.Scope()
         params = self._parameters(op, shared, ptr, scope)
         body = self._body(op, op_id, ptr, scope)
+        self.schemas.notes.extend(
+            f"{op_id}: argument {old!r} is {new!r} in Python" for old, new in scope.renames
+        )
         status, response = self._response(op, op_id, ptr)
         errors = tuple(
             sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400)
@@ -218,6 +220,7 @@ class OperationParser:
                     signature=_signature(name, value_type, required),
                     encoding=cast(Any, encoding),
                     client_attribute=attribute,
+                    example=_example_source(_param_example(param, schema)),
                 )
             )
         return out
@@ -252,26 +255,22 @@ class OperationParser:
         model = self.schemas.definitions.get(body_type.annotation)
         pairs = _indexed_pairs(resolved)
         wire_type = _JSON if content_type not in (_FORM,) else _FORM
+        example = _media_example(content[content_type])
         if not isinstance(model, Model):
-            return Body(
-                cast(Any, wire_type),
-                required,
-                None,
-                (
-                    Parameter(
-                        "body",
-                        "",
-                        "body",
-                        body_type,
-                        required,
-                        "The request body.",
-                        None,
-                        _signature(scope.claim("body"), body_type, required),
-                    ),
-                ),
+            name = scope.claim("body")
+            argument = Parameter(
+                name,
+                "",
+                "body",
                 body_type,
-                pairs,
+                required,
+                "The request body.",
+                None,
+                _signature(name, body_type, required),
+                example=_example_source(example),
             )
+            return Body(cast(Any, wire_type), required, None, (argument,), body_type, pairs)
+        field_examples = example if isinstance(example, Mapping) else {}
         fields, constants = [], []
         for f in model.fields:
             only = self._single_value(f.type)
@@ -291,6 +290,9 @@ class OperationParser:
                     f.description,
                     f.default_doc,
                     _signature(name, value_type, f.required),
+                    example=_example_source(field_examples[f.wire_name])
+                    if f.wire_name in field_examples
+                    else None,
                 )
             )
         if pairs is not None:
@@ -352,6 +354,49 @@ class OperationParser:
         return int(code), self.schemas.type_of(
             media["schema"], (*r_ptr, "content", _JSON, "schema"), context
         )
+
+
+_NO_EXAMPLE = object()
+
+
+def _first_example(node: Any) -> Any:
+    """`example`, else the first of `examples` (a list in a schema, Example Objects elsewhere)."""
+    if not isinstance(node, Mapping):
+        return _NO_EXAMPLE
+    if "example" in node:
+        return node["example"]
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        return examples[0]
+    if isinstance(examples, Mapping) and examples:
+        first = next(iter(examples.values()))
+        return first.get("value", _NO_EXAMPLE) if isinstance(first, Mapping) else _NO_EXAMPLE
+    return _NO_EXAMPLE
+
+
+def _param_example(param: Mapping[str, Any], schema: Any) -> Any:
+    found = _first_example(param)
+    if found is _NO_EXAMPLE:
+        found = _first_example(schema)
+    if found is _NO_EXAMPLE and isinstance(schema, Mapping) and schema.get("enum"):
+        found = schema["enum"][0]
+    return found
+
+
+def _media_example(media: Any) -> Any:
+    found = _first_example(media)
+    if found is _NO_EXAMPLE and isinstance(media, Mapping):
+        return _first_example(media.get("schema"))
+    return found
+
+
+def _example_source(value: Any) -> str | None:
+    if value is _NO_EXAMPLE:
+        return None
+    try:
+        return py_literal(value)
+    except TypeError:
+        return None
 
 
 def _signature(name: str, value_type: TypeExpr, required: bool) -> str:

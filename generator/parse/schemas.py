@@ -109,9 +109,8 @@ class SchemaTranslator:
     names: dict[str, str] = field(default_factory=dict)  # component pointer → class name
     problems: list[Problem] = field(default_factory=list)
     scope: naming.Scope = field(default_factory=naming.Scope)
-    notes: list[str] = field(
-        default_factory=list
-    )  # renames made to avoid collisions, reported by the CLI
+    # renames made to avoid collisions (`user_id_2`): carried to Api.notes, printed by the CLI
+    notes: list[str] = field(default_factory=list)
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------------------------ entry points
@@ -153,9 +152,8 @@ class SchemaTranslator:
         if "enum" in body:
             self.definitions[name] = self._enum(name, wire, body, ptr, description)
         elif self._is_object(body):
-            self.definitions[name] = Alias(
-                name, wire, description, ANY
-            )  # placeholder against cycles
+            # A placeholder while the fields are translated, so a cycle back here finds the name.
+            self.definitions[name] = Alias(name, wire, description, ANY)
             self.definitions[name] = self._model(name, wire, body, ptr, description, inferred)
         else:
             self.definitions[name] = Alias(name, wire, description, ANY)

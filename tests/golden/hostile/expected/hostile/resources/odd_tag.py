@@ -32,8 +32,8 @@ class OddTagResourceWithRawResponse:
         from_: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class__2: str | NotGiven = NOT_GIVEN,
-        from__2: str | NotGiven = NOT_GIVEN,
+        class_2: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -70,8 +70,8 @@ class OddTagResourceWithRawResponse:
             from_: from
             self_: self
             request_options_: request_options
-            class__2: class
-            from__2: from
+            class_2: class
+            from_2: from
             arg_1st: 1st
             json: json
             model_config: model_config
@@ -105,8 +105,8 @@ class OddTagResourceWithRawResponse:
             json=validate_body(
                 Weird,
                 {
-                    "class": class__2,
-                    "from": from__2,
+                    "class": class_2,
+                    "from": from_2,
                     "1st": arg_1st,
                     "json": json,
                     "model_config": model_config,
@@ -138,8 +138,8 @@ class OddTagResource:
         from_: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class__2: str | NotGiven = NOT_GIVEN,
-        from__2: str | NotGiven = NOT_GIVEN,
+        class_2: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -176,8 +176,8 @@ class OddTagResource:
             from_: from
             self_: self
             request_options_: request_options
-            class__2: class
-            from__2: from
+            class_2: class
+            from_2: from
             arg_1st: 1st
             json: json
             model_config: model_config
@@ -196,8 +196,8 @@ class OddTagResource:
             from_=from_,
             self_=self_,
             request_options_=request_options_,
-            class__2=class__2,
-            from__2=from__2,
+            class_2=class_2,
+            from_2=from_2,
             arg_1st=arg_1st,
             json=json,
             model_config=model_config,
@@ -225,8 +225,8 @@ class AsyncOddTagResourceWithRawResponse:
         from_: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class__2: str | NotGiven = NOT_GIVEN,
-        from__2: str | NotGiven = NOT_GIVEN,
+        class_2: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -263,8 +263,8 @@ class AsyncOddTagResourceWithRawResponse:
             from_: from
             self_: self
             request_options_: request_options
-            class__2: class
-            from__2: from
+            class_2: class
+            from_2: from
             arg_1st: 1st
             json: json
             model_config: model_config
@@ -298,8 +298,8 @@ class AsyncOddTagResourceWithRawResponse:
             json=validate_body(
                 Weird,
                 {
-                    "class": class__2,
-                    "from": from__2,
+                    "class": class_2,
+                    "from": from_2,
                     "1st": arg_1st,
                     "json": json,
                     "model_config": model_config,
@@ -331,8 +331,8 @@ class AsyncOddTagResource:
         from_: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class__2: str | NotGiven = NOT_GIVEN,
-        from__2: str | NotGiven = NOT_GIVEN,
+        class_2: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -369,8 +369,8 @@ class AsyncOddTagResource:
             from_: from
             self_: self
             request_options_: request_options
-            class__2: class
-            from__2: from
+            class_2: class
+            from_2: from
             arg_1st: 1st
             json: json
             model_config: model_config
@@ -389,8 +389,8 @@ class AsyncOddTagResource:
             from_=from_,
             self_=self_,
             request_options_=request_options_,
-            class__2=class__2,
-            from__2=from__2,
+            class_2=class_2,
+            from_2=from_2,
             arg_1st=arg_1st,
             json=json,
             model_config=model_config,
