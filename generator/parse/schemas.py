@@ -225,7 +225,55 @@ class SchemaTranslator:
                 if not _is_null(v)
             ]
             expr = union(members) if members else NONE
+            tagged = self._discriminated(body, variants, members, ptr)
+            expr = tagged or expr
         return optional(expr) if nullable else expr
+
+    def _discriminated(
+        self,
+        body: Mapping[str, Any],
+        variants: list[Any],
+        members: list[TypeExpr],
+        ptr: Pointer,
+    ) -> TypeExpr | None:
+        """A tagged union when the spec names a discriminator and every variant is a named model.
+
+        pydantic picks the variant from the tag instead of trying each in turn. The tag is read by
+        a callable discriminator (`discriminate`), so it works whatever type the variants give the
+        property (an enum, a const, a plain string), and `mapping` aliases are honoured.
+        """
+        discriminator = body.get("discriminator")
+        if not isinstance(discriminator, Mapping) or "propertyName" not in discriminator:
+            return None
+        refs = [
+            v.get("$ref") if isinstance(v, Mapping) else None for v in variants if not _is_null(v)
+        ]
+        names = [self.names.get(r) if isinstance(r, str) else None for r in refs]
+        if None in names or len(set(names)) != len(names) or len(members) != len(names):
+            self.problem(
+                (*ptr, "discriminator"),
+                "a discriminator needs every variant to be a $ref to a named schema; typed as a plain union",
+            )
+            return None
+        values: dict[str, str] = {}
+        for value, target in (discriminator.get("mapping") or {}).items():
+            name = self.names.get(str(target)) or self.names.get(f"#/components/schemas/{target}")
+            if name in names:
+                values[str(value)] = str(name)
+        for ref, name in zip(refs, names, strict=True):
+            # The schema's own name is a valid value too; `mapping` only adds aliases.
+            values.setdefault(str(ref).rsplit("/", 1)[-1], str(name))
+        choices = " | ".join(f"Annotated[{name}, Tag({py_literal(name)})]" for name in names)
+        prop = py_literal(str(discriminator["propertyName"]))
+        annotation = (
+            f"Annotated[{choices}, Discriminator(discriminate({prop}, {py_literal(values)}))]"
+        )
+        stdlib = {
+            "from typing import Annotated",
+            "from pydantic import Discriminator, Tag",
+            "from .._runtime._models import discriminate",
+        }
+        return TypeExpr(annotation, frozenset(stdlib), frozenset(str(n) for n in names))
 
     def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
         body, nullable = self._strip_null(schema)

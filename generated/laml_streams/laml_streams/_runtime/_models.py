@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import enum
 import threading
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-__all__ = ["ApiModel", "OpenEnum"]
+__all__ = ["ApiModel", "OpenEnum", "discriminate"]
 
 
 class ApiModel(BaseModel):
@@ -78,3 +79,22 @@ class OpenEnum(enum.Enum):
 
     def __str__(self) -> str:
         return str(self._value_)
+
+
+def discriminate(prop: str, tags: dict[str, str]) -> Callable[[Any], str | None]:
+    """The callable discriminator of a tagged union: the wire value of ``prop`` (read from raw
+    data or from a model, by wire name) mapped to the variant's tag; None when it is missing or
+    unknown, which pydantic reports as a validation error naming the union."""
+
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            raw = value.get(prop)
+        elif isinstance(value, BaseModel):
+            raw = value.model_dump(by_alias=True).get(prop)
+        else:
+            raw = getattr(value, prop, None)
+        if isinstance(raw, enum.Enum):
+            raw = raw.value
+        return tags.get(str(raw)) if raw is not None else None
+
+    return pick

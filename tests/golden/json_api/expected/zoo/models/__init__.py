@@ -12,11 +12,15 @@ if TYPE_CHECKING:
     from ._animal_habitat_climate import AnimalHabitatClimate as AnimalHabitatClimate
     from ._animal_request import AnimalRequest as AnimalRequest
     from ._api_error import APIError as APIError
+    from ._cat import Cat as Cat
+    from ._cat_pet_type import CatPetType as CatPetType
     from ._diet import Diet as Diet
+    from ._dog import Dog as Dog
     from ._level import Level as Level
     from ._list_animals_response import ListAnimalsResponse as ListAnimalsResponse
     from ._list_animals_sort import ListAnimalsSort as ListAnimalsSort
     from ._names import Names as Names
+    from ._pet import Pet as Pet
     from ._schedule import Schedule as Schedule
     from ._schedule import Shift as Shift
     from ._search_keepers_request import SearchKeepersRequest as SearchKeepersRequest
@@ -29,11 +33,15 @@ _LOCATIONS: dict[str, str] = {
     "AnimalHabitat": "_animal_habitat",
     "AnimalHabitatClimate": "_animal_habitat_climate",
     "AnimalRequest": "_animal_request",
+    "Cat": "_cat",
+    "CatPetType": "_cat_pet_type",
     "Diet": "_diet",
+    "Dog": "_dog",
     "Level": "_level",
     "ListAnimalsResponse": "_list_animals_response",
     "ListAnimalsSort": "_list_animals_sort",
     "Names": "_names",
+    "Pet": "_pet",
     "Schedule": "_schedule",
     "SearchKeepersRequest": "_search_keepers_request",
     "SearchKeepersResponse": "_search_keepers_response",
@@ -47,11 +55,15 @@ __all__ = [
     "AnimalHabitat",
     "AnimalHabitatClimate",
     "AnimalRequest",
+    "Cat",
+    "CatPetType",
     "Diet",
+    "Dog",
     "Level",
     "ListAnimalsResponse",
     "ListAnimalsSort",
     "Names",
+    "Pet",
     "Schedule",
     "SearchKeepersRequest",
     "SearchKeepersResponse",

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from .._runtime._models import ApiModel
 from ._animal_habitat import AnimalHabitat
 from ._diet import Diet
+from ._pet import Pet
 
 __all__ = [
     "Animal",
@@ -28,6 +29,7 @@ class Animal(ApiModel):
     habitat: AnimalHabitat | None = None
     parent: Animal | None = None
     feeding: Diet | str | None = None
+    pet: Pet | None = None
     location: str | int | None = None
 
 

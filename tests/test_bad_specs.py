@@ -1,0 +1,260 @@
+"""Broken specs: `validate` reports every problem as `file:line: #/pointer: message` and exits 2.
+
+Each spec under tests/bad_specs/ has its exact expected problem lines below (file names relative to the
+repo root, as the CLI prints them when run from there). Multi-file cases keep their fragments in
+tests/bad_specs/parts/. The CLI is driven in-process with click's CliRunner from the repo root (fast);
+one test runs the real `python -m generator` once over every case and checks it prints the same.
+A failed `generate` must leave the output directory exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = "tests/bad_specs"
+
+# spec file (in tests/bad_specs/) → the exact problem lines `validate` must print, in order.
+CASES: dict[str, list[str]] = {
+    # YAML itself
+    "yaml_syntax.yaml": [
+        f"{BAD}/yaml_syntax.yaml:9: #: invalid YAML: mapping values are not allowed in this context",
+    ],
+    "duplicate_key.yaml": [
+        f"{BAD}/duplicate_key.yaml:12: #/paths/~1a/get: duplicate key 'get'",
+    ],
+    "tab_indent.yaml": [
+        f"{BAD}/tab_indent.yaml:4: #: invalid YAML: while scanning a plain scalar "
+        "found a tab character that violates indentation",
+    ],
+    "empty.yaml": [
+        f"{BAD}/empty.yaml:1: #: file is empty",
+    ],
+    "not_mapping.yaml": [
+        f"{BAD}/not_mapping.yaml:1: #: an OpenAPI document must be a mapping",
+    ],
+    "fragment_duplicate_key.yaml": [  # the problem is in the fragment, so its file and line
+        f"{BAD}/parts/duplicate_path.yaml:4: #/a/get/operationId: duplicate key 'operationId'",
+    ],
+    # OpenAPI structure
+    "missing_info_version.yaml": [
+        f"{BAD}/missing_info_version.yaml:3: #/info: 'version' is a required property",
+    ],
+    "misspelled_keyword.yaml": [
+        f"{BAD}/misspelled_keyword.yaml:11: #/paths/~1a/get/responses/200: "
+        "'description' is a required property",
+        f"{BAD}/misspelled_keyword.yaml:11: #/paths/~1a/get/responses/200: "
+        "Unevaluated properties are not allowed ('descriptio' was unexpected)",
+    ],
+    "bad_type_in_fragment.yaml": [  # the line is the fragment's, the pointer the bundled document's
+        f"{BAD}/parts/schemas.yaml:8: #/components/schemas/Thing/properties/name/type: "
+        "'strin' is not one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",
+    ],
+    "swagger2.yaml": [
+        f"{BAD}/swagger2.yaml:1: #/swagger: unsupported OpenAPI version '2.0': 3.0.x or 3.1.x wanted",
+    ],
+    "openapi_32.yaml": [
+        f"{BAD}/openapi_32.yaml:1: #/openapi: unsupported OpenAPI version '3.2.0': 3.0.x or 3.1.x wanted",
+    ],
+    # references
+    "ref_missing_schema.yaml": [
+        f"{BAD}/ref_missing_schema.yaml:14: #/paths/~1a/get/responses/200/content/application~1json/"
+        "schema: $ref '#/components/schemas/Nope' points to nothing",
+    ],
+    "ref_missing_file.yaml": [
+        f"{BAD}/ref_missing_file.yaml:14: #/paths/~1a/get/responses/200/content/application~1json/"
+        "schema: $ref 'parts/nowhere.yaml#/Thing': file not found",
+    ],
+    "ref_missing_in_fragment.yaml": [
+        f"{BAD}/ref_missing_in_fragment.yaml:14: #/paths/~1a/get/responses/200/content/"
+        "application~1json/schema: $ref 'parts/schemas.yaml#/Nope' points to nothing",
+    ],
+    # OpenAPI semantics
+    "undeclared_path_param.yaml": [
+        f"{BAD}/undeclared_path_param.yaml:7: #/paths/~1things~1{{thingId}}: "
+        "Path parameter 'thingId' for 'get' operation in '/things/{thingId}' was not resolved",
+    ],
+    # what the generator needs or supports
+    "no_operation_id.yaml": [
+        f"{BAD}/no_operation_id.yaml:8: #/paths/~1a/get: "
+        "operation has no operationId: the generator names methods from it",
+    ],
+    "duplicate_sdk_name.yaml": [
+        f"{BAD}/duplicate_sdk_name.yaml:15: #/paths/~1b/get: "
+        "operations 'getA' and 'getB' both become things.get(): set x-sdk-name on one",
+    ],
+    "cookie_param.yaml": [
+        f"{BAD}/cookie_param.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
+    ],
+    "multipart_body.yaml": [
+        f"{BAD}/multipart_body.yaml:11: #/paths/~1files/post/requestBody/content: "
+        "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
+    ],
+    "oauth2.yaml": [
+        f"{BAD}/oauth2.yaml:17: #/components/securitySchemes/oauth: "
+        "security scheme type 'oauth2' is not supported",
+    ],
+    # several problems in one spec: all reported at once, sorted by file and line
+    "many_problems.yaml": [
+        f"{BAD}/many_problems.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
+        f"{BAD}/many_problems.yaml:18: #/paths/~1b/get: "
+        "operation has no operationId: the generator names methods from it",
+        f"{BAD}/many_problems.yaml:27: #/paths/~1c/post/requestBody/content: "
+        "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
+    ],
+    "many_files.yaml": [
+        f"{BAD}/many_files.yaml:3: #/info: 'version' is a required property",
+        f"{BAD}/many_files.yaml:10: #/paths/~1things/get/responses/200: "
+        "'description' is a required property",
+        f"{BAD}/many_files.yaml:10: #/paths/~1things/get/responses/200: "
+        "Unevaluated properties are not allowed ('descriptio' was unexpected)",
+        f"{BAD}/parts/schemas.yaml:8: #/components/schemas/Thing/properties/name/type: "
+        "'strin' is not one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",
+    ],
+}
+
+# A small valid spec, for the "a failed generate writes nothing" tests.
+GOOD_SPEC = """\
+openapi: 3.1.0
+info:
+  title: Tiny
+  version: 1.2.3
+  x-sdk: {package: tiny, client: TinyClient}
+servers:
+  - url: https://api.tiny.example/v1
+paths:
+  /things/{thingId}:
+    get:
+      operationId: getThing
+      x-sdk-name: things.get
+      parameters:
+        - {name: thingId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The thing.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+"""
+
+
+def run_cli(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(main, args)
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def test_every_fixture_has_a_case() -> None:
+    on_disk = {p.name for p in (ROOT / BAD).glob("*.yaml")}
+    assert on_disk == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_validate_reports_exact_problems(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["validate", f"{BAD}/{name}"], ROOT, monkeypatch)
+    expected = CASES[name]
+    assert result.stderr.splitlines() == [
+        *expected, f"{len(expected)} problem(s); nothing was written"
+    ]
+    assert result.stdout == ""
+    assert result.exit_code == 2
+
+
+def test_missing_spec_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_cli(["validate", f"{BAD}/does_not_exist.yaml"], ROOT, monkeypatch)
+    assert result.stderr.splitlines() == [
+        f"{BAD}/does_not_exist.yaml:1: #: file not found",
+        "1 problem(s); nothing was written",
+    ]
+    assert result.exit_code == 2
+
+
+def test_problems_of_several_specs_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ["oauth2.yaml", "cookie_param.yaml", "missing_info_version.yaml"]
+    result = run_cli(["validate", *(f"{BAD}/{n}" for n in names)], ROOT, monkeypatch)
+    expected = sorted(line for n in names for line in CASES[n])
+    assert result.stderr.splitlines()[:-1] == expected
+    assert result.exit_code == 2
+
+
+def test_real_cli_prints_what_the_runner_sees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One real `python -m generator validate` over every case: same output, same status, no traceback."""
+    args = ["validate", *(f"{BAD}/{name}" for name in sorted(CASES))]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    real = subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=120,
+    )
+    assert "Traceback" not in real.stderr, real.stderr
+    runner = run_cli(args, ROOT, monkeypatch)
+    assert (real.returncode, real.stdout, real.stderr) == (2, runner.stdout, runner.stderr)
+
+
+# ------------------------------------------------------------------ a failed generate writes nothing
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, bytes | None, int]]:
+    """Every entry under root: kind, bytes (files) and mtime in nanoseconds."""
+    out: dict[str, tuple[str, bytes | None, int]] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file():
+            out[rel] = ("file", path.read_bytes(), path.stat().st_mtime_ns)
+        else:
+            out[rel] = ("dir", None, path.stat().st_mtime_ns)
+    return out
+
+
+@pytest.fixture
+def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A good spec in tmp_path and its package generated into tmp_path/out (mtimes set in the past)."""
+    spec = tmp_path / "tiny.yaml"
+    spec.write_text(GOOD_SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(["generate", str(spec), "-o", str(out)], ROOT, monkeypatch)
+    assert result.exit_code == 0, result.output
+    for path in out.rglob("*"):  # an old mtime makes any rewrite visible, whatever the clock resolution
+        os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    os.utime(out, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    return spec, out
+
+
+@pytest.mark.parametrize("bad", ["cookie_param.yaml", "yaml_syntax.yaml", "many_files.yaml"])
+def test_failed_generate_leaves_output_unchanged(
+    generated: tuple[Path, Path], bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, out = generated
+    before = snapshot(out.parent)
+    result = run_cli(["generate", str(spec), f"{BAD}/{bad}", "-o", str(out)], ROOT, monkeypatch)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        *CASES[bad], f"{len(CASES[bad])} problem(s); nothing was written"
+    ]
+    assert result.stdout == ""
+    assert snapshot(out.parent) == before
+
+
+def test_failed_generate_into_a_new_directory_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "fresh"
+    result = run_cli(["generate", f"{BAD}/oauth2.yaml", "-o", str(out)], ROOT, monkeypatch)
+    assert result.exit_code == 2
+    assert not out.exists()
