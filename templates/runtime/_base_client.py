@@ -32,7 +32,7 @@ from ._errors import (
 from ._redact import Redactor, register
 from ._response import CallInfo, parse_body, record_call
 from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
-from ._types import DEFAULT_MAX_RETRIES, NOT_GIVEN, RequestOptions, RequestSpec
+from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, RequestOptions, RequestSpec
 
 __all__ = ["BaseApiClient", "user_agent"]
 
@@ -130,12 +130,12 @@ class BaseApiClient(Generic[HttpClientT]):
         auth: Auth,
         package: str,
         version: str,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int,
-        http_client: HttpClientT | None,
-        default_headers: Mapping[str, str] | None,
-        error_model: type[pydantic.BaseModel] | None,
-        retry: RetryConfig | None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: HttpClientT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        error_model: type[pydantic.BaseModel] | None = None,
+        retry: RetryConfig | None = None,
     ) -> None:
         self._base_url = _normalize_base_url(base_url)
         self.auth = auth

@@ -8,17 +8,13 @@ else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import TracebackType
 from typing import Self
 
 import httpx
-import pydantic
 
-from ._auth import Auth
 from ._base_client import BaseApiClient, shared_ssl_context
-from ._retry import RetryConfig
-from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RequestOptions, RequestSpec
+from ._types import RequestOptions, RequestSpec
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
 
@@ -30,33 +26,6 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
     ``http_client`` (then that stays open, and the caller closes it). The ``timeout`` given
     here applies to every request, also through an injected client.
     """
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth,
-        package: str,
-        version: str,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        error_model: type[pydantic.BaseModel] | None = None,
-        retry: RetryConfig | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            auth=auth,
-            package=package,
-            version=version,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-            error_model=error_model,
-            retry=retry,
-        )
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.Client:
         return httpx.Client(
@@ -107,33 +76,6 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
 
 class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
     """The ``async`` twin of :class:`SyncApiClient`: same options, same retry decisions."""
-
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth: Auth,
-        package: str,
-        version: str,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        error_model: type[pydantic.BaseModel] | None = None,
-        retry: RetryConfig | None = None,
-    ) -> None:
-        super().__init__(
-            base_url=base_url,
-            auth=auth,
-            package=package,
-            version=version,
-            timeout=timeout,
-            max_retries=max_retries,
-            http_client=http_client,
-            default_headers=default_headers,
-            error_model=error_model,
-            retry=retry,
-        )
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.AsyncClient:
         return httpx.AsyncClient(
