@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
+from generator import __version__
 from generator.errors import Problem, SpecError
 from generator.fmt import FormatError
 from generator.ir import Api
@@ -60,7 +61,7 @@ def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str]]]:
 
 
 @click.group()
-@click.version_option(package_name="sdkgen")
+@click.version_option(version=__version__, prog_name="sdkgen")
 def main() -> None:
     """Generate typed Python clients from OpenAPI specs."""
 
@@ -125,9 +126,12 @@ def validate_cmd(specs: tuple[Path, ...]) -> None:
 @click.option("--port", default=4010, show_default=True, type=int)
 def mock(spec: Path, host: str, port: int) -> None:
     """Serve SPEC on HOST:PORT: validate each request against it and answer with its examples."""
+    from generator.load import load_spec
     from generator.mock import serve
+    from generator.validate import validate
 
     try:
+        validate(load_spec(spec))  # a broken spec is reported like everywhere else, not as a crash
         serve(spec, host, port, echo=click.echo)
     except SpecError as exc:
         for problem in exc.problems:

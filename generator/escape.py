@@ -30,11 +30,11 @@ def docstring(text: str) -> str:
     """Text safe inside a triple-double-quoted (non-raw) docstring, reading the same once parsed.
 
     Backslashes are doubled first (so `\\n` in a description is not an escape); quotes are escaped where
-    they could end the string (runs of two or more; templates never put a lone quote right before the
-    closing quotes); other control characters are spelled out.
+    they could end the string (runs of two or more, and a quote that ends the text); other control
+    characters are spelled out.
     """
     out = text.replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
-    out = re.sub(r'"{2,}', lambda m: '\\"' * len(m.group()), out)
+    out = re.sub(r'"{2,}|"$', lambda m: '\\"' * len(m.group()), out)
     return "".join(
         ch
         if ch in "\n\t" or ch.isprintable()

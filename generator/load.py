@@ -17,6 +17,7 @@ timestamps stay strings (an OpenAPI document is JSON data).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +37,35 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 
 class _JsonLoader(_BaseLoader):  # type: ignore[misc,valid-type,unused-ignore]
-    """Safe loader whose implicit types are JSON's: no timestamps, no sexagesimal ints."""
+    """Safe loader with YAML 1.2's core schema (what OpenAPI documents use), not PyYAML's 1.1:
+    `on`/`no`/`yes` and `1:30` stay strings, `010` is ten, and timestamps stay strings."""
 
 
-_JsonLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+def _yaml12_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.lstrip("+-").startswith("0x"):
+        return int(text, 16)
+    if text.lstrip("+-").startswith("0o"):
+        return int(text.replace("0o", "", 1), 8)
+    return int(text, 10)
+
+
+_IMPLICIT = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    # Recognised only to be refused with a clear message (YAML 1.2 has no merge keys).
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", ["<"]),
+]
+_JsonLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in _IMPLICIT:
+    _JsonLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+_JsonLoader.add_constructor("tag:yaml.org,2002:int", _yaml12_int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +276,38 @@ class _Bundler:
         ref = value.get("$ref")
         if isinstance(ref, str) and not (doc.path == self.root and ref.startswith("#")):
             return self.follow(doc, src, value, ref, out, stack)
+        if isinstance(ref, str):
+            self.check_local(doc, ref, src, out)
         return {
             key: self.copy(doc, (*src, key), item, (*out, key), stack)
             for key, item in value.items()
         }
+
+    def check_local(self, doc: _File, ref: str, src: Pointer, out: Pointer) -> None:
+        """A `#/…` reference within the root file must lead somewhere, and a chain of such
+        references must end in something other than another reference."""
+        at = doc.positions.get(src, SourcePos(display_path(doc.path), 1))
+        seen = [ref]
+        target = ref
+        while True:
+            found = _resolve_pointer(doc.data, target.partition("#")[2])
+            if found is None:
+                self.problems.append(
+                    Problem(at, format_pointer(out), f"$ref {target!r} points to nothing")
+                )
+                return
+            value = found[0]
+            nxt = value.get("$ref") if isinstance(value, dict) else None
+            if not isinstance(nxt, str) or not nxt.startswith("#"):
+                return
+            if nxt in seen:
+                chain = " -> ".join([*seen, nxt])
+                self.problems.append(
+                    Problem(at, format_pointer(out), f"$ref chain loops without a schema: {chain}")
+                )
+                return
+            seen.append(nxt)
+            target = nxt
 
     def follow(
         self,

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 # Boundaries: lower→Upper ("callSid"), acronym→Word ("SIPTrunk" → SIP, Trunk), letter↔digit kept together
 # ("Parameter1" stays one word, "v2" too) since splitting digits makes names harder to read.
-_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+_WORDS = re.compile(
+    r"[A-Z]{2,}s(?![a-z])"  # a plural acronym: "IDs", "URLs"
+    r"|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*"
+)
 
 # Attributes of pydantic.BaseModel (v2) and of the generated model base; a field with one of these names
 # would shadow the method. A fixed list, not dir(BaseModel), so output does not depend on the installed

@@ -276,6 +276,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
         pkg / "models" / "__init__.py",
         "package/models/__init__.py.jinja",
         lazy=sorted(((where[d.name], d.name) for d in api.definitions), key=lambda x: (x[0], x[1])),
+        typing_names="TYPE_CHECKING, Any" if api.definitions else "Any",
     )
     for module in api.models:
         emit(

@@ -61,15 +61,12 @@ def validate(spec: LoadedSpec) -> LoadedSpec:
 
 
 def _validate(spec: LoadedSpec) -> None:
-    version = spec.data.get("openapi")
+    key = "openapi" if "openapi" in spec.data or "swagger" not in spec.data else "swagger"
+    version = spec.data.get(key)
     if not isinstance(version, str) or not _SUPPORTED.fullmatch(version):
-        raise SpecError(
-            [
-                spec.problem(
-                    ("openapi",), f"unsupported OpenAPI version {version!r}: 3.0.x or 3.1.x wanted"
-                )
-            ]
-        )
+        found = f"version {version!r}" if version is not None else "no `openapi` version"
+        message = f"unsupported OpenAPI {found}: 3.0.x or 3.1.x wanted"
+        raise SpecError([spec.problem((key,), message)])
     is_31 = version.startswith("3.1")
     problems = list(_structure(spec, is_31))
     problems += _schemas(spec, is_31)

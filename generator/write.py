@@ -78,21 +78,24 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str]) -> WriteResult:
 
 
 def diff_tree(root: Path, files: Mapping[PurePosixPath, str]) -> str:
-    """Unified diff from what is on disk to what would be written ('' when identical)."""
+    """Unified diff from what is on disk to what would be written ('' when identical). A file only
+    on one side always shows, even when empty (difflib prints nothing for empty-to-empty)."""
     old = _existing(root)
     chunks: list[str] = []
     for path in sorted(set(old) | set(files)):
-        before = old.get(path, b"").decode("utf-8", "replace")
-        after = files.get(path, "")
-        if path in old and before == after:
+        before = old[path].decode("utf-8", "replace") if path in old else None
+        after = files.get(path)
+        if before == after:
             continue
-        if path not in old or path not in files or before != after:
-            chunks.extend(
-                difflib.unified_diff(
-                    before.splitlines(keepends=True),
-                    after.splitlines(keepends=True),
-                    fromfile=f"a/{root.name}/{path}" if path in old else "/dev/null",
-                    tofile=f"b/{root.name}/{path}" if path in files else "/dev/null",
-                )
+        fromfile = f"a/{root.name}/{path}" if before is not None else "/dev/null"
+        tofile = f"b/{root.name}/{path}" if after is not None else "/dev/null"
+        lines = list(
+            difflib.unified_diff(
+                (before or "").splitlines(keepends=True),
+                (after or "").splitlines(keepends=True),
+                fromfile=fromfile,
+                tofile=tofile,
             )
+        )
+        chunks.extend(lines or [f"--- {fromfile}\n", f"+++ {tofile}\n"])
     return "".join(chunks)

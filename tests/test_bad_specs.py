@@ -187,7 +187,7 @@ def test_missing_spec_file(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_problems_of_several_specs_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = ["oauth2.yaml", "cookie_param.yaml", "missing_info_version.yaml"]
+    names = ["no_operation_id.yaml", "cookie_param.yaml", "missing_info_version.yaml"]
     result = run_cli(["validate", *(f"{BAD}/{n}" for n in names)], ROOT, monkeypatch)
     expected = sorted(line for n in names for line in CASES[n])
     assert result.stderr.splitlines()[:-1] == expected

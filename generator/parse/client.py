@@ -79,8 +79,15 @@ def auth(translator: SchemaTranslator) -> tuple[AuthPart, ...]:
         if kind is None:
             translator.problem(
                 ptr,
-                f"security scheme type {scheme.get('type')!r} "
-                f"{scheme.get('scheme') or scheme.get('in') or ''} is not supported",
+                " ".join(
+                    part
+                    for part in (
+                        f"security scheme type {scheme.get('type')!r}",
+                        str(scheme.get("scheme") or scheme.get("in") or ""),
+                        "is not supported",
+                    )
+                    if part
+                ),
             )
             continue
         creds = scheme.get("x-sdk-credentials") or {}

@@ -26,7 +26,7 @@ class CreateStreamRequest(ApiModel):
     """
 
     track: CreateStreamRequestTrack | None = Field(default=None, alias="Track")
-    """The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: "both_tracks")
+    """The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks"``)
     """
 
     status_callback: str | None = Field(default=None, alias="StatusCallback")
@@ -36,7 +36,7 @@ class CreateStreamRequest(ApiModel):
     status_callback_method: CreateStreamRequestStatusCallbackMethod | None = Field(
         default=None, alias="StatusCallbackMethod"
     )
-    """Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: "POST")
+    """Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST"``)
     """
 
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(

@@ -61,9 +61,9 @@ class ConferencesStreamsResourceWithRawResponse:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: "both_tracks")
+            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: "POST")
+            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -200,9 +200,9 @@ class ConferencesStreamsResource:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: "both_tracks")
+            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: "POST")
+            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -282,9 +282,9 @@ class AsyncConferencesStreamsResourceWithRawResponse:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: "both_tracks")
+            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: "POST")
+            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -421,9 +421,9 @@ class AsyncConferencesStreamsResource:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: "both_tracks")
+            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: "POST")
+            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ._call_stats_map_location import CallStatsMapLocation as CallStatsMapLocation
     from ._call_stats_map_publisher import CallStatsMapPublisher as CallStatsMapPublisher
     from ._call_stats_map_publishers import CallStatsMapPublishers as CallStatsMapPublishers
-    from ._call_stats_map_sf_us import CallStatsMapSFUs as CallStatsMapSFUs
+    from ._call_stats_map_sfus import CallStatsMapSFUs as CallStatsMapSFUs
     from ._call_stats_map_subscriber import CallStatsMapSubscriber as CallStatsMapSubscriber
     from ._call_stats_map_subscribers import CallStatsMapSubscribers as CallStatsMapSubscribers
     from ._call_stats_participant import CallStatsParticipant as CallStatsParticipant
@@ -595,7 +595,7 @@ _LOCATIONS: dict[str, str] = {
     "CallStatsMapLocation": "_call_stats_map_location",
     "CallStatsMapPublisher": "_call_stats_map_publisher",
     "CallStatsMapPublishers": "_call_stats_map_publishers",
-    "CallStatsMapSFUs": "_call_stats_map_sf_us",
+    "CallStatsMapSFUs": "_call_stats_map_sfus",
     "CallStatsMapSubscriber": "_call_stats_map_subscriber",
     "CallStatsMapSubscribers": "_call_stats_map_subscribers",
     "CallStatsParticipant": "_call_stats_participant",

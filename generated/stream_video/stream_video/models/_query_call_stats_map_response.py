@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 from ._call_stats_map_publishers import CallStatsMapPublishers
-from ._call_stats_map_sf_us import CallStatsMapSFUs
+from ._call_stats_map_sfus import CallStatsMapSFUs
 from ._call_stats_map_subscribers import CallStatsMapSubscribers
 from ._call_stats_participant_counts import CallStatsParticipantCounts
 

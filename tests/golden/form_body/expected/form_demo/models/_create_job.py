@@ -18,11 +18,11 @@ class CreateJob(ApiModel):
 
     url: str = Field(alias="Url", pattern="^https://")
     priority: CreateJobPriority | None = Field(default=None, alias="Priority")
-    """(server default: "normal")
+    """(server default: ``"normal"``)
     """
 
     retries: int | None = Field(default=None, alias="Retries", ge=0, le=5)
-    """(server default: 1)
+    """(server default: ``1``)
     """
 
     notify: bool | None = Field(default=None, alias="Notify")

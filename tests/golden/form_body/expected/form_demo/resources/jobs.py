@@ -40,8 +40,8 @@ class JobsResourceWithRawResponse:
 
         Args:
             url: Url
-            priority: Priority (server default: "normal")
-            retries: Retries (server default: 1)
+            priority: Priority (server default: ``"normal\"``)
+            retries: Retries (server default: ``1``)
             notify: Notify
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
@@ -155,8 +155,8 @@ class JobsResource:
 
         Args:
             url: Url
-            priority: Priority (server default: "normal")
-            retries: Retries (server default: 1)
+            priority: Priority (server default: ``"normal\"``)
+            retries: Retries (server default: ``1``)
             notify: Notify
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
@@ -213,8 +213,8 @@ class AsyncJobsResourceWithRawResponse:
 
         Args:
             url: Url
-            priority: Priority (server default: "normal")
-            retries: Retries (server default: 1)
+            priority: Priority (server default: ``"normal\"``)
+            retries: Retries (server default: ``1``)
             notify: Notify
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
@@ -328,8 +328,8 @@ class AsyncJobsResource:
 
         Args:
             url: Url
-            priority: Priority (server default: "normal")
-            retries: Retries (server default: 1)
+            priority: Priority (server default: ``"normal\"``)
+            retries: Retries (server default: ``1``)
             notify: Notify
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.

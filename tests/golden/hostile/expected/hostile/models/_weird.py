@@ -12,7 +12,7 @@ __all__ = [
 
 
 class Weird(ApiModel):
-    """Has \"\"\" and \\ and a quote at the end" """
+    """Has \"\"\" and \\ and a quote at the end\" """
 
     class_: str | None = Field(default=None, alias="class")
     from_: str | None = Field(default=None, alias="from")
@@ -27,7 +27,7 @@ class Weird(ApiModel):
     """
 
     mood: WeirdMood | None = None
-    """(server default: "it's")
+    """(server default: ``"it's"``)
     """
 
     pattern_field: str | None = None

@@ -63,7 +63,7 @@ class OddTagResourceWithRawResponse:
         """Summary with \"\"\"triple\"\"\" quotes\\
 
         Line one
-        Line two \"\"\" and a trailing quote"
+        Line two \"\"\" and a trailing quote\"
 
         Args:
             class_: path param named class
@@ -79,7 +79,7 @@ class OddTagResourceWithRawResponse:
             user_id_2: user_id
             arg: The request body.
             na_me: quote " inside
-            mood: mood (server default: "it's")
+            mood: mood (server default: ``"it's\"``)
             pattern_field: pattern_field
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -169,7 +169,7 @@ class OddTagResource:
         """Summary with \"\"\"triple\"\"\" quotes\\
 
         Line one
-        Line two \"\"\" and a trailing quote"
+        Line two \"\"\" and a trailing quote\"
 
         Args:
             class_: path param named class
@@ -185,7 +185,7 @@ class OddTagResource:
             user_id_2: user_id
             arg: The request body.
             na_me: quote " inside
-            mood: mood (server default: "it's")
+            mood: mood (server default: ``"it's\"``)
             pattern_field: pattern_field
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -256,7 +256,7 @@ class AsyncOddTagResourceWithRawResponse:
         """Summary with \"\"\"triple\"\"\" quotes\\
 
         Line one
-        Line two \"\"\" and a trailing quote"
+        Line two \"\"\" and a trailing quote\"
 
         Args:
             class_: path param named class
@@ -272,7 +272,7 @@ class AsyncOddTagResourceWithRawResponse:
             user_id_2: user_id
             arg: The request body.
             na_me: quote " inside
-            mood: mood (server default: "it's")
+            mood: mood (server default: ``"it's\"``)
             pattern_field: pattern_field
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -362,7 +362,7 @@ class AsyncOddTagResource:
         """Summary with \"\"\"triple\"\"\" quotes\\
 
         Line one
-        Line two \"\"\" and a trailing quote"
+        Line two \"\"\" and a trailing quote\"
 
         Args:
             class_: path param named class
@@ -378,7 +378,7 @@ class AsyncOddTagResource:
             user_id_2: user_id
             arg: The request body.
             na_me: quote " inside
-            mood: mood (server default: "it's")
+            mood: mood (server default: ``"it's\"``)
             pattern_field: pattern_field
             request_options: Per-call timeout, retries, extra headers or query.
 
