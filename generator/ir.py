@@ -9,7 +9,7 @@ wire names, enum values, defaults) are kept raw here and escaped by the renderer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 HttpMethod = Literal["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
 
@@ -56,6 +56,7 @@ class Model:
     extra_values: TypeExpr | None
     inferred: bool = False
     non_nullable: tuple[str, ...] = ()  # request-side: wire names that may be absent but not null
+    kind: ClassVar[str] = "model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Enum:
     description: str
     base: Literal["str", "int", "float"]
     members: tuple[EnumMember, ...]
+    kind: ClassVar[str] = "enum"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,7 @@ class Alias:
     wire_name: str
     description: str
     type: TypeExpr
+    kind: ClassVar[str] = "alias"
 
 
 Definition = Model | Enum | Alias
@@ -149,6 +152,10 @@ class Body:
     body_type: TypeExpr | None  # when the body is not an object of fields: the `body` argument type
     pairs: IndexedPairs | None = None
     constants: tuple[Constant, ...] = ()
+
+    @property
+    def is_form(self) -> bool:
+        return self.content_type == "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True, slots=True)
