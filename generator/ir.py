@@ -193,6 +193,7 @@ class Operation:
     error_statuses: tuple[int, ...]
     pagination: Pagination | None = None
     runtime_imports: tuple[str, ...] = ()  # models the method body needs, imported on first call
+    accept: str = "application/json"  # the Accept header: the success response's media types
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:

@@ -278,6 +278,7 @@ def assert_sent(request: RecordedRequest, op: Op, *, account: str = PROJECT) -> 
     assert request.headers["Content-Type"] == FORM
     assert request.form == op.form
     assert request.headers["Authorization"] == BASIC
+    assert request.headers["Accept"] == "application/json"
     user_agent = request.headers["User-Agent"]
     assert user_agent.startswith(f"laml_streams/{laml_streams.__version__} "), user_agent
     assert laml_streams.__version__ == "1.0.0"  # info.version of the spec

@@ -106,6 +106,7 @@ class OperationParser:
             f"{op_id}: argument {old!r} is {new!r} in Python" for old, new in scope.renames
         )
         status, response = self._response(op, op_id, ptr)
+        accept = self._accept(op)
         errors = tuple(
             sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400)
         )
@@ -133,6 +134,7 @@ class OperationParser:
             response_status=status,
             error_statuses=errors,
             pagination=None,
+            accept=accept,
         )
         pagination = op.get("x-pagination")
         if isinstance(pagination, Mapping):
@@ -329,6 +331,16 @@ class OperationParser:
 
     # -------------------------------------------------------------------------------------- response
 
+    def _accept(self, op: Mapping[str, Any]) -> str:
+        """Media types of the 2xx responses, JSON first; JSON when none is documented."""
+        types: list[str] = []
+        for code, response in sorted((op.get("responses") or {}).items()):
+            if code.startswith("2"):
+                resolved, _ = self.deref(response)
+                types.extend(t for t in ((resolved or {}).get("content") or {}) if t not in types)
+        types.sort(key=lambda t: "json" not in t)
+        return ", ".join(types) or _JSON
+
     def _response(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[int, TypeExpr]:
         responses = op.get("responses") or {}
         for code in sorted(c for c in responses if c.isdigit() and 400 <= int(c) < 600):
@@ -347,6 +359,10 @@ class OperationParser:
         media = content.get(_JSON) or next(
             (v for k, v in content.items() if k.endswith("+json")), None
         )
+        if media is None and content:
+            # Not JSON: text comes back as str, anything else (files, audio) as the raw bytes.
+            is_text = any(k.startswith("text/") for k in content)
+            return int(code), TypeExpr("str" if is_text else "bytes")
         if not media or "schema" not in media:
             return int(code), NONE
         r_ptr = r_ptr or (*ptr, "responses", code)

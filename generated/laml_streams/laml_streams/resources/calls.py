@@ -83,6 +83,7 @@ class CallsStreamsResourceWithRawResponse:
             ),
             operation_id="createCallStream",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -147,6 +148,7 @@ class CallsStreamsResourceWithRawResponse:
             ),
             operation_id="stopCallStream",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -304,6 +306,7 @@ class AsyncCallsStreamsResourceWithRawResponse:
             ),
             operation_id="createCallStream",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -368,6 +371,7 @@ class AsyncCallsStreamsResourceWithRawResponse:
             ),
             operation_id="stopCallStream",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(

@@ -83,6 +83,7 @@ class ConferencesStreamsResourceWithRawResponse:
             ),
             operation_id="createConferenceStream",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -147,6 +148,7 @@ class ConferencesStreamsResourceWithRawResponse:
             ),
             operation_id="updateConferenceStream",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -304,6 +306,7 @@ class AsyncConferencesStreamsResourceWithRawResponse:
             ),
             operation_id="createConferenceStream",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -368,6 +371,7 @@ class AsyncConferencesStreamsResourceWithRawResponse:
             ),
             operation_id="updateConferenceStream",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(

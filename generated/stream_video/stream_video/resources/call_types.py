@@ -51,6 +51,7 @@ class CallTypesResourceWithRawResponse:
             ),
             operation_id="ListCallTypes",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -92,6 +93,7 @@ class CallTypesResourceWithRawResponse:
             ),
             operation_id="CreateCallType",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CreateCallTypeRequest,
                 {
@@ -137,6 +139,7 @@ class CallTypesResourceWithRawResponse:
             ),
             operation_id="GetCallType",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, GetCallTypeResponse))
@@ -178,6 +181,7 @@ class CallTypesResourceWithRawResponse:
             ),
             operation_id="UpdateCallType",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallTypeRequest,
                 {
@@ -222,6 +226,7 @@ class CallTypesResourceWithRawResponse:
             ),
             operation_id="DeleteCallType",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Response))
@@ -382,6 +387,7 @@ class AsyncCallTypesResourceWithRawResponse:
             ),
             operation_id="ListCallTypes",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -423,6 +429,7 @@ class AsyncCallTypesResourceWithRawResponse:
             ),
             operation_id="CreateCallType",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CreateCallTypeRequest,
                 {
@@ -468,6 +475,7 @@ class AsyncCallTypesResourceWithRawResponse:
             ),
             operation_id="GetCallType",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, GetCallTypeResponse))
@@ -509,6 +517,7 @@ class AsyncCallTypesResourceWithRawResponse:
             ),
             operation_id="UpdateCallType",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallTypeRequest,
                 {
@@ -553,6 +562,7 @@ class AsyncCallTypesResourceWithRawResponse:
             ),
             operation_id="DeleteCallType",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Response))

@@ -149,6 +149,7 @@ class CallsMembersResourceWithRawResponse:
             ),
             operation_id="QueryCallMembers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallMembersRequest,
                 {
@@ -204,6 +205,7 @@ class CallsMembersResourceWithRawResponse:
             ),
             operation_id="UpdateCallMembers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallMembersRequest,
                 {
@@ -405,6 +407,7 @@ class AsyncCallsMembersResourceWithRawResponse:
             ),
             operation_id="QueryCallMembers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallMembersRequest,
                 {
@@ -460,6 +463,7 @@ class AsyncCallsMembersResourceWithRawResponse:
             ),
             operation_id="UpdateCallMembers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallMembersRequest,
                 {
@@ -673,6 +677,7 @@ class CallsClosedCaptionsResourceWithRawResponse:
             ),
             operation_id="SendClosedCaption",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SendClosedCaptionRequest,
                 {
@@ -776,6 +781,7 @@ class CallsClosedCaptionsResourceWithRawResponse:
             ),
             operation_id="StartClosedCaptions",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartClosedCaptionsRequest,
                 {
@@ -826,6 +832,7 @@ class CallsClosedCaptionsResourceWithRawResponse:
             ),
             operation_id="StopClosedCaptions",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopClosedCaptionsRequest,
                 {
@@ -1060,6 +1067,7 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
             ),
             operation_id="SendClosedCaption",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SendClosedCaptionRequest,
                 {
@@ -1163,6 +1171,7 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
             ),
             operation_id="StartClosedCaptions",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartClosedCaptionsRequest,
                 {
@@ -1213,6 +1222,7 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
             ),
             operation_id="StopClosedCaptions",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopClosedCaptionsRequest,
                 {
@@ -1441,6 +1451,7 @@ class CallsFeedbackResourceWithRawResponse:
             ),
             operation_id="CollectUserFeedback",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CollectUserFeedbackRequest,
                 {
@@ -1561,6 +1572,7 @@ class AsyncCallsFeedbackResourceWithRawResponse:
             ),
             operation_id="CollectUserFeedback",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CollectUserFeedbackRequest,
                 {
@@ -1676,6 +1688,7 @@ class CallsParticipantsResourceWithRawResponse:
             query=encode_params(
                 ("limit", limit, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallParticipantsRequest,
                 {
@@ -1739,6 +1752,7 @@ class CallsParticipantsResourceWithRawResponse:
                 ("since", since, "multi"),
                 ("until", until, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1796,6 +1810,7 @@ class CallsParticipantsResourceWithRawResponse:
                 ("next", next, "multi"),
                 ("filter_conditions", filter_conditions, "json"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2030,6 +2045,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
             query=encode_params(
                 ("limit", limit, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallParticipantsRequest,
                 {
@@ -2093,6 +2109,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
                 ("since", since, "multi"),
                 ("until", until, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2150,6 +2167,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
                 ("next", next, "multi"),
                 ("filter_conditions", filter_conditions, "json"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2377,6 +2395,7 @@ class CallsRecordingsResourceWithRawResponse:
             ),
             operation_id="ListRecordings",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2420,6 +2439,7 @@ class CallsRecordingsResourceWithRawResponse:
             ),
             operation_id="StartRecording",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartRecordingRequest,
                 {
@@ -2467,6 +2487,7 @@ class CallsRecordingsResourceWithRawResponse:
             ),
             operation_id="StopRecording",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2510,6 +2531,7 @@ class CallsRecordingsResourceWithRawResponse:
             ),
             operation_id="DeleteRecording",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2666,6 +2688,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             ),
             operation_id="ListRecordings",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2709,6 +2732,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             ),
             operation_id="StartRecording",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartRecordingRequest,
                 {
@@ -2756,6 +2780,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             ),
             operation_id="StopRecording",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2799,6 +2824,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             ),
             operation_id="DeleteRecording",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2958,6 +2984,7 @@ class CallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StartRTMPBroadcasts",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartRTMPBroadcastsRequest,
                 {
@@ -3002,6 +3029,7 @@ class CallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StopAllRTMPBroadcasts",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3042,6 +3070,7 @@ class CallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StopRTMPBroadcast",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3079,6 +3108,7 @@ class CallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StartHLSBroadcasting",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3116,6 +3146,7 @@ class CallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StopHLSBroadcasting",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3282,6 +3313,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StartRTMPBroadcasts",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartRTMPBroadcastsRequest,
                 {
@@ -3326,6 +3358,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StopAllRTMPBroadcasts",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3366,6 +3399,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StopRTMPBroadcast",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3403,6 +3437,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StartHLSBroadcasting",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3440,6 +3475,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             ),
             operation_id="StopHLSBroadcasting",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3608,6 +3644,7 @@ class CallsFrameRecordingsResourceWithRawResponse:
             ),
             operation_id="StartFrameRecording",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartFrameRecordingRequest,
                 {
@@ -3652,6 +3689,7 @@ class CallsFrameRecordingsResourceWithRawResponse:
             ),
             operation_id="StopFrameRecording",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3756,6 +3794,7 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
             ),
             operation_id="StartFrameRecording",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartFrameRecordingRequest,
                 {
@@ -3800,6 +3839,7 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
             ),
             operation_id="StopFrameRecording",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3950,6 +3990,7 @@ class CallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="StartTranscription",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartTranscriptionRequest,
                 {
@@ -3999,6 +4040,7 @@ class CallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="StopTranscription",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopTranscriptionRequest,
                 {
@@ -4043,6 +4085,7 @@ class CallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="ListTranscriptions",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -4086,6 +4129,7 @@ class CallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="DeleteTranscription",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -4336,6 +4380,7 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="StartTranscription",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StartTranscriptionRequest,
                 {
@@ -4385,6 +4430,7 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="StopTranscription",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopTranscriptionRequest,
                 {
@@ -4429,6 +4475,7 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="ListTranscriptions",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -4472,6 +4519,7 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             ),
             operation_id="DeleteTranscription",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -4671,6 +4719,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="GetActiveCallsStatus",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -4722,6 +4771,7 @@ class CallsResourceWithRawResponse:
                 ("notify", notify, "multi"),
                 ("video", video, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, GetCallResponse))
@@ -4768,6 +4818,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="GetOrCreateCall",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 GetOrCreateCallRequest,
                 {
@@ -4823,6 +4874,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="UpdateCall",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallRequest,
                 {
@@ -4870,6 +4922,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="BlockUser",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 BlockUserRequest,
                 {
@@ -4915,6 +4968,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="DeleteCall",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 DeleteCallRequest,
                 {
@@ -4964,6 +5018,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="SendCallEvent",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SendCallEventRequest,
                 {
@@ -5029,6 +5084,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="GoLive",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 GoLiveRequest,
                 {
@@ -5088,6 +5144,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="KickUser",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 KickUserRequest,
                 {
@@ -5133,6 +5190,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="EndCall",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
@@ -5185,6 +5243,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="MuteUsers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 MuteUsersRequest,
                 {
@@ -5239,6 +5298,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="VideoPin",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 VideoPinRequest,
                 {
@@ -5287,6 +5347,7 @@ class CallsResourceWithRawResponse:
             query=encode_params(
                 ("session_id", session_id, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -5329,6 +5390,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="RingCall",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 RingCallRequest,
                 {
@@ -5389,6 +5451,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="StopLive",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopLiveRequest,
                 {
@@ -5441,6 +5504,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="UnblockUser",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UnblockUserRequest,
                 {
@@ -5488,6 +5552,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="VideoUnpin",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 VideoUnpinRequest,
                 {
@@ -5538,6 +5603,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="UpdateUserPermissions",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateUserPermissionsRequest,
                 {
@@ -5588,6 +5654,7 @@ class CallsResourceWithRawResponse:
             ),
             operation_id="QueryCalls",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallsRequest,
                 {
@@ -6318,6 +6385,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="GetActiveCallsStatus",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -6369,6 +6437,7 @@ class AsyncCallsResourceWithRawResponse:
                 ("notify", notify, "multi"),
                 ("video", video, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, GetCallResponse))
@@ -6415,6 +6484,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="GetOrCreateCall",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 GetOrCreateCallRequest,
                 {
@@ -6470,6 +6540,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="UpdateCall",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallRequest,
                 {
@@ -6517,6 +6588,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="BlockUser",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 BlockUserRequest,
                 {
@@ -6562,6 +6634,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="DeleteCall",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 DeleteCallRequest,
                 {
@@ -6611,6 +6684,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="SendCallEvent",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SendCallEventRequest,
                 {
@@ -6676,6 +6750,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="GoLive",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 GoLiveRequest,
                 {
@@ -6735,6 +6810,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="KickUser",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 KickUserRequest,
                 {
@@ -6780,6 +6856,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="EndCall",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
@@ -6832,6 +6909,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="MuteUsers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 MuteUsersRequest,
                 {
@@ -6886,6 +6964,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="VideoPin",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 VideoPinRequest,
                 {
@@ -6934,6 +7013,7 @@ class AsyncCallsResourceWithRawResponse:
             query=encode_params(
                 ("session_id", session_id, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -6976,6 +7056,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="RingCall",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 RingCallRequest,
                 {
@@ -7036,6 +7117,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="StopLive",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopLiveRequest,
                 {
@@ -7088,6 +7170,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="UnblockUser",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UnblockUserRequest,
                 {
@@ -7135,6 +7218,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="VideoUnpin",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 VideoUnpinRequest,
                 {
@@ -7185,6 +7269,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="UpdateUserPermissions",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateUserPermissionsRequest,
                 {
@@ -7235,6 +7320,7 @@ class AsyncCallsResourceWithRawResponse:
             ),
             operation_id="QueryCalls",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallsRequest,
                 {

@@ -44,6 +44,7 @@ class EdgesResourceWithRawResponse:
             ),
             operation_id="GetEdges",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, GetEdgesResponse))
@@ -98,6 +99,7 @@ class AsyncEdgesResourceWithRawResponse:
             ),
             operation_id="GetEdges",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, GetEdgesResponse))

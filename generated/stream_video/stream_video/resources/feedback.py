@@ -77,6 +77,7 @@ class FeedbackResourceWithRawResponse:
             query=encode_params(
                 ("full", full, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryUserFeedbackRequest,
                 {
@@ -244,6 +245,7 @@ class AsyncFeedbackResourceWithRawResponse:
             query=encode_params(
                 ("full", full, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryUserFeedbackRequest,
                 {

@@ -75,6 +75,7 @@ class SipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="ListSIPInboundRoutingRule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -126,6 +127,7 @@ class SipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="CreateSIPInboundRoutingRule",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CreateSIPInboundRoutingRuleRequest,
                 {
@@ -198,6 +200,7 @@ class SipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="UpdateSIPInboundRoutingRule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateSIPInboundRoutingRuleRequest,
                 {
@@ -249,6 +252,7 @@ class SipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="DeleteSIPInboundRoutingRule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -421,6 +425,7 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="ListSIPInboundRoutingRule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -472,6 +477,7 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="CreateSIPInboundRoutingRule",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CreateSIPInboundRoutingRuleRequest,
                 {
@@ -544,6 +550,7 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="UpdateSIPInboundRoutingRule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateSIPInboundRoutingRuleRequest,
                 {
@@ -595,6 +602,7 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
             ),
             operation_id="DeleteSIPInboundRoutingRule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -765,6 +773,7 @@ class SipTrunksResourceWithRawResponse:
             ),
             operation_id="ListSIPTrunks",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -804,6 +813,7 @@ class SipTrunksResourceWithRawResponse:
             ),
             operation_id="CreateSIPTrunk",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CreateSIPTrunkRequest,
                 {
@@ -857,6 +867,7 @@ class SipTrunksResourceWithRawResponse:
             ),
             operation_id="UpdateSIPTrunk",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateSIPTrunkRequest,
                 {
@@ -901,6 +912,7 @@ class SipTrunksResourceWithRawResponse:
             ),
             operation_id="DeleteSIPTrunk",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1041,6 +1053,7 @@ class AsyncSipTrunksResourceWithRawResponse:
             ),
             operation_id="ListSIPTrunks",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1080,6 +1093,7 @@ class AsyncSipTrunksResourceWithRawResponse:
             ),
             operation_id="CreateSIPTrunk",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 CreateSIPTrunkRequest,
                 {
@@ -1133,6 +1147,7 @@ class AsyncSipTrunksResourceWithRawResponse:
             ),
             operation_id="UpdateSIPTrunk",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateSIPTrunkRequest,
                 {
@@ -1177,6 +1192,7 @@ class AsyncSipTrunksResourceWithRawResponse:
             ),
             operation_id="DeleteSIPTrunk",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1331,6 +1347,7 @@ class SipResourceWithRawResponse:
             ),
             operation_id="ResolveSipAuth",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipAuthRequest,
                 {
@@ -1384,6 +1401,7 @@ class SipResourceWithRawResponse:
             ),
             operation_id="ResolveSipInbound",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipInboundRequest,
                 {
@@ -1522,6 +1540,7 @@ class AsyncSipResourceWithRawResponse:
             ),
             operation_id="ResolveSipAuth",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipAuthRequest,
                 {
@@ -1575,6 +1594,7 @@ class AsyncSipResourceWithRawResponse:
             ),
             operation_id="ResolveSipInbound",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipInboundRequest,
                 {

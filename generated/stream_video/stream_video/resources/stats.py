@@ -86,6 +86,7 @@ class StatsResourceWithRawResponse:
             ),
             operation_id="QueryCallStats",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallStatsRequest,
                 {
@@ -138,6 +139,7 @@ class StatsResourceWithRawResponse:
             ),
             operation_id="QueryCallSessionStats",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallSessionStatsRequest,
                 {
@@ -206,6 +208,7 @@ class StatsResourceWithRawResponse:
                 ("exclude_subscribers", exclude_subscribers, "multi"),
                 ("exclude_sfus", exclude_sfus, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -265,6 +268,7 @@ class StatsResourceWithRawResponse:
                 ("until", until, "multi"),
                 ("max_points", max_points, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -325,6 +329,7 @@ class StatsResourceWithRawResponse:
                 ("prev", prev, "multi"),
                 ("next", next, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -385,6 +390,7 @@ class StatsResourceWithRawResponse:
                 ("end_time", end_time, "multi"),
                 ("severity", severity, "csv"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -425,6 +431,7 @@ class StatsResourceWithRawResponse:
             ),
             operation_id="QueryAggregateCallStats",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryAggregateCallStatsRequest,
                 {
@@ -929,6 +936,7 @@ class AsyncStatsResourceWithRawResponse:
             ),
             operation_id="QueryCallStats",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallStatsRequest,
                 {
@@ -981,6 +989,7 @@ class AsyncStatsResourceWithRawResponse:
             ),
             operation_id="QueryCallSessionStats",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallSessionStatsRequest,
                 {
@@ -1049,6 +1058,7 @@ class AsyncStatsResourceWithRawResponse:
                 ("exclude_subscribers", exclude_subscribers, "multi"),
                 ("exclude_sfus", exclude_sfus, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1108,6 +1118,7 @@ class AsyncStatsResourceWithRawResponse:
                 ("until", until, "multi"),
                 ("max_points", max_points, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1168,6 +1179,7 @@ class AsyncStatsResourceWithRawResponse:
                 ("prev", prev, "multi"),
                 ("next", next, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1228,6 +1240,7 @@ class AsyncStatsResourceWithRawResponse:
                 ("end_time", end_time, "multi"),
                 ("severity", severity, "csv"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -1268,6 +1281,7 @@ class AsyncStatsResourceWithRawResponse:
             ),
             operation_id="QueryAggregateCallStats",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryAggregateCallStatsRequest,
                 {

@@ -61,6 +61,7 @@ class JobsResourceWithRawResponse:
             ),
             operation_id="createJob",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -117,6 +118,7 @@ class JobsResourceWithRawResponse:
             ),
             operation_id="cancelJob",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -234,6 +236,7 @@ class AsyncJobsResourceWithRawResponse:
             ),
             operation_id="createJob",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
@@ -290,6 +293,7 @@ class AsyncJobsResourceWithRawResponse:
             ),
             operation_id="cancelJob",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(

@@ -102,6 +102,7 @@ class OddTagResourceWithRawResponse:
                 ("self", self_, "multi"),
                 ("request_options", request_options_, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 Weird,
                 {
@@ -295,6 +296,7 @@ class AsyncOddTagResourceWithRawResponse:
                 ("self", self_, "multi"),
                 ("request_options", request_options_, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 Weird,
                 {

@@ -95,9 +95,12 @@ class AnimalsResourceWithRawResponse:
                 ("next", next, "multi"),
                 ("prev", prev, "multi"),
             ),
-            headers=encode_params(
-                ("X-Trace", x_trace, "csv"),
-                ("X-Flags", x_flags, "csv"),
+            headers=(
+                ("Accept", "application/json"),
+                *encode_params(
+                    ("X-Trace", x_trace, "csv"),
+                    ("X-Flags", x_flags, "csv"),
+                ),
             ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -132,6 +135,7 @@ class AnimalsResourceWithRawResponse:
             ),
             operation_id="CreateAnimal",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 AnimalRequest,
                 {
@@ -174,6 +178,7 @@ class AnimalsResourceWithRawResponse:
             ),
             operation_id="GetAnimal",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Animal))
@@ -209,6 +214,7 @@ class AnimalsResourceWithRawResponse:
             ),
             operation_id="ReplaceAnimal",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_any(list[str], body, "ReplaceAnimal"),
         )
         _response = self._client._transport.request(_spec, options=request_options)
@@ -244,6 +250,7 @@ class AnimalsResourceWithRawResponse:
             ),
             operation_id="DeleteAnimal",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, None))
@@ -284,6 +291,7 @@ class AnimalsResourceWithRawResponse:
             ),
             operation_id="UpdateAnimal",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateAnimalRequest,
                 {
@@ -604,9 +612,12 @@ class AsyncAnimalsResourceWithRawResponse:
                 ("next", next, "multi"),
                 ("prev", prev, "multi"),
             ),
-            headers=encode_params(
-                ("X-Trace", x_trace, "csv"),
-                ("X-Flags", x_flags, "csv"),
+            headers=(
+                ("Accept", "application/json"),
+                *encode_params(
+                    ("X-Trace", x_trace, "csv"),
+                    ("X-Flags", x_flags, "csv"),
+                ),
             ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -641,6 +652,7 @@ class AsyncAnimalsResourceWithRawResponse:
             ),
             operation_id="CreateAnimal",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 AnimalRequest,
                 {
@@ -683,6 +695,7 @@ class AsyncAnimalsResourceWithRawResponse:
             ),
             operation_id="GetAnimal",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Animal))
@@ -718,6 +731,7 @@ class AsyncAnimalsResourceWithRawResponse:
             ),
             operation_id="ReplaceAnimal",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_any(list[str], body, "ReplaceAnimal"),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
@@ -753,6 +767,7 @@ class AsyncAnimalsResourceWithRawResponse:
             ),
             operation_id="DeleteAnimal",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, None))
@@ -793,6 +808,7 @@ class AsyncAnimalsResourceWithRawResponse:
             ),
             operation_id="UpdateAnimal",
             idempotent=False,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateAnimalRequest,
                 {

@@ -67,6 +67,7 @@ class KeepersResourceWithRawResponse:
             ),
             operation_id="SearchKeepers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SearchKeepersRequest,
                 {
@@ -82,6 +83,66 @@ class KeepersResourceWithRawResponse:
         return ApiResponse(
             _response, self._client._transport.parse(_response, SearchKeepersResponse)
         )
+
+    def get_keeper_photo(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[bytes]:
+        """GetKeeperPhoto
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
+        """
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/photo",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetKeeperPhoto",
+            idempotent=True,
+            headers=(("Accept", "image/jpeg"),),
+        )
+        _response = self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(_response, self._client._transport.parse(_response, bytes))
+
+    def get_keeper_notes(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[str]:
+        """GetKeeperNotes
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
+        """
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/notes",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetKeeperNotes",
+            idempotent=True,
+            headers=(("Accept", "text/plain"),),
+        )
+        _response = self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(_response, self._client._transport.parse(_response, str))
 
     def get_schedule(
         self,
@@ -109,6 +170,7 @@ class KeepersResourceWithRawResponse:
             ),
             operation_id="GetSchedule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Schedule))
@@ -194,6 +256,40 @@ class KeepersResource:
             name=name, limit=limit, request_options=request_options
         )
 
+    def get_keeper_photo(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> bytes:
+        """GetKeeperPhoto
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
+        """
+        _raw = self.with_raw_response.get_keeper_photo(keeper_id, request_options=request_options)
+        return _raw.data
+
+    def get_keeper_notes(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> str:
+        """GetKeeperNotes
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
+        """
+        _raw = self.with_raw_response.get_keeper_notes(keeper_id, request_options=request_options)
+        return _raw.data
+
     def get_schedule(
         self,
         keeper_id: str,
@@ -249,6 +345,7 @@ class AsyncKeepersResourceWithRawResponse:
             ),
             operation_id="SearchKeepers",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SearchKeepersRequest,
                 {
@@ -264,6 +361,66 @@ class AsyncKeepersResourceWithRawResponse:
         return ApiResponse(
             _response, self._client._transport.parse(_response, SearchKeepersResponse)
         )
+
+    async def get_keeper_photo(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[bytes]:
+        """GetKeeperPhoto
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
+        """
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/photo",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetKeeperPhoto",
+            idempotent=True,
+            headers=(("Accept", "image/jpeg"),),
+        )
+        _response = await self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(_response, self._client._transport.parse(_response, bytes))
+
+    async def get_keeper_notes(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[str]:
+        """GetKeeperNotes
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
+        """
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/notes",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetKeeperNotes",
+            idempotent=True,
+            headers=(("Accept", "text/plain"),),
+        )
+        _response = await self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(_response, self._client._transport.parse(_response, str))
 
     async def get_schedule(
         self,
@@ -291,6 +448,7 @@ class AsyncKeepersResourceWithRawResponse:
             ),
             operation_id="GetSchedule",
             idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Schedule))
@@ -376,6 +534,44 @@ class AsyncKeepersResource:
             name=name, limit=limit, request_options=request_options
         ):
             yield item
+
+    async def get_keeper_photo(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> bytes:
+        """GetKeeperPhoto
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
+        """
+        _raw = await self.with_raw_response.get_keeper_photo(
+            keeper_id, request_options=request_options
+        )
+        return _raw.data
+
+    async def get_keeper_notes(
+        self,
+        keeper_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> str:
+        """GetKeeperNotes
+
+        Args:
+            keeper_id: keeper_id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
+        """
+        _raw = await self.with_raw_response.get_keeper_notes(
+            keeper_id, request_options=request_options
+        )
+        return _raw.data
 
     async def get_schedule(
         self,

@@ -55,6 +55,7 @@ class BooksResourceWithRawResponse:
             query=encode_params(
                 ("lang", lang, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Book))
@@ -124,6 +125,7 @@ class AsyncBooksResourceWithRawResponse:
             query=encode_params(
                 ("lang", lang, "multi"),
             ),
+            headers=(("Accept", "application/json"),),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Book))
