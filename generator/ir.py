@@ -292,7 +292,8 @@ class Api:
     source: str  # spec file name, for the header line
     package: str  # import name
     distribution: str  # pip name
-    version: str
+    version: str  # the package's PEP 440 version (info.x-sdk.version, else info.version)
+    api_version: str  # info.version as the spec writes it, for documentation
     title: str
     description: str
     client_class: str

@@ -83,6 +83,10 @@ CASES: dict[str, list[str]] = {
         "Path parameter 'thingId' for 'get' operation in '/things/{thingId}' was not resolved",
     ],
     # what the generator needs or supports
+    "bad_version.yaml": [
+        f"{BAD}/bad_version.yaml:4: #/info/version: '2010-04-01' is not a PEP 440 version "
+        "pip can install: set info.x-sdk.version"
+    ],
     "no_operation_id.yaml": [
         f"{BAD}/no_operation_id.yaml:8: #/paths/~1a/get: "
         "operation has no operationId: the generator names methods from it",

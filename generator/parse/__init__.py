@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from generator import naming
 from generator.errors import SpecError
 from generator.ir import Api, ClientAttribute, Model, Operation
@@ -24,6 +26,7 @@ def parse(spec: LoadedSpec) -> Api:
     placed = ops.operations()
     _check_names(translator, placed)
     package, distribution, client_class = identity(spec.path, data)
+    version = package_version(translator, data.get("info") or {})
     server_url, variables = server(translator)
     auth_parts = auth(translator)
     credentials = {}
@@ -60,7 +63,8 @@ def parse(spec: LoadedSpec) -> Api:
         source=spec.path.name,
         package=package,
         distribution=distribution,
-        version=str(info.get("version") or "0.0.0"),
+        version=version,
+        api_version=str(info.get("version") or ""),
         title=str(info.get("title") or package),
         description=str(info.get("description") or "").strip(),
         client_class=client_class,
@@ -75,6 +79,20 @@ def parse(spec: LoadedSpec) -> Api:
         resources=resources,
         notes=tuple(sorted(set(translator.notes))),
     )
+
+
+def package_version(translator: SchemaTranslator, info: Mapping[str, Any]) -> str:
+    """The distribution's version: pip accepts only PEP 440, so anything else is reported."""
+    sdk = info.get("x-sdk") or {}
+    raw = str(sdk.get("version") or info.get("version") or "0.0.0")
+    try:
+        return str(Version(raw))
+    except InvalidVersion:
+        where = ("info", "x-sdk", "version") if sdk.get("version") else ("info", "version")
+        translator.problem(
+            where, f"{raw!r} is not a PEP 440 version pip can install: set info.x-sdk.version"
+        )
+        return "0.0.0"
 
 
 def _check_names(

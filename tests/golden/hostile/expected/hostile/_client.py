@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncHostileClient", "HostileClient"]
 
-__version__ = '1.0"; import os'
+__version__ = "1.0.0"
 SERVER_URL = "https://hostile.example"
 
 
