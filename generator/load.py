@@ -143,28 +143,33 @@ def _construct(
     loader: yaml.SafeLoader,
     positions: dict[Pointer, SourcePos],
     problems: list[Problem],
+    mark: yaml.Mark | None = None,
 ) -> Any:
-    pos = SourcePos(name, node.start_mark.line + 1, node.start_mark.column + 1)
+    # A mapping entry is located at its key (`get:`), not at the first line of its value.
+    start = mark or node.start_mark
+    pos = SourcePos(name, start.line + 1, start.column + 1)
     positions[ptr] = pos
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            key_pos = SourcePos(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(pos, format_pointer(ptr), "mapping keys must be scalars"))
+                problems.append(Problem(key_pos, format_pointer(ptr), "mapping keys must be scalars"))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(
-                    Problem(pos, format_pointer(ptr), "YAML merge keys (<<) are not supported")
+                    Problem(key_pos, format_pointer(ptr), "YAML merge keys (<<) are not supported")
                 )
                 continue
             key = key_node.value  # keys are names: `200:` means the string "200", as in JSON
             if key in result:
-                key_pos = SourcePos(name, key_node.start_mark.line + 1)
                 problems.append(
                     Problem(key_pos, format_pointer((*ptr, key)), f"duplicate key {key!r}")
                 )
                 continue
-            result[key] = _construct(value_node, (*ptr, key), name, loader, positions, problems)
+            result[key] = _construct(
+                value_node, (*ptr, key), name, loader, positions, problems, key_node.start_mark
+            )
         return result
     if isinstance(node, yaml.SequenceNode):
         return [

@@ -46,12 +46,12 @@ CASES: dict[str, list[str]] = {
     ],
     # OpenAPI structure
     "missing_info_version.yaml": [
-        f"{BAD}/missing_info_version.yaml:3: #/info: 'version' is a required property",
+        f"{BAD}/missing_info_version.yaml:2: #/info: 'version' is a required property",
     ],
     "misspelled_keyword.yaml": [
-        f"{BAD}/misspelled_keyword.yaml:11: #/paths/~1a/get/responses/200: "
+        f"{BAD}/misspelled_keyword.yaml:10: #/paths/~1a/get/responses/200: "
         "'description' is a required property",
-        f"{BAD}/misspelled_keyword.yaml:11: #/paths/~1a/get/responses/200: "
+        f"{BAD}/misspelled_keyword.yaml:10: #/paths/~1a/get/responses/200: "
         "Unevaluated properties are not allowed ('descriptio' was unexpected)",
     ],
     "bad_type_in_fragment.yaml": [  # the line is the fragment's, the pointer the bundled document's
@@ -79,7 +79,7 @@ CASES: dict[str, list[str]] = {
     ],
     # OpenAPI semantics
     "undeclared_path_param.yaml": [
-        f"{BAD}/undeclared_path_param.yaml:7: #/paths/~1things~1{{thingId}}: "
+        f"{BAD}/undeclared_path_param.yaml:6: #/paths/~1things~1{{thingId}}: "
         "Path parameter 'thingId' for 'get' operation in '/things/{thingId}' was not resolved",
     ],
     # what the generator needs or supports
@@ -88,37 +88,37 @@ CASES: dict[str, list[str]] = {
         "pip can install: set info.x-sdk.version"
     ],
     "no_operation_id.yaml": [
-        f"{BAD}/no_operation_id.yaml:8: #/paths/~1a/get: "
+        f"{BAD}/no_operation_id.yaml:7: #/paths/~1a/get: "
         "operation has no operationId: the generator names methods from it",
     ],
     "duplicate_sdk_name.yaml": [
-        f"{BAD}/duplicate_sdk_name.yaml:15: #/paths/~1b/get: "
+        f"{BAD}/duplicate_sdk_name.yaml:14: #/paths/~1b/get: "
         "operations 'getA' and 'getB' both become things.get(): set x-sdk-name on one",
     ],
     "cookie_param.yaml": [
         f"{BAD}/cookie_param.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
     ],
     "multipart_body.yaml": [
-        f"{BAD}/multipart_body.yaml:11: #/paths/~1files/post/requestBody/content: "
+        f"{BAD}/multipart_body.yaml:10: #/paths/~1files/post/requestBody/content: "
         "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
     ],
     "oauth2.yaml": [
-        f"{BAD}/oauth2.yaml:17: #/components/securitySchemes/oauth: "
+        f"{BAD}/oauth2.yaml:16: #/components/securitySchemes/oauth: "
         "security scheme type 'oauth2' is not supported",
     ],
     # several problems in one spec: all reported at once, sorted by file and line
     "many_problems.yaml": [
         f"{BAD}/many_problems.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
-        f"{BAD}/many_problems.yaml:18: #/paths/~1b/get: "
+        f"{BAD}/many_problems.yaml:17: #/paths/~1b/get: "
         "operation has no operationId: the generator names methods from it",
-        f"{BAD}/many_problems.yaml:27: #/paths/~1c/post/requestBody/content: "
+        f"{BAD}/many_problems.yaml:26: #/paths/~1c/post/requestBody/content: "
         "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
     ],
     "many_files.yaml": [
-        f"{BAD}/many_files.yaml:3: #/info: 'version' is a required property",
-        f"{BAD}/many_files.yaml:10: #/paths/~1things/get/responses/200: "
+        f"{BAD}/many_files.yaml:2: #/info: 'version' is a required property",
+        f"{BAD}/many_files.yaml:9: #/paths/~1things/get/responses/200: "
         "'description' is a required property",
-        f"{BAD}/many_files.yaml:10: #/paths/~1things/get/responses/200: "
+        f"{BAD}/many_files.yaml:9: #/paths/~1things/get/responses/200: "
         "Unevaluated properties are not allowed ('descriptio' was unexpected)",
         f"{BAD}/parts/schemas.yaml:8: #/components/schemas/Thing/properties/name/type: "
         "'strin' is not one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",

@@ -377,6 +377,6 @@ def test_mock_reports_an_invalid_spec() -> None:
     done = real_cli("mock", "tests/bad_specs/missing_info_version.yaml", "--port", "0", timeout=30)
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     assert done.returncode == 2
-    assert "tests/bad_specs/missing_info_version.yaml:3: #/info: 'version' is a required property" in (
+    assert "tests/bad_specs/missing_info_version.yaml:2: #/info: 'version' is a required property" in (
         done.stderr.splitlines()
     )

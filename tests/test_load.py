@@ -124,7 +124,7 @@ def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> dict[s
         (("paths", "/nodes", "post", "requestBody", "content", "application/json", "schema",
           "properties", "created"), "parts/schemas.yaml", 11),
         # a pointer with no node of its own: the nearest ancestor's position
-        (("paths", "/nodes", "get", "nothing", "here"), "parts/paths.yaml", 3),
+        (("paths", "/nodes", "get", "nothing", "here"), "parts/paths.yaml", 2),
     ],
 )
 def test_positions(tree: LoadedSpec, pointer: tuple[str | int, ...], file: str, line: int) -> None:
