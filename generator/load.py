@@ -154,7 +154,9 @@ def _construct(
         for key_node, value_node in node.value:
             key_pos = SourcePos(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(key_pos, format_pointer(ptr), "mapping keys must be scalars"))
+                problems.append(
+                    Problem(key_pos, format_pointer(ptr), "mapping keys must be scalars")
+                )
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
                 problems.append(

@@ -161,7 +161,9 @@ def run_cli(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> Resu
     monkeypatch.chdir(cwd)
     result = CliRunner().invoke(main, args)
     assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     return result
 
 
@@ -175,7 +177,8 @@ def test_validate_reports_exact_problems(name: str, monkeypatch: pytest.MonkeyPa
     result = run_cli(["validate", f"{BAD}/{name}"], ROOT, monkeypatch)
     expected = CASES[name]
     assert result.stderr.splitlines() == [
-        *expected, f"{len(expected)} problem(s); nothing was written"
+        *expected,
+        f"{len(expected)} problem(s); nothing was written",
     ]
     assert result.stdout == ""
     assert result.exit_code == 2
@@ -203,8 +206,12 @@ def test_real_cli_prints_what_the_runner_sees(monkeypatch: pytest.MonkeyPatch) -
     args = ["validate", *(f"{BAD}/{name}" for name in sorted(CASES))]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     real = subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "Traceback" not in real.stderr, real.stderr
     runner = run_cli(args, ROOT, monkeypatch)
@@ -234,7 +241,9 @@ def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pa
     out = tmp_path / "out"
     result = run_cli(["generate", str(spec), "-o", str(out)], ROOT, monkeypatch)
     assert result.exit_code == 0, result.output
-    for path in out.rglob("*"):  # an old mtime makes any rewrite visible, whatever the clock resolution
+    for path in out.rglob(
+        "*"
+    ):  # an old mtime makes any rewrite visible, whatever the clock resolution
         os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     os.utime(out, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     return spec, out
@@ -249,7 +258,8 @@ def test_failed_generate_leaves_output_unchanged(
     result = run_cli(["generate", str(spec), f"{BAD}/{bad}", "-o", str(out)], ROOT, monkeypatch)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        *CASES[bad], f"{len(CASES[bad])} problem(s); nothing was written"
+        *CASES[bad],
+        f"{len(CASES[bad])} problem(s); nothing was written",
     ]
     assert result.stdout == ""
     assert snapshot(out.parent) == before

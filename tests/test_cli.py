@@ -83,22 +83,31 @@ OLD = 1_000_000_000_000_000_000  # an mtime (ns) in the past: any rewrite shows,
 
 def cli(*args: str) -> Result:
     result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.stderr, result.stderr  # (stdout may be a diff of code that says it)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.stderr, (
+        result.stderr
+    )  # (stdout may be a diff of code that says it)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     return result
 
 
 def real_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
 
 def files_of(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
         p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -144,8 +153,14 @@ def test_generate_prints_summary(tmp_path: Path, spec: Path) -> None:
     assert models == 2  # Thing and the inline CreateThingRequest body
     written_files = files_of(target / "tiny")
     assert (files, written, unchanged) == (len(written_files), len(written_files), 0)
-    assert {"pyproject.toml", "README.md", "tiny/__init__.py", "tiny/resources/things.py",
-            "tiny/models/_thing.py", "tiny/py.typed"} <= set(written_files)
+    assert {
+        "pyproject.toml",
+        "README.md",
+        "tiny/__init__.py",
+        "tiny/resources/things.py",
+        "tiny/models/_thing.py",
+        "tiny/py.typed",
+    } <= set(written_files)
     assert not [p for p in tmp_path.rglob(".*")], "a staging or backup directory was left behind"
 
 
@@ -167,7 +182,9 @@ def test_generate_rewrites_only_what_changed(out: Path, spec: Path) -> None:
     age(out)
     result = cli("generate", str(spec), "-o", str(out))
     assert result.exit_code == 0, result.output
-    _, files, written, unchanged = map(int, SUMMARY.fullmatch(result.stdout.splitlines()[0]).groups())  # type: ignore[union-attr]
+    _, files, written, unchanged = map(
+        int, SUMMARY.fullmatch(result.stdout.splitlines()[0]).groups()
+    )  # type: ignore[union-attr]
     assert (written, unchanged) == (1, files - 1)
     after = files_of(out)
     assert after["tiny/tiny/models/_thing.py"][0] == before["tiny/tiny/models/_thing.py"][0]
@@ -185,7 +202,9 @@ def test_generate_removes_stray_files(out: Path, spec: Path) -> None:
     assert not (out / "tiny" / "tiny" / "stray.py").exists()
 
 
-def test_generate_without_specs_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generate_without_specs_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = cli("generate")
     assert result.exit_code == 2
@@ -211,7 +230,9 @@ def test_check_finds_an_edited_file(out: Path, spec: Path) -> None:
     result = cli("check", str(spec), "-o", str(out))
     assert result.exit_code == 1
     diff = result.stdout
-    assert diff.startswith("--- a/tiny/tiny/resources/things.py\n+++ b/tiny/tiny/resources/things.py\n@@ ")
+    assert diff.startswith(
+        "--- a/tiny/tiny/resources/things.py\n+++ b/tiny/tiny/resources/things.py\n@@ "
+    )
     assert "\n-class EditedResource" in diff and "\n+class ThingsResource" in diff
     assert f"{out / 'tiny'} is out of date: run `make generate`" in result.stderr
     assert files_of(out) == before  # check never writes
@@ -328,7 +349,10 @@ def test_command_help(command: str, usage: str) -> None:
 def mock_process(spec: Path) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "mock", str(spec), "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
         # Ctrl-C must raise KeyboardInterrupt in the child even if this run ignores SIGINT.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
@@ -353,7 +377,9 @@ def read_line(process: subprocess.Popen[str], timeout: float = 30) -> str:
 
 def test_mock_serves_and_stops_on_ctrl_c(mock_process: subprocess.Popen[str]) -> None:
     banner = read_line(mock_process)
-    match = re.fullmatch(r"mock: serving Tiny \(2 operations\) on (http://127\.0\.0\.1:\d+/v1)\n", banner)
+    match = re.fullmatch(
+        r"mock: serving Tiny \(2 operations\) on (http://127\.0\.0\.1:\d+/v1)\n", banner
+    )
     assert match, banner
     with urllib.request.urlopen(f"{match.group(1)}/things/t1", timeout=10) as response:
         assert response.status == 200
@@ -377,6 +403,7 @@ def test_mock_reports_an_invalid_spec() -> None:
     done = real_cli("mock", "tests/bad_specs/missing_info_version.yaml", "--port", "0", timeout=30)
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     assert done.returncode == 2
-    assert "tests/bad_specs/missing_info_version.yaml:2: #/info: 'version' is a required property" in (
-        done.stderr.splitlines()
+    assert (
+        "tests/bad_specs/missing_info_version.yaml:2: #/info: 'version' is a required property"
+        in (done.stderr.splitlines())
     )

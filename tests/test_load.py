@@ -85,7 +85,9 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LoadedSpec:
-    write(tmp_path, {"spec.yaml": ROOT_SPEC, "parts/paths.yaml": PATHS, "parts/schemas.yaml": SCHEMAS})
+    write(
+        tmp_path, {"spec.yaml": ROOT_SPEC, "parts/paths.yaml": PATHS, "parts/schemas.yaml": SCHEMAS}
+    )
     monkeypatch.chdir(tmp_path)  # file names in positions are relative to the working directory
     return load_spec(Path("spec.yaml"))
 
@@ -119,10 +121,27 @@ def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> dict[s
         # nodes that came from fragments keep the fragment's file and line
         (("paths", "/nodes", "get", "operationId"), "parts/paths.yaml", 3),
         (("paths", "/nodes", "post", "responses", "204", "description"), "parts/paths.yaml", 19),
-        (("components", "schemas", "Node", "properties", "children", "items"), "parts/schemas.yaml", 6),
+        (
+            ("components", "schemas", "Node", "properties", "children", "items"),
+            "parts/schemas.yaml",
+            6,
+        ),
         # an inlined (not indexed) schema: its lines are in the file it was written in
-        (("paths", "/nodes", "post", "requestBody", "content", "application/json", "schema",
-          "properties", "created"), "parts/schemas.yaml", 11),
+        (
+            (
+                "paths",
+                "/nodes",
+                "post",
+                "requestBody",
+                "content",
+                "application/json",
+                "schema",
+                "properties",
+                "created",
+            ),
+            "parts/schemas.yaml",
+            11,
+        ),
         # a pointer with no node of its own: the nearest ancestor's position
         (("paths", "/nodes", "get", "nothing", "here"), "parts/paths.yaml", 2),
     ],
@@ -139,7 +158,9 @@ def test_problem_is_located(tree: LoadedSpec) -> None:
 
 def test_files_read(tree: LoadedSpec, tmp_path: Path) -> None:
     assert {p.relative_to(tmp_path.resolve()).as_posix() for p in tree.files} == {
-        "spec.yaml", "parts/paths.yaml", "parts/schemas.yaml",
+        "spec.yaml",
+        "parts/paths.yaml",
+        "parts/schemas.yaml",
     }
     assert tree.path == Path("spec.yaml")
 
@@ -178,7 +199,8 @@ def test_other_external_refs_are_inlined(tree: LoadedSpec) -> None:
 
 def test_siblings_of_an_inlined_ref_are_kept(tree: LoadedSpec) -> None:
     assert tree.data["components"]["schemas"]["Local"]["properties"]["note"] == {
-        **META, "description": "A sibling of $ref.",
+        **META,
+        "description": "A sibling of $ref.",
     }
 
 
@@ -223,27 +245,38 @@ def spec_using(schema_ref: str, components: str = "") -> str:
         "          description: A loop.\n"
         "          content:\n"
         "            application/json:\n"
-        f"              schema: {{$ref: '{schema_ref}'}}\n"
-        + components
+        f"              schema: {{$ref: '{schema_ref}'}}\n" + components
     )
 
 
-def test_recursion_through_an_indexed_component(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recursion_through_an_indexed_component(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     components = "components:\n  schemas:\n    Loop: {$ref: 'parts/loop.yaml#/Loop'}\n"
-    write(tmp_path, {"spec.yaml": spec_using("parts/loop.yaml#/Loop", components),
-                     "parts/loop.yaml": LOOP})
+    write(
+        tmp_path,
+        {"spec.yaml": spec_using("parts/loop.yaml#/Loop", components), "parts/loop.yaml": LOOP},
+    )
     monkeypatch.chdir(tmp_path)
     data = load_spec(Path("spec.yaml")).data
-    schema = data["paths"]["/loops"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = data["paths"]["/loops"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert schema == {"$ref": "#/components/schemas/Loop"}
     assert data["components"]["schemas"]["Loop"] == {
-        "type": "object", "properties": {"next": {"$ref": "#/components/schemas/Loop"}},
+        "type": "object",
+        "properties": {"next": {"$ref": "#/components/schemas/Loop"}},
     }
 
 
-def test_recursion_through_a_non_indexed_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    found = problems(tmp_path, monkeypatch, {"spec.yaml": spec_using("parts/loop.yaml#/Loop"),
-                                              "parts/loop.yaml": LOOP})
+def test_recursion_through_a_non_indexed_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = problems(
+        tmp_path,
+        monkeypatch,
+        {"spec.yaml": spec_using("parts/loop.yaml#/Loop"), "parts/loop.yaml": LOOP},
+    )
     assert found == [
         "parts/loop.yaml:4: #/paths/~1loops/get/responses/200/content/application~1json/schema/"
         "properties/next: $ref '#/Loop' is recursive: list its target in the root file's components"
@@ -253,8 +286,11 @@ def test_recursion_through_a_non_indexed_schema(tmp_path: Path, monkeypatch: pyt
 def test_mutual_recursion_through_non_indexed_schemas(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    found = problems(tmp_path, monkeypatch, {"spec.yaml": spec_using("parts/loop.yaml#/A"),
-                                              "parts/loop.yaml": LOOP})
+    found = problems(
+        tmp_path,
+        monkeypatch,
+        {"spec.yaml": spec_using("parts/loop.yaml#/A"), "parts/loop.yaml": LOOP},
+    )
     assert found == [
         "parts/loop.yaml:12: #/paths/~1loops/get/responses/200/content/application~1json/schema/"
         "properties/b/properties/a: $ref '#/A' is recursive: list its target in the root file's components"
@@ -265,13 +301,17 @@ def test_mutual_recursion_is_fine_once_one_side_is_indexed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     components = "components:\n  schemas:\n    A: {$ref: 'parts/loop.yaml#/A'}\n"
-    write(tmp_path, {"spec.yaml": spec_using("parts/loop.yaml#/A", components),
-                     "parts/loop.yaml": LOOP})
+    write(
+        tmp_path,
+        {"spec.yaml": spec_using("parts/loop.yaml#/A", components), "parts/loop.yaml": LOOP},
+    )
     monkeypatch.chdir(tmp_path)
     data = load_spec(Path("spec.yaml")).data
     assert data["components"]["schemas"]["A"] == {
         "type": "object",
-        "properties": {"b": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}},
+        "properties": {
+            "b": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}
+        },
     }
 
 
@@ -284,8 +324,11 @@ def test_bad_refs_are_reported_at_the_ref(tmp_path: Path, monkeypatch: pytest.Mo
         nowhere: {$ref: '#/Nope'}
         remote: {$ref: 'https://example.com/schemas.yaml#/Y'}
     """
-    found = problems(tmp_path, monkeypatch, {"spec.yaml": spec_using("parts/thing.yaml#/Thing"),
-                                              "parts/thing.yaml": fragment})
+    found = problems(
+        tmp_path,
+        monkeypatch,
+        {"spec.yaml": spec_using("parts/thing.yaml#/Thing"), "parts/thing.yaml": fragment},
+    )
     at = "#/paths/~1loops/get/responses/200/content/application~1json/schema/properties"
     assert found == [
         f"parts/thing.yaml:4: {at}/gone: $ref 'missing.yaml#/X': file not found",
@@ -295,12 +338,20 @@ def test_bad_refs_are_reported_at_the_ref(tmp_path: Path, monkeypatch: pytest.Mo
     ]
 
 
-def test_root_local_refs_are_left_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = loaded(tmp_path, monkeypatch, spec_using(
-        "#/components/schemas/Thing",
-        "components:\n  schemas:\n    Thing: {type: string}\n",
-    ))
-    schema = data["paths"]["/loops"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+def test_root_local_refs_are_left_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = loaded(
+        tmp_path,
+        monkeypatch,
+        spec_using(
+            "#/components/schemas/Thing",
+            "components:\n  schemas:\n    Thing: {type: string}\n",
+        ),
+    )
+    schema = data["paths"]["/loops"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     assert schema == {"$ref": "#/components/schemas/Thing"}
 
 
@@ -308,12 +359,16 @@ def test_root_local_refs_are_left_as_written(tmp_path: Path, monkeypatch: pytest
 
 
 def test_timestamps_stay_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = loaded(tmp_path, monkeypatch, """\
+    data = loaded(
+        tmp_path,
+        monkeypatch,
+        """\
         date: 2024-01-01
         datetime: 2024-01-01T10:00:00Z
         spaced: 2024-01-01 10:00:00
         list: [2024-01-01]
-    """)
+    """,
+    )
     assert data == {
         "date": "2024-01-01",
         "datetime": "2024-01-01T10:00:00Z",
@@ -323,23 +378,35 @@ def test_timestamps_stay_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_keys_are_strings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = loaded(tmp_path, monkeypatch, """\
+    data = loaded(
+        tmp_path,
+        monkeypatch,
+        """\
         responses:
           200: {description: OK.}
           '404': {description: Missing.}
           true: yes-key
           null: null-key
           1.5: float-key
-    """)
+    """,
+    )
     assert data == {
-        "responses": {"200": {"description": "OK."}, "404": {"description": "Missing."},
-                      "true": "yes-key", "null": "null-key", "1.5": "float-key"},
+        "responses": {
+            "200": {"description": "OK."},
+            "404": {"description": "Missing."},
+            "true": "yes-key",
+            "null": "null-key",
+            "1.5": "float-key",
+        },
     }
     assert all(isinstance(k, str) for k in data["responses"])
 
 
 def test_json_scalars_keep_their_types(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = loaded(tmp_path, monkeypatch, """\
+    data = loaded(
+        tmp_path,
+        monkeypatch,
+        """\
         int: 10
         negative: -3
         float: 1.5
@@ -348,9 +415,18 @@ def test_json_scalars_keep_their_types(tmp_path: Path, monkeypatch: pytest.Monke
         nothing: null
         tilde: ~
         string: '10'
-    """)
-    assert data == {"int": 10, "negative": -3, "float": 1.5, "exponent": 1000.0, "bool": True,
-                    "nothing": None, "tilde": None, "string": "10"}
+    """,
+    )
+    assert data == {
+        "int": 10,
+        "negative": -3,
+        "float": 1.5,
+        "exponent": 1000.0,
+        "bool": True,
+        "nothing": None,
+        "tilde": None,
+        "string": "10",
+    }
     assert type(data["int"]) is int and type(data["bool"]) is bool
 
 
@@ -367,14 +443,22 @@ def test_yaml_11_only_scalars_stay_strings(
     assert data == {"value": scalar, "list": [scalar]}
 
 
-def test_duplicate_keys_and_nan_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    found = problems(tmp_path, monkeypatch, {"spec.yaml": """\
+def test_duplicate_keys_and_nan_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = problems(
+        tmp_path,
+        monkeypatch,
+        {
+            "spec.yaml": """\
         openapi: 3.1.0
         info:
           title: A
           title: B
         x-number: .nan
-    """})
+    """
+        },
+    )
     assert found == [
         "spec.yaml:4: #/info/title: duplicate key 'title'",
         "spec.yaml:5: #/x-number: NaN is not a JSON value",
@@ -382,10 +466,16 @@ def test_duplicate_keys_and_nan_are_reported(tmp_path: Path, monkeypatch: pytest
 
 
 def test_merge_keys_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    found = problems(tmp_path, monkeypatch, {"spec.yaml": """\
+    found = problems(
+        tmp_path,
+        monkeypatch,
+        {
+            "spec.yaml": """\
         base: &base {a: 1}
         copy:
           <<: *base
           b: 2
-    """})
+    """
+        },
+    )
     assert found == ["spec.yaml:3: #/copy: YAML merge keys (<<) are not supported"]

@@ -241,8 +241,14 @@ HOSTILE = sorted(
 @pytest.mark.parametrize("wire", HOSTILE, ids=repr)
 @pytest.mark.parametrize(
     "make",
-    [naming.attribute, naming.argument, naming.method, naming.class_name, naming.module,
-     naming.enum_member],
+    [
+        naming.attribute,
+        naming.argument,
+        naming.method,
+        naming.class_name,
+        naming.module,
+        naming.enum_member,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_every_name_is_a_usable_identifier(make: object, wire: str) -> None:
@@ -257,8 +263,11 @@ def test_every_name_is_a_usable_identifier(make: object, wire: str) -> None:
 
 def test_scope_dedupes_with_numbers_and_records_renames() -> None:
     scope = naming.Scope()
-    assert [scope.claim("call_sid", "callSid"), scope.claim("call_sid", "CallSid"),
-            scope.claim("call_sid", "call-sid")] == ["call_sid", "call_sid_2", "call_sid_3"]
+    assert [
+        scope.claim("call_sid", "callSid"),
+        scope.claim("call_sid", "CallSid"),
+        scope.claim("call_sid", "call-sid"),
+    ] == ["call_sid", "call_sid_2", "call_sid_3"]
     assert scope.renames == [("CallSid", "call_sid_2"), ("call-sid", "call_sid_3")]
     assert scope.taken == {"call_sid", "call_sid_2", "call_sid_3"}
 
