@@ -28,20 +28,6 @@ class FormatError(Exception):
     """Generated code that black cannot parse: a generator bug, reported with the file name."""
 
 
-def format_python(path: PurePosixPath, text: str, cache: DiskCache | None = None) -> str:
-    key = cache.key(text.encode()) if cache else ""
-    cached = cache.get(key) if cache else None
-    if cached is not None:
-        return cached
-    try:
-        result = black.format_str(text, mode=MODE)
-    except black.InvalidInput as exc:  # type: ignore[attr-defined]
-        raise FormatError(f"{path}: generated code does not parse: {exc}") from None
-    if cache:
-        cache.put(key, result)
-    return result
-
-
 # Below this many files to format, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 24
 

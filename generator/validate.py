@@ -89,9 +89,7 @@ def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
         yield spec.problem(path, message)
 
 
-def _schema_roots(
-    node: Any, path: Pointer, in_schema: bool = False
-) -> Iterator[tuple[Pointer, Any]]:
+def _schema_roots(node: Any, path: Pointer) -> Iterator[tuple[Pointer, Any]]:
     """Every top-level Schema Object: components.schemas entries and each `schema` of a parameter,
     header or media type (nested schemas are checked as part of their root)."""
     if isinstance(node, dict):

@@ -185,7 +185,7 @@ class SchemaTranslator:
             return NONE
         if not isinstance(value, (str, int, float, bool)):
             return self._by_type({k: v for k, v in schema.items() if k != "const"}, ptr, context)
-        return TypeExpr(f"Literal[{_literal(value)}]", frozenset({"from typing import Literal"}))
+        return TypeExpr(f"Literal[{py_literal(value)}]", frozenset({"from typing import Literal"}))
 
     def _enum_inline(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
         body, nullable = self._strip_null(schema)
@@ -196,7 +196,7 @@ class SchemaTranslator:
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
             literal = ", ".join(
-                _literal(v) for v in values if isinstance(v, (str, int, float, bool))
+                py_literal(v) for v in values if isinstance(v, (str, int, float, bool))
             )
             expr = TypeExpr(f"Literal[{literal}]", frozenset({"from typing import Literal"}))
         else:
@@ -459,7 +459,3 @@ def _is_null(schema: Any) -> bool:
         or schema.get("enum") == [None]
         or ("const" in schema and schema["const"] is None)
     )
-
-
-def _literal(value: str | int | float | bool) -> str:
-    return py_literal(value)
