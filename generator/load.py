@@ -87,6 +87,10 @@ class LoadedSpec:
             parts = parts[:-1]
         return self.positions.get((), SourcePos(display_path(self.path), 1))
 
+    def follow(self, ref: str) -> tuple[Any, Pointer] | None:
+        """The node a local `#/…` reference of the bundle leads to, and its pointer; None if nowhere."""
+        return _resolve_pointer(self.data, ref.partition("#")[2])
+
     def problem(self, pointer: Pointer, message: str) -> Problem:
         return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message)
 

@@ -28,12 +28,7 @@ from generator.ir import (
 
 
 def _references(definition: Definition) -> frozenset[str]:
-    if isinstance(definition, Model):
-        refs = frozenset().union(*(f.type.models for f in definition.fields))
-        return refs | (definition.extra_values.models if definition.extra_values else frozenset())
-    if isinstance(definition, Alias):
-        return definition.type.models
-    return frozenset()
+    return frozenset().union(*(t.models for t in _types_of(definition)))
 
 
 def _components(graph: Mapping[str, frozenset[str]]) -> list[list[str]]:

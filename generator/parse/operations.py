@@ -28,7 +28,7 @@ from generator.ir import (
     Resource,
     TypeExpr,
 )
-from generator.load import Pointer, pointer_parts
+from generator.load import Pointer
 from generator.parse.schemas import NONE, SchemaTranslator, description_of, json_text
 
 _METHODS: tuple[HttpMethod, ...] = (
@@ -63,11 +63,10 @@ class OperationParser:
         for _ in range(32):
             if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
                 return node, ptr
-            ptr = pointer_parts(node["$ref"])
-            target: Any = self.spec.data
-            for part in ptr:
-                target = target.get(part) if isinstance(target, Mapping) else None
-            node = target
+            found = self.spec.follow(node["$ref"])
+            if found is None:
+                return None, ptr
+            node, ptr = found
         return None, ptr
 
     # ------------------------------------------------------------------------------------ operations

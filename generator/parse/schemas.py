@@ -18,7 +18,7 @@ from generator import naming
 from generator.errors import Problem, format_pointer
 from generator.escape import py_literal
 from generator.ir import Alias, Definition, Enum, EnumMember, Field, Model, TypeExpr
-from generator.load import LoadedSpec, Pointer, pointer_parts
+from generator.load import LoadedSpec, Pointer
 
 ANY = TypeExpr("Any", frozenset({"from typing import Any"}))
 NONE = TypeExpr("None")
@@ -170,14 +170,11 @@ class SchemaTranslator:
             expr = TypeExpr(name, frozenset(), frozenset({name}))
             nullable = self._strip_null(self._pending[ref][0])[1]
             return optional(expr) if nullable else expr
-        parts = pointer_parts(ref)
-        node: Any = self.spec.data
-        for part in parts:
-            node = node.get(part) if isinstance(node, Mapping) else None
-        if node is None:
+        found = self.spec.follow(ref)
+        if found is None:
             self.problem(ptr, f"$ref {ref!r} points to nothing")
             return ANY
-        return self.type_of(node, parts, context)
+        return self.type_of(found[0], found[1], context)
 
     def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
         value = schema["const"]
@@ -377,15 +374,11 @@ class SchemaTranslator:
         for i, part in enumerate(schema.get("allOf") or ()):
             part_ptr: Pointer = (*ptr, "allOf", i)
             if isinstance(part, Mapping) and "$ref" in part:
-                ref = part["$ref"]
-                part_ptr = pointer_parts(ref)
-                target: Any = self.spec.data
-                for p in part_ptr:
-                    target = target.get(p) if isinstance(target, Mapping) else None
-                if not isinstance(target, Mapping):
-                    self.problem(ptr, f"allOf $ref {ref!r} points to nothing")
+                found = self.spec.follow(part["$ref"])
+                if found is None or not isinstance(found[0], Mapping):
+                    self.problem(ptr, f"allOf $ref {part['$ref']!r} points to nothing")
                     continue
-                part = target
+                part, part_ptr = found
             if isinstance(part, Mapping):
                 yield from self._object_parts(part, part_ptr)
 
