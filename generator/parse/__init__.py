@@ -1,4 +1,9 @@
-"""Parse stage: a validated, bundled spec → the `Api` intermediate model (pure; raises SpecError)."""
+"""Parse stage: a validated, bundled spec → the `Api` intermediate model (pure; raises SpecError).
+
+The order is the order names are claimed in: the client class, the resource tree (classes,
+attributes, methods), the schemas' classes, the client's constructor arguments; then the schemas and
+operations are translated, the model modules laid out, and every IR node built once, complete.
+"""
 
 from __future__ import annotations
 
@@ -9,55 +14,85 @@ from packaging.version import InvalidVersion, Version
 
 from generator import naming
 from generator.errors import SpecError
-from generator.ir import Api, ClientAttribute, Model, Operation
+from generator.ir import (
+    Api,
+    Client,
+    ClientAttribute,
+    ClientResource,
+    Model,
+    Operation,
+    ResourceModule,
+)
 from generator.load import LoadedSpec
-from generator.parse.client import auth, identity, server
-from generator.parse.modules import model_modules, resource_module
-from generator.parse.operations import OperationParser, build_resources
-from generator.parse.schemas import SchemaTranslator
+from generator.parse.client import ClientArgs, auth, identity, server
+from generator.parse.modules import finish_operation, model_modules, resource_module, sort_imports
+from generator.parse.operations import OperationParser
+from generator.parse.resources import Placement, ResourceTree
+from generator.parse.schemas import ModelDraft, SchemaTranslator
 
 
 def parse(spec: LoadedSpec) -> Api:
     data = spec.data
     translator = SchemaTranslator(spec, is_31=str(data.get("openapi", "")).startswith("3.1"))
-    translator.declare_components()
-    translator.translate_components()
+    package, distribution, client_class = identity(translator, spec.path)
     ops = OperationParser(translator)
-    placed = ops.operations()
-    _check_names(translator, placed)
-    package, distribution, client_class = identity(spec.path, data)
+    client_attributes = naming.client_attributes()
+    tree = ResourceTree(translator, client_attributes)
+    placed = tree.place(ops.deref)
+    translator.declare_components()
+    args = ClientArgs(translator)
+    server_url, variables = server(args)
+    auth_parts = auth(args)
+    attribute_names = _client_attribute_names(ops, placed, args.scope, client_attributes)
+    translator.translate_components()
+    drafts = [(p, ops.operation(p, attribute_names)) for p in placed]
     version = package_version(translator, data.get("info") or {})
-    server_url, variables = server(translator)
-    auth_parts = auth(translator)
-    credentials = {}
-    for part in auth_parts:
-        for role, arg in zip(
-            ("username", "password") if part.kind == "basic" else ("token",),
-            part.args,
-            strict=False,
-        ):
-            credentials[role] = arg.name
+    credentials = {role: arg.name for part in auth_parts for role, arg in part.roles}
     attributes = tuple(
-        ClientAttribute(name, credentials.get(source), doc)
-        for name, (source, doc) in sorted(ops.client_defaults.items())
+        ClientAttribute(attribute_names[wanted], credentials.get(source), doc)
+        for wanted, (source, doc) in sorted(ops.client_defaults.items())
     )
     if translator.problems:
         raise SpecError(translator.problems)
     response_roots: set[str] = set()
-    for _, op in placed:
-        response_roots |= op.response.models
+    for _, draft in drafts:
+        response_roots |= draft.response_refs
     error_model = (
         max(sorted(ops.error_refs), key=lambda n: ops.error_refs[n]) if ops.error_refs else None
     )
     if error_model:
         response_roots.add(error_model)
     modules, where = model_modules(translator.definitions, response_roots)
+    operations: dict[tuple[str, ...], list[Operation]] = {}
+    for placement, draft in drafts:
+        operations.setdefault(placement.resource, []).append(finish_operation(draft, where))
     tags = {
         naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
         for t in data.get("tags") or []
         if isinstance(t, Mapping)
     }
-    resources = tuple(resource_module(r, where) for r in build_resources(placed, tags))
+    files = naming.module_files()
+    resources = tuple(
+        resource_module(files.claim(naming.cap(r.attribute)), r, where)
+        for r in tree.build(operations, tags)
+    )
+    if not isinstance(translator.definitions.get(error_model or ""), ModelDraft):
+        error_model = None
+    client = Client(
+        class_name=client_class,
+        server_url=server_url,
+        server_variables=variables,
+        auth=auth_parts,
+        attributes=attributes,
+        resources=tuple(
+            ClientResource(m.root.attribute, m.root.class_name, m.module, m.root.description)
+            for m in resources
+        ),
+        error_model=error_model,
+        error_module=where[error_model] if error_model else None,
+        imports=tuple(_client_imports(auth_parts, variables)),
+        resource_imports=_resource_imports(resources),
+    )
     info: Mapping[str, Any] = data.get("info") or {}
     return Api(
         source=spec.path.name,
@@ -67,17 +102,77 @@ def parse(spec: LoadedSpec) -> Api:
         api_version=str(info.get("version") or ""),
         title=str(info.get("title") or package),
         description=str(info.get("description") or "").strip(),
-        client_class=client_class,
-        server_url=server_url,
-        server_variables=variables,
-        auth=auth_parts,
-        client_attributes=attributes,
-        error_model=error_model
-        if isinstance(translator.definitions.get(error_model or ""), Model)
-        else None,
+        client=client,
         models=modules,
         resources=resources,
-        notes=tuple(sorted(set(translator.notes))),
+        notes=tuple(sorted(set(translator.notes + args.notes()))),
+    )
+
+
+def _client_attribute_names(
+    ops: OperationParser,
+    placed: list[Placement],
+    parameters: naming.Scope,
+    attributes: naming.Scope,
+) -> dict[str, str]:
+    """Values the client holds for every call (x-sdk-client-default) are both a constructor argument
+    and an attribute of the client: each gets one name free in both scopes."""
+    wanted: list[str] = []
+    for p in placed:
+        for raw in (*p.shared, *(p.raw.get("parameters") or [])):
+            param, _ = ops.deref(raw)
+            default = param.get("x-sdk-client-default") if isinstance(param, Mapping) else None
+            if isinstance(default, Mapping) and param.get("in") == "path":
+                name = naming.argument(str(default.get("argument") or param.get("name")))
+                if name not in wanted:
+                    wanted.append(name)
+    return {name: naming.claim_in((parameters, attributes), name) for name in wanted}
+
+
+def _client_imports(auth_parts: tuple[Any, ...], variables: tuple[Any, ...]) -> list[str]:
+    runtime = {
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "AsyncApiClient",
+        "RetryConfig",
+        "SyncApiClient",
+    }
+    for part in auth_parts:
+        runtime.update(part.runtime)
+    if len(auth_parts) > 1:
+        runtime.add("CompositeAuth")
+    if not auth_parts:
+        runtime.add("NoAuth")
+    config = set()
+    if any(part.args for part in auth_parts) or any(
+        v.argument.env or v.argument.default is not None for v in variables
+    ):
+        config.add("setting")
+    if variables:
+        config.add("expand_server")
+    if any(part.kind == "jwt" for part in auth_parts):
+        config.add("optional_setting")
+    lines = {
+        "from __future__ import annotations",
+        "from collections.abc import Mapping",
+        "from functools import cached_property",
+        "from types import TracebackType",
+        "from typing import TYPE_CHECKING",
+        "import httpx",
+        f"from ._runtime import {', '.join(sorted(runtime))}",
+    }
+    if config:
+        lines.add(f"from ._runtime._config import {', '.join(sorted(config))}")
+    return sort_imports(lines)
+
+
+def _resource_imports(resources: tuple[ResourceModule, ...]) -> tuple[str, ...]:
+    from generator.parse.modules import isort_names
+
+    return tuple(
+        f"from .resources.{m.module} import "
+        + ", ".join(isort_names([m.root.class_name, "Async" + m.root.class_name]))
+        for m in sorted(resources, key=lambda m: m.module)
     )
 
 
@@ -95,39 +190,4 @@ def package_version(translator: SchemaTranslator, info: Mapping[str, Any]) -> st
         return "0.0.0"
 
 
-def _check_names(
-    translator: SchemaTranslator, placed: list[tuple[tuple[str, ...], Operation]]
-) -> None:
-    """Two operations with one method name on one resource, or a method named like a sub-resource,
-    would overwrite each other: report them instead of generating a broken client."""
-    seen: dict[tuple[tuple[str, ...], str], str] = {}
-    resources = {path[:i] for path, _ in placed for i in range(1, len(path) + 1)}
-    for path, op in placed:
-        if op.pagination:
-            for extra in (op.pagination.pages_method, op.pagination.all_method):
-                if (path, extra) in seen:
-                    translator.problem(
-                        ("paths",), f"{'.'.join(path)}.{extra}() is both a method and a pager"
-                    )
-                seen[(path, extra)] = op.operation_id
-        key = (path, op.method_name)
-        pointer = next(
-            (
-                ("paths", p, m)
-                for p, item in (translator.spec.data.get("paths") or {}).items()
-                for m, o in (item or {}).items()
-                if isinstance(o, Mapping) and o.get("operationId") == op.operation_id
-            ),
-            ("paths",),
-        )
-        if key in seen:
-            translator.problem(
-                pointer,
-                f"operations {seen[key]!r} and {op.operation_id!r} both become "
-                f"{'.'.join(path)}.{op.method_name}(): set x-sdk-name on one",
-            )
-        seen[key] = op.operation_id
-        if (*path, op.method_name) in resources:
-            translator.problem(
-                pointer, f"method {'.'.join(path)}.{op.method_name}() collides with a sub-resource"
-            )
+__all__ = ["Model", "parse"]

@@ -1,4 +1,4 @@
-"""Package identity, server URL and authentication → the client's constructor arguments.
+"""Package identity, server URL and authentication → the client's IR (`Client`).
 
 Generator extensions read here (all optional; see CONTRIBUTING.md):
   info.x-sdk: {package, client, distribution}
@@ -6,6 +6,9 @@ Generator extensions read here (all optional; see CONTRIBUTING.md):
   securitySchemes.<s>.x-sdk-credentials: {username|password|token|value: {argument, env, description}}
   securitySchemes.<s>.x-sdk-constant: a fixed apiKey value (e.g. stream-auth-type: jwt)
   securitySchemes.<s>.x-sdk-jwt: {secret: {argument, env, description}, claims: {…}, ttl: seconds}
+
+Constructor arguments are claimed in the constructor's scope (`naming.client_parameters`), which
+already holds the arguments every client takes (`base_url`, `timeout`, …).
 """
 
 from __future__ import annotations
@@ -15,58 +18,91 @@ from pathlib import Path
 from typing import Any, cast
 
 from generator import naming
-from generator.ir import AuthPart, ClientArg, ServerVariable
-from generator.parse.schemas import SchemaTranslator, json_text
+from generator.ir import (
+    ApiKeyAuth,
+    AuthPart,
+    BasicAuth,
+    BearerAuth,
+    ClientArg,
+    ConstantKeyAuth,
+    JwtBearerAuth,
+    ServerVariable,
+)
+from generator.parse.schemas import SchemaTranslator
 
-_ROLES = {"basic": ("username", "password"), "bearer": ("token",), "api_key": ("value",)}
 
-
-def identity(spec_path: Path, data: Mapping[str, Any]) -> tuple[str, str, str]:
+def identity(translator: SchemaTranslator, spec_path: Path) -> tuple[str, str, str]:
     """(package, distribution, client class) from info.x-sdk, else from the spec's file name."""
+    data = translator.spec.data
     sdk = (data.get("info") or {}).get("x-sdk") or {}
+    sdk = sdk if isinstance(sdk, Mapping) else {}
     package = naming.module(str(sdk.get("package") or spec_path.stem))
+    problem = naming.package_problem(package)
+    if problem:
+        where = ("info", "x-sdk", "package") if sdk.get("package") else ("info",)
+        translator.problem(where, f"{problem}: set info.x-sdk.package")
     distribution = str(sdk.get("distribution") or package.replace("_", "-"))
     client = naming.class_name(str(sdk.get("client") or f"{naming.pascal(package)}Client"))
+    problem = naming.client_problem(client)
+    if problem:
+        where = ("info", "x-sdk", "client") if sdk.get("client") else ("info",)
+        translator.problem(where, f"{problem}: set info.x-sdk.client")
+    translator.classes.claim_all(client, naming.client_class_variants)
     return package, distribution, client
 
 
-def _arg(raw: Any, fallback: str, secret: bool, default: str | None = None) -> ClientArg:
-    raw = raw if isinstance(raw, Mapping) else {}
-    env = raw.get("env")
-    return ClientArg(
-        name=naming.argument(str(raw.get("argument") or fallback)),
-        env=str(env) if env else None,
-        description=str(raw.get("description") or "").strip(),
-        secret=secret,
-        default=default,
-    )
+class ClientArgs:
+    """The constructor's scope: every argument a spec adds is claimed here."""
+
+    def __init__(self, translator: SchemaTranslator) -> None:
+        self.translator = translator
+        self.scope = naming.client_parameters()
+
+    def make(self, raw: Any, fallback: str, secret: bool, default: str | None = None) -> ClientArg:
+        raw = raw if isinstance(raw, Mapping) else {}
+        env = raw.get("env")
+        wanted = str(raw.get("argument") or fallback)
+        return ClientArg(
+            name=self.scope.claim(naming.argument(wanted), wanted),
+            env=str(env) if env else None,
+            description=str(raw.get("description") or "").strip(),
+            secret=secret,
+            default=default,
+        )
+
+    def notes(self) -> list[str]:
+        return [f"client argument {old!r} is {new!r} in Python" for old, new in self.scope.renames]
 
 
-def server(translator: SchemaTranslator) -> tuple[str, tuple[ServerVariable, ...]]:
-    servers = translator.spec.data.get("servers") or [{"url": "/"}]
+def server(args: ClientArgs) -> tuple[str, tuple[ServerVariable, ...]]:
+    servers = args.translator.spec.data.get("servers") or [{"url": "/"}]
     first = servers[0]
     variables = []
     for wire, var in (first.get("variables") or {}).items():
         env = var.get("x-sdk-env")
-        arg = ClientArg(
-            name=naming.argument(str(var.get("x-sdk-argument") or wire)),
-            env=str(env) if env else None,
-            description=str(var.get("description") or "").strip(),
+        arg = args.make(
+            {
+                "argument": var.get("x-sdk-argument") or wire,
+                "env": env,
+                "description": var.get("description"),
+            },
+            str(wire),
             secret=False,
             # A variable users must set themselves (it has an env fallback) has no usable default.
             default=None if env else str(var.get("default", "")),
         )
-        variables.append(ServerVariable(wire, arg))
+        variables.append(ServerVariable(str(wire), arg))
     return str(first.get("url") or "/"), tuple(variables)
 
 
-def auth(translator: SchemaTranslator) -> tuple[AuthPart, ...]:
+def auth(args: ClientArgs) -> tuple[AuthPart, ...]:
+    translator = args.translator
     data = translator.spec.data
     requirements = data.get("security") or []
     if not requirements:
         return ()
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    parts = []
+    parts: list[AuthPart] = []
     for scheme_name in requirements[0]:
         scheme = schemes.get(scheme_name)
         ptr = ("components", "securitySchemes", scheme_name)
@@ -75,59 +111,54 @@ def auth(translator: SchemaTranslator) -> tuple[AuthPart, ...]:
                 ("security", 0, scheme_name), f"security scheme {scheme_name!r} is not defined"
             )
             continue
-        kind = _kind(scheme)
-        if kind is None:
+        part = _part(args, str(scheme_name), scheme)
+        if part is None:
             translator.problem(
                 ptr,
                 " ".join(
-                    part
-                    for part in (
+                    p
+                    for p in (
                         f"security scheme type {scheme.get('type')!r}",
                         str(scheme.get("scheme") or scheme.get("in") or ""),
                         "is not supported",
                     )
-                    if part
+                    if p
                 ),
             )
             continue
-        creds = scheme.get("x-sdk-credentials") or {}
-        constant = scheme.get("x-sdk-constant")
-        args: tuple[ClientArg, ...] = ()
-        if constant is None:
-            args = tuple(
-                _arg(
-                    creds.get(role),
-                    role if kind != "api_key" else scheme.get("name", scheme_name),
-                    secret=role != "username",
-                )
-                for role in _ROLES[kind]
-            )
-        jwt = scheme.get("x-sdk-jwt") if kind == "bearer" else None
-        parts.append(
-            AuthPart(
-                kind=cast(Any, kind),
-                scheme=scheme_name,
-                args=args,
-                wire_name=str(scheme.get("name") or ""),
-                location=scheme.get("in", "") if kind == "api_key" else "",
-                constant=str(constant) if constant is not None else None,
-                jwt_secret=_arg(jwt.get("secret"), "api_secret", secret=True)
-                if isinstance(jwt, Mapping)
-                else None,
-                jwt_claims=tuple(
-                    sorted(
-                        (str(k), json_text(v)) for k, v in ((jwt or {}).get("claims") or {}).items()
-                    )
-                ),
-                jwt_ttl=int((jwt or {}).get("ttl") or 3600),
-            )
-        )
+        parts.append(part)
     return tuple(parts)
 
 
-def _kind(scheme: Mapping[str, Any]) -> str | None:
-    if scheme.get("type") == "http":
-        return {"basic": "basic", "bearer": "bearer"}.get(str(scheme.get("scheme", "")).lower())
-    if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "query"):
-        return "api_key"
+def _part(args: ClientArgs, name: str, scheme: Mapping[str, Any]) -> AuthPart | None:
+    creds = scheme.get("x-sdk-credentials") or {}
+    kind = scheme.get("type")
+    http = str(scheme.get("scheme", "")).lower()
+    if kind == "http" and http == "basic":
+        return BasicAuth(
+            name,
+            args.make(creds.get("username"), "username", secret=False),
+            args.make(creds.get("password"), "password", secret=True),
+        )
+    if kind == "http" and http == "bearer":
+        token = args.make(creds.get("token"), "token", secret=True)
+        jwt = scheme.get("x-sdk-jwt")
+        if isinstance(jwt, Mapping):
+            claims = jwt.get("claims") or {}
+            return JwtBearerAuth(
+                name,
+                token,
+                args.make(jwt.get("secret"), "api_secret", secret=True),
+                tuple(sorted((str(k), v) for k, v in claims.items())),
+                int(jwt.get("ttl") or 3600),
+            )
+        return BearerAuth(name, token)
+    location = scheme.get("in")
+    if kind == "apiKey" and location in ("header", "query"):
+        wire = str(scheme.get("name") or "")
+        constant = scheme.get("x-sdk-constant")
+        if constant is not None:
+            return ConstantKeyAuth(name, wire, cast(Any, location), str(constant))
+        value = args.make(creds.get("value"), wire or name, secret=True)
+        return ApiKeyAuth(name, wire, cast(Any, location), value)
     return None

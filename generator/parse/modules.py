@@ -3,16 +3,15 @@
 Models are grouped by strongly connected component of the reference graph: mutually recursive models
 share a module, every other model has its own, and a module imports only what its models use. So
 importing one model loads its dependency closure and nothing else (the package imports lazily).
+Imports are derived from the type trees a module uses (`generator.types.imports`), in the scope the
+module binds (`shadowed`), never from annotation text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 
-from generator import naming
-from generator.escape import py_literal
+from generator import naming, types
 from generator.ir import (
     Alias,
     Definition,
@@ -20,15 +19,24 @@ from generator.ir import (
     Model,
     ModelModule,
     Operation,
-    Parameter,
     Resource,
     ResourceModule,
-    TypeExpr,
 )
+from generator.parse.operations import OperationDraft
+from generator.parse.schemas import Draft, ModelDraft, freeze
+from generator.types import Type
 
 
-def _references(definition: Definition) -> frozenset[str]:
-    return frozenset().union(*(t.models for t in _types_of(definition)))
+def _types_of(d: Draft | Definition) -> list[Type]:
+    if isinstance(d, (Model, ModelDraft)):
+        return [f.type for f in d.fields] + ([d.extra_values] if d.extra_values else [])
+    if isinstance(d, Alias):
+        return [d.type]
+    return []
+
+
+def _references(definition: Draft) -> frozenset[str]:
+    return frozenset().union(*(types.refs(t) for t in _types_of(definition)))
 
 
 def _components(graph: Mapping[str, frozenset[str]]) -> list[list[str]]:
@@ -91,82 +99,56 @@ def reachable(graph: Mapping[str, frozenset[str]], roots: Iterable[str]) -> set[
     return seen
 
 
-def finalize_fields(model: Model, constrained: bool) -> Model:
-    """Decide each field's `= …` part; spec constraints only on request-side models (a server answer
-    that breaks a documented pattern should still reach the caller)."""
-    fields = []
-    for f in model.fields:
-        kwargs = [] if f.required else ["default=None"]
-        if f.wire_name != f.name:
-            kwargs.append(f"alias={py_literal(f.wire_name)}")
-        if constrained:
-            kwargs.extend(f"{key}={py_literal(value)}" for key, value in f.constraints)
-        if kwargs == ["default=None"]:
-            assignment = " = None"
-        elif kwargs:
-            assignment = f" = Field({', '.join(kwargs)})"
-        else:
-            assignment = ""
-        fields.append(replace(f, assignment=assignment))
-    # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
-    # (the runtime's ApiModel checks these wire names before validation). Answers stay tolerant.
-    non_nullable = tuple(
-        f.wire_name for f in model.fields if constrained and not f.required and not f.nullable
-    )
-    return replace(model, fields=tuple(fields), non_nullable=non_nullable)
-
-
 def model_modules(
-    definitions: Mapping[str, Definition], response_roots: Iterable[str]
+    definitions: Mapping[str, Draft], response_roots: Iterable[str]
 ) -> tuple[tuple[ModelModule, ...], dict[str, str]]:
     graph = {name: _references(d) for name, d in definitions.items()}
     answered = reachable(graph, response_roots)
     where: dict[str, str] = {}
     groups = _components(graph)
-    scope = naming.Scope()
+    files = naming.module_files()
     for group in groups:
-        module = scope.claim("_" + naming.snake(group[0]))
+        module = files.claim(naming.cap("_" + naming.snake(group[0])))
         for name in group:
             where[name] = module
     modules = []
     for group in groups:
         module = where[group[0]]
-        members = []
+        members: list[Definition] = []
         for name in group:
-            d = definitions[name]
-            members.append(finalize_fields(d, name not in answered) if isinstance(d, Model) else d)
+            draft = definitions[name]
+            members.append(
+                freeze(draft, name not in answered) if isinstance(draft, ModelDraft) else draft
+            )
+        shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
         imports: set[str] = set()
         for d in members:
             for t in _types_of(d):
-                imports |= t.stdlib
+                imports |= types.imports(t, shadowed)
                 imports |= {
-                    f"from .{where[m]} import {m}" for m in t.models if where.get(m) != module
+                    f"from .{where[m]} import {m}" for m in types.refs(t) if where.get(m) != module
                 }
             if isinstance(d, Model):
                 imports.add("from .._runtime._models import ApiModel")
-                if d.non_nullable:
-                    imports.add("from typing import ClassVar")
-                if any("Field(" in f.assignment for f in d.fields):
+                if any(not f.plain_default and f.kwargs for f in d.fields):
                     imports.add("from pydantic import Field")
             elif isinstance(d, Enum):
                 imports.add("from .._runtime._models import OpenEnum")
             else:
                 imports.add("from typing import TypeAlias")
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
-        rebuild = tuple(n for n in recursive if isinstance(definitions[n], Model))
+        rebuild = tuple(n for n in recursive if isinstance(definitions[n], ModelDraft))
         modules.append(
-            ModelModule(module, tuple(members), tuple(sort_imports(imports | {_FUTURE})), rebuild)
+            ModelModule(
+                module,
+                tuple(members),
+                tuple(sort_imports(imports | {_FUTURE})),
+                rebuild,
+                shadowed,
+            )
         )
     modules.sort(key=lambda m: m.module)
     return tuple(modules), where
-
-
-def _types_of(d: Definition) -> list[TypeExpr]:
-    if isinstance(d, Model):
-        return [f.type for f in d.fields] + ([d.extra_values] if d.extra_values else [])
-    if isinstance(d, Alias):
-        return [d.type]
-    return []
 
 
 def sort_imports(lines: Iterable[str]) -> list[str]:
@@ -206,72 +188,90 @@ _THIRD_PARTY = frozenset({"httpx", "pydantic"})
 _FUTURE = "from __future__ import annotations"
 
 
-_BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes", "set", "tuple", "type")
-
-
-def _qualify(annotation: str, shadowed: frozenset[str]) -> str:
-    """`list[X]` → `builtins.list[X]` where a method of the same name would shadow the builtin in
-    the class body (a resource with a `list()` method annotating `-> list[Call]`)."""
-    pattern = r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")(?![\w])"
-    return re.sub(pattern, r"builtins.\1", annotation)
-
-
-def _qualify_resource(resource: Resource, shadowed: frozenset[str]) -> Resource:
-    def fix_param(p: Parameter) -> Parameter:
-        t = TypeExpr(_qualify(p.type.annotation, shadowed), p.type.stdlib, p.type.models)
-        return replace(p, type=t, signature=_qualify(p.signature, shadowed))
-
-    ops = []
-    for op in resource.operations:
-        response = TypeExpr(
-            _qualify(op.response.annotation, shadowed), op.response.stdlib, op.response.models
-        )
-        body = op.body and replace(op.body, fields=tuple(fix_param(p) for p in op.body.fields))
-        ops.append(
-            replace(
-                op,
-                response=response,
-                body=body,
-                path_params=tuple(fix_param(p) for p in op.path_params),
-                query_params=tuple(fix_param(p) for p in op.query_params),
-                header_params=tuple(fix_param(p) for p in op.header_params),
-            )
-        )
-    children = tuple(_qualify_resource(c, shadowed) for c in resource.children)
-    return replace(resource, operations=tuple(ops), children=children)
+def finish_operation(draft: OperationDraft, where: Mapping[str, str]) -> Operation:
+    """The operation, with the lines its method body imports its models by (on first call)."""
+    lines = tuple(
+        sort_imports(f"from ..models.{where[m]} import {m}" for m in draft.runtime_models)
+    )
+    return Operation(
+        operation_id=draft.operation_id,
+        pointer=draft.pointer,
+        method_name=draft.method_name,
+        http_method=draft.http_method,
+        path=draft.path,
+        summary=draft.summary,
+        description=draft.description,
+        deprecated=draft.deprecated,
+        idempotent=draft.idempotent,
+        path_params=draft.path_params,
+        query_params=draft.query_params,
+        header_params=draft.header_params,
+        body=draft.body,
+        response=draft.response,
+        response_status=draft.response_status,
+        error_statuses=draft.error_statuses,
+        pagination=draft.pagination,
+        runtime_imports=lines,
+        accept=draft.accept,
+    )
 
 
 def _walk(resource: Resource) -> Iterator[Resource]:
-    yield resource
-    for child in resource.children:
-        yield from _walk(child)
+    todo = [resource]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo.extend(reversed(node.children))
 
 
-def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
+def _bound_names(root: Resource) -> frozenset[str]:
+    """Names the module's classes and methods bind: attributes, methods, pagers, parameters."""
+    names: set[str] = {"with_raw_response"}
+    for resource in _walk(root):
+        names |= {child.attribute for child in resource.children}
+        for op in resource.operations:
+            names.add(op.method_name)
+            if op.pagination:
+                names |= {op.pagination.pages_method, op.pagination.all_method}
+            names |= {p.name for p in (*op.positional, *op.arguments)}
+            if op.body and op.body.pairs:
+                names.add(op.body.pairs.argument)
+    return frozenset(names)
+
+
+def _operation_types(op: Operation) -> list[Type]:
+    out = [op.response, *(p.declared for p in (*op.positional, *op.arguments))]
+    if op.body:
+        if op.body.body_type is not None:
+            out.append(op.body.body_type)
+        if op.body.pairs:
+            out.append(types.union([op.body.pairs.type, types.NOT_GIVEN]))
+    if op.pagination:
+        out.append(op.pagination.item_type)
+    return out
+
+
+def resource_module(module: str, root: Resource, where: Mapping[str, str]) -> ResourceModule:
     """Imports of a resource module. Models are imported lazily: annotations see them under
     TYPE_CHECKING, and each method imports the few it needs at run time on its first call, so
     reaching `client.calls` does not build the hundreds of models its operations use."""
+    shadowed = _bound_names(root)
     imports = {
         _FUTURE,
         "from typing import TYPE_CHECKING",
-        "from .._runtime import ApiResponse, RequestOptions, RequestSpec",
-        "from .._runtime import build_path",
+        "from .._runtime import RequestOptions, RequestSpec",
+        "from .._runtime import async_raw_response, raw_response",
     }
     type_imports: set[str] = set()
-    methods = {op.method_name for r in _walk(root) for op in r.operations}
-    shadowed = frozenset(methods & set(_BUILTIN_TYPES))
-    if shadowed:
-        qualified = _qualify_resource(root, shadowed)
-        if qualified != root:
-            root = qualified
-            imports.add("import builtins")
     for resource in _walk(root):
         for op in resource.operations:
+            if op.substitutes_path:
+                imports.add("from .._runtime import build_path")
             if any(not p.required for p in op.arguments) or (op.body and op.body.pairs):
-                imports.add("from .._runtime import NOT_GIVEN, NotGiven")
+                imports.add("from .._runtime import NOT_GIVEN")
             for t in _operation_types(op):
-                imports |= t.stdlib
-                type_imports |= {f"from ..models.{where[m]} import {m}" for m in t.models}
+                imports |= types.imports(t, shadowed)
+                type_imports |= {f"from ..models.{where[m]} import {m}" for m in types.refs(t)}
             if op.pagination:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
@@ -284,38 +284,19 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
                     if op.body.model
                     else "from .._runtime._request import validate_any"
                 )
-                if op.body.content_type == "application/x-www-form-urlencoded":
+                if op.body.is_form:
                     imports.add("from .._runtime._request import form_fields")
                 if op.body.pairs:
                     imports.add("from .._runtime._request import indexed_pairs")
-                    imports.add("from collections.abc import Mapping")
-    root = _with_runtime_imports(root, where)
+    exports = isort_names(n for r in _walk(root) for n in (r.class_name, f"Async{r.class_name}"))
     return ResourceModule(
-        root.attribute, root, tuple(sort_imports(imports)), tuple(sort_imports(type_imports))
+        module,
+        root,
+        tuple(sort_imports(imports)),
+        tuple(sort_imports(type_imports)),
+        shadowed,
+        tuple(exports),
     )
-
-
-def _with_runtime_imports(resource: Resource, where: Mapping[str, str]) -> Resource:
-    ops = []
-    for op in resource.operations:
-        needed = set(op.response.models)
-        if op.body and op.body.model:
-            needed.add(op.body.model)
-        elif op.body and op.body.body_type:
-            needed |= op.body.body_type.models
-        lines = tuple(sort_imports(f"from ..models.{where[m]} import {m}" for m in needed))
-        ops.append(replace(op, runtime_imports=lines))
-    children = tuple(_with_runtime_imports(c, where) for c in resource.children)
-    return replace(resource, operations=tuple(ops), children=children)
-
-
-def _operation_types(op: Operation) -> list[TypeExpr]:
-    types = [op.response, *(p.type for p in op.path_params + op.query_params + op.header_params)]
-    if op.body:
-        types.extend(p.type for p in op.body.fields)
-    if op.pagination:
-        types.append(op.pagination.item_type)
-    return types
 
 
 def isort_names(names: Iterable[str]) -> list[str]:

@@ -1,19 +1,20 @@
-"""Paths and operations → `Operation`s grouped into a tree of `Resource`s.
+"""One operation of the spec → an `OperationDraft`: its arguments, body, response and pager.
 
-An operation's place in the client comes from `x-sdk-name: calls.streams.create` (resource path, then
-method); without it, from its first tag and its operationId. Arguments: path parameters positional in
-path order, then keyword-only query, header and body fields, required before optional. Optional
+Arguments: path parameters positional in path order, then keyword-only query, header and body fields,
+required before optional. Every argument name is claimed in the method's own scope
+(`naming.method_parameters`), which already holds what the generated method itself uses. Optional
 arguments default to NOT_GIVEN, so only what the caller passed is sent; `None` is sent as null where the
-spec allows null.
+spec allows null. The draft becomes an `Operation` once the model modules are laid out (its method
+body imports the models it needs from them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, cast
 
-from generator import naming
+from generator import naming, types
 from generator.escape import py_literal
 from generator.ir import (
     Body,
@@ -21,29 +22,56 @@ from generator.ir import (
     Enum,
     HttpMethod,
     IndexedPairs,
-    Model,
-    Operation,
     Pagination,
     Parameter,
-    Resource,
-    TypeExpr,
+    Pointer,
 )
-from generator.load import Pointer
-from generator.parse.schemas import NONE, SchemaTranslator, description_of, json_text
+from generator.parse.resources import Placement
+from generator.parse.schemas import ModelDraft, SchemaTranslator, description_of, json_text
+from generator.types import NONE, ListOf, LiteralOf, MapOf, Ref, Type, union, without_none
 
-_METHODS: tuple[HttpMethod, ...] = (
-    "GET",
-    "PUT",
-    "POST",
-    "DELETE",
-    "OPTIONS",
-    "HEAD",
-    "PATCH",
-    "TRACE",
-)
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
+PAIRS_TYPE = MapOf(types.STR, abstract=True)
+
+
+@dataclass(frozen=True, slots=True)
+class OperationDraft:
+    """Everything an `Operation` holds but the import lines of its method body."""
+
+    operation_id: str
+    pointer: Pointer
+    method_name: str
+    http_method: HttpMethod
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    idempotent: bool
+    path_params: tuple[Parameter, ...]
+    query_params: tuple[Parameter, ...]
+    header_params: tuple[Parameter, ...]
+    body: Body | None
+    response: Type
+    response_status: int
+    error_statuses: tuple[int, ...]
+    pagination: Pagination | None
+    accept: str
+    runtime_models: frozenset[str]  # models the method body uses at run time
+
+    @property
+    def response_refs(self) -> frozenset[str]:
+        return types.refs(self.response)
+
+    @property
+    def argument_names(self) -> frozenset[str]:
+        names = {p.name for p in (*self.path_params, *self.query_params, *self.header_params)}
+        if self.body:
+            names |= {p.name for p in self.body.fields}
+            if self.body.pairs:
+                names.add(self.body.pairs.argument)
+        return frozenset(names)
 
 
 @dataclass
@@ -71,94 +99,67 @@ class OperationParser:
 
     # ------------------------------------------------------------------------------------ operations
 
-    def operations(self) -> list[tuple[tuple[str, ...], Operation]]:
-        """Every operation with its resource path, in the spec's order."""
-        found = []
-        for path, item in (self.spec.data.get("paths") or {}).items():
-            item, _ = self.deref(item)
-            if not isinstance(item, Mapping):
-                continue
-            shared = item.get("parameters") or []
-            for method in _METHODS:
-                op = item.get(method.lower())
-                if isinstance(op, Mapping):
-                    ptr: Pointer = ("paths", path, method.lower())
-                    parsed = self.operation(path, method, op, shared, ptr)
-                    if parsed is not None:
-                        found.append(parsed)
-        return found
-
-    def operation(
-        self, path: str, method: HttpMethod, op: Mapping[str, Any], shared: list[Any], ptr: Pointer
-    ) -> tuple[tuple[str, ...], Operation] | None:
-        op_id = op.get("operationId")
-        if not isinstance(op_id, str) or not op_id:
-            self.schemas.problem(
-                ptr, "operation has no operationId: the generator names methods from it"
-            )
-            return None
-        resource, method_name = self._placement(op, op_id, ptr)
-        scope = naming.Scope()
-        params = self._parameters(op, shared, ptr, scope)
+    def operation(self, placed: Placement, client_attrs: Mapping[str, str]) -> OperationDraft:
+        op, ptr, op_id = placed.raw, placed.pointer, placed.operation_id
+        scope = naming.method_parameters(paginated=placed.pages_method is not None)
+        params = self._parameters(op, placed.shared, ptr, scope, client_attrs)
         body = self._body(op, op_id, ptr, scope)
         self.schemas.notes.extend(
             f"{op_id}: argument {old!r} is {new!r} in Python" for old, new in scope.renames
         )
         status, response = self._response(op, op_id, ptr)
-        accept = self._accept(op)
         errors = tuple(
             sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400)
         )
         in_path = [
-            seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")
+            seg[1:-1] for seg in placed.path.split("/") if seg.startswith("{") and seg.endswith("}")
         ]
         path_params = sorted(
             (p for p in params if p.location == "path"),
             key=lambda p: in_path.index(p.wire_name) if p.wire_name in in_path else len(in_path),
         )
-        operation = Operation(
+        query = tuple(p for p in params if p.location == "query")
+        headers = tuple(p for p in params if p.location == "header")
+        pagination = None
+        if placed.pages_method is not None and placed.all_method is not None:
+            arguments = [*query, *headers, *(body.fields if body else ())]
+            pagination = self._pagination(placed, arguments, response)
+        runtime = set(types.refs(response))
+        if body and body.model:
+            runtime.add(body.model)
+        elif body and body.body_type:
+            runtime |= types.refs(body.body_type)
+        return OperationDraft(
             operation_id=op_id,
-            method_name=method_name,
-            http_method=method,
-            path=path,
+            pointer=ptr,
+            method_name=placed.method_name,
+            http_method=placed.http_method,
+            path=placed.path,
             summary=str(op.get("summary") or "").strip(),
             description=str(op.get("description") or "").strip(),
             deprecated=bool(op.get("deprecated")),
-            idempotent=method in _IDEMPOTENT or bool(op.get("x-sdk-idempotent")),
+            idempotent=placed.http_method in _IDEMPOTENT or bool(op.get("x-sdk-idempotent")),
             path_params=tuple(path_params),
-            query_params=tuple(p for p in params if p.location == "query"),
-            header_params=tuple(p for p in params if p.location == "header"),
+            query_params=query,
+            header_params=headers,
             body=body,
             response=response,
             response_status=status,
             error_statuses=errors,
-            pagination=None,
-            accept=accept,
+            pagination=pagination,
+            accept=self._accept(op),
+            runtime_models=frozenset(runtime),
         )
-        pagination = op.get("x-pagination")
-        if isinstance(pagination, Mapping):
-            operation = _with_pagination(self, operation, pagination, ptr)
-        return resource, operation
-
-    def _placement(
-        self, op: Mapping[str, Any], op_id: str, ptr: Pointer
-    ) -> tuple[tuple[str, ...], str]:
-        sdk_name = op.get("x-sdk-name")
-        if isinstance(sdk_name, str) and sdk_name.strip():
-            parts = [p for p in sdk_name.strip().split(".") if p]
-            if len(parts) < 2:
-                self.schemas.problem(
-                    (*ptr, "x-sdk-name"), "x-sdk-name needs a resource and a method: 'calls.get'"
-                )
-            else:
-                return tuple(naming.method(p) for p in parts[:-1]), naming.method(parts[-1])
-        tags = op.get("tags") or ["default"]
-        return (naming.method(str(tags[0])),), naming.method(op_id)
 
     # ------------------------------------------------------------------------------------ parameters
 
     def _parameters(
-        self, op: Mapping[str, Any], shared: list[Any], ptr: Pointer, scope: naming.Scope
+        self,
+        op: Mapping[str, Any],
+        shared: list[Any],
+        ptr: Pointer,
+        scope: naming.Scope,
+        client_attrs: Mapping[str, str],
     ) -> list[Parameter]:
         merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
         for source, base in (
@@ -202,10 +203,14 @@ class OperationParser:
             client_default = param.get("x-sdk-client-default")
             attribute = None
             if location == "path" and isinstance(client_default, Mapping):
-                attribute = naming.argument(str(client_default.get("argument") or wire))
-                self.client_defaults[attribute] = (
-                    str(client_default.get("from-credential") or ""),
-                    str(param.get("description") or ""),
+                wanted = naming.argument(str(client_default.get("argument") or wire))
+                attribute = client_attrs.get(wanted, wanted)
+                self.client_defaults.setdefault(
+                    wanted,
+                    (
+                        str(client_default.get("from-credential") or ""),
+                        str(param.get("description") or ""),
+                    ),
                 )
             name = attribute or scope.claim(naming.argument(wire), wire)
             default = schema.get("default") if isinstance(schema, Mapping) else None
@@ -218,7 +223,6 @@ class OperationParser:
                     required=required,
                     description=str(param.get("description") or description_of(schema)).strip(),
                     default_doc=json_text(default) if default is not None else None,
-                    signature=_signature(name, value_type, required),
                     encoding=cast(Any, encoding),
                     client_attribute=attribute,
                     example=_example_source(_param_example(param, schema)),
@@ -253,23 +257,24 @@ class OperationParser:
         context = f"{naming.pascal(op_id)}Request"
         body_type = self.schemas.type_of(schema, (*media_ptr, "schema"), context)
         resolved, _ = self.deref(schema)
-        model = self.schemas.definitions.get(body_type.annotation)
-        pairs = _indexed_pairs(resolved)
+        model = self.schemas.definitions.get(body_type.name) if isinstance(body_type, Ref) else None
+        pairs_spec = _indexed_pairs(resolved)
         wire_type = _JSON if content_type not in (_FORM,) else _FORM
         example = _media_example(content[content_type])
-        if not isinstance(model, Model):
-            name = scope.claim("body")
+        if not isinstance(model, ModelDraft):
             argument = Parameter(
-                name,
+                scope.claim("body"),
                 "",
                 "body",
                 body_type,
                 required,
                 "The request body.",
                 None,
-                _signature(name, body_type, required),
                 example=_example_source(example),
             )
+            pairs = None
+            if pairs_spec is not None:
+                pairs = IndexedPairs(scope.claim(naming.argument(pairs_spec[0])), *pairs_spec[1:])
             return Body(cast(Any, wire_type), required, None, (argument,), body_type, pairs)
         field_examples = example if isinstance(example, Mapping) else {}
         fields, constants = [], []
@@ -279,68 +284,58 @@ class OperationParser:
                 constants.append(Constant(f.wire_name, only))
                 continue
             name = scope.claim(naming.argument(f.wire_name), f.wire_name)
-            value_type = f.type if f.nullable else _strip_optional(f.type)
-            value_type = self._accept_literals(value_type)
+            value_type = f.type if f.nullable else without_none(f.type)
             fields.append(
                 Parameter(
                     name,
                     f.wire_name,
                     "body",
-                    value_type,
+                    self._accept_literals(value_type),
                     f.required,
                     f.description,
                     f.default_doc,
-                    _signature(name, value_type, f.required),
                     example=_example_source(field_examples[f.wire_name])
                     if f.wire_name in field_examples
                     else None,
                 )
             )
-        if pairs is not None:
-            pairs = IndexedPairs(
-                scope.claim(naming.argument(pairs.argument)),
-                pairs.name_template,
-                pairs.value_template,
-                pairs.max,
-                pairs.description,
-            )
+        pairs = None
+        if pairs_spec is not None:
+            pairs = IndexedPairs(scope.claim(naming.argument(pairs_spec[0])), *pairs_spec[1:])
         return Body(
             cast(Any, wire_type), required, model.name, tuple(fields), None, pairs, tuple(constants)
         )
 
-    def _single_value(self, t: TypeExpr) -> str | int | float | bool | None:
-        enum = self.schemas.definitions.get(t.annotation)
+    def _single_value(self, t: Type) -> str | int | None:
+        enum = self.schemas.definitions.get(t.name) if isinstance(t, Ref) else None
         if isinstance(enum, Enum) and len(enum.members) == 1:
             return enum.members[0].value
         return None
 
-    def _accept_literals(self, t: TypeExpr) -> TypeExpr:
+    def _accept_literals(self, t: Type) -> Type:
         """An enum argument also takes its values as plain strings, typed as a Literal: callers write
         track="both_tracks" without importing the enum, and type checkers still catch typos."""
-        parts = t.annotation.split(" | ")
-        out = []
-        for part in parts:
+        out: list[Type] = []
+        for part in types.members(t):
             out.append(part)
-            enum = self.schemas.definitions.get(part)
+            enum = self.schemas.definitions.get(part.name) if isinstance(part, Ref) else None
             if isinstance(enum, Enum):
-                out.append("Literal[" + ", ".join(py_literal(m.value) for m in enum.members) + "]")
-        if len(out) == len(parts):
-            return t
-        return TypeExpr(" | ".join(out), t.stdlib | {"from typing import Literal"}, t.models)
+                out.append(LiteralOf(tuple(m.value for m in enum.members)))
+        return union(out)
 
     # -------------------------------------------------------------------------------------- response
 
     def _accept(self, op: Mapping[str, Any]) -> str:
         """Media types of the 2xx responses, JSON first; JSON when none is documented."""
-        types: list[str] = []
+        media: list[str] = []
         for code, response in sorted((op.get("responses") or {}).items()):
             if code.startswith("2"):
                 resolved, _ = self.deref(response)
-                types.extend(t for t in ((resolved or {}).get("content") or {}) if t not in types)
-        types.sort(key=lambda t: "json" not in t)
-        return ", ".join(types) or _JSON
+                media.extend(t for t in ((resolved or {}).get("content") or {}) if t not in media)
+        media.sort(key=lambda t: "json" not in t)
+        return ", ".join(media) or _JSON
 
-    def _response(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[int, TypeExpr]:
+    def _response(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[int, Type]:
         responses = op.get("responses") or {}
         for code in sorted(c for c in responses if c.isdigit() and 400 <= int(c) < 600):
             resolved, _ = self.deref(responses[code])
@@ -361,13 +356,49 @@ class OperationParser:
         if media is None and content:
             # Not JSON: text comes back as str, anything else (files, audio) as the raw bytes.
             is_text = any(k.startswith("text/") for k in content)
-            return int(code), TypeExpr("str" if is_text else "bytes")
+            return int(code), types.STR if is_text else types.BYTES
         if not media or "schema" not in media:
             return int(code), NONE
         r_ptr = r_ptr or (*ptr, "responses", code)
         context = f"{naming.pascal(op_id)}Response"
         return int(code), self.schemas.type_of(
             media["schema"], (*r_ptr, "content", _JSON, "schema"), context
+        )
+
+    # ------------------------------------------------------------------------------------ pagination
+
+    def _pagination(
+        self, placed: Placement, arguments: list[Parameter], response: Type
+    ) -> Pagination | None:
+        spec = placed.raw.get("x-pagination")
+        spec = spec if isinstance(spec, Mapping) else {}
+        next_field, prev_field = str(spec.get("next", "next")), str(spec.get("prev", "prev"))
+        items = str(spec.get("items", ""))
+        target = without_none(response)
+        model = self.schemas.definitions.get(target.name) if isinstance(target, Ref) else None
+        args = {p.wire_name: p.name for p in arguments}
+        attrs = {f.wire_name: f for f in model.fields} if isinstance(model, ModelDraft) else {}
+        missing = [n for n in (next_field, prev_field) if n not in args or n not in attrs]
+        item_field = attrs.get(items)
+        inner = without_none(item_field.type) if item_field else None
+        if missing or item_field is None or not isinstance(inner, ListOf):
+            self.schemas.problem(
+                (*placed.pointer, "x-pagination"),
+                f"x-pagination: the request must take {next_field!r} and {prev_field!r}, and the response "
+                f"must have them and a list field {items!r}",
+            )
+            return None
+        return Pagination(
+            next_field,
+            prev_field,
+            args[next_field],
+            args[prev_field],
+            attrs[next_field].name,
+            attrs[prev_field].name,
+            item_field.name,
+            inner.item,
+            pages_method=str(placed.pages_method),
+            all_method=str(placed.all_method),
         )
 
 
@@ -414,94 +445,16 @@ def _example_source(value: Any) -> str | None:
         return None
 
 
-def _signature(name: str, value_type: TypeExpr, required: bool) -> str:
-    if required:
-        return f"{name}: {value_type.annotation}"
-    return f"{name}: {value_type.annotation} | NotGiven = NOT_GIVEN"
-
-
-def _strip_optional(t: TypeExpr) -> TypeExpr:
-    if t.annotation.endswith(" | None"):
-        return TypeExpr(t.annotation[: -len(" | None")], t.stdlib, t.models)
-    return t
-
-
-def _indexed_pairs(schema: Any) -> IndexedPairs | None:
+def _indexed_pairs(schema: Any) -> tuple[str, Type, str, str, int, str] | None:
+    """(argument wire name, type, name template, value template, max, description)."""
     spec = schema.get("x-sdk-indexed-pairs") if isinstance(schema, Mapping) else None
     if not isinstance(spec, Mapping):
         return None
-    return IndexedPairs(
-        argument=str(spec.get("argument") or "parameters"),
-        name_template=str(spec.get("name") or "Parameter{n}.Name"),
-        value_template=str(spec.get("value") or "Parameter{n}.Value"),
-        max=int(spec.get("max") or 99),
-        description=str(spec.get("description") or "").strip(),
+    return (
+        str(spec.get("argument") or "parameters"),
+        PAIRS_TYPE,
+        str(spec.get("name") or "Parameter{n}.Name"),
+        str(spec.get("value") or "Parameter{n}.Value"),
+        int(spec.get("max") or 99),
+        str(spec.get("description") or "").strip(),
     )
-
-
-def _with_pagination(
-    parser: OperationParser, op: Operation, spec: Mapping[str, Any], ptr: Pointer
-) -> Operation:
-    next_field, prev_field = str(spec.get("next", "next")), str(spec.get("prev", "prev"))
-    items = str(spec.get("items", ""))
-    model = parser.schemas.definitions.get(_strip_optional(op.response).annotation)
-    args = {p.wire_name: p.name for p in op.arguments}
-    attrs = {f.wire_name: f for f in model.fields} if isinstance(model, Model) else {}
-    missing = [name for name in (next_field, prev_field) if name not in args or name not in attrs]
-    item_field = attrs.get(items)
-    inner = _strip_optional(item_field.type) if item_field else None
-    if (
-        missing
-        or inner is None
-        or item_field is None
-        or not (inner.annotation.startswith("list[") and inner.annotation.endswith("]"))
-    ):
-        parser.schemas.problem(
-            (*ptr, "x-pagination"),
-            f"x-pagination: the request must take {next_field!r} and {prev_field!r}, and the response "
-            f"must have them and a list field {items!r}",
-        )
-        return op
-    item_type = TypeExpr(inner.annotation[5:-1], inner.stdlib, inner.models)
-    return replace(
-        op,
-        pagination=Pagination(
-            next_field,
-            prev_field,
-            args[next_field],
-            args[prev_field],
-            attrs[next_field].name,
-            attrs[prev_field].name,
-            item_field.name,
-            item_type,
-            pages_method=f"{op.method_name}_pages",
-            all_method=f"{op.method_name}_all",
-        ),
-    )
-
-
-def build_resources(
-    placed: list[tuple[tuple[str, ...], Operation]], descriptions: Mapping[str, str]
-) -> list[Resource]:
-    """Nest operations by resource path; top-level resources in first-appearance order."""
-    tree: dict[tuple[str, ...], list[Operation]] = {}
-    for path, op in placed:
-        for depth in range(1, len(path) + 1):
-            tree.setdefault(path[:depth], [])
-        tree[path].append(op)
-
-    def make(path: tuple[str, ...]) -> Resource:
-        children = tuple(
-            make(p) for p in tree if len(p) == len(path) + 1 and p[: len(path)] == path
-        )
-        class_name = "".join(naming.pascal(p) for p in path) + "Resource"
-        return Resource(
-            attribute=path[-1],
-            class_name=class_name,
-            path=path,
-            description=descriptions.get(path[-1], "") if len(path) == 1 else "",
-            operations=tuple(tree[path]),
-            children=children,
-        )
-
-    return [make(p) for p in tree if len(p) == 1]

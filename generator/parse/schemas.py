@@ -14,28 +14,21 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import naming
+from generator import naming, types
 from generator.errors import Problem, format_pointer
-from generator.escape import py_literal
-from generator.ir import Alias, Definition, Enum, EnumMember, Field, Model, TypeExpr
+from generator.ir import Alias, Enum, EnumMember, Field, Model
 from generator.load import LoadedSpec, Pointer
+from generator.types import ANY, NONE, ListOf, LiteralOf, MapOf, Ref, Tagged, Type, optional, union
 
-ANY = TypeExpr("Any", frozenset({"from typing import Any"}))
-NONE = TypeExpr("None")
-
-_FORMATS: dict[str, TypeExpr] = {
-    "date-time": TypeExpr("datetime.datetime", frozenset({"import datetime"})),
-    "date": TypeExpr("datetime.date", frozenset({"import datetime"})),
-    "binary": TypeExpr("bytes"),
-}
-_SCALARS: dict[str, TypeExpr] = {
-    "string": TypeExpr("str"),
-    "integer": TypeExpr("int"),
-    "number": TypeExpr("float"),
-    "boolean": TypeExpr("bool"),
+_FORMATS: dict[str, Type] = {"date-time": types.DATETIME, "date": types.DATE, "binary": types.BYTES}
+_SCALARS: dict[str, Type] = {
+    "string": types.STR,
+    "integer": types.INT,
+    "number": types.FLOAT,
+    "boolean": types.BOOL,
     "null": NONE,
 }
-# Spec keyword → pydantic Field() keyword, applied on request-side models only (see `constrained`).
+# Spec keyword → pydantic Field() keyword, applied on request-side models only (see `freeze`).
 _CONSTRAINTS = {
     "pattern": "pattern",
     "minLength": "min_length",
@@ -49,46 +42,78 @@ _CONSTRAINTS = {
 }
 
 
-def union(types: list[TypeExpr]) -> TypeExpr:
-    """`A | B`, flattening and de-duplicating members; `None` last so Optional reads naturally."""
-    seen: list[str] = []
-    for t in types:
-        for part in _split_union(t.annotation):
-            if part not in seen:
-                seen.append(part)
-    if "Any" in seen:
-        return _merge("Any", types)
-    if "None" in seen:
-        seen = [p for p in seen if p != "None"] + ["None"]
-    return _merge(" | ".join(seen), types)
+@dataclass(frozen=True, slots=True)
+class FieldDraft:
+    """A model field as the schema says it; `freeze` decides its `= Field(...)` keywords."""
+
+    name: str
+    wire_name: str
+    type: Type
+    required: bool
+    nullable: bool
+    description: str
+    default_doc: str | None
+    constraints: tuple[tuple[str, object], ...]
 
 
-def _split_union(annotation: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(annotation):
-        depth += ch in "[("
-        depth -= ch in "])"
-        if depth == 0 and annotation[i : i + 3] == " | ":
-            parts.append(annotation[start:i])
-            start = i + 3
-    parts.append(annotation[start:])
-    return parts
+@dataclass(frozen=True, slots=True)
+class ModelDraft:
+    """A model before it is known whether requests or answers use it (constraints and null checks
+    apply to request-side models only): the parser's working copy, never part of the IR."""
+
+    name: str
+    wire_name: str
+    pointer: Pointer
+    description: str
+    fields: tuple[FieldDraft, ...]
+    extra_values: Type | None
+    inferred: bool
 
 
-def _merge(annotation: str, types: list[TypeExpr]) -> TypeExpr:
-    stdlib = frozenset().union(*(t.stdlib for t in types))
-    models = frozenset().union(*(t.models for t in types))
-    if annotation == "Any":
-        stdlib |= ANY.stdlib
-    return TypeExpr(annotation, stdlib, models)
+Draft = ModelDraft | Enum | Alias
 
 
-def wrap(template: str, inner: TypeExpr, *stdlib: str) -> TypeExpr:
-    return TypeExpr(template.format(inner.annotation), inner.stdlib | set(stdlib), inner.models)
+def freeze(draft: ModelDraft, constrained: bool) -> Model:
+    """The final model. Spec constraints only on request-side models (a server answer that breaks a
+    documented pattern should still reach the caller)."""
+    fields = []
+    for f in draft.fields:
+        kwargs: list[tuple[str, object]] = [] if f.required else [("default", None)]
+        if f.wire_name != f.name:
+            kwargs.append(("alias", f.wire_name))
+        if constrained:
+            kwargs.extend(f.constraints)
+        fields.append(
+            Field(
+                f.name,
+                f.wire_name,
+                f.type,
+                f.required,
+                f.nullable,
+                f.description,
+                f.default_doc,
+                tuple(kwargs),
+            )
+        )
+    # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
+    # (the runtime's ApiModel checks these wire names before validation). Answers stay tolerant.
+    non_nullable = tuple(
+        f.wire_name for f in draft.fields if constrained and not f.required and not f.nullable
+    )
+    return Model(
+        draft.name,
+        draft.wire_name,
+        draft.pointer,
+        draft.description,
+        tuple(fields),
+        draft.extra_values,
+        draft.inferred,
+        non_nullable,
+    )
 
 
-def optional(t: TypeExpr) -> TypeExpr:
-    return union([t, NONE])
+def _nullable(t: Type) -> bool:
+    return t == NONE or NONE in types.members(t)
 
 
 def json_text(value: Any) -> str:
@@ -105,10 +130,11 @@ def description_of(schema: Mapping[str, Any]) -> str:
 class SchemaTranslator:
     spec: LoadedSpec
     is_31: bool
-    definitions: dict[str, Definition] = field(default_factory=dict)
+    # every class of the package (client and resources are claimed before any schema)
+    classes: naming.Scope = field(default_factory=naming.package_classes)
+    definitions: dict[str, Draft] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # component pointer → class name
     problems: list[Problem] = field(default_factory=list)
-    scope: naming.Scope = field(default_factory=naming.Scope)
     # renames made to avoid collisions (`user_id_2`): carried to Api.notes, printed by the CLI
     notes: list[str] = field(default_factory=list)
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
@@ -120,15 +146,21 @@ class SchemaTranslator:
         schemas = (self.spec.data.get("components") or {}).get("schemas") or {}
         for wire in sorted(schemas):
             pointer = format_pointer(("components", "schemas", wire))
-            self.names[pointer] = self.scope.claim(naming.class_name(wire), wire)
+            self.names[pointer] = self._claim(naming.class_name(wire), wire)
             self._pending[pointer] = (schemas[wire], ("components", "schemas", wire))
 
     def translate_components(self) -> None:
         for pointer, (schema, ptr) in sorted(self._pending.items()):
-            self.define(self.names[pointer], ptr[-1], schema, ptr)  # type: ignore[arg-type]
+            self.define(self.names[pointer], str(ptr[-1]), schema, ptr)
 
-    def type_of(self, schema: Any, ptr: Pointer, context: str) -> TypeExpr:
-        """The annotation for `schema`; `context` names any inline definition it needs."""
+    def _claim(self, name: str, wire: str) -> str:
+        claimed = self.classes.claim(name, wire)
+        if claimed != name:
+            self.notes.append(f"schema {wire!r} is class {claimed!r} in Python")
+        return claimed
+
+    def type_of(self, schema: Any, ptr: Pointer, context: str) -> Type:
+        """The type of `schema`; `context` names any inline definition it needs."""
         if schema is True or schema == {}:
             return ANY
         if schema is False:
@@ -139,7 +171,8 @@ class SchemaTranslator:
             return ANY
         for applies, handler in self._dispatch:
             if applies(schema):
-                return handler(self, schema, ptr, context)
+                result: Type = handler(self, schema, ptr, context)
+                return result
         return ANY
 
     def define(self, name: str, wire: str, schema: Mapping[str, Any], ptr: Pointer) -> None:
@@ -149,70 +182,71 @@ class SchemaTranslator:
         body, _ = self._strip_null(schema)  # nullability is applied where the name is used
         description = description_of(schema)
         inferred = bool(schema.get("x-inferred"))
+        # A placeholder while the parts are translated, so a cycle back here finds the name.
+        self.definitions[name] = Alias(name, wire, ptr, description, ANY)
         if "enum" in body:
             self.definitions[name] = self._enum(name, wire, body, ptr, description)
         elif self._is_object(body):
-            # A placeholder while the fields are translated, so a cycle back here finds the name.
-            self.definitions[name] = Alias(name, wire, description, ANY)
             self.definitions[name] = self._model(name, wire, body, ptr, description, inferred)
         else:
-            self.definitions[name] = Alias(name, wire, description, ANY)
             inner = self.type_of(body, ptr, name)
-            self.definitions[name] = Alias(name, wire, description, inner)
+            self.definitions[name] = Alias(name, wire, ptr, description, inner)
+
+    def _inline(self, context: str, schema: Mapping[str, Any], ptr: Pointer) -> Type:
+        name = self._claim(naming.class_name(context), context)
+        self.define(name, context, schema, ptr)
+        return Ref(name)
 
     # ------------------------------------------------------------------------------------------ kinds
 
-    def _ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         ref = schema["$ref"]
         name = self.names.get(ref)
         if name is not None:
             # A nullable named schema (3.0 `nullable`, 3.1 `type: [X, "null"]`) is nullable at every use.
-            expr = TypeExpr(name, frozenset(), frozenset({name}))
             nullable = self._strip_null(self._pending[ref][0])[1]
-            return optional(expr) if nullable else expr
+            return optional(Ref(name)) if nullable else Ref(name)
         found = self.spec.follow(ref)
         if found is None:
             self.problem(ptr, f"$ref {ref!r} points to nothing")
             return ANY
         return self.type_of(found[0], found[1], context)
 
-    def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         value = schema["const"]
         if value is None:
             return NONE
         if not isinstance(value, (str, int, float, bool)):
             return self._by_type({k: v for k, v in schema.items() if k != "const"}, ptr, context)
-        return TypeExpr(f"Literal[{py_literal(value)}]", frozenset({"from typing import Literal"}))
+        return LiteralOf((value,))
 
-    def _enum_inline(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _enum_inline(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
         values = [v for v in body["enum"] if v is not None]
         if not values:
             return NONE
+        expr: Type
         if not all(isinstance(v, str) for v in values) and not all(
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
-            literal = ", ".join(
-                py_literal(v) for v in values if isinstance(v, (str, int, float, bool))
-            )
-            expr = TypeExpr(f"Literal[{literal}]", frozenset({"from typing import Literal"}))
+            literal = tuple(v for v in values if isinstance(v, (str, int, float, bool)))
+            expr = LiteralOf(literal) if literal else ANY
         else:
-            name = self.scope.claim(naming.class_name(context), context)
+            name = self._claim(naming.class_name(context), context)
             self.definitions[name] = self._enum(name, context, body, ptr, description_of(schema))
-            expr = TypeExpr(name, frozenset(), frozenset({name}))
+            expr = Ref(name)
         return optional(expr) if nullable else expr
 
-    def _composed(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _composed(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
+        expr: Type
         if "allOf" in body:
             parts = body["allOf"]
             extra = {k: v for k, v in body.items() if k not in ("allOf", "description", "title")}
             if len(parts) == 1 and not self._is_object(extra):
                 expr = self.type_of(parts[0], (*ptr, "allOf", 0), context)
             else:
-                name = self.scope.claim(naming.class_name(context), context)
-                self.define(name, context, body, ptr)
-                expr = TypeExpr(name, frozenset(), frozenset({name}))
+                expr = self._inline(context, body, ptr)
         else:
             key = "oneOf" if "oneOf" in body else "anyOf"
             variants = body[key]
@@ -222,17 +256,16 @@ class SchemaTranslator:
                 if not _is_null(v)
             ]
             expr = union(members) if members else NONE
-            tagged = self._discriminated(body, variants, members, ptr)
-            expr = tagged or expr
+            expr = self._discriminated(body, variants, members, ptr) or expr
         return optional(expr) if nullable else expr
 
     def _discriminated(
         self,
         body: Mapping[str, Any],
         variants: list[Any],
-        members: list[TypeExpr],
+        members: list[Type],
         ptr: Pointer,
-    ) -> TypeExpr | None:
+    ) -> Type | None:
         """A tagged union when the spec names a discriminator and every variant is a named model.
 
         pydantic picks the variant from the tag instead of trying each in turn. The tag is read by
@@ -260,40 +293,33 @@ class SchemaTranslator:
         for ref, name in zip(refs, names, strict=True):
             # The schema's own name is a valid value too; `mapping` only adds aliases.
             values.setdefault(str(ref).rsplit("/", 1)[-1], str(name))
-        choices = " | ".join(f"Annotated[{name}, Tag({py_literal(name)})]" for name in names)
-        prop = py_literal(str(discriminator["propertyName"]))
-        annotation = (
-            f"Annotated[{choices}, Discriminator(discriminate({prop}, {py_literal(values)}))]"
+        return Tagged(
+            tuple(str(n) for n in names), str(discriminator["propertyName"]), tuple(values.items())
         )
-        stdlib = {
-            "from typing import Annotated",
-            "from pydantic import Discriminator, Tag",
-            "from .._runtime._models import discriminate",
-        }
-        return TypeExpr(annotation, frozenset(stdlib), frozenset(str(n) for n in names))
 
-    def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
-        types = body.get("type")
-        if isinstance(types, list):
+        types_ = body.get("type")
+        expr: Type
+        if isinstance(types_, list):
             expr = union(
-                [self._by_type({**body, "type": t}, ptr, context) for t in types if t != "null"]
+                [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
                 or [NONE]
             )
-        elif types == "array" or (types is None and "items" in body):
+        elif types_ == "array" or (types_ is None and "items" in body):
             items = body.get("items", {})
-            expr = wrap("list[{}]", self.type_of(items, (*ptr, "items"), f"{context}Item"))
-        elif types == "object" or (types is None and self._is_object(body)):
+            expr = ListOf(self.type_of(items, (*ptr, "items"), f"{context}Item"))
+        elif types_ == "object" or (types_ is None and self._is_object(body)):
             expr = self._object(body, ptr, context)
-        elif types == "string":
-            expr = _FORMATS.get(str(body.get("format")), _SCALARS["string"])
-        elif isinstance(types, str) and types in _SCALARS:
-            expr = _SCALARS[types]
+        elif types_ == "string":
+            expr = _FORMATS.get(str(body.get("format")), types.STR)
+        elif isinstance(types_, str) and types_ in _SCALARS:
+            expr = _SCALARS[types_]
         else:
             expr = ANY
-        return optional(expr) if nullable and expr.annotation != "Any" else expr
+        return optional(expr) if nullable else expr
 
-    _dispatch: tuple[tuple[Callable[[Mapping[str, Any]], bool], Callable[..., TypeExpr]], ...] = (
+    _dispatch: tuple[tuple[Callable[[Mapping[str, Any]], bool], Callable[..., Type]], ...] = (
         (lambda s: "$ref" in s, _ref),
         (lambda s: "const" in s, _const),
         (lambda s: "enum" in s, _enum_inline),
@@ -303,17 +329,13 @@ class SchemaTranslator:
 
     # ---------------------------------------------------------------------------------------- objects
 
-    def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         if schema.get("properties"):
-            name = self.scope.claim(naming.class_name(context), context)
-            self.define(name, context, schema, ptr)
-            return TypeExpr(name, frozenset(), frozenset({name}))
+            return self._inline(context, schema, ptr)
         values = self._extra_values(schema, ptr, context)
-        return wrap("dict[str, {}]", values or ANY)
+        return MapOf(values or ANY)
 
-    def _extra_values(
-        self, schema: Mapping[str, Any], ptr: Pointer, context: str
-    ) -> TypeExpr | None:
+    def _extra_values(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type | None:
         extra = schema.get("additionalProperties")
         if extra is False:
             return None
@@ -329,27 +351,26 @@ class SchemaTranslator:
         ptr: Pointer,
         description: str,
         inferred: bool,
-    ) -> Model:
+    ) -> ModelDraft:
         properties: dict[str, tuple[Any, Pointer]] = {}
         required: set[str] = set()
         for part, part_ptr in self._object_parts(schema, ptr):
             for prop, prop_schema in (part.get("properties") or {}).items():
                 properties[prop] = (prop_schema, (*part_ptr, "properties", prop))
             required.update(part.get("required") or ())
-        scope = naming.Scope()
+        scope = naming.model_attributes()
         fields = []
         for wire_name, (prop_schema, prop_ptr) in properties.items():
             is_required = wire_name in required
             attr = scope.claim(naming.attribute(wire_name), wire_name)
             inner = self.type_of(prop_schema, prop_ptr, f"{name}{naming.pascal(wire_name)}")
-            nullable = inner.annotation.endswith("| None") or inner.annotation == "None"
             fields.append(
-                Field(
+                FieldDraft(
                     name=attr,
                     wire_name=wire_name,
                     type=inner if is_required else optional(inner),
                     required=is_required,
-                    nullable=nullable,
+                    nullable=_nullable(inner),
                     description=description_of(prop_schema)
                     if isinstance(prop_schema, Mapping)
                     else "",
@@ -364,7 +385,7 @@ class SchemaTranslator:
         )
         extra = self._extra_values(schema, ptr, name) if "additionalProperties" in schema else None
         fields.sort(key=lambda f: not f.required)  # required first: reads like the API reference
-        return Model(name, wire, description, tuple(fields), extra, inferred)
+        return ModelDraft(name, wire, ptr, description, tuple(fields), extra, inferred)
 
     def _object_parts(
         self, schema: Mapping[str, Any], ptr: Pointer
@@ -404,9 +425,9 @@ class SchemaTranslator:
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
             self.problem(ptr, "enum values must be all strings or all integers")
-        scope = naming.Scope()
+        scope = naming.enum_members()
         members = tuple(EnumMember(scope.claim(naming.enum_member(v)), v) for v in values)
-        return Enum(name, wire, description, base, members)  # type: ignore[arg-type]
+        return Enum(name, wire, ptr, description, base, members)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------------------------------- helpers
 

@@ -33,6 +33,7 @@ from ._errors import (
     UnprocessableEntityError,
 )
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
+from ._raw import async_raw_response, raw_response
 from ._response import ApiResponse
 from ._retry import RetryConfig
 from ._types import (
@@ -83,6 +84,8 @@ __all__ = [
     "SyncApiClient",
     "SyncPager",
     "UnprocessableEntityError",
+    "async_raw_response",
     "build_path",
     "encode_query_value",
+    "raw_response",
 ]

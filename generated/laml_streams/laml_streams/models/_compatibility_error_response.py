@@ -12,17 +12,13 @@ class CompatibilityErrorResponse(ApiModel):
     """Error response model."""
 
     code: int
-    """Error code.
-    """
+    """Error code."""
 
     message: str
-    """Error message.
-    """
+    """Error message."""
 
     more_info: str
-    """URL for more information about the error.
-    """
+    """URL for more information about the error."""
 
     status: int
-    """HTTP status code.
-    """
+    """HTTP status code."""

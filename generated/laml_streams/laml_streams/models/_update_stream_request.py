@@ -15,5 +15,4 @@ class UpdateStreamRequest(ApiModel):
     """Request body for stopping (updating) a call or conference stream."""
 
     status: UpdateStreamRequestStatus = Field(alias="Status")
-    """The status of the stream. Only 'stopped' is allowed.
-    """
+    """The status of the stream. Only 'stopped' is allowed."""

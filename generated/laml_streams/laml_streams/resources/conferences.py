@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
@@ -25,152 +33,12 @@ __all__ = [
 ]
 
 
-class ConferencesStreamsResourceWithRawResponse:
-    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: LamlClient) -> None:
-        self._client = client
-
-    def create(
-        self,
-        conference_sid: str,
-        *,
-        url: str,
-        name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
-        status_callback: str | NotGiven = NOT_GIVEN,
-        status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
-        ) = NOT_GIVEN,
-        parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
-        """Create a Conference Stream
-
-        Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
-            status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
-            parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
-        """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                },
-            ),
-            operation_id="createConferenceStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        CreateStreamRequest,
-                        {
-                            "Url": url,
-                            "Name": name,
-                            "Track": track,
-                            "StatusCallback": status_callback,
-                            "StatusCallbackMethod": status_callback_method,
-                        },
-                        "createConferenceStream",
-                    )
-                ),
-                *indexed_pairs(
-                    parameters,
-                    name="Parameter{n}.Name",
-                    value="Parameter{n}.Value",
-                    maximum=99,
-                    argument="parameters",
-                    operation_id="createConferenceStream",
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
-
-    def update(
-        self,
-        conference_sid: str,
-        sid: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
-        """Update Conference Stream
-
-        Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
-        """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._update_stream_request import UpdateStreamRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="updateConferenceStream",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "updateConferenceStream",
-                    )
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
-
-
 class ConferencesStreamsResource:
     """``conferences.streams`` operations."""
 
     def __init__(self, client: LamlClient) -> None:
         self._client = client
-        self.with_raw_response = ConferencesStreamsResourceWithRawResponse(client)
+        self.with_raw_response = ConferencesStreamsResourceWithRawResponse(self)
 
     def create(
         self,
@@ -190,88 +58,6 @@ class ConferencesStreamsResource:
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Create a Conference Stream
-
-        Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
-            status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
-            parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
-        """
-        _raw = self.with_raw_response.create(
-            conference_sid,
-            url=url,
-            name=name,
-            track=track,
-            status_callback=status_callback,
-            status_callback_method=status_callback_method,
-            parameters=parameters,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def update(
-        self,
-        conference_sid: str,
-        sid: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ConferenceStream:
-        """Update Conference Stream
-
-        Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
-        """
-        _raw = self.with_raw_response.update(conference_sid, sid, request_options=request_options)
-        return _raw.data
-
-
-class AsyncConferencesStreamsResourceWithRawResponse:
-    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        conference_sid: str,
-        *,
-        url: str,
-        name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
-        status_callback: str | NotGiven = NOT_GIVEN,
-        status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
-        ) = NOT_GIVEN,
-        parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
         """Create a Conference Stream
 
         Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
@@ -331,16 +117,18 @@ class AsyncConferencesStreamsResourceWithRawResponse:
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
+        _data: ConferenceStream = self._client._transport.call(
+            _spec, ConferenceStream, request_options
+        )
+        return _data
 
-    async def update(
+    def update(
         self,
         conference_sid: str,
         sid: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
+    ) -> ConferenceStream:
         """Update Conference Stream
 
         Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
@@ -384,8 +172,18 @@ class AsyncConferencesStreamsResourceWithRawResponse:
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
+        _data: ConferenceStream = self._client._transport.call(
+            _spec, ConferenceStream, request_options
+        )
+        return _data
+
+
+class ConferencesStreamsResourceWithRawResponse:
+    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: ConferencesStreamsResource) -> None:
+        self.create = raw_response(resource.create)
+        self.update = raw_response(resource.update)
 
 
 class AsyncConferencesStreamsResource:
@@ -393,7 +191,7 @@ class AsyncConferencesStreamsResource:
 
     def __init__(self, client: AsyncLamlClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncConferencesStreamsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncConferencesStreamsResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -433,17 +231,49 @@ class AsyncConferencesStreamsResource:
 
         Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
-        _raw = await self.with_raw_response.create(
-            conference_sid,
-            url=url,
-            name=name,
-            track=track,
-            status_callback=status_callback,
-            status_callback_method=status_callback_method,
-            parameters=parameters,
-            request_options=request_options,
+        from ..models._conference_stream import ConferenceStream
+        from ..models._create_stream_request import CreateStreamRequest
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
+                {
+                    "AccountSid": self._client.account_sid,
+                    "ConferenceSid": conference_sid,
+                },
+            ),
+            operation_id="createConferenceStream",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            form=(
+                *form_fields(
+                    validate_body(
+                        CreateStreamRequest,
+                        {
+                            "Url": url,
+                            "Name": name,
+                            "Track": track,
+                            "StatusCallback": status_callback,
+                            "StatusCallbackMethod": status_callback_method,
+                        },
+                        "createConferenceStream",
+                    )
+                ),
+                *indexed_pairs(
+                    parameters,
+                    name="Parameter{n}.Name",
+                    value="Parameter{n}.Value",
+                    maximum=99,
+                    argument="parameters",
+                    operation_id="createConferenceStream",
+                ),
+            ),
         )
-        return _raw.data
+        _data: ConferenceStream = await self._client._transport.call(
+            _spec, ConferenceStream, request_options
+        )
+        return _data
 
     async def update(
         self,
@@ -467,18 +297,46 @@ class AsyncConferencesStreamsResource:
 
         Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
-        _raw = await self.with_raw_response.update(
-            conference_sid, sid, request_options=request_options
+        from ..models._conference_stream import ConferenceStream
+        from ..models._update_stream_request import UpdateStreamRequest
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
+                {
+                    "AccountSid": self._client.account_sid,
+                    "ConferenceSid": conference_sid,
+                    "Sid": sid,
+                },
+            ),
+            operation_id="updateConferenceStream",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            form=(
+                *form_fields(
+                    validate_body(
+                        UpdateStreamRequest,
+                        {
+                            "Status": "stopped",
+                        },
+                        "updateConferenceStream",
+                    )
+                ),
+            ),
         )
-        return _raw.data
+        _data: ConferenceStream = await self._client._transport.call(
+            _spec, ConferenceStream, request_options
+        )
+        return _data
 
 
-class ConferencesResourceWithRawResponse:
-    """``conferences`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncConferencesStreamsResourceWithRawResponse:
+    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: LamlClient) -> None:
-        self._client = client
-        self.streams = ConferencesStreamsResourceWithRawResponse(client)
+    def __init__(self, resource: AsyncConferencesStreamsResource) -> None:
+        self.create = async_raw_response(resource.create)
+        self.update = async_raw_response(resource.update)
 
 
 class ConferencesResource:
@@ -486,16 +344,15 @@ class ConferencesResource:
 
     def __init__(self, client: LamlClient) -> None:
         self._client = client
-        self.with_raw_response = ConferencesResourceWithRawResponse(client)
         self.streams = ConferencesStreamsResource(client)
+        self.with_raw_response = ConferencesResourceWithRawResponse(self)
 
 
-class AsyncConferencesResourceWithRawResponse:
+class ConferencesResourceWithRawResponse:
     """``conferences`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-        self.streams = AsyncConferencesStreamsResourceWithRawResponse(client)
+    def __init__(self, resource: ConferencesResource) -> None:
+        self.streams = ConferencesStreamsResourceWithRawResponse(resource.streams)
 
 
 class AsyncConferencesResource:
@@ -503,5 +360,12 @@ class AsyncConferencesResource:
 
     def __init__(self, client: AsyncLamlClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncConferencesResourceWithRawResponse(client)
         self.streams = AsyncConferencesStreamsResource(client)
+        self.with_raw_response = AsyncConferencesResourceWithRawResponse(self)
+
+
+class AsyncConferencesResourceWithRawResponse:
+    """``conferences`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncConferencesResource) -> None:
+        self.streams = AsyncConferencesStreamsResourceWithRawResponse(resource.streams)

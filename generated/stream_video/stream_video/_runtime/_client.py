@@ -9,11 +9,12 @@ else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
 from ._base_client import BaseApiClient, shared_ssl_context
+from ._raw import capture
 from ._types import RequestOptions, RequestSpec
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
@@ -56,6 +57,12 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
                     return response
                 delay = done
             self.retry.sleep(delay)
+
+    def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
+        """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
+        response = self.request(spec, options=options)
+        capture(response)
+        return self.parse(response, type_)
 
     def close(self) -> None:
         """Close the underlying HTTP client if this client created it."""
@@ -106,6 +113,12 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
                     return response
                 delay = done
             await self.retry.async_sleep(delay)
+
+    async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
+        """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
+        response = await self.request(spec, options=options)
+        capture(response)
+        return self.parse(response, type_)
 
     async def aclose(self) -> None:
         """Close the underlying HTTP client if this client created it."""

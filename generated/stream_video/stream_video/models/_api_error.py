@@ -17,33 +17,25 @@ class APIError(ApiModel):
     """
 
     code: int
-    """API error code
-    """
+    """API error code"""
 
     details: list[int]
-    """Additional error-specific information
-    """
+    """Additional error-specific information"""
 
     duration: str
-    """Request duration
-    """
+    """Request duration"""
 
     message: str
-    """Message describing the error
-    """
+    """Message describing the error"""
 
     more_info: str
-    """URL with additional information
-    """
+    """URL with additional information"""
 
     status_code: int = Field(alias="StatusCode")
-    """Response HTTP status code
-    """
+    """Response HTTP status code"""
 
     exception_fields: dict[str, str] | None = None
-    """Additional error info, keyed by field name
-    """
+    """Additional error info, keyed by field name"""
 
     unrecoverable: bool | None = None
-    """Flag that indicates whether the request can be retried
-    """
+    """Flag that indicates whether the request can be retried"""

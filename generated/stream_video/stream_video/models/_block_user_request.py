@@ -12,5 +12,4 @@ class BlockUserRequest(ApiModel):
     """BlockUserRequest"""
 
     user_id: str
-    """the user to block
-    """
+    """the user to block"""

@@ -12,5 +12,4 @@ class BlockUserResponse(ApiModel):
     """BlockUserResponse is the payload for blocking a user."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -9,5 +9,4 @@ __all__ = [
 
 
 CallReportResponse: TypeAlias = dict[str, Any]
-"""Inferred: the source uses this type (`ReportResponse.call`) without describing it and shows none of its fields, so it is kept a free-form object.
-"""
+"""Inferred: the source uses this type (`ReportResponse.call`) without describing it and shows none of its fields, so it is kept a free-form object."""

@@ -23,26 +23,21 @@ class CallResponse(ApiModel):
     blocked_user_ids: list[str]
     captioning: bool
     cid: str
-    """The unique identifier for a call (<type>:<id>)
-    """
+    """The unique identifier for a call (<type>:<id>)"""
 
     created_at: float
-    """Date/time of creation
-    """
+    """Date/time of creation"""
 
     created_by: UserResponse
-    """The user that created the call
-    """
+    """The user that created the call"""
 
     current_session_id: str
     custom: dict[str, Any]
-    """Custom data for this object
-    """
+    """Custom data for this object"""
 
     egress: EgressResponse
     id: str
-    """Call ID
-    """
+    """Call ID"""
 
     ingress: CallIngressResponse
     recording: bool
@@ -50,27 +45,22 @@ class CallResponse(ApiModel):
     transcribing: bool
     translating: bool
     type: str
-    """The type of call
-    """
+    """The type of call"""
 
     updated_at: float
-    """Date/time of the last update
-    """
+    """Date/time of the last update"""
 
     channel_cid: str | None = None
     ended_at: float | None = None
-    """Date/time when the call ended
-    """
+    """Date/time when the call ended"""
 
     join_ahead_time_seconds: float | None = None
     routing_number: str | None = None
-    """10-digit routing number for SIP routing
-    """
+    """10-digit routing number for SIP routing"""
 
     session: CallSessionResponse | None = None
     starts_at: float | None = None
-    """Date/time when the call will start
-    """
+    """Date/time when the call will start"""
 
     team: str | None = None
     thumbnails: ThumbnailResponse | None = None

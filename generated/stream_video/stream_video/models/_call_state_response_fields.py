@@ -16,7 +16,6 @@ class CallStateResponseFields(ApiModel):
 
     call: CallResponse
     members: list[MemberResponse]
-    """List of call members
-    """
+    """List of call members"""
 
     own_capabilities: list[OwnCapability]

@@ -16,30 +16,23 @@ class CreateCallTypeResponse(ApiModel):
     """Response for creating a call type"""
 
     created_at: float
-    """the time the call type was created
-    """
+    """the time the call type was created"""
 
     duration: str
     grants: dict[str, Any]
-    """the permissions granted to each role
-    """
+    """the permissions granted to each role"""
 
     name: str
-    """the name of the call type
-    """
+    """the name of the call type"""
 
     notification_settings: NotificationSettingsResponse
-    """the notification settings for the call type
-    """
+    """the notification settings for the call type"""
 
     settings: CallSettingsResponse
-    """the settings for the call type
-    """
+    """the settings for the call type"""
 
     updated_at: float
-    """the time the call type was last updated
-    """
+    """the time the call type was last updated"""
 
     external_storage: str | None = None
-    """the external storage for the call type
-    """
+    """the external storage for the call type"""

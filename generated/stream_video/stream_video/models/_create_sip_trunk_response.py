@@ -14,5 +14,4 @@ class CreateSIPTrunkResponse(ApiModel):
 
     duration: str
     sip_trunk: SIPTrunkResponse | None = None
-    """The created SIP trunk
-    """
+    """The created SIP trunk"""

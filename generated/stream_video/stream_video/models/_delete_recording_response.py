@@ -12,5 +12,4 @@ class DeleteRecordingResponse(ApiModel):
     """Response for DeleteRecording"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

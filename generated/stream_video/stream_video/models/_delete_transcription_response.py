@@ -12,5 +12,4 @@ class DeleteTranscriptionResponse(ApiModel):
     """DeleteTranscriptionResponse is the payload for deleting a transcription."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -12,5 +12,4 @@ class EndCallResponse(ApiModel):
     """Response for ending a call"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -15,17 +15,13 @@ class GetActiveCallsStatusResponse(ApiModel):
 
     duration: str
     end_time: float
-    """End time of the status period
-    """
+    """End time of the status period"""
 
     start_time: float
-    """Start time of the status period
-    """
+    """Start time of the status period"""
 
     metrics: ActiveCallsMetrics | None = None
-    """Detailed metrics
-    """
+    """Detailed metrics"""
 
     summary: ActiveCallsSummary | None = None
-    """Summary of active calls
-    """
+    """Summary of active calls"""

@@ -14,8 +14,7 @@ class GetCallParticipantSessionMetricsResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     client: SessionClient | None = None
     is_publisher: bool | None = None

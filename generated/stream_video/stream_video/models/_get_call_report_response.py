@@ -16,8 +16,7 @@ class GetCallReportResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     report: ReportResponse
     session_id: str

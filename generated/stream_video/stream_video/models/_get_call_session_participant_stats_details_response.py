@@ -19,8 +19,7 @@ class GetCallSessionParticipantStatsDetailsResponse(ApiModel):
     call_session_id: str
     call_type: str
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     user_id: str
     user_session_id: str

@@ -13,7 +13,6 @@ class GetEdgesResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     edges: list[EdgeResponse]

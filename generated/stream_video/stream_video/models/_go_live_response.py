@@ -14,5 +14,4 @@ class GoLiveResponse(ApiModel):
 
     call: CallResponse
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -9,5 +9,4 @@ __all__ = [
 
 
 IngressAudioEncodingOptions: TypeAlias = dict[str, Any]
-"""Inferred: the source uses this type (`IngressSettings.audio_encoding_options`) without describing it and shows none of its fields, so it is kept a free-form object. Its sibling `video_encoding_options` is documented as a free-form map as well.
-"""
+"""Inferred: the source uses this type (`IngressSettings.audio_encoding_options`) without describing it and shows none of its fields, so it is kept a free-form object. Its sibling `video_encoding_options` is documented as a free-form map as well."""

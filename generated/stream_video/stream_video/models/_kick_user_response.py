@@ -12,5 +12,4 @@ class KickUserResponse(ApiModel):
     """KickUserResponse is the payload for kicking a user from a call."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -14,5 +14,4 @@ class ListSIPInboundRoutingRuleResponse(ApiModel):
 
     duration: str
     sip_inbound_routing_rules: list[SIPInboundRoutingRuleResponse]
-    """List of SIP Inbound Routing Rules for the application
-    """
+    """List of SIP Inbound Routing Rules for the application"""

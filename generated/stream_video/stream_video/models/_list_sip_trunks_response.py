@@ -14,5 +14,4 @@ class ListSIPTrunksResponse(ApiModel):
 
     duration: str
     sip_trunks: list[SIPTrunkResponse]
-    """List of SIP trunks for the application
-    """
+    """List of SIP trunks for the application"""

@@ -14,5 +14,4 @@ class ListTranscriptionsResponse(ApiModel):
 
     duration: str
     transcriptions: list[CallTranscription]
-    """List of transcriptions for the call
-    """
+    """List of transcriptions for the call"""

@@ -15,21 +15,17 @@ class MemberResponse(ApiModel):
     """MemberResponse is the payload for a member of a call."""
 
     created_at: float
-    """Date/time of creation
-    """
+    """Date/time of creation"""
 
     custom: dict[str, Any]
-    """Custom member response data
-    """
+    """Custom member response data"""
 
     updated_at: float
-    """Date/time of the last update
-    """
+    """Date/time of the last update"""
 
     user: UserResponse
     user_id: str
     deleted_at: float | None = None
-    """Date/time of deletion
-    """
+    """Date/time of deletion"""
 
     role: str | None = None

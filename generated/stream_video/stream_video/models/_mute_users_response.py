@@ -12,5 +12,4 @@ class MuteUsersResponse(ApiModel):
     """MuteUsersResponse is the response payload for the mute users endpoint."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -9,5 +9,4 @@ __all__ = [
 
 
 OwnCapability: TypeAlias = str
-"""A capability the requesting user has in the call, e.g. `send-audio` or `join-call`. The source documents it as a string union ("All possibility of string to use") without listing the values, so it is an open string.
-"""
+"""A capability the requesting user has in the call, e.g. `send-audio` or `join-call`. The source documents it as a string union ("All possibility of string to use") without listing the values, so it is an open string."""

@@ -12,5 +12,4 @@ class PinResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -19,8 +19,7 @@ class QueryAggregateCallStatsResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     call_duration_report: CallDurationReportResponse | None = None
     call_participant_count_report: CallParticipantCountReportResponse | None = None

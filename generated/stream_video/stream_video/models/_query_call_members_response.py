@@ -13,8 +13,7 @@ class QueryCallMembersResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     members: list[MemberResponse]
     next: str | None = None

@@ -17,8 +17,7 @@ class QueryCallParticipantSessionsResponse(ApiModel):
     call_session_id: str
     call_type: str
     duration: float
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     participants_sessions: list[ParticipantSessionDetails]
     total_participant_duration: float

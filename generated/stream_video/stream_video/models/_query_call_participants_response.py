@@ -20,7 +20,6 @@ class QueryCallParticipantsResponse(ApiModel):
     members: list[MemberResponse]
     own_capabilities: list[OwnCapability]
     participants: list[CallParticipantResponse]
-    """List of call participants
-    """
+    """List of call participants"""
 
     total_participants: float

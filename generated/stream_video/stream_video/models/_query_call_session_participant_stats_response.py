@@ -19,8 +19,7 @@ class QueryCallSessionParticipantStatsResponse(ApiModel):
     call_type: str
     counts: CallStatsParticipantCounts
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     participants: list[CallStatsParticipant]
     call_ended_at: float | None = None

@@ -16,8 +16,7 @@ class QueryCallSessionParticipantStatsTimelineResponse(ApiModel):
     call_session_id: str
     call_type: str
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     events: list[CallParticipantTimeline]
     user_id: str

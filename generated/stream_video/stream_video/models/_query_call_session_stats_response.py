@@ -14,8 +14,7 @@ class QueryCallSessionStatsResponse(ApiModel):
 
     call_stats: list[CallStatsSessionResponse]
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     next: str | None = None
     prev: str | None = None

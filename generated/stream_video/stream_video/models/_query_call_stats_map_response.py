@@ -20,8 +20,7 @@ class QueryCallStatsMapResponse(ApiModel):
     call_type: str
     counts: CallStatsParticipantCounts
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     call_ended_at: float | None = None
     call_started_at: float | None = None

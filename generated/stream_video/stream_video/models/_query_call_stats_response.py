@@ -13,8 +13,7 @@ class QueryCallStatsResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     reports: list[CallStatsReportSummaryResponse]
     next: str | None = None

@@ -14,8 +14,7 @@ class QueryCallsResponse(ApiModel):
 
     calls: list[CallStateResponseFields]
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     next: str | None = None
     prev: str | None = None

@@ -13,8 +13,7 @@ class QueryUserFeedbackResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     user_feedback: list[UserFeedbackResponse]
     next: str | None = None

@@ -13,5 +13,4 @@ class RingCallResponse(ApiModel):
 
     duration: str
     members_ids: list[str]
-    """List of members ringing notification was sent to
-    """
+    """List of members ringing notification was sent to"""

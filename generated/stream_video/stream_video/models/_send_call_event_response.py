@@ -12,5 +12,4 @@ class SendCallEventResponse(ApiModel):
     """SendCallEventResponse"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

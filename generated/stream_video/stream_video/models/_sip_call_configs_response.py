@@ -14,5 +14,4 @@ class SIPCallConfigsResponse(ApiModel):
     """SIP call configuration response"""
 
     custom_data: dict[str, Any]
-    """Custom data associated with the call
-    """
+    """Custom data associated with the call"""

@@ -14,9 +14,7 @@ class SIPCallerConfigsResponse(ApiModel):
     """SIP caller configuration response"""
 
     custom_data: dict[str, Any]
-    """Custom data associated with the caller
-    """
+    """Custom data associated with the caller"""
 
     id: str
-    """Unique identifier for the caller
-    """
+    """Unique identifier for the caller"""

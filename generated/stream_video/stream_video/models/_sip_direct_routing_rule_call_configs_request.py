@@ -12,9 +12,7 @@ class SIPDirectRoutingRuleCallConfigsRequest(ApiModel):
     """Configuration for direct routing rule calls"""
 
     call_id: str
-    """ID of the call (handlebars template)
-    """
+    """ID of the call (handlebars template)"""
 
     call_type: str
-    """Type of the call
-    """
+    """Type of the call"""

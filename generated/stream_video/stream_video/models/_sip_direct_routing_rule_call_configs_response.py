@@ -12,9 +12,7 @@ class SIPDirectRoutingRuleCallConfigsResponse(ApiModel):
     """Direct routing rule call configuration response"""
 
     call_id: str
-    """ID of the call
-    """
+    """ID of the call"""
 
     call_type: str
-    """Type of the call
-    """
+    """Type of the call"""

@@ -12,17 +12,13 @@ class SIPPinProtectionConfigsResponse(ApiModel):
     """PIN protection configuration response"""
 
     enabled: bool
-    """Whether PIN protection is enabled
-    """
+    """Whether PIN protection is enabled"""
 
     default_pin: str | None = None
-    """Default PIN to use if there is no PIN set on the call object
-    """
+    """Default PIN to use if there is no PIN set on the call object"""
 
     max_attempts: float | None = None
-    """Maximum number of PIN attempts allowed
-    """
+    """Maximum number of PIN attempts allowed"""
 
     required_pin_digits: float | None = None
-    """Number of digits required for the PIN
-    """
+    """Number of digits required for the PIN"""

@@ -12,5 +12,4 @@ class StartFrameRecordingResponse(ApiModel):
     """StartFrameRecordingResponse is the response payload for the start frame recording endpoint."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

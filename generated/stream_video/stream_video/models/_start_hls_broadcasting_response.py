@@ -13,5 +13,4 @@ class StartHLSBroadcastingResponse(ApiModel):
 
     duration: str
     playlist_url: str
-    """the URL of the HLS playlist
-    """
+    """the URL of the HLS playlist"""

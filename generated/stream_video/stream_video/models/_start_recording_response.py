@@ -12,5 +12,4 @@ class StartRecordingResponse(ApiModel):
     """StartRecordingResponse is the response payload for the start recording endpoint."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

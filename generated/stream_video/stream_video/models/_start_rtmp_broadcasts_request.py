@@ -13,5 +13,4 @@ class StartRTMPBroadcastsRequest(ApiModel):
     """StartRTMPBroadcastsRequest"""
 
     broadcasts: list[RTMPBroadcastRequest]
-    """List of broadcasts to start
-    """
+    """List of broadcasts to start"""

@@ -12,5 +12,4 @@ class StartRTMPBroadcastsResponse(ApiModel):
     """StartRTMPBroadcastsResponse is the payload for starting an RTMP broadcast."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -12,5 +12,4 @@ class StartTranscriptionResponse(ApiModel):
     """StartTranscriptionResponse"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

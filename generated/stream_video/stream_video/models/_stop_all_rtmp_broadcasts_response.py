@@ -12,5 +12,4 @@ class StopAllRTMPBroadcastsResponse(ApiModel):
     """StopAllRTMPBroadcastsResponse"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

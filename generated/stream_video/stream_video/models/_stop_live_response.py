@@ -13,7 +13,6 @@ class StopLiveResponse(ApiModel):
     """StopLiveResponse"""
 
     call: CallResponse
-    """The call that was stopped
-    """
+    """The call that was stopped"""
 
     duration: str

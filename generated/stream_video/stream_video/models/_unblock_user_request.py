@@ -12,5 +12,4 @@ class UnblockUserRequest(ApiModel):
     """UnblockUserRequest"""
 
     user_id: str
-    """the user to unblock
-    """
+    """the user to unblock"""

@@ -12,5 +12,4 @@ class UnblockUserResponse(ApiModel):
     """UnblockUserResponse is the payload for unblocking a user."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -12,5 +12,4 @@ class UnpinResponse(ApiModel):
     """UnpinResponse is the payload for unpinning a message."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

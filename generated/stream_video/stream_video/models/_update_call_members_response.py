@@ -13,7 +13,6 @@ class UpdateCallMembersResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     members: list[MemberResponse]

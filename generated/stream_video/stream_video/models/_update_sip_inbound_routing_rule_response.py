@@ -14,5 +14,4 @@ class UpdateSIPInboundRoutingRuleResponse(ApiModel):
 
     duration: str
     sip_inbound_routing_rule: SIPInboundRoutingRuleResponse | None = None
-    """The updated SIP Inbound Routing Rule
-    """
+    """The updated SIP Inbound Routing Rule"""

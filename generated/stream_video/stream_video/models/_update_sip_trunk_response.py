@@ -14,5 +14,4 @@ class UpdateSIPTrunkResponse(ApiModel):
 
     duration: str
     sip_trunk: SIPTrunkResponse | None = None
-    """The updated SIP trunk
-    """
+    """The updated SIP trunk"""

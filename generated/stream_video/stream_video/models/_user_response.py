@@ -17,84 +17,65 @@ class UserResponse(ApiModel):
     """User response object"""
 
     banned: bool
-    """Whether a user is banned or not
-    """
+    """Whether a user is banned or not"""
 
     blocked_user_ids: list[str]
     created_at: float
-    """Date/time of creation
-    """
+    """Date/time of creation"""
 
     custom: dict[str, Any]
-    """Custom data for this object
-    """
+    """Custom data for this object"""
 
     id: str
-    """Unique user identifier
-    """
+    """Unique user identifier"""
 
     invisible: bool
     language: str
-    """Preferred language of a user
-    """
+    """Preferred language of a user"""
 
     online: bool
-    """Whether a user online or not
-    """
+    """Whether a user online or not"""
 
     role: str
-    """Determines the set of user permissions
-    """
+    """Determines the set of user permissions"""
 
     shadow_banned: bool
-    """Whether a user is shadow banned
-    """
+    """Whether a user is shadow banned"""
 
     teams: list[str]
-    """List of teams user is a part of
-    """
+    """List of teams user is a part of"""
 
     updated_at: float
-    """Date/time of the last update
-    """
+    """Date/time of the last update"""
 
     avg_response_time: float | None = None
     ban_expires: float | None = None
-    """Date when ban expires
-    """
+    """Date when ban expires"""
 
     bypass_moderation: bool | None = None
     deactivated_at: float | None = None
-    """Date of deactivation
-    """
+    """Date of deactivation"""
 
     deleted_at: float | None = None
-    """Date/time of deletion
-    """
+    """Date/time of deletion"""
 
     devices: list[DeviceResponse] | None = None
-    """List of devices user is using
-    """
+    """List of devices user is using"""
 
     image: str | None = None
     last_active: float | None = None
-    """Date of last activity
-    """
+    """Date of last activity"""
 
     name: str | None = None
-    """Optional name of user
-    """
+    """Optional name of user"""
 
     privacy_settings: PrivacySettingsResponse | None = None
-    """User privacy settings
-    """
+    """User privacy settings"""
 
     push_notifications: PushNotificationSettingsResponse | None = None
-    """User push notification settings
-    """
+    """User push notification settings"""
 
     revoke_tokens_issued_before: float | None = None
-    """Revocation date for tokens
-    """
+    """Revocation date for tokens"""
 
     teams_role: dict[str, Any] | None = None

@@ -12,9 +12,7 @@ class VideoPinRequest(ApiModel):
     """VideoPinRequest"""
 
     session_id: str
-    """the session ID of the user who pinned the message
-    """
+    """the session ID of the user who pinned the message"""
 
     user_id: str
-    """the user ID of the user who pinned the message
-    """
+    """the user ID of the user who pinned the message"""

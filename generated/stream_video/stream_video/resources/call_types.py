@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
@@ -24,220 +32,12 @@ __all__ = [
 ]
 
 
-class CallTypesResourceWithRawResponse:
-    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListCallTypeResponse]:
-        """List call types
-
-        List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
-        """
-        from ..models._list_call_type_response import ListCallTypeResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="ListCallTypes",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListCallTypeResponse)
-        )
-
-    def create(
-        self,
-        *,
-        name: str,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CreateCallTypeResponse]:
-        """Create call type
-
-        Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
-
-        Args:
-            name: name
-            external_storage: the external storage for the call type
-            grants: the permissions granted to each role
-            notification_settings: the notification settings for the call type
-            settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
-        """
-        from ..models._create_call_type_request import CreateCallTypeRequest
-        from ..models._create_call_type_response import CreateCallTypeResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="CreateCallType",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                CreateCallTypeRequest,
-                {
-                    "name": name,
-                    "external_storage": external_storage,
-                    "grants": grants,
-                    "notification_settings": notification_settings,
-                    "settings": settings,
-                },
-                "CreateCallType",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CreateCallTypeResponse)
-        )
-
-    def get(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallTypeResponse]:
-        """Get call type
-
-        Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._get_call_type_response import GetCallTypeResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="GetCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallTypeResponse))
-
-    def update(
-        self,
-        name: str,
-        *,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallTypeResponse]:
-        """Update call type
-
-        Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
-
-        Args:
-            name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._update_call_type_request import UpdateCallTypeRequest
-        from ..models._update_call_type_response import UpdateCallTypeResponse
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="UpdateCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallTypeRequest,
-                {
-                    "external_storage": external_storage,
-                    "grants": grants,
-                    "notification_settings": notification_settings,
-                    "settings": settings,
-                },
-                "UpdateCallType",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallTypeResponse)
-        )
-
-    def delete(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Response]:
-        """Delete call type
-
-        Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._response import Response
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="DeleteCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Response))
-
-
 class CallTypesResource:
     """Call types: named sets of settings, permissions and notification settings for calls."""
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallTypesResourceWithRawResponse(client)
+        self.with_raw_response = CallTypesResourceWithRawResponse(self)
 
     def list(
         self,
@@ -250,8 +50,19 @@ class CallTypesResource:
 
         Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
-        _raw = self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models._list_call_type_response import ListCallTypeResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path="/api/v2/video/calltypes",
+            operation_id="ListCallTypes",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: ListCallTypeResponse = self._client._transport.call(
+            _spec, ListCallTypeResponse, request_options
+        )
+        return _data
 
     def create(
         self,
@@ -268,7 +79,6 @@ class CallTypesResource:
         Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
 
         Args:
-            name: name
             external_storage: the external storage for the call type
             grants: the permissions granted to each role
             notification_settings: the notification settings for the call type
@@ -277,15 +87,31 @@ class CallTypesResource:
 
         Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
-        _raw = self.with_raw_response.create(
-            name=name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
+        from ..models._create_call_type_request import CreateCallTypeRequest
+        from ..models._create_call_type_response import CreateCallTypeResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/api/v2/video/calltypes",
+            operation_id="CreateCallType",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                CreateCallTypeRequest,
+                {
+                    "name": name,
+                    "external_storage": external_storage,
+                    "grants": grants,
+                    "notification_settings": notification_settings,
+                    "settings": settings,
+                },
+                "CreateCallType",
+            ),
         )
-        return _raw.data
+        _data: CreateCallTypeResponse = self._client._transport.call(
+            _spec, CreateCallTypeResponse, request_options
+        )
+        return _data
 
     def get(
         self,
@@ -303,8 +129,24 @@ class CallTypesResource:
 
         Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
-        _raw = self.with_raw_response.get(name, request_options=request_options)
-        return _raw.data
+        from ..models._get_call_type_response import GetCallTypeResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/api/v2/video/calltypes/{name}",
+                {
+                    "name": name,
+                },
+            ),
+            operation_id="GetCallType",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: GetCallTypeResponse = self._client._transport.call(
+            _spec, GetCallTypeResponse, request_options
+        )
+        return _data
 
     def update(
         self,
@@ -322,184 +164,6 @@ class CallTypesResource:
 
         Args:
             name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
-        """
-        _raw = self.with_raw_response.update(
-            name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def delete(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> Response:
-        """Delete call type
-
-        Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
-        """
-        _raw = self.with_raw_response.delete(name, request_options=request_options)
-        return _raw.data
-
-
-class AsyncCallTypesResourceWithRawResponse:
-    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListCallTypeResponse]:
-        """List call types
-
-        List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
-        """
-        from ..models._list_call_type_response import ListCallTypeResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="ListCallTypes",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListCallTypeResponse)
-        )
-
-    async def create(
-        self,
-        *,
-        name: str,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CreateCallTypeResponse]:
-        """Create call type
-
-        Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
-
-        Args:
-            name: name
-            external_storage: the external storage for the call type
-            grants: the permissions granted to each role
-            notification_settings: the notification settings for the call type
-            settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
-        """
-        from ..models._create_call_type_request import CreateCallTypeRequest
-        from ..models._create_call_type_response import CreateCallTypeResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="CreateCallType",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                CreateCallTypeRequest,
-                {
-                    "name": name,
-                    "external_storage": external_storage,
-                    "grants": grants,
-                    "notification_settings": notification_settings,
-                    "settings": settings,
-                },
-                "CreateCallType",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CreateCallTypeResponse)
-        )
-
-    async def get(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallTypeResponse]:
-        """Get call type
-
-        Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._get_call_type_response import GetCallTypeResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="GetCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallTypeResponse))
-
-    async def update(
-        self,
-        name: str,
-        *,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallTypeResponse]:
-        """Update call type
-
-        Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
-
-        Args:
-            name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
@@ -529,17 +193,17 @@ class AsyncCallTypesResourceWithRawResponse:
                 "UpdateCallType",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallTypeResponse)
+        _data: UpdateCallTypeResponse = self._client._transport.call(
+            _spec, UpdateCallTypeResponse, request_options
         )
+        return _data
 
-    async def delete(
+    def delete(
         self,
         name: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Response]:
+    ) -> Response:
         """Delete call type
 
         Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
@@ -564,8 +228,19 @@ class AsyncCallTypesResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Response))
+        _data: Response = self._client._transport.call(_spec, Response, request_options)
+        return _data
+
+
+class CallTypesResourceWithRawResponse:
+    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallTypesResource) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncCallTypesResource:
@@ -573,7 +248,7 @@ class AsyncCallTypesResource:
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallTypesResourceWithRawResponse(client)
+        self.with_raw_response = AsyncCallTypesResourceWithRawResponse(self)
 
     async def list(
         self,
@@ -586,8 +261,19 @@ class AsyncCallTypesResource:
 
         Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
-        _raw = await self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models._list_call_type_response import ListCallTypeResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path="/api/v2/video/calltypes",
+            operation_id="ListCallTypes",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: ListCallTypeResponse = await self._client._transport.call(
+            _spec, ListCallTypeResponse, request_options
+        )
+        return _data
 
     async def create(
         self,
@@ -604,7 +290,6 @@ class AsyncCallTypesResource:
         Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
 
         Args:
-            name: name
             external_storage: the external storage for the call type
             grants: the permissions granted to each role
             notification_settings: the notification settings for the call type
@@ -613,15 +298,31 @@ class AsyncCallTypesResource:
 
         Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
-        _raw = await self.with_raw_response.create(
-            name=name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
+        from ..models._create_call_type_request import CreateCallTypeRequest
+        from ..models._create_call_type_response import CreateCallTypeResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/api/v2/video/calltypes",
+            operation_id="CreateCallType",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                CreateCallTypeRequest,
+                {
+                    "name": name,
+                    "external_storage": external_storage,
+                    "grants": grants,
+                    "notification_settings": notification_settings,
+                    "settings": settings,
+                },
+                "CreateCallType",
+            ),
         )
-        return _raw.data
+        _data: CreateCallTypeResponse = await self._client._transport.call(
+            _spec, CreateCallTypeResponse, request_options
+        )
+        return _data
 
     async def get(
         self,
@@ -639,8 +340,24 @@ class AsyncCallTypesResource:
 
         Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
-        _raw = await self.with_raw_response.get(name, request_options=request_options)
-        return _raw.data
+        from ..models._get_call_type_response import GetCallTypeResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/api/v2/video/calltypes/{name}",
+                {
+                    "name": name,
+                },
+            ),
+            operation_id="GetCallType",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: GetCallTypeResponse = await self._client._transport.call(
+            _spec, GetCallTypeResponse, request_options
+        )
+        return _data
 
     async def update(
         self,
@@ -658,23 +375,39 @@ class AsyncCallTypesResource:
 
         Args:
             name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
-        _raw = await self.with_raw_response.update(
-            name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
+        from ..models._update_call_type_request import UpdateCallTypeRequest
+        from ..models._update_call_type_response import UpdateCallTypeResponse
+
+        _spec = RequestSpec(
+            method="PUT",
+            path=build_path(
+                "/api/v2/video/calltypes/{name}",
+                {
+                    "name": name,
+                },
+            ),
+            operation_id="UpdateCallType",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                UpdateCallTypeRequest,
+                {
+                    "external_storage": external_storage,
+                    "grants": grants,
+                    "notification_settings": notification_settings,
+                    "settings": settings,
+                },
+                "UpdateCallType",
+            ),
         )
-        return _raw.data
+        _data: UpdateCallTypeResponse = await self._client._transport.call(
+            _spec, UpdateCallTypeResponse, request_options
+        )
+        return _data
 
     async def delete(
         self,
@@ -692,5 +425,30 @@ class AsyncCallTypesResource:
 
         Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
-        _raw = await self.with_raw_response.delete(name, request_options=request_options)
-        return _raw.data
+        from ..models._response import Response
+
+        _spec = RequestSpec(
+            method="DELETE",
+            path=build_path(
+                "/api/v2/video/calltypes/{name}",
+                {
+                    "name": name,
+                },
+            ),
+            operation_id="DeleteCallType",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: Response = await self._client._transport.call(_spec, Response, request_options)
+        return _data
+
+
+class AsyncCallTypesResourceWithRawResponse:
+    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallTypesResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)
+        self.update = async_raw_response(resource.update)
+        self.delete = async_raw_response(resource.delete)

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import encode_params, validate_body
 
@@ -104,129 +105,12 @@ __all__ = [
 ]
 
 
-class CallsMembersResourceWithRawResponse:
-    """``calls.members`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def query(
-        self,
-        *,
-        id: str,
-        type: str,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallMembersResponse]:
-        """Query call members
-
-        Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
-
-        Args:
-            id: id
-            type: type
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
-        """
-        from ..models._query_call_members_request import QueryCallMembersRequest
-        from ..models._query_call_members_response import QueryCallMembersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/members",
-                {},
-            ),
-            operation_id="QueryCallMembers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallMembersRequest,
-                {
-                    "id": id,
-                    "type": type,
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCallMembers",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallMembersResponse)
-        )
-
-    def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
-        update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallMembersResponse]:
-        """Update call members
-
-        Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            remove_members: List of userID to remove
-            update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
-        """
-        from ..models._update_call_members_request import UpdateCallMembersRequest
-        from ..models._update_call_members_response import UpdateCallMembersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/members",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCallMembers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallMembersRequest,
-                {
-                    "remove_members": remove_members,
-                    "update_members": update_members,
-                },
-                "UpdateCallMembers",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallMembersResponse)
-        )
-
-
 class CallsMembersResource:
     """``calls.members`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsMembersResourceWithRawResponse(client)
+        self.with_raw_response = CallsMembersResourceWithRawResponse(self)
 
     def query(
         self,
@@ -245,28 +129,39 @@ class CallsMembersResource:
         Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
 
         Args:
-            id: id
-            type: type
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
-        _raw = self.with_raw_response.query(
-            id=id,
-            type=type,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models._query_call_members_request import QueryCallMembersRequest
+        from ..models._query_call_members_response import QueryCallMembersResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/api/v2/video/call/members",
+            operation_id="QueryCallMembers",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                QueryCallMembersRequest,
+                {
+                    "id": id,
+                    "type": type,
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCallMembers",
+            ),
         )
-        return _raw.data
+        _data: QueryCallMembersResponse = self._client._transport.call(
+            _spec, QueryCallMembersResponse, request_options
+        )
+        return _data
 
     def query_pages(
         self,
@@ -288,23 +183,23 @@ class CallsMembersResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        def _fetch(position: Cursor | None) -> QueryCallMembersResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallMembersResponse:
             return self.query(
                 id=id,
                 type=type,
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.members,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.members,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -352,21 +247,50 @@ class CallsMembersResource:
 
         Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
-        _raw = self.with_raw_response.update(
-            type,
-            id,
-            remove_members=remove_members,
-            update_members=update_members,
-            request_options=request_options,
+        from ..models._update_call_members_request import UpdateCallMembersRequest
+        from ..models._update_call_members_response import UpdateCallMembersResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/members",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="UpdateCallMembers",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                UpdateCallMembersRequest,
+                {
+                    "remove_members": remove_members,
+                    "update_members": update_members,
+                },
+                "UpdateCallMembers",
+            ),
         )
-        return _raw.data
+        _data: UpdateCallMembersResponse = self._client._transport.call(
+            _spec, UpdateCallMembersResponse, request_options
+        )
+        return _data
 
 
-class AsyncCallsMembersResourceWithRawResponse:
+class CallsMembersResourceWithRawResponse:
     """``calls.members`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsMembersResource) -> None:
+        self.query = raw_response(resource.query)
+        self.update = raw_response(resource.update)
+
+
+class AsyncCallsMembersResource:
+    """``calls.members`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
+        self.with_raw_response = AsyncCallsMembersResourceWithRawResponse(self)
 
     async def query(
         self,
@@ -379,18 +303,13 @@ class AsyncCallsMembersResourceWithRawResponse:
         prev: str | NotGiven = NOT_GIVEN,
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallMembersResponse]:
+    ) -> QueryCallMembersResponse:
         """Query call members
 
         Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
 
         Args:
-            id: id
-            type: type
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -401,10 +320,7 @@ class AsyncCallsMembersResourceWithRawResponse:
 
         _spec = RequestSpec(
             method="POST",
-            path=build_path(
-                "/api/v2/video/call/members",
-                {},
-            ),
+            path="/api/v2/video/call/members",
             operation_id="QueryCallMembers",
             idempotent=True,
             headers=(("Accept", "application/json"),),
@@ -422,10 +338,73 @@ class AsyncCallsMembersResourceWithRawResponse:
                 "QueryCallMembers",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallMembersResponse)
+        _data: QueryCallMembersResponse = await self._client._transport.call(
+            _spec, QueryCallMembersResponse, request_options
         )
+        return _data
+
+    def query_pages(
+        self,
+        *,
+        id: str,
+        type: str,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        start: Cursor | None = None,
+        direction: Literal["next", "prev"] = "next",
+        max_pages: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPager[QueryCallMembersResponse, MemberResponse]:
+        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+
+        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
+        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
+        back as ``start`` to resume, in either ``direction``.
+        """
+
+        async def _fetch(_position: Cursor | None) -> QueryCallMembersResponse:
+            return await self.query(
+                id=id,
+                type=type,
+                filter_conditions=filter_conditions,
+                limit=limit,
+                sort=sort,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
+                request_options=request_options,
+            )
+
+        return AsyncPager(
+            _fetch,
+            items=lambda _page: _page.members,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
+            start=start,
+            direction=direction,
+            max_pages=max_pages,
+        )
+
+    async def query_all(
+        self,
+        *,
+        id: str,
+        type: str,
+        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncIterator[MemberResponse]:
+        """Every item of :meth:`query`, across all pages (``members`` of each page)."""
+        async for _item in self.query_pages(
+            id=id,
+            type=type,
+            filter_conditions=filter_conditions,
+            limit=limit,
+            sort=sort,
+            request_options=request_options,
+        ):
+            yield _item
 
     async def update(
         self,
@@ -435,7 +414,7 @@ class AsyncCallsMembersResourceWithRawResponse:
         remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
         update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallMembersResponse]:
+    ) -> UpdateCallMembersResponse:
         """Update call members
 
         Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
@@ -473,378 +452,18 @@ class AsyncCallsMembersResourceWithRawResponse:
                 "UpdateCallMembers",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallMembersResponse)
+        _data: UpdateCallMembersResponse = await self._client._transport.call(
+            _spec, UpdateCallMembersResponse, request_options
         )
+        return _data
 
 
-class AsyncCallsMembersResource:
-    """``calls.members`` operations."""
+class AsyncCallsMembersResourceWithRawResponse:
+    """``calls.members`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsMembersResourceWithRawResponse(client)
-
-    async def query(
-        self,
-        *,
-        id: str,
-        type: str,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallMembersResponse:
-        """Query call members
-
-        Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
-
-        Args:
-            id: id
-            type: type
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
-        """
-        _raw = await self.with_raw_response.query(
-            id=id,
-            type=type,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def query_pages(
-        self,
-        *,
-        id: str,
-        type: str,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        start: Cursor | None = None,
-        direction: Literal["next", "prev"] = "next",
-        max_pages: int | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncPager[QueryCallMembersResponse, MemberResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallMembersResponse:
-            return await self.query(
-                id=id,
-                type=type,
-                filter_conditions=filter_conditions,
-                limit=limit,
-                sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
-                request_options=request_options,
-            )
-
-        return AsyncPager(
-            _fetch,
-            items=lambda page: page.members,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
-            start=start,
-            direction=direction,
-            max_pages=max_pages,
-        )
-
-    async def query_all(
-        self,
-        *,
-        id: str,
-        type: str,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[MemberResponse]:
-        """Every item of :meth:`query`, across all pages (``members`` of each page)."""
-        async for item in self.query_pages(
-            id=id,
-            type=type,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            sort=sort,
-            request_options=request_options,
-        ):
-            yield item
-
-    async def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
-        update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateCallMembersResponse:
-        """Update call members
-
-        Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            remove_members: List of userID to remove
-            update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
-        """
-        _raw = await self.with_raw_response.update(
-            type,
-            id,
-            remove_members=remove_members,
-            update_members=update_members,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class CallsClosedCaptionsResourceWithRawResponse:
-    """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def send(
-        self,
-        type: str,
-        id: str,
-        *,
-        speaker_id: str,
-        text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
-        language: str | NotGiven = NOT_GIVEN,
-        service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
-        translated: bool | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendClosedCaptionResponse]:
-        """Send closed caption
-
-        Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
-        """
-        from ..models._send_closed_caption_request import SendClosedCaptionRequest
-        from ..models._send_closed_caption_response import SendClosedCaptionResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendClosedCaption",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SendClosedCaptionRequest,
-                {
-                    "speaker_id": speaker_id,
-                    "text": text,
-                    "end_time": end_time,
-                    "language": language,
-                    "service": service,
-                    "start_time": start_time,
-                    "translated": translated,
-                    "user": user,
-                    "user_id": user_id,
-                },
-                "SendClosedCaption",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendClosedCaptionResponse)
-        )
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_transcription: bool | NotGiven = NOT_GIVEN,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        language: (
-            StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartClosedCaptionsResponse]:
-        """Start closed captions
-
-        Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_transcription: Enable transcriptions along with closed captions
-            external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
-        """
-        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartClosedCaptions",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartClosedCaptionsRequest,
-                {
-                    "enable_transcription": enable_transcription,
-                    "external_storage": external_storage,
-                    "language": language,
-                    "speech_segment_config": speech_segment_config,
-                },
-                "StartClosedCaptions",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartClosedCaptionsResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopClosedCaptionsResponse]:
-        """Stop closed captions
-
-        Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_transcription: stop_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
-        """
-        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopClosedCaptions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StopClosedCaptionsRequest,
-                {
-                    "stop_transcription": stop_transcription,
-                },
-                "StopClosedCaptions",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopClosedCaptionsResponse)
-        )
+    def __init__(self, resource: AsyncCallsMembersResource) -> None:
+        self.query = async_raw_response(resource.query)
+        self.update = async_raw_response(resource.update)
 
 
 class CallsClosedCaptionsResource:
@@ -852,7 +471,7 @@ class CallsClosedCaptionsResource:
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsClosedCaptionsResourceWithRawResponse(client)
+        self.with_raw_response = CallsClosedCaptionsResourceWithRawResponse(self)
 
     def send(
         self,
@@ -877,34 +496,45 @@ class CallsClosedCaptionsResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
-        _raw = self.with_raw_response.send(
-            type,
-            id,
-            speaker_id=speaker_id,
-            text=text,
-            end_time=end_time,
-            language=language,
-            service=service,
-            start_time=start_time,
-            translated=translated,
-            user=user,
-            user_id=user_id,
-            request_options=request_options,
+        from ..models._send_closed_caption_request import SendClosedCaptionRequest
+        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/closed_captions",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="SendClosedCaption",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                SendClosedCaptionRequest,
+                {
+                    "speaker_id": speaker_id,
+                    "text": text,
+                    "end_time": end_time,
+                    "language": language,
+                    "service": service,
+                    "start_time": start_time,
+                    "translated": translated,
+                    "user": user,
+                    "user_id": user_id,
+                },
+                "SendClosedCaption",
+            ),
         )
-        return _raw.data
+        _data: SendClosedCaptionResponse = self._client._transport.call(
+            _spec, SendClosedCaptionResponse, request_options
+        )
+        return _data
 
     def start(
         self,
@@ -969,21 +599,40 @@ class CallsClosedCaptionsResource:
             enable_transcription: Enable transcriptions along with closed captions
             external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            enable_transcription=enable_transcription,
-            external_storage=external_storage,
-            language=language,
-            speech_segment_config=speech_segment_config,
-            request_options=request_options,
+        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
+        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/start_closed_captions",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StartClosedCaptions",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartClosedCaptionsRequest,
+                {
+                    "enable_transcription": enable_transcription,
+                    "external_storage": external_storage,
+                    "language": language,
+                    "speech_segment_config": speech_segment_config,
+                },
+                "StartClosedCaptions",
+            ),
         )
-        return _raw.data
+        _data: StartClosedCaptionsResponse = self._client._transport.call(
+            _spec, StartClosedCaptionsResponse, request_options
+        )
+        return _data
 
     def stop(
         self,
@@ -1000,22 +649,54 @@ class CallsClosedCaptionsResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_transcription: stop_transcription
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
-        _raw = self.with_raw_response.stop(
-            type, id, stop_transcription=stop_transcription, request_options=request_options
+        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
+        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StopClosedCaptions",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopClosedCaptionsRequest,
+                {
+                    "stop_transcription": stop_transcription,
+                },
+                "StopClosedCaptions",
+            ),
         )
-        return _raw.data
+        _data: StopClosedCaptionsResponse = self._client._transport.call(
+            _spec, StopClosedCaptionsResponse, request_options
+        )
+        return _data
 
 
-class AsyncCallsClosedCaptionsResourceWithRawResponse:
+class CallsClosedCaptionsResourceWithRawResponse:
     """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsClosedCaptionsResource) -> None:
+        self.send = raw_response(resource.send)
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
+
+
+class AsyncCallsClosedCaptionsResource:
+    """``calls.closed_captions`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
+        self.with_raw_response = AsyncCallsClosedCaptionsResourceWithRawResponse(self)
 
     async def send(
         self,
@@ -1032,7 +713,7 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendClosedCaptionResponse]:
+    ) -> SendClosedCaptionResponse:
         """Send closed caption
 
         Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
@@ -1040,15 +721,6 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
@@ -1084,217 +756,10 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
                 "SendClosedCaption",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendClosedCaptionResponse)
+        _data: SendClosedCaptionResponse = await self._client._transport.call(
+            _spec, SendClosedCaptionResponse, request_options
         )
-
-    async def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_transcription: bool | NotGiven = NOT_GIVEN,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        language: (
-            StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartClosedCaptionsResponse]:
-        """Start closed captions
-
-        Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_transcription: Enable transcriptions along with closed captions
-            external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
-        """
-        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartClosedCaptions",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartClosedCaptionsRequest,
-                {
-                    "enable_transcription": enable_transcription,
-                    "external_storage": external_storage,
-                    "language": language,
-                    "speech_segment_config": speech_segment_config,
-                },
-                "StartClosedCaptions",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartClosedCaptionsResponse)
-        )
-
-    async def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopClosedCaptionsResponse]:
-        """Stop closed captions
-
-        Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_transcription: stop_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
-        """
-        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopClosedCaptions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StopClosedCaptionsRequest,
-                {
-                    "stop_transcription": stop_transcription,
-                },
-                "StopClosedCaptions",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopClosedCaptionsResponse)
-        )
-
-
-class AsyncCallsClosedCaptionsResource:
-    """``calls.closed_captions`` operations."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsClosedCaptionsResourceWithRawResponse(client)
-
-    async def send(
-        self,
-        type: str,
-        id: str,
-        *,
-        speaker_id: str,
-        text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
-        language: str | NotGiven = NOT_GIVEN,
-        service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
-        translated: bool | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> SendClosedCaptionResponse:
-        """Send closed caption
-
-        Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
-        """
-        _raw = await self.with_raw_response.send(
-            type,
-            id,
-            speaker_id=speaker_id,
-            text=text,
-            end_time=end_time,
-            language=language,
-            service=service,
-            start_time=start_time,
-            translated=translated,
-            user=user,
-            user_id=user_id,
-            request_options=request_options,
-        )
-        return _raw.data
+        return _data
 
     async def start(
         self,
@@ -1359,21 +824,40 @@ class AsyncCallsClosedCaptionsResource:
             enable_transcription: Enable transcriptions along with closed captions
             external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            enable_transcription=enable_transcription,
-            external_storage=external_storage,
-            language=language,
-            speech_segment_config=speech_segment_config,
-            request_options=request_options,
+        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
+        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/start_closed_captions",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StartClosedCaptions",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartClosedCaptionsRequest,
+                {
+                    "enable_transcription": enable_transcription,
+                    "external_storage": external_storage,
+                    "language": language,
+                    "speech_segment_config": speech_segment_config,
+                },
+                "StartClosedCaptions",
+            ),
         )
-        return _raw.data
+        _data: StartClosedCaptionsResponse = await self._client._transport.call(
+            _spec, StartClosedCaptionsResponse, request_options
+        )
+        return _data
 
     async def stop(
         self,
@@ -1390,85 +874,46 @@ class AsyncCallsClosedCaptionsResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_transcription: stop_transcription
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
-        _raw = await self.with_raw_response.stop(
-            type, id, stop_transcription=stop_transcription, request_options=request_options
-        )
-        return _raw.data
-
-
-class CallsFeedbackResourceWithRawResponse:
-    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def collect(
-        self,
-        type: str,
-        id: str,
-        *,
-        rating: int,
-        sdk: str,
-        sdk_version: str,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        reason: str | NotGiven = NOT_GIVEN,
-        user_session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CollectUserFeedbackResponse]:
-        """Collect user feedback
-
-        Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
-        """
-        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
-        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
+        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
 
         _spec = RequestSpec(
             method="POST",
             path=build_path(
-                "/api/v2/video/call/{type}/{id}/feedback",
+                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
                 {
                     "type": type,
                     "id": id,
                 },
             ),
-            operation_id="CollectUserFeedback",
-            idempotent=False,
+            operation_id="StopClosedCaptions",
+            idempotent=True,
             headers=(("Accept", "application/json"),),
             json=validate_body(
-                CollectUserFeedbackRequest,
+                StopClosedCaptionsRequest,
                 {
-                    "rating": rating,
-                    "sdk": sdk,
-                    "sdk_version": sdk_version,
-                    "custom": custom,
-                    "reason": reason,
-                    "user_session_id": user_session_id,
+                    "stop_transcription": stop_transcription,
                 },
-                "CollectUserFeedback",
+                "StopClosedCaptions",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CollectUserFeedbackResponse)
+        _data: StopClosedCaptionsResponse = await self._client._transport.call(
+            _spec, StopClosedCaptionsResponse, request_options
         )
+        return _data
+
+
+class AsyncCallsClosedCaptionsResourceWithRawResponse:
+    """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsClosedCaptionsResource) -> None:
+        self.send = async_raw_response(resource.send)
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
 
 
 class CallsFeedbackResource:
@@ -1476,7 +921,7 @@ class CallsFeedbackResource:
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsFeedbackResourceWithRawResponse(client)
+        self.with_raw_response = CallsFeedbackResourceWithRawResponse(self)
 
     def collect(
         self,
@@ -1498,62 +943,6 @@ class CallsFeedbackResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
-        """
-        _raw = self.with_raw_response.collect(
-            type,
-            id,
-            rating=rating,
-            sdk=sdk,
-            sdk_version=sdk_version,
-            custom=custom,
-            reason=reason,
-            user_session_id=user_session_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class AsyncCallsFeedbackResourceWithRawResponse:
-    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def collect(
-        self,
-        type: str,
-        id: str,
-        *,
-        rating: int,
-        sdk: str,
-        sdk_version: str,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        reason: str | NotGiven = NOT_GIVEN,
-        user_session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CollectUserFeedbackResponse]:
-        """Collect user feedback
-
-        Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
@@ -1586,10 +975,17 @@ class AsyncCallsFeedbackResourceWithRawResponse:
                 "CollectUserFeedback",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CollectUserFeedbackResponse)
+        _data: CollectUserFeedbackResponse = self._client._transport.call(
+            _spec, CollectUserFeedbackResponse, request_options
         )
+        return _data
+
+
+class CallsFeedbackResourceWithRawResponse:
+    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsFeedbackResource) -> None:
+        self.collect = raw_response(resource.collect)
 
 
 class AsyncCallsFeedbackResource:
@@ -1597,7 +993,7 @@ class AsyncCallsFeedbackResource:
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallsFeedbackResourceWithRawResponse(client)
+        self.with_raw_response = AsyncCallsFeedbackResourceWithRawResponse(self)
 
     async def collect(
         self,
@@ -1619,35 +1015,57 @@ class AsyncCallsFeedbackResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
-        _raw = await self.with_raw_response.collect(
-            type,
-            id,
-            rating=rating,
-            sdk=sdk,
-            sdk_version=sdk_version,
-            custom=custom,
-            reason=reason,
-            user_session_id=user_session_id,
-            request_options=request_options,
+        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
+        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/feedback",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="CollectUserFeedback",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                CollectUserFeedbackRequest,
+                {
+                    "rating": rating,
+                    "sdk": sdk,
+                    "sdk_version": sdk_version,
+                    "custom": custom,
+                    "reason": reason,
+                    "user_session_id": user_session_id,
+                },
+                "CollectUserFeedback",
+            ),
         )
-        return _raw.data
+        _data: CollectUserFeedbackResponse = await self._client._transport.call(
+            _spec, CollectUserFeedbackResponse, request_options
+        )
+        return _data
 
 
-class CallsParticipantsResourceWithRawResponse:
-    """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncCallsFeedbackResourceWithRawResponse:
+    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsFeedbackResource) -> None:
+        self.collect = async_raw_response(resource.collect)
+
+
+class CallsParticipantsResource:
+    """``calls.participants`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
+        self.with_raw_response = CallsParticipantsResourceWithRawResponse(self)
 
     def query(
         self,
@@ -1657,7 +1075,7 @@ class CallsParticipantsResourceWithRawResponse:
         limit: int | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantsResponse]:
+    ) -> QueryCallParticipantsResponse:
         """Query call participants
 
         Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
@@ -1697,10 +1115,10 @@ class CallsParticipantsResourceWithRawResponse:
                 "QueryCallParticipants",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallParticipantsResponse)
+        _data: QueryCallParticipantsResponse = self._client._transport.call(
+            _spec, QueryCallParticipantsResponse, request_options
         )
+        return _data
 
     def get_session_metrics(
         self,
@@ -1713,7 +1131,7 @@ class CallsParticipantsResourceWithRawResponse:
         since: float | NotGiven = NOT_GIVEN,
         until: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallParticipantSessionMetricsResponse]:
+    ) -> GetCallParticipantSessionMetricsResponse:
         """Get participant session metrics
 
         Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
@@ -1754,11 +1172,10 @@ class CallsParticipantsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, GetCallParticipantSessionMetricsResponse),
+        _data: GetCallParticipantSessionMetricsResponse = self._client._transport.call(
+            _spec, GetCallParticipantSessionMetricsResponse, request_options
         )
+        return _data
 
     def query_sessions(
         self,
@@ -1771,7 +1188,7 @@ class CallsParticipantsResourceWithRawResponse:
         next: str | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantSessionsResponse]:
+    ) -> QueryCallParticipantSessionsResponse:
         """Query participant sessions
 
         Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
@@ -1812,130 +1229,10 @@ class CallsParticipantsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, QueryCallParticipantSessionsResponse),
+        _data: QueryCallParticipantSessionsResponse = self._client._transport.call(
+            _spec, QueryCallParticipantSessionsResponse, request_options
         )
-
-
-class CallsParticipantsResource:
-    """``calls.participants`` operations."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsParticipantsResourceWithRawResponse(client)
-
-    def query(
-        self,
-        type: str,
-        id: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallParticipantsResponse:
-        """Query call participants
-
-        Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            limit: Maximum number of participants to return
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
-        """
-        _raw = self.with_raw_response.query(
-            type,
-            id,
-            limit=limit,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def get_session_metrics(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallParticipantSessionMetricsResponse:
-        """Get participant session metrics
-
-        Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            since: Start of the time range
-            until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
-        """
-        _raw = self.with_raw_response.get_session_metrics(
-            type,
-            id,
-            session,
-            user,
-            user_session,
-            since=since,
-            until=until,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def query_sessions(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallParticipantSessionsResponse:
-        """Query participant sessions
-
-        Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            limit: Maximum number of items to return
-            prev: Cursor of the previous page, from a previous response
-            next: Cursor of the next page, from a previous response
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
-        """
-        _raw = self.with_raw_response.query_sessions(
-            type,
-            id,
-            session,
-            limit=limit,
-            prev=prev,
-            next=next,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
-        )
-        return _raw.data
+        return _data
 
     def query_sessions_pages(
         self,
@@ -1957,23 +1254,23 @@ class CallsParticipantsResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        def _fetch(position: Cursor | None) -> QueryCallParticipantSessionsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallParticipantSessionsResponse:
             return self.query_sessions(
                 type,
                 id,
                 session,
                 limit=limit,
                 filter_conditions=filter_conditions,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.participants_sessions,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.participants_sessions,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -2000,11 +1297,21 @@ class CallsParticipantsResource:
         )
 
 
-class AsyncCallsParticipantsResourceWithRawResponse:
+class CallsParticipantsResourceWithRawResponse:
     """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsParticipantsResource) -> None:
+        self.query = raw_response(resource.query)
+        self.get_session_metrics = raw_response(resource.get_session_metrics)
+        self.query_sessions = raw_response(resource.query_sessions)
+
+
+class AsyncCallsParticipantsResource:
+    """``calls.participants`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
+        self.with_raw_response = AsyncCallsParticipantsResourceWithRawResponse(self)
 
     async def query(
         self,
@@ -2014,7 +1321,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
         limit: int | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantsResponse]:
+    ) -> QueryCallParticipantsResponse:
         """Query call participants
 
         Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
@@ -2054,10 +1361,10 @@ class AsyncCallsParticipantsResourceWithRawResponse:
                 "QueryCallParticipants",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallParticipantsResponse)
+        _data: QueryCallParticipantsResponse = await self._client._transport.call(
+            _spec, QueryCallParticipantsResponse, request_options
         )
+        return _data
 
     async def get_session_metrics(
         self,
@@ -2070,7 +1377,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
         since: float | NotGiven = NOT_GIVEN,
         until: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallParticipantSessionMetricsResponse]:
+    ) -> GetCallParticipantSessionMetricsResponse:
         """Get participant session metrics
 
         Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
@@ -2111,11 +1418,10 @@ class AsyncCallsParticipantsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, GetCallParticipantSessionMetricsResponse),
+        _data: GetCallParticipantSessionMetricsResponse = await self._client._transport.call(
+            _spec, GetCallParticipantSessionMetricsResponse, request_options
         )
+        return _data
 
     async def query_sessions(
         self,
@@ -2128,7 +1434,7 @@ class AsyncCallsParticipantsResourceWithRawResponse:
         next: str | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantSessionsResponse]:
+    ) -> QueryCallParticipantSessionsResponse:
         """Query participant sessions
 
         Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
@@ -2169,130 +1475,10 @@ class AsyncCallsParticipantsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, QueryCallParticipantSessionsResponse),
+        _data: QueryCallParticipantSessionsResponse = await self._client._transport.call(
+            _spec, QueryCallParticipantSessionsResponse, request_options
         )
-
-
-class AsyncCallsParticipantsResource:
-    """``calls.participants`` operations."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsParticipantsResourceWithRawResponse(client)
-
-    async def query(
-        self,
-        type: str,
-        id: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallParticipantsResponse:
-        """Query call participants
-
-        Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            limit: Maximum number of participants to return
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
-        """
-        _raw = await self.with_raw_response.query(
-            type,
-            id,
-            limit=limit,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def get_session_metrics(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallParticipantSessionMetricsResponse:
-        """Get participant session metrics
-
-        Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            since: Start of the time range
-            until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
-        """
-        _raw = await self.with_raw_response.get_session_metrics(
-            type,
-            id,
-            session,
-            user,
-            user_session,
-            since=since,
-            until=until,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def query_sessions(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallParticipantSessionsResponse:
-        """Query participant sessions
-
-        Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            limit: Maximum number of items to return
-            prev: Cursor of the previous page, from a previous response
-            next: Cursor of the next page, from a previous response
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
-        """
-        _raw = await self.with_raw_response.query_sessions(
-            type,
-            id,
-            session,
-            limit=limit,
-            prev=prev,
-            next=next,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
-        )
-        return _raw.data
+        return _data
 
     def query_sessions_pages(
         self,
@@ -2314,23 +1500,23 @@ class AsyncCallsParticipantsResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        async def _fetch(position: Cursor | None) -> QueryCallParticipantSessionsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallParticipantSessionsResponse:
             return await self.query_sessions(
                 type,
                 id,
                 session,
                 limit=limit,
                 filter_conditions=filter_conditions,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.participants_sessions,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.participants_sessions,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -2347,7 +1533,7 @@ class AsyncCallsParticipantsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[ParticipantSessionDetails]:
         """Every item of :meth:`query_sessions`, across all pages (``participants_sessions`` of each page)."""
-        async for item in self.query_sessions_pages(
+        async for _item in self.query_sessions_pages(
             type,
             id,
             session,
@@ -2355,188 +1541,16 @@ class AsyncCallsParticipantsResource:
             filter_conditions=filter_conditions,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
 
-class CallsRecordingsResourceWithRawResponse:
-    """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncCallsParticipantsResourceWithRawResponse:
+    """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListRecordingsResponse]:
-        """List recordings
-
-        Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
-        """
-        from ..models._list_recordings_response import ListRecordingsResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListRecordings",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListRecordingsResponse)
-        )
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRecordingResponse]:
-        """Start recording
-
-        Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
-        """
-        from ..models._start_recording_request import StartRecordingRequest
-        from ..models._start_recording_response import StartRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
-            ),
-            operation_id="StartRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
-                "StartRecording",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRecordingResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRecordingResponse]:
-        """Stop recording
-
-        Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
-        """
-        from ..models._stop_recording_response import StopRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
-            ),
-            operation_id="StopRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRecordingResponse)
-        )
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteRecordingResponse]:
-        """Delete recording
-
-        Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
-        """
-        from ..models._delete_recording_response import DeleteRecordingResponse
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
-            ),
-            operation_id="DeleteRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteRecordingResponse)
-        )
+    def __init__(self, resource: AsyncCallsParticipantsResource) -> None:
+        self.query = async_raw_response(resource.query)
+        self.get_session_metrics = async_raw_response(resource.get_session_metrics)
+        self.query_sessions = async_raw_response(resource.query_sessions)
 
 
 class CallsRecordingsResource:
@@ -2544,7 +1558,7 @@ class CallsRecordingsResource:
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsRecordingsResourceWithRawResponse(client)
+        self.with_raw_response = CallsRecordingsResourceWithRawResponse(self)
 
     def list(
         self,
@@ -2553,117 +1567,6 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListRecordingsResponse:
-        """List recordings
-
-        Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
-        """
-        _raw = self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StartRecordingResponse:
-        """Start recording
-
-        Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
-        """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            recording_type,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> StopRecordingResponse:
-        """Stop recording
-
-        Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
-        """
-        _raw = self.with_raw_response.stop(
-            type, id, recording_type, request_options=request_options
-        )
-        return _raw.data
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteRecordingResponse:
-        """Delete recording
-
-        Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
-        """
-        _raw = self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
-        )
-        return _raw.data
-
-
-class AsyncCallsRecordingsResourceWithRawResponse:
-    """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListRecordingsResponse]:
         """List recordings
 
         Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
@@ -2690,12 +1593,12 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListRecordingsResponse)
+        _data: ListRecordingsResponse = self._client._transport.call(
+            _spec, ListRecordingsResponse, request_options
         )
+        return _data
 
-    async def start(
+    def start(
         self,
         type: str,
         id: str,
@@ -2703,7 +1606,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
         *,
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRecordingResponse]:
+    ) -> StartRecordingResponse:
         """Start recording
 
         Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
@@ -2712,7 +1615,6 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
@@ -2741,19 +1643,19 @@ class AsyncCallsRecordingsResourceWithRawResponse:
                 "StartRecording",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRecordingResponse)
+        _data: StartRecordingResponse = self._client._transport.call(
+            _spec, StartRecordingResponse, request_options
         )
+        return _data
 
-    async def stop(
+    def stop(
         self,
         type: str,
         id: str,
         recording_type: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRecordingResponse]:
+    ) -> StopRecordingResponse:
         """Stop recording
 
         Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
@@ -2782,12 +1684,12 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRecordingResponse)
+        _data: StopRecordingResponse = self._client._transport.call(
+            _spec, StopRecordingResponse, request_options
         )
+        return _data
 
-    async def delete(
+    def delete(
         self,
         type: str,
         id: str,
@@ -2795,7 +1697,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
         filename: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteRecordingResponse]:
+    ) -> DeleteRecordingResponse:
         """Delete recording
 
         Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
@@ -2826,10 +1728,20 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteRecordingResponse)
+        _data: DeleteRecordingResponse = self._client._transport.call(
+            _spec, DeleteRecordingResponse, request_options
         )
+        return _data
+
+
+class CallsRecordingsResourceWithRawResponse:
+    """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsRecordingsResource) -> None:
+        self.list = raw_response(resource.list)
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncCallsRecordingsResource:
@@ -2837,7 +1749,7 @@ class AsyncCallsRecordingsResource:
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallsRecordingsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncCallsRecordingsResourceWithRawResponse(self)
 
     async def list(
         self,
@@ -2857,8 +1769,25 @@ class AsyncCallsRecordingsResource:
 
         Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
-        _raw = await self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
+        from ..models._list_recordings_response import ListRecordingsResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/recordings",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="ListRecordings",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: ListRecordingsResponse = await self._client._transport.call(
+            _spec, ListRecordingsResponse, request_options
+        )
+        return _data
 
     async def start(
         self,
@@ -2877,19 +1806,38 @@ class AsyncCallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            recording_type,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
+        from ..models._start_recording_request import StartRecordingRequest
+        from ..models._start_recording_response import StartRecordingResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
+                {
+                    "type": type,
+                    "id": id,
+                    "recording_type": recording_type,
+                },
+            ),
+            operation_id="StartRecording",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartRecordingRequest,
+                {
+                    "recording_external_storage": recording_external_storage,
+                },
+                "StartRecording",
+            ),
         )
-        return _raw.data
+        _data: StartRecordingResponse = await self._client._transport.call(
+            _spec, StartRecordingResponse, request_options
+        )
+        return _data
 
     async def stop(
         self,
@@ -2911,10 +1859,26 @@ class AsyncCallsRecordingsResource:
 
         Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
-        _raw = await self.with_raw_response.stop(
-            type, id, recording_type, request_options=request_options
+        from ..models._stop_recording_response import StopRecordingResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
+                {
+                    "type": type,
+                    "id": id,
+                    "recording_type": recording_type,
+                },
+            ),
+            operation_id="StopRecording",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
-        return _raw.data
+        _data: StopRecordingResponse = await self._client._transport.call(
+            _spec, StopRecordingResponse, request_options
+        )
+        return _data
 
     async def delete(
         self,
@@ -2938,220 +1902,37 @@ class AsyncCallsRecordingsResource:
 
         Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
-        _raw = await self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
-        )
-        return _raw.data
-
-
-class CallsBroadcastsResourceWithRawResponse:
-    """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def start_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        broadcasts: builtins.list[RTMPBroadcastRequest],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRTMPBroadcastsResponse]:
-        """Start RTMP broadcasts
-
-        Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
-        """
-        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
-        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+        from ..models._delete_recording_response import DeleteRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
+            method="DELETE",
             path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts",
+                "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
                 {
                     "type": type,
                     "id": id,
+                    "session": session,
+                    "filename": filename,
                 },
             ),
-            operation_id="StartRTMPBroadcasts",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartRTMPBroadcastsRequest,
-                {
-                    "broadcasts": broadcasts,
-                },
-                "StartRTMPBroadcasts",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRTMPBroadcastsResponse)
-        )
-
-    def stop_all_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopAllRTMPBroadcastsResponse]:
-        """Stop all RTMP broadcasts
-
-        Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
-        """
-        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopAllRTMPBroadcasts",
+            operation_id="DeleteRecording",
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopAllRTMPBroadcastsResponse)
+        _data: DeleteRecordingResponse = await self._client._transport.call(
+            _spec, DeleteRecordingResponse, request_options
         )
+        return _data
 
-    def stop_rtmp(
-        self,
-        type: str,
-        id: str,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRTMPBroadcastsResponse]:
-        """Stop an RTMP broadcast
 
-        End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
+class AsyncCallsRecordingsResourceWithRawResponse:
+    """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
-        """
-        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "name": name,
-                },
-            ),
-            operation_id="StopRTMPBroadcast",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRTMPBroadcastsResponse)
-        )
-
-    def start_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartHLSBroadcastingResponse]:
-        """Start HLS broadcasting
-
-        Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
-        """
-        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartHLSBroadcasting",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartHLSBroadcastingResponse)
-        )
-
-    def stop_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopHLSBroadcastingResponse]:
-        """Stop HLS broadcasting
-
-        Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
-        """
-        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopHLSBroadcasting",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopHLSBroadcastingResponse)
-        )
+    def __init__(self, resource: AsyncCallsRecordingsResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
+        self.delete = async_raw_response(resource.delete)
 
 
 class CallsBroadcastsResource:
@@ -3159,7 +1940,7 @@ class CallsBroadcastsResource:
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsBroadcastsResourceWithRawResponse(client)
+        self.with_raw_response = CallsBroadcastsResourceWithRawResponse(self)
 
     def start_rtmp(
         self,
@@ -3169,124 +1950,6 @@ class CallsBroadcastsResource:
         broadcasts: builtins.list[RTMPBroadcastRequest],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
-        """Start RTMP broadcasts
-
-        Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
-        """
-        _raw = self.with_raw_response.start_rtmp(
-            type, id, broadcasts=broadcasts, request_options=request_options
-        )
-        return _raw.data
-
-    def stop_all_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> StopAllRTMPBroadcastsResponse:
-        """Stop all RTMP broadcasts
-
-        Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
-        """
-        _raw = self.with_raw_response.stop_all_rtmp(type, id, request_options=request_options)
-        return _raw.data
-
-    def stop_rtmp(
-        self,
-        type: str,
-        id: str,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> StopRTMPBroadcastsResponse:
-        """Stop an RTMP broadcast
-
-        End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
-        """
-        _raw = self.with_raw_response.stop_rtmp(type, id, name, request_options=request_options)
-        return _raw.data
-
-    def start_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> StartHLSBroadcastingResponse:
-        """Start HLS broadcasting
-
-        Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
-        """
-        _raw = self.with_raw_response.start_hls(type, id, request_options=request_options)
-        return _raw.data
-
-    def stop_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> StopHLSBroadcastingResponse:
-        """Stop HLS broadcasting
-
-        Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
-        """
-        _raw = self.with_raw_response.stop_hls(type, id, request_options=request_options)
-        return _raw.data
-
-
-class AsyncCallsBroadcastsResourceWithRawResponse:
-    """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def start_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        broadcasts: builtins.list[RTMPBroadcastRequest],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRTMPBroadcastsResponse]:
         """Start RTMP broadcasts
 
         Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
@@ -3322,18 +1985,18 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
                 "StartRTMPBroadcasts",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRTMPBroadcastsResponse)
+        _data: StartRTMPBroadcastsResponse = self._client._transport.call(
+            _spec, StartRTMPBroadcastsResponse, request_options
         )
+        return _data
 
-    async def stop_all_rtmp(
+    def stop_all_rtmp(
         self,
         type: str,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopAllRTMPBroadcastsResponse]:
+    ) -> StopAllRTMPBroadcastsResponse:
         """Stop all RTMP broadcasts
 
         Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
@@ -3360,19 +2023,19 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopAllRTMPBroadcastsResponse)
+        _data: StopAllRTMPBroadcastsResponse = self._client._transport.call(
+            _spec, StopAllRTMPBroadcastsResponse, request_options
         )
+        return _data
 
-    async def stop_rtmp(
+    def stop_rtmp(
         self,
         type: str,
         id: str,
         name: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRTMPBroadcastsResponse]:
+    ) -> StopRTMPBroadcastsResponse:
         """Stop an RTMP broadcast
 
         End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
@@ -3401,18 +2064,18 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRTMPBroadcastsResponse)
+        _data: StopRTMPBroadcastsResponse = self._client._transport.call(
+            _spec, StopRTMPBroadcastsResponse, request_options
         )
+        return _data
 
-    async def start_hls(
+    def start_hls(
         self,
         type: str,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartHLSBroadcastingResponse]:
+    ) -> StartHLSBroadcastingResponse:
         """Start HLS broadcasting
 
         Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
@@ -3439,18 +2102,18 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             idempotent=False,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartHLSBroadcastingResponse)
+        _data: StartHLSBroadcastingResponse = self._client._transport.call(
+            _spec, StartHLSBroadcastingResponse, request_options
         )
+        return _data
 
-    async def stop_hls(
+    def stop_hls(
         self,
         type: str,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopHLSBroadcastingResponse]:
+    ) -> StopHLSBroadcastingResponse:
         """Stop HLS broadcasting
 
         Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
@@ -3477,10 +2140,21 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopHLSBroadcastingResponse)
+        _data: StopHLSBroadcastingResponse = self._client._transport.call(
+            _spec, StopHLSBroadcastingResponse, request_options
         )
+        return _data
+
+
+class CallsBroadcastsResourceWithRawResponse:
+    """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsBroadcastsResource) -> None:
+        self.start_rtmp = raw_response(resource.start_rtmp)
+        self.stop_all_rtmp = raw_response(resource.stop_all_rtmp)
+        self.stop_rtmp = raw_response(resource.stop_rtmp)
+        self.start_hls = raw_response(resource.start_hls)
+        self.stop_hls = raw_response(resource.stop_hls)
 
 
 class AsyncCallsBroadcastsResource:
@@ -3488,7 +2162,7 @@ class AsyncCallsBroadcastsResource:
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallsBroadcastsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncCallsBroadcastsResourceWithRawResponse(self)
 
     async def start_rtmp(
         self,
@@ -3510,10 +2184,33 @@ class AsyncCallsBroadcastsResource:
 
         Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
-        _raw = await self.with_raw_response.start_rtmp(
-            type, id, broadcasts=broadcasts, request_options=request_options
+        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
+        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StartRTMPBroadcasts",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartRTMPBroadcastsRequest,
+                {
+                    "broadcasts": broadcasts,
+                },
+                "StartRTMPBroadcasts",
+            ),
         )
-        return _raw.data
+        _data: StartRTMPBroadcastsResponse = await self._client._transport.call(
+            _spec, StartRTMPBroadcastsResponse, request_options
+        )
+        return _data
 
     async def stop_all_rtmp(
         self,
@@ -3533,8 +2230,25 @@ class AsyncCallsBroadcastsResource:
 
         Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
-        _raw = await self.with_raw_response.stop_all_rtmp(type, id, request_options=request_options)
-        return _raw.data
+        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StopAllRTMPBroadcasts",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: StopAllRTMPBroadcastsResponse = await self._client._transport.call(
+            _spec, StopAllRTMPBroadcastsResponse, request_options
+        )
+        return _data
 
     async def stop_rtmp(
         self,
@@ -3556,10 +2270,26 @@ class AsyncCallsBroadcastsResource:
 
         Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
-        _raw = await self.with_raw_response.stop_rtmp(
-            type, id, name, request_options=request_options
+        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop",
+                {
+                    "type": type,
+                    "id": id,
+                    "name": name,
+                },
+            ),
+            operation_id="StopRTMPBroadcast",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
-        return _raw.data
+        _data: StopRTMPBroadcastsResponse = await self._client._transport.call(
+            _spec, StopRTMPBroadcastsResponse, request_options
+        )
+        return _data
 
     async def start_hls(
         self,
@@ -3579,8 +2309,25 @@ class AsyncCallsBroadcastsResource:
 
         Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
-        _raw = await self.with_raw_response.start_hls(type, id, request_options=request_options)
-        return _raw.data
+        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/start_broadcasting",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StartHLSBroadcasting",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: StartHLSBroadcastingResponse = await self._client._transport.call(
+            _spec, StartHLSBroadcastingResponse, request_options
+        )
+        return _data
 
     async def stop_hls(
         self,
@@ -3600,101 +2347,36 @@ class AsyncCallsBroadcastsResource:
 
         Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
-        _raw = await self.with_raw_response.stop_hls(type, id, request_options=request_options)
-        return _raw.data
-
-
-class CallsFrameRecordingsResourceWithRawResponse:
-    """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartFrameRecordingResponse]:
-        """Start frame recording
-
-        Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
-        """
-        from ..models._start_frame_recording_request import StartFrameRecordingRequest
-        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
             method="POST",
             path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_frame_recording",
+                "/api/v2/video/call/{type}/{id}/stop_broadcasting",
                 {
                     "type": type,
                     "id": id,
                 },
             ),
-            operation_id="StartFrameRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartFrameRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
-                "StartFrameRecording",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartFrameRecordingResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopFrameRecordingResponse]:
-        """Stop frame recording
-
-        End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
-        """
-        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopFrameRecording",
+            operation_id="StopHLSBroadcasting",
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopFrameRecordingResponse)
+        _data: StopHLSBroadcastingResponse = await self._client._transport.call(
+            _spec, StopHLSBroadcastingResponse, request_options
         )
+        return _data
+
+
+class AsyncCallsBroadcastsResourceWithRawResponse:
+    """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsBroadcastsResource) -> None:
+        self.start_rtmp = async_raw_response(resource.start_rtmp)
+        self.stop_all_rtmp = async_raw_response(resource.stop_all_rtmp)
+        self.stop_rtmp = async_raw_response(resource.stop_rtmp)
+        self.start_hls = async_raw_response(resource.start_hls)
+        self.stop_hls = async_raw_response(resource.stop_hls)
 
 
 class CallsFrameRecordingsResource:
@@ -3702,7 +2384,7 @@ class CallsFrameRecordingsResource:
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsFrameRecordingsResourceWithRawResponse(client)
+        self.with_raw_response = CallsFrameRecordingsResourceWithRawResponse(self)
 
     def start(
         self,
@@ -3719,63 +2401,6 @@ class CallsFrameRecordingsResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
-        """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> StopFrameRecordingResponse:
-        """Stop frame recording
-
-        End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
-        """
-        _raw = self.with_raw_response.stop(type, id, request_options=request_options)
-        return _raw.data
-
-
-class AsyncCallsFrameRecordingsResourceWithRawResponse:
-    """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartFrameRecordingResponse]:
-        """Start frame recording
-
-        Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_external_storage: recording_external_storage
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
@@ -3803,18 +2428,18 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
                 "StartFrameRecording",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartFrameRecordingResponse)
+        _data: StartFrameRecordingResponse = self._client._transport.call(
+            _spec, StartFrameRecordingResponse, request_options
         )
+        return _data
 
-    async def stop(
+    def stop(
         self,
         type: str,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopFrameRecordingResponse]:
+    ) -> StopFrameRecordingResponse:
         """Stop frame recording
 
         End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
@@ -3841,10 +2466,18 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopFrameRecordingResponse)
+        _data: StopFrameRecordingResponse = self._client._transport.call(
+            _spec, StopFrameRecordingResponse, request_options
         )
+        return _data
+
+
+class CallsFrameRecordingsResourceWithRawResponse:
+    """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsFrameRecordingsResource) -> None:
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
 
 
 class AsyncCallsFrameRecordingsResource:
@@ -3852,7 +2485,7 @@ class AsyncCallsFrameRecordingsResource:
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallsFrameRecordingsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncCallsFrameRecordingsResourceWithRawResponse(self)
 
     async def start(
         self,
@@ -3869,18 +2502,37 @@ class AsyncCallsFrameRecordingsResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_external_storage: recording_external_storage
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
+        from ..models._start_frame_recording_request import StartFrameRecordingRequest
+        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/start_frame_recording",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StartFrameRecording",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartFrameRecordingRequest,
+                {
+                    "recording_external_storage": recording_external_storage,
+                },
+                "StartFrameRecording",
+            ),
         )
-        return _raw.data
+        _data: StartFrameRecordingResponse = await self._client._transport.call(
+            _spec, StartFrameRecordingResponse, request_options
+        )
+        return _data
 
     async def stop(
         self,
@@ -3900,241 +2552,33 @@ class AsyncCallsFrameRecordingsResource:
 
         Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
-        _raw = await self.with_raw_response.stop(type, id, request_options=request_options)
-        return _raw.data
-
-
-class CallsTranscriptionsResourceWithRawResponse:
-    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_closed_captions: bool | NotGiven = NOT_GIVEN,
-        language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        transcription_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartTranscriptionResponse]:
-        """Start transcription
-
-        Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_closed_captions: Enable closed captions along with transcriptions
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
-        """
-        from ..models._start_transcription_request import StartTranscriptionRequest
-        from ..models._start_transcription_response import StartTranscriptionResponse
+        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
 
         _spec = RequestSpec(
             method="POST",
             path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_transcription",
+                "/api/v2/video/call/{type}/{id}/stop_frame_recording",
                 {
                     "type": type,
                     "id": id,
                 },
             ),
-            operation_id="StartTranscription",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartTranscriptionRequest,
-                {
-                    "enable_closed_captions": enable_closed_captions,
-                    "language": language,
-                    "transcription_external_storage": transcription_external_storage,
-                },
-                "StartTranscription",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartTranscriptionResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_closed_captions: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopTranscriptionResponse]:
-        """Stop transcription
-
-        End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_closed_captions: stop_closed_captions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
-        """
-        from ..models._stop_transcription_request import StopTranscriptionRequest
-        from ..models._stop_transcription_response import StopTranscriptionResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopTranscription",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StopTranscriptionRequest,
-                {
-                    "stop_closed_captions": stop_closed_captions,
-                },
-                "StopTranscription",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopTranscriptionResponse)
-        )
-
-    def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListTranscriptionsResponse]:
-        """List transcriptions
-
-        Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
-        """
-        from ..models._list_transcriptions_response import ListTranscriptionsResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/transcriptions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListTranscriptions",
+            operation_id="StopFrameRecording",
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListTranscriptionsResponse)
+        _data: StopFrameRecordingResponse = await self._client._transport.call(
+            _spec, StopFrameRecordingResponse, request_options
         )
+        return _data
 
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteTranscriptionResponse]:
-        """Delete transcription
 
-        Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
+class AsyncCallsFrameRecordingsResourceWithRawResponse:
+    """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
-        """
-        from ..models._delete_transcription_response import DeleteTranscriptionResponse
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
-            ),
-            operation_id="DeleteTranscription",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteTranscriptionResponse)
-        )
+    def __init__(self, resource: AsyncCallsFrameRecordingsResource) -> None:
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
 
 
 class CallsTranscriptionsResource:
@@ -4142,7 +2586,7 @@ class CallsTranscriptionsResource:
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.with_raw_response = CallsTranscriptionsResourceWithRawResponse(client)
+        self.with_raw_response = CallsTranscriptionsResourceWithRawResponse(self)
 
     def start(
         self,
@@ -4210,162 +2654,6 @@ class CallsTranscriptionsResource:
 
         Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            enable_closed_captions=enable_closed_captions,
-            language=language,
-            transcription_external_storage=transcription_external_storage,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_closed_captions: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StopTranscriptionResponse:
-        """Stop transcription
-
-        End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_closed_captions: stop_closed_captions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
-        """
-        _raw = self.with_raw_response.stop(
-            type, id, stop_closed_captions=stop_closed_captions, request_options=request_options
-        )
-        return _raw.data
-
-    def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ListTranscriptionsResponse:
-        """List transcriptions
-
-        Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
-        """
-        _raw = self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteTranscriptionResponse:
-        """Delete transcription
-
-        Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
-        """
-        _raw = self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
-        )
-        return _raw.data
-
-
-class AsyncCallsTranscriptionsResourceWithRawResponse:
-    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_closed_captions: bool | NotGiven = NOT_GIVEN,
-        language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        transcription_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartTranscriptionResponse]:
-        """Start transcription
-
-        Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_closed_captions: Enable closed captions along with transcriptions
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
-        """
         from ..models._start_transcription_request import StartTranscriptionRequest
         from ..models._start_transcription_response import StartTranscriptionResponse
 
@@ -4391,19 +2679,19 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
                 "StartTranscription",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartTranscriptionResponse)
+        _data: StartTranscriptionResponse = self._client._transport.call(
+            _spec, StartTranscriptionResponse, request_options
         )
+        return _data
 
-    async def stop(
+    def stop(
         self,
         type: str,
         id: str,
         *,
         stop_closed_captions: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopTranscriptionResponse]:
+    ) -> StopTranscriptionResponse:
         """Stop transcription
 
         End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
@@ -4411,7 +2699,6 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_closed_captions: stop_closed_captions
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
@@ -4439,18 +2726,18 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
                 "StopTranscription",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopTranscriptionResponse)
+        _data: StopTranscriptionResponse = self._client._transport.call(
+            _spec, StopTranscriptionResponse, request_options
         )
+        return _data
 
-    async def list(
+    def list(
         self,
         type: str,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListTranscriptionsResponse]:
+    ) -> ListTranscriptionsResponse:
         """List transcriptions
 
         Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
@@ -4477,12 +2764,12 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListTranscriptionsResponse)
+        _data: ListTranscriptionsResponse = self._client._transport.call(
+            _spec, ListTranscriptionsResponse, request_options
         )
+        return _data
 
-    async def delete(
+    def delete(
         self,
         type: str,
         id: str,
@@ -4490,7 +2777,7 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
         filename: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteTranscriptionResponse]:
+    ) -> DeleteTranscriptionResponse:
         """Delete transcription
 
         Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
@@ -4521,10 +2808,20 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteTranscriptionResponse)
+        _data: DeleteTranscriptionResponse = self._client._transport.call(
+            _spec, DeleteTranscriptionResponse, request_options
         )
+        return _data
+
+
+class CallsTranscriptionsResourceWithRawResponse:
+    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsTranscriptionsResource) -> None:
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
+        self.list = raw_response(resource.list)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncCallsTranscriptionsResource:
@@ -4532,7 +2829,7 @@ class AsyncCallsTranscriptionsResource:
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallsTranscriptionsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncCallsTranscriptionsResourceWithRawResponse(self)
 
     async def start(
         self,
@@ -4600,15 +2897,35 @@ class AsyncCallsTranscriptionsResource:
 
         Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            enable_closed_captions=enable_closed_captions,
-            language=language,
-            transcription_external_storage=transcription_external_storage,
-            request_options=request_options,
+        from ..models._start_transcription_request import StartTranscriptionRequest
+        from ..models._start_transcription_response import StartTranscriptionResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/start_transcription",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StartTranscription",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartTranscriptionRequest,
+                {
+                    "enable_closed_captions": enable_closed_captions,
+                    "language": language,
+                    "transcription_external_storage": transcription_external_storage,
+                },
+                "StartTranscription",
+            ),
         )
-        return _raw.data
+        _data: StartTranscriptionResponse = await self._client._transport.call(
+            _spec, StartTranscriptionResponse, request_options
+        )
+        return _data
 
     async def stop(
         self,
@@ -4625,15 +2942,37 @@ class AsyncCallsTranscriptionsResource:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_closed_captions: stop_closed_captions
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
-        _raw = await self.with_raw_response.stop(
-            type, id, stop_closed_captions=stop_closed_captions, request_options=request_options
+        from ..models._stop_transcription_request import StopTranscriptionRequest
+        from ..models._stop_transcription_response import StopTranscriptionResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/stop_transcription",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="StopTranscription",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopTranscriptionRequest,
+                {
+                    "stop_closed_captions": stop_closed_captions,
+                },
+                "StopTranscription",
+            ),
         )
-        return _raw.data
+        _data: StopTranscriptionResponse = await self._client._transport.call(
+            _spec, StopTranscriptionResponse, request_options
+        )
+        return _data
 
     async def list(
         self,
@@ -4653,8 +2992,25 @@ class AsyncCallsTranscriptionsResource:
 
         Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
-        _raw = await self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
+        from ..models._list_transcriptions_response import ListTranscriptionsResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/transcriptions",
+                {
+                    "type": type,
+                    "id": id,
+                },
+            ),
+            operation_id="ListTranscriptions",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: ListTranscriptionsResponse = await self._client._transport.call(
+            _spec, ListTranscriptionsResponse, request_options
+        )
+        return _data
 
     async def delete(
         self,
@@ -4678,31 +3034,59 @@ class AsyncCallsTranscriptionsResource:
 
         Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
-        _raw = await self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
+        from ..models._delete_transcription_response import DeleteTranscriptionResponse
+
+        _spec = RequestSpec(
+            method="DELETE",
+            path=build_path(
+                "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
+                {
+                    "type": type,
+                    "id": id,
+                    "session": session,
+                    "filename": filename,
+                },
+            ),
+            operation_id="DeleteTranscription",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
         )
-        return _raw.data
+        _data: DeleteTranscriptionResponse = await self._client._transport.call(
+            _spec, DeleteTranscriptionResponse, request_options
+        )
+        return _data
 
 
-class CallsResourceWithRawResponse:
-    """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncCallsTranscriptionsResourceWithRawResponse:
+    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsTranscriptionsResource) -> None:
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
+        self.list = async_raw_response(resource.list)
+        self.delete = async_raw_response(resource.delete)
+
+
+class CallsResource:
+    """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
 
     def __init__(self, client: VideoClient) -> None:
         self._client = client
-        self.members = CallsMembersResourceWithRawResponse(client)
-        self.closed_captions = CallsClosedCaptionsResourceWithRawResponse(client)
-        self.feedback = CallsFeedbackResourceWithRawResponse(client)
-        self.participants = CallsParticipantsResourceWithRawResponse(client)
-        self.recordings = CallsRecordingsResourceWithRawResponse(client)
-        self.broadcasts = CallsBroadcastsResourceWithRawResponse(client)
-        self.frame_recordings = CallsFrameRecordingsResourceWithRawResponse(client)
-        self.transcriptions = CallsTranscriptionsResourceWithRawResponse(client)
+        self.members = CallsMembersResource(client)
+        self.closed_captions = CallsClosedCaptionsResource(client)
+        self.feedback = CallsFeedbackResource(client)
+        self.participants = CallsParticipantsResource(client)
+        self.recordings = CallsRecordingsResource(client)
+        self.broadcasts = CallsBroadcastsResource(client)
+        self.frame_recordings = CallsFrameRecordingsResource(client)
+        self.transcriptions = CallsTranscriptionsResource(client)
+        self.with_raw_response = CallsResourceWithRawResponse(self)
 
     def get_active_status(
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetActiveCallsStatusResponse]:
+    ) -> GetActiveCallsStatusResponse:
         """Get active calls status
 
         Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
@@ -4713,18 +3097,15 @@ class CallsResourceWithRawResponse:
 
         _spec = RequestSpec(
             method="GET",
-            path=build_path(
-                "/api/v2/video/active_calls_status",
-                {},
-            ),
+            path="/api/v2/video/active_calls_status",
             operation_id="GetActiveCallsStatus",
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetActiveCallsStatusResponse)
+        _data: GetActiveCallsStatusResponse = self._client._transport.call(
+            _spec, GetActiveCallsStatusResponse, request_options
         )
+        return _data
 
     def get(
         self,
@@ -4736,7 +3117,7 @@ class CallsResourceWithRawResponse:
         notify: bool | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallResponse]:
+    ) -> GetCallResponse:
         """Get call
 
         Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
@@ -4773,8 +3154,10 @@ class CallsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallResponse))
+        _data: GetCallResponse = self._client._transport.call(
+            _spec, GetCallResponse, request_options
+        )
+        return _data
 
     def get_or_create(
         self,
@@ -4787,7 +3170,7 @@ class CallsResourceWithRawResponse:
         ring: bool | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetOrCreateCallResponse]:
+    ) -> GetOrCreateCallResponse:
         """Get or create a call
 
         Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
@@ -4795,11 +3178,8 @@ class CallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            data: data
-            members_limit: members_limit
             notify: if provided it sends a notification event to the members for this call
             ring: if provided it sends a ring event to the members for this call
-            video: video
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
@@ -4831,10 +3211,10 @@ class CallsResourceWithRawResponse:
                 "GetOrCreateCall",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetOrCreateCallResponse)
+        _data: GetOrCreateCallResponse = self._client._transport.call(
+            _spec, GetOrCreateCallResponse, request_options
         )
+        return _data
 
     def update(
         self,
@@ -4845,7 +3225,7 @@ class CallsResourceWithRawResponse:
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
         starts_at: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallResponse]:
+    ) -> UpdateCallResponse:
         """Update call
 
         Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
@@ -4885,8 +3265,10 @@ class CallsResourceWithRawResponse:
                 "UpdateCall",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UpdateCallResponse))
+        _data: UpdateCallResponse = self._client._transport.call(
+            _spec, UpdateCallResponse, request_options
+        )
+        return _data
 
     def block_user(
         self,
@@ -4895,7 +3277,7 @@ class CallsResourceWithRawResponse:
         *,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[BlockUserResponse]:
+    ) -> BlockUserResponse:
         """Block user on a call
 
         Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
@@ -4931,8 +3313,10 @@ class CallsResourceWithRawResponse:
                 "BlockUser",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, BlockUserResponse))
+        _data: BlockUserResponse = self._client._transport.call(
+            _spec, BlockUserResponse, request_options
+        )
+        return _data
 
     def delete(
         self,
@@ -4941,7 +3325,7 @@ class CallsResourceWithRawResponse:
         *,
         hard: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteCallResponse]:
+    ) -> DeleteCallResponse:
         """Delete call
 
         Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
@@ -4977,8 +3361,10 @@ class CallsResourceWithRawResponse:
                 "DeleteCall",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, DeleteCallResponse))
+        _data: DeleteCallResponse = self._client._transport.call(
+            _spec, DeleteCallResponse, request_options
+        )
+        return _data
 
     def send_event(
         self,
@@ -4989,7 +3375,7 @@ class CallsResourceWithRawResponse:
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendCallEventResponse]:
+    ) -> SendCallEventResponse:
         """Send custom event
 
         Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
@@ -4997,9 +3383,6 @@ class CallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
@@ -5029,10 +3412,10 @@ class CallsResourceWithRawResponse:
                 "SendCallEvent",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendCallEventResponse)
+        _data: SendCallEventResponse = self._client._transport.call(
+            _spec, SendCallEventResponse, request_options
         )
+        return _data
 
     def go_live(
         self,
@@ -5049,7 +3432,7 @@ class CallsResourceWithRawResponse:
         start_transcription: bool | NotGiven = NOT_GIVEN,
         transcription_storage_name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GoLiveResponse]:
+    ) -> GoLiveResponse:
         """Set call as live
 
         Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
@@ -5057,15 +3440,6 @@ class CallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
@@ -5101,8 +3475,8 @@ class CallsResourceWithRawResponse:
                 "GoLive",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GoLiveResponse))
+        _data: GoLiveResponse = self._client._transport.call(_spec, GoLiveResponse, request_options)
+        return _data
 
     def kick_user(
         self,
@@ -5114,7 +3488,7 @@ class CallsResourceWithRawResponse:
         kicked_by: UserRequest | NotGiven = NOT_GIVEN,
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[KickUserResponse]:
+    ) -> KickUserResponse:
         """Kick user from a call
 
         Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
@@ -5156,8 +3530,10 @@ class CallsResourceWithRawResponse:
                 "KickUser",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, KickUserResponse))
+        _data: KickUserResponse = self._client._transport.call(
+            _spec, KickUserResponse, request_options
+        )
+        return _data
 
     def end(
         self,
@@ -5165,7 +3541,7 @@ class CallsResourceWithRawResponse:
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[EndCallResponse]:
+    ) -> EndCallResponse:
         """End call
 
         Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
@@ -5192,8 +3568,10 @@ class CallsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
+        _data: EndCallResponse = self._client._transport.call(
+            _spec, EndCallResponse, request_options
+        )
+        return _data
 
     def mute_users(
         self,
@@ -5209,7 +3587,7 @@ class CallsResourceWithRawResponse:
         user_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[MuteUsersResponse]:
+    ) -> MuteUsersResponse:
         """Mute users
 
         Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
@@ -5217,14 +3595,6 @@ class CallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
@@ -5259,8 +3629,10 @@ class CallsResourceWithRawResponse:
                 "MuteUsers",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, MuteUsersResponse))
+        _data: MuteUsersResponse = self._client._transport.call(
+            _spec, MuteUsersResponse, request_options
+        )
+        return _data
 
     def pin(
         self,
@@ -5270,7 +3642,7 @@ class CallsResourceWithRawResponse:
         session_id: str,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[PinResponse]:
+    ) -> PinResponse:
         """Pin a participant's video
 
         Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
@@ -5308,8 +3680,8 @@ class CallsResourceWithRawResponse:
                 "VideoPin",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, PinResponse))
+        _data: PinResponse = self._client._transport.call(_spec, PinResponse, request_options)
+        return _data
 
     def get_report(
         self,
@@ -5318,7 +3690,7 @@ class CallsResourceWithRawResponse:
         *,
         session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallReportResponse]:
+    ) -> GetCallReportResponse:
         """Get call report
 
         Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
@@ -5349,10 +3721,10 @@ class CallsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetCallReportResponse)
+        _data: GetCallReportResponse = self._client._transport.call(
+            _spec, GetCallReportResponse, request_options
         )
+        return _data
 
     def ring(
         self,
@@ -5362,7 +3734,7 @@ class CallsResourceWithRawResponse:
         members_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[RingCallResponse]:
+    ) -> RingCallResponse:
         """Ring call members
 
         Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
@@ -5400,8 +3772,10 @@ class CallsResourceWithRawResponse:
                 "RingCall",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, RingCallResponse))
+        _data: RingCallResponse = self._client._transport.call(
+            _spec, RingCallResponse, request_options
+        )
+        return _data
 
     def stop_live(
         self,
@@ -5417,7 +3791,7 @@ class CallsResourceWithRawResponse:
         continue_rtmp_broadcasts: bool | NotGiven = NOT_GIVEN,
         continue_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopLiveResponse]:
+    ) -> StopLiveResponse:
         """Stop live
 
         Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
@@ -5425,14 +3799,6 @@ class CallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
@@ -5467,8 +3833,10 @@ class CallsResourceWithRawResponse:
                 "StopLive",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, StopLiveResponse))
+        _data: StopLiveResponse = self._client._transport.call(
+            _spec, StopLiveResponse, request_options
+        )
+        return _data
 
     def unblock_user(
         self,
@@ -5477,7 +3845,7 @@ class CallsResourceWithRawResponse:
         *,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnblockUserResponse]:
+    ) -> UnblockUserResponse:
         """Unblock user on a call
 
         Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
@@ -5513,8 +3881,10 @@ class CallsResourceWithRawResponse:
                 "UnblockUser",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnblockUserResponse))
+        _data: UnblockUserResponse = self._client._transport.call(
+            _spec, UnblockUserResponse, request_options
+        )
+        return _data
 
     def unpin(
         self,
@@ -5524,7 +3894,7 @@ class CallsResourceWithRawResponse:
         session_id: str,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnpinResponse]:
+    ) -> UnpinResponse:
         """Unpin a participant's video
 
         Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
@@ -5562,8 +3932,8 @@ class CallsResourceWithRawResponse:
                 "VideoUnpin",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnpinResponse))
+        _data: UnpinResponse = self._client._transport.call(_spec, UnpinResponse, request_options)
+        return _data
 
     def update_user_permissions(
         self,
@@ -5574,7 +3944,7 @@ class CallsResourceWithRawResponse:
         grant_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateUserPermissionsResponse]:
+    ) -> UpdateUserPermissionsResponse:
         """Update user permissions
 
         Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
@@ -5582,9 +3952,6 @@ class CallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
@@ -5614,652 +3981,10 @@ class CallsResourceWithRawResponse:
                 "UpdateUserPermissions",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateUserPermissionsResponse)
+        _data: UpdateUserPermissionsResponse = self._client._transport.call(
+            _spec, UpdateUserPermissionsResponse, request_options
         )
-
-    def query(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallsResponse]:
-        """Query calls
-
-        Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
-        """
-        from ..models._query_calls_request import QueryCallsRequest
-        from ..models._query_calls_response import QueryCallsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calls",
-                {},
-            ),
-            operation_id="QueryCalls",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCalls",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, QueryCallsResponse))
-
-
-class CallsResource:
-    """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsResourceWithRawResponse(client)
-        self.members = CallsMembersResource(client)
-        self.closed_captions = CallsClosedCaptionsResource(client)
-        self.feedback = CallsFeedbackResource(client)
-        self.participants = CallsParticipantsResource(client)
-        self.recordings = CallsRecordingsResource(client)
-        self.broadcasts = CallsBroadcastsResource(client)
-        self.frame_recordings = CallsFrameRecordingsResource(client)
-        self.transcriptions = CallsTranscriptionsResource(client)
-
-    def get_active_status(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> GetActiveCallsStatusResponse:
-        """Get active calls status
-
-        Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
-        """
-        _raw = self.with_raw_response.get_active_status(request_options=request_options)
-        return _raw.data
-
-    def get(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallResponse:
-        """Get call
-
-        Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_limit: Maximum number of members to include in the response
-            ring: if provided it sends a ring event to the members for this call
-            notify: if provided it sends a notification event to the members for this call
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
-        """
-        _raw = self.with_raw_response.get(
-            type,
-            id,
-            members_limit=members_limit,
-            ring=ring,
-            notify=notify,
-            video=video,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def get_or_create(
-        self,
-        type: str,
-        id: str,
-        *,
-        data: CallRequest | NotGiven = NOT_GIVEN,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetOrCreateCallResponse:
-        """Get or create a call
-
-        Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            data: data
-            members_limit: members_limit
-            notify: if provided it sends a notification event to the members for this call
-            ring: if provided it sends a ring event to the members for this call
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
-        """
-        _raw = self.with_raw_response.get_or_create(
-            type,
-            id,
-            data=data,
-            members_limit=members_limit,
-            notify=notify,
-            ring=ring,
-            video=video,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateCallResponse:
-        """Update call
-
-        Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: Custom data for this object
-            settings_override: the settings to change for this call
-            starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
-        """
-        _raw = self.with_raw_response.update(
-            type,
-            id,
-            custom=custom,
-            settings_override=settings_override,
-            starts_at=starts_at,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def block_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> BlockUserResponse:
-        """Block user on a call
-
-        Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
-        """
-        _raw = self.with_raw_response.block_user(
-            type, id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        *,
-        hard: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteCallResponse:
-        """Delete call
-
-        Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
-        """
-        _raw = self.with_raw_response.delete(type, id, hard=hard, request_options=request_options)
-        return _raw.data
-
-    def send_event(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> SendCallEventResponse:
-        """Send custom event
-
-        Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
-        """
-        _raw = self.with_raw_response.send_event(
-            type, id, custom=custom, user=user, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    def go_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_storage_name: str | NotGiven = NOT_GIVEN,
-        start_closed_caption: bool | NotGiven = NOT_GIVEN,
-        start_composite_recording: bool | NotGiven = NOT_GIVEN,
-        start_hls: bool | NotGiven = NOT_GIVEN,
-        start_individual_recording: bool | NotGiven = NOT_GIVEN,
-        start_raw_recording: bool | NotGiven = NOT_GIVEN,
-        start_recording: bool | NotGiven = NOT_GIVEN,
-        start_transcription: bool | NotGiven = NOT_GIVEN,
-        transcription_storage_name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GoLiveResponse:
-        """Set call as live
-
-        Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
-        """
-        _raw = self.with_raw_response.go_live(
-            type,
-            id,
-            recording_storage_name=recording_storage_name,
-            start_closed_caption=start_closed_caption,
-            start_composite_recording=start_composite_recording,
-            start_hls=start_hls,
-            start_individual_recording=start_individual_recording,
-            start_raw_recording=start_raw_recording,
-            start_recording=start_recording,
-            start_transcription=start_transcription,
-            transcription_storage_name=transcription_storage_name,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def kick_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        block: bool | NotGiven = NOT_GIVEN,
-        kicked_by: UserRequest | NotGiven = NOT_GIVEN,
-        kicked_by_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> KickUserResponse:
-        """Kick user from a call
-
-        Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: The user to kick
-            block: If true, also block the user from rejoining the call
-            kicked_by: Server-side: user performing the action
-            kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
-        """
-        _raw = self.with_raw_response.kick_user(
-            type,
-            id,
-            user_id=user_id,
-            block=block,
-            kicked_by=kicked_by,
-            kicked_by_id=kicked_by_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def end(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> EndCallResponse:
-        """End call
-
-        Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
-        """
-        _raw = self.with_raw_response.end(type, id, request_options=request_options)
-        return _raw.data
-
-    def mute_users(
-        self,
-        type: str,
-        id: str,
-        *,
-        audio: bool | NotGiven = NOT_GIVEN,
-        mute_all_users: bool | NotGiven = NOT_GIVEN,
-        muted_by: UserRequest | NotGiven = NOT_GIVEN,
-        muted_by_id: str | NotGiven = NOT_GIVEN,
-        screenshare: bool | NotGiven = NOT_GIVEN,
-        screenshare_audio: bool | NotGiven = NOT_GIVEN,
-        user_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> MuteUsersResponse:
-        """Mute users
-
-        Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
-        """
-        _raw = self.with_raw_response.mute_users(
-            type,
-            id,
-            audio=audio,
-            mute_all_users=mute_all_users,
-            muted_by=muted_by,
-            muted_by_id=muted_by_id,
-            screenshare=screenshare,
-            screenshare_audio=screenshare_audio,
-            user_ids=user_ids,
-            video=video,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def pin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> PinResponse:
-        """Pin a participant's video
-
-        Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
-        """
-        _raw = self.with_raw_response.pin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    def get_report(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallReportResponse:
-        """Get call report
-
-        Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
-        """
-        _raw = self.with_raw_response.get_report(
-            type, id, session_id=session_id, request_options=request_options
-        )
-        return _raw.data
-
-    def ring(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> RingCallResponse:
-        """Ring call members
-
-        Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
-        """
-        _raw = self.with_raw_response.ring(
-            type, id, members_ids=members_ids, video=video, request_options=request_options
-        )
-        return _raw.data
-
-    def stop_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        continue_closed_caption: bool | NotGiven = NOT_GIVEN,
-        continue_composite_recording: bool | NotGiven = NOT_GIVEN,
-        continue_hls: bool | NotGiven = NOT_GIVEN,
-        continue_individual_recording: bool | NotGiven = NOT_GIVEN,
-        continue_raw_recording: bool | NotGiven = NOT_GIVEN,
-        continue_recording: bool | NotGiven = NOT_GIVEN,
-        continue_rtmp_broadcasts: bool | NotGiven = NOT_GIVEN,
-        continue_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StopLiveResponse:
-        """Stop live
-
-        Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
-        """
-        _raw = self.with_raw_response.stop_live(
-            type,
-            id,
-            continue_closed_caption=continue_closed_caption,
-            continue_composite_recording=continue_composite_recording,
-            continue_hls=continue_hls,
-            continue_individual_recording=continue_individual_recording,
-            continue_raw_recording=continue_raw_recording,
-            continue_recording=continue_recording,
-            continue_rtmp_broadcasts=continue_rtmp_broadcasts,
-            continue_transcription=continue_transcription,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def unblock_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> UnblockUserResponse:
-        """Unblock user on a call
-
-        Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
-        """
-        _raw = self.with_raw_response.unblock_user(
-            type, id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    def unpin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> UnpinResponse:
-        """Unpin a participant's video
-
-        Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
-        """
-        _raw = self.with_raw_response.unpin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    def update_user_permissions(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        grant_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateUserPermissionsResponse:
-        """Update user permissions
-
-        Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
-        """
-        _raw = self.with_raw_response.update_user_permissions(
-            type,
-            id,
-            user_id=user_id,
-            grant_permissions=grant_permissions,
-            revoke_permissions=revoke_permissions,
-            request_options=request_options,
-        )
-        return _raw.data
+        return _data
 
     def query(
         self,
@@ -6277,23 +4002,36 @@ class CallsResource:
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
-        _raw = self.with_raw_response.query(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models._query_calls_request import QueryCallsRequest
+        from ..models._query_calls_response import QueryCallsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/api/v2/video/calls",
+            operation_id="QueryCalls",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                QueryCallsRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCalls",
+            ),
         )
-        return _raw.data
+        _data: QueryCallsResponse = self._client._transport.call(
+            _spec, QueryCallsResponse, request_options
+        )
+        return _data
 
     def query_pages(
         self,
@@ -6313,21 +4051,21 @@ class CallsResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        def _fetch(position: Cursor | None) -> QueryCallsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallsResponse:
             return self.query(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.calls,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.calls,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -6350,25 +4088,61 @@ class CallsResource:
         )
 
 
-class AsyncCallsResourceWithRawResponse:
+class CallsResourceWithRawResponse:
     """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsResource) -> None:
+        self.members = CallsMembersResourceWithRawResponse(resource.members)
+        self.closed_captions = CallsClosedCaptionsResourceWithRawResponse(resource.closed_captions)
+        self.feedback = CallsFeedbackResourceWithRawResponse(resource.feedback)
+        self.participants = CallsParticipantsResourceWithRawResponse(resource.participants)
+        self.recordings = CallsRecordingsResourceWithRawResponse(resource.recordings)
+        self.broadcasts = CallsBroadcastsResourceWithRawResponse(resource.broadcasts)
+        self.frame_recordings = CallsFrameRecordingsResourceWithRawResponse(
+            resource.frame_recordings
+        )
+        self.transcriptions = CallsTranscriptionsResourceWithRawResponse(resource.transcriptions)
+        self.get_active_status = raw_response(resource.get_active_status)
+        self.get = raw_response(resource.get)
+        self.get_or_create = raw_response(resource.get_or_create)
+        self.update = raw_response(resource.update)
+        self.block_user = raw_response(resource.block_user)
+        self.delete = raw_response(resource.delete)
+        self.send_event = raw_response(resource.send_event)
+        self.go_live = raw_response(resource.go_live)
+        self.kick_user = raw_response(resource.kick_user)
+        self.end = raw_response(resource.end)
+        self.mute_users = raw_response(resource.mute_users)
+        self.pin = raw_response(resource.pin)
+        self.get_report = raw_response(resource.get_report)
+        self.ring = raw_response(resource.ring)
+        self.stop_live = raw_response(resource.stop_live)
+        self.unblock_user = raw_response(resource.unblock_user)
+        self.unpin = raw_response(resource.unpin)
+        self.update_user_permissions = raw_response(resource.update_user_permissions)
+        self.query = raw_response(resource.query)
+
+
+class AsyncCallsResource:
+    """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
         self._client = client
-        self.members = AsyncCallsMembersResourceWithRawResponse(client)
-        self.closed_captions = AsyncCallsClosedCaptionsResourceWithRawResponse(client)
-        self.feedback = AsyncCallsFeedbackResourceWithRawResponse(client)
-        self.participants = AsyncCallsParticipantsResourceWithRawResponse(client)
-        self.recordings = AsyncCallsRecordingsResourceWithRawResponse(client)
-        self.broadcasts = AsyncCallsBroadcastsResourceWithRawResponse(client)
-        self.frame_recordings = AsyncCallsFrameRecordingsResourceWithRawResponse(client)
-        self.transcriptions = AsyncCallsTranscriptionsResourceWithRawResponse(client)
+        self.members = AsyncCallsMembersResource(client)
+        self.closed_captions = AsyncCallsClosedCaptionsResource(client)
+        self.feedback = AsyncCallsFeedbackResource(client)
+        self.participants = AsyncCallsParticipantsResource(client)
+        self.recordings = AsyncCallsRecordingsResource(client)
+        self.broadcasts = AsyncCallsBroadcastsResource(client)
+        self.frame_recordings = AsyncCallsFrameRecordingsResource(client)
+        self.transcriptions = AsyncCallsTranscriptionsResource(client)
+        self.with_raw_response = AsyncCallsResourceWithRawResponse(self)
 
     async def get_active_status(
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetActiveCallsStatusResponse]:
+    ) -> GetActiveCallsStatusResponse:
         """Get active calls status
 
         Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
@@ -6379,18 +4153,15 @@ class AsyncCallsResourceWithRawResponse:
 
         _spec = RequestSpec(
             method="GET",
-            path=build_path(
-                "/api/v2/video/active_calls_status",
-                {},
-            ),
+            path="/api/v2/video/active_calls_status",
             operation_id="GetActiveCallsStatus",
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetActiveCallsStatusResponse)
+        _data: GetActiveCallsStatusResponse = await self._client._transport.call(
+            _spec, GetActiveCallsStatusResponse, request_options
         )
+        return _data
 
     async def get(
         self,
@@ -6402,7 +4173,7 @@ class AsyncCallsResourceWithRawResponse:
         notify: bool | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallResponse]:
+    ) -> GetCallResponse:
         """Get call
 
         Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
@@ -6439,8 +4210,10 @@ class AsyncCallsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallResponse))
+        _data: GetCallResponse = await self._client._transport.call(
+            _spec, GetCallResponse, request_options
+        )
+        return _data
 
     async def get_or_create(
         self,
@@ -6453,7 +4226,7 @@ class AsyncCallsResourceWithRawResponse:
         ring: bool | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetOrCreateCallResponse]:
+    ) -> GetOrCreateCallResponse:
         """Get or create a call
 
         Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
@@ -6461,11 +4234,8 @@ class AsyncCallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            data: data
-            members_limit: members_limit
             notify: if provided it sends a notification event to the members for this call
             ring: if provided it sends a ring event to the members for this call
-            video: video
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
@@ -6497,10 +4267,10 @@ class AsyncCallsResourceWithRawResponse:
                 "GetOrCreateCall",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetOrCreateCallResponse)
+        _data: GetOrCreateCallResponse = await self._client._transport.call(
+            _spec, GetOrCreateCallResponse, request_options
         )
+        return _data
 
     async def update(
         self,
@@ -6511,7 +4281,7 @@ class AsyncCallsResourceWithRawResponse:
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
         starts_at: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallResponse]:
+    ) -> UpdateCallResponse:
         """Update call
 
         Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
@@ -6551,8 +4321,10 @@ class AsyncCallsResourceWithRawResponse:
                 "UpdateCall",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UpdateCallResponse))
+        _data: UpdateCallResponse = await self._client._transport.call(
+            _spec, UpdateCallResponse, request_options
+        )
+        return _data
 
     async def block_user(
         self,
@@ -6561,7 +4333,7 @@ class AsyncCallsResourceWithRawResponse:
         *,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[BlockUserResponse]:
+    ) -> BlockUserResponse:
         """Block user on a call
 
         Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
@@ -6597,8 +4369,10 @@ class AsyncCallsResourceWithRawResponse:
                 "BlockUser",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, BlockUserResponse))
+        _data: BlockUserResponse = await self._client._transport.call(
+            _spec, BlockUserResponse, request_options
+        )
+        return _data
 
     async def delete(
         self,
@@ -6607,7 +4381,7 @@ class AsyncCallsResourceWithRawResponse:
         *,
         hard: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteCallResponse]:
+    ) -> DeleteCallResponse:
         """Delete call
 
         Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
@@ -6643,8 +4417,10 @@ class AsyncCallsResourceWithRawResponse:
                 "DeleteCall",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, DeleteCallResponse))
+        _data: DeleteCallResponse = await self._client._transport.call(
+            _spec, DeleteCallResponse, request_options
+        )
+        return _data
 
     async def send_event(
         self,
@@ -6655,7 +4431,7 @@ class AsyncCallsResourceWithRawResponse:
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendCallEventResponse]:
+    ) -> SendCallEventResponse:
         """Send custom event
 
         Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
@@ -6663,9 +4439,6 @@ class AsyncCallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
@@ -6695,10 +4468,10 @@ class AsyncCallsResourceWithRawResponse:
                 "SendCallEvent",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendCallEventResponse)
+        _data: SendCallEventResponse = await self._client._transport.call(
+            _spec, SendCallEventResponse, request_options
         )
+        return _data
 
     async def go_live(
         self,
@@ -6715,7 +4488,7 @@ class AsyncCallsResourceWithRawResponse:
         start_transcription: bool | NotGiven = NOT_GIVEN,
         transcription_storage_name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GoLiveResponse]:
+    ) -> GoLiveResponse:
         """Set call as live
 
         Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
@@ -6723,15 +4496,6 @@ class AsyncCallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
@@ -6767,8 +4531,10 @@ class AsyncCallsResourceWithRawResponse:
                 "GoLive",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GoLiveResponse))
+        _data: GoLiveResponse = await self._client._transport.call(
+            _spec, GoLiveResponse, request_options
+        )
+        return _data
 
     async def kick_user(
         self,
@@ -6780,7 +4546,7 @@ class AsyncCallsResourceWithRawResponse:
         kicked_by: UserRequest | NotGiven = NOT_GIVEN,
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[KickUserResponse]:
+    ) -> KickUserResponse:
         """Kick user from a call
 
         Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
@@ -6822,8 +4588,10 @@ class AsyncCallsResourceWithRawResponse:
                 "KickUser",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, KickUserResponse))
+        _data: KickUserResponse = await self._client._transport.call(
+            _spec, KickUserResponse, request_options
+        )
+        return _data
 
     async def end(
         self,
@@ -6831,7 +4599,7 @@ class AsyncCallsResourceWithRawResponse:
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[EndCallResponse]:
+    ) -> EndCallResponse:
         """End call
 
         Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
@@ -6858,8 +4626,10 @@ class AsyncCallsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
+        _data: EndCallResponse = await self._client._transport.call(
+            _spec, EndCallResponse, request_options
+        )
+        return _data
 
     async def mute_users(
         self,
@@ -6875,7 +4645,7 @@ class AsyncCallsResourceWithRawResponse:
         user_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[MuteUsersResponse]:
+    ) -> MuteUsersResponse:
         """Mute users
 
         Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
@@ -6883,14 +4653,6 @@ class AsyncCallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
@@ -6925,8 +4687,10 @@ class AsyncCallsResourceWithRawResponse:
                 "MuteUsers",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, MuteUsersResponse))
+        _data: MuteUsersResponse = await self._client._transport.call(
+            _spec, MuteUsersResponse, request_options
+        )
+        return _data
 
     async def pin(
         self,
@@ -6936,7 +4700,7 @@ class AsyncCallsResourceWithRawResponse:
         session_id: str,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[PinResponse]:
+    ) -> PinResponse:
         """Pin a participant's video
 
         Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
@@ -6974,8 +4738,8 @@ class AsyncCallsResourceWithRawResponse:
                 "VideoPin",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, PinResponse))
+        _data: PinResponse = await self._client._transport.call(_spec, PinResponse, request_options)
+        return _data
 
     async def get_report(
         self,
@@ -6984,7 +4748,7 @@ class AsyncCallsResourceWithRawResponse:
         *,
         session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallReportResponse]:
+    ) -> GetCallReportResponse:
         """Get call report
 
         Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
@@ -7015,10 +4779,10 @@ class AsyncCallsResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetCallReportResponse)
+        _data: GetCallReportResponse = await self._client._transport.call(
+            _spec, GetCallReportResponse, request_options
         )
+        return _data
 
     async def ring(
         self,
@@ -7028,7 +4792,7 @@ class AsyncCallsResourceWithRawResponse:
         members_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[RingCallResponse]:
+    ) -> RingCallResponse:
         """Ring call members
 
         Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
@@ -7066,8 +4830,10 @@ class AsyncCallsResourceWithRawResponse:
                 "RingCall",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, RingCallResponse))
+        _data: RingCallResponse = await self._client._transport.call(
+            _spec, RingCallResponse, request_options
+        )
+        return _data
 
     async def stop_live(
         self,
@@ -7083,7 +4849,7 @@ class AsyncCallsResourceWithRawResponse:
         continue_rtmp_broadcasts: bool | NotGiven = NOT_GIVEN,
         continue_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopLiveResponse]:
+    ) -> StopLiveResponse:
         """Stop live
 
         Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
@@ -7091,14 +4857,6 @@ class AsyncCallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
@@ -7133,8 +4891,10 @@ class AsyncCallsResourceWithRawResponse:
                 "StopLive",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, StopLiveResponse))
+        _data: StopLiveResponse = await self._client._transport.call(
+            _spec, StopLiveResponse, request_options
+        )
+        return _data
 
     async def unblock_user(
         self,
@@ -7143,7 +4903,7 @@ class AsyncCallsResourceWithRawResponse:
         *,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnblockUserResponse]:
+    ) -> UnblockUserResponse:
         """Unblock user on a call
 
         Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
@@ -7179,8 +4939,10 @@ class AsyncCallsResourceWithRawResponse:
                 "UnblockUser",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnblockUserResponse))
+        _data: UnblockUserResponse = await self._client._transport.call(
+            _spec, UnblockUserResponse, request_options
+        )
+        return _data
 
     async def unpin(
         self,
@@ -7190,7 +4952,7 @@ class AsyncCallsResourceWithRawResponse:
         session_id: str,
         user_id: str,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnpinResponse]:
+    ) -> UnpinResponse:
         """Unpin a participant's video
 
         Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
@@ -7228,8 +4990,10 @@ class AsyncCallsResourceWithRawResponse:
                 "VideoUnpin",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnpinResponse))
+        _data: UnpinResponse = await self._client._transport.call(
+            _spec, UnpinResponse, request_options
+        )
+        return _data
 
     async def update_user_permissions(
         self,
@@ -7240,7 +5004,7 @@ class AsyncCallsResourceWithRawResponse:
         grant_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateUserPermissionsResponse]:
+    ) -> UpdateUserPermissionsResponse:
         """Update user permissions
 
         Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
@@ -7248,9 +5012,6 @@ class AsyncCallsResourceWithRawResponse:
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
@@ -7280,654 +5041,10 @@ class AsyncCallsResourceWithRawResponse:
                 "UpdateUserPermissions",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateUserPermissionsResponse)
+        _data: UpdateUserPermissionsResponse = await self._client._transport.call(
+            _spec, UpdateUserPermissionsResponse, request_options
         )
-
-    async def query(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallsResponse]:
-        """Query calls
-
-        Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
-        """
-        from ..models._query_calls_request import QueryCallsRequest
-        from ..models._query_calls_response import QueryCallsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calls",
-                {},
-            ),
-            operation_id="QueryCalls",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCalls",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, QueryCallsResponse))
-
-
-class AsyncCallsResource:
-    """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsResourceWithRawResponse(client)
-        self.members = AsyncCallsMembersResource(client)
-        self.closed_captions = AsyncCallsClosedCaptionsResource(client)
-        self.feedback = AsyncCallsFeedbackResource(client)
-        self.participants = AsyncCallsParticipantsResource(client)
-        self.recordings = AsyncCallsRecordingsResource(client)
-        self.broadcasts = AsyncCallsBroadcastsResource(client)
-        self.frame_recordings = AsyncCallsFrameRecordingsResource(client)
-        self.transcriptions = AsyncCallsTranscriptionsResource(client)
-
-    async def get_active_status(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> GetActiveCallsStatusResponse:
-        """Get active calls status
-
-        Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
-        """
-        _raw = await self.with_raw_response.get_active_status(request_options=request_options)
-        return _raw.data
-
-    async def get(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallResponse:
-        """Get call
-
-        Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_limit: Maximum number of members to include in the response
-            ring: if provided it sends a ring event to the members for this call
-            notify: if provided it sends a notification event to the members for this call
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
-        """
-        _raw = await self.with_raw_response.get(
-            type,
-            id,
-            members_limit=members_limit,
-            ring=ring,
-            notify=notify,
-            video=video,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def get_or_create(
-        self,
-        type: str,
-        id: str,
-        *,
-        data: CallRequest | NotGiven = NOT_GIVEN,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetOrCreateCallResponse:
-        """Get or create a call
-
-        Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            data: data
-            members_limit: members_limit
-            notify: if provided it sends a notification event to the members for this call
-            ring: if provided it sends a ring event to the members for this call
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
-        """
-        _raw = await self.with_raw_response.get_or_create(
-            type,
-            id,
-            data=data,
-            members_limit=members_limit,
-            notify=notify,
-            ring=ring,
-            video=video,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateCallResponse:
-        """Update call
-
-        Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: Custom data for this object
-            settings_override: the settings to change for this call
-            starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
-        """
-        _raw = await self.with_raw_response.update(
-            type,
-            id,
-            custom=custom,
-            settings_override=settings_override,
-            starts_at=starts_at,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def block_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> BlockUserResponse:
-        """Block user on a call
-
-        Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
-        """
-        _raw = await self.with_raw_response.block_user(
-            type, id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    async def delete(
-        self,
-        type: str,
-        id: str,
-        *,
-        hard: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteCallResponse:
-        """Delete call
-
-        Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
-        """
-        _raw = await self.with_raw_response.delete(
-            type, id, hard=hard, request_options=request_options
-        )
-        return _raw.data
-
-    async def send_event(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> SendCallEventResponse:
-        """Send custom event
-
-        Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
-        """
-        _raw = await self.with_raw_response.send_event(
-            type, id, custom=custom, user=user, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    async def go_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_storage_name: str | NotGiven = NOT_GIVEN,
-        start_closed_caption: bool | NotGiven = NOT_GIVEN,
-        start_composite_recording: bool | NotGiven = NOT_GIVEN,
-        start_hls: bool | NotGiven = NOT_GIVEN,
-        start_individual_recording: bool | NotGiven = NOT_GIVEN,
-        start_raw_recording: bool | NotGiven = NOT_GIVEN,
-        start_recording: bool | NotGiven = NOT_GIVEN,
-        start_transcription: bool | NotGiven = NOT_GIVEN,
-        transcription_storage_name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GoLiveResponse:
-        """Set call as live
-
-        Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
-        """
-        _raw = await self.with_raw_response.go_live(
-            type,
-            id,
-            recording_storage_name=recording_storage_name,
-            start_closed_caption=start_closed_caption,
-            start_composite_recording=start_composite_recording,
-            start_hls=start_hls,
-            start_individual_recording=start_individual_recording,
-            start_raw_recording=start_raw_recording,
-            start_recording=start_recording,
-            start_transcription=start_transcription,
-            transcription_storage_name=transcription_storage_name,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def kick_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        block: bool | NotGiven = NOT_GIVEN,
-        kicked_by: UserRequest | NotGiven = NOT_GIVEN,
-        kicked_by_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> KickUserResponse:
-        """Kick user from a call
-
-        Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: The user to kick
-            block: If true, also block the user from rejoining the call
-            kicked_by: Server-side: user performing the action
-            kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
-        """
-        _raw = await self.with_raw_response.kick_user(
-            type,
-            id,
-            user_id=user_id,
-            block=block,
-            kicked_by=kicked_by,
-            kicked_by_id=kicked_by_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def end(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> EndCallResponse:
-        """End call
-
-        Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
-        """
-        _raw = await self.with_raw_response.end(type, id, request_options=request_options)
-        return _raw.data
-
-    async def mute_users(
-        self,
-        type: str,
-        id: str,
-        *,
-        audio: bool | NotGiven = NOT_GIVEN,
-        mute_all_users: bool | NotGiven = NOT_GIVEN,
-        muted_by: UserRequest | NotGiven = NOT_GIVEN,
-        muted_by_id: str | NotGiven = NOT_GIVEN,
-        screenshare: bool | NotGiven = NOT_GIVEN,
-        screenshare_audio: bool | NotGiven = NOT_GIVEN,
-        user_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> MuteUsersResponse:
-        """Mute users
-
-        Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
-        """
-        _raw = await self.with_raw_response.mute_users(
-            type,
-            id,
-            audio=audio,
-            mute_all_users=mute_all_users,
-            muted_by=muted_by,
-            muted_by_id=muted_by_id,
-            screenshare=screenshare,
-            screenshare_audio=screenshare_audio,
-            user_ids=user_ids,
-            video=video,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def pin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> PinResponse:
-        """Pin a participant's video
-
-        Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
-        """
-        _raw = await self.with_raw_response.pin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    async def get_report(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallReportResponse:
-        """Get call report
-
-        Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
-        """
-        _raw = await self.with_raw_response.get_report(
-            type, id, session_id=session_id, request_options=request_options
-        )
-        return _raw.data
-
-    async def ring(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> RingCallResponse:
-        """Ring call members
-
-        Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
-        """
-        _raw = await self.with_raw_response.ring(
-            type, id, members_ids=members_ids, video=video, request_options=request_options
-        )
-        return _raw.data
-
-    async def stop_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        continue_closed_caption: bool | NotGiven = NOT_GIVEN,
-        continue_composite_recording: bool | NotGiven = NOT_GIVEN,
-        continue_hls: bool | NotGiven = NOT_GIVEN,
-        continue_individual_recording: bool | NotGiven = NOT_GIVEN,
-        continue_raw_recording: bool | NotGiven = NOT_GIVEN,
-        continue_recording: bool | NotGiven = NOT_GIVEN,
-        continue_rtmp_broadcasts: bool | NotGiven = NOT_GIVEN,
-        continue_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StopLiveResponse:
-        """Stop live
-
-        Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
-        """
-        _raw = await self.with_raw_response.stop_live(
-            type,
-            id,
-            continue_closed_caption=continue_closed_caption,
-            continue_composite_recording=continue_composite_recording,
-            continue_hls=continue_hls,
-            continue_individual_recording=continue_individual_recording,
-            continue_raw_recording=continue_raw_recording,
-            continue_recording=continue_recording,
-            continue_rtmp_broadcasts=continue_rtmp_broadcasts,
-            continue_transcription=continue_transcription,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    async def unblock_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> UnblockUserResponse:
-        """Unblock user on a call
-
-        Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
-        """
-        _raw = await self.with_raw_response.unblock_user(
-            type, id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    async def unpin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> UnpinResponse:
-        """Unpin a participant's video
-
-        Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
-        """
-        _raw = await self.with_raw_response.unpin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
-        )
-        return _raw.data
-
-    async def update_user_permissions(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        grant_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateUserPermissionsResponse:
-        """Update user permissions
-
-        Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
-        """
-        _raw = await self.with_raw_response.update_user_permissions(
-            type,
-            id,
-            user_id=user_id,
-            grant_permissions=grant_permissions,
-            revoke_permissions=revoke_permissions,
-            request_options=request_options,
-        )
-        return _raw.data
+        return _data
 
     async def query(
         self,
@@ -7945,23 +5062,36 @@ class AsyncCallsResource:
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
-        _raw = await self.with_raw_response.query(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models._query_calls_request import QueryCallsRequest
+        from ..models._query_calls_response import QueryCallsResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/api/v2/video/calls",
+            operation_id="QueryCalls",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                QueryCallsRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCalls",
+            ),
         )
-        return _raw.data
+        _data: QueryCallsResponse = await self._client._transport.call(
+            _spec, QueryCallsResponse, request_options
+        )
+        return _data
 
     def query_pages(
         self,
@@ -7981,21 +5111,21 @@ class AsyncCallsResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        async def _fetch(position: Cursor | None) -> QueryCallsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallsResponse:
             return await self.query(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.calls,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.calls,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -8010,10 +5140,49 @@ class AsyncCallsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStateResponseFields]:
         """Every item of :meth:`query`, across all pages (``calls`` of each page)."""
-        async for item in self.query_pages(
+        async for _item in self.query_pages(
             filter_conditions=filter_conditions,
             limit=limit,
             sort=sort,
             request_options=request_options,
         ):
-            yield item
+            yield _item
+
+
+class AsyncCallsResourceWithRawResponse:
+    """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsResource) -> None:
+        self.members = AsyncCallsMembersResourceWithRawResponse(resource.members)
+        self.closed_captions = AsyncCallsClosedCaptionsResourceWithRawResponse(
+            resource.closed_captions
+        )
+        self.feedback = AsyncCallsFeedbackResourceWithRawResponse(resource.feedback)
+        self.participants = AsyncCallsParticipantsResourceWithRawResponse(resource.participants)
+        self.recordings = AsyncCallsRecordingsResourceWithRawResponse(resource.recordings)
+        self.broadcasts = AsyncCallsBroadcastsResourceWithRawResponse(resource.broadcasts)
+        self.frame_recordings = AsyncCallsFrameRecordingsResourceWithRawResponse(
+            resource.frame_recordings
+        )
+        self.transcriptions = AsyncCallsTranscriptionsResourceWithRawResponse(
+            resource.transcriptions
+        )
+        self.get_active_status = async_raw_response(resource.get_active_status)
+        self.get = async_raw_response(resource.get)
+        self.get_or_create = async_raw_response(resource.get_or_create)
+        self.update = async_raw_response(resource.update)
+        self.block_user = async_raw_response(resource.block_user)
+        self.delete = async_raw_response(resource.delete)
+        self.send_event = async_raw_response(resource.send_event)
+        self.go_live = async_raw_response(resource.go_live)
+        self.kick_user = async_raw_response(resource.kick_user)
+        self.end = async_raw_response(resource.end)
+        self.mute_users = async_raw_response(resource.mute_users)
+        self.pin = async_raw_response(resource.pin)
+        self.get_report = async_raw_response(resource.get_report)
+        self.ring = async_raw_response(resource.ring)
+        self.stop_live = async_raw_response(resource.stop_live)
+        self.unblock_user = async_raw_response(resource.unblock_user)
+        self.unpin = async_raw_response(resource.unpin)
+        self.update_user_permissions = async_raw_response(resource.update_user_permissions)
+        self.query = async_raw_response(resource.query)

@@ -9,5 +9,4 @@ __all__ = [
 
 
 Class: TypeAlias = str
-"""A schema named like a keyword.
-"""
+"""A schema named like a keyword."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from pydantic import Field
 
@@ -21,7 +20,7 @@ class AnimalRequest(ApiModel):
     diet: Diet | None = None
     birthday: datetime.date | None = None
 
-    __non_nullable__: ClassVar[frozenset[str]] = frozenset(
+    __non_nullable__ = frozenset(
         {
             "diet",
             "birthday",

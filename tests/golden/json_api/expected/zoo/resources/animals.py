@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import encode_params, validate_any, validate_body
 
@@ -34,11 +35,12 @@ __all__ = [
 ]
 
 
-class AnimalsResourceWithRawResponse:
-    """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AnimalsResource:
+    """The animals."""
 
     def __init__(self, client: ZooClient) -> None:
         self._client = client
+        self.with_raw_response = AnimalsResourceWithRawResponse(self)
 
     def list(
         self,
@@ -55,22 +57,8 @@ class AnimalsResourceWithRawResponse:
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListAnimalsResponse]:
+    ) -> ListAnimalsResponse:
         """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``ListAnimals``: ``GET /animals``.
         """
@@ -78,10 +66,7 @@ class AnimalsResourceWithRawResponse:
 
         _spec = RequestSpec(
             method="GET",
-            path=build_path(
-                "/animals",
-                {},
-            ),
+            path="/animals",
             operation_id="ListAnimals",
             idempotent=True,
             query=encode_params(
@@ -103,265 +88,10 @@ class AnimalsResourceWithRawResponse:
                 ),
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ListAnimalsResponse))
-
-    def create(
-        self,
-        *,
-        name: str,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        birthday: datetime.date | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """CreateAnimal
-
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        from ..models._animal import Animal
-        from ..models._animal_request import AnimalRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/animals",
-                {},
-            ),
-            operation_id="CreateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                AnimalRequest,
-                {
-                    "name": name,
-                    "diet": diet,
-                    "birthday": birthday,
-                },
-                "CreateAnimal",
-            ),
+        _data: ListAnimalsResponse = self._client._transport.call(
+            _spec, ListAnimalsResponse, request_options
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-    def get(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """GetAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="GetAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-    def replace(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        body: builtins.list[str],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[builtins.list[Animal]]:
-        """ReplaceAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="ReplaceAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_any(list[str], body, "ReplaceAnimal"),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, builtins.list[Animal])
-        )
-
-    def delete(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[None]:
-        """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, None))
-
-    def update(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """UpdateAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-        from ..models._update_animal_request import UpdateAnimalRequest
-
-        _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateAnimalRequest,
-                {
-                    "name": name,
-                    "nickname": nickname,
-                    "diet": diet,
-                },
-                "UpdateAnimal",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-
-class AnimalsResource:
-    """The animals."""
-
-    def __init__(self, client: ZooClient) -> None:
-        self._client = client
-        self.with_raw_response = AnimalsResourceWithRawResponse(client)
-
-    def list(
-        self,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
-        hungry: bool | NotGiven = NOT_GIVEN,
-        species: builtins.list[str] | NotGiven = NOT_GIVEN,
-        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        x_trace: str | NotGiven = NOT_GIVEN,
-        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ListAnimalsResponse:
-        """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        _raw = self.with_raw_response.list(
-            limit=limit,
-            ratio=ratio,
-            hungry=hungry,
-            species=species,
-            tag=tag,
-            sort=sort,
-            filter=filter,
-            next=next,
-            prev=prev,
-            x_trace=x_trace,
-            x_flags=x_flags,
-            request_options=request_options,
-        )
-        return _raw.data
+        return _data
 
     def list_pages(
         self,
@@ -387,7 +117,7 @@ class AnimalsResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        def _fetch(position: Cursor | None) -> ListAnimalsResponse:
+        def _fetch(_position: Cursor | None) -> ListAnimalsResponse:
             return self.list(
                 limit=limit,
                 ratio=ratio,
@@ -398,16 +128,16 @@ class AnimalsResource:
                 filter=filter,
                 x_trace=x_trace,
                 x_flags=x_flags,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.animals,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.animals,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -451,194 +181,6 @@ class AnimalsResource:
     ) -> Animal:
         """CreateAnimal
 
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        _raw = self.with_raw_response.create(
-            name=name, diet=diet, birthday=birthday, request_options=request_options
-        )
-        return _raw.data
-
-    def get(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> Animal:
-        """GetAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.get(zoo, id, request_options=request_options)
-        return _raw.data
-
-    def replace(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        body: builtins.list[str],
-        request_options: RequestOptions | None = None,
-    ) -> builtins.list[Animal]:
-        """ReplaceAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.replace(zoo, id, body=body, request_options=request_options)
-        return _raw.data
-
-    def delete(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> None:
-        """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.delete(zoo, id, request_options=request_options)
-        return _raw.data
-
-    def update(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> Animal:
-        """UpdateAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.update(
-            zoo, id, name=name, nickname=nickname, diet=diet, request_options=request_options
-        )
-        return _raw.data
-
-
-class AsyncAnimalsResourceWithRawResponse:
-    """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
-        hungry: bool | NotGiven = NOT_GIVEN,
-        species: builtins.list[str] | NotGiven = NOT_GIVEN,
-        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        x_trace: str | NotGiven = NOT_GIVEN,
-        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListAnimalsResponse]:
-        """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        from ..models._list_animals_response import ListAnimalsResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals",
-                {},
-            ),
-            operation_id="ListAnimals",
-            idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("ratio", ratio, "multi"),
-                ("hungry", hungry, "multi"),
-                ("species", species, "csv"),
-                ("tag", tag, "multi"),
-                ("sort", sort, "multi"),
-                ("filter", filter, "json"),
-                ("next", next, "multi"),
-                ("prev", prev, "multi"),
-            ),
-            headers=(
-                ("Accept", "application/json"),
-                *encode_params(
-                    ("X-Trace", x_trace, "csv"),
-                    ("X-Flags", x_flags, "csv"),
-                ),
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ListAnimalsResponse))
-
-    async def create(
-        self,
-        *,
-        name: str,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        birthday: datetime.date | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """CreateAnimal
-
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``CreateAnimal``: ``POST /animals``.
         """
         from ..models._animal import Animal
@@ -646,10 +188,7 @@ class AsyncAnimalsResourceWithRawResponse:
 
         _spec = RequestSpec(
             method="POST",
-            path=build_path(
-                "/animals",
-                {},
-            ),
+            path="/animals",
             operation_id="CreateAnimal",
             idempotent=False,
             headers=(("Accept", "application/json"),),
@@ -663,22 +202,17 @@ class AsyncAnimalsResourceWithRawResponse:
                 "CreateAnimal",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
+        _data: Animal = self._client._transport.call(_spec, Animal, request_options)
+        return _data
 
-    async def get(
+    def get(
         self,
         zoo: str,
         id: int,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
+    ) -> Animal:
         """GetAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
         """
@@ -697,22 +231,20 @@ class AsyncAnimalsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
+        _data: Animal = self._client._transport.call(_spec, Animal, request_options)
+        return _data
 
-    async def replace(
+    def replace(
         self,
         zoo: str,
         id: int,
         *,
         body: builtins.list[str],
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[builtins.list[Animal]]:
+    ) -> builtins.list[Animal]:
         """ReplaceAnimal
 
         Args:
-            zoo: zoo
-            id: id
             body: The request body.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -732,26 +264,21 @@ class AsyncAnimalsResourceWithRawResponse:
             operation_id="ReplaceAnimal",
             idempotent=True,
             headers=(("Accept", "application/json"),),
-            json=validate_any(list[str], body, "ReplaceAnimal"),
+            json=validate_any(builtins.list[str], body, "ReplaceAnimal"),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, builtins.list[Animal])
+        _data: builtins.list[Animal] = self._client._transport.call(
+            _spec, builtins.list[Animal], request_options
         )
+        return _data
 
-    async def delete(
+    def delete(
         self,
         zoo: str,
         id: int,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[None]:
+    ) -> None:
         """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
         """
@@ -769,28 +296,20 @@ class AsyncAnimalsResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, None))
+        _data: None = self._client._transport.call(_spec, None, request_options)
+        return _data
 
-    async def update(
+    def update(
         self,
         zoo: str,
         id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
+        nickname: str | NotGiven | None = NOT_GIVEN,
         diet: Diet | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
+    ) -> Animal:
         """UpdateAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
         """
@@ -819,8 +338,20 @@ class AsyncAnimalsResourceWithRawResponse:
                 "UpdateAnimal",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
+        _data: Animal = self._client._transport.call(_spec, Animal, request_options)
+        return _data
+
+
+class AnimalsResourceWithRawResponse:
+    """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AnimalsResource) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.replace = raw_response(resource.replace)
+        self.delete = raw_response(resource.delete)
+        self.update = raw_response(resource.update)
 
 
 class AsyncAnimalsResource:
@@ -828,7 +359,7 @@ class AsyncAnimalsResource:
 
     def __init__(self, client: AsyncZooClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncAnimalsResourceWithRawResponse(client)
+        self.with_raw_response = AsyncAnimalsResourceWithRawResponse(self)
 
     async def list(
         self,
@@ -848,37 +379,38 @@ class AsyncAnimalsResource:
     ) -> ListAnimalsResponse:
         """ListAnimals
 
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``ListAnimals``: ``GET /animals``.
         """
-        _raw = await self.with_raw_response.list(
-            limit=limit,
-            ratio=ratio,
-            hungry=hungry,
-            species=species,
-            tag=tag,
-            sort=sort,
-            filter=filter,
-            next=next,
-            prev=prev,
-            x_trace=x_trace,
-            x_flags=x_flags,
-            request_options=request_options,
+        from ..models._list_animals_response import ListAnimalsResponse
+
+        _spec = RequestSpec(
+            method="GET",
+            path="/animals",
+            operation_id="ListAnimals",
+            idempotent=True,
+            query=encode_params(
+                ("limit", limit, "multi"),
+                ("ratio", ratio, "multi"),
+                ("hungry", hungry, "multi"),
+                ("species", species, "csv"),
+                ("tag", tag, "multi"),
+                ("sort", sort, "multi"),
+                ("filter", filter, "json"),
+                ("next", next, "multi"),
+                ("prev", prev, "multi"),
+            ),
+            headers=(
+                ("Accept", "application/json"),
+                *encode_params(
+                    ("X-Trace", x_trace, "csv"),
+                    ("X-Flags", x_flags, "csv"),
+                ),
+            ),
         )
-        return _raw.data
+        _data: ListAnimalsResponse = await self._client._transport.call(
+            _spec, ListAnimalsResponse, request_options
+        )
+        return _data
 
     def list_pages(
         self,
@@ -904,7 +436,7 @@ class AsyncAnimalsResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        async def _fetch(position: Cursor | None) -> ListAnimalsResponse:
+        async def _fetch(_position: Cursor | None) -> ListAnimalsResponse:
             return await self.list(
                 limit=limit,
                 ratio=ratio,
@@ -915,16 +447,16 @@ class AsyncAnimalsResource:
                 filter=filter,
                 x_trace=x_trace,
                 x_flags=x_flags,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.animals,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.animals,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -945,7 +477,7 @@ class AsyncAnimalsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[Animal]:
         """Every item of :meth:`list`, across all pages (``animals`` of each page)."""
-        async for item in self.list_pages(
+        async for _item in self.list_pages(
             limit=limit,
             ratio=ratio,
             hungry=hungry,
@@ -957,7 +489,7 @@ class AsyncAnimalsResource:
             x_flags=x_flags,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
     async def create(
         self,
@@ -969,18 +501,29 @@ class AsyncAnimalsResource:
     ) -> Animal:
         """CreateAnimal
 
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``CreateAnimal``: ``POST /animals``.
         """
-        _raw = await self.with_raw_response.create(
-            name=name, diet=diet, birthday=birthday, request_options=request_options
+        from ..models._animal import Animal
+        from ..models._animal_request import AnimalRequest
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/animals",
+            operation_id="CreateAnimal",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                AnimalRequest,
+                {
+                    "name": name,
+                    "diet": diet,
+                    "birthday": birthday,
+                },
+                "CreateAnimal",
+            ),
         )
-        return _raw.data
+        _data: Animal = await self._client._transport.call(_spec, Animal, request_options)
+        return _data
 
     async def get(
         self,
@@ -991,15 +534,25 @@ class AsyncAnimalsResource:
     ) -> Animal:
         """GetAnimal
 
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
         """
-        _raw = await self.with_raw_response.get(zoo, id, request_options=request_options)
-        return _raw.data
+        from ..models._animal import Animal
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/animals/{zoo}/{id}",
+                {
+                    "zoo": zoo,
+                    "id": id,
+                },
+            ),
+            operation_id="GetAnimal",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: Animal = await self._client._transport.call(_spec, Animal, request_options)
+        return _data
 
     async def replace(
         self,
@@ -1012,17 +565,31 @@ class AsyncAnimalsResource:
         """ReplaceAnimal
 
         Args:
-            zoo: zoo
-            id: id
             body: The request body.
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
-        _raw = await self.with_raw_response.replace(
-            zoo, id, body=body, request_options=request_options
+        from ..models._animal import Animal
+
+        _spec = RequestSpec(
+            method="PUT",
+            path=build_path(
+                "/animals/{zoo}/{id}",
+                {
+                    "zoo": zoo,
+                    "id": id,
+                },
+            ),
+            operation_id="ReplaceAnimal",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_any(builtins.list[str], body, "ReplaceAnimal"),
         )
-        return _raw.data
+        _data: builtins.list[Animal] = await self._client._transport.call(
+            _spec, builtins.list[Animal], request_options
+        )
+        return _data
 
     async def delete(
         self,
@@ -1033,15 +600,24 @@ class AsyncAnimalsResource:
     ) -> None:
         """DeleteAnimal
 
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
         """
-        _raw = await self.with_raw_response.delete(zoo, id, request_options=request_options)
-        return _raw.data
+
+        _spec = RequestSpec(
+            method="DELETE",
+            path=build_path(
+                "/animals/{zoo}/{id}",
+                {
+                    "zoo": zoo,
+                    "id": id,
+                },
+            ),
+            operation_id="DeleteAnimal",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: None = await self._client._transport.call(_spec, None, request_options)
+        return _data
 
     async def update(
         self,
@@ -1049,23 +625,50 @@ class AsyncAnimalsResource:
         id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
+        nickname: str | NotGiven | None = NOT_GIVEN,
         diet: Diet | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """UpdateAnimal
 
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
         """
-        _raw = await self.with_raw_response.update(
-            zoo, id, name=name, nickname=nickname, diet=diet, request_options=request_options
+        from ..models._animal import Animal
+        from ..models._update_animal_request import UpdateAnimalRequest
+
+        _spec = RequestSpec(
+            method="PATCH",
+            path=build_path(
+                "/animals/{zoo}/{id}",
+                {
+                    "zoo": zoo,
+                    "id": id,
+                },
+            ),
+            operation_id="UpdateAnimal",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                UpdateAnimalRequest,
+                {
+                    "name": name,
+                    "nickname": nickname,
+                    "diet": diet,
+                },
+                "UpdateAnimal",
+            ),
         )
-        return _raw.data
+        _data: Animal = await self._client._transport.call(_spec, Animal, request_options)
+        return _data
+
+
+class AsyncAnimalsResourceWithRawResponse:
+    """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncAnimalsResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)
+        self.replace = async_raw_response(resource.replace)
+        self.delete = async_raw_response(resource.delete)
+        self.update = async_raw_response(resource.update)

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import validate_body
 
@@ -30,11 +31,12 @@ __all__ = [
 ]
 
 
-class KeepersResourceWithRawResponse:
-    """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class KeepersResource:
+    """``keepers`` operations."""
 
     def __init__(self, client: ZooClient) -> None:
         self._client = client
+        self.with_raw_response = KeepersResourceWithRawResponse(self)
 
     def search_keepers(
         self,
@@ -44,15 +46,8 @@ class KeepersResourceWithRawResponse:
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SearchKeepersResponse]:
+    ) -> SearchKeepersResponse:
         """SearchKeepers
-
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``SearchKeepers``: ``POST /keepers/search``.
         """
@@ -61,10 +56,7 @@ class KeepersResourceWithRawResponse:
 
         _spec = RequestSpec(
             method="POST",
-            path=build_path(
-                "/keepers/search",
-                {},
-            ),
+            path="/keepers/search",
             operation_id="SearchKeepers",
             idempotent=True,
             headers=(("Accept", "application/json"),),
@@ -79,134 +71,10 @@ class KeepersResourceWithRawResponse:
                 "SearchKeepers",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SearchKeepersResponse)
+        _data: SearchKeepersResponse = self._client._transport.call(
+            _spec, SearchKeepersResponse, request_options
         )
-
-    def get_keeper_photo(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[bytes]:
-        """GetKeeperPhoto
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/photo",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperPhoto",
-            idempotent=True,
-            headers=(("Accept", "image/jpeg"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, bytes))
-
-    def get_keeper_notes(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[str]:
-        """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/notes",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperNotes",
-            idempotent=True,
-            headers=(("Accept", "text/plain"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, str))
-
-    def get_schedule(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Schedule]:
-        """GetSchedule
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        from ..models._schedule import Schedule
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/schedule",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetSchedule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Schedule))
-
-
-class KeepersResource:
-    """``keepers`` operations."""
-
-    def __init__(self, client: ZooClient) -> None:
-        self._client = client
-        self.with_raw_response = KeepersResourceWithRawResponse(client)
-
-    def search_keepers(
-        self,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> SearchKeepersResponse:
-        """SearchKeepers
-
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        _raw = self.with_raw_response.search_keepers(
-            name=name, limit=limit, next=next, prev=prev, request_options=request_options
-        )
-        return _raw.data
+        return _data
 
     def search_keepers_pages(
         self,
@@ -225,20 +93,20 @@ class KeepersResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        def _fetch(position: Cursor | None) -> SearchKeepersResponse:
+        def _fetch(_position: Cursor | None) -> SearchKeepersResponse:
             return self.search_keepers(
                 name=name,
                 limit=limit,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.keepers,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.keepers,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -264,116 +132,6 @@ class KeepersResource:
     ) -> bytes:
         """GetKeeperPhoto
 
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-        _raw = self.with_raw_response.get_keeper_photo(keeper_id, request_options=request_options)
-        return _raw.data
-
-    def get_keeper_notes(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> str:
-        """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-        _raw = self.with_raw_response.get_keeper_notes(keeper_id, request_options=request_options)
-        return _raw.data
-
-    def get_schedule(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> Schedule:
-        """GetSchedule
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        _raw = self.with_raw_response.get_schedule(keeper_id, request_options=request_options)
-        return _raw.data
-
-
-class AsyncKeepersResourceWithRawResponse:
-    """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
-
-    async def search_keepers(
-        self,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SearchKeepersResponse]:
-        """SearchKeepers
-
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        from ..models._search_keepers_request import SearchKeepersRequest
-        from ..models._search_keepers_response import SearchKeepersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/keepers/search",
-                {},
-            ),
-            operation_id="SearchKeepers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SearchKeepersRequest,
-                {
-                    "name": name,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                },
-                "SearchKeepers",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SearchKeepersResponse)
-        )
-
-    async def get_keeper_photo(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[bytes]:
-        """GetKeeperPhoto
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
         """
 
@@ -389,20 +147,16 @@ class AsyncKeepersResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "image/jpeg"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, bytes))
+        _data: bytes = self._client._transport.call(_spec, bytes, request_options)
+        return _data
 
-    async def get_keeper_notes(
+    def get_keeper_notes(
         self,
         keeper_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[str]:
+    ) -> str:
         """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
         """
@@ -419,20 +173,16 @@ class AsyncKeepersResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "text/plain"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, str))
+        _data: str = self._client._transport.call(_spec, str, request_options)
+        return _data
 
-    async def get_schedule(
+    def get_schedule(
         self,
         keeper_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Schedule]:
+    ) -> Schedule:
         """GetSchedule
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
         """
@@ -450,8 +200,18 @@ class AsyncKeepersResourceWithRawResponse:
             idempotent=True,
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Schedule))
+        _data: Schedule = self._client._transport.call(_spec, Schedule, request_options)
+        return _data
+
+
+class KeepersResourceWithRawResponse:
+    """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: KeepersResource) -> None:
+        self.search_keepers = raw_response(resource.search_keepers)
+        self.get_keeper_photo = raw_response(resource.get_keeper_photo)
+        self.get_keeper_notes = raw_response(resource.get_keeper_notes)
+        self.get_schedule = raw_response(resource.get_schedule)
 
 
 class AsyncKeepersResource:
@@ -459,7 +219,7 @@ class AsyncKeepersResource:
 
     def __init__(self, client: AsyncZooClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncKeepersResourceWithRawResponse(client)
+        self.with_raw_response = AsyncKeepersResourceWithRawResponse(self)
 
     async def search_keepers(
         self,
@@ -472,19 +232,32 @@ class AsyncKeepersResource:
     ) -> SearchKeepersResponse:
         """SearchKeepers
 
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``SearchKeepers``: ``POST /keepers/search``.
         """
-        _raw = await self.with_raw_response.search_keepers(
-            name=name, limit=limit, next=next, prev=prev, request_options=request_options
+        from ..models._search_keepers_request import SearchKeepersRequest
+        from ..models._search_keepers_response import SearchKeepersResponse
+
+        _spec = RequestSpec(
+            method="POST",
+            path="/keepers/search",
+            operation_id="SearchKeepers",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                SearchKeepersRequest,
+                {
+                    "name": name,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                },
+                "SearchKeepers",
+            ),
         )
-        return _raw.data
+        _data: SearchKeepersResponse = await self._client._transport.call(
+            _spec, SearchKeepersResponse, request_options
+        )
+        return _data
 
     def search_keepers_pages(
         self,
@@ -503,20 +276,20 @@ class AsyncKeepersResource:
         back as ``start`` to resume, in either ``direction``.
         """
 
-        async def _fetch(position: Cursor | None) -> SearchKeepersResponse:
+        async def _fetch(_position: Cursor | None) -> SearchKeepersResponse:
             return await self.search_keepers(
                 name=name,
                 limit=limit,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.keepers,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.keepers,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -530,10 +303,10 @@ class AsyncKeepersResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[str]:
         """Every item of :meth:`search_keepers`, across all pages (``keepers`` of each page)."""
-        async for item in self.search_keepers_pages(
+        async for _item in self.search_keepers_pages(
             name=name, limit=limit, request_options=request_options
         ):
-            yield item
+            yield _item
 
     async def get_keeper_photo(
         self,
@@ -543,16 +316,23 @@ class AsyncKeepersResource:
     ) -> bytes:
         """GetKeeperPhoto
 
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
         """
-        _raw = await self.with_raw_response.get_keeper_photo(
-            keeper_id, request_options=request_options
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/photo",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetKeeperPhoto",
+            idempotent=True,
+            headers=(("Accept", "image/jpeg"),),
         )
-        return _raw.data
+        _data: bytes = await self._client._transport.call(_spec, bytes, request_options)
+        return _data
 
     async def get_keeper_notes(
         self,
@@ -562,16 +342,23 @@ class AsyncKeepersResource:
     ) -> str:
         """GetKeeperNotes
 
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
         """
-        _raw = await self.with_raw_response.get_keeper_notes(
-            keeper_id, request_options=request_options
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/notes",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetKeeperNotes",
+            idempotent=True,
+            headers=(("Accept", "text/plain"),),
         )
-        return _raw.data
+        _data: str = await self._client._transport.call(_spec, str, request_options)
+        return _data
 
     async def get_schedule(
         self,
@@ -581,11 +368,31 @@ class AsyncKeepersResource:
     ) -> Schedule:
         """GetSchedule
 
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
         """
-        _raw = await self.with_raw_response.get_schedule(keeper_id, request_options=request_options)
-        return _raw.data
+        from ..models._schedule import Schedule
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/keepers/{keeper_id}/schedule",
+                {
+                    "keeper_id": keeper_id,
+                },
+            ),
+            operation_id="GetSchedule",
+            idempotent=True,
+            headers=(("Accept", "application/json"),),
+        )
+        _data: Schedule = await self._client._transport.call(_spec, Schedule, request_options)
+        return _data
+
+
+class AsyncKeepersResourceWithRawResponse:
+    """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncKeepersResource) -> None:
+        self.search_keepers = async_raw_response(resource.search_keepers)
+        self.get_keeper_photo = async_raw_response(resource.get_keeper_photo)
+        self.get_keeper_notes = async_raw_response(resource.get_keeper_notes)
+        self.get_schedule = async_raw_response(resource.get_schedule)

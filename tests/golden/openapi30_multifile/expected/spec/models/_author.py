@@ -25,8 +25,7 @@ class Book(ApiModel):
     subtitle: str | None = None
     pages: int | None = None
     summary: BookSummary | None = None
-    """Not indexed in the root, so it is inlined where used.
-    """
+    """Not indexed in the root, so it is inlined where used."""
 
 
 Author.model_rebuild()

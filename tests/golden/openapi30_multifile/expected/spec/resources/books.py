@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import encode_params
 
 if TYPE_CHECKING:
@@ -18,95 +26,21 @@ __all__ = [
 ]
 
 
-class BooksResourceWithRawResponse:
-    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: SpecClient) -> None:
-        self._client = client
-
-    def get_book(
-        self,
-        isbn: str,
-        *,
-        lang: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Book]:
-        """getBook
-
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        from ..models._author import Book
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/books/{isbn}",
-                {
-                    "isbn": isbn,
-                },
-            ),
-            operation_id="getBook",
-            idempotent=True,
-            query=encode_params(
-                ("lang", lang, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Book))
-
-
 class BooksResource:
     """``books`` operations."""
 
     def __init__(self, client: SpecClient) -> None:
         self._client = client
-        self.with_raw_response = BooksResourceWithRawResponse(client)
+        self.with_raw_response = BooksResourceWithRawResponse(self)
 
     def get_book(
         self,
         isbn: str,
         *,
-        lang: str | None | NotGiven = NOT_GIVEN,
+        lang: str | NotGiven | None = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Book:
         """getBook
-
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        _raw = self.with_raw_response.get_book(isbn, lang=lang, request_options=request_options)
-        return _raw.data
-
-
-class AsyncBooksResourceWithRawResponse:
-    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncSpecClient) -> None:
-        self._client = client
-
-    async def get_book(
-        self,
-        isbn: str,
-        *,
-        lang: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Book]:
-        """getBook
-
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``getBook``: ``GET /books/{isbn}``.
         """
@@ -127,8 +61,15 @@ class AsyncBooksResourceWithRawResponse:
             ),
             headers=(("Accept", "application/json"),),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Book))
+        _data: Book = self._client._transport.call(_spec, Book, request_options)
+        return _data
+
+
+class BooksResourceWithRawResponse:
+    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: BooksResource) -> None:
+        self.get_book = raw_response(resource.get_book)
 
 
 class AsyncBooksResource:
@@ -136,25 +77,42 @@ class AsyncBooksResource:
 
     def __init__(self, client: AsyncSpecClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncBooksResourceWithRawResponse(client)
+        self.with_raw_response = AsyncBooksResourceWithRawResponse(self)
 
     async def get_book(
         self,
         isbn: str,
         *,
-        lang: str | None | NotGiven = NOT_GIVEN,
+        lang: str | NotGiven | None = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Book:
         """getBook
 
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
         Operation ``getBook``: ``GET /books/{isbn}``.
         """
-        _raw = await self.with_raw_response.get_book(
-            isbn, lang=lang, request_options=request_options
+        from ..models._author import Book
+
+        _spec = RequestSpec(
+            method="GET",
+            path=build_path(
+                "/books/{isbn}",
+                {
+                    "isbn": isbn,
+                },
+            ),
+            operation_id="getBook",
+            idempotent=True,
+            query=encode_params(
+                ("lang", lang, "multi"),
+            ),
+            headers=(("Accept", "application/json"),),
         )
-        return _raw.data
+        _data: Book = await self._client._transport.call(_spec, Book, request_options)
+        return _data
+
+
+class AsyncBooksResourceWithRawResponse:
+    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncBooksResource) -> None:
+        self.get_book = async_raw_response(resource.get_book)
