@@ -74,6 +74,7 @@ class Enum:
     description: str
     base: Literal["str", "int"]
     members: tuple[EnumMember, ...]
+    literal: str  # a `Literal[...]` alias of the values: what arguments accept besides members
     kind: ClassVar[str] = "enum"
 
 
@@ -102,6 +103,13 @@ class ModelModule:
     imports: tuple[str, ...]  # sorted import lines this module needs ("" between groups)
     rebuild: tuple[str, ...]  # models to `model_rebuild()` at the end (self/mutually recursive)
     shadowed: frozenset[str]  # names the module's classes bind that annotations must not use bare
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the module defines for users: definitions and enums' literal aliases."""
+        out = [d.name for d in self.definitions]
+        out += [d.literal for d in self.definitions if isinstance(d, Enum)]
+        return tuple(out)
 
 
 # ----------------------------------------------------------------------------------------- operations
@@ -205,6 +213,8 @@ class Operation:
     pagination: Pagination | None
     runtime_imports: tuple[str, ...]  # models the method body needs, imported on first call
     accept: str  # the Accept header: the success response's media types
+    # the response type is a class (or None), so the transport's answer is typed without a local
+    returns_class: bool
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -233,6 +243,16 @@ class Operation:
     def substitutes_path(self) -> bool:
         return bool(self.path_params)
 
+    @property
+    def idempotent_override(self) -> bool | None:
+        """`idempotent` when it differs from what the runtime assumes for the method, else None."""
+        default = self.http_method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE")
+        return None if self.idempotent == default else self.idempotent
+
+    @property
+    def accept_override(self) -> str | None:
+        return None if self.accept == "application/json" else self.accept
+
 
 @dataclass(frozen=True, slots=True)
 class Resource:
@@ -244,6 +264,11 @@ class Resource:
     description: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
+
+    @property
+    def reads_client(self) -> bool:
+        """Whether a method fills a path parameter from a value the client holds."""
+        return any(p.client_attribute for op in self.operations for p in op.path_params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,6 +487,11 @@ class Api:
     @property
     def definitions(self) -> tuple[Definition, ...]:
         return tuple(sorted((d for m in self.models for d in m.definitions), key=lambda d: d.name))
+
+    @property
+    def model_names(self) -> tuple[tuple[str, str], ...]:
+        """(name, module) of everything `models` exports, by name."""
+        return tuple(sorted((n, m.module) for m in self.models for n in m.names))
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -127,7 +127,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
     root = templates_dir()
     env = environment(root)
     pkg = PurePosixPath(api.package)
-    where = {d.name: m.module for m in api.models for d in m.definitions}
+    where = dict(api.model_names)
     common: dict[str, Any] = {"api": api, "header": header(api), "where": where}
     out: dict[PurePosixPath, str] = {}
 
@@ -149,7 +149,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
     emit(
         pkg / "models" / "__init__.py",
         "package/models/__init__.py.jinja",
-        lazy=sorted(((where[d.name], d.name) for d in api.definitions), key=lambda x: (x[0], x[1])),
+        lazy=sorted((module, name) for name, module in api.model_names),
         typing_names="TYPE_CHECKING, Any" if api.definitions else "Any",
     )
     for module in api.models:
@@ -157,7 +157,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
             pkg / "models" / f"{module.module}.py",
             "package/models/_module.py.jinja",
             module=module,
-            exports=isort_names(d.name for d in module.definitions),
+            exports=isort_names(module.names),
         )
     emit(pkg / "resources" / "__init__.py", "package/resources/__init__.py.jinja")
     for rmodule in api.resources:

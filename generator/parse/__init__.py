@@ -64,8 +64,9 @@ def parse(spec: LoadedSpec) -> Api:
         response_roots.add(error_model)
     modules, where = model_modules(translator.definitions, response_roots)
     operations: dict[tuple[str, ...], list[Operation]] = {}
+    classes = frozenset(d.name for m in modules for d in m.definitions if d.kind != "alias")
     for placement, draft in drafts:
-        operations.setdefault(placement.resource, []).append(finish_operation(draft, where))
+        operations.setdefault(placement.resource, []).append(finish_operation(draft, classes))
     tags = {
         naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
         for t in data.get("tags") or []
@@ -73,7 +74,7 @@ def parse(spec: LoadedSpec) -> Api:
     }
     files = naming.module_files()
     resources = tuple(
-        resource_module(files.claim(naming.cap(r.attribute)), r, where)
+        resource_module(files.claim(naming.cap(r.attribute)), r)
         for r in tree.build(operations, tags)
     )
     if not isinstance(translator.definitions.get(error_model or ""), ModelDraft):

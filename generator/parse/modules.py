@@ -111,6 +111,9 @@ def model_modules(
         module = files.claim(naming.cap("_" + naming.snake(group[0])))
         for name in group:
             where[name] = module
+            literal = definitions[name]
+            if isinstance(literal, Enum):
+                where[literal.literal] = module
     modules = []
     for group in groups:
         module = where[group[0]]
@@ -134,6 +137,7 @@ def model_modules(
                     imports.add("from pydantic import Field")
             elif isinstance(d, Enum):
                 imports.add("from .._runtime._models import OpenEnum")
+                imports.add("from typing import Literal, TypeAlias")
             else:
                 imports.add("from typing import TypeAlias")
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
@@ -188,10 +192,12 @@ _THIRD_PARTY = frozenset({"httpx", "pydantic"})
 _FUTURE = "from __future__ import annotations"
 
 
-def finish_operation(draft: OperationDraft, where: Mapping[str, str]) -> Operation:
-    """The operation, with the lines its method body imports its models by (on first call)."""
-    lines = tuple(
-        sort_imports(f"from ..models.{where[m]} import {m}" for m in draft.runtime_models)
+def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operation:
+    """The operation, with the models its method body imports (from the lazy `models` package, on
+    first call); `classes` are the definitions that are classes (models and enums)."""
+    response = draft.response
+    returns_class = isinstance(response, (types.Builtin, types.NoneType)) or (
+        isinstance(response, types.Ref) and response.name in classes
     )
     return Operation(
         operation_id=draft.operation_id,
@@ -211,8 +217,9 @@ def finish_operation(draft: OperationDraft, where: Mapping[str, str]) -> Operati
         response_status=draft.response_status,
         error_statuses=draft.error_statuses,
         pagination=draft.pagination,
-        runtime_imports=lines,
+        runtime_imports=tuple(isort_names(draft.runtime_models)),
         accept=draft.accept,
+        returns_class=returns_class,
     )
 
 
@@ -251,7 +258,7 @@ def _operation_types(op: Operation) -> list[Type]:
     return out
 
 
-def resource_module(module: str, root: Resource, where: Mapping[str, str]) -> ResourceModule:
+def resource_module(module: str, root: Resource) -> ResourceModule:
     """Imports of a resource module. Models are imported lazily: annotations see them under
     TYPE_CHECKING, and each method imports the few it needs at run time on its first call, so
     reaching `client.calls` does not build the hundreds of models its operations use."""
@@ -262,7 +269,7 @@ def resource_module(module: str, root: Resource, where: Mapping[str, str]) -> Re
         "from .._runtime import RequestOptions, RequestSpec",
         "from .._runtime import async_raw_response, raw_response",
     }
-    type_imports: set[str] = set()
+    type_imports: set[str] = set()  # names, imported from the lazy models package
     for resource in _walk(root):
         for op in resource.operations:
             if op.substitutes_path:
@@ -271,7 +278,7 @@ def resource_module(module: str, root: Resource, where: Mapping[str, str]) -> Re
                 imports.add("from .._runtime import NOT_GIVEN")
             for t in _operation_types(op):
                 imports |= types.imports(t, shadowed)
-                type_imports |= {f"from ..models.{where[m]} import {m}" for m in types.refs(t)}
+                type_imports |= types.refs(t)
             if op.pagination:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
@@ -293,7 +300,7 @@ def resource_module(module: str, root: Resource, where: Mapping[str, str]) -> Re
         module,
         root,
         tuple(sort_imports(imports)),
-        tuple(sort_imports(type_imports)),
+        (f"from ..models import {', '.join(isort_names(type_imports))}",) if type_imports else (),
         shadowed,
         tuple(exports),
     )

@@ -28,7 +28,7 @@ from generator.ir import (
 )
 from generator.parse.resources import Placement
 from generator.parse.schemas import ModelDraft, SchemaTranslator, description_of, json_text
-from generator.types import NONE, ListOf, LiteralOf, MapOf, Ref, Type, union, without_none
+from generator.types import NONE, ListOf, MapOf, Ref, Type, union, without_none
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _JSON = "application/json"
@@ -102,8 +102,10 @@ class OperationParser:
     def operation(self, placed: Placement, client_attrs: Mapping[str, str]) -> OperationDraft:
         op, ptr, op_id = placed.raw, placed.pointer, placed.operation_id
         scope = naming.method_parameters(paginated=placed.pages_method is not None)
-        params = self._parameters(op, placed.shared, ptr, scope, client_attrs)
+        # The body first: a non-object body is the generator's own `body` argument, which a query
+        # parameter of that name must not take.
         body = self._body(op, op_id, ptr, scope)
+        params = self._parameters(op, placed.shared, ptr, scope, client_attrs)
         self.schemas.notes.extend(
             f"{op_id}: argument {old!r} is {new!r} in Python" for old, new in scope.renames
         )
@@ -320,7 +322,7 @@ class OperationParser:
             out.append(part)
             enum = self.schemas.definitions.get(part.name) if isinstance(part, Ref) else None
             if isinstance(enum, Enum):
-                out.append(LiteralOf(tuple(m.value for m in enum.members)))
+                out.append(Ref(enum.literal))
         return union(out)
 
     # -------------------------------------------------------------------------------------- response

@@ -427,7 +427,8 @@ class SchemaTranslator:
             self.problem(ptr, "enum values must be all strings or all integers")
         scope = naming.enum_members()
         members = tuple(EnumMember(scope.claim(naming.enum_member(v)), v) for v in values)
-        return Enum(name, wire, ptr, description, base, members)  # type: ignore[arg-type]
+        literal = self._claim(f"{name}Literal", f"{wire} (values)")
+        return Enum(name, wire, ptr, description, base, members, literal)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------------------------------- helpers
 

@@ -8,7 +8,7 @@ else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar, overload
 
 import httpx
 
@@ -17,6 +17,8 @@ from ._raw import capture
 from ._types import RequestOptions, RequestSpec
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
+
+T = TypeVar("T")
 
 
 class SyncApiClient(BaseApiClient[httpx.Client]):
@@ -57,6 +59,12 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
                 delay = done
             self.retry.sleep(delay)
 
+    @overload
+    def call(self, spec: RequestSpec, type_: type[T], options: RequestOptions | None) -> T: ...
+    @overload
+    def call(self, spec: RequestSpec, type_: None, options: RequestOptions | None) -> None: ...
+    @overload
+    def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any: ...
     def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
         """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
         response = self.request(spec, options=options)
@@ -113,6 +121,16 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
                 delay = done
             await self.retry.async_sleep(delay)
 
+    @overload
+    async def call(
+        self, spec: RequestSpec, type_: type[T], options: RequestOptions | None
+    ) -> T: ...
+    @overload
+    async def call(
+        self, spec: RequestSpec, type_: None, options: RequestOptions | None
+    ) -> None: ...
+    @overload
+    async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any: ...
     async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
         """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
         response = await self.request(spec, options=options)

@@ -16,11 +16,21 @@ if TYPE_CHECKING:
     from ._create_stream_request_status_callback_method import (
         CreateStreamRequestStatusCallbackMethod as CreateStreamRequestStatusCallbackMethod,
     )
+    from ._create_stream_request_status_callback_method import (
+        CreateStreamRequestStatusCallbackMethodLiteral as CreateStreamRequestStatusCallbackMethodLiteral,
+    )
     from ._create_stream_request_track import CreateStreamRequestTrack as CreateStreamRequestTrack
+    from ._create_stream_request_track import (
+        CreateStreamRequestTrackLiteral as CreateStreamRequestTrackLiteral,
+    )
     from ._stream_status import StreamStatus as StreamStatus
+    from ._stream_status import StreamStatusLiteral as StreamStatusLiteral
     from ._update_stream_request import UpdateStreamRequest as UpdateStreamRequest
     from ._update_stream_request_status import (
         UpdateStreamRequestStatus as UpdateStreamRequestStatus,
+    )
+    from ._update_stream_request_status import (
+        UpdateStreamRequestStatusLiteral as UpdateStreamRequestStatusLiteral,
     )
 
 _LOCATIONS: dict[str, str] = {
@@ -29,10 +39,14 @@ _LOCATIONS: dict[str, str] = {
     "ConferenceStream": "_conference_stream",
     "CreateStreamRequest": "_create_stream_request",
     "CreateStreamRequestStatusCallbackMethod": "_create_stream_request_status_callback_method",
+    "CreateStreamRequestStatusCallbackMethodLiteral": "_create_stream_request_status_callback_method",
     "CreateStreamRequestTrack": "_create_stream_request_track",
+    "CreateStreamRequestTrackLiteral": "_create_stream_request_track",
     "StreamStatus": "_stream_status",
+    "StreamStatusLiteral": "_stream_status",
     "UpdateStreamRequest": "_update_stream_request",
     "UpdateStreamRequestStatus": "_update_stream_request_status",
+    "UpdateStreamRequestStatusLiteral": "_update_stream_request_status",
 }
 
 __all__ = [
@@ -41,10 +55,14 @@ __all__ = [
     "ConferenceStream",
     "CreateStreamRequest",
     "CreateStreamRequestStatusCallbackMethod",
+    "CreateStreamRequestStatusCallbackMethodLiteral",
     "CreateStreamRequestTrack",
+    "CreateStreamRequestTrackLiteral",
     "StreamStatus",
+    "StreamStatusLiteral",
     "UpdateStreamRequest",
     "UpdateStreamRequestStatus",
+    "UpdateStreamRequestStatusLiteral",
 ]
 
 

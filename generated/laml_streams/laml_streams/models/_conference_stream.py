@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._stream_status import StreamStatus
 
-__all__ = [
-    "ConferenceStream",
-]
+__all__ = ["ConferenceStream"]
 
 
 class ConferenceStream(ApiModel):

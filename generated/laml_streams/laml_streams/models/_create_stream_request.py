@@ -7,9 +7,7 @@ from .._runtime._models import ApiModel
 from ._create_stream_request_status_callback_method import CreateStreamRequestStatusCallbackMethod
 from ._create_stream_request_track import CreateStreamRequestTrack
 
-__all__ = [
-    "CreateStreamRequest",
-]
+__all__ = ["CreateStreamRequest"]
 
 
 class CreateStreamRequest(ApiModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._update_stream_request_status import UpdateStreamRequestStatus
 
-__all__ = [
-    "UpdateStreamRequest",
-]
+__all__ = ["UpdateStreamRequest"]
 
 
 class UpdateStreamRequest(ApiModel):

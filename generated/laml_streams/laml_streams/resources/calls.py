@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .._runtime import (
     NOT_GIVEN,
@@ -19,11 +19,13 @@ from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
-    from ..models._call_stream import CallStream
-    from ..models._create_stream_request_status_callback_method import (
+    from ..models import (
+        CallStream,
         CreateStreamRequestStatusCallbackMethod,
+        CreateStreamRequestStatusCallbackMethodLiteral,
+        CreateStreamRequestTrack,
+        CreateStreamRequestTrackLiteral,
     )
-    from ..models._create_stream_request_track import CreateStreamRequestTrack
 
 __all__ = [
     "AsyncCallsResource",
@@ -38,6 +40,7 @@ class CallsStreamsResource:
 
     def __init__(self, client: LamlClient) -> None:
         self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsStreamsResourceWithRawResponse(self)
 
     def create(
@@ -46,19 +49,17 @@ class CallsStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Create a Stream
+        """Create a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``, ``createCallStream``).
 
         Create a stream: a WebSocket connection to `Url` is established and the call's audio starts flowing towards the WebSocket server.
 
@@ -74,25 +75,15 @@ class CallsStreamsResource:
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``.
         """
-        from ..models._call_stream import CallStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models import CallStream, CreateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                },
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams", self._client.account_sid, call_sid
             ),
-            operation_id="createCallStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "createCallStream",
             form=(
                 *form_fields(
                     validate_body(
@@ -117,8 +108,7 @@ class CallsStreamsResource:
                 ),
             ),
         )
-        _data: CallStream = self._client._transport.call(_spec, CallStream, request_options)
-        return _data
+        return self._call(_spec, CallStream, request_options)
 
     def stop(
         self,
@@ -127,7 +117,7 @@ class CallsStreamsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Stop a Stream
+        """Stop a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``, ``stopCallStream``).
 
         Stop a Stream, by setting its `Status` to `stopped`.
 
@@ -138,40 +128,26 @@ class CallsStreamsResource:
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``stopCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``.
         """
-        from ..models._call_stream import CallStream
-        from ..models._update_stream_request import UpdateStreamRequest
+        from ..models import CallStream, UpdateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                    "Sid": sid,
-                },
+                self._client.account_sid,
+                call_sid,
+                sid,
             ),
-            operation_id="stopCallStream",
+            "stopCallStream",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
-                    validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "stopCallStream",
-                    )
+                    validate_body(UpdateStreamRequest, {"Status": "stopped"}, "stopCallStream")
                 ),
             ),
         )
-        _data: CallStream = self._client._transport.call(_spec, CallStream, request_options)
-        return _data
+        return self._call(_spec, CallStream, request_options)
 
 
 class CallsStreamsResourceWithRawResponse:
@@ -187,6 +163,7 @@ class AsyncCallsStreamsResource:
 
     def __init__(self, client: AsyncLamlClient) -> None:
         self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsStreamsResourceWithRawResponse(self)
 
     async def create(
@@ -195,19 +172,17 @@ class AsyncCallsStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Create a Stream
+        """Create a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``, ``createCallStream``).
 
         Create a stream: a WebSocket connection to `Url` is established and the call's audio starts flowing towards the WebSocket server.
 
@@ -223,25 +198,15 @@ class AsyncCallsStreamsResource:
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``.
         """
-        from ..models._call_stream import CallStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models import CallStream, CreateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                },
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams", self._client.account_sid, call_sid
             ),
-            operation_id="createCallStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "createCallStream",
             form=(
                 *form_fields(
                     validate_body(
@@ -266,8 +231,7 @@ class AsyncCallsStreamsResource:
                 ),
             ),
         )
-        _data: CallStream = await self._client._transport.call(_spec, CallStream, request_options)
-        return _data
+        return await self._call(_spec, CallStream, request_options)
 
     async def stop(
         self,
@@ -276,7 +240,7 @@ class AsyncCallsStreamsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Stop a Stream
+        """Stop a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``, ``stopCallStream``).
 
         Stop a Stream, by setting its `Status` to `stopped`.
 
@@ -287,40 +251,26 @@ class AsyncCallsStreamsResource:
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``stopCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``.
         """
-        from ..models._call_stream import CallStream
-        from ..models._update_stream_request import UpdateStreamRequest
+        from ..models import CallStream, UpdateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                    "Sid": sid,
-                },
+                self._client.account_sid,
+                call_sid,
+                sid,
             ),
-            operation_id="stopCallStream",
+            "stopCallStream",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
-                    validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "stopCallStream",
-                    )
+                    validate_body(UpdateStreamRequest, {"Status": "stopped"}, "stopCallStream")
                 ),
             ),
         )
-        _data: CallStream = await self._client._transport.call(_spec, CallStream, request_options)
-        return _data
+        return await self._call(_spec, CallStream, request_options)
 
 
 class AsyncCallsStreamsResourceWithRawResponse:
@@ -335,7 +285,7 @@ class CallsResource:
     """Streams on a call."""
 
     def __init__(self, client: LamlClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.streams = CallsStreamsResource(client)
         self.with_raw_response = CallsResourceWithRawResponse(self)
 
@@ -351,7 +301,7 @@ class AsyncCallsResource:
     """Streams on a call."""
 
     def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.streams = AsyncCallsStreamsResource(client)
         self.with_raw_response = AsyncCallsResourceWithRawResponse(self)
 

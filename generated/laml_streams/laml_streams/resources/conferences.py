@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .._runtime import (
     NOT_GIVEN,
@@ -19,11 +19,13 @@ from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
-    from ..models._conference_stream import ConferenceStream
-    from ..models._create_stream_request_status_callback_method import (
+    from ..models import (
+        ConferenceStream,
         CreateStreamRequestStatusCallbackMethod,
+        CreateStreamRequestStatusCallbackMethodLiteral,
+        CreateStreamRequestTrack,
+        CreateStreamRequestTrackLiteral,
     )
-    from ..models._create_stream_request_track import CreateStreamRequestTrack
 
 __all__ = [
     "AsyncConferencesResource",
@@ -38,6 +40,7 @@ class ConferencesStreamsResource:
 
     def __init__(self, client: LamlClient) -> None:
         self._client = client
+        self._call = client._transport.call
         self.with_raw_response = ConferencesStreamsResourceWithRawResponse(self)
 
     def create(
@@ -46,19 +49,17 @@ class ConferencesStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Create a Conference Stream
+        """Create a Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``, ``createConferenceStream``).
 
         Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
 
@@ -74,25 +75,17 @@ class ConferencesStreamsResource:
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models import ConferenceStream, CreateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                },
+                self._client.account_sid,
+                conference_sid,
             ),
-            operation_id="createConferenceStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "createConferenceStream",
             form=(
                 *form_fields(
                     validate_body(
@@ -117,10 +110,7 @@ class ConferencesStreamsResource:
                 ),
             ),
         )
-        _data: ConferenceStream = self._client._transport.call(
-            _spec, ConferenceStream, request_options
-        )
-        return _data
+        return self._call(_spec, ConferenceStream, request_options)
 
     def update(
         self,
@@ -129,7 +119,7 @@ class ConferencesStreamsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Update Conference Stream
+        """Update Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``, ``updateConferenceStream``).
 
         Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
 
@@ -140,42 +130,28 @@ class ConferencesStreamsResource:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._update_stream_request import UpdateStreamRequest
+        from ..models import ConferenceStream, UpdateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                    "Sid": sid,
-                },
+                self._client.account_sid,
+                conference_sid,
+                sid,
             ),
-            operation_id="updateConferenceStream",
+            "updateConferenceStream",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "updateConferenceStream",
+                        UpdateStreamRequest, {"Status": "stopped"}, "updateConferenceStream"
                     )
                 ),
             ),
         )
-        _data: ConferenceStream = self._client._transport.call(
-            _spec, ConferenceStream, request_options
-        )
-        return _data
+        return self._call(_spec, ConferenceStream, request_options)
 
 
 class ConferencesStreamsResourceWithRawResponse:
@@ -191,6 +167,7 @@ class AsyncConferencesStreamsResource:
 
     def __init__(self, client: AsyncLamlClient) -> None:
         self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncConferencesStreamsResourceWithRawResponse(self)
 
     async def create(
@@ -199,19 +176,17 @@ class AsyncConferencesStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Create a Conference Stream
+        """Create a Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``, ``createConferenceStream``).
 
         Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
 
@@ -227,25 +202,17 @@ class AsyncConferencesStreamsResource:
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models import ConferenceStream, CreateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                },
+                self._client.account_sid,
+                conference_sid,
             ),
-            operation_id="createConferenceStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "createConferenceStream",
             form=(
                 *form_fields(
                     validate_body(
@@ -270,10 +237,7 @@ class AsyncConferencesStreamsResource:
                 ),
             ),
         )
-        _data: ConferenceStream = await self._client._transport.call(
-            _spec, ConferenceStream, request_options
-        )
-        return _data
+        return await self._call(_spec, ConferenceStream, request_options)
 
     async def update(
         self,
@@ -282,7 +246,7 @@ class AsyncConferencesStreamsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Update Conference Stream
+        """Update Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``, ``updateConferenceStream``).
 
         Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
 
@@ -293,42 +257,28 @@ class AsyncConferencesStreamsResource:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._update_stream_request import UpdateStreamRequest
+        from ..models import ConferenceStream, UpdateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                    "Sid": sid,
-                },
+                self._client.account_sid,
+                conference_sid,
+                sid,
             ),
-            operation_id="updateConferenceStream",
+            "updateConferenceStream",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "updateConferenceStream",
+                        UpdateStreamRequest, {"Status": "stopped"}, "updateConferenceStream"
                     )
                 ),
             ),
         )
-        _data: ConferenceStream = await self._client._transport.call(
-            _spec, ConferenceStream, request_options
-        )
-        return _data
+        return await self._call(_spec, ConferenceStream, request_options)
 
 
 class AsyncConferencesStreamsResourceWithRawResponse:
@@ -343,7 +293,7 @@ class ConferencesResource:
     """Streams on a conference."""
 
     def __init__(self, client: LamlClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.streams = ConferencesStreamsResource(client)
         self.with_raw_response = ConferencesResourceWithRawResponse(self)
 
@@ -359,7 +309,7 @@ class AsyncConferencesResource:
     """Streams on a conference."""
 
     def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.streams = AsyncConferencesStreamsResource(client)
         self.with_raw_response = AsyncConferencesResourceWithRawResponse(self)
 

@@ -274,7 +274,7 @@ class _Call:
         _set_headers(headers, client._request_headers.items())
         if self.content_type is not None:
             headers["Content-Type"] = self.content_type
-        _set_headers(headers, spec.headers)
+        _set_headers(headers, (("Accept", spec.accept), *spec.headers))
         query = list(spec.query)
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
         client.auth.apply(headers, query)
@@ -302,7 +302,7 @@ class _Call:
         retry = self.client.retry
         return decide_retry(
             retry,
-            idempotent=self.spec.idempotent,
+            idempotent=self.spec.retry_safe,
             attempts=self.attempts,
             max_retries=self.max_retries,
             elapsed=retry.clock() - self.started,

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._audio_settings_default_device import AudioSettingsDefaultDevice
 from ._noise_cancellation_settings import NoiseCancellationSettings
 
-__all__ = [
-    "AudioSettings",
-]
+__all__ = ["AudioSettings"]
 
 
 class AudioSettings(ApiModel):

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._audio_settings_request_default_device import AudioSettingsRequestDefaultDevice
 from ._noise_cancellation_settings import NoiseCancellationSettings
 
-__all__ = [
-    "AudioSettingsRequest",
-]
+__all__ = ["AudioSettingsRequest"]
 
 
 class AudioSettingsRequest(ApiModel):

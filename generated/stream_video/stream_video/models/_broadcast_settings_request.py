@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._hls_settings_request import HLSSettingsRequest
 from ._rtmp_settings_request import RTMPSettingsRequest
 
-__all__ = [
-    "BroadcastSettingsRequest",
-]
+__all__ = ["BroadcastSettingsRequest"]
 
 
 class BroadcastSettingsRequest(ApiModel):

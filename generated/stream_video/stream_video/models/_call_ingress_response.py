@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "CallIngressResponse",
-]
+__all__ = ["CallIngressResponse"]
 
 
 CallIngressResponse: TypeAlias = dict[str, Any]

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._user_response import UserResponse
 
-__all__ = [
-    "CallParticipantResponse",
-]
+__all__ = ["CallParticipantResponse"]
 
 
 class CallParticipantResponse(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "CallReportResponse",
-]
+__all__ = ["CallReportResponse"]
 
 
 CallReportResponse: TypeAlias = dict[str, Any]

@@ -8,9 +8,7 @@ from ._call_settings_request import CallSettingsRequest
 from ._member_request import MemberRequest
 from ._user_request import UserRequest
 
-__all__ = [
-    "CallRequest",
-]
+__all__ = ["CallRequest"]
 
 
 class CallRequest(ApiModel):

@@ -11,9 +11,7 @@ from ._egress_response import EgressResponse
 from ._thumbnail_response import ThumbnailResponse
 from ._user_response import UserResponse
 
-__all__ = [
-    "CallResponse",
-]
+__all__ = ["CallResponse"]
 
 
 class CallResponse(ApiModel):

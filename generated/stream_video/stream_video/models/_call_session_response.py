@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._call_participant_response import CallParticipantResponse
 
-__all__ = [
-    "CallSessionResponse",
-]
+__all__ = ["CallSessionResponse"]
 
 
 class CallSessionResponse(ApiModel):

@@ -19,9 +19,7 @@ from ._thumbnails_settings import ThumbnailsSettings
 from ._transcription_settings import TranscriptionSettings
 from ._video_settings import VideoSettings
 
-__all__ = [
-    "CallSettings",
-]
+__all__ = ["CallSettings"]
 
 
 class CallSettings(ApiModel):

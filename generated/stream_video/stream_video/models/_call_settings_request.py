@@ -19,9 +19,7 @@ from ._thumbnails_settings_request import ThumbnailsSettingsRequest
 from ._transcription_settings_request import TranscriptionSettingsRequest
 from ._video_settings_request import VideoSettingsRequest
 
-__all__ = [
-    "CallSettingsRequest",
-]
+__all__ = ["CallSettingsRequest"]
 
 
 class CallSettingsRequest(ApiModel):

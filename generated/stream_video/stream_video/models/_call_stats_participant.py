@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_participant_session import CallStatsParticipantSession
 
-__all__ = [
-    "CallStatsParticipant",
-]
+__all__ = ["CallStatsParticipant"]
 
 
 class CallStatsParticipant(ApiModel):

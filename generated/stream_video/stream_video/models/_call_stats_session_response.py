@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_participant_counts import CallStatsParticipantCounts
 
-__all__ = [
-    "CallStatsSessionResponse",
-]
+__all__ = ["CallStatsSessionResponse"]
 
 
 class CallStatsSessionResponse(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "DeviceResponse",
-]
+__all__ = ["DeviceResponse"]
 
 
 DeviceResponse: TypeAlias = dict[str, Any]

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "EgressResponse",
-]
+__all__ = ["EgressResponse"]
 
 
 EgressResponse: TypeAlias = dict[str, Any]

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._apns_payload import APNSPayload
 from ._fcm_payload import FCMPayload
 
-__all__ = [
-    "EventNotificationSettingsRequest",
-]
+__all__ = ["EventNotificationSettingsRequest"]
 
 
 class EventNotificationSettingsRequest(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "FCM",
-]
+__all__ = ["FCM"]
 
 
 FCM: TypeAlias = dict[str, Any]

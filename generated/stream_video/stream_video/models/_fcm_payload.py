@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "FCMPayload",
-]
+__all__ = ["FCMPayload"]
 
 
 FCMPayload: TypeAlias = dict[str, Any]

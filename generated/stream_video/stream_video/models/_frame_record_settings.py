@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._frame_record_settings_mode import FrameRecordSettingsMode
 
-__all__ = [
-    "FrameRecordSettings",
-]
+__all__ = ["FrameRecordSettings"]
 
 
 class FrameRecordSettings(ApiModel):

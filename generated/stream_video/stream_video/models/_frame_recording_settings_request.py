@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._frame_recording_settings_request_mode import FrameRecordingSettingsRequestMode
 from ._frame_recording_settings_request_quality import FrameRecordingSettingsRequestQuality
 
-__all__ = [
-    "FrameRecordingSettingsRequest",
-]
+__all__ = ["FrameRecordingSettingsRequest"]
 
 
 class FrameRecordingSettingsRequest(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._frame_recording_settings_response_mode import FrameRecordingSettingsResponseMode
 
-__all__ = [
-    "FrameRecordingSettingsResponse",
-]
+__all__ = ["FrameRecordingSettingsResponse"]
 
 
 class FrameRecordingSettingsResponse(ApiModel):

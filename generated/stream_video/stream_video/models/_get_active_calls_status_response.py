@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._active_calls_metrics import ActiveCallsMetrics
 from ._active_calls_summary import ActiveCallsSummary
 
-__all__ = [
-    "GetActiveCallsStatusResponse",
-]
+__all__ = ["GetActiveCallsStatusResponse"]
 
 
 class GetActiveCallsStatusResponse(ApiModel):

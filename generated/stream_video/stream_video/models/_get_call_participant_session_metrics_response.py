@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._published_track_metrics import PublishedTrackMetrics
 from ._session_client import SessionClient
 
-__all__ = [
-    "GetCallParticipantSessionMetricsResponse",
-]
+__all__ = ["GetCallParticipantSessionMetricsResponse"]
 
 
 class GetCallParticipantSessionMetricsResponse(ApiModel):

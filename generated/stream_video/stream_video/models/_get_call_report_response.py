@@ -7,9 +7,7 @@ from ._chat_activity_stats_response import ChatActivityStatsResponse
 from ._report_response import ReportResponse
 from ._video_reactions_response import VideoReactionsResponse
 
-__all__ = [
-    "GetCallReportResponse",
-]
+__all__ = ["GetCallReportResponse"]
 
 
 class GetCallReportResponse(ApiModel):

@@ -7,9 +7,7 @@ from ._participant_series_subscriber_stats import ParticipantSeriesSubscriberSta
 from ._participant_series_timeframe import ParticipantSeriesTimeframe
 from ._participant_series_user_stats import ParticipantSeriesUserStats
 
-__all__ = [
-    "GetCallSessionParticipantStatsDetailsResponse",
-]
+__all__ = ["GetCallSessionParticipantStatsDetailsResponse"]
 
 
 class GetCallSessionParticipantStatsDetailsResponse(ApiModel):

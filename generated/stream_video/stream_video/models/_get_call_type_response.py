@@ -7,9 +7,7 @@ from .._runtime._models import ApiModel
 from ._call_settings_response import CallSettingsResponse
 from ._notification_settings_response import NotificationSettingsResponse
 
-__all__ = [
-    "GetCallTypeResponse",
-]
+__all__ = ["GetCallTypeResponse"]
 
 
 class GetCallTypeResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._edge_response import EdgeResponse
 
-__all__ = [
-    "GetEdgesResponse",
-]
+__all__ = ["GetEdgesResponse"]
 
 
 class GetEdgesResponse(ApiModel):

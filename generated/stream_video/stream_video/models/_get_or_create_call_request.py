@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_request import CallRequest
 
-__all__ = [
-    "GetOrCreateCallRequest",
-]
+__all__ = ["GetOrCreateCallRequest"]
 
 
 class GetOrCreateCallRequest(ApiModel):

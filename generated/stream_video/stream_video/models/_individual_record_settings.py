@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._individual_record_settings_mode import IndividualRecordSettingsMode
 
-__all__ = [
-    "IndividualRecordSettings",
-]
+__all__ = ["IndividualRecordSettings"]
 
 
 class IndividualRecordSettings(ApiModel):

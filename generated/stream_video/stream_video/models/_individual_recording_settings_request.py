@@ -7,9 +7,7 @@ from ._individual_recording_settings_request_output_types_item import (
     IndividualRecordingSettingsRequestOutputTypesItem,
 )
 
-__all__ = [
-    "IndividualRecordingSettingsRequest",
-]
+__all__ = ["IndividualRecordingSettingsRequest"]
 
 
 class IndividualRecordingSettingsRequest(ApiModel):

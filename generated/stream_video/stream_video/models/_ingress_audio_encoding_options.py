@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "IngressAudioEncodingOptions",
-]
+__all__ = ["IngressAudioEncodingOptions"]
 
 
 IngressAudioEncodingOptions: TypeAlias = dict[str, Any]

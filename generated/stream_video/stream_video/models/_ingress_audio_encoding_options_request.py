@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "IngressAudioEncodingOptionsRequest",
-]
+__all__ = ["IngressAudioEncodingOptionsRequest"]
 
 
 IngressAudioEncodingOptionsRequest: TypeAlias = dict[str, Any]

@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._ingress_audio_encoding_options_request import IngressAudioEncodingOptionsRequest
 
-__all__ = [
-    "IngressSettingsRequest",
-]
+__all__ = ["IngressSettingsRequest"]
 
 
 class IngressSettingsRequest(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "JoinCallAPIMetrics",
-]
+__all__ = ["JoinCallAPIMetrics"]
 
 
 JoinCallAPIMetrics: TypeAlias = dict[str, Any]

@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._layout_settings_request_name import LayoutSettingsRequestName
 
-__all__ = [
-    "LayoutSettingsRequest",
-]
+__all__ = ["LayoutSettingsRequest"]
 
 
 class LayoutSettingsRequest(ApiModel):

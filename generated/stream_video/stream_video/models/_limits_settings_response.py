@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "LimitsSettingsResponse",
-]
+__all__ = ["LimitsSettingsResponse"]
 
 
 class LimitsSettingsResponse(ApiModel):

@@ -5,9 +5,7 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "MemberRequest",
-]
+__all__ = ["MemberRequest"]
 
 
 class MemberRequest(ApiModel):

@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._user_response import UserResponse
 
-__all__ = [
-    "MemberResponse",
-]
+__all__ = ["MemberResponse"]
 
 
 class MemberResponse(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "MessageStatsResponse",
-]
+__all__ = ["MessageStatsResponse"]
 
 
 MessageStatsResponse: TypeAlias = dict[str, Any]

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "MetricTimeSeries",
-]
+__all__ = ["MetricTimeSeries"]
 
 
 MetricTimeSeries: TypeAlias = dict[str, Any]

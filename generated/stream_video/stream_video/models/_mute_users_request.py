@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._user_request import UserRequest
 
-__all__ = [
-    "MuteUsersRequest",
-]
+__all__ = ["MuteUsersRequest"]
 
 
 class MuteUsersRequest(ApiModel):

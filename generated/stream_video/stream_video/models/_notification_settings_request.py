@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._event_notification_settings_request import EventNotificationSettingsRequest
 
-__all__ = [
-    "NotificationSettingsRequest",
-]
+__all__ = ["NotificationSettingsRequest"]
 
 
 class NotificationSettingsRequest(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = [
-    "OwnCapability",
-]
+__all__ = ["OwnCapability"]
 
 
 OwnCapability: TypeAlias = str

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "ParticipantReportResponse",
-]
+__all__ = ["ParticipantReportResponse"]
 
 
 ParticipantReportResponse: TypeAlias = dict[str, Any]

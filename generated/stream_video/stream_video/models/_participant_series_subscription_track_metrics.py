@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "ParticipantSeriesSubscriptionTrackMetrics",
-]
+__all__ = ["ParticipantSeriesSubscriptionTrackMetrics"]
 
 
 ParticipantSeriesSubscriptionTrackMetrics: TypeAlias = dict[str, Any]

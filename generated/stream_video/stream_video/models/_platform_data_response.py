@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "PlatformDataResponse",
-]
+__all__ = ["PlatformDataResponse"]
 
 
 PlatformDataResponse: TypeAlias = dict[str, Any]

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "PublishersMetrics",
-]
+__all__ = ["PublishersMetrics"]
 
 
 PublishersMetrics: TypeAlias = dict[str, Any]

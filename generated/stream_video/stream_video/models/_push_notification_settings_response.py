@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "PushNotificationSettingsResponse",
-]
+__all__ = ["PushNotificationSettingsResponse"]
 
 
 PushNotificationSettingsResponse: TypeAlias = dict[str, Any]

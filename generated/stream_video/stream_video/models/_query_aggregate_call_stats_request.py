@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "QueryAggregateCallStatsRequest",
-]
+__all__ = ["QueryAggregateCallStatsRequest"]
 
 
 class QueryAggregateCallStatsRequest(ApiModel):

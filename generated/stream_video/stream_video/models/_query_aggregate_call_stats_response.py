@@ -10,9 +10,7 @@ from ._quality_score_report_response import QualityScoreReportResponse
 from ._sdk_usage_report_response import SDKUsageReportResponse
 from ._user_feedback_report_response import UserFeedbackReportResponse
 
-__all__ = [
-    "QueryAggregateCallStatsResponse",
-]
+__all__ = ["QueryAggregateCallStatsResponse"]
 
 
 class QueryAggregateCallStatsResponse(ApiModel):

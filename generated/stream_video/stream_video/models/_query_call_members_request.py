@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._sort_param_request import SortParamRequest
 
-__all__ = [
-    "QueryCallMembersRequest",
-]
+__all__ = ["QueryCallMembersRequest"]
 
 
 class QueryCallMembersRequest(ApiModel):

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._call_session_response import CallSessionResponse
 from ._participant_session_details import ParticipantSessionDetails
 
-__all__ = [
-    "QueryCallParticipantSessionsResponse",
-]
+__all__ = ["QueryCallParticipantSessionsResponse"]
 
 
 class QueryCallParticipantSessionsResponse(ApiModel):

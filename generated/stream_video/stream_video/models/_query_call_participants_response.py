@@ -7,9 +7,7 @@ from ._call_response import CallResponse
 from ._member_response import MemberResponse
 from ._own_capability import OwnCapability
 
-__all__ = [
-    "QueryCallParticipantsResponse",
-]
+__all__ = ["QueryCallParticipantsResponse"]
 
 
 class QueryCallParticipantsResponse(ApiModel):

@@ -6,9 +6,7 @@ from ._call_level_event_payload import CallLevelEventPayload
 from ._call_stats_participant import CallStatsParticipant
 from ._call_stats_participant_counts import CallStatsParticipantCounts
 
-__all__ = [
-    "QueryCallSessionParticipantStatsResponse",
-]
+__all__ = ["QueryCallSessionParticipantStatsResponse"]
 
 
 class QueryCallSessionParticipantStatsResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_participant_timeline import CallParticipantTimeline
 
-__all__ = [
-    "QueryCallSessionParticipantStatsTimelineResponse",
-]
+__all__ = ["QueryCallSessionParticipantStatsTimelineResponse"]
 
 
 class QueryCallSessionParticipantStatsTimelineResponse(ApiModel):

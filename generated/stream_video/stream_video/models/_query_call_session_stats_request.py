@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._sort_param_request import SortParamRequest
 
-__all__ = [
-    "QueryCallSessionStatsRequest",
-]
+__all__ = ["QueryCallSessionStatsRequest"]
 
 
 class QueryCallSessionStatsRequest(ApiModel):

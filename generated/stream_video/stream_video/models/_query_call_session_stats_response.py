@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_session_response import CallStatsSessionResponse
 
-__all__ = [
-    "QueryCallSessionStatsResponse",
-]
+__all__ = ["QueryCallSessionStatsResponse"]
 
 
 class QueryCallSessionStatsResponse(ApiModel):

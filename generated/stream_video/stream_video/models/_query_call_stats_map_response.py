@@ -7,9 +7,7 @@ from ._call_stats_map_sfus import CallStatsMapSFUs
 from ._call_stats_map_subscribers import CallStatsMapSubscribers
 from ._call_stats_participant_counts import CallStatsParticipantCounts
 
-__all__ = [
-    "QueryCallStatsMapResponse",
-]
+__all__ = ["QueryCallStatsMapResponse"]
 
 
 class QueryCallStatsMapResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_report_summary_response import CallStatsReportSummaryResponse
 
-__all__ = [
-    "QueryCallStatsResponse",
-]
+__all__ = ["QueryCallStatsResponse"]
 
 
 class QueryCallStatsResponse(ApiModel):

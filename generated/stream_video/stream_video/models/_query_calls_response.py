@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_state_response_fields import CallStateResponseFields
 
-__all__ = [
-    "QueryCallsResponse",
-]
+__all__ = ["QueryCallsResponse"]
 
 
 class QueryCallsResponse(ApiModel):

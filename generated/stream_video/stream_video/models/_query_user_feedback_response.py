@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._user_feedback_response import UserFeedbackResponse
 
-__all__ = [
-    "QueryUserFeedbackResponse",
-]
+__all__ = ["QueryUserFeedbackResponse"]
 
 
 class QueryUserFeedbackResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._raw_record_settings_mode import RawRecordSettingsMode
 
-__all__ = [
-    "RawRecordSettings",
-]
+__all__ = ["RawRecordSettings"]
 
 
 class RawRecordSettings(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._raw_recording_settings_request_mode import RawRecordingSettingsRequestMode
 
-__all__ = [
-    "RawRecordingSettingsRequest",
-]
+__all__ = ["RawRecordingSettingsRequest"]
 
 
 class RawRecordingSettingsRequest(ApiModel):

@@ -6,9 +6,7 @@ from ._layout_settings_request import LayoutSettingsRequest
 from ._record_settings_request_mode import RecordSettingsRequestMode
 from ._record_settings_request_quality import RecordSettingsRequestQuality
 
-__all__ = [
-    "RecordSettingsRequest",
-]
+__all__ = ["RecordSettingsRequest"]
 
 
 class RecordSettingsRequest(ApiModel):

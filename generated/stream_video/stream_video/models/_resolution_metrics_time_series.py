@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "ResolutionMetricsTimeSeries",
-]
+__all__ = ["ResolutionMetricsTimeSeries"]
 
 
 ResolutionMetricsTimeSeries: TypeAlias = dict[str, Any]

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sip_challenge_request import SIPChallengeRequest
 
-__all__ = [
-    "ResolveSipInboundRequest",
-]
+__all__ = ["ResolveSipInboundRequest"]
 
 
 class ResolveSipInboundRequest(ApiModel):

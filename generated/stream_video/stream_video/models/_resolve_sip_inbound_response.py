@@ -6,9 +6,7 @@ from ._sip_inbound_credentials import SipInboundCredentials
 from ._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
 from ._sip_trunk_response import SIPTrunkResponse
 
-__all__ = [
-    "ResolveSipInboundResponse",
-]
+__all__ = ["ResolveSipInboundResponse"]
 
 
 class ResolveSipInboundResponse(ApiModel):

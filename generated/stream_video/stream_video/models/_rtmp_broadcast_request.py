@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._layout_settings_request import LayoutSettingsRequest
 from ._rtmp_broadcast_request_quality import RTMPBroadcastRequestQuality
 
-__all__ = [
-    "RTMPBroadcastRequest",
-]
+__all__ = ["RTMPBroadcastRequest"]
 
 
 class RTMPBroadcastRequest(ApiModel):

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._layout_settings_request import LayoutSettingsRequest
 from ._rtmp_settings_request_quality import RTMPSettingsRequestQuality
 
-__all__ = [
-    "RTMPSettingsRequest",
-]
+__all__ = ["RTMPSettingsRequest"]
 
 
 class RTMPSettingsRequest(ApiModel):

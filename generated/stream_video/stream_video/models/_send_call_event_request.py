@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._user_request import UserRequest
 
-__all__ = [
-    "SendCallEventRequest",
-]
+__all__ = ["SendCallEventRequest"]
 
 
 class SendCallEventRequest(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "SessionWarningResponse",
-]
+__all__ = ["SessionWarningResponse"]
 
 
 SessionWarningResponse: TypeAlias = dict[str, Any]

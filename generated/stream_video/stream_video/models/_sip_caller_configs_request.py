@@ -5,9 +5,7 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPCallerConfigsRequest",
-]
+__all__ = ["SIPCallerConfigsRequest"]
 
 
 class SIPCallerConfigsRequest(ApiModel):

@@ -8,9 +8,7 @@ from ._sip_direct_routing_rule_call_configs_response import SIPDirectRoutingRule
 from ._sip_inbound_routing_rule_pin_configs_response import SIPInboundRoutingRulePinConfigsResponse
 from ._sip_pin_protection_configs_response import SIPPinProtectionConfigsResponse
 
-__all__ = [
-    "SIPInboundRoutingRuleResponse",
-]
+__all__ = ["SIPInboundRoutingRuleResponse"]
 
 
 class SIPInboundRoutingRuleResponse(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPPinProtectionConfigsRequest",
-]
+__all__ = ["SIPPinProtectionConfigsRequest"]
 
 
 class SIPPinProtectionConfigsRequest(ApiModel):

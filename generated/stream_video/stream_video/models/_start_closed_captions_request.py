@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._speech_segment_config import SpeechSegmentConfig
 from ._start_closed_captions_request_language import StartClosedCaptionsRequestLanguage
 
-__all__ = [
-    "StartClosedCaptionsRequest",
-]
+__all__ = ["StartClosedCaptionsRequest"]
 
 
 class StartClosedCaptionsRequest(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._rtmp_broadcast_request import RTMPBroadcastRequest
 
-__all__ = [
-    "StartRTMPBroadcastsRequest",
-]
+__all__ = ["StartRTMPBroadcastsRequest"]
 
 
 class StartRTMPBroadcastsRequest(ApiModel):

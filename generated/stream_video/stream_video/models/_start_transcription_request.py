@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._start_transcription_request_language import StartTranscriptionRequestLanguage
 
-__all__ = [
-    "StartTranscriptionRequest",
-]
+__all__ = ["StartTranscriptionRequest"]
 
 
 class StartTranscriptionRequest(ApiModel):

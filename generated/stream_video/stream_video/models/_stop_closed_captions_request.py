@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StopClosedCaptionsRequest",
-]
+__all__ = ["StopClosedCaptionsRequest"]
 
 
 class StopClosedCaptionsRequest(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "SubscribersMetrics",
-]
+__all__ = ["SubscribersMetrics"]
 
 
 SubscribersMetrics: TypeAlias = dict[str, Any]

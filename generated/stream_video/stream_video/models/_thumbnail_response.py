@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "ThumbnailResponse",
-]
+__all__ = ["ThumbnailResponse"]
 
 
 ThumbnailResponse: TypeAlias = dict[str, Any]

@@ -8,9 +8,7 @@ from ._transcription_settings_language import TranscriptionSettingsLanguage
 from ._transcription_settings_mode import TranscriptionSettingsMode
 from ._translation_settings import TranslationSettings
 
-__all__ = [
-    "TranscriptionSettings",
-]
+__all__ = ["TranscriptionSettings"]
 
 
 class TranscriptionSettings(ApiModel):

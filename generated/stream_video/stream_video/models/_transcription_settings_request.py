@@ -10,9 +10,7 @@ from ._transcription_settings_request_language import TranscriptionSettingsReque
 from ._transcription_settings_request_mode import TranscriptionSettingsRequestMode
 from ._translation_settings import TranslationSettings
 
-__all__ = [
-    "TranscriptionSettingsRequest",
-]
+__all__ = ["TranscriptionSettingsRequest"]
 
 
 class TranscriptionSettingsRequest(ApiModel):

@@ -10,9 +10,7 @@ from ._transcription_settings_response_language import TranscriptionSettingsResp
 from ._transcription_settings_response_mode import TranscriptionSettingsResponseMode
 from ._translation_settings import TranslationSettings
 
-__all__ = [
-    "TranscriptionSettingsResponse",
-]
+__all__ = ["TranscriptionSettingsResponse"]
 
 
 class TranscriptionSettingsResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._member_request import MemberRequest
 
-__all__ = [
-    "UpdateCallMembersRequest",
-]
+__all__ = ["UpdateCallMembersRequest"]
 
 
 class UpdateCallMembersRequest(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._member_response import MemberResponse
 
-__all__ = [
-    "UpdateCallMembersResponse",
-]
+__all__ = ["UpdateCallMembersResponse"]
 
 
 class UpdateCallMembersResponse(ApiModel):

@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._call_settings_request import CallSettingsRequest
 
-__all__ = [
-    "UpdateCallRequest",
-]
+__all__ = ["UpdateCallRequest"]
 
 
 class UpdateCallRequest(ApiModel):

@@ -7,9 +7,7 @@ from .._runtime._models import ApiModel
 from ._call_settings_request import CallSettingsRequest
 from ._notification_settings_request import NotificationSettingsRequest
 
-__all__ = [
-    "UpdateCallTypeRequest",
-]
+__all__ = ["UpdateCallTypeRequest"]
 
 
 class UpdateCallTypeRequest(ApiModel):

@@ -8,9 +8,7 @@ from ._sip_direct_routing_rule_call_configs_request import SIPDirectRoutingRuleC
 from ._sip_inbound_routing_rule_pin_configs_request import SIPInboundRoutingRulePinConfigsRequest
 from ._sip_pin_protection_configs_request import SIPPinProtectionConfigsRequest
 
-__all__ = [
-    "UpdateSIPInboundRoutingRuleRequest",
-]
+__all__ = ["UpdateSIPInboundRoutingRuleRequest"]
 
 
 class UpdateSIPInboundRoutingRuleRequest(ApiModel):

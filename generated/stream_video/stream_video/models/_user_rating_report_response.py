@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "UserRatingReportResponse",
-]
+__all__ = ["UserRatingReportResponse"]
 
 
 UserRatingReportResponse: TypeAlias = dict[str, Any]

@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._privacy_settings_response import PrivacySettingsResponse
 
-__all__ = [
-    "UserRequest",
-]
+__all__ = ["UserRequest"]
 
 
 class UserRequest(ApiModel):

@@ -8,9 +8,7 @@ from ._device_response import DeviceResponse
 from ._privacy_settings_response import PrivacySettingsResponse
 from ._push_notification_settings_response import PushNotificationSettingsResponse
 
-__all__ = [
-    "UserResponse",
-]
+__all__ = ["UserResponse"]
 
 
 class UserResponse(ApiModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "VideoReactionOverTimeResponse",
-]
+__all__ = ["VideoReactionOverTimeResponse"]
 
 
 VideoReactionOverTimeResponse: TypeAlias = dict[str, Any]

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._target_resolution import TargetResolution
 from ._video_settings_request_camera_facing import VideoSettingsRequestCameraFacing
 
-__all__ = [
-    "VideoSettingsRequest",
-]
+__all__ = ["VideoSettingsRequest"]
 
 
 class VideoSettingsRequest(ApiModel):

@@ -18,13 +18,15 @@ from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._call_settings_request import CallSettingsRequest
-    from ..models._create_call_type_response import CreateCallTypeResponse
-    from ..models._get_call_type_response import GetCallTypeResponse
-    from ..models._list_call_type_response import ListCallTypeResponse
-    from ..models._notification_settings_request import NotificationSettingsRequest
-    from ..models._response import Response
-    from ..models._update_call_type_response import UpdateCallTypeResponse
+    from ..models import (
+        CallSettingsRequest,
+        CreateCallTypeResponse,
+        GetCallTypeResponse,
+        ListCallTypeResponse,
+        NotificationSettingsRequest,
+        Response,
+        UpdateCallTypeResponse,
+    )
 
 __all__ = [
     "AsyncCallTypesResource",
@@ -36,7 +38,7 @@ class CallTypesResource:
     """Call types: named sets of settings, permissions and notification settings for calls."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallTypesResourceWithRawResponse(self)
 
     def list(
@@ -44,25 +46,14 @@ class CallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListCallTypeResponse:
-        """List call types
+        """List call types (``GET /api/v2/video/calltypes``, ``ListCallTypes``).
 
         List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
-        from ..models._list_call_type_response import ListCallTypeResponse
+        from ..models import ListCallTypeResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/calltypes",
-            operation_id="ListCallTypes",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: ListCallTypeResponse = self._client._transport.call(
-            _spec, ListCallTypeResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/calltypes", "ListCallTypes")
+        return self._call(_spec, ListCallTypeResponse, request_options)
 
     def create(
         self,
@@ -74,7 +65,7 @@ class CallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateCallTypeResponse:
-        """Create call type
+        """Create call type (``POST /api/v2/video/calltypes``, ``CreateCallType``).
 
         Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
 
@@ -83,19 +74,13 @@ class CallTypesResource:
             grants: the permissions granted to each role
             notification_settings: the notification settings for the call type
             settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
-        from ..models._create_call_type_request import CreateCallTypeRequest
-        from ..models._create_call_type_response import CreateCallTypeResponse
+        from ..models import CreateCallTypeRequest, CreateCallTypeResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/calltypes",
-            operation_id="CreateCallType",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/calltypes",
+            "CreateCallType",
             json=validate_body(
                 CreateCallTypeRequest,
                 {
@@ -108,10 +93,7 @@ class CallTypesResource:
                 "CreateCallType",
             ),
         )
-        _data: CreateCallTypeResponse = self._client._transport.call(
-            _spec, CreateCallTypeResponse, request_options
-        )
-        return _data
+        return self._call(_spec, CreateCallTypeResponse, request_options)
 
     def get(
         self,
@@ -119,34 +101,19 @@ class CallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetCallTypeResponse:
-        """Get call type
+        """Get call type (``GET /api/v2/video/calltypes/{name}``, ``GetCallType``).
 
         Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
-        from ..models._get_call_type_response import GetCallTypeResponse
+        from ..models import GetCallTypeResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="GetCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", build_path("/api/v2/video/calltypes/{name}", name), "GetCallType"
         )
-        _data: GetCallTypeResponse = self._client._transport.call(
-            _spec, GetCallTypeResponse, request_options
-        )
-        return _data
+        return self._call(_spec, GetCallTypeResponse, request_options)
 
     def update(
         self,
@@ -158,30 +125,19 @@ class CallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallTypeResponse:
-        """Update call type
+        """Update call type (``PUT /api/v2/video/calltypes/{name}``, ``UpdateCallType``).
 
         Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
-        from ..models._update_call_type_request import UpdateCallTypeRequest
-        from ..models._update_call_type_response import UpdateCallTypeResponse
+        from ..models import UpdateCallTypeRequest, UpdateCallTypeResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="UpdateCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/calltypes/{name}", name),
+            "UpdateCallType",
             json=validate_body(
                 UpdateCallTypeRequest,
                 {
@@ -193,10 +149,7 @@ class CallTypesResource:
                 "UpdateCallType",
             ),
         )
-        _data: UpdateCallTypeResponse = self._client._transport.call(
-            _spec, UpdateCallTypeResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UpdateCallTypeResponse, request_options)
 
     def delete(
         self,
@@ -204,32 +157,19 @@ class CallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Response:
-        """Delete call type
+        """Delete call type (``DELETE /api/v2/video/calltypes/{name}``, ``DeleteCallType``).
 
         Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
-        from ..models._response import Response
+        from ..models import Response
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="DeleteCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE", build_path("/api/v2/video/calltypes/{name}", name), "DeleteCallType"
         )
-        _data: Response = self._client._transport.call(_spec, Response, request_options)
-        return _data
+        return self._call(_spec, Response, request_options)
 
 
 class CallTypesResourceWithRawResponse:
@@ -247,7 +187,7 @@ class AsyncCallTypesResource:
     """Call types: named sets of settings, permissions and notification settings for calls."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallTypesResourceWithRawResponse(self)
 
     async def list(
@@ -255,25 +195,14 @@ class AsyncCallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListCallTypeResponse:
-        """List call types
+        """List call types (``GET /api/v2/video/calltypes``, ``ListCallTypes``).
 
         List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
-        from ..models._list_call_type_response import ListCallTypeResponse
+        from ..models import ListCallTypeResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/calltypes",
-            operation_id="ListCallTypes",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: ListCallTypeResponse = await self._client._transport.call(
-            _spec, ListCallTypeResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/calltypes", "ListCallTypes")
+        return await self._call(_spec, ListCallTypeResponse, request_options)
 
     async def create(
         self,
@@ -285,7 +214,7 @@ class AsyncCallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateCallTypeResponse:
-        """Create call type
+        """Create call type (``POST /api/v2/video/calltypes``, ``CreateCallType``).
 
         Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
 
@@ -294,19 +223,13 @@ class AsyncCallTypesResource:
             grants: the permissions granted to each role
             notification_settings: the notification settings for the call type
             settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
-        from ..models._create_call_type_request import CreateCallTypeRequest
-        from ..models._create_call_type_response import CreateCallTypeResponse
+        from ..models import CreateCallTypeRequest, CreateCallTypeResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/calltypes",
-            operation_id="CreateCallType",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/calltypes",
+            "CreateCallType",
             json=validate_body(
                 CreateCallTypeRequest,
                 {
@@ -319,10 +242,7 @@ class AsyncCallTypesResource:
                 "CreateCallType",
             ),
         )
-        _data: CreateCallTypeResponse = await self._client._transport.call(
-            _spec, CreateCallTypeResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, CreateCallTypeResponse, request_options)
 
     async def get(
         self,
@@ -330,34 +250,19 @@ class AsyncCallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetCallTypeResponse:
-        """Get call type
+        """Get call type (``GET /api/v2/video/calltypes/{name}``, ``GetCallType``).
 
         Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
-        from ..models._get_call_type_response import GetCallTypeResponse
+        from ..models import GetCallTypeResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="GetCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", build_path("/api/v2/video/calltypes/{name}", name), "GetCallType"
         )
-        _data: GetCallTypeResponse = await self._client._transport.call(
-            _spec, GetCallTypeResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, GetCallTypeResponse, request_options)
 
     async def update(
         self,
@@ -369,30 +274,19 @@ class AsyncCallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallTypeResponse:
-        """Update call type
+        """Update call type (``PUT /api/v2/video/calltypes/{name}``, ``UpdateCallType``).
 
         Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
-        from ..models._update_call_type_request import UpdateCallTypeRequest
-        from ..models._update_call_type_response import UpdateCallTypeResponse
+        from ..models import UpdateCallTypeRequest, UpdateCallTypeResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="UpdateCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/calltypes/{name}", name),
+            "UpdateCallType",
             json=validate_body(
                 UpdateCallTypeRequest,
                 {
@@ -404,10 +298,7 @@ class AsyncCallTypesResource:
                 "UpdateCallType",
             ),
         )
-        _data: UpdateCallTypeResponse = await self._client._transport.call(
-            _spec, UpdateCallTypeResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UpdateCallTypeResponse, request_options)
 
     async def delete(
         self,
@@ -415,32 +306,19 @@ class AsyncCallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Response:
-        """Delete call type
+        """Delete call type (``DELETE /api/v2/video/calltypes/{name}``, ``DeleteCallType``).
 
         Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
-        from ..models._response import Response
+        from ..models import Response
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="DeleteCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE", build_path("/api/v2/video/calltypes/{name}", name), "DeleteCallType"
         )
-        _data: Response = await self._client._transport.call(_spec, Response, request_options)
-        return _data
+        return await self._call(_spec, Response, request_options)
 
 
 class AsyncCallTypesResourceWithRawResponse:

@@ -23,65 +23,65 @@ from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._block_user_response import BlockUserResponse
-    from ..models._call_request import CallRequest
-    from ..models._call_settings_request import CallSettingsRequest
-    from ..models._call_state_response_fields import CallStateResponseFields
-    from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
-    from ..models._delete_call_response import DeleteCallResponse
-    from ..models._delete_recording_response import DeleteRecordingResponse
-    from ..models._delete_transcription_response import DeleteTranscriptionResponse
-    from ..models._end_call_response import EndCallResponse
-    from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
-    from ..models._get_call_participant_session_metrics_response import (
+    from ..models import (
+        BlockUserResponse,
+        CallRequest,
+        CallSettingsRequest,
+        CallStateResponseFields,
+        CollectUserFeedbackResponse,
+        DeleteCallResponse,
+        DeleteRecordingResponse,
+        DeleteTranscriptionResponse,
+        EndCallResponse,
+        GetActiveCallsStatusResponse,
         GetCallParticipantSessionMetricsResponse,
-    )
-    from ..models._get_call_report_response import GetCallReportResponse
-    from ..models._get_call_response import GetCallResponse
-    from ..models._get_or_create_call_response import GetOrCreateCallResponse
-    from ..models._go_live_response import GoLiveResponse
-    from ..models._kick_user_response import KickUserResponse
-    from ..models._list_recordings_response import ListRecordingsResponse
-    from ..models._list_transcriptions_response import ListTranscriptionsResponse
-    from ..models._member_request import MemberRequest
-    from ..models._member_response import MemberResponse
-    from ..models._mute_users_response import MuteUsersResponse
-    from ..models._participant_session_details import ParticipantSessionDetails
-    from ..models._pin_response import PinResponse
-    from ..models._query_call_members_response import QueryCallMembersResponse
-    from ..models._query_call_participant_sessions_response import (
+        GetCallReportResponse,
+        GetCallResponse,
+        GetOrCreateCallResponse,
+        GoLiveResponse,
+        KickUserResponse,
+        ListRecordingsResponse,
+        ListTranscriptionsResponse,
+        MemberRequest,
+        MemberResponse,
+        MuteUsersResponse,
+        ParticipantSessionDetails,
+        PinResponse,
+        QueryCallMembersResponse,
         QueryCallParticipantSessionsResponse,
+        QueryCallParticipantsResponse,
+        QueryCallsResponse,
+        RTMPBroadcastRequest,
+        RingCallResponse,
+        SendCallEventResponse,
+        SendClosedCaptionResponse,
+        SortParamRequest,
+        SpeechSegmentConfig,
+        StartClosedCaptionsRequestLanguage,
+        StartClosedCaptionsRequestLanguageLiteral,
+        StartClosedCaptionsResponse,
+        StartFrameRecordingResponse,
+        StartHLSBroadcastingResponse,
+        StartRTMPBroadcastsResponse,
+        StartRecordingResponse,
+        StartTranscriptionRequestLanguage,
+        StartTranscriptionRequestLanguageLiteral,
+        StartTranscriptionResponse,
+        StopAllRTMPBroadcastsResponse,
+        StopClosedCaptionsResponse,
+        StopFrameRecordingResponse,
+        StopHLSBroadcastingResponse,
+        StopLiveResponse,
+        StopRTMPBroadcastsResponse,
+        StopRecordingResponse,
+        StopTranscriptionResponse,
+        UnblockUserResponse,
+        UnpinResponse,
+        UpdateCallMembersResponse,
+        UpdateCallResponse,
+        UpdateUserPermissionsResponse,
+        UserRequest,
     )
-    from ..models._query_call_participants_response import QueryCallParticipantsResponse
-    from ..models._query_calls_response import QueryCallsResponse
-    from ..models._ring_call_response import RingCallResponse
-    from ..models._rtmp_broadcast_request import RTMPBroadcastRequest
-    from ..models._send_call_event_response import SendCallEventResponse
-    from ..models._send_closed_caption_response import SendClosedCaptionResponse
-    from ..models._sort_param_request import SortParamRequest
-    from ..models._speech_segment_config import SpeechSegmentConfig
-    from ..models._start_closed_captions_request_language import StartClosedCaptionsRequestLanguage
-    from ..models._start_closed_captions_response import StartClosedCaptionsResponse
-    from ..models._start_frame_recording_response import StartFrameRecordingResponse
-    from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
-    from ..models._start_recording_response import StartRecordingResponse
-    from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
-    from ..models._start_transcription_request_language import StartTranscriptionRequestLanguage
-    from ..models._start_transcription_response import StartTranscriptionResponse
-    from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
-    from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
-    from ..models._stop_frame_recording_response import StopFrameRecordingResponse
-    from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
-    from ..models._stop_live_response import StopLiveResponse
-    from ..models._stop_recording_response import StopRecordingResponse
-    from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
-    from ..models._stop_transcription_response import StopTranscriptionResponse
-    from ..models._unblock_user_response import UnblockUserResponse
-    from ..models._unpin_response import UnpinResponse
-    from ..models._update_call_members_response import UpdateCallMembersResponse
-    from ..models._update_call_response import UpdateCallResponse
-    from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
-    from ..models._user_request import UserRequest
 
 __all__ = [
     "AsyncCallsBroadcastsResource",
@@ -109,7 +109,7 @@ class CallsMembersResource:
     """``calls.members`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsMembersResourceWithRawResponse(self)
 
     def query(
@@ -124,26 +124,21 @@ class CallsMembersResource:
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallMembersResponse:
-        """Query call members
+        """Query call members (``POST /api/v2/video/call/members``, ``QueryCallMembers``).
 
         Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
-        from ..models._query_call_members_request import QueryCallMembersRequest
-        from ..models._query_call_members_response import QueryCallMembersResponse
+        from ..models import QueryCallMembersRequest, QueryCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call/members",
-            operation_id="QueryCallMembers",
+            "POST",
+            "/api/v2/video/call/members",
+            "QueryCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallMembersRequest,
                 {
@@ -158,10 +153,7 @@ class CallsMembersResource:
                 "QueryCallMembers",
             ),
         )
-        _data: QueryCallMembersResponse = self._client._transport.call(
-            _spec, QueryCallMembersResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallMembersResponse, request_options)
 
     def query_pages(
         self,
@@ -176,12 +168,7 @@ class CallsMembersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallMembersResponse, MemberResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryCallMembersResponse:
             return self.query(
@@ -234,7 +221,7 @@ class CallsMembersResource:
         update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallMembersResponse:
-        """Update call members
+        """Update call members (``POST /api/v2/video/call/{type}/{id}/members``, ``UpdateCallMembers``).
 
         Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
 
@@ -243,38 +230,21 @@ class CallsMembersResource:
             id: The call ID.
             remove_members: List of userID to remove
             update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
-        from ..models._update_call_members_request import UpdateCallMembersRequest
-        from ..models._update_call_members_response import UpdateCallMembersResponse
+        from ..models import UpdateCallMembersRequest, UpdateCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/members",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCallMembers",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/members", type, id),
+            "UpdateCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallMembersRequest,
-                {
-                    "remove_members": remove_members,
-                    "update_members": update_members,
-                },
+                {"remove_members": remove_members, "update_members": update_members},
                 "UpdateCallMembers",
             ),
         )
-        _data: UpdateCallMembersResponse = self._client._transport.call(
-            _spec, UpdateCallMembersResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UpdateCallMembersResponse, request_options)
 
 
 class CallsMembersResourceWithRawResponse:
@@ -289,7 +259,7 @@ class AsyncCallsMembersResource:
     """``calls.members`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsMembersResourceWithRawResponse(self)
 
     async def query(
@@ -304,26 +274,21 @@ class AsyncCallsMembersResource:
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallMembersResponse:
-        """Query call members
+        """Query call members (``POST /api/v2/video/call/members``, ``QueryCallMembers``).
 
         Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
-        from ..models._query_call_members_request import QueryCallMembersRequest
-        from ..models._query_call_members_response import QueryCallMembersResponse
+        from ..models import QueryCallMembersRequest, QueryCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call/members",
-            operation_id="QueryCallMembers",
+            "POST",
+            "/api/v2/video/call/members",
+            "QueryCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallMembersRequest,
                 {
@@ -338,10 +303,7 @@ class AsyncCallsMembersResource:
                 "QueryCallMembers",
             ),
         )
-        _data: QueryCallMembersResponse = await self._client._transport.call(
-            _spec, QueryCallMembersResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallMembersResponse, request_options)
 
     def query_pages(
         self,
@@ -356,12 +318,7 @@ class AsyncCallsMembersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallMembersResponse, MemberResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryCallMembersResponse:
             return await self.query(
@@ -415,7 +372,7 @@ class AsyncCallsMembersResource:
         update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallMembersResponse:
-        """Update call members
+        """Update call members (``POST /api/v2/video/call/{type}/{id}/members``, ``UpdateCallMembers``).
 
         Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
 
@@ -424,38 +381,21 @@ class AsyncCallsMembersResource:
             id: The call ID.
             remove_members: List of userID to remove
             update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
-        from ..models._update_call_members_request import UpdateCallMembersRequest
-        from ..models._update_call_members_response import UpdateCallMembersResponse
+        from ..models import UpdateCallMembersRequest, UpdateCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/members",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCallMembers",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/members", type, id),
+            "UpdateCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateCallMembersRequest,
-                {
-                    "remove_members": remove_members,
-                    "update_members": update_members,
-                },
+                {"remove_members": remove_members, "update_members": update_members},
                 "UpdateCallMembers",
             ),
         )
-        _data: UpdateCallMembersResponse = await self._client._transport.call(
-            _spec, UpdateCallMembersResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UpdateCallMembersResponse, request_options)
 
 
 class AsyncCallsMembersResourceWithRawResponse:
@@ -470,7 +410,7 @@ class CallsClosedCaptionsResource:
     """``calls.closed_captions`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsClosedCaptionsResourceWithRawResponse(self)
 
     def send(
@@ -489,32 +429,20 @@ class CallsClosedCaptionsResource:
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendClosedCaptionResponse:
-        """Send closed caption
+        """Send closed caption (``POST /api/v2/video/call/{type}/{id}/closed_captions``, ``SendClosedCaption``).
 
         Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
-        from ..models._send_closed_caption_request import SendClosedCaptionRequest
-        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+        from ..models import SendClosedCaptionRequest, SendClosedCaptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendClosedCaption",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/closed_captions", type, id),
+            "SendClosedCaption",
             json=validate_body(
                 SendClosedCaptionRequest,
                 {
@@ -531,10 +459,7 @@ class CallsClosedCaptionsResource:
                 "SendClosedCaption",
             ),
         )
-        _data: SendClosedCaptionResponse = self._client._transport.call(
-            _spec, SendClosedCaptionResponse, request_options
-        )
-        return _data
+        return self._call(_spec, SendClosedCaptionResponse, request_options)
 
     def start(
         self,
@@ -545,51 +470,13 @@ class CallsClosedCaptionsResource:
         external_storage: str | NotGiven = NOT_GIVEN,
         language: (
             StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
+            | StartClosedCaptionsRequestLanguageLiteral
             | NotGiven
         ) = NOT_GIVEN,
         speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartClosedCaptionsResponse:
-        """Start closed captions
+        """Start closed captions (``POST /api/v2/video/call/{type}/{id}/start_closed_captions``, ``StartClosedCaptions``).
 
         Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
 
@@ -599,25 +486,13 @@ class CallsClosedCaptionsResource:
             enable_transcription: Enable transcriptions along with closed captions
             external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
-        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+        from ..models import StartClosedCaptionsRequest, StartClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartClosedCaptions",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_closed_captions", type, id),
+            "StartClosedCaptions",
             json=validate_body(
                 StartClosedCaptionsRequest,
                 {
@@ -629,10 +504,7 @@ class CallsClosedCaptionsResource:
                 "StartClosedCaptions",
             ),
         )
-        _data: StartClosedCaptionsResponse = self._client._transport.call(
-            _spec, StartClosedCaptionsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StartClosedCaptionsResponse, request_options)
 
     def stop(
         self,
@@ -642,44 +514,28 @@ class CallsClosedCaptionsResource:
         stop_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopClosedCaptionsResponse:
-        """Stop closed captions
+        """Stop closed captions (``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``, ``StopClosedCaptions``).
 
         Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
-        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+        from ..models import StopClosedCaptionsRequest, StopClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopClosedCaptions",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_closed_captions", type, id),
+            "StopClosedCaptions",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopClosedCaptionsRequest,
-                {
-                    "stop_transcription": stop_transcription,
-                },
+                {"stop_transcription": stop_transcription},
                 "StopClosedCaptions",
             ),
         )
-        _data: StopClosedCaptionsResponse = self._client._transport.call(
-            _spec, StopClosedCaptionsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopClosedCaptionsResponse, request_options)
 
 
 class CallsClosedCaptionsResourceWithRawResponse:
@@ -695,7 +551,7 @@ class AsyncCallsClosedCaptionsResource:
     """``calls.closed_captions`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsClosedCaptionsResourceWithRawResponse(self)
 
     async def send(
@@ -714,32 +570,20 @@ class AsyncCallsClosedCaptionsResource:
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendClosedCaptionResponse:
-        """Send closed caption
+        """Send closed caption (``POST /api/v2/video/call/{type}/{id}/closed_captions``, ``SendClosedCaption``).
 
         Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
-        from ..models._send_closed_caption_request import SendClosedCaptionRequest
-        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+        from ..models import SendClosedCaptionRequest, SendClosedCaptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendClosedCaption",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/closed_captions", type, id),
+            "SendClosedCaption",
             json=validate_body(
                 SendClosedCaptionRequest,
                 {
@@ -756,10 +600,7 @@ class AsyncCallsClosedCaptionsResource:
                 "SendClosedCaption",
             ),
         )
-        _data: SendClosedCaptionResponse = await self._client._transport.call(
-            _spec, SendClosedCaptionResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, SendClosedCaptionResponse, request_options)
 
     async def start(
         self,
@@ -770,51 +611,13 @@ class AsyncCallsClosedCaptionsResource:
         external_storage: str | NotGiven = NOT_GIVEN,
         language: (
             StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
+            | StartClosedCaptionsRequestLanguageLiteral
             | NotGiven
         ) = NOT_GIVEN,
         speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartClosedCaptionsResponse:
-        """Start closed captions
+        """Start closed captions (``POST /api/v2/video/call/{type}/{id}/start_closed_captions``, ``StartClosedCaptions``).
 
         Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
 
@@ -824,25 +627,13 @@ class AsyncCallsClosedCaptionsResource:
             enable_transcription: Enable transcriptions along with closed captions
             external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
-        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+        from ..models import StartClosedCaptionsRequest, StartClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartClosedCaptions",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_closed_captions", type, id),
+            "StartClosedCaptions",
             json=validate_body(
                 StartClosedCaptionsRequest,
                 {
@@ -854,10 +645,7 @@ class AsyncCallsClosedCaptionsResource:
                 "StartClosedCaptions",
             ),
         )
-        _data: StartClosedCaptionsResponse = await self._client._transport.call(
-            _spec, StartClosedCaptionsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StartClosedCaptionsResponse, request_options)
 
     async def stop(
         self,
@@ -867,44 +655,28 @@ class AsyncCallsClosedCaptionsResource:
         stop_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopClosedCaptionsResponse:
-        """Stop closed captions
+        """Stop closed captions (``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``, ``StopClosedCaptions``).
 
         Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
-        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+        from ..models import StopClosedCaptionsRequest, StopClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopClosedCaptions",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_closed_captions", type, id),
+            "StopClosedCaptions",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopClosedCaptionsRequest,
-                {
-                    "stop_transcription": stop_transcription,
-                },
+                {"stop_transcription": stop_transcription},
                 "StopClosedCaptions",
             ),
         )
-        _data: StopClosedCaptionsResponse = await self._client._transport.call(
-            _spec, StopClosedCaptionsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopClosedCaptionsResponse, request_options)
 
 
 class AsyncCallsClosedCaptionsResourceWithRawResponse:
@@ -920,7 +692,7 @@ class CallsFeedbackResource:
     """``calls.feedback`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsFeedbackResourceWithRawResponse(self)
 
     def collect(
@@ -936,32 +708,20 @@ class CallsFeedbackResource:
         user_session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CollectUserFeedbackResponse:
-        """Collect user feedback
+        """Collect user feedback (``POST /api/v2/video/call/{type}/{id}/feedback``, ``CollectUserFeedback``).
 
         Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
-        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
-        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+        from ..models import CollectUserFeedbackRequest, CollectUserFeedbackResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/feedback",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="CollectUserFeedback",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/feedback", type, id),
+            "CollectUserFeedback",
             json=validate_body(
                 CollectUserFeedbackRequest,
                 {
@@ -975,10 +735,7 @@ class CallsFeedbackResource:
                 "CollectUserFeedback",
             ),
         )
-        _data: CollectUserFeedbackResponse = self._client._transport.call(
-            _spec, CollectUserFeedbackResponse, request_options
-        )
-        return _data
+        return self._call(_spec, CollectUserFeedbackResponse, request_options)
 
 
 class CallsFeedbackResourceWithRawResponse:
@@ -992,7 +749,7 @@ class AsyncCallsFeedbackResource:
     """``calls.feedback`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsFeedbackResourceWithRawResponse(self)
 
     async def collect(
@@ -1008,32 +765,20 @@ class AsyncCallsFeedbackResource:
         user_session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CollectUserFeedbackResponse:
-        """Collect user feedback
+        """Collect user feedback (``POST /api/v2/video/call/{type}/{id}/feedback``, ``CollectUserFeedback``).
 
         Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
-        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
-        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+        from ..models import CollectUserFeedbackRequest, CollectUserFeedbackResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/feedback",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="CollectUserFeedback",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/feedback", type, id),
+            "CollectUserFeedback",
             json=validate_body(
                 CollectUserFeedbackRequest,
                 {
@@ -1047,10 +792,7 @@ class AsyncCallsFeedbackResource:
                 "CollectUserFeedback",
             ),
         )
-        _data: CollectUserFeedbackResponse = await self._client._transport.call(
-            _spec, CollectUserFeedbackResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, CollectUserFeedbackResponse, request_options)
 
 
 class AsyncCallsFeedbackResourceWithRawResponse:
@@ -1064,7 +806,7 @@ class CallsParticipantsResource:
     """``calls.participants`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsParticipantsResourceWithRawResponse(self)
 
     def query(
@@ -1076,7 +818,7 @@ class CallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantsResponse:
-        """Query call participants
+        """Query call participants (``POST /api/v2/video/call/{type}/{id}/participants``, ``QueryCallParticipants``).
 
         Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
 
@@ -1085,40 +827,22 @@ class CallsParticipantsResource:
             id: The call ID.
             limit: Maximum number of participants to return
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
         """
-        from ..models._query_call_participants_request import QueryCallParticipantsRequest
-        from ..models._query_call_participants_response import QueryCallParticipantsResponse
+        from ..models import QueryCallParticipantsRequest, QueryCallParticipantsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/participants",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="QueryCallParticipants",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/participants", type, id),
+            "QueryCallParticipants",
             idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            query=encode_params(("limit", limit, "multi")),
             json=validate_body(
                 QueryCallParticipantsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                },
+                {"filter_conditions": filter_conditions},
                 "QueryCallParticipants",
             ),
         )
-        _data: QueryCallParticipantsResponse = self._client._transport.call(
-            _spec, QueryCallParticipantsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallParticipantsResponse, request_options)
 
     def get_session_metrics(
         self,
@@ -1132,7 +856,7 @@ class CallsParticipantsResource:
         until: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
-        """Get participant session metrics
+        """Get participant session metrics (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``, ``GetCallParticipantSessionMetrics``).
 
         Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
 
@@ -1144,38 +868,23 @@ class CallsParticipantsResource:
             user_session: The ID of the user's session in the call (`user_session_id`).
             since: Start of the time range
             until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
         """
-        from ..models._get_call_participant_session_metrics_response import (
-            GetCallParticipantSessionMetricsResponse,
-        )
+        from ..models import GetCallParticipantSessionMetricsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
+                type,
+                id,
+                session,
+                user,
+                user_session,
             ),
-            operation_id="GetCallParticipantSessionMetrics",
-            idempotent=True,
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GetCallParticipantSessionMetrics",
+            query=encode_params(("since", since, "multi"), ("until", until, "multi")),
         )
-        _data: GetCallParticipantSessionMetricsResponse = self._client._transport.call(
-            _spec, GetCallParticipantSessionMetricsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, GetCallParticipantSessionMetricsResponse, request_options)
 
     def query_sessions(
         self,
@@ -1189,7 +898,7 @@ class CallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantSessionsResponse:
-        """Query participant sessions
+        """Query participant sessions (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``, ``QueryCallParticipantSessions``).
 
         Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
 
@@ -1201,38 +910,26 @@ class CallsParticipantsResource:
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
         """
-        from ..models._query_call_participant_sessions_response import (
-            QueryCallParticipantSessionsResponse,
-        )
+        from ..models import QueryCallParticipantSessionsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/session/{session}/participant_sessions",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                },
+                type,
+                id,
+                session,
             ),
-            operation_id="QueryCallParticipantSessions",
-            idempotent=True,
+            "QueryCallParticipantSessions",
             query=encode_params(
                 ("limit", limit, "multi"),
                 ("prev", prev, "multi"),
                 ("next", next, "multi"),
                 ("filter_conditions", filter_conditions, "json"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallParticipantSessionsResponse = self._client._transport.call(
-            _spec, QueryCallParticipantSessionsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallParticipantSessionsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -1247,12 +944,7 @@ class CallsParticipantsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallParticipantSessionsResponse, ParticipantSessionDetails]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryCallParticipantSessionsResponse:
             return self.query_sessions(
@@ -1310,7 +1002,7 @@ class AsyncCallsParticipantsResource:
     """``calls.participants`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsParticipantsResourceWithRawResponse(self)
 
     async def query(
@@ -1322,7 +1014,7 @@ class AsyncCallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantsResponse:
-        """Query call participants
+        """Query call participants (``POST /api/v2/video/call/{type}/{id}/participants``, ``QueryCallParticipants``).
 
         Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
 
@@ -1331,40 +1023,22 @@ class AsyncCallsParticipantsResource:
             id: The call ID.
             limit: Maximum number of participants to return
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
         """
-        from ..models._query_call_participants_request import QueryCallParticipantsRequest
-        from ..models._query_call_participants_response import QueryCallParticipantsResponse
+        from ..models import QueryCallParticipantsRequest, QueryCallParticipantsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/participants",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="QueryCallParticipants",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/participants", type, id),
+            "QueryCallParticipants",
             idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            query=encode_params(("limit", limit, "multi")),
             json=validate_body(
                 QueryCallParticipantsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                },
+                {"filter_conditions": filter_conditions},
                 "QueryCallParticipants",
             ),
         )
-        _data: QueryCallParticipantsResponse = await self._client._transport.call(
-            _spec, QueryCallParticipantsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallParticipantsResponse, request_options)
 
     async def get_session_metrics(
         self,
@@ -1378,7 +1052,7 @@ class AsyncCallsParticipantsResource:
         until: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
-        """Get participant session metrics
+        """Get participant session metrics (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``, ``GetCallParticipantSessionMetrics``).
 
         Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
 
@@ -1390,38 +1064,23 @@ class AsyncCallsParticipantsResource:
             user_session: The ID of the user's session in the call (`user_session_id`).
             since: Start of the time range
             until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
         """
-        from ..models._get_call_participant_session_metrics_response import (
-            GetCallParticipantSessionMetricsResponse,
-        )
+        from ..models import GetCallParticipantSessionMetricsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
+                type,
+                id,
+                session,
+                user,
+                user_session,
             ),
-            operation_id="GetCallParticipantSessionMetrics",
-            idempotent=True,
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GetCallParticipantSessionMetrics",
+            query=encode_params(("since", since, "multi"), ("until", until, "multi")),
         )
-        _data: GetCallParticipantSessionMetricsResponse = await self._client._transport.call(
-            _spec, GetCallParticipantSessionMetricsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, GetCallParticipantSessionMetricsResponse, request_options)
 
     async def query_sessions(
         self,
@@ -1435,7 +1094,7 @@ class AsyncCallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantSessionsResponse:
-        """Query participant sessions
+        """Query participant sessions (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``, ``QueryCallParticipantSessions``).
 
         Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
 
@@ -1447,38 +1106,26 @@ class AsyncCallsParticipantsResource:
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
         """
-        from ..models._query_call_participant_sessions_response import (
-            QueryCallParticipantSessionsResponse,
-        )
+        from ..models import QueryCallParticipantSessionsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/session/{session}/participant_sessions",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                },
+                type,
+                id,
+                session,
             ),
-            operation_id="QueryCallParticipantSessions",
-            idempotent=True,
+            "QueryCallParticipantSessions",
             query=encode_params(
                 ("limit", limit, "multi"),
                 ("prev", prev, "multi"),
                 ("next", next, "multi"),
                 ("filter_conditions", filter_conditions, "json"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallParticipantSessionsResponse = await self._client._transport.call(
-            _spec, QueryCallParticipantSessionsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallParticipantSessionsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -1493,12 +1140,7 @@ class AsyncCallsParticipantsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallParticipantSessionsResponse, ParticipantSessionDetails]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryCallParticipantSessionsResponse:
             return await self.query_sessions(
@@ -1557,7 +1199,7 @@ class CallsRecordingsResource:
     """``calls.recordings`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsRecordingsResourceWithRawResponse(self)
 
     def list(
@@ -1567,36 +1209,22 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListRecordingsResponse:
-        """List recordings
+        """List recordings (``GET /api/v2/video/call/{type}/{id}/recordings``, ``ListRecordings``).
 
         Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
-        from ..models._list_recordings_response import ListRecordingsResponse
+        from ..models import ListRecordingsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListRecordings",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/recordings", type, id),
+            "ListRecordings",
         )
-        _data: ListRecordingsResponse = self._client._transport.call(
-            _spec, ListRecordingsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, ListRecordingsResponse, request_options)
 
     def start(
         self,
@@ -1607,7 +1235,7 @@ class CallsRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartRecordingResponse:
-        """Start recording
+        """Start recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``, ``StartRecording``).
 
         Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
 
@@ -1615,38 +1243,25 @@ class CallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
-        from ..models._start_recording_request import StartRecordingRequest
-        from ..models._start_recording_response import StartRecordingResponse
+        from ..models import StartRecordingRequest, StartRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
+                type,
+                id,
+                recording_type,
             ),
-            operation_id="StartRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "StartRecording",
             json=validate_body(
                 StartRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
+                {"recording_external_storage": recording_external_storage},
                 "StartRecording",
             ),
         )
-        _data: StartRecordingResponse = self._client._transport.call(
-            _spec, StartRecordingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StartRecordingResponse, request_options)
 
     def stop(
         self,
@@ -1656,7 +1271,7 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRecordingResponse:
-        """Stop recording
+        """Stop recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``, ``StopRecording``).
 
         Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
 
@@ -1664,30 +1279,21 @@ class CallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
-        from ..models._stop_recording_response import StopRecordingResponse
+        from ..models import StopRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
+                type,
+                id,
+                recording_type,
             ),
-            operation_id="StopRecording",
+            "StopRecording",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopRecordingResponse = self._client._transport.call(
-            _spec, StopRecordingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopRecordingResponse, request_options)
 
     def delete(
         self,
@@ -1698,7 +1304,7 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteRecordingResponse:
-        """Delete recording
+        """Delete recording (``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``, ``DeleteRecording``).
 
         Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
 
@@ -1707,31 +1313,21 @@ class CallsRecordingsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
-        from ..models._delete_recording_response import DeleteRecordingResponse
+        from ..models import DeleteRecordingResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
+            "DELETE",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="DeleteRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DeleteRecording",
         )
-        _data: DeleteRecordingResponse = self._client._transport.call(
-            _spec, DeleteRecordingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, DeleteRecordingResponse, request_options)
 
 
 class CallsRecordingsResourceWithRawResponse:
@@ -1748,7 +1344,7 @@ class AsyncCallsRecordingsResource:
     """``calls.recordings`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsRecordingsResourceWithRawResponse(self)
 
     async def list(
@@ -1758,36 +1354,22 @@ class AsyncCallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListRecordingsResponse:
-        """List recordings
+        """List recordings (``GET /api/v2/video/call/{type}/{id}/recordings``, ``ListRecordings``).
 
         Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
-        from ..models._list_recordings_response import ListRecordingsResponse
+        from ..models import ListRecordingsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListRecordings",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/recordings", type, id),
+            "ListRecordings",
         )
-        _data: ListRecordingsResponse = await self._client._transport.call(
-            _spec, ListRecordingsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, ListRecordingsResponse, request_options)
 
     async def start(
         self,
@@ -1798,7 +1380,7 @@ class AsyncCallsRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartRecordingResponse:
-        """Start recording
+        """Start recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``, ``StartRecording``).
 
         Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
 
@@ -1806,38 +1388,25 @@ class AsyncCallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
-        from ..models._start_recording_request import StartRecordingRequest
-        from ..models._start_recording_response import StartRecordingResponse
+        from ..models import StartRecordingRequest, StartRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
+                type,
+                id,
+                recording_type,
             ),
-            operation_id="StartRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "StartRecording",
             json=validate_body(
                 StartRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
+                {"recording_external_storage": recording_external_storage},
                 "StartRecording",
             ),
         )
-        _data: StartRecordingResponse = await self._client._transport.call(
-            _spec, StartRecordingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StartRecordingResponse, request_options)
 
     async def stop(
         self,
@@ -1847,7 +1416,7 @@ class AsyncCallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRecordingResponse:
-        """Stop recording
+        """Stop recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``, ``StopRecording``).
 
         Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
 
@@ -1855,30 +1424,21 @@ class AsyncCallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
-        from ..models._stop_recording_response import StopRecordingResponse
+        from ..models import StopRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
+                type,
+                id,
+                recording_type,
             ),
-            operation_id="StopRecording",
+            "StopRecording",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopRecordingResponse = await self._client._transport.call(
-            _spec, StopRecordingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopRecordingResponse, request_options)
 
     async def delete(
         self,
@@ -1889,7 +1449,7 @@ class AsyncCallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteRecordingResponse:
-        """Delete recording
+        """Delete recording (``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``, ``DeleteRecording``).
 
         Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
 
@@ -1898,31 +1458,21 @@ class AsyncCallsRecordingsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
-        from ..models._delete_recording_response import DeleteRecordingResponse
+        from ..models import DeleteRecordingResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
+            "DELETE",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="DeleteRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DeleteRecording",
         )
-        _data: DeleteRecordingResponse = await self._client._transport.call(
-            _spec, DeleteRecordingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, DeleteRecordingResponse, request_options)
 
 
 class AsyncCallsRecordingsResourceWithRawResponse:
@@ -1939,7 +1489,7 @@ class CallsBroadcastsResource:
     """``calls.broadcasts`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsBroadcastsResourceWithRawResponse(self)
 
     def start_rtmp(
@@ -1950,7 +1500,7 @@ class CallsBroadcastsResource:
         broadcasts: builtins.list[RTMPBroadcastRequest],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
-        """Start RTMP broadcasts
+        """Start RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``, ``StartRTMPBroadcasts``).
 
         Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
 
@@ -1958,37 +1508,18 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
-        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
-        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+        from ..models import StartRTMPBroadcastsRequest, StartRTMPBroadcastsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartRTMPBroadcasts",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts", type, id),
+            "StartRTMPBroadcasts",
             json=validate_body(
-                StartRTMPBroadcastsRequest,
-                {
-                    "broadcasts": broadcasts,
-                },
-                "StartRTMPBroadcasts",
+                StartRTMPBroadcastsRequest, {"broadcasts": broadcasts}, "StartRTMPBroadcasts"
             ),
         )
-        _data: StartRTMPBroadcastsResponse = self._client._transport.call(
-            _spec, StartRTMPBroadcastsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StartRTMPBroadcastsResponse, request_options)
 
     def stop_all_rtmp(
         self,
@@ -1997,36 +1528,23 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopAllRTMPBroadcastsResponse:
-        """Stop all RTMP broadcasts
+        """Stop all RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``, ``StopAllRTMPBroadcasts``).
 
         Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
-        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
+        from ..models import StopAllRTMPBroadcastsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopAllRTMPBroadcasts",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop", type, id),
+            "StopAllRTMPBroadcasts",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopAllRTMPBroadcastsResponse = self._client._transport.call(
-            _spec, StopAllRTMPBroadcastsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopAllRTMPBroadcastsResponse, request_options)
 
     def stop_rtmp(
         self,
@@ -2036,7 +1554,7 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRTMPBroadcastsResponse:
-        """Stop an RTMP broadcast
+        """Stop an RTMP broadcast (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``, ``StopRTMPBroadcast``).
 
         End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
 
@@ -2044,30 +1562,18 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
-        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
+        from ..models import StopRTMPBroadcastsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "name": name,
-                },
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop", type, id, name
             ),
-            operation_id="StopRTMPBroadcast",
+            "StopRTMPBroadcast",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopRTMPBroadcastsResponse = self._client._transport.call(
-            _spec, StopRTMPBroadcastsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopRTMPBroadcastsResponse, request_options)
 
     def start_hls(
         self,
@@ -2076,36 +1582,22 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StartHLSBroadcastingResponse:
-        """Start HLS broadcasting
+        """Start HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/start_broadcasting``, ``StartHLSBroadcasting``).
 
         Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
-        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
+        from ..models import StartHLSBroadcastingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartHLSBroadcasting",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_broadcasting", type, id),
+            "StartHLSBroadcasting",
         )
-        _data: StartHLSBroadcastingResponse = self._client._transport.call(
-            _spec, StartHLSBroadcastingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StartHLSBroadcastingResponse, request_options)
 
     def stop_hls(
         self,
@@ -2114,36 +1606,23 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopHLSBroadcastingResponse:
-        """Stop HLS broadcasting
+        """Stop HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``, ``StopHLSBroadcasting``).
 
         Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
-        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
+        from ..models import StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopHLSBroadcasting",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_broadcasting", type, id),
+            "StopHLSBroadcasting",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopHLSBroadcastingResponse = self._client._transport.call(
-            _spec, StopHLSBroadcastingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopHLSBroadcastingResponse, request_options)
 
 
 class CallsBroadcastsResourceWithRawResponse:
@@ -2161,7 +1640,7 @@ class AsyncCallsBroadcastsResource:
     """``calls.broadcasts`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsBroadcastsResourceWithRawResponse(self)
 
     async def start_rtmp(
@@ -2172,7 +1651,7 @@ class AsyncCallsBroadcastsResource:
         broadcasts: builtins.list[RTMPBroadcastRequest],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
-        """Start RTMP broadcasts
+        """Start RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``, ``StartRTMPBroadcasts``).
 
         Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
 
@@ -2180,37 +1659,18 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
-        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
-        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+        from ..models import StartRTMPBroadcastsRequest, StartRTMPBroadcastsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartRTMPBroadcasts",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts", type, id),
+            "StartRTMPBroadcasts",
             json=validate_body(
-                StartRTMPBroadcastsRequest,
-                {
-                    "broadcasts": broadcasts,
-                },
-                "StartRTMPBroadcasts",
+                StartRTMPBroadcastsRequest, {"broadcasts": broadcasts}, "StartRTMPBroadcasts"
             ),
         )
-        _data: StartRTMPBroadcastsResponse = await self._client._transport.call(
-            _spec, StartRTMPBroadcastsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StartRTMPBroadcastsResponse, request_options)
 
     async def stop_all_rtmp(
         self,
@@ -2219,36 +1679,23 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopAllRTMPBroadcastsResponse:
-        """Stop all RTMP broadcasts
+        """Stop all RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``, ``StopAllRTMPBroadcasts``).
 
         Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
-        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
+        from ..models import StopAllRTMPBroadcastsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopAllRTMPBroadcasts",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop", type, id),
+            "StopAllRTMPBroadcasts",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopAllRTMPBroadcastsResponse = await self._client._transport.call(
-            _spec, StopAllRTMPBroadcastsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopAllRTMPBroadcastsResponse, request_options)
 
     async def stop_rtmp(
         self,
@@ -2258,7 +1705,7 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRTMPBroadcastsResponse:
-        """Stop an RTMP broadcast
+        """Stop an RTMP broadcast (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``, ``StopRTMPBroadcast``).
 
         End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
 
@@ -2266,30 +1713,18 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
-        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
+        from ..models import StopRTMPBroadcastsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "name": name,
-                },
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop", type, id, name
             ),
-            operation_id="StopRTMPBroadcast",
+            "StopRTMPBroadcast",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopRTMPBroadcastsResponse = await self._client._transport.call(
-            _spec, StopRTMPBroadcastsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopRTMPBroadcastsResponse, request_options)
 
     async def start_hls(
         self,
@@ -2298,36 +1733,22 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StartHLSBroadcastingResponse:
-        """Start HLS broadcasting
+        """Start HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/start_broadcasting``, ``StartHLSBroadcasting``).
 
         Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
-        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
+        from ..models import StartHLSBroadcastingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartHLSBroadcasting",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_broadcasting", type, id),
+            "StartHLSBroadcasting",
         )
-        _data: StartHLSBroadcastingResponse = await self._client._transport.call(
-            _spec, StartHLSBroadcastingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StartHLSBroadcastingResponse, request_options)
 
     async def stop_hls(
         self,
@@ -2336,36 +1757,23 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopHLSBroadcastingResponse:
-        """Stop HLS broadcasting
+        """Stop HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``, ``StopHLSBroadcasting``).
 
         Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
-        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
+        from ..models import StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopHLSBroadcasting",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_broadcasting", type, id),
+            "StopHLSBroadcasting",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopHLSBroadcastingResponse = await self._client._transport.call(
-            _spec, StopHLSBroadcastingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopHLSBroadcastingResponse, request_options)
 
 
 class AsyncCallsBroadcastsResourceWithRawResponse:
@@ -2383,7 +1791,7 @@ class CallsFrameRecordingsResource:
     """``calls.frame_recordings`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsFrameRecordingsResourceWithRawResponse(self)
 
     def start(
@@ -2394,44 +1802,27 @@ class CallsFrameRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartFrameRecordingResponse:
-        """Start frame recording
+        """Start frame recording (``POST /api/v2/video/call/{type}/{id}/start_frame_recording``, ``StartFrameRecording``).
 
         Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
-        from ..models._start_frame_recording_request import StartFrameRecordingRequest
-        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+        from ..models import StartFrameRecordingRequest, StartFrameRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartFrameRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_frame_recording", type, id),
+            "StartFrameRecording",
             json=validate_body(
                 StartFrameRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
+                {"recording_external_storage": recording_external_storage},
                 "StartFrameRecording",
             ),
         )
-        _data: StartFrameRecordingResponse = self._client._transport.call(
-            _spec, StartFrameRecordingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StartFrameRecordingResponse, request_options)
 
     def stop(
         self,
@@ -2440,36 +1831,23 @@ class CallsFrameRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopFrameRecordingResponse:
-        """Stop frame recording
+        """Stop frame recording (``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``, ``StopFrameRecording``).
 
         End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
-        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
+        from ..models import StopFrameRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopFrameRecording",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_frame_recording", type, id),
+            "StopFrameRecording",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopFrameRecordingResponse = self._client._transport.call(
-            _spec, StopFrameRecordingResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopFrameRecordingResponse, request_options)
 
 
 class CallsFrameRecordingsResourceWithRawResponse:
@@ -2484,7 +1862,7 @@ class AsyncCallsFrameRecordingsResource:
     """``calls.frame_recordings`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsFrameRecordingsResourceWithRawResponse(self)
 
     async def start(
@@ -2495,44 +1873,27 @@ class AsyncCallsFrameRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartFrameRecordingResponse:
-        """Start frame recording
+        """Start frame recording (``POST /api/v2/video/call/{type}/{id}/start_frame_recording``, ``StartFrameRecording``).
 
         Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
-        from ..models._start_frame_recording_request import StartFrameRecordingRequest
-        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+        from ..models import StartFrameRecordingRequest, StartFrameRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartFrameRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_frame_recording", type, id),
+            "StartFrameRecording",
             json=validate_body(
                 StartFrameRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
+                {"recording_external_storage": recording_external_storage},
                 "StartFrameRecording",
             ),
         )
-        _data: StartFrameRecordingResponse = await self._client._transport.call(
-            _spec, StartFrameRecordingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StartFrameRecordingResponse, request_options)
 
     async def stop(
         self,
@@ -2541,36 +1902,23 @@ class AsyncCallsFrameRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopFrameRecordingResponse:
-        """Stop frame recording
+        """Stop frame recording (``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``, ``StopFrameRecording``).
 
         End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
-        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
+        from ..models import StopFrameRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopFrameRecording",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_frame_recording", type, id),
+            "StopFrameRecording",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: StopFrameRecordingResponse = await self._client._transport.call(
-            _spec, StopFrameRecordingResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopFrameRecordingResponse, request_options)
 
 
 class AsyncCallsFrameRecordingsResourceWithRawResponse:
@@ -2585,7 +1933,7 @@ class CallsTranscriptionsResource:
     """``calls.transcriptions`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = CallsTranscriptionsResourceWithRawResponse(self)
 
     def start(
@@ -2595,52 +1943,12 @@ class CallsTranscriptionsResource:
         *,
         enable_closed_captions: bool | NotGiven = NOT_GIVEN,
         language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
+            StartTranscriptionRequestLanguage | StartTranscriptionRequestLanguageLiteral | NotGiven
         ) = NOT_GIVEN,
         transcription_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartTranscriptionResponse:
-        """Start transcription
+        """Start transcription (``POST /api/v2/video/call/{type}/{id}/start_transcription``, ``StartTranscription``).
 
         Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
 
@@ -2650,25 +1958,13 @@ class CallsTranscriptionsResource:
             enable_closed_captions: Enable closed captions along with transcriptions
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
             transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
-        from ..models._start_transcription_request import StartTranscriptionRequest
-        from ..models._start_transcription_response import StartTranscriptionResponse
+        from ..models import StartTranscriptionRequest, StartTranscriptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartTranscription",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_transcription", type, id),
+            "StartTranscription",
             json=validate_body(
                 StartTranscriptionRequest,
                 {
@@ -2679,10 +1975,7 @@ class CallsTranscriptionsResource:
                 "StartTranscription",
             ),
         )
-        _data: StartTranscriptionResponse = self._client._transport.call(
-            _spec, StartTranscriptionResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StartTranscriptionResponse, request_options)
 
     def stop(
         self,
@@ -2692,44 +1985,28 @@ class CallsTranscriptionsResource:
         stop_closed_captions: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopTranscriptionResponse:
-        """Stop transcription
+        """Stop transcription (``POST /api/v2/video/call/{type}/{id}/stop_transcription``, ``StopTranscription``).
 
         End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
-        from ..models._stop_transcription_request import StopTranscriptionRequest
-        from ..models._stop_transcription_response import StopTranscriptionResponse
+        from ..models import StopTranscriptionRequest, StopTranscriptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopTranscription",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_transcription", type, id),
+            "StopTranscription",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopTranscriptionRequest,
-                {
-                    "stop_closed_captions": stop_closed_captions,
-                },
+                {"stop_closed_captions": stop_closed_captions},
                 "StopTranscription",
             ),
         )
-        _data: StopTranscriptionResponse = self._client._transport.call(
-            _spec, StopTranscriptionResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopTranscriptionResponse, request_options)
 
     def list(
         self,
@@ -2738,36 +2015,22 @@ class CallsTranscriptionsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListTranscriptionsResponse:
-        """List transcriptions
+        """List transcriptions (``GET /api/v2/video/call/{type}/{id}/transcriptions``, ``ListTranscriptions``).
 
         Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
-        from ..models._list_transcriptions_response import ListTranscriptionsResponse
+        from ..models import ListTranscriptionsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/transcriptions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListTranscriptions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/transcriptions", type, id),
+            "ListTranscriptions",
         )
-        _data: ListTranscriptionsResponse = self._client._transport.call(
-            _spec, ListTranscriptionsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, ListTranscriptionsResponse, request_options)
 
     def delete(
         self,
@@ -2778,7 +2041,7 @@ class CallsTranscriptionsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteTranscriptionResponse:
-        """Delete transcription
+        """Delete transcription (``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``, ``DeleteTranscription``).
 
         Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
 
@@ -2787,31 +2050,21 @@ class CallsTranscriptionsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
-        from ..models._delete_transcription_response import DeleteTranscriptionResponse
+        from ..models import DeleteTranscriptionResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
+            "DELETE",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="DeleteTranscription",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DeleteTranscription",
         )
-        _data: DeleteTranscriptionResponse = self._client._transport.call(
-            _spec, DeleteTranscriptionResponse, request_options
-        )
-        return _data
+        return self._call(_spec, DeleteTranscriptionResponse, request_options)
 
 
 class CallsTranscriptionsResourceWithRawResponse:
@@ -2828,7 +2081,7 @@ class AsyncCallsTranscriptionsResource:
     """``calls.transcriptions`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncCallsTranscriptionsResourceWithRawResponse(self)
 
     async def start(
@@ -2838,52 +2091,12 @@ class AsyncCallsTranscriptionsResource:
         *,
         enable_closed_captions: bool | NotGiven = NOT_GIVEN,
         language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
+            StartTranscriptionRequestLanguage | StartTranscriptionRequestLanguageLiteral | NotGiven
         ) = NOT_GIVEN,
         transcription_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartTranscriptionResponse:
-        """Start transcription
+        """Start transcription (``POST /api/v2/video/call/{type}/{id}/start_transcription``, ``StartTranscription``).
 
         Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
 
@@ -2893,25 +2106,13 @@ class AsyncCallsTranscriptionsResource:
             enable_closed_captions: Enable closed captions along with transcriptions
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
             transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
-        from ..models._start_transcription_request import StartTranscriptionRequest
-        from ..models._start_transcription_response import StartTranscriptionResponse
+        from ..models import StartTranscriptionRequest, StartTranscriptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartTranscription",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_transcription", type, id),
+            "StartTranscription",
             json=validate_body(
                 StartTranscriptionRequest,
                 {
@@ -2922,10 +2123,7 @@ class AsyncCallsTranscriptionsResource:
                 "StartTranscription",
             ),
         )
-        _data: StartTranscriptionResponse = await self._client._transport.call(
-            _spec, StartTranscriptionResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StartTranscriptionResponse, request_options)
 
     async def stop(
         self,
@@ -2935,44 +2133,28 @@ class AsyncCallsTranscriptionsResource:
         stop_closed_captions: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopTranscriptionResponse:
-        """Stop transcription
+        """Stop transcription (``POST /api/v2/video/call/{type}/{id}/stop_transcription``, ``StopTranscription``).
 
         End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
-        from ..models._stop_transcription_request import StopTranscriptionRequest
-        from ..models._stop_transcription_response import StopTranscriptionResponse
+        from ..models import StopTranscriptionRequest, StopTranscriptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopTranscription",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_transcription", type, id),
+            "StopTranscription",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopTranscriptionRequest,
-                {
-                    "stop_closed_captions": stop_closed_captions,
-                },
+                {"stop_closed_captions": stop_closed_captions},
                 "StopTranscription",
             ),
         )
-        _data: StopTranscriptionResponse = await self._client._transport.call(
-            _spec, StopTranscriptionResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopTranscriptionResponse, request_options)
 
     async def list(
         self,
@@ -2981,36 +2163,22 @@ class AsyncCallsTranscriptionsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListTranscriptionsResponse:
-        """List transcriptions
+        """List transcriptions (``GET /api/v2/video/call/{type}/{id}/transcriptions``, ``ListTranscriptions``).
 
         Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
-        from ..models._list_transcriptions_response import ListTranscriptionsResponse
+        from ..models import ListTranscriptionsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/transcriptions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListTranscriptions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/transcriptions", type, id),
+            "ListTranscriptions",
         )
-        _data: ListTranscriptionsResponse = await self._client._transport.call(
-            _spec, ListTranscriptionsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, ListTranscriptionsResponse, request_options)
 
     async def delete(
         self,
@@ -3021,7 +2189,7 @@ class AsyncCallsTranscriptionsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteTranscriptionResponse:
-        """Delete transcription
+        """Delete transcription (``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``, ``DeleteTranscription``).
 
         Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
 
@@ -3030,31 +2198,21 @@ class AsyncCallsTranscriptionsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
-        from ..models._delete_transcription_response import DeleteTranscriptionResponse
+        from ..models import DeleteTranscriptionResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
+            "DELETE",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="DeleteTranscription",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DeleteTranscription",
         )
-        _data: DeleteTranscriptionResponse = await self._client._transport.call(
-            _spec, DeleteTranscriptionResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, DeleteTranscriptionResponse, request_options)
 
 
 class AsyncCallsTranscriptionsResourceWithRawResponse:
@@ -3071,7 +2229,7 @@ class CallsResource:
     """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.members = CallsMembersResource(client)
         self.closed_captions = CallsClosedCaptionsResource(client)
         self.feedback = CallsFeedbackResource(client)
@@ -3087,25 +2245,14 @@ class CallsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetActiveCallsStatusResponse:
-        """Get active calls status
+        """Get active calls status (``GET /api/v2/video/active_calls_status``, ``GetActiveCallsStatus``).
 
         Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
         """
-        from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
+        from ..models import GetActiveCallsStatusResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/active_calls_status",
-            operation_id="GetActiveCallsStatus",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: GetActiveCallsStatusResponse = self._client._transport.call(
-            _spec, GetActiveCallsStatusResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/active_calls_status", "GetActiveCallsStatus")
+        return self._call(_spec, GetActiveCallsStatusResponse, request_options)
 
     def get(
         self,
@@ -3118,7 +2265,7 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallResponse:
-        """Get call
+        """Get call (``GET /api/v2/video/call/{type}/{id}``, ``GetCall``).
 
         Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
 
@@ -3129,35 +2276,21 @@ class CallsResource:
             ring: if provided it sends a ring event to the members for this call
             notify: if provided it sends a notification event to the members for this call
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
         """
-        from ..models._get_call_response import GetCallResponse
+        from ..models import GetCallResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCall",
-            idempotent=True,
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetCall",
             query=encode_params(
                 ("members_limit", members_limit, "multi"),
                 ("ring", ring, "multi"),
                 ("notify", notify, "multi"),
                 ("video", video, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: GetCallResponse = self._client._transport.call(
-            _spec, GetCallResponse, request_options
-        )
-        return _data
+        return self._call(_spec, GetCallResponse, request_options)
 
     def get_or_create(
         self,
@@ -3171,7 +2304,7 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetOrCreateCallResponse:
-        """Get or create a call
+        """Get or create a call (``POST /api/v2/video/call/{type}/{id}``, ``GetOrCreateCall``).
 
         Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
 
@@ -3180,25 +2313,13 @@ class CallsResource:
             id: The call ID.
             notify: if provided it sends a notification event to the members for this call
             ring: if provided it sends a ring event to the members for this call
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
         """
-        from ..models._get_or_create_call_request import GetOrCreateCallRequest
-        from ..models._get_or_create_call_response import GetOrCreateCallResponse
+        from ..models import GetOrCreateCallRequest, GetOrCreateCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetOrCreateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetOrCreateCall",
             json=validate_body(
                 GetOrCreateCallRequest,
                 {
@@ -3211,10 +2332,7 @@ class CallsResource:
                 "GetOrCreateCall",
             ),
         )
-        _data: GetOrCreateCallResponse = self._client._transport.call(
-            _spec, GetOrCreateCallResponse, request_options
-        )
-        return _data
+        return self._call(_spec, GetOrCreateCallResponse, request_options)
 
     def update(
         self,
@@ -3226,7 +2344,7 @@ class CallsResource:
         starts_at: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
-        """Update call
+        """Update call (``PATCH /api/v2/video/call/{type}/{id}``, ``UpdateCall``).
 
         Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
 
@@ -3236,39 +2354,20 @@ class CallsResource:
             custom: Custom data for this object
             settings_override: the settings to change for this call
             starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
         """
-        from ..models._update_call_request import UpdateCallRequest
-        from ..models._update_call_response import UpdateCallResponse
+        from ..models import UpdateCallRequest, UpdateCallResponse
 
         _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "PATCH",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "UpdateCall",
             json=validate_body(
                 UpdateCallRequest,
-                {
-                    "custom": custom,
-                    "settings_override": settings_override,
-                    "starts_at": starts_at,
-                },
+                {"custom": custom, "settings_override": settings_override, "starts_at": starts_at},
                 "UpdateCall",
             ),
         )
-        _data: UpdateCallResponse = self._client._transport.call(
-            _spec, UpdateCallResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UpdateCallResponse, request_options)
 
     def block_user(
         self,
@@ -3278,7 +2377,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> BlockUserResponse:
-        """Block user on a call
+        """Block user on a call (``POST /api/v2/video/call/{type}/{id}/block``, ``BlockUser``).
 
         Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
 
@@ -3286,37 +2385,17 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
         """
-        from ..models._block_user_request import BlockUserRequest
-        from ..models._block_user_response import BlockUserResponse
+        from ..models import BlockUserRequest, BlockUserResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/block",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="BlockUser",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/block", type, id),
+            "BlockUser",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                BlockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "BlockUser",
-            ),
+            json=validate_body(BlockUserRequest, {"user_id": user_id}, "BlockUser"),
         )
-        _data: BlockUserResponse = self._client._transport.call(
-            _spec, BlockUserResponse, request_options
-        )
-        return _data
+        return self._call(_spec, BlockUserResponse, request_options)
 
     def delete(
         self,
@@ -3326,7 +2405,7 @@ class CallsResource:
         hard: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> DeleteCallResponse:
-        """Delete call
+        """Delete call (``POST /api/v2/video/call/{type}/{id}/delete``, ``DeleteCall``).
 
         Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
 
@@ -3334,37 +2413,17 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
         """
-        from ..models._delete_call_request import DeleteCallRequest
-        from ..models._delete_call_response import DeleteCallResponse
+        from ..models import DeleteCallRequest, DeleteCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/delete",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteCall",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/delete", type, id),
+            "DeleteCall",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                DeleteCallRequest,
-                {
-                    "hard": hard,
-                },
-                "DeleteCall",
-            ),
+            json=validate_body(DeleteCallRequest, {"hard": hard}, "DeleteCall"),
         )
-        _data: DeleteCallResponse = self._client._transport.call(
-            _spec, DeleteCallResponse, request_options
-        )
-        return _data
+        return self._call(_spec, DeleteCallResponse, request_options)
 
     def send_event(
         self,
@@ -3376,46 +2435,27 @@ class CallsResource:
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendCallEventResponse:
-        """Send custom event
+        """Send custom event (``POST /api/v2/video/call/{type}/{id}/event``, ``SendCallEvent``).
 
         Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
         """
-        from ..models._send_call_event_request import SendCallEventRequest
-        from ..models._send_call_event_response import SendCallEventResponse
+        from ..models import SendCallEventRequest, SendCallEventResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/event",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendCallEvent",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/event", type, id),
+            "SendCallEvent",
             json=validate_body(
                 SendCallEventRequest,
-                {
-                    "custom": custom,
-                    "user": user,
-                    "user_id": user_id,
-                },
+                {"custom": custom, "user": user, "user_id": user_id},
                 "SendCallEvent",
             ),
         )
-        _data: SendCallEventResponse = self._client._transport.call(
-            _spec, SendCallEventResponse, request_options
-        )
-        return _data
+        return self._call(_spec, SendCallEventResponse, request_options)
 
     def go_live(
         self,
@@ -3433,32 +2473,20 @@ class CallsResource:
         transcription_storage_name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GoLiveResponse:
-        """Set call as live
+        """Set call as live (``POST /api/v2/video/call/{type}/{id}/go_live``, ``GoLive``).
 
         Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
         """
-        from ..models._go_live_request import GoLiveRequest
-        from ..models._go_live_response import GoLiveResponse
+        from ..models import GoLiveRequest, GoLiveResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/go_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GoLive",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/go_live", type, id),
+            "GoLive",
             json=validate_body(
                 GoLiveRequest,
                 {
@@ -3475,8 +2503,7 @@ class CallsResource:
                 "GoLive",
             ),
         )
-        _data: GoLiveResponse = self._client._transport.call(_spec, GoLiveResponse, request_options)
-        return _data
+        return self._call(_spec, GoLiveResponse, request_options)
 
     def kick_user(
         self,
@@ -3489,7 +2516,7 @@ class CallsResource:
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> KickUserResponse:
-        """Kick user from a call
+        """Kick user from a call (``POST /api/v2/video/call/{type}/{id}/kick``, ``KickUser``).
 
         Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
 
@@ -3500,25 +2527,13 @@ class CallsResource:
             block: If true, also block the user from rejoining the call
             kicked_by: Server-side: user performing the action
             kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
         """
-        from ..models._kick_user_request import KickUserRequest
-        from ..models._kick_user_response import KickUserResponse
+        from ..models import KickUserRequest, KickUserResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/kick",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="KickUser",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/kick", type, id),
+            "KickUser",
             json=validate_body(
                 KickUserRequest,
                 {
@@ -3530,10 +2545,7 @@ class CallsResource:
                 "KickUser",
             ),
         )
-        _data: KickUserResponse = self._client._transport.call(
-            _spec, KickUserResponse, request_options
-        )
-        return _data
+        return self._call(_spec, KickUserResponse, request_options)
 
     def end(
         self,
@@ -3542,36 +2554,23 @@ class CallsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> EndCallResponse:
-        """End call
+        """End call (``POST /api/v2/video/call/{type}/{id}/mark_ended``, ``EndCall``).
 
         Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
-        from ..models._end_call_response import EndCallResponse
+        from ..models import EndCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mark_ended",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="EndCall",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mark_ended", type, id),
+            "EndCall",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: EndCallResponse = self._client._transport.call(
-            _spec, EndCallResponse, request_options
-        )
-        return _data
+        return self._call(_spec, EndCallResponse, request_options)
 
     def mute_users(
         self,
@@ -3588,32 +2587,21 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> MuteUsersResponse:
-        """Mute users
+        """Mute users (``POST /api/v2/video/call/{type}/{id}/mute_users``, ``MuteUsers``).
 
         Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
         """
-        from ..models._mute_users_request import MuteUsersRequest
-        from ..models._mute_users_response import MuteUsersResponse
+        from ..models import MuteUsersRequest, MuteUsersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mute_users",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="MuteUsers",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mute_users", type, id),
+            "MuteUsers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 MuteUsersRequest,
                 {
@@ -3629,10 +2617,7 @@ class CallsResource:
                 "MuteUsers",
             ),
         )
-        _data: MuteUsersResponse = self._client._transport.call(
-            _spec, MuteUsersResponse, request_options
-        )
-        return _data
+        return self._call(_spec, MuteUsersResponse, request_options)
 
     def pin(
         self,
@@ -3643,7 +2628,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> PinResponse:
-        """Pin a participant's video
+        """Pin a participant's video (``POST /api/v2/video/call/{type}/{id}/pin``, ``VideoPin``).
 
         Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
 
@@ -3652,36 +2637,19 @@ class CallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
         """
-        from ..models._pin_response import PinResponse
-        from ..models._video_pin_request import VideoPinRequest
+        from ..models import PinResponse, VideoPinRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/pin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoPin",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/pin", type, id),
+            "VideoPin",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
-                VideoPinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoPin",
+                VideoPinRequest, {"session_id": session_id, "user_id": user_id}, "VideoPin"
             ),
         )
-        _data: PinResponse = self._client._transport.call(_spec, PinResponse, request_options)
-        return _data
+        return self._call(_spec, PinResponse, request_options)
 
     def get_report(
         self,
@@ -3691,7 +2659,7 @@ class CallsResource:
         session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallReportResponse:
-        """Get call report
+        """Get call report (``GET /api/v2/video/call/{type}/{id}/report``, ``GetCallReport``).
 
         Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
 
@@ -3699,32 +2667,16 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
         """
-        from ..models._get_call_report_response import GetCallReportResponse
+        from ..models import GetCallReportResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/report",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCallReport",
-            idempotent=True,
-            query=encode_params(
-                ("session_id", session_id, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/report", type, id),
+            "GetCallReport",
+            query=encode_params(("session_id", session_id, "multi")),
         )
-        _data: GetCallReportResponse = self._client._transport.call(
-            _spec, GetCallReportResponse, request_options
-        )
-        return _data
+        return self._call(_spec, GetCallReportResponse, request_options)
 
     def ring(
         self,
@@ -3735,7 +2687,7 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> RingCallResponse:
-        """Ring call members
+        """Ring call members (``POST /api/v2/video/call/{type}/{id}/ring``, ``RingCall``).
 
         Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
 
@@ -3744,38 +2696,18 @@ class CallsResource:
             id: The call ID.
             members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
         """
-        from ..models._ring_call_request import RingCallRequest
-        from ..models._ring_call_response import RingCallResponse
+        from ..models import RingCallRequest, RingCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/ring",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="RingCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/ring", type, id),
+            "RingCall",
             json=validate_body(
-                RingCallRequest,
-                {
-                    "members_ids": members_ids,
-                    "video": video,
-                },
-                "RingCall",
+                RingCallRequest, {"members_ids": members_ids, "video": video}, "RingCall"
             ),
         )
-        _data: RingCallResponse = self._client._transport.call(
-            _spec, RingCallResponse, request_options
-        )
-        return _data
+        return self._call(_spec, RingCallResponse, request_options)
 
     def stop_live(
         self,
@@ -3792,32 +2724,21 @@ class CallsResource:
         continue_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopLiveResponse:
-        """Stop live
+        """Stop live (``POST /api/v2/video/call/{type}/{id}/stop_live``, ``StopLive``).
 
         Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
         """
-        from ..models._stop_live_request import StopLiveRequest
-        from ..models._stop_live_response import StopLiveResponse
+        from ..models import StopLiveRequest, StopLiveResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopLive",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_live", type, id),
+            "StopLive",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopLiveRequest,
                 {
@@ -3833,10 +2754,7 @@ class CallsResource:
                 "StopLive",
             ),
         )
-        _data: StopLiveResponse = self._client._transport.call(
-            _spec, StopLiveResponse, request_options
-        )
-        return _data
+        return self._call(_spec, StopLiveResponse, request_options)
 
     def unblock_user(
         self,
@@ -3846,7 +2764,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnblockUserResponse:
-        """Unblock user on a call
+        """Unblock user on a call (``POST /api/v2/video/call/{type}/{id}/unblock``, ``UnblockUser``).
 
         Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
 
@@ -3854,37 +2772,17 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
         """
-        from ..models._unblock_user_request import UnblockUserRequest
-        from ..models._unblock_user_response import UnblockUserResponse
+        from ..models import UnblockUserRequest, UnblockUserResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unblock",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UnblockUser",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unblock", type, id),
+            "UnblockUser",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UnblockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "UnblockUser",
-            ),
+            json=validate_body(UnblockUserRequest, {"user_id": user_id}, "UnblockUser"),
         )
-        _data: UnblockUserResponse = self._client._transport.call(
-            _spec, UnblockUserResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UnblockUserResponse, request_options)
 
     def unpin(
         self,
@@ -3895,7 +2793,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnpinResponse:
-        """Unpin a participant's video
+        """Unpin a participant's video (``POST /api/v2/video/call/{type}/{id}/unpin``, ``VideoUnpin``).
 
         Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
 
@@ -3904,36 +2802,19 @@ class CallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
         """
-        from ..models._unpin_response import UnpinResponse
-        from ..models._video_unpin_request import VideoUnpinRequest
+        from ..models import UnpinResponse, VideoUnpinRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unpin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoUnpin",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unpin", type, id),
+            "VideoUnpin",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
-                VideoUnpinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoUnpin",
+                VideoUnpinRequest, {"session_id": session_id, "user_id": user_id}, "VideoUnpin"
             ),
         )
-        _data: UnpinResponse = self._client._transport.call(_spec, UnpinResponse, request_options)
-        return _data
+        return self._call(_spec, UnpinResponse, request_options)
 
     def update_user_permissions(
         self,
@@ -3945,32 +2826,21 @@ class CallsResource:
         revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateUserPermissionsResponse:
-        """Update user permissions
+        """Update user permissions (``POST /api/v2/video/call/{type}/{id}/user_permissions``, ``UpdateUserPermissions``).
 
         Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
         """
-        from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
-        from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
+        from ..models import UpdateUserPermissionsRequest, UpdateUserPermissionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/user_permissions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateUserPermissions",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/user_permissions", type, id),
+            "UpdateUserPermissions",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateUserPermissionsRequest,
                 {
@@ -3981,10 +2851,7 @@ class CallsResource:
                 "UpdateUserPermissions",
             ),
         )
-        _data: UpdateUserPermissionsResponse = self._client._transport.call(
-            _spec, UpdateUserPermissionsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UpdateUserPermissionsResponse, request_options)
 
     def query(
         self,
@@ -3996,26 +2863,21 @@ class CallsResource:
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallsResponse:
-        """Query calls
+        """Query calls (``POST /api/v2/video/calls``, ``QueryCalls``).
 
         Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
-        from ..models._query_calls_request import QueryCallsRequest
-        from ..models._query_calls_response import QueryCallsResponse
+        from ..models import QueryCallsRequest, QueryCallsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/calls",
-            operation_id="QueryCalls",
+            "POST",
+            "/api/v2/video/calls",
+            "QueryCalls",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallsRequest,
                 {
@@ -4028,10 +2890,7 @@ class CallsResource:
                 "QueryCalls",
             ),
         )
-        _data: QueryCallsResponse = self._client._transport.call(
-            _spec, QueryCallsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallsResponse, request_options)
 
     def query_pages(
         self,
@@ -4044,12 +2903,7 @@ class CallsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallsResponse, CallStateResponseFields]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryCallsResponse:
             return self.query(
@@ -4127,7 +2981,7 @@ class AsyncCallsResource:
     """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.members = AsyncCallsMembersResource(client)
         self.closed_captions = AsyncCallsClosedCaptionsResource(client)
         self.feedback = AsyncCallsFeedbackResource(client)
@@ -4143,25 +2997,14 @@ class AsyncCallsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetActiveCallsStatusResponse:
-        """Get active calls status
+        """Get active calls status (``GET /api/v2/video/active_calls_status``, ``GetActiveCallsStatus``).
 
         Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
         """
-        from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
+        from ..models import GetActiveCallsStatusResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/active_calls_status",
-            operation_id="GetActiveCallsStatus",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: GetActiveCallsStatusResponse = await self._client._transport.call(
-            _spec, GetActiveCallsStatusResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/active_calls_status", "GetActiveCallsStatus")
+        return await self._call(_spec, GetActiveCallsStatusResponse, request_options)
 
     async def get(
         self,
@@ -4174,7 +3017,7 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallResponse:
-        """Get call
+        """Get call (``GET /api/v2/video/call/{type}/{id}``, ``GetCall``).
 
         Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
 
@@ -4185,35 +3028,21 @@ class AsyncCallsResource:
             ring: if provided it sends a ring event to the members for this call
             notify: if provided it sends a notification event to the members for this call
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
         """
-        from ..models._get_call_response import GetCallResponse
+        from ..models import GetCallResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCall",
-            idempotent=True,
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetCall",
             query=encode_params(
                 ("members_limit", members_limit, "multi"),
                 ("ring", ring, "multi"),
                 ("notify", notify, "multi"),
                 ("video", video, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: GetCallResponse = await self._client._transport.call(
-            _spec, GetCallResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, GetCallResponse, request_options)
 
     async def get_or_create(
         self,
@@ -4227,7 +3056,7 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetOrCreateCallResponse:
-        """Get or create a call
+        """Get or create a call (``POST /api/v2/video/call/{type}/{id}``, ``GetOrCreateCall``).
 
         Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
 
@@ -4236,25 +3065,13 @@ class AsyncCallsResource:
             id: The call ID.
             notify: if provided it sends a notification event to the members for this call
             ring: if provided it sends a ring event to the members for this call
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
         """
-        from ..models._get_or_create_call_request import GetOrCreateCallRequest
-        from ..models._get_or_create_call_response import GetOrCreateCallResponse
+        from ..models import GetOrCreateCallRequest, GetOrCreateCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetOrCreateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetOrCreateCall",
             json=validate_body(
                 GetOrCreateCallRequest,
                 {
@@ -4267,10 +3084,7 @@ class AsyncCallsResource:
                 "GetOrCreateCall",
             ),
         )
-        _data: GetOrCreateCallResponse = await self._client._transport.call(
-            _spec, GetOrCreateCallResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, GetOrCreateCallResponse, request_options)
 
     async def update(
         self,
@@ -4282,7 +3096,7 @@ class AsyncCallsResource:
         starts_at: float | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
-        """Update call
+        """Update call (``PATCH /api/v2/video/call/{type}/{id}``, ``UpdateCall``).
 
         Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
 
@@ -4292,39 +3106,20 @@ class AsyncCallsResource:
             custom: Custom data for this object
             settings_override: the settings to change for this call
             starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
         """
-        from ..models._update_call_request import UpdateCallRequest
-        from ..models._update_call_response import UpdateCallResponse
+        from ..models import UpdateCallRequest, UpdateCallResponse
 
         _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "PATCH",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "UpdateCall",
             json=validate_body(
                 UpdateCallRequest,
-                {
-                    "custom": custom,
-                    "settings_override": settings_override,
-                    "starts_at": starts_at,
-                },
+                {"custom": custom, "settings_override": settings_override, "starts_at": starts_at},
                 "UpdateCall",
             ),
         )
-        _data: UpdateCallResponse = await self._client._transport.call(
-            _spec, UpdateCallResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UpdateCallResponse, request_options)
 
     async def block_user(
         self,
@@ -4334,7 +3129,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> BlockUserResponse:
-        """Block user on a call
+        """Block user on a call (``POST /api/v2/video/call/{type}/{id}/block``, ``BlockUser``).
 
         Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
 
@@ -4342,37 +3137,17 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
         """
-        from ..models._block_user_request import BlockUserRequest
-        from ..models._block_user_response import BlockUserResponse
+        from ..models import BlockUserRequest, BlockUserResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/block",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="BlockUser",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/block", type, id),
+            "BlockUser",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                BlockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "BlockUser",
-            ),
+            json=validate_body(BlockUserRequest, {"user_id": user_id}, "BlockUser"),
         )
-        _data: BlockUserResponse = await self._client._transport.call(
-            _spec, BlockUserResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, BlockUserResponse, request_options)
 
     async def delete(
         self,
@@ -4382,7 +3157,7 @@ class AsyncCallsResource:
         hard: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> DeleteCallResponse:
-        """Delete call
+        """Delete call (``POST /api/v2/video/call/{type}/{id}/delete``, ``DeleteCall``).
 
         Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
 
@@ -4390,37 +3165,17 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
         """
-        from ..models._delete_call_request import DeleteCallRequest
-        from ..models._delete_call_response import DeleteCallResponse
+        from ..models import DeleteCallRequest, DeleteCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/delete",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteCall",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/delete", type, id),
+            "DeleteCall",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                DeleteCallRequest,
-                {
-                    "hard": hard,
-                },
-                "DeleteCall",
-            ),
+            json=validate_body(DeleteCallRequest, {"hard": hard}, "DeleteCall"),
         )
-        _data: DeleteCallResponse = await self._client._transport.call(
-            _spec, DeleteCallResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, DeleteCallResponse, request_options)
 
     async def send_event(
         self,
@@ -4432,46 +3187,27 @@ class AsyncCallsResource:
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendCallEventResponse:
-        """Send custom event
+        """Send custom event (``POST /api/v2/video/call/{type}/{id}/event``, ``SendCallEvent``).
 
         Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
         """
-        from ..models._send_call_event_request import SendCallEventRequest
-        from ..models._send_call_event_response import SendCallEventResponse
+        from ..models import SendCallEventRequest, SendCallEventResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/event",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendCallEvent",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/event", type, id),
+            "SendCallEvent",
             json=validate_body(
                 SendCallEventRequest,
-                {
-                    "custom": custom,
-                    "user": user,
-                    "user_id": user_id,
-                },
+                {"custom": custom, "user": user, "user_id": user_id},
                 "SendCallEvent",
             ),
         )
-        _data: SendCallEventResponse = await self._client._transport.call(
-            _spec, SendCallEventResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, SendCallEventResponse, request_options)
 
     async def go_live(
         self,
@@ -4489,32 +3225,20 @@ class AsyncCallsResource:
         transcription_storage_name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GoLiveResponse:
-        """Set call as live
+        """Set call as live (``POST /api/v2/video/call/{type}/{id}/go_live``, ``GoLive``).
 
         Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
         """
-        from ..models._go_live_request import GoLiveRequest
-        from ..models._go_live_response import GoLiveResponse
+        from ..models import GoLiveRequest, GoLiveResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/go_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GoLive",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/go_live", type, id),
+            "GoLive",
             json=validate_body(
                 GoLiveRequest,
                 {
@@ -4531,10 +3255,7 @@ class AsyncCallsResource:
                 "GoLive",
             ),
         )
-        _data: GoLiveResponse = await self._client._transport.call(
-            _spec, GoLiveResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, GoLiveResponse, request_options)
 
     async def kick_user(
         self,
@@ -4547,7 +3268,7 @@ class AsyncCallsResource:
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> KickUserResponse:
-        """Kick user from a call
+        """Kick user from a call (``POST /api/v2/video/call/{type}/{id}/kick``, ``KickUser``).
 
         Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
 
@@ -4558,25 +3279,13 @@ class AsyncCallsResource:
             block: If true, also block the user from rejoining the call
             kicked_by: Server-side: user performing the action
             kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
         """
-        from ..models._kick_user_request import KickUserRequest
-        from ..models._kick_user_response import KickUserResponse
+        from ..models import KickUserRequest, KickUserResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/kick",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="KickUser",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/kick", type, id),
+            "KickUser",
             json=validate_body(
                 KickUserRequest,
                 {
@@ -4588,10 +3297,7 @@ class AsyncCallsResource:
                 "KickUser",
             ),
         )
-        _data: KickUserResponse = await self._client._transport.call(
-            _spec, KickUserResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, KickUserResponse, request_options)
 
     async def end(
         self,
@@ -4600,36 +3306,23 @@ class AsyncCallsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> EndCallResponse:
-        """End call
+        """End call (``POST /api/v2/video/call/{type}/{id}/mark_ended``, ``EndCall``).
 
         Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
-        from ..models._end_call_response import EndCallResponse
+        from ..models import EndCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mark_ended",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="EndCall",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mark_ended", type, id),
+            "EndCall",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
         )
-        _data: EndCallResponse = await self._client._transport.call(
-            _spec, EndCallResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, EndCallResponse, request_options)
 
     async def mute_users(
         self,
@@ -4646,32 +3339,21 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> MuteUsersResponse:
-        """Mute users
+        """Mute users (``POST /api/v2/video/call/{type}/{id}/mute_users``, ``MuteUsers``).
 
         Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
         """
-        from ..models._mute_users_request import MuteUsersRequest
-        from ..models._mute_users_response import MuteUsersResponse
+        from ..models import MuteUsersRequest, MuteUsersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mute_users",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="MuteUsers",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mute_users", type, id),
+            "MuteUsers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 MuteUsersRequest,
                 {
@@ -4687,10 +3369,7 @@ class AsyncCallsResource:
                 "MuteUsers",
             ),
         )
-        _data: MuteUsersResponse = await self._client._transport.call(
-            _spec, MuteUsersResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, MuteUsersResponse, request_options)
 
     async def pin(
         self,
@@ -4701,7 +3380,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> PinResponse:
-        """Pin a participant's video
+        """Pin a participant's video (``POST /api/v2/video/call/{type}/{id}/pin``, ``VideoPin``).
 
         Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
 
@@ -4710,36 +3389,19 @@ class AsyncCallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
         """
-        from ..models._pin_response import PinResponse
-        from ..models._video_pin_request import VideoPinRequest
+        from ..models import PinResponse, VideoPinRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/pin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoPin",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/pin", type, id),
+            "VideoPin",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
-                VideoPinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoPin",
+                VideoPinRequest, {"session_id": session_id, "user_id": user_id}, "VideoPin"
             ),
         )
-        _data: PinResponse = await self._client._transport.call(_spec, PinResponse, request_options)
-        return _data
+        return await self._call(_spec, PinResponse, request_options)
 
     async def get_report(
         self,
@@ -4749,7 +3411,7 @@ class AsyncCallsResource:
         session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallReportResponse:
-        """Get call report
+        """Get call report (``GET /api/v2/video/call/{type}/{id}/report``, ``GetCallReport``).
 
         Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
 
@@ -4757,32 +3419,16 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
         """
-        from ..models._get_call_report_response import GetCallReportResponse
+        from ..models import GetCallReportResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/report",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCallReport",
-            idempotent=True,
-            query=encode_params(
-                ("session_id", session_id, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/report", type, id),
+            "GetCallReport",
+            query=encode_params(("session_id", session_id, "multi")),
         )
-        _data: GetCallReportResponse = await self._client._transport.call(
-            _spec, GetCallReportResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, GetCallReportResponse, request_options)
 
     async def ring(
         self,
@@ -4793,7 +3439,7 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> RingCallResponse:
-        """Ring call members
+        """Ring call members (``POST /api/v2/video/call/{type}/{id}/ring``, ``RingCall``).
 
         Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
 
@@ -4802,38 +3448,18 @@ class AsyncCallsResource:
             id: The call ID.
             members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
         """
-        from ..models._ring_call_request import RingCallRequest
-        from ..models._ring_call_response import RingCallResponse
+        from ..models import RingCallRequest, RingCallResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/ring",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="RingCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/ring", type, id),
+            "RingCall",
             json=validate_body(
-                RingCallRequest,
-                {
-                    "members_ids": members_ids,
-                    "video": video,
-                },
-                "RingCall",
+                RingCallRequest, {"members_ids": members_ids, "video": video}, "RingCall"
             ),
         )
-        _data: RingCallResponse = await self._client._transport.call(
-            _spec, RingCallResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, RingCallResponse, request_options)
 
     async def stop_live(
         self,
@@ -4850,32 +3476,21 @@ class AsyncCallsResource:
         continue_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopLiveResponse:
-        """Stop live
+        """Stop live (``POST /api/v2/video/call/{type}/{id}/stop_live``, ``StopLive``).
 
         Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
         """
-        from ..models._stop_live_request import StopLiveRequest
-        from ..models._stop_live_response import StopLiveResponse
+        from ..models import StopLiveRequest, StopLiveResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopLive",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_live", type, id),
+            "StopLive",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopLiveRequest,
                 {
@@ -4891,10 +3506,7 @@ class AsyncCallsResource:
                 "StopLive",
             ),
         )
-        _data: StopLiveResponse = await self._client._transport.call(
-            _spec, StopLiveResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, StopLiveResponse, request_options)
 
     async def unblock_user(
         self,
@@ -4904,7 +3516,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnblockUserResponse:
-        """Unblock user on a call
+        """Unblock user on a call (``POST /api/v2/video/call/{type}/{id}/unblock``, ``UnblockUser``).
 
         Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
 
@@ -4912,37 +3524,17 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
         """
-        from ..models._unblock_user_request import UnblockUserRequest
-        from ..models._unblock_user_response import UnblockUserResponse
+        from ..models import UnblockUserRequest, UnblockUserResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unblock",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UnblockUser",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unblock", type, id),
+            "UnblockUser",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UnblockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "UnblockUser",
-            ),
+            json=validate_body(UnblockUserRequest, {"user_id": user_id}, "UnblockUser"),
         )
-        _data: UnblockUserResponse = await self._client._transport.call(
-            _spec, UnblockUserResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UnblockUserResponse, request_options)
 
     async def unpin(
         self,
@@ -4953,7 +3545,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnpinResponse:
-        """Unpin a participant's video
+        """Unpin a participant's video (``POST /api/v2/video/call/{type}/{id}/unpin``, ``VideoUnpin``).
 
         Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
 
@@ -4962,38 +3554,19 @@ class AsyncCallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
         """
-        from ..models._unpin_response import UnpinResponse
-        from ..models._video_unpin_request import VideoUnpinRequest
+        from ..models import UnpinResponse, VideoUnpinRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unpin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoUnpin",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unpin", type, id),
+            "VideoUnpin",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
-                VideoUnpinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoUnpin",
+                VideoUnpinRequest, {"session_id": session_id, "user_id": user_id}, "VideoUnpin"
             ),
         )
-        _data: UnpinResponse = await self._client._transport.call(
-            _spec, UnpinResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UnpinResponse, request_options)
 
     async def update_user_permissions(
         self,
@@ -5005,32 +3578,21 @@ class AsyncCallsResource:
         revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateUserPermissionsResponse:
-        """Update user permissions
+        """Update user permissions (``POST /api/v2/video/call/{type}/{id}/user_permissions``, ``UpdateUserPermissions``).
 
         Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
         """
-        from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
-        from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
+        from ..models import UpdateUserPermissionsRequest, UpdateUserPermissionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/user_permissions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateUserPermissions",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/user_permissions", type, id),
+            "UpdateUserPermissions",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 UpdateUserPermissionsRequest,
                 {
@@ -5041,10 +3603,7 @@ class AsyncCallsResource:
                 "UpdateUserPermissions",
             ),
         )
-        _data: UpdateUserPermissionsResponse = await self._client._transport.call(
-            _spec, UpdateUserPermissionsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UpdateUserPermissionsResponse, request_options)
 
     async def query(
         self,
@@ -5056,26 +3615,21 @@ class AsyncCallsResource:
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallsResponse:
-        """Query calls
+        """Query calls (``POST /api/v2/video/calls``, ``QueryCalls``).
 
         Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
-        from ..models._query_calls_request import QueryCallsRequest
-        from ..models._query_calls_response import QueryCallsResponse
+        from ..models import QueryCallsRequest, QueryCallsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/calls",
-            operation_id="QueryCalls",
+            "POST",
+            "/api/v2/video/calls",
+            "QueryCalls",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallsRequest,
                 {
@@ -5088,10 +3642,7 @@ class AsyncCallsResource:
                 "QueryCalls",
             ),
         )
-        _data: QueryCallsResponse = await self._client._transport.call(
-            _spec, QueryCallsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallsResponse, request_options)
 
     def query_pages(
         self,
@@ -5104,12 +3655,7 @@ class AsyncCallsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallsResponse, CallStateResponseFields]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryCallsResponse:
             return await self.query(

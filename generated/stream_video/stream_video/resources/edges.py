@@ -9,7 +9,7 @@ from .._runtime import RequestOptions, RequestSpec, async_raw_response, raw_resp
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._get_edges_response import GetEdgesResponse
+    from ..models import GetEdgesResponse
 
 __all__ = [
     "AsyncEdgesResource",
@@ -21,7 +21,7 @@ class EdgesResource:
     """Edge servers the video traffic is routed through."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = EdgesResourceWithRawResponse(self)
 
     def list(
@@ -29,25 +29,14 @@ class EdgesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetEdgesResponse:
-        """Get edges
+        """Get edges (``GET /api/v2/video/edges``, ``GetEdges``).
 
         Access detailed information about network edges to optimize and troubleshoot call routing. Utilize this method to ensure efficient connectivity and performance in your network infrastructure.
-
-        Operation ``GetEdges``: ``GET /api/v2/video/edges``.
         """
-        from ..models._get_edges_response import GetEdgesResponse
+        from ..models import GetEdgesResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/edges",
-            operation_id="GetEdges",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: GetEdgesResponse = self._client._transport.call(
-            _spec, GetEdgesResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/edges", "GetEdges")
+        return self._call(_spec, GetEdgesResponse, request_options)
 
 
 class EdgesResourceWithRawResponse:
@@ -61,7 +50,7 @@ class AsyncEdgesResource:
     """Edge servers the video traffic is routed through."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncEdgesResourceWithRawResponse(self)
 
     async def list(
@@ -69,25 +58,14 @@ class AsyncEdgesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetEdgesResponse:
-        """Get edges
+        """Get edges (``GET /api/v2/video/edges``, ``GetEdges``).
 
         Access detailed information about network edges to optimize and troubleshoot call routing. Utilize this method to ensure efficient connectivity and performance in your network infrastructure.
-
-        Operation ``GetEdges``: ``GET /api/v2/video/edges``.
         """
-        from ..models._get_edges_response import GetEdgesResponse
+        from ..models import GetEdgesResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/edges",
-            operation_id="GetEdges",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: GetEdgesResponse = await self._client._transport.call(
-            _spec, GetEdgesResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/edges", "GetEdges")
+        return await self._call(_spec, GetEdgesResponse, request_options)
 
 
 class AsyncEdgesResourceWithRawResponse:

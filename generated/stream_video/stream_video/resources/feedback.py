@@ -21,9 +21,7 @@ from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._query_user_feedback_response import QueryUserFeedbackResponse
-    from ..models._sort_param_request import SortParamRequest
-    from ..models._user_feedback_response import UserFeedbackResponse
+    from ..models import QueryUserFeedbackResponse, SortParamRequest, UserFeedbackResponse
 
 __all__ = [
     "AsyncFeedbackResource",
@@ -35,7 +33,7 @@ class FeedbackResource:
     """User feedback on calls."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = FeedbackResourceWithRawResponse(self)
 
     def query(
@@ -49,7 +47,7 @@ class FeedbackResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryUserFeedbackResponse:
-        """Query user feedback
+        """Query user feedback (``POST /api/v2/video/call/feedback``, ``QueryUserFeedback``).
 
         Access user-reported feedback for specific calls to gain insights into user experience and identify areas for improvement.
 
@@ -57,22 +55,15 @@ class FeedbackResource:
             full: Whether to return the full feedback records
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
         """
-        from ..models._query_user_feedback_request import QueryUserFeedbackRequest
-        from ..models._query_user_feedback_response import QueryUserFeedbackResponse
+        from ..models import QueryUserFeedbackRequest, QueryUserFeedbackResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call/feedback",
-            operation_id="QueryUserFeedback",
+            "POST",
+            "/api/v2/video/call/feedback",
+            "QueryUserFeedback",
             idempotent=True,
-            query=encode_params(
-                ("full", full, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            query=encode_params(("full", full, "multi")),
             json=validate_body(
                 QueryUserFeedbackRequest,
                 {
@@ -85,10 +76,7 @@ class FeedbackResource:
                 "QueryUserFeedback",
             ),
         )
-        _data: QueryUserFeedbackResponse = self._client._transport.call(
-            _spec, QueryUserFeedbackResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryUserFeedbackResponse, request_options)
 
     def query_pages(
         self,
@@ -102,12 +90,7 @@ class FeedbackResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryUserFeedbackResponse, UserFeedbackResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryUserFeedbackResponse:
             return self.query(
@@ -160,7 +143,7 @@ class AsyncFeedbackResource:
     """User feedback on calls."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncFeedbackResourceWithRawResponse(self)
 
     async def query(
@@ -174,7 +157,7 @@ class AsyncFeedbackResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryUserFeedbackResponse:
-        """Query user feedback
+        """Query user feedback (``POST /api/v2/video/call/feedback``, ``QueryUserFeedback``).
 
         Access user-reported feedback for specific calls to gain insights into user experience and identify areas for improvement.
 
@@ -182,22 +165,15 @@ class AsyncFeedbackResource:
             full: Whether to return the full feedback records
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
         """
-        from ..models._query_user_feedback_request import QueryUserFeedbackRequest
-        from ..models._query_user_feedback_response import QueryUserFeedbackResponse
+        from ..models import QueryUserFeedbackRequest, QueryUserFeedbackResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call/feedback",
-            operation_id="QueryUserFeedback",
+            "POST",
+            "/api/v2/video/call/feedback",
+            "QueryUserFeedback",
             idempotent=True,
-            query=encode_params(
-                ("full", full, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            query=encode_params(("full", full, "multi")),
             json=validate_body(
                 QueryUserFeedbackRequest,
                 {
@@ -210,10 +186,7 @@ class AsyncFeedbackResource:
                 "QueryUserFeedback",
             ),
         )
-        _data: QueryUserFeedbackResponse = await self._client._transport.call(
-            _spec, QueryUserFeedbackResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryUserFeedbackResponse, request_options)
 
     def query_pages(
         self,
@@ -227,12 +200,7 @@ class AsyncFeedbackResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryUserFeedbackResponse, UserFeedbackResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryUserFeedbackResponse:
             return await self.query(

@@ -19,30 +19,24 @@ from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
-    from ..models._delete_sip_inbound_routing_rule_response import (
+    from ..models import (
+        CreateSIPTrunkResponse,
         DeleteSIPInboundRoutingRuleResponse,
-    )
-    from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
-    from ..models._list_sip_inbound_routing_rule_response import ListSIPInboundRoutingRuleResponse
-    from ..models._list_sip_trunks_response import ListSIPTrunksResponse
-    from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
-    from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
-    from ..models._sip_call_configs_request import SIPCallConfigsRequest
-    from ..models._sip_caller_configs_request import SIPCallerConfigsRequest
-    from ..models._sip_challenge_request import SIPChallengeRequest
-    from ..models._sip_direct_routing_rule_call_configs_request import (
+        DeleteSIPTrunkResponse,
+        ListSIPInboundRoutingRuleResponse,
+        ListSIPTrunksResponse,
+        ResolveSipAuthResponse,
+        ResolveSipInboundResponse,
+        SIPCallConfigsRequest,
+        SIPCallerConfigsRequest,
+        SIPChallengeRequest,
         SIPDirectRoutingRuleCallConfigsRequest,
-    )
-    from ..models._sip_inbound_routing_rule_pin_configs_request import (
         SIPInboundRoutingRulePinConfigsRequest,
-    )
-    from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
-    from ..models._sip_pin_protection_configs_request import SIPPinProtectionConfigsRequest
-    from ..models._update_sip_inbound_routing_rule_response import (
+        SIPInboundRoutingRuleResponse,
+        SIPPinProtectionConfigsRequest,
         UpdateSIPInboundRoutingRuleResponse,
+        UpdateSIPTrunkResponse,
     )
-    from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
 
 __all__ = [
     "AsyncSipInboundRoutingRulesResource",
@@ -58,7 +52,7 @@ class SipInboundRoutingRulesResource:
     """``sip.inbound_routing_rules`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = SipInboundRoutingRulesResourceWithRawResponse(self)
 
     def list(
@@ -66,27 +60,16 @@ class SipInboundRoutingRulesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPInboundRoutingRuleResponse:
-        """List SIP inbound routing rules
+        """List SIP inbound routing rules (``GET /api/v2/video/sip/inbound_routing_rules``, ``ListSIPInboundRoutingRule``).
 
         Retrieve a list of SIP inbound routing rules to review and manage how incoming SIP calls are directed. Use this method to ensure calls are routed according to your current configurations and policies.
-
-        Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
         """
-        from ..models._list_sip_inbound_routing_rule_response import (
-            ListSIPInboundRoutingRuleResponse,
-        )
+        from ..models import ListSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/sip/inbound_routing_rules",
-            operation_id="ListSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", "/api/v2/video/sip/inbound_routing_rules", "ListSIPInboundRoutingRule"
         )
-        _data: ListSIPInboundRoutingRuleResponse = self._client._transport.call(
-            _spec, ListSIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return self._call(_spec, ListSIPInboundRoutingRuleResponse, request_options)
 
     def create(
         self,
@@ -102,7 +85,7 @@ class SipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SIPInboundRoutingRuleResponse:
-        """Create SIP inbound routing rule
+        """Create SIP inbound routing rule (``POST /api/v2/video/sip/inbound_routing_rules``, ``CreateSIPInboundRoutingRule``).
 
         Establish a new SIP inbound routing rule to define how incoming SIP calls are handled. This method is essential for setting up or expanding your call routing strategies.
 
@@ -116,21 +99,13 @@ class SipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
         """
-        from ..models._create_sip_inbound_routing_rule_request import (
-            CreateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
+        from ..models import CreateSIPInboundRoutingRuleRequest, SIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/inbound_routing_rules",
-            operation_id="CreateSIPInboundRoutingRule",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/sip/inbound_routing_rules",
+            "CreateSIPInboundRoutingRule",
             json=validate_body(
                 CreateSIPInboundRoutingRuleRequest,
                 {
@@ -147,10 +122,7 @@ class SipInboundRoutingRulesResource:
                 "CreateSIPInboundRoutingRule",
             ),
         )
-        _data: SIPInboundRoutingRuleResponse = self._client._transport.call(
-            _spec, SIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return self._call(_spec, SIPInboundRoutingRuleResponse, request_options)
 
     def update(
         self,
@@ -167,7 +139,7 @@ class SipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPInboundRoutingRuleResponse:
-        """Update SIP inbound routing rule
+        """Update SIP inbound routing rule (``PUT /api/v2/video/sip/inbound_routing_rules/{id}``, ``UpdateSIPInboundRoutingRule``).
 
         Modify an existing SIP inbound routing rule to align with changes in your call management requirements. Use this method to adjust call handling as your organizational needs evolve.
 
@@ -182,28 +154,13 @@ class SipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        from ..models._update_sip_inbound_routing_rule_request import (
-            UpdateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._update_sip_inbound_routing_rule_response import (
-            UpdateSIPInboundRoutingRuleResponse,
-        )
+        from ..models import UpdateSIPInboundRoutingRuleRequest, UpdateSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "UpdateSIPInboundRoutingRule",
             json=validate_body(
                 UpdateSIPInboundRoutingRuleRequest,
                 {
@@ -220,10 +177,7 @@ class SipInboundRoutingRulesResource:
                 "UpdateSIPInboundRoutingRule",
             ),
         )
-        _data: UpdateSIPInboundRoutingRuleResponse = self._client._transport.call(
-            _spec, UpdateSIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UpdateSIPInboundRoutingRuleResponse, request_options)
 
     def delete(
         self,
@@ -231,36 +185,21 @@ class SipInboundRoutingRulesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteSIPInboundRoutingRuleResponse:
-        """Delete SIP inbound routing rule
+        """Delete SIP inbound routing rule (``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``, ``DeleteSIPInboundRoutingRule``).
 
         Remove a SIP inbound routing rule that is no longer applicable to streamline your call routing processes. This method helps maintain an efficient and relevant call management system.
 
         Args:
             id: The ID of the SIP inbound routing rule.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        from ..models._delete_sip_inbound_routing_rule_response import (
-            DeleteSIPInboundRoutingRuleResponse,
-        )
+        from ..models import DeleteSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "DeleteSIPInboundRoutingRule",
         )
-        _data: DeleteSIPInboundRoutingRuleResponse = self._client._transport.call(
-            _spec, DeleteSIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return self._call(_spec, DeleteSIPInboundRoutingRuleResponse, request_options)
 
 
 class SipInboundRoutingRulesResourceWithRawResponse:
@@ -277,7 +216,7 @@ class AsyncSipInboundRoutingRulesResource:
     """``sip.inbound_routing_rules`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncSipInboundRoutingRulesResourceWithRawResponse(self)
 
     async def list(
@@ -285,27 +224,16 @@ class AsyncSipInboundRoutingRulesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPInboundRoutingRuleResponse:
-        """List SIP inbound routing rules
+        """List SIP inbound routing rules (``GET /api/v2/video/sip/inbound_routing_rules``, ``ListSIPInboundRoutingRule``).
 
         Retrieve a list of SIP inbound routing rules to review and manage how incoming SIP calls are directed. Use this method to ensure calls are routed according to your current configurations and policies.
-
-        Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
         """
-        from ..models._list_sip_inbound_routing_rule_response import (
-            ListSIPInboundRoutingRuleResponse,
-        )
+        from ..models import ListSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/sip/inbound_routing_rules",
-            operation_id="ListSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", "/api/v2/video/sip/inbound_routing_rules", "ListSIPInboundRoutingRule"
         )
-        _data: ListSIPInboundRoutingRuleResponse = await self._client._transport.call(
-            _spec, ListSIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, ListSIPInboundRoutingRuleResponse, request_options)
 
     async def create(
         self,
@@ -321,7 +249,7 @@ class AsyncSipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SIPInboundRoutingRuleResponse:
-        """Create SIP inbound routing rule
+        """Create SIP inbound routing rule (``POST /api/v2/video/sip/inbound_routing_rules``, ``CreateSIPInboundRoutingRule``).
 
         Establish a new SIP inbound routing rule to define how incoming SIP calls are handled. This method is essential for setting up or expanding your call routing strategies.
 
@@ -335,21 +263,13 @@ class AsyncSipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
         """
-        from ..models._create_sip_inbound_routing_rule_request import (
-            CreateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
+        from ..models import CreateSIPInboundRoutingRuleRequest, SIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/inbound_routing_rules",
-            operation_id="CreateSIPInboundRoutingRule",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/sip/inbound_routing_rules",
+            "CreateSIPInboundRoutingRule",
             json=validate_body(
                 CreateSIPInboundRoutingRuleRequest,
                 {
@@ -366,10 +286,7 @@ class AsyncSipInboundRoutingRulesResource:
                 "CreateSIPInboundRoutingRule",
             ),
         )
-        _data: SIPInboundRoutingRuleResponse = await self._client._transport.call(
-            _spec, SIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, SIPInboundRoutingRuleResponse, request_options)
 
     async def update(
         self,
@@ -386,7 +303,7 @@ class AsyncSipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPInboundRoutingRuleResponse:
-        """Update SIP inbound routing rule
+        """Update SIP inbound routing rule (``PUT /api/v2/video/sip/inbound_routing_rules/{id}``, ``UpdateSIPInboundRoutingRule``).
 
         Modify an existing SIP inbound routing rule to align with changes in your call management requirements. Use this method to adjust call handling as your organizational needs evolve.
 
@@ -401,28 +318,13 @@ class AsyncSipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        from ..models._update_sip_inbound_routing_rule_request import (
-            UpdateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._update_sip_inbound_routing_rule_response import (
-            UpdateSIPInboundRoutingRuleResponse,
-        )
+        from ..models import UpdateSIPInboundRoutingRuleRequest, UpdateSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "UpdateSIPInboundRoutingRule",
             json=validate_body(
                 UpdateSIPInboundRoutingRuleRequest,
                 {
@@ -439,10 +341,7 @@ class AsyncSipInboundRoutingRulesResource:
                 "UpdateSIPInboundRoutingRule",
             ),
         )
-        _data: UpdateSIPInboundRoutingRuleResponse = await self._client._transport.call(
-            _spec, UpdateSIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UpdateSIPInboundRoutingRuleResponse, request_options)
 
     async def delete(
         self,
@@ -450,36 +349,21 @@ class AsyncSipInboundRoutingRulesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteSIPInboundRoutingRuleResponse:
-        """Delete SIP inbound routing rule
+        """Delete SIP inbound routing rule (``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``, ``DeleteSIPInboundRoutingRule``).
 
         Remove a SIP inbound routing rule that is no longer applicable to streamline your call routing processes. This method helps maintain an efficient and relevant call management system.
 
         Args:
             id: The ID of the SIP inbound routing rule.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        from ..models._delete_sip_inbound_routing_rule_response import (
-            DeleteSIPInboundRoutingRuleResponse,
-        )
+        from ..models import DeleteSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "DeleteSIPInboundRoutingRule",
         )
-        _data: DeleteSIPInboundRoutingRuleResponse = await self._client._transport.call(
-            _spec, DeleteSIPInboundRoutingRuleResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, DeleteSIPInboundRoutingRuleResponse, request_options)
 
 
 class AsyncSipInboundRoutingRulesResourceWithRawResponse:
@@ -496,7 +380,7 @@ class SipTrunksResource:
     """``sip.trunks`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = SipTrunksResourceWithRawResponse(self)
 
     def list(
@@ -504,25 +388,14 @@ class SipTrunksResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPTrunksResponse:
-        """List SIP trunks
+        """List SIP trunks (``GET /api/v2/video/sip/inbound_trunks``, ``ListSIPTrunks``).
 
         Get a list of all SIP trunks to review your current trunk configurations and capacities. This method is useful for managing and optimizing your voice communication infrastructure.
-
-        Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
         """
-        from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+        from ..models import ListSIPTrunksResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/sip/inbound_trunks",
-            operation_id="ListSIPTrunks",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: ListSIPTrunksResponse = self._client._transport.call(
-            _spec, ListSIPTrunksResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/sip/inbound_trunks", "ListSIPTrunks")
+        return self._call(_spec, ListSIPTrunksResponse, request_options)
 
     def create(
         self,
@@ -533,7 +406,7 @@ class SipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateSIPTrunkResponse:
-        """Create SIP trunk
+        """Create SIP trunk (``POST /api/v2/video/sip/inbound_trunks``, ``CreateSIPTrunk``).
 
         Set up a new SIP trunk to expand your communication capabilities and support increased call volumes. Use this method to enhance your network's connectivity and scalability.
 
@@ -542,19 +415,13 @@ class SipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
         """
-        from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
-        from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
+        from ..models import CreateSIPTrunkRequest, CreateSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/inbound_trunks",
-            operation_id="CreateSIPTrunk",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/sip/inbound_trunks",
+            "CreateSIPTrunk",
             json=validate_body(
                 CreateSIPTrunkRequest,
                 {
@@ -566,10 +433,7 @@ class SipTrunksResource:
                 "CreateSIPTrunk",
             ),
         )
-        _data: CreateSIPTrunkResponse = self._client._transport.call(
-            _spec, CreateSIPTrunkResponse, request_options
-        )
-        return _data
+        return self._call(_spec, CreateSIPTrunkResponse, request_options)
 
     def update(
         self,
@@ -581,7 +445,7 @@ class SipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPTrunkResponse:
-        """Update SIP trunk
+        """Update SIP trunk (``PUT /api/v2/video/sip/inbound_trunks/{id}``, ``UpdateSIPTrunk``).
 
         UpdateSIPTrunk allows you to modify the settings of an existing SIP trunk, enabling you to maintain optimal performance and connectivity as your network requirements change.
 
@@ -591,24 +455,13 @@ class SipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
-        from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
+        from ..models import UpdateSIPTrunkRequest, UpdateSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_trunks/{id}", id),
+            "UpdateSIPTrunk",
             json=validate_body(
                 UpdateSIPTrunkRequest,
                 {
@@ -620,10 +473,7 @@ class SipTrunksResource:
                 "UpdateSIPTrunk",
             ),
         )
-        _data: UpdateSIPTrunkResponse = self._client._transport.call(
-            _spec, UpdateSIPTrunkResponse, request_options
-        )
-        return _data
+        return self._call(_spec, UpdateSIPTrunkResponse, request_options)
 
     def delete(
         self,
@@ -631,34 +481,19 @@ class SipTrunksResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteSIPTrunkResponse:
-        """Delete SIP trunk
+        """Delete SIP trunk (``DELETE /api/v2/video/sip/inbound_trunks/{id}``, ``DeleteSIPTrunk``).
 
         DeleteSIPTrunk removes an existing SIP trunk from your configuration, which is useful when retiring outdated trunks or optimizing your network setup.
 
         Args:
             id: The ID of the SIP trunk.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
+        from ..models import DeleteSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE", build_path("/api/v2/video/sip/inbound_trunks/{id}", id), "DeleteSIPTrunk"
         )
-        _data: DeleteSIPTrunkResponse = self._client._transport.call(
-            _spec, DeleteSIPTrunkResponse, request_options
-        )
-        return _data
+        return self._call(_spec, DeleteSIPTrunkResponse, request_options)
 
 
 class SipTrunksResourceWithRawResponse:
@@ -675,7 +510,7 @@ class AsyncSipTrunksResource:
     """``sip.trunks`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncSipTrunksResourceWithRawResponse(self)
 
     async def list(
@@ -683,25 +518,14 @@ class AsyncSipTrunksResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPTrunksResponse:
-        """List SIP trunks
+        """List SIP trunks (``GET /api/v2/video/sip/inbound_trunks``, ``ListSIPTrunks``).
 
         Get a list of all SIP trunks to review your current trunk configurations and capacities. This method is useful for managing and optimizing your voice communication infrastructure.
-
-        Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
         """
-        from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+        from ..models import ListSIPTrunksResponse
 
-        _spec = RequestSpec(
-            method="GET",
-            path="/api/v2/video/sip/inbound_trunks",
-            operation_id="ListSIPTrunks",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: ListSIPTrunksResponse = await self._client._transport.call(
-            _spec, ListSIPTrunksResponse, request_options
-        )
-        return _data
+        _spec = RequestSpec("GET", "/api/v2/video/sip/inbound_trunks", "ListSIPTrunks")
+        return await self._call(_spec, ListSIPTrunksResponse, request_options)
 
     async def create(
         self,
@@ -712,7 +536,7 @@ class AsyncSipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateSIPTrunkResponse:
-        """Create SIP trunk
+        """Create SIP trunk (``POST /api/v2/video/sip/inbound_trunks``, ``CreateSIPTrunk``).
 
         Set up a new SIP trunk to expand your communication capabilities and support increased call volumes. Use this method to enhance your network's connectivity and scalability.
 
@@ -721,19 +545,13 @@ class AsyncSipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
         """
-        from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
-        from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
+        from ..models import CreateSIPTrunkRequest, CreateSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/inbound_trunks",
-            operation_id="CreateSIPTrunk",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/sip/inbound_trunks",
+            "CreateSIPTrunk",
             json=validate_body(
                 CreateSIPTrunkRequest,
                 {
@@ -745,10 +563,7 @@ class AsyncSipTrunksResource:
                 "CreateSIPTrunk",
             ),
         )
-        _data: CreateSIPTrunkResponse = await self._client._transport.call(
-            _spec, CreateSIPTrunkResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, CreateSIPTrunkResponse, request_options)
 
     async def update(
         self,
@@ -760,7 +575,7 @@ class AsyncSipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPTrunkResponse:
-        """Update SIP trunk
+        """Update SIP trunk (``PUT /api/v2/video/sip/inbound_trunks/{id}``, ``UpdateSIPTrunk``).
 
         UpdateSIPTrunk allows you to modify the settings of an existing SIP trunk, enabling you to maintain optimal performance and connectivity as your network requirements change.
 
@@ -770,24 +585,13 @@ class AsyncSipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
-        from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
+        from ..models import UpdateSIPTrunkRequest, UpdateSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_trunks/{id}", id),
+            "UpdateSIPTrunk",
             json=validate_body(
                 UpdateSIPTrunkRequest,
                 {
@@ -799,10 +603,7 @@ class AsyncSipTrunksResource:
                 "UpdateSIPTrunk",
             ),
         )
-        _data: UpdateSIPTrunkResponse = await self._client._transport.call(
-            _spec, UpdateSIPTrunkResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, UpdateSIPTrunkResponse, request_options)
 
     async def delete(
         self,
@@ -810,34 +611,19 @@ class AsyncSipTrunksResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteSIPTrunkResponse:
-        """Delete SIP trunk
+        """Delete SIP trunk (``DELETE /api/v2/video/sip/inbound_trunks/{id}``, ``DeleteSIPTrunk``).
 
         DeleteSIPTrunk removes an existing SIP trunk from your configuration, which is useful when retiring outdated trunks or optimizing your network setup.
 
         Args:
             id: The ID of the SIP trunk.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
+        from ..models import DeleteSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE", build_path("/api/v2/video/sip/inbound_trunks/{id}", id), "DeleteSIPTrunk"
         )
-        _data: DeleteSIPTrunkResponse = await self._client._transport.call(
-            _spec, DeleteSIPTrunkResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, DeleteSIPTrunkResponse, request_options)
 
 
 class AsyncSipTrunksResourceWithRawResponse:
@@ -854,7 +640,7 @@ class SipResource:
     """SIP: trunks, inbound routing rules and the resolution of inbound SIP calls."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.inbound_routing_rules = SipInboundRoutingRulesResource(client)
         self.trunks = SipTrunksResource(client)
         self.with_raw_response = SipResourceWithRawResponse(self)
@@ -868,7 +654,7 @@ class SipResource:
         source_ip: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipAuthResponse:
-        """Resolve SIP auth
+        """Resolve SIP auth (``POST /api/v2/video/sip/auth``, ``ResolveSipAuth``).
 
         Authenticate and validate SIP credentials to establish a secure and reliable SIP session. Use this method when setting up or verifying SIP-based communications to ensure proper authorization and connectivity.
 
@@ -877,19 +663,14 @@ class SipResource:
             sip_trunk_number: SIP trunk number to look up
             from_host: Host from the SIP From header
             source_ip: Transport-layer source IP address of the SIP request
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
         """
-        from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
-        from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+        from ..models import ResolveSipAuthRequest, ResolveSipAuthResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/auth",
-            operation_id="ResolveSipAuth",
+            "POST",
+            "/api/v2/video/sip/auth",
+            "ResolveSipAuth",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipAuthRequest,
                 {
@@ -901,10 +682,7 @@ class SipResource:
                 "ResolveSipAuth",
             ),
         )
-        _data: ResolveSipAuthResponse = self._client._transport.call(
-            _spec, ResolveSipAuthResponse, request_options
-        )
-        return _data
+        return self._call(_spec, ResolveSipAuthResponse, request_options)
 
     def resolve_inbound(
         self,
@@ -917,7 +695,7 @@ class SipResource:
         trunk_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipInboundResponse:
-        """Resolve SIP inbound routing
+        """Resolve SIP inbound routing (``POST /api/v2/video/sip/resolve``, ``ResolveSipInbound``).
 
         ResolveSipInbound determines the appropriate routing for inbound SIP calls, ensuring that incoming calls are directed to the correct destination efficiently.
 
@@ -928,19 +706,14 @@ class SipResource:
             routing_number: Optional routing number for routing number-based call routing (10 digits)
             sip_headers: Optional SIP headers as key-value pairs
             trunk_id: Optional pre-authenticated trunk ID (from PreAuth no-auth flow)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
         """
-        from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
-        from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
+        from ..models import ResolveSipInboundRequest, ResolveSipInboundResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/resolve",
-            operation_id="ResolveSipInbound",
+            "POST",
+            "/api/v2/video/sip/resolve",
+            "ResolveSipInbound",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipInboundRequest,
                 {
@@ -954,10 +727,7 @@ class SipResource:
                 "ResolveSipInbound",
             ),
         )
-        _data: ResolveSipInboundResponse = self._client._transport.call(
-            _spec, ResolveSipInboundResponse, request_options
-        )
-        return _data
+        return self._call(_spec, ResolveSipInboundResponse, request_options)
 
 
 class SipResourceWithRawResponse:
@@ -976,7 +746,7 @@ class AsyncSipResource:
     """SIP: trunks, inbound routing rules and the resolution of inbound SIP calls."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.inbound_routing_rules = AsyncSipInboundRoutingRulesResource(client)
         self.trunks = AsyncSipTrunksResource(client)
         self.with_raw_response = AsyncSipResourceWithRawResponse(self)
@@ -990,7 +760,7 @@ class AsyncSipResource:
         source_ip: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipAuthResponse:
-        """Resolve SIP auth
+        """Resolve SIP auth (``POST /api/v2/video/sip/auth``, ``ResolveSipAuth``).
 
         Authenticate and validate SIP credentials to establish a secure and reliable SIP session. Use this method when setting up or verifying SIP-based communications to ensure proper authorization and connectivity.
 
@@ -999,19 +769,14 @@ class AsyncSipResource:
             sip_trunk_number: SIP trunk number to look up
             from_host: Host from the SIP From header
             source_ip: Transport-layer source IP address of the SIP request
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
         """
-        from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
-        from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+        from ..models import ResolveSipAuthRequest, ResolveSipAuthResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/auth",
-            operation_id="ResolveSipAuth",
+            "POST",
+            "/api/v2/video/sip/auth",
+            "ResolveSipAuth",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipAuthRequest,
                 {
@@ -1023,10 +788,7 @@ class AsyncSipResource:
                 "ResolveSipAuth",
             ),
         )
-        _data: ResolveSipAuthResponse = await self._client._transport.call(
-            _spec, ResolveSipAuthResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, ResolveSipAuthResponse, request_options)
 
     async def resolve_inbound(
         self,
@@ -1039,7 +801,7 @@ class AsyncSipResource:
         trunk_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipInboundResponse:
-        """Resolve SIP inbound routing
+        """Resolve SIP inbound routing (``POST /api/v2/video/sip/resolve``, ``ResolveSipInbound``).
 
         ResolveSipInbound determines the appropriate routing for inbound SIP calls, ensuring that incoming calls are directed to the correct destination efficiently.
 
@@ -1050,19 +812,14 @@ class AsyncSipResource:
             routing_number: Optional routing number for routing number-based call routing (10 digits)
             sip_headers: Optional SIP headers as key-value pairs
             trunk_id: Optional pre-authenticated trunk ID (from PreAuth no-auth flow)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
         """
-        from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
-        from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
+        from ..models import ResolveSipInboundRequest, ResolveSipInboundResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/sip/resolve",
-            operation_id="ResolveSipInbound",
+            "POST",
+            "/api/v2/video/sip/resolve",
+            "ResolveSipInbound",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipInboundRequest,
                 {
@@ -1076,10 +833,7 @@ class AsyncSipResource:
                 "ResolveSipInbound",
             ),
         )
-        _data: ResolveSipInboundResponse = await self._client._transport.call(
-            _spec, ResolveSipInboundResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, ResolveSipInboundResponse, request_options)
 
 
 class AsyncSipResourceWithRawResponse:

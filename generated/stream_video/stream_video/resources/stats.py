@@ -22,23 +22,19 @@ from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._call_stats_participant import CallStatsParticipant
-    from ..models._call_stats_report_summary_response import CallStatsReportSummaryResponse
-    from ..models._call_stats_session_response import CallStatsSessionResponse
-    from ..models._get_call_session_participant_stats_details_response import (
+    from ..models import (
+        CallStatsParticipant,
+        CallStatsReportSummaryResponse,
+        CallStatsSessionResponse,
         GetCallSessionParticipantStatsDetailsResponse,
-    )
-    from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
-    from ..models._query_call_session_participant_stats_response import (
+        QueryAggregateCallStatsResponse,
         QueryCallSessionParticipantStatsResponse,
-    )
-    from ..models._query_call_session_participant_stats_timeline_response import (
         QueryCallSessionParticipantStatsTimelineResponse,
+        QueryCallSessionStatsResponse,
+        QueryCallStatsMapResponse,
+        QueryCallStatsResponse,
+        SortParamRequest,
     )
-    from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
-    from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
-    from ..models._query_call_stats_response import QueryCallStatsResponse
-    from ..models._sort_param_request import SortParamRequest
 
 __all__ = [
     "AsyncStatsResource",
@@ -50,7 +46,7 @@ class StatsResource:
     """Call statistics: call and session stats, participant stats and timelines, the stats map and aggregate reports."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = StatsResourceWithRawResponse(self)
 
     def query(
@@ -63,26 +59,21 @@ class StatsResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsResponse:
-        """Query call stats
+        """Query call stats (``POST /api/v2/video/call/stats``, ``QueryCallStats``).
 
         Gather detailed statistics about a call, such as duration and network quality, to analyze call performance and troubleshoot issues.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
         """
-        from ..models._query_call_stats_request import QueryCallStatsRequest
-        from ..models._query_call_stats_response import QueryCallStatsResponse
+        from ..models import QueryCallStatsRequest, QueryCallStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call/stats",
-            operation_id="QueryCallStats",
+            "POST",
+            "/api/v2/video/call/stats",
+            "QueryCallStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallStatsRequest,
                 {
@@ -95,10 +86,7 @@ class StatsResource:
                 "QueryCallStats",
             ),
         )
-        _data: QueryCallStatsResponse = self._client._transport.call(
-            _spec, QueryCallStatsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallStatsResponse, request_options)
 
     def query_pages(
         self,
@@ -111,12 +99,7 @@ class StatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallStatsResponse, CallStatsReportSummaryResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryCallStatsResponse:
             return self.query(
@@ -164,26 +147,21 @@ class StatsResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionStatsResponse:
-        """Query call session stats
+        """Query call session stats (``POST /api/v2/video/call_stats``, ``QueryCallSessionStats``).
 
         Retrieve real-time statistics for a current call session to monitor performance metrics such as call quality and latency. Use this method to gain insights into the ongoing call's performance for troubleshooting or optimizing call experience.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
         """
-        from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
-        from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
+        from ..models import QueryCallSessionStatsRequest, QueryCallSessionStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call_stats",
-            operation_id="QueryCallSessionStats",
+            "POST",
+            "/api/v2/video/call_stats",
+            "QueryCallSessionStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallSessionStatsRequest,
                 {
@@ -196,10 +174,7 @@ class StatsResource:
                 "QueryCallSessionStats",
             ),
         )
-        _data: QueryCallSessionStatsResponse = self._client._transport.call(
-            _spec, QueryCallSessionStatsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallSessionStatsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -212,12 +187,7 @@ class StatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallSessionStatsResponse, CallStatsSessionResponse]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryCallSessionStatsResponse:
             return self.query_sessions(
@@ -268,7 +238,7 @@ class StatsResource:
         exclude_sfus: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsMapResponse:
-        """Get call stats map
+        """Get call stats map (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``, ``GetCallStatsMap``).
 
         Get call stats map provides a geographical distribution of call participants, offering insights into location-based engagement and connectivity.
 
@@ -281,24 +251,18 @@ class StatsResource:
             exclude_publishers: Leave out the publishers from the map
             exclude_subscribers: Leave out the subscribers from the map
             exclude_sfus: Leave out the SFUs from the map
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
         """
-        from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
+        from ..models import QueryCallStatsMapResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/map",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
+                call_type,
+                call_id,
+                session,
             ),
-            operation_id="GetCallStatsMap",
-            idempotent=True,
+            "GetCallStatsMap",
             query=encode_params(
                 ("start_time", start_time, "multi"),
                 ("end_time", end_time, "multi"),
@@ -306,12 +270,8 @@ class StatsResource:
                 ("exclude_subscribers", exclude_subscribers, "multi"),
                 ("exclude_sfus", exclude_sfus, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallStatsMapResponse = self._client._transport.call(
-            _spec, QueryCallStatsMapResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallStatsMapResponse, request_options)
 
     def get_participant_details(
         self,
@@ -326,7 +286,7 @@ class StatsResource:
         max_points: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallSessionParticipantStatsDetailsResponse:
-        """Get participant stats details
+        """Get participant stats details (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``, ``GetCallSessionParticipantStatsDetails``).
 
         Get call session participant stats details offers comprehensive statistics on individual participants, enabling performance analysis and troubleshooting.
 
@@ -339,39 +299,27 @@ class StatsResource:
             since: Start of the time range
             until: End of the time range
             max_points: Maximum number of data points per time series
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
         """
-        from ..models._get_call_session_participant_stats_details_response import (
-            GetCallSessionParticipantStatsDetailsResponse,
-        )
+        from ..models import GetCallSessionParticipantStatsDetailsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
             ),
-            operation_id="GetCallSessionParticipantStatsDetails",
-            idempotent=True,
+            "GetCallSessionParticipantStatsDetails",
             query=encode_params(
                 ("since", since, "multi"),
                 ("until", until, "multi"),
                 ("max_points", max_points, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: GetCallSessionParticipantStatsDetailsResponse = self._client._transport.call(
-            _spec, GetCallSessionParticipantStatsDetailsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, GetCallSessionParticipantStatsDetailsResponse, request_options)
 
     def query_participants(
         self,
@@ -386,7 +334,7 @@ class StatsResource:
         next: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsResponse:
-        """Query participant stats
+        """Query participant stats (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``, ``QueryCallSessionParticipantStats``).
 
         Query call participant statistics retrieves detailed metrics on participants, helping to assess engagement and identify any technical issues during the call.
 
@@ -399,26 +347,18 @@ class StatsResource:
             limit: Maximum number of items to return
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
         """
-        from ..models._query_call_session_participant_stats_response import (
-            QueryCallSessionParticipantStatsResponse,
-        )
+        from ..models import QueryCallSessionParticipantStatsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
+                call_type,
+                call_id,
+                session,
             ),
-            operation_id="QueryCallSessionParticipantStats",
-            idempotent=True,
+            "QueryCallSessionParticipantStats",
             query=encode_params(
                 ("sort", sort, "json"),
                 ("filter_conditions", filter_conditions, "json"),
@@ -426,12 +366,8 @@ class StatsResource:
                 ("prev", prev, "multi"),
                 ("next", next, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallSessionParticipantStatsResponse = self._client._transport.call(
-            _spec, QueryCallSessionParticipantStatsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallSessionParticipantStatsResponse, request_options)
 
     def query_participants_pages(
         self,
@@ -447,12 +383,7 @@ class StatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallSessionParticipantStatsResponse, CallStatsParticipant]:
-        """Page through :meth:`query_participants` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query_participants` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
             return self.query_participants(
@@ -512,7 +443,7 @@ class StatsResource:
         severity: list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsTimelineResponse:
-        """Get participant timeline
+        """Get participant timeline (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``, ``GetCallSessionParticipantStatsTimeline``).
 
         Get participant timeline events presents a chronological sequence of participant activities during a call, aiding in understanding participant interactions and behavior.
 
@@ -525,39 +456,27 @@ class StatsResource:
             start_time: Start of the time range
             end_time: End of the time range
             severity: Only return timeline events of these severities
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
         """
-        from ..models._query_call_session_participant_stats_timeline_response import (
-            QueryCallSessionParticipantStatsTimelineResponse,
-        )
+        from ..models import QueryCallSessionParticipantStatsTimelineResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
             ),
-            operation_id="GetCallSessionParticipantStatsTimeline",
-            idempotent=True,
+            "GetCallSessionParticipantStatsTimeline",
             query=encode_params(
                 ("start_time", start_time, "multi"),
                 ("end_time", end_time, "multi"),
                 ("severity", severity, "csv"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallSessionParticipantStatsTimelineResponse = self._client._transport.call(
-            _spec, QueryCallSessionParticipantStatsTimelineResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryCallSessionParticipantStatsTimelineResponse, request_options)
 
     def query_aggregate(
         self,
@@ -567,35 +486,24 @@ class StatsResource:
         to: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryAggregateCallStatsResponse:
-        """Query aggregate call stats
+        """Query aggregate call stats (``POST /api/v2/video/stats``, ``QueryAggregateCallStats``).
 
         QueryAggregateCallStats compiles and provides comprehensive statistics on call performance, helping you monitor system efficiency and identify areas for improvement.
-
-        Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
         """
-        from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
-        from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
+        from ..models import QueryAggregateCallStatsRequest, QueryAggregateCallStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/stats",
-            operation_id="QueryAggregateCallStats",
+            "POST",
+            "/api/v2/video/stats",
+            "QueryAggregateCallStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryAggregateCallStatsRequest,
-                {
-                    "from": from_,
-                    "report_types": report_types,
-                    "to": to,
-                },
+                {"from": from_, "report_types": report_types, "to": to},
                 "QueryAggregateCallStats",
             ),
         )
-        _data: QueryAggregateCallStatsResponse = self._client._transport.call(
-            _spec, QueryAggregateCallStatsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, QueryAggregateCallStatsResponse, request_options)
 
 
 class StatsResourceWithRawResponse:
@@ -615,7 +523,7 @@ class AsyncStatsResource:
     """Call statistics: call and session stats, participant stats and timelines, the stats map and aggregate reports."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncStatsResourceWithRawResponse(self)
 
     async def query(
@@ -628,26 +536,21 @@ class AsyncStatsResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsResponse:
-        """Query call stats
+        """Query call stats (``POST /api/v2/video/call/stats``, ``QueryCallStats``).
 
         Gather detailed statistics about a call, such as duration and network quality, to analyze call performance and troubleshoot issues.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
         """
-        from ..models._query_call_stats_request import QueryCallStatsRequest
-        from ..models._query_call_stats_response import QueryCallStatsResponse
+        from ..models import QueryCallStatsRequest, QueryCallStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call/stats",
-            operation_id="QueryCallStats",
+            "POST",
+            "/api/v2/video/call/stats",
+            "QueryCallStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallStatsRequest,
                 {
@@ -660,10 +563,7 @@ class AsyncStatsResource:
                 "QueryCallStats",
             ),
         )
-        _data: QueryCallStatsResponse = await self._client._transport.call(
-            _spec, QueryCallStatsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallStatsResponse, request_options)
 
     def query_pages(
         self,
@@ -676,12 +576,7 @@ class AsyncStatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallStatsResponse, CallStatsReportSummaryResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryCallStatsResponse:
             return await self.query(
@@ -730,26 +625,21 @@ class AsyncStatsResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionStatsResponse:
-        """Query call session stats
+        """Query call session stats (``POST /api/v2/video/call_stats``, ``QueryCallSessionStats``).
 
         Retrieve real-time statistics for a current call session to monitor performance metrics such as call quality and latency. Use this method to gain insights into the ongoing call's performance for troubleshooting or optimizing call experience.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
         """
-        from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
-        from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
+        from ..models import QueryCallSessionStatsRequest, QueryCallSessionStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/call_stats",
-            operation_id="QueryCallSessionStats",
+            "POST",
+            "/api/v2/video/call_stats",
+            "QueryCallSessionStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallSessionStatsRequest,
                 {
@@ -762,10 +652,7 @@ class AsyncStatsResource:
                 "QueryCallSessionStats",
             ),
         )
-        _data: QueryCallSessionStatsResponse = await self._client._transport.call(
-            _spec, QueryCallSessionStatsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallSessionStatsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -778,12 +665,7 @@ class AsyncStatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallSessionStatsResponse, CallStatsSessionResponse]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryCallSessionStatsResponse:
             return await self.query_sessions(
@@ -835,7 +717,7 @@ class AsyncStatsResource:
         exclude_sfus: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsMapResponse:
-        """Get call stats map
+        """Get call stats map (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``, ``GetCallStatsMap``).
 
         Get call stats map provides a geographical distribution of call participants, offering insights into location-based engagement and connectivity.
 
@@ -848,24 +730,18 @@ class AsyncStatsResource:
             exclude_publishers: Leave out the publishers from the map
             exclude_subscribers: Leave out the subscribers from the map
             exclude_sfus: Leave out the SFUs from the map
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
         """
-        from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
+        from ..models import QueryCallStatsMapResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/map",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
+                call_type,
+                call_id,
+                session,
             ),
-            operation_id="GetCallStatsMap",
-            idempotent=True,
+            "GetCallStatsMap",
             query=encode_params(
                 ("start_time", start_time, "multi"),
                 ("end_time", end_time, "multi"),
@@ -873,12 +749,8 @@ class AsyncStatsResource:
                 ("exclude_subscribers", exclude_subscribers, "multi"),
                 ("exclude_sfus", exclude_sfus, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallStatsMapResponse = await self._client._transport.call(
-            _spec, QueryCallStatsMapResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallStatsMapResponse, request_options)
 
     async def get_participant_details(
         self,
@@ -893,7 +765,7 @@ class AsyncStatsResource:
         max_points: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallSessionParticipantStatsDetailsResponse:
-        """Get participant stats details
+        """Get participant stats details (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``, ``GetCallSessionParticipantStatsDetails``).
 
         Get call session participant stats details offers comprehensive statistics on individual participants, enabling performance analysis and troubleshooting.
 
@@ -906,39 +778,29 @@ class AsyncStatsResource:
             since: Start of the time range
             until: End of the time range
             max_points: Maximum number of data points per time series
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
         """
-        from ..models._get_call_session_participant_stats_details_response import (
-            GetCallSessionParticipantStatsDetailsResponse,
-        )
+        from ..models import GetCallSessionParticipantStatsDetailsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
             ),
-            operation_id="GetCallSessionParticipantStatsDetails",
-            idempotent=True,
+            "GetCallSessionParticipantStatsDetails",
             query=encode_params(
                 ("since", since, "multi"),
                 ("until", until, "multi"),
                 ("max_points", max_points, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: GetCallSessionParticipantStatsDetailsResponse = await self._client._transport.call(
+        return await self._call(
             _spec, GetCallSessionParticipantStatsDetailsResponse, request_options
         )
-        return _data
 
     async def query_participants(
         self,
@@ -953,7 +815,7 @@ class AsyncStatsResource:
         next: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsResponse:
-        """Query participant stats
+        """Query participant stats (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``, ``QueryCallSessionParticipantStats``).
 
         Query call participant statistics retrieves detailed metrics on participants, helping to assess engagement and identify any technical issues during the call.
 
@@ -966,26 +828,18 @@ class AsyncStatsResource:
             limit: Maximum number of items to return
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
         """
-        from ..models._query_call_session_participant_stats_response import (
-            QueryCallSessionParticipantStatsResponse,
-        )
+        from ..models import QueryCallSessionParticipantStatsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
+                call_type,
+                call_id,
+                session,
             ),
-            operation_id="QueryCallSessionParticipantStats",
-            idempotent=True,
+            "QueryCallSessionParticipantStats",
             query=encode_params(
                 ("sort", sort, "json"),
                 ("filter_conditions", filter_conditions, "json"),
@@ -993,12 +847,8 @@ class AsyncStatsResource:
                 ("prev", prev, "multi"),
                 ("next", next, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallSessionParticipantStatsResponse = await self._client._transport.call(
-            _spec, QueryCallSessionParticipantStatsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryCallSessionParticipantStatsResponse, request_options)
 
     def query_participants_pages(
         self,
@@ -1014,12 +864,7 @@ class AsyncStatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallSessionParticipantStatsResponse, CallStatsParticipant]:
-        """Page through :meth:`query_participants` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`query_participants` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
             return await self.query_participants(
@@ -1080,7 +925,7 @@ class AsyncStatsResource:
         severity: list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsTimelineResponse:
-        """Get participant timeline
+        """Get participant timeline (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``, ``GetCallSessionParticipantStatsTimeline``).
 
         Get participant timeline events presents a chronological sequence of participant activities during a call, aiding in understanding participant interactions and behavior.
 
@@ -1093,41 +938,29 @@ class AsyncStatsResource:
             start_time: Start of the time range
             end_time: End of the time range
             severity: Only return timeline events of these severities
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
         """
-        from ..models._query_call_session_participant_stats_timeline_response import (
-            QueryCallSessionParticipantStatsTimelineResponse,
-        )
+        from ..models import QueryCallSessionParticipantStatsTimelineResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
+            "GET",
+            build_path(
                 "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
             ),
-            operation_id="GetCallSessionParticipantStatsTimeline",
-            idempotent=True,
+            "GetCallSessionParticipantStatsTimeline",
             query=encode_params(
                 ("start_time", start_time, "multi"),
                 ("end_time", end_time, "multi"),
                 ("severity", severity, "csv"),
             ),
-            headers=(("Accept", "application/json"),),
         )
-        _data: QueryCallSessionParticipantStatsTimelineResponse = (
-            await self._client._transport.call(
-                _spec, QueryCallSessionParticipantStatsTimelineResponse, request_options
-            )
+        return await self._call(
+            _spec, QueryCallSessionParticipantStatsTimelineResponse, request_options
         )
-        return _data
 
     async def query_aggregate(
         self,
@@ -1137,35 +970,24 @@ class AsyncStatsResource:
         to: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryAggregateCallStatsResponse:
-        """Query aggregate call stats
+        """Query aggregate call stats (``POST /api/v2/video/stats``, ``QueryAggregateCallStats``).
 
         QueryAggregateCallStats compiles and provides comprehensive statistics on call performance, helping you monitor system efficiency and identify areas for improvement.
-
-        Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
         """
-        from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
-        from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
+        from ..models import QueryAggregateCallStatsRequest, QueryAggregateCallStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/api/v2/video/stats",
-            operation_id="QueryAggregateCallStats",
+            "POST",
+            "/api/v2/video/stats",
+            "QueryAggregateCallStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryAggregateCallStatsRequest,
-                {
-                    "from": from_,
-                    "report_types": report_types,
-                    "to": to,
-                },
+                {"from": from_, "report_types": report_types, "to": to},
                 "QueryAggregateCallStats",
             ),
         )
-        _data: QueryAggregateCallStatsResponse = await self._client._transport.call(
-            _spec, QueryAggregateCallStatsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, QueryAggregateCallStatsResponse, request_options)
 
 
 class AsyncStatsResourceWithRawResponse:

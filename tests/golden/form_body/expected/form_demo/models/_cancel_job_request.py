@@ -6,9 +6,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._cancel_job_request_status import CancelJobRequestStatus
 
-__all__ = [
-    "CancelJobRequest",
-]
+__all__ = ["CancelJobRequest"]
 
 
 class CancelJobRequest(ApiModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._create_job_priority import CreateJobPriority
 
-__all__ = [
-    "CreateJob",
-]
+__all__ = ["CreateJob"]
 
 
 class CreateJob(ApiModel):

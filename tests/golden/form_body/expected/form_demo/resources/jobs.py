@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .._runtime import (
     NOT_GIVEN,
@@ -19,8 +19,7 @@ from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncFormClient, FormClient
-    from ..models._create_job_priority import CreateJobPriority
-    from ..models._job import Job
+    from ..models import CreateJobPriority, CreateJobPriorityLiteral, Job
 
 __all__ = [
     "AsyncJobsResource",
@@ -33,50 +32,35 @@ class JobsResource:
 
     def __init__(self, client: FormClient) -> None:
         self._client = client
+        self._call = client._transport.call
         self.with_raw_response = JobsResourceWithRawResponse(self)
 
     def create(
         self,
         *,
         url: str,
-        priority: CreateJobPriority | Literal["low", "normal", "high"] | NotGiven = NOT_GIVEN,
+        priority: CreateJobPriority | CreateJobPriorityLiteral | NotGiven = NOT_GIVEN,
         retries: int | NotGiven = NOT_GIVEN,
         notify: bool | NotGiven = NOT_GIVEN,
         tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Create a job
+        """Create a job (``POST /Accounts/{AccountSid}/Jobs``, ``createJob``).
 
         Args:
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
         """
-        from ..models._create_job import CreateJob
-        from ..models._job import Job
+        from ..models import CreateJob, Job
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs",
-                {
-                    "AccountSid": self._client.account_sid,
-                },
-            ),
-            operation_id="createJob",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs", self._client.account_sid),
+            "createJob",
             form=(
                 *form_fields(
                     validate_body(
                         CreateJob,
-                        {
-                            "Url": url,
-                            "Priority": priority,
-                            "Retries": retries,
-                            "Notify": notify,
-                        },
+                        {"Url": url, "Priority": priority, "Retries": retries, "Notify": notify},
                         "createJob",
                     )
                 ),
@@ -90,8 +74,7 @@ class JobsResource:
                 ),
             ),
         )
-        _data: Job = self._client._transport.call(_spec, Job, request_options)
-        return _data
+        return self._call(_spec, Job, request_options)
 
     def cancel(
         self,
@@ -100,40 +83,23 @@ class JobsResource:
         reason: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Cancel a job
-
-        Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
-        """
-        from ..models._cancel_job_request import CancelJobRequest
-        from ..models._job import Job
+        """Cancel a job (``POST /Accounts/{AccountSid}/Jobs/{Sid}``, ``cancelJob``)."""
+        from ..models import CancelJobRequest, Job
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="cancelJob",
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs/{Sid}", self._client.account_sid, sid),
+            "cancelJob",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
-                        CancelJobRequest,
-                        {
-                            "Reason": reason,
-                            "Status": "canceled",
-                        },
-                        "cancelJob",
+                        CancelJobRequest, {"Reason": reason, "Status": "canceled"}, "cancelJob"
                     )
                 ),
             ),
         )
-        _data: Job = self._client._transport.call(_spec, Job, request_options)
-        return _data
+        return self._call(_spec, Job, request_options)
 
 
 class JobsResourceWithRawResponse:
@@ -149,50 +115,35 @@ class AsyncJobsResource:
 
     def __init__(self, client: AsyncFormClient) -> None:
         self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncJobsResourceWithRawResponse(self)
 
     async def create(
         self,
         *,
         url: str,
-        priority: CreateJobPriority | Literal["low", "normal", "high"] | NotGiven = NOT_GIVEN,
+        priority: CreateJobPriority | CreateJobPriorityLiteral | NotGiven = NOT_GIVEN,
         retries: int | NotGiven = NOT_GIVEN,
         notify: bool | NotGiven = NOT_GIVEN,
         tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Create a job
+        """Create a job (``POST /Accounts/{AccountSid}/Jobs``, ``createJob``).
 
         Args:
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
         """
-        from ..models._create_job import CreateJob
-        from ..models._job import Job
+        from ..models import CreateJob, Job
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs",
-                {
-                    "AccountSid": self._client.account_sid,
-                },
-            ),
-            operation_id="createJob",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs", self._client.account_sid),
+            "createJob",
             form=(
                 *form_fields(
                     validate_body(
                         CreateJob,
-                        {
-                            "Url": url,
-                            "Priority": priority,
-                            "Retries": retries,
-                            "Notify": notify,
-                        },
+                        {"Url": url, "Priority": priority, "Retries": retries, "Notify": notify},
                         "createJob",
                     )
                 ),
@@ -206,8 +157,7 @@ class AsyncJobsResource:
                 ),
             ),
         )
-        _data: Job = await self._client._transport.call(_spec, Job, request_options)
-        return _data
+        return await self._call(_spec, Job, request_options)
 
     async def cancel(
         self,
@@ -216,40 +166,23 @@ class AsyncJobsResource:
         reason: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Cancel a job
-
-        Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
-        """
-        from ..models._cancel_job_request import CancelJobRequest
-        from ..models._job import Job
+        """Cancel a job (``POST /Accounts/{AccountSid}/Jobs/{Sid}``, ``cancelJob``)."""
+        from ..models import CancelJobRequest, Job
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="cancelJob",
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs/{Sid}", self._client.account_sid, sid),
+            "cancelJob",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
-                        CancelJobRequest,
-                        {
-                            "Reason": reason,
-                            "Status": "canceled",
-                        },
-                        "cancelJob",
+                        CancelJobRequest, {"Reason": reason, "Status": "canceled"}, "cancelJob"
                     )
                 ),
             ),
         )
-        _data: Job = await self._client._transport.call(_spec, Job, request_options)
-        return _data
+        return await self._call(_spec, Job, request_options)
 
 
 class AsyncJobsResourceWithRawResponse:

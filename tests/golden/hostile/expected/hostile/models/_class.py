@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = [
-    "Class",
-]
+__all__ = ["Class"]
 
 
 Class: TypeAlias = str

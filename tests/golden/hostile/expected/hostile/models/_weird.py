@@ -6,9 +6,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._weird_mood import WeirdMood
 
-__all__ = [
-    "Weird",
-]
+__all__ = ["Weird"]
 
 
 class Weird(ApiModel):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from .._runtime import (
     NOT_GIVEN,
@@ -18,8 +18,7 @@ from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncHostileClient, HostileClient
-    from ..models._weird import Weird
-    from ..models._weird_mood import WeirdMood
+    from ..models import Weird, WeirdMood, WeirdMoodLiteral
 
 __all__ = [
     "AsyncOddTagResource",
@@ -31,18 +30,18 @@ class OddTagResource:
     """``odd_tag`` operations."""
 
     def __init__(self, client: HostileClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = OddTagResourceWithRawResponse(self)
 
     def import_(
         self,
-        class_: str,
+        class_2: str,
         *,
-        from_: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class_2: str | NotGiven = NOT_GIVEN,
-        from_2: str | NotGiven = NOT_GIVEN,
+        class_: str | NotGiven = NOT_GIVEN,
+        from_: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -50,60 +49,35 @@ class OddTagResource:
         user_id_2: str | NotGiven = NOT_GIVEN,
         arg: str | NotGiven = NOT_GIVEN,
         na_me: str | NotGiven = NOT_GIVEN,
-        mood: (
-            WeirdMood
-            | Literal[
-                "it's",
-                'say "hi"',
-                "back\\slash",
-                '"""',
-                "",
-                "in-progress",
-                "in progress",
-                "1st",
-                "None",
-                "name",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+        mood: WeirdMood | WeirdMoodLiteral | NotGiven = NOT_GIVEN,
         pattern_field: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Weird:
-        """Summary with \"\"\"triple\"\"\" quotes\\
+        """Summary with \"\"\"triple\"\"\" quotes\\ (``POST /things/{class}``, ``import``).
 
         Line one
         Line two \"\"\" and a trailing quote\"
 
         Args:
-            class_: path param named class
+            class_2: path param named class
             na_me: quote " inside
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``import``: ``POST /things/{class}``.
         """
-        from ..models._weird import Weird
+        from ..models import Weird
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/things/{class}",
-                {
-                    "class": class_,
-                },
-            ),
-            operation_id="import",
-            idempotent=False,
+            "POST",
+            build_path("/things/{class}", class_2),
+            "import",
             query=encode_params(
-                ("from", from_, "multi"),
+                ("from", from_2, "multi"),
                 ("self", self_, "multi"),
                 ("request_options", request_options_, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 Weird,
                 {
-                    "class": class_2,
-                    "from": from_2,
+                    "class": class_,
+                    "from": from_,
                     "1st": arg_1st,
                     "json": json,
                     "model_config": model_config,
@@ -117,8 +91,7 @@ class OddTagResource:
                 "import",
             ),
         )
-        _data: Weird = self._client._transport.call(_spec, Weird, request_options)
-        return _data
+        return self._call(_spec, Weird, request_options)
 
 
 class OddTagResourceWithRawResponse:
@@ -132,18 +105,18 @@ class AsyncOddTagResource:
     """``odd_tag`` operations."""
 
     def __init__(self, client: AsyncHostileClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncOddTagResourceWithRawResponse(self)
 
     async def import_(
         self,
-        class_: str,
+        class_2: str,
         *,
-        from_: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class_2: str | NotGiven = NOT_GIVEN,
-        from_2: str | NotGiven = NOT_GIVEN,
+        class_: str | NotGiven = NOT_GIVEN,
+        from_: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -151,60 +124,35 @@ class AsyncOddTagResource:
         user_id_2: str | NotGiven = NOT_GIVEN,
         arg: str | NotGiven = NOT_GIVEN,
         na_me: str | NotGiven = NOT_GIVEN,
-        mood: (
-            WeirdMood
-            | Literal[
-                "it's",
-                'say "hi"',
-                "back\\slash",
-                '"""',
-                "",
-                "in-progress",
-                "in progress",
-                "1st",
-                "None",
-                "name",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+        mood: WeirdMood | WeirdMoodLiteral | NotGiven = NOT_GIVEN,
         pattern_field: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Weird:
-        """Summary with \"\"\"triple\"\"\" quotes\\
+        """Summary with \"\"\"triple\"\"\" quotes\\ (``POST /things/{class}``, ``import``).
 
         Line one
         Line two \"\"\" and a trailing quote\"
 
         Args:
-            class_: path param named class
+            class_2: path param named class
             na_me: quote " inside
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``import``: ``POST /things/{class}``.
         """
-        from ..models._weird import Weird
+        from ..models import Weird
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/things/{class}",
-                {
-                    "class": class_,
-                },
-            ),
-            operation_id="import",
-            idempotent=False,
+            "POST",
+            build_path("/things/{class}", class_2),
+            "import",
             query=encode_params(
-                ("from", from_, "multi"),
+                ("from", from_2, "multi"),
                 ("self", self_, "multi"),
                 ("request_options", request_options_, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 Weird,
                 {
-                    "class": class_2,
-                    "from": from_2,
+                    "class": class_,
+                    "from": from_,
                     "1st": arg_1st,
                     "json": json,
                     "model_config": model_config,
@@ -218,8 +166,7 @@ class AsyncOddTagResource:
                 "import",
             ),
         )
-        _data: Weird = await self._client._transport.call(_spec, Weird, request_options)
-        return _data
+        return await self._call(_spec, Weird, request_options)
 
 
 class AsyncOddTagResourceWithRawResponse:

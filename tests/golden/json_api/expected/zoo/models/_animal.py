@@ -9,9 +9,7 @@ from ._animal_habitat import AnimalHabitat
 from ._diet import Diet
 from ._pet import Pet
 
-__all__ = [
-    "Animal",
-]
+__all__ = ["Animal"]
 
 
 class Animal(ApiModel):

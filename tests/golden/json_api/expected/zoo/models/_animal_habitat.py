@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._animal_habitat_climate import AnimalHabitatClimate
 
-__all__ = [
-    "AnimalHabitat",
-]
+__all__ = ["AnimalHabitat"]
 
 
 class AnimalHabitat(ApiModel):

@@ -8,9 +8,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._diet import Diet
 
-__all__ = [
-    "AnimalRequest",
-]
+__all__ = ["AnimalRequest"]
 
 
 class AnimalRequest(ApiModel):

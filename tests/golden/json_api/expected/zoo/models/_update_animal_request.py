@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._diet import Diet
 
-__all__ = [
-    "UpdateAnimalRequest",
-]
+__all__ = ["UpdateAnimalRequest"]
 
 
 class UpdateAnimalRequest(ApiModel):

@@ -24,10 +24,7 @@ from .._runtime._request import encode_params, validate_any, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
-    from ..models._animal import Animal
-    from ..models._diet import Diet
-    from ..models._list_animals_response import ListAnimalsResponse
-    from ..models._list_animals_sort import ListAnimalsSort
+    from ..models import Animal, Diet, ListAnimalsResponse, ListAnimalsSort, ListAnimalsSortLiteral
 
 __all__ = [
     "AnimalsResource",
@@ -39,7 +36,7 @@ class AnimalsResource:
     """The animals."""
 
     def __init__(self, client: ZooClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AnimalsResourceWithRawResponse(self)
 
     def list(
@@ -50,7 +47,7 @@ class AnimalsResource:
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
@@ -58,17 +55,13 @@ class AnimalsResource:
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ListAnimalsResponse:
-        """ListAnimals
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        from ..models._list_animals_response import ListAnimalsResponse
+        """ListAnimals (``GET /animals``, ``ListAnimals``)."""
+        from ..models import ListAnimalsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path="/animals",
-            operation_id="ListAnimals",
-            idempotent=True,
+            "GET",
+            "/animals",
+            "ListAnimals",
             query=encode_params(
                 ("limit", limit, "multi"),
                 ("ratio", ratio, "multi"),
@@ -80,18 +73,9 @@ class AnimalsResource:
                 ("next", next, "multi"),
                 ("prev", prev, "multi"),
             ),
-            headers=(
-                ("Accept", "application/json"),
-                *encode_params(
-                    ("X-Trace", x_trace, "csv"),
-                    ("X-Flags", x_flags, "csv"),
-                ),
-            ),
+            headers=encode_params(("X-Trace", x_trace, "csv"), ("X-Flags", x_flags, "csv")),
         )
-        _data: ListAnimalsResponse = self._client._transport.call(
-            _spec, ListAnimalsResponse, request_options
-        )
-        return _data
+        return self._call(_spec, ListAnimalsResponse, request_options)
 
     def list_pages(
         self,
@@ -101,7 +85,7 @@ class AnimalsResource:
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -110,12 +94,7 @@ class AnimalsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[ListAnimalsResponse, Animal]:
-        """Page through :meth:`list` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`list` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> ListAnimalsResponse:
             return self.list(
@@ -151,7 +130,7 @@ class AnimalsResource:
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -179,31 +158,18 @@ class AnimalsResource:
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """CreateAnimal
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        from ..models._animal import Animal
-        from ..models._animal_request import AnimalRequest
+        """CreateAnimal (``POST /animals``, ``CreateAnimal``)."""
+        from ..models import Animal, AnimalRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path="/animals",
-            operation_id="CreateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/animals",
+            "CreateAnimal",
             json=validate_body(
-                AnimalRequest,
-                {
-                    "name": name,
-                    "diet": diet,
-                    "birthday": birthday,
-                },
-                "CreateAnimal",
+                AnimalRequest, {"name": name, "diet": diet, "birthday": birthday}, "CreateAnimal"
             ),
         )
-        _data: Animal = self._client._transport.call(_spec, Animal, request_options)
-        return _data
+        return self._call(_spec, Animal, request_options)
 
     def get(
         self,
@@ -212,27 +178,11 @@ class AnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """GetAnimal
+        """GetAnimal (``GET /animals/{zoo}/{id}``, ``GetAnimal``)."""
+        from ..models import Animal
 
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="GetAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: Animal = self._client._transport.call(_spec, Animal, request_options)
-        return _data
+        _spec = RequestSpec("GET", build_path("/animals/{zoo}/{id}", zoo, id), "GetAnimal")
+        return self._call(_spec, Animal, request_options)
 
     def replace(
         self,
@@ -242,33 +192,20 @@ class AnimalsResource:
         body: builtins.list[str],
         request_options: RequestOptions | None = None,
     ) -> builtins.list[Animal]:
-        """ReplaceAnimal
+        """ReplaceAnimal (``PUT /animals/{zoo}/{id}``, ``ReplaceAnimal``).
 
         Args:
             body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
-        from ..models._animal import Animal
+        from ..models import Animal
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="ReplaceAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "ReplaceAnimal",
             json=validate_any(builtins.list[str], body, "ReplaceAnimal"),
         )
-        _data: builtins.list[Animal] = self._client._transport.call(
-            _spec, builtins.list[Animal], request_options
-        )
+        _data: builtins.list[Animal] = self._call(_spec, builtins.list[Animal], request_options)
         return _data
 
     def delete(
@@ -278,26 +215,9 @@ class AnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
-        """DeleteAnimal
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: None = self._client._transport.call(_spec, None, request_options)
-        return _data
+        """DeleteAnimal (``DELETE /animals/{zoo}/{id}``, ``DeleteAnimal``)."""
+        _spec = RequestSpec("DELETE", build_path("/animals/{zoo}/{id}", zoo, id), "DeleteAnimal")
+        return self._call(_spec, None, request_options)
 
     def update(
         self,
@@ -309,37 +229,20 @@ class AnimalsResource:
         diet: Diet | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """UpdateAnimal
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-        from ..models._update_animal_request import UpdateAnimalRequest
+        """UpdateAnimal (``PATCH /animals/{zoo}/{id}``, ``UpdateAnimal``)."""
+        from ..models import Animal, UpdateAnimalRequest
 
         _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "PATCH",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "UpdateAnimal",
             json=validate_body(
                 UpdateAnimalRequest,
-                {
-                    "name": name,
-                    "nickname": nickname,
-                    "diet": diet,
-                },
+                {"name": name, "nickname": nickname, "diet": diet},
                 "UpdateAnimal",
             ),
         )
-        _data: Animal = self._client._transport.call(_spec, Animal, request_options)
-        return _data
+        return self._call(_spec, Animal, request_options)
 
 
 class AnimalsResourceWithRawResponse:
@@ -358,7 +261,7 @@ class AsyncAnimalsResource:
     """The animals."""
 
     def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncAnimalsResourceWithRawResponse(self)
 
     async def list(
@@ -369,7 +272,7 @@ class AsyncAnimalsResource:
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
@@ -377,17 +280,13 @@ class AsyncAnimalsResource:
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ListAnimalsResponse:
-        """ListAnimals
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        from ..models._list_animals_response import ListAnimalsResponse
+        """ListAnimals (``GET /animals``, ``ListAnimals``)."""
+        from ..models import ListAnimalsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path="/animals",
-            operation_id="ListAnimals",
-            idempotent=True,
+            "GET",
+            "/animals",
+            "ListAnimals",
             query=encode_params(
                 ("limit", limit, "multi"),
                 ("ratio", ratio, "multi"),
@@ -399,18 +298,9 @@ class AsyncAnimalsResource:
                 ("next", next, "multi"),
                 ("prev", prev, "multi"),
             ),
-            headers=(
-                ("Accept", "application/json"),
-                *encode_params(
-                    ("X-Trace", x_trace, "csv"),
-                    ("X-Flags", x_flags, "csv"),
-                ),
-            ),
+            headers=encode_params(("X-Trace", x_trace, "csv"), ("X-Flags", x_flags, "csv")),
         )
-        _data: ListAnimalsResponse = await self._client._transport.call(
-            _spec, ListAnimalsResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, ListAnimalsResponse, request_options)
 
     def list_pages(
         self,
@@ -420,7 +310,7 @@ class AsyncAnimalsResource:
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -429,12 +319,7 @@ class AsyncAnimalsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[ListAnimalsResponse, Animal]:
-        """Page through :meth:`list` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`list` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> ListAnimalsResponse:
             return await self.list(
@@ -470,7 +355,7 @@ class AsyncAnimalsResource:
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -499,31 +384,18 @@ class AsyncAnimalsResource:
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """CreateAnimal
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        from ..models._animal import Animal
-        from ..models._animal_request import AnimalRequest
+        """CreateAnimal (``POST /animals``, ``CreateAnimal``)."""
+        from ..models import Animal, AnimalRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path="/animals",
-            operation_id="CreateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/animals",
+            "CreateAnimal",
             json=validate_body(
-                AnimalRequest,
-                {
-                    "name": name,
-                    "diet": diet,
-                    "birthday": birthday,
-                },
-                "CreateAnimal",
+                AnimalRequest, {"name": name, "diet": diet, "birthday": birthday}, "CreateAnimal"
             ),
         )
-        _data: Animal = await self._client._transport.call(_spec, Animal, request_options)
-        return _data
+        return await self._call(_spec, Animal, request_options)
 
     async def get(
         self,
@@ -532,27 +404,11 @@ class AsyncAnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """GetAnimal
+        """GetAnimal (``GET /animals/{zoo}/{id}``, ``GetAnimal``)."""
+        from ..models import Animal
 
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="GetAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: Animal = await self._client._transport.call(_spec, Animal, request_options)
-        return _data
+        _spec = RequestSpec("GET", build_path("/animals/{zoo}/{id}", zoo, id), "GetAnimal")
+        return await self._call(_spec, Animal, request_options)
 
     async def replace(
         self,
@@ -562,31 +418,20 @@ class AsyncAnimalsResource:
         body: builtins.list[str],
         request_options: RequestOptions | None = None,
     ) -> builtins.list[Animal]:
-        """ReplaceAnimal
+        """ReplaceAnimal (``PUT /animals/{zoo}/{id}``, ``ReplaceAnimal``).
 
         Args:
             body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
-        from ..models._animal import Animal
+        from ..models import Animal
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="ReplaceAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "ReplaceAnimal",
             json=validate_any(builtins.list[str], body, "ReplaceAnimal"),
         )
-        _data: builtins.list[Animal] = await self._client._transport.call(
+        _data: builtins.list[Animal] = await self._call(
             _spec, builtins.list[Animal], request_options
         )
         return _data
@@ -598,26 +443,9 @@ class AsyncAnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
-        """DeleteAnimal
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _data: None = await self._client._transport.call(_spec, None, request_options)
-        return _data
+        """DeleteAnimal (``DELETE /animals/{zoo}/{id}``, ``DeleteAnimal``)."""
+        _spec = RequestSpec("DELETE", build_path("/animals/{zoo}/{id}", zoo, id), "DeleteAnimal")
+        return await self._call(_spec, None, request_options)
 
     async def update(
         self,
@@ -629,37 +457,20 @@ class AsyncAnimalsResource:
         diet: Diet | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """UpdateAnimal
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-        from ..models._update_animal_request import UpdateAnimalRequest
+        """UpdateAnimal (``PATCH /animals/{zoo}/{id}``, ``UpdateAnimal``)."""
+        from ..models import Animal, UpdateAnimalRequest
 
         _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "PATCH",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "UpdateAnimal",
             json=validate_body(
                 UpdateAnimalRequest,
-                {
-                    "name": name,
-                    "nickname": nickname,
-                    "diet": diet,
-                },
+                {"name": name, "nickname": nickname, "diet": diet},
                 "UpdateAnimal",
             ),
         )
-        _data: Animal = await self._client._transport.call(_spec, Animal, request_options)
-        return _data
+        return await self._call(_spec, Animal, request_options)
 
 
 class AsyncAnimalsResourceWithRawResponse:

@@ -22,8 +22,7 @@ from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
-    from ..models._schedule import Schedule
-    from ..models._search_keepers_response import SearchKeepersResponse
+    from ..models import Schedule, SearchKeepersResponse
 
 __all__ = [
     "AsyncKeepersResource",
@@ -35,7 +34,7 @@ class KeepersResource:
     """``keepers`` operations."""
 
     def __init__(self, client: ZooClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = KeepersResourceWithRawResponse(self)
 
     def search_keepers(
@@ -47,34 +46,21 @@ class KeepersResource:
         prev: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SearchKeepersResponse:
-        """SearchKeepers
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        from ..models._search_keepers_request import SearchKeepersRequest
-        from ..models._search_keepers_response import SearchKeepersResponse
+        """SearchKeepers (``POST /keepers/search``, ``SearchKeepers``)."""
+        from ..models import SearchKeepersRequest, SearchKeepersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/keepers/search",
-            operation_id="SearchKeepers",
+            "POST",
+            "/keepers/search",
+            "SearchKeepers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SearchKeepersRequest,
-                {
-                    "name": name,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                },
+                {"name": name, "limit": limit, "next": next, "prev": prev},
                 "SearchKeepers",
             ),
         )
-        _data: SearchKeepersResponse = self._client._transport.call(
-            _spec, SearchKeepersResponse, request_options
-        )
-        return _data
+        return self._call(_spec, SearchKeepersResponse, request_options)
 
     def search_keepers_pages(
         self,
@@ -86,12 +72,7 @@ class KeepersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[SearchKeepersResponse, str]:
-        """Page through :meth:`search_keepers` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`search_keepers` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         def _fetch(_position: Cursor | None) -> SearchKeepersResponse:
             return self.search_keepers(
@@ -130,25 +111,14 @@ class KeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> bytes:
-        """GetKeeperPhoto
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-
+        """GetKeeperPhoto (``GET /keepers/{keeper_id}/photo``, ``GetKeeperPhoto``)."""
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/photo",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperPhoto",
-            idempotent=True,
-            headers=(("Accept", "image/jpeg"),),
+            "GET",
+            build_path("/keepers/{keeper_id}/photo", keeper_id),
+            "GetKeeperPhoto",
+            accept="image/jpeg",
         )
-        _data: bytes = self._client._transport.call(_spec, bytes, request_options)
-        return _data
+        return self._call(_spec, bytes, request_options)
 
     def get_keeper_notes(
         self,
@@ -156,25 +126,14 @@ class KeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> str:
-        """GetKeeperNotes
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-
+        """GetKeeperNotes (``GET /keepers/{keeper_id}/notes``, ``GetKeeperNotes``)."""
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/notes",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperNotes",
-            idempotent=True,
-            headers=(("Accept", "text/plain"),),
+            "GET",
+            build_path("/keepers/{keeper_id}/notes", keeper_id),
+            "GetKeeperNotes",
+            accept="text/plain",
         )
-        _data: str = self._client._transport.call(_spec, str, request_options)
-        return _data
+        return self._call(_spec, str, request_options)
 
     def get_schedule(
         self,
@@ -182,26 +141,13 @@ class KeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Schedule:
-        """GetSchedule
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        from ..models._schedule import Schedule
+        """GetSchedule (``GET /keepers/{keeper_id}/schedule``, ``GetSchedule``)."""
+        from ..models import Schedule
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/schedule",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetSchedule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", build_path("/keepers/{keeper_id}/schedule", keeper_id), "GetSchedule"
         )
-        _data: Schedule = self._client._transport.call(_spec, Schedule, request_options)
-        return _data
+        return self._call(_spec, Schedule, request_options)
 
 
 class KeepersResourceWithRawResponse:
@@ -218,7 +164,7 @@ class AsyncKeepersResource:
     """``keepers`` operations."""
 
     def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncKeepersResourceWithRawResponse(self)
 
     async def search_keepers(
@@ -230,34 +176,21 @@ class AsyncKeepersResource:
         prev: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SearchKeepersResponse:
-        """SearchKeepers
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        from ..models._search_keepers_request import SearchKeepersRequest
-        from ..models._search_keepers_response import SearchKeepersResponse
+        """SearchKeepers (``POST /keepers/search``, ``SearchKeepers``)."""
+        from ..models import SearchKeepersRequest, SearchKeepersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path="/keepers/search",
-            operation_id="SearchKeepers",
+            "POST",
+            "/keepers/search",
+            "SearchKeepers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 SearchKeepersRequest,
-                {
-                    "name": name,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                },
+                {"name": name, "limit": limit, "next": next, "prev": prev},
                 "SearchKeepers",
             ),
         )
-        _data: SearchKeepersResponse = await self._client._transport.call(
-            _spec, SearchKeepersResponse, request_options
-        )
-        return _data
+        return await self._call(_spec, SearchKeepersResponse, request_options)
 
     def search_keepers_pages(
         self,
@@ -269,12 +202,7 @@ class AsyncKeepersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[SearchKeepersResponse, str]:
-        """Page through :meth:`search_keepers` with its ``next``/``prev`` cursors.
-
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
+        """Page through :meth:`search_keepers` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
         async def _fetch(_position: Cursor | None) -> SearchKeepersResponse:
             return await self.search_keepers(
@@ -314,25 +242,14 @@ class AsyncKeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> bytes:
-        """GetKeeperPhoto
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-
+        """GetKeeperPhoto (``GET /keepers/{keeper_id}/photo``, ``GetKeeperPhoto``)."""
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/photo",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperPhoto",
-            idempotent=True,
-            headers=(("Accept", "image/jpeg"),),
+            "GET",
+            build_path("/keepers/{keeper_id}/photo", keeper_id),
+            "GetKeeperPhoto",
+            accept="image/jpeg",
         )
-        _data: bytes = await self._client._transport.call(_spec, bytes, request_options)
-        return _data
+        return await self._call(_spec, bytes, request_options)
 
     async def get_keeper_notes(
         self,
@@ -340,25 +257,14 @@ class AsyncKeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> str:
-        """GetKeeperNotes
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-
+        """GetKeeperNotes (``GET /keepers/{keeper_id}/notes``, ``GetKeeperNotes``)."""
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/notes",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperNotes",
-            idempotent=True,
-            headers=(("Accept", "text/plain"),),
+            "GET",
+            build_path("/keepers/{keeper_id}/notes", keeper_id),
+            "GetKeeperNotes",
+            accept="text/plain",
         )
-        _data: str = await self._client._transport.call(_spec, str, request_options)
-        return _data
+        return await self._call(_spec, str, request_options)
 
     async def get_schedule(
         self,
@@ -366,26 +272,13 @@ class AsyncKeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Schedule:
-        """GetSchedule
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        from ..models._schedule import Schedule
+        """GetSchedule (``GET /keepers/{keeper_id}/schedule``, ``GetSchedule``)."""
+        from ..models import Schedule
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/schedule",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetSchedule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", build_path("/keepers/{keeper_id}/schedule", keeper_id), "GetSchedule"
         )
-        _data: Schedule = await self._client._transport.call(_spec, Schedule, request_options)
-        return _data
+        return await self._call(_spec, Schedule, request_options)
 
 
 class AsyncKeepersResourceWithRawResponse:

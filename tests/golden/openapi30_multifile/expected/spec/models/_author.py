@@ -4,10 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._book_summary import BookSummary
 
-__all__ = [
-    "Author",
-    "Book",
-]
+__all__ = ["Author", "Book"]
 
 
 class Author(ApiModel):

@@ -18,7 +18,7 @@ from .._runtime._request import encode_params
 
 if TYPE_CHECKING:
     from .._client import AsyncSpecClient, SpecClient
-    from ..models._author import Book
+    from ..models import Book
 
 __all__ = [
     "AsyncBooksResource",
@@ -30,7 +30,7 @@ class BooksResource:
     """``books`` operations."""
 
     def __init__(self, client: SpecClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = BooksResourceWithRawResponse(self)
 
     def get_book(
@@ -40,29 +40,16 @@ class BooksResource:
         lang: str | NotGiven | None = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Book:
-        """getBook
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        from ..models._author import Book
+        """getBook (``GET /books/{isbn}``, ``getBook``)."""
+        from ..models import Book
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/books/{isbn}",
-                {
-                    "isbn": isbn,
-                },
-            ),
-            operation_id="getBook",
-            idempotent=True,
-            query=encode_params(
-                ("lang", lang, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/books/{isbn}", isbn),
+            "getBook",
+            query=encode_params(("lang", lang, "multi")),
         )
-        _data: Book = self._client._transport.call(_spec, Book, request_options)
-        return _data
+        return self._call(_spec, Book, request_options)
 
 
 class BooksResourceWithRawResponse:
@@ -76,7 +63,7 @@ class AsyncBooksResource:
     """``books`` operations."""
 
     def __init__(self, client: AsyncSpecClient) -> None:
-        self._client = client
+        self._call = client._transport.call
         self.with_raw_response = AsyncBooksResourceWithRawResponse(self)
 
     async def get_book(
@@ -86,29 +73,16 @@ class AsyncBooksResource:
         lang: str | NotGiven | None = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Book:
-        """getBook
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        from ..models._author import Book
+        """getBook (``GET /books/{isbn}``, ``getBook``)."""
+        from ..models import Book
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/books/{isbn}",
-                {
-                    "isbn": isbn,
-                },
-            ),
-            operation_id="getBook",
-            idempotent=True,
-            query=encode_params(
-                ("lang", lang, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/books/{isbn}", isbn),
+            "getBook",
+            query=encode_params(("lang", lang, "multi")),
         )
-        _data: Book = await self._client._transport.call(_spec, Book, request_options)
-        return _data
+        return await self._call(_spec, Book, request_options)
 
 
 class AsyncBooksResourceWithRawResponse:
