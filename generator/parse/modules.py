@@ -9,6 +9,7 @@ module binds (`shadowed`), never from annotation text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from generator import naming, types
@@ -159,7 +160,7 @@ def sort_imports(lines: Iterable[str]) -> list[str]:
     """isort's layout: __future__, stdlib, third party, relative; a blank line ("") between groups;
     in a group `import x` lines before `from x import …`, each by module name."""
 
-    def key(line: str) -> tuple[int, int, str]:
+    def key(line: str) -> tuple[int, int, tuple[tuple[int, int | str], ...]]:
         module = line.split()[1]
         group = (
             0
@@ -174,7 +175,7 @@ def sort_imports(lines: Iterable[str]) -> list[str]:
         return (
             group,
             (-dots if group == 3 else 0) * 2 + (0 if line.startswith("import ") else 1),
-            module.lstrip("."),
+            natural(module.lstrip(".")),
         )
 
     out: list[str] = []
@@ -306,9 +307,20 @@ def resource_module(module: str, root: Resource) -> ResourceModule:
     )
 
 
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """isort's (and ruff's) order: case-insensitive, numbers by value (`V2` before `V10`)."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text.lower())
+        if part
+    )
+
+
 def isort_names(names: Iterable[str]) -> list[str]:
     """Names in isort's order-by-type: CONSTANTS, then Classes, then functions."""
-    return sorted(set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+    return sorted(
+        set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), natural(n), n)
+    )
 
 
 def _merge_from_imports(lines: Iterable[str]) -> set[str]:
