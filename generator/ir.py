@@ -215,6 +215,8 @@ class Operation:
     accept: str  # the Accept header: the success response's media types
     # the response type is a class (or None), so the transport's answer is typed without a local
     returns_class: bool
+    # the README's example call: (argument name, Python source), name "" when positional
+    example: tuple[tuple[str, str], ...]
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:

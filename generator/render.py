@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from generator import escape, types
-from generator.ir import Api, Operation, Parameter, Resource
+from generator.ir import Api, Resource
 from generator.parse.modules import isort_names
 
 
@@ -87,34 +87,6 @@ def header(api: Api, comment: str = "#") -> str:
 # ----------------------------------------------------------------------------------------- README
 
 
-def _example_value(param: Parameter) -> str:
-    """The spec's example for an argument, else a placeholder that reads naturally for its type."""
-    if param.example is not None:
-        return param.example
-    first = types.members(types.without_none(param.type))[0]
-    if first == types.STR:
-        return escape.py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
-    samples: dict[types.Type, str] = {types.INT: "10", types.FLOAT: "1.5", types.BOOL: "True"}
-    return samples.get(first, "...")
-
-
-def example_call(op: Operation, path: tuple[str, ...]) -> str:
-    """A call for the README: positional path values, required arguments and those the spec's own
-    request example sets (cursor arguments left to the pager)."""
-    cursors = (op.pagination.next_arg, op.pagination.prev_arg) if op.pagination else ()
-    args = [_example_value(p) for p in op.positional]
-    args += [
-        f"{p.name}={_example_value(p)}"
-        for p in op.arguments
-        if (p.required or p.example is not None) and p.name not in cursors
-    ]
-    if op.body and op.body.pairs:
-        args.append(f'{op.body.pairs.argument}={{"FirstName": "Ada"}}')
-    method = op.pagination.all_method if op.pagination else op.method_name
-    call = f"client.{'.'.join(path)}.{method}({', '.join(args)})"
-    return f"for item in {call}:\n    print(item)" if op.pagination else call
-
-
 def _preorder(resource: Resource) -> list[Resource]:
     """Parents before children: the order a reader meets them in the README."""
     return [resource, *(r for child in resource.children for r in _preorder(child))]
@@ -140,7 +112,6 @@ def render(api: Api) -> dict[PurePosixPath, str]:
         PurePosixPath("README.md"),
         "README.md.jinja",
         header=header(api, "<!--"),
-        example_call=example_call,
         retries_doc=retries.read_text(encoding="utf-8").strip() if retries.is_file() else "",
         resources=[res for r in api.resources for res in _preorder(r.root)],
     )

@@ -42,8 +42,9 @@ def identity(translator: SchemaTranslator, spec_path: Path) -> tuple[str, str, s
         where = ("info", "x-sdk", "package") if sdk.get("package") else ("info",)
         translator.problem(where, f"{problem}: set info.x-sdk.package")
     distribution = str(sdk.get("distribution") or package.replace("_", "-"))
-    client = naming.class_name(str(sdk.get("client") or f"{naming.pascal(package)}Client"))
-    problem = naming.client_problem(client)
+    wanted = str(sdk.get("client") or f"{naming.pascal(package)}Client")
+    client = naming.class_name(wanted)
+    problem = naming.client_problem(naming.pascal(wanted)) or naming.client_problem(client)
     if problem:
         where = ("info", "x-sdk", "client") if sdk.get("client") else ("info",)
         translator.problem(where, f"{problem}: set info.x-sdk.client")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from generator import naming, types
+from generator.escape import py_literal
 from generator.ir import (
     Alias,
     Definition,
@@ -20,6 +21,7 @@ from generator.ir import (
     Model,
     ModelModule,
     Operation,
+    Parameter,
     Resource,
     ResourceModule,
 )
@@ -221,7 +223,37 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         runtime_imports=tuple(isort_names(draft.runtime_models)),
         accept=draft.accept,
         returns_class=returns_class,
+        example=example_arguments(draft),
     )
+
+
+def _example_value(param: Parameter) -> str:
+    """The spec's example for an argument, else a placeholder that reads naturally for its type."""
+    if param.example is not None:
+        return param.example
+    first = types.members(types.without_none(param.type))[0]
+    if first == types.STR:
+        return py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
+    samples: dict[Type, str] = {types.INT: "10", types.FLOAT: "1.5", types.BOOL: "True"}
+    return samples.get(first, "...")
+
+
+def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
+    """The arguments of the README's example call, as (name, Python source), name "" when
+    positional: path values, required arguments and those the spec's own request example sets
+    (cursor arguments are left to the pager)."""
+    cursors = (draft.pagination.next_arg, draft.pagination.prev_arg) if draft.pagination else ()
+    out = [("", _example_value(p)) for p in draft.path_params if p.client_attribute is None]
+    rest = [*draft.query_params, *draft.header_params, *(draft.body.fields if draft.body else ())]
+    rest.sort(key=lambda p: not p.required)
+    out += [
+        (p.name, _example_value(p))
+        for p in rest
+        if (p.required or p.example is not None) and p.name not in cursors
+    ]
+    if draft.body and draft.body.pairs:
+        out.append((draft.body.pairs.argument, py_literal({"FirstName": "Ada"})))
+    return tuple(out)
 
 
 def _walk(resource: Resource) -> Iterator[Resource]:

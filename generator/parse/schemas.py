@@ -301,6 +301,8 @@ class SchemaTranslator:
         body, nullable = self._strip_null(schema)
         types_ = body.get("type")
         expr: Type
+        if nullable and types_ is None and schema.get("type") is not None:
+            return NONE  # `type: [null]`: nothing but null
         if isinstance(types_, list):
             expr = union(
                 [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
