@@ -1,5 +1,6 @@
-"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth and
-pagination. Generated code imports only the names re-exported here.
+"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth,
+pagination, user tokens and webhook signatures. Generated code imports the names re-exported
+here, plus the client settings of ``_config`` and the validator a package subclasses.
 
 This package is copied verbatim into each generated package, so it uses relative imports only.
 """
@@ -34,6 +35,7 @@ from ._errors import (
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._response import ApiResponse
 from ._retry import RetryConfig
+from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -43,6 +45,7 @@ from ._types import (
     RequestOptions,
     RequestSpec,
 )
+from ._webhooks import HexHmacSha256Validator, TwilioSignatureValidator
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -64,6 +67,7 @@ __all__ = [
     "CompositeAuth",
     "ConflictError",
     "Cursor",
+    "HexHmacSha256Validator",
     "InternalServerError",
     "JwtServerAuth",
     "NoAuth",
@@ -81,7 +85,9 @@ __all__ = [
     "RetryConfig",
     "SyncApiClient",
     "SyncPager",
+    "TwilioSignatureValidator",
     "UnprocessableEntityError",
     "build_path",
     "encode_query_value",
+    "mint_user_token",
 ]
