@@ -135,6 +135,7 @@ def _client_imports(api: Api) -> list[str]:
                 if _config_imports(api)
                 else []
             ),
+            *api.client_imports,  # local signing (issue 13): decided in parse/client.py
         }
     )
 

@@ -11,7 +11,7 @@ from generator import naming
 from generator.errors import SpecError
 from generator.ir import Api, ClientAttribute, Model, Operation
 from generator.load import LoadedSpec
-from generator.parse.client import auth, identity, server
+from generator.parse.client import auth, identity, server, signing
 from generator.parse.modules import model_modules, resource_module
 from generator.parse.operations import OperationParser, build_resources
 from generator.parse.schemas import SchemaTranslator
@@ -40,6 +40,13 @@ def parse(spec: LoadedSpec) -> Api:
     attributes = tuple(
         ClientAttribute(name, credentials.get(source), doc)
         for name, (source, doc) in sorted(ops.client_defaults.items())
+    )
+    # Local signing (issue 13): user tokens and webhook signatures, read in parse/client.py.
+    user_tokens, webhook, client_imports = signing(
+        translator,
+        auth_parts,
+        client_class,
+        {p[0] for p, _ in placed} | {a.name for a in attributes},
     )
     if translator.problems:
         raise SpecError(translator.problems)
@@ -78,6 +85,9 @@ def parse(spec: LoadedSpec) -> Api:
         models=modules,
         resources=resources,
         notes=tuple(sorted(set(translator.notes))),
+        user_tokens=user_tokens,
+        webhook=webhook,
+        client_imports=client_imports,
     )
 
 
