@@ -342,3 +342,15 @@ def test_a_spec_without_the_extensions_gets_none_of_it(
         cls = getattr(package, name)
         assert not hasattr(cls, "create_token") and not hasattr(cls, "verify_webhook")
         assert not [m for m in vars(cls) if m.startswith("_secret_")]
+
+
+def test_the_parser_knows_every_name_the_package_exports(
+    golden: Callable[[str], ModuleType],
+) -> None:
+    """A validator class may not take a name __init__ already exports: the parser's list of those
+    names must follow the template."""
+    from generator.parse import client as parse_client
+
+    package = golden("openapi30_multifile")
+    clients = {n for n in package.__all__ if n.endswith("Client")}
+    assert set(package.__all__) - clients <= parse_client._PACKAGE_EXPORTS

@@ -19,7 +19,7 @@ from ._auth import mint_hs256_jwt
 __all__ = ["mint_user_token"]
 
 
-def _whole_seconds(value: object, name: str) -> float:
+def _seconds(value: object, name: str) -> float:
     # bool is an int, but `expires_in=True` is a mistake, not one second.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
@@ -37,7 +37,7 @@ def _issued_at(value: datetime.datetime | float | None, clock: Callable[[], floa
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("issued_at must be timezone-aware (e.g. datetime.now(timezone.utc))")
         return math.floor(value.timestamp())
-    return math.floor(_whole_seconds(value, "issued_at"))
+    return math.floor(_seconds(value, "issued_at"))
 
 
 def _text(value: object, name: str) -> str:
@@ -61,13 +61,13 @@ def mint_user_token(
     """Return an HS256 JWT for ``user_id`` signed with ``secret``.
 
     Claims: ``user_id``; ``iat`` (``issued_at`` as a timezone-aware datetime or Unix seconds,
-    else now, in whole seconds); ``exp = iat + expires_in`` (rounded up to a whole second) only
-    when ``expires_in`` is given, since a token without ``exp`` never expires; ``call_cids``
-    (a list of call ids such as ``"default:my-call"``) and ``role`` only when given.
+    else now, in whole seconds); ``exp = iat + expires_in`` (rounded up to a whole second) when
+    ``expires_in`` is given (without it the token never expires); ``call_cids`` (a list of
+    call ids such as ``"default:my-call"``) and ``role`` when given.
 
     Raises ``TypeError``/``ValueError`` for an empty secret or user id, a non-positive
     ``expires_in``, a naive ``issued_at``, or ``call_cids`` given as one string instead of a
-    list (an easy slip that would otherwise mint a token for no call at all).
+    list (a string is a sequence too: it would become a list of one-letter call ids).
     """
     if not isinstance(secret, str) or not secret:
         raise ValueError("a user token needs a non-empty API secret")
@@ -75,7 +75,7 @@ def mint_user_token(
     iat = _issued_at(issued_at, clock)
     claims["iat"] = iat
     if expires_in is not None:
-        seconds = _whole_seconds(expires_in, "expires_in")
+        seconds = _seconds(expires_in, "expires_in")
         if seconds <= 0:
             raise ValueError(f"expires_in must be positive, not {expires_in!r}")
         claims["exp"] = iat + math.ceil(seconds)
