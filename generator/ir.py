@@ -455,6 +455,30 @@ class Client:
 
 
 @dataclass(frozen=True, slots=True)
+class UserTokens:
+    """x-sdk-user-tokens: a client method minting HS256 tokens for the application's users."""
+
+    method: str
+    secret: ClientArg  # the x-sdk-jwt secret of the same scheme, which signs them
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSignature:
+    """x-sdk-webhook-signature: how the API signs the requests it sends (webhooks, callbacks)."""
+
+    algorithm: Literal["hmac-sha256-hex", "twilio"]
+    runtime_class: str  # the runtime validator implementing the algorithm
+    header: str  # wire name of the header carrying the signature
+    signs: str  # what the signature is, in words, for docstrings
+    check_call: str  # the validator's checking call, as the README shows it
+    description: str  # the spec's own words: where the key comes from, what is signed
+    validator: str | None  # a subclass exported by the package
+    method: str | None  # a client method checking a body with `secret`
+    secret: ClientArg | None
+    example_url: str | None  # a URL the API would call, for the README
+
+
+@dataclass(frozen=True, slots=True)
 class Api:
     """Everything one generated package is made of."""
 
@@ -469,6 +493,16 @@ class Api:
     models: tuple[ModelModule, ...]
     resources: tuple[ResourceModule, ...]
     notes: tuple[str, ...] = ()  # names changed to avoid collisions, for the user to review
+    user_tokens: UserTokens | None = None
+    webhook: WebhookSignature | None = None
+
+    @property
+    def retained_secrets(self) -> tuple[ClientArg, ...]:
+        """Credentials the client keeps (never sends) for the methods that sign or verify locally."""
+        args = [self.user_tokens.secret] if self.user_tokens else []
+        if self.webhook and self.webhook.secret:
+            args.append(self.webhook.secret)
+        return tuple({arg.name: arg for arg in args}.values())
 
     @property
     def client_class(self) -> str:

@@ -120,6 +120,8 @@ CLIENT_PARAMETERS = (
     )
     | _ALWAYS
 )
+# Client methods a spec may ask for by another name (x-sdk-user-tokens, x-sdk-webhook-signature).
+SIGNING_METHODS = frozenset({"create_token", "verify_webhook"})
 # Attributes of a generated client besides its resources and client values.
 CLIENT_ATTRIBUTES = (
     frozenset(

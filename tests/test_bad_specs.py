@@ -106,6 +106,48 @@ CASES: dict[str, list[str]] = {
         f"{BAD}/oauth2.yaml:16: #/components/securitySchemes/oauth: "
         "security scheme type 'oauth2' is not supported",
     ],
+    # the signing extensions (x-sdk-user-tokens, x-sdk-webhook-signature): wrong types and misuse
+    "bad_user_tokens.yaml": [
+        f"{BAD}/bad_user_tokens.yaml:20: #/components/securitySchemes/jwt/x-sdk-user-tokens: "
+        "unknown key(s) ['claims']: expected ['method']",
+        f"{BAD}/bad_user_tokens.yaml:20: #/components/securitySchemes/jwt/x-sdk-user-tokens/method: "
+        "42 is not a method name",
+        f"{BAD}/bad_user_tokens.yaml:25: #/components/securitySchemes/key/x-sdk-user-tokens: "
+        "x-sdk-user-tokens needs x-sdk-jwt on the same bearer scheme, and the scheme in the "
+        "security requirement the client uses: the tokens are signed with its secret",
+        f"{BAD}/bad_user_tokens.yaml:25: #/components/securitySchemes/key/x-sdk-user-tokens/method: "
+        "'close' is reserved: the generated code uses it",
+        f"{BAD}/bad_user_tokens.yaml:29: #/components/securitySchemes/other/x-sdk-user-tokens: "
+        "x-sdk-user-tokens must be a mapping, not bool",
+    ],
+    "bad_webhook_signature.yaml": [
+        f"{BAD}/bad_webhook_signature.yaml:7: #/info/x-sdk-webhook-signature/header: "
+        "header must be the name of the HTTP header carrying the signature, not 'X Bad Header'",
+        f"{BAD}/bad_webhook_signature.yaml:8: #/info/x-sdk-webhook-signature/validator: "
+        "'not a class' is not a class name (e.g. 'NotAClass')",
+        f"{BAD}/bad_webhook_signature.yaml:9: #/info/x-sdk-webhook-signature/method: "
+        "a client method needs an algorithm that signs the body alone (hmac-sha256-hex); "
+        "use validator for 'twilio'",
+        f"{BAD}/bad_webhook_signature.yaml:10: #/info/x-sdk-webhook-signature/description: "
+        "description must be a string, not list",
+        f"{BAD}/bad_webhook_signature.yaml:11: #/info/x-sdk-webhook-signature/example-url: "
+        "example-url must be an http(s) URL: 'ftp://example.com/cb'",
+    ],
+    "bad_webhook_secret.yaml": [
+        f"{BAD}/bad_webhook_secret.yaml:6: #/info/x-sdk-webhook-signature: unknown key(s) "
+        "['colour']: expected ['algorithm', 'description', 'example-url', 'header', 'method', "
+        "'secret', 'validator']",
+        f"{BAD}/bad_webhook_secret.yaml:9: #/info/x-sdk-webhook-signature/validator: "
+        "BadClient is already a name the package exports",
+        f"{BAD}/bad_webhook_secret.yaml:10: #/info/x-sdk-webhook-signature/method: "
+        "client method things() is already taken",
+        f"{BAD}/bad_webhook_secret.yaml:11: #/info/x-sdk-webhook-signature/secret: "
+        "method needs secret: the client argument holding the key, one of ['password']",
+    ],
+    "bad_webhook_algorithm.yaml": [
+        f"{BAD}/bad_webhook_algorithm.yaml:5: #/info/x-sdk-webhook-signature/algorithm: "
+        "algorithm must be one of ['hmac-sha256-hex', 'twilio'], not 'hmac-md5'",
+    ],
     # several problems in one spec: all reported at once, sorted by file and line
     "many_problems.yaml": [
         f"{BAD}/many_problems.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",

@@ -24,7 +24,7 @@ from generator.ir import (
     ResourceModule,
 )
 from generator.load import LoadedSpec
-from generator.parse.client import ClientArgs, auth, identity, server
+from generator.parse.client import ClientArgs, auth, identity, server, signing
 from generator.parse.modules import finish_operation, model_modules, resource_module, sort_imports
 from generator.parse.operations import OperationParser
 from generator.parse.resources import Placement, ResourceTree
@@ -51,6 +51,13 @@ def parse(spec: LoadedSpec) -> Api:
     attributes = tuple(
         ClientAttribute(attribute_names[wanted], credentials.get(source), doc)
         for wanted, (source, doc) in sorted(ops.client_defaults.items())
+    )
+    # The client's own methods that sign or verify locally; their names are the client's attributes.
+    user_tokens, webhook, signing_imports = signing(
+        translator,
+        auth_parts,
+        client_class,
+        client_attributes.taken | (naming.CLIENT_ATTRIBUTES - naming.SIGNING_METHODS),
     )
     if translator.problems:
         raise SpecError(translator.problems)
@@ -91,7 +98,7 @@ def parse(spec: LoadedSpec) -> Api:
         ),
         error_model=error_model,
         error_module=where[error_model] if error_model else None,
-        imports=tuple(_client_imports(auth_parts, variables)),
+        imports=tuple(_client_imports(auth_parts, variables, signing_imports)),
         resource_imports=_resource_imports(resources),
     )
     info: Mapping[str, Any] = data.get("info") or {}
@@ -107,6 +114,8 @@ def parse(spec: LoadedSpec) -> Api:
         models=modules,
         resources=resources,
         notes=tuple(sorted(set(translator.notes + args.notes()))),
+        user_tokens=user_tokens,
+        webhook=webhook,
     )
 
 
@@ -130,7 +139,9 @@ def _client_attribute_names(
     return {name: naming.claim_in((parameters, attributes), name) for name in wanted}
 
 
-def _client_imports(auth_parts: tuple[Any, ...], variables: tuple[Any, ...]) -> list[str]:
+def _client_imports(
+    auth_parts: tuple[Any, ...], variables: tuple[Any, ...], extra: tuple[str, ...]
+) -> list[str]:
     runtime = {
         "DEFAULT_MAX_RETRIES",
         "DEFAULT_TIMEOUT",
@@ -164,7 +175,7 @@ def _client_imports(auth_parts: tuple[Any, ...], variables: tuple[Any, ...]) -> 
     }
     if config:
         lines.add(f"from ._runtime._config import {', '.join(sorted(config))}")
-    return sort_imports(lines)
+    return sort_imports(lines | set(extra))
 
 
 def _resource_imports(resources: tuple[ResourceModule, ...]) -> tuple[str, ...]:

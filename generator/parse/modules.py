@@ -350,9 +350,7 @@ def natural(text: str) -> tuple[tuple[int, int | str], ...]:
 
 def isort_names(names: Iterable[str]) -> list[str]:
     """Names in isort's order-by-type: CONSTANTS, then Classes, then functions."""
-    return sorted(
-        set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), natural(n), n)
-    )
+    return sorted(set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), natural(n), n))
 
 
 def _merge_from_imports(lines: Iterable[str]) -> set[str]:

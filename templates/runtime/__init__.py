@@ -1,5 +1,6 @@
-"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth and
-pagination. Generated code imports only the names re-exported here.
+"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth,
+pagination, user tokens and webhook signatures. Generated code imports the names re-exported
+here, plus the client settings of ``_config`` and the validator a package subclasses.
 
 This package is copied verbatim into each generated package, so it uses relative imports only.
 """
@@ -35,6 +36,7 @@ from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._raw import async_raw_response, raw_response
 from ._response import ApiResponse
 from ._retry import RetryConfig
+from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -44,6 +46,7 @@ from ._types import (
     RequestOptions,
     RequestSpec,
 )
+from ._webhooks import HexHmacSha256Validator, TwilioSignatureValidator
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -65,6 +68,7 @@ __all__ = [
     "CompositeAuth",
     "ConflictError",
     "Cursor",
+    "HexHmacSha256Validator",
     "InternalServerError",
     "JwtServerAuth",
     "NoAuth",
@@ -82,9 +86,11 @@ __all__ = [
     "RetryConfig",
     "SyncApiClient",
     "SyncPager",
+    "TwilioSignatureValidator",
     "UnprocessableEntityError",
     "async_raw_response",
     "build_path",
     "encode_query_value",
+    "mint_user_token",
     "raw_response",
 ]
