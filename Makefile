@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 # Regenerate every client from every spec, then (re)install them editable so tests and users see them.
 generate: $(STAMP)
-	$(BIN)/python -m generator generate
+	$(BIN)/python -m generator generate --strict
 	$(MAKE) --no-print-directory install-generated
 
 install-generated: $(STAMP)
@@ -25,7 +25,7 @@ test: $(STAMP) install-generated
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
-	$(BIN)/python -m generator check
+	$(BIN)/python -m generator check --strict
 	$(BIN)/ruff check generator tests templates/runtime
 	$(BIN)/mypy generator templates/runtime
 	for p in generated/*/; do (cd $$p && ../../$(BIN)/ruff check . && ../../$(BIN)/mypy --strict $$(basename $$p)) || exit 1; done

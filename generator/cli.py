@@ -31,14 +31,38 @@ def _specs(specs: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
+_STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a spec with anything the generator would skip or generate around "
+    "(the project's own specs are generated this way).",
+)
+
+
+def _warn(api: Api) -> None:
+    for problem in api.warnings:
+        click.echo(f"{problem.pos}: {problem.pointer}: warning: {problem.message}", err=True)
+    for operation in api.skipped:
+        click.echo(f"{api.package}: warning: skipped {operation}", err=True)
+    for note in api.notes:
+        click.echo(f"{api.package}: note: {note}", err=True)
+
+
+def _counts(api: Api) -> str:
+    skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
+    return f"{len(api.operations)} operations{skipped}, {len(api.definitions)} models"
+
+
+def _build_all(
+    specs: list[Path], strict: bool = False
+) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
     results: list[tuple[Api, dict[PurePosixPath, str], float]] = []
     problems: list[Problem] = []
     for spec in specs:
         try:
             started = time.perf_counter()
-            api, files = build(spec)
+            api, files = build(spec, strict=strict)
             results.append((api, files, time.perf_counter() - started))
         except SpecError as exc:
             problems.extend(exc.problems)
@@ -78,16 +102,16 @@ def main() -> None:
     show_default=True,
     help="Directory that receives one package folder per spec.",
 )
-def generate(specs: tuple[Path, ...], output: Path) -> None:
+@_STRICT
+def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     """Generate a client package for each SPEC (default: every spec in specs/)."""
-    for api, files, seconds in _build_all(_specs(specs)):
-        for note in api.notes:
-            click.echo(f"{api.package}: note: {note}", err=True)
+    for api, files, seconds in _build_all(_specs(specs), strict):
+        _warn(api)
         started = time.perf_counter()
         result = write_tree(output / api.package, files)
         seconds += time.perf_counter() - started
         click.echo(
-            f"{api.package}: {len(api.operations)} operations, {len(api.definitions)} models, "
+            f"{api.package}: {_counts(api)}, "
             f"{len(files)} files ({result.written} written, {result.unchanged} unchanged"
             f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
         )
@@ -96,10 +120,11 @@ def generate(specs: tuple[Path, ...], output: Path) -> None:
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
-def check(specs: tuple[Path, ...], output: Path) -> None:
+@_STRICT
+def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
     stale = False
-    for api, files, _ in _build_all(_specs(specs)):
+    for api, files, _ in _build_all(_specs(specs), strict):
         diff = diff_tree(output / api.package, files)
         if diff:
             stale = True
@@ -112,12 +137,12 @@ def check(specs: tuple[Path, ...], output: Path) -> None:
 
 @main.command(name="validate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate_cmd(specs: tuple[Path, ...]) -> None:
+@_STRICT
+def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
-    for api, _, _ in _build_all(list(specs)):
-        click.echo(
-            f"{api.source}: ok ({len(api.operations)} operations, {len(api.definitions)} models)"
-        )
+    for api, _, _ in _build_all(list(specs), strict):
+        _warn(api)
+        click.echo(f"{api.source}: ok ({_counts(api)})")
 
 
 @main.command()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from generator.errors import Problem
 from generator.types import NOT_GIVEN, Type, union
 
 HttpMethod = Literal["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
@@ -495,6 +496,9 @@ class Api:
     notes: tuple[str, ...] = ()  # names changed to avoid collisions, for the user to review
     user_tokens: UserTokens | None = None
     webhook: WebhookSignature | None = None
+    # what was generated around (located; printed as warnings) and the operations left out
+    warnings: tuple[Problem, ...] = ()
+    skipped: tuple[str, ...] = ()
 
     @property
     def retained_secrets(self) -> tuple[ClientArg, ...]:

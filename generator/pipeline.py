@@ -12,8 +12,8 @@ from generator.render import render
 from generator.validate import validate
 
 
-def build(spec_path: Path) -> tuple[Api, dict[PurePosixPath, str]]:
-    api = parse(validate(load_spec(spec_path)))
+def build(spec_path: Path, strict: bool = False) -> tuple[Api, dict[PurePosixPath, str]]:
+    api = parse(validate(load_spec(spec_path)), strict=strict)
     return api, format_files(render(api))
 
 

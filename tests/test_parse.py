@@ -225,3 +225,57 @@ def test_package_and_client_names_that_would_shadow(sdk: dict[str, str], message
     with pytest.raises(SpecError, match=message) as caught:
         api_of({"/a": {"get": {"operationId": "a", "responses": ok()}}}, info={"x-sdk": sdk})
     assert "#/info/x-sdk/" in str(caught.value)
+
+
+def test_a_broken_schema_blocks_only_what_uses_it() -> None:
+    """An unusable schema costs the operations that use it (skipped, with located warnings); a
+    schema no operation uses never blocks anything; --strict refuses instead."""
+    schemas = {
+        "Mixed": {"enum": [1, 2.5]},  # neither all strings nor all integers
+        "UsesMixed": {
+            "type": "object",
+            "properties": {"m": {"$ref": "#/components/schemas/Mixed"}},
+        },
+        "Unused": {"enum": ["a", 1.5]},
+        "Fine": {"type": "object", "properties": {"a": {"type": "string"}}},
+    }
+    paths = {
+        "/bad": {
+            "get": {
+                "operationId": "bad",
+                "responses": ok({"$ref": "#/components/schemas/UsesMixed"}),
+            }
+        },
+        "/good": {
+            "get": {"operationId": "good", "responses": ok({"$ref": "#/components/schemas/Fine"})}
+        },
+        "/cookie": {
+            "get": {
+                "operationId": "cookie",
+                "parameters": [{"name": "s", "in": "cookie", "schema": {"type": "string"}}],
+                "responses": ok(),
+            }
+        },
+    }
+    api = api_of(paths, schemas)
+    assert [o.operation_id for o in api.operations] == ["good"]
+    assert api.skipped == ("bad (GET /bad)", "cookie (GET /cookie)")
+    names = {d.name for d in api.definitions}
+    assert "Fine" in names and not names & {"Mixed", "UsesMixed", "Unused"}
+    assert sorted(w.pointer for w in api.warnings) == [
+        "#/components/schemas/Mixed",
+        "#/components/schemas/Unused",
+        "#/paths/~1cookie/get/parameters/0",
+    ]
+    with pytest.raises(SpecError) as caught:
+        parse(LoadedSpec(Path("t.yaml"), _spec(paths, schemas), {}, ()), strict=True)
+    assert len(caught.value.problems) == 3
+
+
+def _spec(paths: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1.0.0"},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

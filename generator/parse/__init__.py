@@ -7,6 +7,7 @@ operations are translated, the model modules laid out, and every IR node built o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,13 +26,22 @@ from generator.ir import (
 )
 from generator.load import LoadedSpec
 from generator.parse.client import ClientArgs, auth, identity, server, signing
-from generator.parse.modules import finish_operation, model_modules, resource_module, sort_imports
-from generator.parse.operations import OperationParser
+from generator.parse.modules import (
+    finish_operation,
+    model_modules,
+    references,
+    resource_module,
+    sort_imports,
+)
+from generator.parse.operations import OperationDraft, OperationParser
 from generator.parse.resources import Placement, ResourceTree
 from generator.parse.schemas import ModelDraft, SchemaTranslator
 
 
-def parse(spec: LoadedSpec) -> Api:
+def parse(spec: LoadedSpec, strict: bool = False) -> Api:
+    """The package `spec` describes. What the generator cannot generate is skipped with a located
+    warning (an operation, or a definition and what uses it); `strict` refuses the spec instead, as
+    the project does for the specs it owns."""
     data = spec.data
     translator = SchemaTranslator(spec, is_31=str(data.get("openapi", "")).startswith("3.1"))
     package, distribution, client_class = identity(translator, spec.path)
@@ -44,8 +54,12 @@ def parse(spec: LoadedSpec) -> Api:
     server_url, variables = server(args)
     auth_parts = auth(args)
     attribute_names = _client_attribute_names(ops, placed, args.scope, client_attributes)
+    all_drafts = []
+    for placement in placed:
+        with translator.owner(f"op:{placement.operation_id}"):
+            all_drafts.append((placement, ops.operation(placement, attribute_names)))
     translator.translate_components()
-    drafts = [(p, ops.operation(p, attribute_names)) for p in placed]
+    drafts, skipped = _without_blocked(translator, all_drafts)
     version = package_version(translator, data.get("info") or {})
     credentials = {role: arg.name for part in auth_parts for role, arg in part.roles}
     attributes = tuple(
@@ -59,8 +73,10 @@ def parse(spec: LoadedSpec) -> Api:
         client_class,
         client_attributes.taken | (naming.CLIENT_ATTRIBUTES - naming.SIGNING_METHODS),
     )
-    if translator.problems:
-        raise SpecError(translator.problems)
+    blocked = [p for found in translator.blocked.values() for p in found]
+    problems = translator.problems + (translator.warnings + blocked if strict else [])
+    if problems:
+        raise SpecError(problems)
     response_roots: set[str] = set()
     for _, draft in drafts:
         response_roots |= draft.response_refs
@@ -116,7 +132,37 @@ def parse(spec: LoadedSpec) -> Api:
         notes=tuple(sorted(set(translator.notes + args.notes()))),
         user_tokens=user_tokens,
         webhook=webhook,
+        warnings=tuple(sorted(set(translator.warnings + blocked))),
+        skipped=tuple(skipped),
     )
+
+
+def _without_blocked(
+    translator: SchemaTranslator, drafts: list[tuple[Placement, OperationDraft]]
+) -> tuple[list[tuple[Placement, OperationDraft]], list[str]]:
+    """Drop the definitions the generator could not translate, every definition that uses one, and
+    every operation that uses one or could not be translated itself."""
+    definitions = translator.definitions
+    users: dict[str, set[str]] = {}
+    for name, definition in definitions.items():
+        for used in references(definition):
+            users.setdefault(used, set()).add(name)
+    broken = {key[4:] for key in translator.blocked if key.startswith("def:")}
+    todo = list(broken)
+    while todo:
+        for user in users.get(todo.pop(), ()):
+            if user not in broken:
+                broken.add(user)
+                todo.append(user)
+    for name in sorted(broken):
+        definitions.pop(name, None)
+    kept, skipped = [], []
+    for placement, draft in drafts:
+        if f"op:{draft.operation_id}" in translator.blocked or draft.all_refs & broken:
+            skipped.append(f"{draft.operation_id} ({draft.http_method} {draft.path})")
+        else:
+            kept.append((placement, draft))
+    return kept, skipped
 
 
 def _client_attribute_names(
@@ -195,11 +241,21 @@ def package_version(translator: SchemaTranslator, info: Mapping[str, Any]) -> st
     try:
         return str(Version(raw))
     except InvalidVersion:
-        where = ("info", "x-sdk", "version") if sdk.get("version") else ("info", "version")
+        pass
+    if sdk.get("version"):  # the pin is the spec author's own choice: it must be right
         translator.problem(
-            where, f"{raw!r} is not a PEP 440 version pip can install: set info.x-sdk.version"
+            ("info", "x-sdk", "version"), f"{raw!r} is not a PEP 440 version pip can install"
         )
         return "0.0.0"
+    # An API version such as a date (2023-08-16): its numbers make a version pip orders the same way.
+    numbers = re.findall(r"\d+", raw)
+    derived = ".".join(str(int(n)) for n in numbers[:4]) if numbers else "0.0.0"
+    translator.warn(
+        ("info", "version"),
+        f"{raw!r} is not a PEP 440 version pip can install: the package is {derived} "
+        "(set info.x-sdk.version to choose)",
+    )
+    return derived
 
 
 __all__ = ["Model", "parse"]

@@ -120,17 +120,15 @@ def auth(args: ClientArgs) -> tuple[AuthPart, ...]:
             continue
         part = _part(args, str(scheme_name), scheme)
         if part is None:
-            translator.problem(
+            kind = " ".join(
+                str(p)
+                for p in (scheme.get("type"), scheme.get("scheme") or scheme.get("in"))
+                if p
+            )
+            translator.warn(
                 ptr,
-                " ".join(
-                    p
-                    for p in (
-                        f"security scheme type {scheme.get('type')!r}",
-                        str(scheme.get("scheme") or scheme.get("in") or ""),
-                        "is not supported",
-                    )
-                    if p
-                ),
+                f"security scheme type {kind!r} is not supported: the client sends no credentials "
+                "for it (pass them with default_headers)",
             )
             continue
         parts.append(part)

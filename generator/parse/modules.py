@@ -38,7 +38,7 @@ def _types_of(d: Draft | Definition) -> list[Type]:
     return []
 
 
-def _references(definition: Draft) -> frozenset[str]:
+def references(definition: Draft) -> frozenset[str]:
     return frozenset().union(*(types.refs(t) for t in _types_of(definition)))
 
 
@@ -105,7 +105,7 @@ def reachable(graph: Mapping[str, frozenset[str]], roots: Iterable[str]) -> set[
 def model_modules(
     definitions: Mapping[str, Draft], response_roots: Iterable[str]
 ) -> tuple[tuple[ModelModule, ...], dict[str, str]]:
-    graph = {name: _references(d) for name, d in definitions.items()}
+    graph = {name: references(d) for name, d in definitions.items()}
     answered = reachable(graph, response_roots)
     where: dict[str, str] = {}
     groups = _components(graph)

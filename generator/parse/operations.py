@@ -65,6 +65,18 @@ class OperationDraft:
         return types.refs(self.response)
 
     @property
+    def all_refs(self) -> frozenset[str]:
+        """Every definition the operation's method names, in its signature or its body."""
+        out = set(self.runtime_models) | types.refs(self.response)
+        for p in (*self.path_params, *self.query_params, *self.header_params):
+            out |= types.refs(p.type)
+        if self.body:
+            out |= {r for p in self.body.fields for r in types.refs(p.type)}
+        if self.pagination:
+            out |= types.refs(self.pagination.item_type)
+        return frozenset(out)
+
+    @property
     def argument_names(self) -> frozenset[str]:
         names = {p.name for p in (*self.path_params, *self.query_params, *self.header_params)}
         if self.body:
@@ -178,7 +190,7 @@ class OperationParser:
         out = []
         for (wire, location), (param, p_ptr) in merged.items():
             if location == "cookie":
-                self.schemas.problem(p_ptr, "cookie parameters are not supported")
+                self.schemas.unsupported(p_ptr, "cookie parameters are not supported")
                 continue
             if location == "header" and wire.lower() in ("authorization", "content-type", "accept"):
                 continue  # set by the client from security and body; not the caller's to pass
@@ -192,7 +204,7 @@ class OperationParser:
                 # `content` instead of `schema`: the value is serialised as that media type (JSON).
                 media_type, media = next(iter(content.items()))
                 if "json" not in media_type:
-                    self.schemas.problem(
+                    self.schemas.unsupported(
                         (*p_ptr, "content"), f"parameter content {media_type!r} is not supported"
                     )
                 schema = (media or {}).get("schema") or {}
@@ -247,7 +259,7 @@ class OperationParser:
         if content_type is None:
             json_like = next((ct for ct in content if ct.endswith("+json")), None)
             if json_like is None:
-                self.schemas.problem(
+                self.schemas.unsupported(
                     (*body_ptr, "content"),
                     f"unsupported request content type(s) {sorted(content)}: JSON and form bodies are supported",
                 )

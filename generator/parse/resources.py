@@ -120,10 +120,10 @@ class ResourceTree:
         for path, method, op, shared, ptr in _raw_operations(self.translator, deref):
             op_id = op.get("operationId")
             if not isinstance(op_id, str) or not op_id:
-                self.translator.problem(
-                    ptr, "operation has no operationId: the generator names methods from it"
+                op_id = naming.method(f"{method} {path}")
+                self.translator.warn(
+                    ptr, f"operation has no operationId: named {op_id!r} from its method and path"
                 )
-                continue
             segments, name, explicit = _wanted(self.translator, op, op_id, ptr)
             self._node(segments)
             wanted.append((path, method, op, shared, ptr, op_id, segments, name, explicit))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +139,11 @@ class SchemaTranslator:
     # renames made to avoid collisions (`user_id_2`): carried to Api.notes, printed by the CLI
     notes: list[str] = field(default_factory=list)
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
+    # Problems that block only what they are found in: an operation ("op:<id>") or a definition
+    # ("def:<name>"), skipped with a warning instead of refusing the whole spec.
+    blocked: dict[str, list[Problem]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # generated around, said once
+    _owners: list[str] = field(default_factory=list)
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -150,8 +156,31 @@ class SchemaTranslator:
             self._pending[pointer] = (schemas[wire], ("components", "schemas", wire))
 
     def translate_components(self) -> None:
+        """Every component not translated yet (no operation used it): never blocks anything."""
         for pointer, (schema, ptr) in sorted(self._pending.items()):
             self.define(self.names[pointer], str(ptr[-1]), schema, ptr)
+
+    @contextmanager
+    def owner(self, key: str) -> Iterator[None]:
+        """Attribute what `unsupported` finds while translating `key` to it."""
+        self._owners.append(key)
+        try:
+            yield
+        finally:
+            self._owners.pop()
+
+    def unsupported(self, ptr: Pointer, message: str) -> None:
+        """Something the generator cannot generate: it blocks the operation or definition being
+        translated (skipped, with a located warning), or the whole spec outside of both."""
+        found = self.spec.problem(ptr, message)
+        if self._owners:
+            self.blocked.setdefault(self._owners[-1], []).append(found)
+        else:
+            self.problems.append(found)
+
+    def warn(self, ptr: Pointer, message: str) -> None:
+        """Generated around (e.g. a plain union for a discriminator it cannot tag), said once."""
+        self.warnings.append(self.spec.problem(ptr, message))
 
     def _claim(self, name: str, wire: str) -> str:
         claimed = self.classes.claim(name, wire)
@@ -164,10 +193,10 @@ class SchemaTranslator:
         if schema is True or schema == {}:
             return ANY
         if schema is False:
-            self.problem(ptr, "a schema of `false` (nothing allowed) cannot be typed")
+            self.warn(ptr, "a schema of `false` (nothing allowed) cannot be typed: typed Any")
             return ANY
         if not isinstance(schema, Mapping):
-            self.problem(ptr, "a schema must be an object")
+            self.unsupported(ptr, "a schema must be an object")
             return ANY
         for applies, handler in self._dispatch:
             if applies(schema):
@@ -179,6 +208,10 @@ class SchemaTranslator:
         """Create the definition for a named component (or a named inline schema)."""
         if name in self.definitions:
             return
+        with self.owner(f"def:{name}"):
+            self._define(name, wire, schema, ptr)
+
+    def _define(self, name: str, wire: str, schema: Mapping[str, Any], ptr: Pointer) -> None:
         body, _ = self._strip_null(schema)  # nullability is applied where the name is used
         description = description_of(schema)
         inferred = bool(schema.get("x-inferred"))
@@ -203,12 +236,15 @@ class SchemaTranslator:
         ref = schema["$ref"]
         name = self.names.get(ref)
         if name is not None:
+            if name not in self.definitions:  # translated on first use, attributed to itself
+                target, target_ptr = self._pending[ref]
+                self.define(name, str(target_ptr[-1]), target, target_ptr)
             # A nullable named schema (3.0 `nullable`, 3.1 `type: [X, "null"]`) is nullable at every use.
             nullable = self._strip_null(self._pending[ref][0])[1]
             return optional(Ref(name)) if nullable else Ref(name)
         found = self.spec.follow(ref)
         if found is None:
-            self.problem(ptr, f"$ref {ref!r} points to nothing")
+            self.unsupported(ptr, f"$ref {ref!r} points to nothing")
             return ANY
         return self.type_of(found[0], found[1], context)
 
@@ -280,7 +316,7 @@ class SchemaTranslator:
         ]
         names = [self.names.get(r) if isinstance(r, str) else None for r in refs]
         if None in names or len(set(names)) != len(names) or len(members) != len(names):
-            self.problem(
+            self.warn(
                 (*ptr, "discriminator"),
                 "a discriminator needs every variant to be a $ref to a named schema; typed as a plain union",
             )
@@ -399,7 +435,7 @@ class SchemaTranslator:
             if isinstance(part, Mapping) and "$ref" in part:
                 found = self.spec.follow(part["$ref"])
                 if found is None or not isinstance(found[0], Mapping):
-                    self.problem(ptr, f"allOf $ref {part['$ref']!r} points to nothing")
+                    self.unsupported(ptr, f"allOf $ref {part['$ref']!r} points to nothing")
                     continue
                 part, part_ptr = found
             if isinstance(part, Mapping):
@@ -426,7 +462,7 @@ class SchemaTranslator:
         if base == "int" and not all(
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
-            self.problem(ptr, "enum values must be all strings or all integers")
+            self.unsupported(ptr, "enum values must be all strings or all integers")
         scope = naming.enum_members()
         members = tuple(EnumMember(scope.claim(naming.enum_member(v)), v) for v in values)
         literal = self._claim(f"{name}Literal", f"{wire} (values)")
