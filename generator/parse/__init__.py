@@ -21,6 +21,7 @@ from generator.ir import (
     ClientAttribute,
     ClientResource,
     Model,
+    ModelModule,
     Operation,
     ResourceModule,
 )
@@ -61,11 +62,7 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     translator.translate_components()
     drafts, skipped = _without_blocked(translator, all_drafts)
     version = package_version(translator, data.get("info") or {})
-    credentials = {role: arg.name for part in auth_parts for role, arg in part.roles}
-    attributes = tuple(
-        ClientAttribute(attribute_names[wanted], credentials.get(source), doc)
-        for wanted, (source, doc) in sorted(ops.client_defaults.items())
-    )
+    attributes = _client_values(ops, attribute_names, auth_parts)
     # The client's own methods that sign or verify locally; their names are the client's attributes.
     user_tokens, webhook, signing_imports = signing(
         translator,
@@ -77,31 +74,14 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     problems = translator.problems + (translator.warnings + blocked if strict else [])
     if problems:
         raise SpecError(problems)
-    response_roots: set[str] = set()
-    for _, draft in drafts:
-        response_roots |= draft.response_refs
+    errors = _most_used(ops.error_refs)
+    roots: set[str] = {errors} if errors else set()
+    roots = roots.union(*(draft.response_refs for _, draft in drafts))
+    modules, where = model_modules(translator.definitions, roots)
+    resources = _resources(tree, drafts, modules, data)
     error_model = (
-        max(sorted(ops.error_refs), key=lambda n: ops.error_refs[n]) if ops.error_refs else None
+        errors if isinstance(translator.definitions.get(errors or ""), ModelDraft) else None
     )
-    if error_model:
-        response_roots.add(error_model)
-    modules, where = model_modules(translator.definitions, response_roots)
-    operations: dict[tuple[str, ...], list[Operation]] = {}
-    classes = frozenset(d.name for m in modules for d in m.definitions if d.kind != "alias")
-    for placement, draft in drafts:
-        operations.setdefault(placement.resource, []).append(finish_operation(draft, classes))
-    tags = {
-        naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
-        for t in data.get("tags") or []
-        if isinstance(t, Mapping)
-    }
-    files = naming.module_files()
-    resources = tuple(
-        resource_module(files.claim(naming.cap(r.attribute)), r)
-        for r in tree.build(operations, tags)
-    )
-    if not isinstance(translator.definitions.get(error_model or ""), ModelDraft):
-        error_model = None
     client = Client(
         class_name=client_class,
         server_url=server_url,
@@ -134,6 +114,43 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
         webhook=webhook,
         warnings=tuple(sorted(set(translator.warnings + blocked))),
         skipped=tuple(skipped),
+    )
+
+
+def _most_used(counts: Mapping[str, int]) -> str | None:
+    return max(sorted(counts), key=lambda n: counts[n]) if counts else None
+
+
+def _client_values(
+    ops: OperationParser, names: Mapping[str, str], auth_parts: tuple[Any, ...]
+) -> tuple[ClientAttribute, ...]:
+    credentials = {role: arg.name for part in auth_parts for role, arg in part.roles}
+    return tuple(
+        ClientAttribute(names[wanted], credentials.get(source), doc)
+        for wanted, (source, doc) in sorted(ops.client_defaults.items())
+    )
+
+
+def _resources(
+    tree: ResourceTree,
+    drafts: list[tuple[Placement, OperationDraft]],
+    modules: tuple[ModelModule, ...],
+    data: Mapping[str, Any],
+) -> tuple[ResourceModule, ...]:
+    """The finished operations in their resources, one module per top-level resource."""
+    classes = frozenset(d.name for m in modules for d in m.definitions if d.kind != "alias")
+    operations: dict[tuple[str, ...], list[Operation]] = {}
+    for placement, draft in drafts:
+        operations.setdefault(placement.resource, []).append(finish_operation(draft, classes))
+    tags = {
+        naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
+        for t in data.get("tags") or []
+        if isinstance(t, Mapping)
+    }
+    files = naming.module_files()
+    return tuple(
+        resource_module(files.claim(naming.cap(r.attribute)), r)
+        for r in tree.build(operations, tags)
     )
 
 

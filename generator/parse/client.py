@@ -121,9 +121,7 @@ def auth(args: ClientArgs) -> tuple[AuthPart, ...]:
         part = _part(args, str(scheme_name), scheme)
         if part is None:
             kind = " ".join(
-                str(p)
-                for p in (scheme.get("type"), scheme.get("scheme") or scheme.get("in"))
-                if p
+                str(p) for p in (scheme.get("type"), scheme.get("scheme") or scheme.get("in")) if p
             )
             translator.warn(
                 ptr,
@@ -323,6 +321,76 @@ def _user_tokens(
     return found
 
 
+def _webhook_texts(
+    translator: SchemaTranslator, ptr: Pointer, raw: Mapping[str, Any]
+) -> tuple[str, str | None]:
+    """(description, example URL), checked."""
+    texts = {}
+    for key in ("description", "example-url"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str):
+            translator.problem((*ptr, key), f"{key} must be a string, not {type(value).__name__}")
+        texts[key] = value.strip() if isinstance(value, str) else None
+    example = texts["example-url"]
+    if example is not None and not _EXAMPLE_URL.fullmatch(example):
+        translator.problem(
+            (*ptr, "example-url"), f"example-url must be an http(s) URL: {example!r}"
+        )
+    return texts["description"] or "", example
+
+
+def _webhook_validator(
+    translator: SchemaTranslator, ptr: Pointer, raw: Mapping[str, Any], client_class: str
+) -> str | None:
+    if "validator" not in raw:
+        return None
+    validator = _python_name(
+        translator, (*ptr, "validator"), raw["validator"], naming.class_name, "class name"
+    )
+    if validator in _PACKAGE_EXPORTS | {client_class, f"Async{client_class}"}:
+        translator.problem(
+            (*ptr, "validator"), f"{validator} is already a name the package exports"
+        )
+    return validator
+
+
+def _webhook_method(
+    translator: SchemaTranslator,
+    ptr: Pointer,
+    raw: Mapping[str, Any],
+    args: tuple[ClientArg, ...],
+    taken: set[str],
+) -> tuple[str | None, ClientArg | None]:
+    """(client method, the secret it checks with)."""
+    if "method" not in raw:
+        if "secret" in raw:
+            translator.problem((*ptr, "secret"), "secret is only used by method")
+        return None, None
+    algorithm = raw.get("algorithm")
+    body_only = _ALGORITHMS[str(algorithm)][3]
+    method = _python_name(translator, (*ptr, "method"), raw["method"], naming.method, "method name")
+    if not body_only:
+        translator.problem(
+            (*ptr, "method"),
+            f"a client method needs an algorithm that signs the body alone "
+            f"({', '.join(a for a, spec in sorted(_ALGORITHMS.items()) if spec[3])}); "
+            f"use validator for {algorithm!r}",
+        )
+        return method, None
+    if method in taken | _CLIENT_OWN:
+        translator.problem((*ptr, "method"), f"client method {method}() is already taken")
+    names = {a.name: a for a in args if a.secret}
+    secret = names.get(str(raw.get("secret")))
+    if secret is None:
+        translator.problem(
+            (*ptr, "secret") if "secret" in raw else ptr,
+            f"method needs secret: the client argument holding the key, one of {sorted(names)}"
+            if names
+            else "method needs secret, a secret credential of the client, and it has none",
+        )
+    return method, secret
+
+
 def _webhook(
     translator: SchemaTranslator, args: tuple[ClientArg, ...], client_class: str, taken: set[str]
 ) -> WebhookSignature | None:
@@ -341,60 +409,17 @@ def _webhook(
             f"algorithm must be one of {sorted(_ALGORITHMS)}, not {algorithm!r}",
         )
         return None
-    runtime_class, signs, check_call, body_only = _ALGORITHMS[algorithm]
+    runtime_class, signs, check_call, _ = _ALGORITHMS[algorithm]
     header = raw.get("header")
     if not (isinstance(header, str) and _HEADER_NAME.fullmatch(header)):
         translator.problem(
             (*ptr, "header") if "header" in raw else ptr,
             f"header must be the name of the HTTP header carrying the signature, not {header!r}",
         )
-    texts = {}
-    for key in ("description", "example-url"):
-        value = raw.get(key)
-        if value is not None and not isinstance(value, str):
-            translator.problem((*ptr, key), f"{key} must be a string, not {type(value).__name__}")
-        texts[key] = value.strip() if isinstance(value, str) else None
-    example = texts["example-url"]
-    if example is not None and not _EXAMPLE_URL.fullmatch(example):
-        translator.problem(
-            (*ptr, "example-url"), f"example-url must be an http(s) URL: {example!r}"
-        )
-    validator = None
-    if "validator" in raw:
-        validator = _python_name(
-            translator, (*ptr, "validator"), raw["validator"], naming.class_name, "class name"
-        )
-        client_names = {client_class, f"Async{client_class}"}
-        if validator in _PACKAGE_EXPORTS | client_names:
-            translator.problem(
-                (*ptr, "validator"), f"{validator} is already a name the package exports"
-            )
-    method = secret = None
-    if "method" in raw:
-        method = _python_name(
-            translator, (*ptr, "method"), raw["method"], naming.method, "method name"
-        )
-        if not body_only:
-            translator.problem(
-                (*ptr, "method"),
-                f"a client method needs an algorithm that signs the body alone "
-                f"({', '.join(a for a, spec in sorted(_ALGORITHMS.items()) if spec[3])}); "
-                f"use validator for {algorithm!r}",
-            )
-        elif method in taken | _CLIENT_OWN:
-            translator.problem((*ptr, "method"), f"client method {method}() is already taken")
-        names = {a.name: a for a in args if a.secret}
-        secret = names.get(str(raw.get("secret")))
-        if secret is None and body_only:
-            translator.problem(
-                (*ptr, "secret") if "secret" in raw else ptr,
-                f"method needs secret: the client argument holding the key, one of {sorted(names)}"
-                if names
-                else "method needs secret, a secret credential of the client, and it has none",
-            )
-    elif "secret" in raw:
-        translator.problem((*ptr, "secret"), "secret is only used by method")
-    if validator is None and "method" not in raw and "validator" not in raw:
+    description, example = _webhook_texts(translator, ptr, raw)
+    validator = _webhook_validator(translator, ptr, raw, client_class)
+    method, secret = _webhook_method(translator, ptr, raw, args, taken)
+    if "validator" not in raw and "method" not in raw:
         translator.problem(
             ptr, "set validator (an exported class), method (a client method) or both"
         )
@@ -406,7 +431,7 @@ def _webhook(
         header=str(header),
         signs=signs,
         check_call=check_call,
-        description=texts["description"] or "",
+        description=description,
         validator=validator,
         method=method,
         secret=secret,

@@ -102,55 +102,65 @@ def reachable(graph: Mapping[str, frozenset[str]], roots: Iterable[str]) -> set[
     return seen
 
 
-def model_modules(
-    definitions: Mapping[str, Draft], response_roots: Iterable[str]
-) -> tuple[tuple[ModelModule, ...], dict[str, str]]:
-    graph = {name: references(d) for name, d in definitions.items()}
-    answered = reachable(graph, response_roots)
+def _module_names(groups: list[list[str]], definitions: Mapping[str, Draft]) -> dict[str, str]:
+    """Each definition's module (enums' literal aliases live beside their enum)."""
     where: dict[str, str] = {}
-    groups = _components(graph)
     files = naming.module_files()
     for group in groups:
         module = files.claim(naming.cap("_" + naming.snake(group[0])))
         for name in group:
             where[name] = module
-            literal = definitions[name]
-            if isinstance(literal, Enum):
-                where[literal.literal] = module
+            definition = definitions[name]
+            if isinstance(definition, Enum):
+                where[definition.literal] = module
+    return where
+
+
+# What each kind of definition needs besides the types it uses.
+_KIND_IMPORTS = {
+    "model": {"from .._runtime._models import ApiModel"},
+    "enum": {"from .._runtime._models import OpenEnum", "from typing import Literal, TypeAlias"},
+    "alias": {"from typing import TypeAlias"},
+}
+
+
+def _module_imports(
+    members: list[Definition], module: str, where: Mapping[str, str], shadowed: frozenset[str]
+) -> set[str]:
+    imports: set[str] = {_FUTURE}
+    for d in members:
+        imports |= _KIND_IMPORTS[d.kind]
+        for t in _types_of(d):
+            imports |= types.imports(t, shadowed)
+            imports |= {f"from .{where[m]} import {m}" for m in types.refs(t) if where[m] != module}
+        if isinstance(d, Model) and any(f.kwargs and not f.plain_default for f in d.fields):
+            imports.add("from pydantic import Field")
+    return imports
+
+
+def model_modules(
+    definitions: Mapping[str, Draft], response_roots: Iterable[str]
+) -> tuple[tuple[ModelModule, ...], dict[str, str]]:
+    graph = {name: references(d) for name, d in definitions.items()}
+    answered = reachable(graph, response_roots)
+    groups = _components(graph)
+    where = _module_names(groups, definitions)
     modules = []
     for group in groups:
         module = where[group[0]]
-        members: list[Definition] = []
-        for name in group:
-            draft = definitions[name]
-            members.append(
-                freeze(draft, name not in answered) if isinstance(draft, ModelDraft) else draft
-            )
+        # Request-side models (not reachable from any answer) get the spec's constraints.
+        members: list[Definition] = [
+            freeze(d, name not in answered) if isinstance(d, ModelDraft) else d
+            for name, d in ((name, definitions[name]) for name in group)
+        ]
         shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
-        imports: set[str] = set()
-        for d in members:
-            for t in _types_of(d):
-                imports |= types.imports(t, shadowed)
-                imports |= {
-                    f"from .{where[m]} import {m}" for m in types.refs(t) if where.get(m) != module
-                }
-            if isinstance(d, Model):
-                imports.add("from .._runtime._models import ApiModel")
-                if any(not f.plain_default and f.kwargs for f in d.fields):
-                    imports.add("from pydantic import Field")
-            elif isinstance(d, Enum):
-                imports.add("from .._runtime._models import OpenEnum")
-                imports.add("from typing import Literal, TypeAlias")
-            else:
-                imports.add("from typing import TypeAlias")
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
-        rebuild = tuple(n for n in recursive if isinstance(definitions[n], ModelDraft))
         modules.append(
             ModelModule(
                 module,
                 tuple(members),
-                tuple(sort_imports(imports | {_FUTURE})),
-                rebuild,
+                tuple(sort_imports(_module_imports(members, module, where, shadowed))),
+                tuple(n for n in recursive if isinstance(definitions[n], ModelDraft)),
                 shadowed,
             )
         )

@@ -122,27 +122,12 @@ class OperationParser:
             f"{op_id}: argument {old!r} is {new!r} in Python" for old, new in scope.renames
         )
         status, response = self._response(op, op_id, ptr)
-        errors = tuple(
-            sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400)
-        )
-        in_path = [
-            seg[1:-1] for seg in placed.path.split("/") if seg.startswith("{") and seg.endswith("}")
-        ]
-        path_params = sorted(
-            (p for p in params if p.location == "path"),
-            key=lambda p: in_path.index(p.wire_name) if p.wire_name in in_path else len(in_path),
-        )
         query = tuple(p for p in params if p.location == "query")
         headers = tuple(p for p in params if p.location == "header")
         pagination = None
-        if placed.pages_method is not None and placed.all_method is not None:
+        if placed.pages_method is not None:
             arguments = [*query, *headers, *(body.fields if body else ())]
             pagination = self._pagination(placed, arguments, response)
-        runtime = set(types.refs(response))
-        if body and body.model:
-            runtime.add(body.model)
-        elif body and body.body_type:
-            runtime |= types.refs(body.body_type)
         return OperationDraft(
             operation_id=op_id,
             pointer=ptr,
@@ -153,19 +138,35 @@ class OperationParser:
             description=str(op.get("description") or "").strip(),
             deprecated=bool(op.get("deprecated")),
             idempotent=placed.http_method in _IDEMPOTENT or bool(op.get("x-sdk-idempotent")),
-            path_params=tuple(path_params),
+            path_params=_in_path_order(placed.path, [p for p in params if p.location == "path"]),
             query_params=query,
             header_params=headers,
             body=body,
             response=response,
             response_status=status,
-            error_statuses=errors,
+            error_statuses=_error_statuses(op),
             pagination=pagination,
             accept=self._accept(op),
-            runtime_models=frozenset(runtime),
+            runtime_models=_runtime_models(response, body),
         )
 
     # ------------------------------------------------------------------------------------ parameters
+
+    def _merged_parameters(
+        self, op: Mapping[str, Any], shared: list[Any], ptr: Pointer
+    ) -> dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]]:
+        """Path-level parameters overridden by the operation's own, by (name, location)."""
+        merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
+        for source, base in (
+            (shared, (*ptr[:-1], "parameters")),
+            (op.get("parameters") or [], (*ptr, "parameters")),
+        ):
+            for i, raw in enumerate(source):
+                param, ref_ptr = self.deref(raw)
+                if isinstance(param, Mapping):
+                    key = (str(param.get("name")), str(param.get("in")))
+                    merged[key] = (param, ref_ptr or (*base, i))
+        return merged
 
     def _parameters(
         self,
@@ -175,106 +176,113 @@ class OperationParser:
         scope: naming.Scope,
         client_attrs: Mapping[str, str],
     ) -> list[Parameter]:
-        merged: dict[tuple[str, str], tuple[Mapping[str, Any], Pointer]] = {}
-        for source, base in (
-            (shared, (*ptr[:-1], "parameters")),
-            (op.get("parameters") or [], (*ptr, "parameters")),
-        ):
-            for i, raw in enumerate(source):
-                param, ref_ptr = self.deref(raw)
-                if isinstance(param, Mapping):
-                    merged[(str(param.get("name")), str(param.get("in")))] = (
-                        param,
-                        ref_ptr or (*base, i),
-                    )
         out = []
-        for (wire, location), (param, p_ptr) in merged.items():
+        for (wire, location), (param, p_ptr) in self._merged_parameters(op, shared, ptr).items():
             if location == "cookie":
                 self.schemas.unsupported(p_ptr, "cookie parameters are not supported")
                 continue
             if location == "header" and wire.lower() in ("authorization", "content-type", "accept"):
                 continue  # set by the client from security and body; not the caller's to pass
-            schema = param.get("schema") or {}
-            # OpenAPI defaults: query lists are form/exploded (repeated), header lists simple (commas).
-            default_style = "form" if location == "query" else "simple"
-            exploded = param.get("explode", param.get("style", default_style) == "form")
-            encoding = "multi" if exploded else "csv"
-            content = param.get("content")
-            if isinstance(content, Mapping) and content:
-                # `content` instead of `schema`: the value is serialised as that media type (JSON).
-                media_type, media = next(iter(content.items()))
-                if "json" not in media_type:
-                    self.schemas.unsupported(
-                        (*p_ptr, "content"), f"parameter content {media_type!r} is not supported"
-                    )
-                schema = (media or {}).get("schema") or {}
-                encoding = "json"
-            context = naming.class_name(f"{op.get('operationId', '')}_{wire}")
-            value_type = self._accept_literals(
-                self.schemas.type_of(schema, (*p_ptr, "schema"), context)
-            )
-            required = bool(param.get("required")) or location == "path"
-            client_default = param.get("x-sdk-client-default")
-            attribute = None
-            if location == "path" and isinstance(client_default, Mapping):
-                wanted = naming.argument(str(client_default.get("argument") or wire))
-                attribute = client_attrs.get(wanted, wanted)
-                self.client_defaults.setdefault(
-                    wanted,
-                    (
-                        str(client_default.get("from-credential") or ""),
-                        str(param.get("description") or ""),
-                    ),
-                )
-            name = attribute or scope.claim(naming.argument(wire), wire)
-            default = schema.get("default") if isinstance(schema, Mapping) else None
-            out.append(
-                Parameter(
-                    name=name,
-                    wire_name=wire,
-                    location=cast(Any, location),
-                    type=value_type,
-                    required=required,
-                    description=str(param.get("description") or description_of(schema)).strip(),
-                    default_doc=json_text(default) if default is not None else None,
-                    encoding=cast(Any, encoding),
-                    client_attribute=attribute,
-                    example=_example_source(_param_example(param, schema)),
-                )
-            )
+            out.append(self._parameter(op, wire, location, param, p_ptr, scope, client_attrs))
         return out
 
+    def _parameter(
+        self,
+        op: Mapping[str, Any],
+        wire: str,
+        location: str,
+        param: Mapping[str, Any],
+        p_ptr: Pointer,
+        scope: naming.Scope,
+        client_attrs: Mapping[str, str],
+    ) -> Parameter:
+        schema, schema_ptr, encoding = self._parameter_schema(param, location, p_ptr)
+        context = naming.class_name(f"{op.get('operationId', '')}_{wire}")
+        value_type = self._accept_literals(self.schemas.type_of(schema, schema_ptr, context))
+        attribute = self._client_default(param, wire, location, client_attrs)
+        name = attribute or scope.claim(naming.argument(wire), wire)
+        default = schema.get("default") if isinstance(schema, Mapping) else None
+        return Parameter(
+            name=name,
+            wire_name=wire,
+            location=cast(Any, location),
+            type=value_type,
+            required=bool(param.get("required")) or location == "path",
+            description=str(param.get("description") or description_of(schema)).strip(),
+            default_doc=json_text(default) if default is not None else None,
+            encoding=cast(Any, encoding),
+            client_attribute=attribute,
+            example=_example_source(_param_example(param, schema)),
+        )
+
+    def _parameter_schema(
+        self, param: Mapping[str, Any], location: str, p_ptr: Pointer
+    ) -> tuple[Any, Pointer, str]:
+        """(schema, its pointer, how a value is spelled: multi / csv / json)."""
+        content = param.get("content")
+        if isinstance(content, Mapping) and content:
+            # `content` instead of `schema`: the value is serialised as that media type (JSON).
+            media_type, media = next(iter(content.items()))
+            if "json" not in media_type:
+                self.schemas.unsupported(
+                    (*p_ptr, "content"), f"parameter content {media_type!r} is not supported"
+                )
+            schema = (media or {}).get("schema") or {}
+            return schema, (*p_ptr, "content", media_type, "schema"), "json"
+        # OpenAPI defaults: query lists are form/exploded (repeated), header lists simple (commas).
+        default_style = "form" if location == "query" else "simple"
+        exploded = param.get("explode", param.get("style", default_style) == "form")
+        return param.get("schema") or {}, (*p_ptr, "schema"), "multi" if exploded else "csv"
+
+    def _client_default(
+        self, param: Mapping[str, Any], wire: str, location: str, client_attrs: Mapping[str, str]
+    ) -> str | None:
+        """The client attribute filling this path parameter (x-sdk-client-default), if any."""
+        client_default = param.get("x-sdk-client-default")
+        if location != "path" or not isinstance(client_default, Mapping):
+            return None
+        wanted = naming.argument(str(client_default.get("argument") or wire))
+        self.client_defaults.setdefault(
+            wanted,
+            (str(client_default.get("from-credential") or ""), str(param.get("description") or "")),
+        )
+        return client_attrs.get(wanted, wanted)
+
     # ------------------------------------------------------------------------------------------ body
+
+    def _body_media(
+        self, op: Mapping[str, Any], ptr: Pointer
+    ) -> tuple[Mapping[str, Any], str, Any, Pointer] | None:
+        """(the request body, its content type, the media object, its pointer), or None."""
+        body, body_ptr = self.deref(op["requestBody"])
+        body_ptr = body_ptr or (*ptr, "requestBody")
+        content = (body or {}).get("content") or {}
+        content_type = next((ct for ct in (_JSON, _FORM) if ct in content), None)
+        content_type = content_type or next((ct for ct in content if ct.endswith("+json")), None)
+        if content_type is None:
+            self.schemas.unsupported(
+                (*body_ptr, "content"),
+                f"unsupported request content type(s) {sorted(content)}: JSON and form bodies are supported",
+            )
+            return None
+        return body, content_type, content[content_type], (*body_ptr, "content", content_type)
 
     def _body(
         self, op: Mapping[str, Any], op_id: str, ptr: Pointer, scope: naming.Scope
     ) -> Body | None:
-        raw = op.get("requestBody")
-        if raw is None:
+        found = self._body_media(op, ptr) if op.get("requestBody") is not None else None
+        if found is None:
             return None
-        body, body_ptr = self.deref(raw)
-        body_ptr = body_ptr or (*ptr, "requestBody")
-        content = (body or {}).get("content") or {}
-        content_type = next((ct for ct in (_JSON, _FORM) if ct in content), None)
-        if content_type is None:
-            json_like = next((ct for ct in content if ct.endswith("+json")), None)
-            if json_like is None:
-                self.schemas.unsupported(
-                    (*body_ptr, "content"),
-                    f"unsupported request content type(s) {sorted(content)}: JSON and form bodies are supported",
-                )
-                return None
-            content_type = json_like
-        media_ptr: Pointer = (*body_ptr, "content", content_type)
-        schema = content[content_type].get("schema") or {}
+        body, content_type, media, media_ptr = found
+        schema = media.get("schema") or {}
         required = bool(body.get("required"))
-        context = f"{naming.pascal(op_id)}Request"
-        body_type = self.schemas.type_of(schema, (*media_ptr, "schema"), context)
-        resolved, _ = self.deref(schema)
+        body_type = self.schemas.type_of(
+            schema, (*media_ptr, "schema"), f"{naming.pascal(op_id)}Request"
+        )
         model = self.schemas.definitions.get(body_type.name) if isinstance(body_type, Ref) else None
-        pairs_spec = _indexed_pairs(resolved)
-        wire_type = _JSON if content_type not in (_FORM,) else _FORM
-        example = _media_example(content[content_type])
+        wire_type = cast(Any, _FORM if content_type == _FORM else _JSON)
+        example = _media_example(media)
+        pairs_spec = _indexed_pairs(self.deref(schema)[0])
         if not isinstance(model, ModelDraft):
             argument = Parameter(
                 scope.claim("body"),
@@ -286,10 +294,17 @@ class OperationParser:
                 None,
                 example=_example_source(example),
             )
-            pairs = None
-            if pairs_spec is not None:
-                pairs = IndexedPairs(scope.claim(naming.argument(pairs_spec[0])), *pairs_spec[1:])
-            return Body(cast(Any, wire_type), required, None, (argument,), body_type, pairs)
+            pairs = _claim_pairs(pairs_spec, scope)
+            return Body(wire_type, required, None, (argument,), body_type, pairs)
+        fields, constants = self._body_fields(model, example, scope)
+        pairs = _claim_pairs(pairs_spec, scope)
+        return Body(wire_type, required, model.name, fields, None, pairs, constants)
+
+    def _body_fields(
+        self, model: ModelDraft, example: Any, scope: naming.Scope
+    ) -> tuple[tuple[Parameter, ...], tuple[Constant, ...]]:
+        """The request model's fields as keyword arguments; single-valued required ones are sent
+        as constants instead."""
         field_examples = example if isinstance(example, Mapping) else {}
         fields, constants = [], []
         for f in model.fields:
@@ -313,12 +328,7 @@ class OperationParser:
                     else None,
                 )
             )
-        pairs = None
-        if pairs_spec is not None:
-            pairs = IndexedPairs(scope.claim(naming.argument(pairs_spec[0])), *pairs_spec[1:])
-        return Body(
-            cast(Any, wire_type), required, model.name, tuple(fields), None, pairs, tuple(constants)
-        )
+        return tuple(fields), tuple(constants)
 
     def _single_value(self, t: Type) -> str | int | None:
         enum = self.schemas.definitions.get(t.name) if isinstance(t, Ref) else None
@@ -349,8 +359,8 @@ class OperationParser:
         media.sort(key=lambda t: "json" not in t)
         return ", ".join(media) or _JSON
 
-    def _response(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[int, Type]:
-        responses = op.get("responses") or {}
+    def _count_error_models(self, responses: Mapping[str, Any]) -> None:
+        """Tally the schemas of 4xx/5xx answers: the most used one becomes the client's error model."""
         for code in sorted(c for c in responses if c.isdigit() and 400 <= int(c) < 600):
             resolved, _ = self.deref(responses[code])
             schema = ((resolved or {}).get("content") or {}).get(_JSON, {}).get("schema")
@@ -358,6 +368,10 @@ class OperationParser:
                 name = self.schemas.names.get(schema["$ref"])
                 if name:
                     self.error_refs[name] = self.error_refs.get(name, 0) + 1
+
+    def _response(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[int, Type]:
+        responses = op.get("responses") or {}
+        self._count_error_models(responses)
         success = sorted(c for c in responses if c.isdigit() and 200 <= int(c) < 300)
         if not success:
             return 200, NONE
@@ -414,6 +428,38 @@ class OperationParser:
             pages_method=str(placed.pages_method),
             all_method=str(placed.all_method),
         )
+
+
+def _in_path_order(path: str, params: list[Parameter]) -> tuple[Parameter, ...]:
+    in_path = [seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")]
+    return tuple(
+        sorted(
+            params,
+            key=lambda p: in_path.index(p.wire_name) if p.wire_name in in_path else len(in_path),
+        )
+    )
+
+
+def _error_statuses(op: Mapping[str, Any]) -> tuple[int, ...]:
+    return tuple(sorted(int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400))
+
+
+def _runtime_models(response: Type, body: Body | None) -> frozenset[str]:
+    """The models a method body names at run time: the response type's and the body's."""
+    runtime = set(types.refs(response))
+    if body and body.model:
+        runtime.add(body.model)
+    elif body and body.body_type:
+        runtime |= types.refs(body.body_type)
+    return frozenset(runtime)
+
+
+def _claim_pairs(
+    spec: tuple[str, Type, str, str, int, str] | None, scope: naming.Scope
+) -> IndexedPairs | None:
+    if spec is None:
+        return None
+    return IndexedPairs(scope.claim(naming.argument(spec[0])), *spec[1:])
 
 
 _NO_EXAMPLE = object()
