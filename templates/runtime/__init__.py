@@ -12,6 +12,7 @@ from ._auth import (
     CompositeAuth,
     JwtServerAuth,
     NoAuth,
+    RenewableAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
 from ._encoding import build_path, encode_query_value
@@ -27,6 +28,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
     ResponseValidationError,
     UnprocessableEntityError,
@@ -74,6 +76,8 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "RenewableAuth",
     "RequestOptions",
     "RequestSpec",
     "RequestValidationError",
