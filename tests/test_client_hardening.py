@@ -32,7 +32,7 @@ from tests.runtime._server import Reply, ScriptedServer
 
 GOLDEN = Path(__file__).parent / "golden"
 STREAM_EXPIRED = {
-    "code": 40,
+    "code": 5,
     "message": 'DeleteCallType failed with error: "JWTAuth error: token is expired"',
     "StatusCode": 401,
     "duration": "0.52ms",

@@ -84,8 +84,9 @@ def says_token_expired(response: httpx.Response) -> bool:
     """Whether a 401 response says the credential expired (as opposed to being wrong).
 
     APIs word this differently, so this looks for "expired" in the ``WWW-Authenticate`` header
-    and in the start of the body (Stream answers ``{"code": 40, "message": "... JWTAuth error:
-    token is expired"}``).
+    (RFC 6750's ``error_description``) and in the start of the body. Stream's 401 says
+    ``"message": "... JWTAuth error: token is expired"``; its numeric ``code`` is not relied on,
+    since the reference pages document none.
     """
     if response.status_code != 401:
         return False

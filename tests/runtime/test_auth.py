@@ -364,7 +364,7 @@ def test_jwt_thread_safety_one_token_per_window(monkeypatch: pytest.MonkeyPatch)
 
 # The error body Stream sends for an expired token (specs/stream_video/components.yaml, 401).
 STREAM_EXPIRED = {
-    "code": 40,
+    "code": 5,
     "message": 'GetCall failed with error: "JWTAuth error: token is expired"',
     "StatusCode": 401,
     "duration": "0.52ms",

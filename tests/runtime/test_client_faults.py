@@ -421,7 +421,7 @@ def test_redirect_to_another_host_and_without_location(harness: Harness) -> None
 # -- a minted JWT the server calls expired is renewed once --------------------------------------
 
 STREAM_EXPIRED = {
-    "code": 40,
+    "code": 5,
     "message": 'GetCall failed with error: "JWTAuth error: token is expired"',
     "StatusCode": 401,
 }
