@@ -199,6 +199,7 @@ _CLASS_RESERVED = frozenset(
         "PaginationError",
         "PermissionDeniedError",
         "RateLimitError",
+        "RedirectError",
         "RequestOptions",
         "RequestSpec",
         "RequestValidationError",

@@ -59,6 +59,7 @@ SPEC: dict[str, Any] = load_spec(SPEC_PATH).data
 API_KEY = "key123"
 API_SECRET = "s3cr3t"
 JWT_TTL = 3600  # what VideoClient passes to JwtServerAuth
+JWT_LEEWAY = 30  # JwtServerAuth's default: iat is minted this far in the past (clock skew)
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 MODES = ("sync", "async")
 
@@ -396,7 +397,7 @@ def assert_server_jwt(
     assert isinstance(payload["iat"], int) and isinstance(payload["exp"], int)
     assert payload["exp"] - payload["iat"] == JWT_TTL  # short-lived: one hour
     if around is not None:
-        assert abs(payload["iat"] - around) <= 5
+        assert abs(payload["iat"] - (around - JWT_LEEWAY)) <= 5
     assert set(payload) == {"iat", "exp", "server"}
     return payload
 
@@ -704,7 +705,8 @@ async def test_jwt_is_cached_then_renewed(mode: str, mock: MockServer) -> None:
     async with open_client(mode, mock) as client:
         auth = jwt_auth(client)
         auth._clock = clock
-        renew_at = t0 + JWT_TTL - auth.renew_before
+        assert auth.leeway == JWT_LEEWAY
+        renew_at = t0 - JWT_LEEWAY + JWT_TTL - auth.renew_before
 
         await invoke(mode, client, "calls.get", "default", "my-call")
         clock.now = t0 + 100
@@ -723,8 +725,9 @@ async def test_jwt_is_cached_then_renewed(mode: str, mock: MockServer) -> None:
     assert tokens[4] == tokens[3]
     old = verify_jwt(tokens[0], API_SECRET)
     new = verify_jwt(tokens[3], API_SECRET)
-    assert old == {"iat": int(t0), "exp": int(t0) + JWT_TTL, "server": True}
-    assert new == {"iat": int(renew_at), "exp": int(renew_at) + JWT_TTL, "server": True}
+    iat0, iat1 = int(t0 - JWT_LEEWAY), int(renew_at - JWT_LEEWAY)
+    assert old == {"iat": iat0, "exp": iat0 + JWT_TTL, "server": True}
+    assert new == {"iat": iat1, "exp": iat1 + JWT_TTL, "server": True}
     assert new["iat"] > old["iat"]
 
 

@@ -211,6 +211,7 @@ _PACKAGE_EXPORTS = frozenset(
         "NotGiven",
         "PermissionDeniedError",
         "RateLimitError",
+        "RedirectError",
         "RequestOptions",
         "RequestValidationError",
         "ResponseValidationError",

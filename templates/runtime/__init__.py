@@ -13,6 +13,7 @@ from ._auth import (
     CompositeAuth,
     JwtServerAuth,
     NoAuth,
+    RenewableAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
 from ._encoding import build_path, encode_query_value
@@ -28,6 +29,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
     ResponseValidationError,
     UnprocessableEntityError,
@@ -79,6 +81,8 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "RenewableAuth",
     "RequestOptions",
     "RequestSpec",
     "RequestValidationError",

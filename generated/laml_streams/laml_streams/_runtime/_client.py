@@ -2,8 +2,9 @@
 """The two clients every generated package is built on: :class:`SyncApiClient` (``httpx.Client``)
 and :class:`AsyncApiClient` (``httpx.AsyncClient``).
 
-They own only the I/O loop (send, wait, retry) and the lifetime of the HTTP client; everything
-else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry.py``.
+They own only the I/O loop (send, read, wait, retry) and the lifetime of the HTTP client;
+everything else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry.py``;
+how a deadline bounds an attempt that is still receiving, in ``_transport.py``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
+import anyio
 import httpx
 
-from ._base_client import BaseApiClient, shared_ssl_context
+from ._base_client import BaseApiClient, _Call, shared_ssl_context
 from ._raw import capture
+from ._transport import DeadlineTransport, deadline_scope, guard_body
 from ._types import RequestOptions, RequestSpec
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
@@ -32,12 +35,24 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.Client:
         return httpx.Client(
-            base_url=self.base_url,
+            base_url=self._base_url,
             timeout=self.timeout,
             headers=headers,
             follow_redirects=False,
-            verify=shared_ssl_context(),
+            transport=DeadlineTransport(ssl_context=shared_ssl_context()),
         )
+
+    def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        if call.deadline is None:
+            return self._http.send(request)
+        with deadline_scope(call.remaining):
+            response = self._http.send(request, stream=True)
+            try:
+                guard_body(response, call.remaining)
+                response.read()
+            finally:
+                response.close()
+        return response
 
     def request(
         self, spec: RequestSpec, *, options: RequestOptions | None = None
@@ -50,7 +65,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         while True:
             request = call.next_request(self._http)
             try:
-                response = self._http.send(request)
+                response = self._send(call, request)
             except httpx.RequestError as exc:
                 delay = call.on_exception(request, exc)
             else:
@@ -94,12 +109,27 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            base_url=self.base_url,
+            base_url=self._base_url,
             timeout=self.timeout,
             headers=headers,
             follow_redirects=False,
             verify=shared_ssl_context(),
         )
+
+    async def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        if call.deadline is None:
+            return await self._http.send(request)
+        try:
+            # Cancels the attempt wherever it is waiting, the body included.
+            with anyio.fail_after(max(call.remaining(), 0.0)):
+                response = await self._http.send(request, stream=True)
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            raise call.deadline_exceeded(request) from exc
+        return response
 
     async def request(
         self, spec: RequestSpec, *, options: RequestOptions | None = None
@@ -112,7 +142,7 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
         while True:
             request = call.next_request(self._http)
             try:
-                response = await self._http.send(request)
+                response = await self._send(call, request)
             except httpx.RequestError as exc:
                 delay = call.on_exception(request, exc)
             else:

@@ -3,13 +3,15 @@
 
 Generated methods pass every argument through here, so the rules live in one place:
 :data:`NOT_GIVEN` arguments are left out, ``None`` is sent as null (JSON) where the spec allows it,
-bodies are validated against their request model before anything is sent, and indexed pairs
-(``Parameter1.Name``/``Parameter1.Value`` …) are flattened from a mapping.
+bodies are validated against their request model before anything is sent, indexed pairs
+(``Parameter1.Name``/``Parameter1.Value`` …) are flattened from a mapping, and every header is
+checked before it goes on the wire (:func:`checked_header`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -20,7 +22,53 @@ from ._errors import RequestValidationError
 from ._models import OpenEnum
 from ._types import NOT_GIVEN
 
-__all__ = ["encode_params", "form_fields", "indexed_pairs", "validate_any", "validate_body"]
+__all__ = [
+    "checked_header",
+    "encode_params",
+    "form_fields",
+    "header_problem",
+    "indexed_pairs",
+    "validate_any",
+    "validate_body",
+]
+
+# RFC 9110 token: the characters a field name may have.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Anything but printable ASCII, space and tab.
+_BAD_HEADER_CHAR = re.compile(r"[^\t\x20-\x7e]")
+
+
+def header_problem(name: object, value: object) -> str | None:
+    """What is wrong with a header, in words that never quote the value (it may be a
+    credential); ``None`` if it can be sent."""
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        return f"{name!r} is not a valid header name"
+    if not isinstance(value, str):
+        return f"header {name!r} must be a string, not {type(value).__name__}"
+    bad = _BAD_HEADER_CHAR.search(value)
+    if bad is None:
+        return None
+    char, position = bad.group(), bad.start() + 1
+    if char in "\r\n":
+        # A line break would end the header and let the rest forge new ones.
+        return f"header {name!r} contains a line break (CR or LF) at character {position}"
+    if char > "\x7f":
+        return (
+            f"header {name!r} contains a non-ASCII character at character {position}; "
+            "header values must be ASCII (percent-encode or base64 anything else)"
+        )
+    return f"header {name!r} contains a control character at character {position}"
+
+
+def checked_header(name: str, value: str, *, source: str, operation_id: str) -> str:
+    """``value`` ready to send (surrounding blanks dropped, as a receiver would), or a
+    :class:`RequestValidationError` naming the header and where it came from."""
+    problem = header_problem(name, value)
+    if problem is not None:
+        raise RequestValidationError(
+            f"{operation_id}: {problem} ({source})", operation_id=operation_id
+        )
+    return value.strip(" \t")
 
 
 def _describe(error: ValidationError) -> str:

@@ -14,6 +14,7 @@ from ._auth import (
     CompositeAuth,
     JwtServerAuth,
     NoAuth,
+    RenewableAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
 from ._encoding import build_path, encode_query_value
@@ -29,6 +30,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
     ResponseValidationError,
     UnprocessableEntityError,
@@ -80,6 +82,8 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "RenewableAuth",
     "RequestOptions",
     "RequestSpec",
     "RequestValidationError",
