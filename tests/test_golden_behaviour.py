@@ -74,6 +74,13 @@ def test_recursion_nesting_maps_and_timestamps(zoo: ModuleType) -> None:
     assert schedule.shifts[0].hours == [[1, 2]]
 
 
+def test_a_number_stays_the_int_or_float_it_was(zoo: ModuleType) -> None:
+    for weight, kind in ((12, int), (12.0, float), (12.5, float), (-1, int)):
+        animal = zoo.Animal.model_validate({**BASE, "weight": weight})
+        assert type(animal.weight) is kind and animal.weight == weight
+        assert repr(animal.to_wire()["weight"]) == repr(weight)  # 12 is not sent as 12.0
+
+
 def test_unknown_enum_value_and_extra_fields_are_kept(zoo: ModuleType) -> None:
     animal = zoo.Animal.model_validate({**BASE, "habitat": {"climate": "humid"}, "stripes": 3})
     assert animal.habitat.climate.value == "humid"

@@ -460,9 +460,8 @@ async def test_operation(op: Operation, mode: str, mock: MockServer) -> None:
     else:
         assert record.headers["Content-Type"] == "application/json"
         assert record.json == call.body
-    # response: the 200 schema's model, holding the 200 example. `type: number` fields are
-    # floats in the model, so an example's 1718445000 comes back as 1718445000.0, which compares
-    # equal; nothing else is normalised.
+    # response: the 200 schema's model, holding the 200 example, dumped back to exactly the
+    # example (ints stay ints in `number` fields); nothing is normalised.
     assert type(result).__name__ == op.response_schema
     dumped = result.model_dump(by_alias=True, exclude_unset=True, mode="json")
     assert dumped == op.response_example

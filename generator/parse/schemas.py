@@ -31,7 +31,9 @@ _FORMATS: dict[str, TypeExpr] = {
 _SCALARS: dict[str, TypeExpr] = {
     "string": TypeExpr("str"),
     "integer": TypeExpr("int"),
-    "number": TypeExpr("float"),
+    # `float | int`, not `float`: pydantic would turn an int into a float, and `10` would go out
+    # as `10.0`, which an API that decodes the field into an integer refuses.
+    "number": TypeExpr("float | int"),
     "boolean": TypeExpr("bool"),
     "null": NONE,
 }

@@ -11,7 +11,7 @@ __all__ = [
 class ActiveCallsSummary(ApiModel):
     """ActiveCallsSummary"""
 
-    active_calls: float
-    active_publishers: float
-    active_subscribers: float
-    participants: float
+    active_calls: int
+    active_publishers: int
+    active_subscribers: int
+    participants: int

@@ -14,6 +14,6 @@ class CallLevelEventPayload(ApiModel):
     """CallLevelEventPayload"""
 
     event_type: str
-    timestamp: float
+    timestamp: float | int
     user_id: str
     payload: dict[str, Any] | None = None

@@ -12,7 +12,7 @@ __all__ = [
 class CallParticipantResponse(ApiModel):
     """CallParticipantResponse"""
 
-    joined_at: float
+    joined_at: float | int
     role: str
     user: UserResponse
     user_session_id: str

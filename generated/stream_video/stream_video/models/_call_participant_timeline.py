@@ -15,5 +15,5 @@ class CallParticipantTimeline(ApiModel):
 
     data: dict[str, Any]
     severity: str
-    timestamp: float
+    timestamp: float | int
     type: str

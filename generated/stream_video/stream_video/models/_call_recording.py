@@ -11,9 +11,9 @@ __all__ = [
 class CallRecording(ApiModel):
     """CallRecording represents a recording of a call."""
 
-    end_time: float
+    end_time: float | int
     filename: str
     recording_type: str
     session_id: str
-    start_time: float
+    start_time: float | int
     url: str

@@ -22,7 +22,7 @@ class CallRequest(ApiModel):
     custom: dict[str, Any] | None = None
     members: list[MemberRequest] | None = None
     settings_override: CallSettingsRequest | None = None
-    starts_at: float | None = None
+    starts_at: float | int | None = None
     team: str | None = None
     video: bool | None = None
 

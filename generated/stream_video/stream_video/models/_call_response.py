@@ -26,7 +26,7 @@ class CallResponse(ApiModel):
     """The unique identifier for a call (<type>:<id>)
     """
 
-    created_at: float
+    created_at: float | int
     """Date/time of creation
     """
 
@@ -53,22 +53,22 @@ class CallResponse(ApiModel):
     """The type of call
     """
 
-    updated_at: float
+    updated_at: float | int
     """Date/time of the last update
     """
 
     channel_cid: str | None = None
-    ended_at: float | None = None
+    ended_at: float | int | None = None
     """Date/time when the call ended
     """
 
-    join_ahead_time_seconds: float | None = None
+    join_ahead_time_seconds: int | None = None
     routing_number: str | None = None
     """10-digit routing number for SIP routing
     """
 
     session: CallSessionResponse | None = None
-    starts_at: float | None = None
+    starts_at: float | int | None = None
     """Date/time when the call will start
     """
 

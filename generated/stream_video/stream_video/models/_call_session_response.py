@@ -15,14 +15,14 @@ class CallSessionResponse(ApiModel):
     """CallSessionResponse"""
 
     accepted_by: dict[str, Any]
-    anonymous_participant_count: float
+    anonymous_participant_count: int
     id: str
     missed_by: dict[str, Any]
     participants: list[CallParticipantResponse]
     participants_count_by_role: dict[str, Any]
     rejected_by: dict[str, Any]
-    ended_at: float | None = None
-    live_ended_at: float | None = None
-    live_started_at: float | None = None
-    started_at: float | None = None
-    timer_ends_at: float | None = None
+    ended_at: float | int | None = None
+    live_ended_at: float | int | None = None
+    live_started_at: float | int | None = None
+    started_at: float | int | None = None
+    timer_ends_at: float | int | None = None

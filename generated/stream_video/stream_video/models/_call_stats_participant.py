@@ -14,6 +14,6 @@ class CallStatsParticipant(ApiModel):
 
     sessions: list[CallStatsParticipantSession]
     user_id: str
-    latest_activity_at: float | None = None
+    latest_activity_at: float | int | None = None
     name: str | None = None
     roles: list[str] | None = None

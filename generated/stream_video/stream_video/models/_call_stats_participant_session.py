@@ -14,8 +14,8 @@ class CallStatsParticipantSession(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    duration_in_seconds: float | None = None
-    joined_at: float | None = None
-    left_at: float | None = None
+    duration_in_seconds: int | None = None
+    joined_at: float | int | None = None
+    left_at: float | int | None = None
     publisher_type: str | None = None
     user_session_id: str | None = None

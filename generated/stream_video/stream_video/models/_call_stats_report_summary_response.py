@@ -12,10 +12,10 @@ class CallStatsReportSummaryResponse(ApiModel):
     """CallStatsReportSummaryResponse"""
 
     call_cid: str
-    call_duration_seconds: float
+    call_duration_seconds: int
     call_session_id: str
     call_status: str
-    first_stats_time: float
-    created_at: float | None = None
-    min_user_rating: float | None = None
-    quality_score: float | None = None
+    first_stats_time: float | int
+    created_at: float | int | None = None
+    min_user_rating: int | None = None
+    quality_score: float | int | None = None

@@ -16,6 +16,6 @@ class CallStatsSessionResponse(ApiModel):
     call_session_id: str
     call_type: str
     counts: CallStatsParticipantCounts
-    generated_at: float
-    call_ended_at: float | None = None
-    call_started_at: float | None = None
+    generated_at: float | int
+    call_ended_at: float | int | None = None
+    call_started_at: float | int | None = None

@@ -11,8 +11,8 @@ __all__ = [
 class CallTranscription(ApiModel):
     """CallTranscription represents a transcription of a call."""
 
-    end_time: float
+    end_time: float | int
     filename: str
     session_id: str
-    start_time: float
+    start_time: float | int
     url: str

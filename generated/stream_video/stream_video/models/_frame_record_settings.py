@@ -14,7 +14,7 @@ __all__ = [
 class FrameRecordSettings(ApiModel):
     """FrameRecordSettings"""
 
-    capture_interval_in_seconds: float
+    capture_interval_in_seconds: int
     mode: FrameRecordSettingsMode
     quality: str | None = None
 

@@ -15,7 +15,7 @@ __all__ = [
 class FrameRecordingSettingsRequest(ApiModel):
     """FrameRecordingSettingsRequest"""
 
-    capture_interval_in_seconds: float
+    capture_interval_in_seconds: int
     mode: FrameRecordingSettingsRequestMode
     quality: FrameRecordingSettingsRequestQuality | None = None
 

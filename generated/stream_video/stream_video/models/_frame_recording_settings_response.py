@@ -15,6 +15,6 @@ class FrameRecordingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    capture_interval_in_seconds: float
+    capture_interval_in_seconds: int
     mode: FrameRecordingSettingsResponseMode
     quality: str | None = None

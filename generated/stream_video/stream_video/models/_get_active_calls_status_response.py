@@ -14,11 +14,11 @@ class GetActiveCallsStatusResponse(ApiModel):
     """Response containing active calls status information"""
 
     duration: str
-    end_time: float
+    end_time: float | int
     """End time of the status period
     """
 
-    start_time: float
+    start_time: float | int
     """Start time of the status period
     """
 

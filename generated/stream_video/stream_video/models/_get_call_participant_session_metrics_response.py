@@ -20,7 +20,7 @@ class GetCallParticipantSessionMetricsResponse(ApiModel):
     client: SessionClient | None = None
     is_publisher: bool | None = None
     is_subscriber: bool | None = None
-    joined_at: float | None = None
+    joined_at: float | int | None = None
     published_tracks: list[PublishedTrackMetrics] | None = None
     publisher_type: str | None = None
     user_id: str | None = None

@@ -15,11 +15,11 @@ __all__ = [
 class GetCallTypeResponse(ApiModel):
     """GetCallTypeResponse"""
 
-    created_at: float
+    created_at: float | int
     duration: str
     grants: dict[str, Any]
     name: str
     notification_settings: NotificationSettingsResponse
     settings: CallSettingsResponse
-    updated_at: float
+    updated_at: float | int
     external_storage: str | None = None

@@ -14,7 +14,7 @@ __all__ = [
 class MemberResponse(ApiModel):
     """MemberResponse is the payload for a member of a call."""
 
-    created_at: float
+    created_at: float | int
     """Date/time of creation
     """
 
@@ -22,13 +22,13 @@ class MemberResponse(ApiModel):
     """Custom member response data
     """
 
-    updated_at: float
+    updated_at: float | int
     """Date/time of the last update
     """
 
     user: UserResponse
     user_id: str
-    deleted_at: float | None = None
+    deleted_at: float | int | None = None
     """Date/time of deletion
     """
 

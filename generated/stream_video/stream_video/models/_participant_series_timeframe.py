@@ -12,6 +12,6 @@ class ParticipantSeriesTimeframe(ApiModel):
     """ParticipantSeriesTimeframe"""
 
     max_points: int
-    since: float
-    step_seconds: float
-    until: float
+    since: float | int
+    step_seconds: int
+    until: float | int

@@ -15,6 +15,6 @@ class ParticipantSessionDetails(ApiModel):
     roles: list[str]
     user_id: str
     user_session_id: str
-    duration_in_seconds: float | None = None
-    joined_at: float | None = None
-    left_at: float | None = None
+    duration_in_seconds: int | None = None
+    joined_at: float | int | None = None
+    left_at: float | int | None = None

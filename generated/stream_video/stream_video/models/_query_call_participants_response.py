@@ -23,4 +23,4 @@ class QueryCallParticipantsResponse(ApiModel):
     """List of call participants
     """
 
-    total_participants: float
+    total_participants: int

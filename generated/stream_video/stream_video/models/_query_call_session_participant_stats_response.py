@@ -23,9 +23,9 @@ class QueryCallSessionParticipantStatsResponse(ApiModel):
     """
 
     participants: list[CallStatsParticipant]
-    call_ended_at: float | None = None
+    call_ended_at: float | int | None = None
     call_events: list[CallLevelEventPayload] | None = None
-    call_started_at: float | None = None
+    call_started_at: float | int | None = None
     next: str | None = None
     prev: str | None = None
     tmp_data_source: str | None = None

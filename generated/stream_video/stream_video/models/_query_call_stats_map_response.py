@@ -23,12 +23,12 @@ class QueryCallStatsMapResponse(ApiModel):
     """Duration of the request in milliseconds
     """
 
-    call_ended_at: float | None = None
-    call_started_at: float | None = None
+    call_ended_at: float | int | None = None
+    call_started_at: float | int | None = None
     data_source: str | None = None
-    end_time: float | None = None
-    generated_at: float | None = None
+    end_time: float | int | None = None
+    generated_at: float | int | None = None
     publishers: CallStatsMapPublishers | None = None
     sfus: CallStatsMapSFUs | None = None
-    start_time: float | None = None
+    start_time: float | int | None = None
     subscribers: CallStatsMapSubscribers | None = None

@@ -16,10 +16,10 @@ class SendClosedCaptionRequest(ApiModel):
 
     speaker_id: str
     text: str
-    end_time: float | None = None
+    end_time: float | int | None = None
     language: str | None = None
     service: str | None = None
-    start_time: float | None = None
+    start_time: float | int | None = None
     translated: bool | None = None
     user: UserRequest | None = None
     user_id: str | None = None

@@ -11,4 +11,4 @@ __all__ = [
 class SessionSettings(ApiModel):
     """SessionSettings"""
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

@@ -11,4 +11,4 @@ __all__ = [
 class SessionSettingsRequest(ApiModel):
     """SessionSettingsRequest"""
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

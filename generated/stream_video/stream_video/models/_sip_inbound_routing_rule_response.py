@@ -20,7 +20,7 @@ class SIPInboundRoutingRuleResponse(ApiModel):
     """List of called numbers
     """
 
-    created_at: float
+    created_at: float | int
     """Creation timestamp
     """
 
@@ -37,7 +37,7 @@ class SIPInboundRoutingRuleResponse(ApiModel):
     """List of SIP trunk IDs
     """
 
-    updated_at: float
+    updated_at: float | int
     """Last update timestamp
     """
 

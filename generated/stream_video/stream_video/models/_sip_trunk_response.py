@@ -15,7 +15,7 @@ class SIPTrunkResponse(ApiModel):
     """Allowed IPv4/IPv6 addresses or CIDR blocks
     """
 
-    created_at: float
+    created_at: float | int
     """Creation timestamp
     """
 
@@ -35,7 +35,7 @@ class SIPTrunkResponse(ApiModel):
     """Password for SIP trunk authentication
     """
 
-    updated_at: float
+    updated_at: float | int
     """Last update timestamp
     """
 

@@ -13,7 +13,7 @@ __all__ = [
 class SortParamRequest(ApiModel):
     """SortParamRequest"""
 
-    direction: float | None = None
+    direction: int | None = None
     """Direction of sorting, 1 for Ascending, -1 for Descending, default is 1.
     """
 

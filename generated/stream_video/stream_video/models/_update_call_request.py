@@ -22,7 +22,7 @@ class UpdateCallRequest(ApiModel):
     """the settings to change for this call
     """
 
-    starts_at: float | None = None
+    starts_at: float | int | None = None
     """the time the call is scheduled to start
     """
 

@@ -15,7 +15,7 @@ __all__ = [
 class UpdateCallTypeResponse(ApiModel):
     """UpdateCallTypeResponse is the payload for updating a call type."""
 
-    created_at: float
+    created_at: float | int
     """the time the call type was created
     """
 
@@ -36,7 +36,7 @@ class UpdateCallTypeResponse(ApiModel):
     """the settings for the call type
     """
 
-    updated_at: float
+    updated_at: float | int
     """the time the call type was last updated
     """
 

@@ -21,7 +21,7 @@ class UserResponse(ApiModel):
     """
 
     blocked_user_ids: list[str]
-    created_at: float
+    created_at: float | int
     """Date/time of creation
     """
 
@@ -54,21 +54,21 @@ class UserResponse(ApiModel):
     """List of teams user is a part of
     """
 
-    updated_at: float
+    updated_at: float | int
     """Date/time of the last update
     """
 
-    avg_response_time: float | None = None
-    ban_expires: float | None = None
+    avg_response_time: float | int | None = None
+    ban_expires: float | int | None = None
     """Date when ban expires
     """
 
     bypass_moderation: bool | None = None
-    deactivated_at: float | None = None
+    deactivated_at: float | int | None = None
     """Date of deactivation
     """
 
-    deleted_at: float | None = None
+    deleted_at: float | int | None = None
     """Date/time of deletion
     """
 
@@ -77,7 +77,7 @@ class UserResponse(ApiModel):
     """
 
     image: str | None = None
-    last_active: float | None = None
+    last_active: float | int | None = None
     """Date of last activity
     """
 
@@ -93,7 +93,7 @@ class UserResponse(ApiModel):
     """User push notification settings
     """
 
-    revoke_tokens_issued_before: float | None = None
+    revoke_tokens_issued_before: float | int | None = None
     """Revocation date for tokens
     """
 

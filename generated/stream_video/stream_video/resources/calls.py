@@ -634,10 +634,10 @@ class CallsClosedCaptionsResourceWithRawResponse:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -861,10 +861,10 @@ class CallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -1024,10 +1024,10 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -1251,10 +1251,10 @@ class AsyncCallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -1710,8 +1710,8 @@ class CallsParticipantsResourceWithRawResponse:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[GetCallParticipantSessionMetricsResponse]:
         """Get participant session metrics
@@ -1865,8 +1865,8 @@ class CallsParticipantsResource:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
         """Get participant session metrics
@@ -2067,8 +2067,8 @@ class AsyncCallsParticipantsResourceWithRawResponse:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[GetCallParticipantSessionMetricsResponse]:
         """Get participant session metrics
@@ -2222,8 +2222,8 @@ class AsyncCallsParticipantsResource:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
         """Get participant session metrics
@@ -4843,7 +4843,7 @@ class CallsResourceWithRawResponse:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[UpdateCallResponse]:
         """Update call
@@ -5784,7 +5784,7 @@ class CallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
         """Update call
@@ -6509,7 +6509,7 @@ class AsyncCallsResourceWithRawResponse:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[UpdateCallResponse]:
         """Update call
@@ -7450,7 +7450,7 @@ class AsyncCallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
         """Update call

@@ -21,7 +21,7 @@ class Animal(ApiModel):
     name: str
     kind: Literal["animal"]
     born_at: datetime.datetime
-    weight: float | None = None
+    weight: float | int | None = None
     tags: list[str] | None = None
     attributes: dict[str, str] | None = None
     extra: dict[str, Any] | None = None
