@@ -80,3 +80,68 @@ def test_answers_keep_ints_as_ints(video: VideoClient, video_mock: MockServer) -
     assert type(edge.latitude) is int and edge.latitude == 52
     assert type(edge.longitude) is float and edge.longitude == 4.9041
     assert type(edge.green) is int  # `0` in the answer stays `0`, not `0.0`
+
+
+# ------------------------------------------------------------------------------------------------
+# Request enums: open at run time, closed for type checkers
+
+
+def test_enum_values_the_reference_cuts_short_are_sent(
+    video: VideoClient, video_mock: MockServer
+) -> None:
+    # The reference's tables stop after three values; the API takes these all the same. The mock
+    # checks the spec's three, so it is told to answer 200 and its complaint is checked too.
+    video_mock.script(Scripted(body=example_of("CreateCallType"), match="CreateCallType"))
+    video.call_types.create(
+        name="town-hall",
+        settings={  # type: ignore[arg-type]
+            "recording": {"mode": "available", "quality": "1080p", "layout": {"name": "mobile"}},
+            "individual_recording": {"mode": "auto-on", "output_types": ["screenshare_video_only"]},
+        },
+    )
+    (record,) = video_mock.requests
+    assert record.body == (
+        b'{"name":"town-hall","settings":{'
+        b'"individual_recording":{"mode":"auto-on","output_types":["screenshare_video_only"]},'
+        b'"recording":{"mode":"available","layout":{"name":"mobile"},"quality":"1080p"}}}'
+    )
+    assert sorted(e.split(":")[0] for e in record.errors) == [
+        "body.settings.individual_recording.output_types[0]",
+        "body.settings.recording.layout.name",
+        "body.settings.recording.quality",
+    ]
+
+
+def test_typed_enum_arguments_still_take_members(
+    video: VideoClient, video_mock: MockServer
+) -> None:
+    from stream_video.models import LayoutSettingsRequestName
+
+    video.call_types.create(
+        name="grid-room",
+        settings={
+            "recording": {"mode": "available", "layout": {"name": LayoutSettingsRequestName.GRID}}
+        },  # type: ignore[arg-type]
+    )
+    assert sent(video_mock).json == {
+        "name": "grid-room",
+        "settings": {"recording": {"layout": {"name": "grid"}, "mode": "available"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("settings", "complaint"),
+    [
+        ({"recording": {"mode": 5}}, "settings.recording.mode"),  # the wrong JSON type
+        ({"recording": {"quality": "720p"}}, "settings.recording.mode: Field required"),
+        ({"recording": {"mode": None}}, "settings.recording"),  # a null the spec forbids
+    ],
+)
+def test_what_is_certainly_wrong_is_still_refused(
+    settings: dict[str, Any], complaint: str, video: VideoClient, video_mock: MockServer
+) -> None:
+    from stream_video import RequestValidationError
+
+    with pytest.raises(RequestValidationError, match=complaint):
+        video.call_types.create(name="x", settings=settings)  # type: ignore[arg-type]
+    assert video_mock.requests == []
