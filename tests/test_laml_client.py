@@ -454,14 +454,29 @@ def test_hostile_space_is_refused(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("url", ["ws://x", "http://x.example/a", "https://x.example/a", "ftp:x"])
 @pytest.mark.parametrize("op", CREATES, ids=str)
-async def test_ws_url_refused_before_sending(op: Op, client: Client, mock: MockServer) -> None:
+async def test_non_wss_url_refused_before_sending(
+    op: Op, url: str, client: Client, mock: MockServer
+) -> None:
     with pytest.raises(RequestValidationError, match="Url") as caught:
-        await call(client, op.name, *op.args, url="ws://x")
+        await call(client, op.name, *op.args, url=url)
 
     assert caught.value.operation_id == op.operation_id
     assert caught.value.attempts == 0
     assert mock.requests == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("url", ["/audio/stream", "audio", "WSS://x.example/a", "wss://x.example"])
+async def test_relative_and_wss_urls_are_accepted(
+    url: str, client: Client, mock: MockServer
+) -> None:
+    # The reference: "Absolute or relative URL", and the only protocol is wss.
+    await call(client, CALL_CREATE.name, "CA1", url=url)
+    request = only_request(mock)
+    assert request.valid is True, request.errors
+    assert request.form == (("Url", url),)
 
 
 @pytest.mark.anyio

@@ -145,3 +145,29 @@ def test_what_is_certainly_wrong_is_still_refused(
     with pytest.raises(RequestValidationError, match=complaint):
         video.call_types.create(name="x", settings=settings)  # type: ignore[arg-type]
     assert video_mock.requests == []
+
+
+# ------------------------------------------------------------------------------------------------
+# Required flags the reference does not settle are optional, both ways
+
+
+def test_transcription_settings_take_mode_alone(video: VideoClient, video_mock: MockServer) -> None:
+    video.call_types.create(name="captioned", settings={"transcription": {"mode": "available"}})  # type: ignore[arg-type]
+    assert sent(video_mock).body == (
+        b'{"name":"captioned","settings":{"transcription":{"mode":"available"}}}'
+    )
+
+
+def test_answers_without_unsettled_fields_are_read(
+    video: VideoClient, video_mock: MockServer
+) -> None:
+    body = example_of("GetCallType")
+    settings = body["settings"]
+    settings["transcription"] = {}
+    settings["frame_recording"].pop("mode")
+    settings["individual_recording"] = {}
+    video_mock.script(Scripted(body=body, match="GetCallType"))
+    answer = video.call_types.get("default").settings
+    assert answer.transcription.mode is None and answer.transcription.language is None
+    assert answer.frame_recording.mode is None
+    assert answer.individual_recording.mode is None

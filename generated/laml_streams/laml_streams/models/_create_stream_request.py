@@ -17,8 +17,10 @@ __all__ = [
 class CreateStreamRequest(ApiModel):
     """Request body for creating a stream on a call or a conference."""
 
-    url: str = Field(alias="Url", pattern="^wss://")
-    """The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+    url: str = Field(
+        alias="Url", pattern="^(?:[Ww][Ss][Ss]://|(?![A-Za-z][A-Za-z0-9+.-]*:))", min_length=1
+    )
+    """The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
     """
 
     name: str | None = Field(default=None, alias="Name")

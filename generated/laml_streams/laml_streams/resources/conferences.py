@@ -59,7 +59,7 @@ class ConferencesStreamsResourceWithRawResponse:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
@@ -200,7 +200,7 @@ class ConferencesStreamsResource:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
@@ -282,7 +282,7 @@ class AsyncConferencesStreamsResourceWithRawResponse:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
@@ -423,7 +423,7 @@ class AsyncConferencesStreamsResource:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.

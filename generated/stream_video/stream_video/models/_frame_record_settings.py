@@ -15,11 +15,12 @@ class FrameRecordSettings(ApiModel):
     """FrameRecordSettings"""
 
     capture_interval_in_seconds: int
-    mode: FrameRecordSettingsMode
+    mode: FrameRecordSettingsMode | None = None
     quality: str | None = None
 
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(
         {
+            "mode",
             "quality",
         }
     )

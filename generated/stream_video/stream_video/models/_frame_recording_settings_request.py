@@ -16,11 +16,12 @@ class FrameRecordingSettingsRequest(ApiModel):
     """FrameRecordingSettingsRequest"""
 
     capture_interval_in_seconds: int
-    mode: FrameRecordingSettingsRequestMode
+    mode: FrameRecordingSettingsRequestMode | None = None
     quality: FrameRecordingSettingsRequestQuality | None = None
 
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(
         {
+            "mode",
             "quality",
         }
     )

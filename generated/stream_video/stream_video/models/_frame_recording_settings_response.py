@@ -16,5 +16,5 @@ class FrameRecordingSettingsResponse(ApiModel):
     """
 
     capture_interval_in_seconds: int
-    mode: FrameRecordingSettingsResponseMode
+    mode: FrameRecordingSettingsResponseMode | None = None
     quality: str | None = None

@@ -14,11 +14,12 @@ __all__ = [
 class IndividualRecordSettings(ApiModel):
     """IndividualRecordSettings"""
 
-    mode: IndividualRecordSettingsMode
+    mode: IndividualRecordSettingsMode | None = None
     output_types: list[str] | None = None
 
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(
         {
+            "mode",
             "output_types",
         }
     )

@@ -17,11 +17,12 @@ __all__ = [
 class IndividualRecordingSettingsRequest(ApiModel):
     """IndividualRecordingSettingsRequest"""
 
-    mode: IndividualRecordingSettingsRequestMode
+    mode: IndividualRecordingSettingsRequestMode | None = None
     output_types: list[IndividualRecordingSettingsRequestOutputTypesItem] | None = None
 
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(
         {
+            "mode",
             "output_types",
         }
     )
