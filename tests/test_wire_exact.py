@@ -171,3 +171,62 @@ def test_answers_without_unsettled_fields_are_read(
     assert answer.transcription.mode is None and answer.transcription.language is None
     assert answer.frame_recording.mode is None
     assert answer.individual_recording.mode is None
+
+
+# ------------------------------------------------------------------------------------------------
+# Every Video POST carries a JSON object, `{}` when the reference documents no field
+
+EMPTY_BODY_CALLS = [
+    ("EndCall", "calls.end", ("default", "my-call")),
+    ("StopRecording", "calls.recordings.stop", ("default", "my-call", "composite")),
+    ("StopFrameRecording", "calls.frame_recordings.stop", ("default", "my-call")),
+    ("StartHLSBroadcasting", "calls.broadcasts.start_hls", ("default", "my-call")),
+    ("StopHLSBroadcasting", "calls.broadcasts.stop_hls", ("default", "my-call")),
+    ("StopRTMPBroadcast", "calls.broadcasts.stop_rtmp", ("default", "my-call", "youtube")),
+    ("StopAllRTMPBroadcasts", "calls.broadcasts.stop_all_rtmp", ("default", "my-call")),
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize(("operation_id", "method", "args"), EMPTY_BODY_CALLS, ids=lambda v: str(v))
+async def test_posts_without_fields_send_an_empty_object(
+    operation_id: str, method: str, args: tuple[str, ...], mode: str, video_mock: MockServer
+) -> None:
+    from stream_video import AsyncVideoClient
+
+    options = {"api_key": "key", "api_secret": "secret", "base_url": video_mock.url}
+    if mode == "sync":
+        with VideoClient(**options) as client:
+            _method(client, method)(*args)
+    else:
+        async with AsyncVideoClient(**options) as aclient:
+            await _method(aclient, method)(*args)
+    record = sent(video_mock)
+    assert record.operation_id == operation_id and record.method == "POST"
+    assert record.headers["Content-Type"] == "application/json"
+    assert record.body == b"{}"
+
+
+def test_every_video_post_has_a_json_object_body() -> None:
+    posts = [
+        op
+        for item in VIDEO["paths"].values()
+        for method, op in item.items()
+        if method == "post" and isinstance(op, dict)
+    ]
+    missing = [op["operationId"] for op in posts if "requestBody" not in op]
+    assert posts and missing == []
+    assert {name for name, _, _ in EMPTY_BODY_CALLS} == {
+        op["operationId"]
+        for op in posts
+        if not (op["requestBody"]["content"]["application/json"]["schema"].get("properties"))
+        and "$ref" not in op["requestBody"]["content"]["application/json"]["schema"]
+    }
+
+
+def _method(client: Any, dotted: str) -> Any:
+    target = client
+    for part in dotted.split("."):
+        target = getattr(target, part)
+    return target

@@ -306,7 +306,7 @@ class SchemaTranslator:
     # ---------------------------------------------------------------------------------------- objects
 
     def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
-        if schema.get("properties"):
+        if self._is_object(schema):
             name = self.scope.claim(naming.class_name(context), context)
             self.define(name, context, schema, ptr)
             return TypeExpr(name, frozenset(), frozenset({name}))
@@ -439,6 +439,14 @@ class SchemaTranslator:
     @staticmethod
     def _is_object(schema: Mapping[str, Any]) -> bool:
         if schema.get("properties"):
+            return True
+        if (
+            schema.get("type") == "object"
+            and schema.get("additionalProperties") is False
+            and not schema.get("patternProperties")
+        ):
+            # An object that admits no property at all is a model without fields, not a free-form
+            # dict: a request body that must be `{}` is then sent as `{}` without an argument.
             return True
         if "allOf" in schema and len(schema["allOf"]) > 1:
             return True

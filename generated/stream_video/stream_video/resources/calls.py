@@ -2473,6 +2473,7 @@ class CallsRecordingsResourceWithRawResponse:
 
         Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
+        from ..models._stop_recording_request import StopRecordingRequest
         from ..models._stop_recording_response import StopRecordingResponse
 
         _spec = RequestSpec(
@@ -2488,6 +2489,11 @@ class CallsRecordingsResourceWithRawResponse:
             operation_id="StopRecording",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopRecordingRequest,
+                {},
+                "StopRecording",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -2766,6 +2772,7 @@ class AsyncCallsRecordingsResourceWithRawResponse:
 
         Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
+        from ..models._stop_recording_request import StopRecordingRequest
         from ..models._stop_recording_response import StopRecordingResponse
 
         _spec = RequestSpec(
@@ -2781,6 +2788,11 @@ class AsyncCallsRecordingsResourceWithRawResponse:
             operation_id="StopRecording",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopRecordingRequest,
+                {},
+                "StopRecording",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3016,6 +3028,7 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
+        from ..models._stop_all_rtmp_broadcasts_request import StopAllRTMPBroadcastsRequest
         from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
 
         _spec = RequestSpec(
@@ -3030,6 +3043,11 @@ class CallsBroadcastsResourceWithRawResponse:
             operation_id="StopAllRTMPBroadcasts",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopAllRTMPBroadcastsRequest,
+                {},
+                "StopAllRTMPBroadcasts",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3056,6 +3074,7 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
+        from ..models._stop_rtmp_broadcast_request import StopRTMPBroadcastRequest
         from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
 
         _spec = RequestSpec(
@@ -3071,6 +3090,11 @@ class CallsBroadcastsResourceWithRawResponse:
             operation_id="StopRTMPBroadcast",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopRTMPBroadcastRequest,
+                {},
+                "StopRTMPBroadcast",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3095,6 +3119,7 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
+        from ..models._start_hls_broadcasting_request import StartHLSBroadcastingRequest
         from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
 
         _spec = RequestSpec(
@@ -3109,6 +3134,11 @@ class CallsBroadcastsResourceWithRawResponse:
             operation_id="StartHLSBroadcasting",
             idempotent=False,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartHLSBroadcastingRequest,
+                {},
+                "StartHLSBroadcasting",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3133,6 +3163,7 @@ class CallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
+        from ..models._stop_hls_broadcasting_request import StopHLSBroadcastingRequest
         from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
@@ -3147,6 +3178,11 @@ class CallsBroadcastsResourceWithRawResponse:
             operation_id="StopHLSBroadcasting",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopHLSBroadcastingRequest,
+                {},
+                "StopHLSBroadcasting",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3345,6 +3381,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
+        from ..models._stop_all_rtmp_broadcasts_request import StopAllRTMPBroadcastsRequest
         from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
 
         _spec = RequestSpec(
@@ -3359,6 +3396,11 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             operation_id="StopAllRTMPBroadcasts",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopAllRTMPBroadcastsRequest,
+                {},
+                "StopAllRTMPBroadcasts",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3385,6 +3427,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
+        from ..models._stop_rtmp_broadcast_request import StopRTMPBroadcastRequest
         from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
 
         _spec = RequestSpec(
@@ -3400,6 +3443,11 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             operation_id="StopRTMPBroadcast",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopRTMPBroadcastRequest,
+                {},
+                "StopRTMPBroadcast",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3424,6 +3472,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
+        from ..models._start_hls_broadcasting_request import StartHLSBroadcastingRequest
         from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
 
         _spec = RequestSpec(
@@ -3438,6 +3487,11 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             operation_id="StartHLSBroadcasting",
             idempotent=False,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StartHLSBroadcastingRequest,
+                {},
+                "StartHLSBroadcasting",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3462,6 +3516,7 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
 
         Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
+        from ..models._stop_hls_broadcasting_request import StopHLSBroadcastingRequest
         from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
@@ -3476,6 +3531,11 @@ class AsyncCallsBroadcastsResourceWithRawResponse:
             operation_id="StopHLSBroadcasting",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopHLSBroadcastingRequest,
+                {},
+                "StopHLSBroadcasting",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3676,6 +3736,7 @@ class CallsFrameRecordingsResourceWithRawResponse:
 
         Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
+        from ..models._stop_frame_recording_request import StopFrameRecordingRequest
         from ..models._stop_frame_recording_response import StopFrameRecordingResponse
 
         _spec = RequestSpec(
@@ -3690,6 +3751,11 @@ class CallsFrameRecordingsResourceWithRawResponse:
             operation_id="StopFrameRecording",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopFrameRecordingRequest,
+                {},
+                "StopFrameRecording",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -3826,6 +3892,7 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
 
         Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
+        from ..models._stop_frame_recording_request import StopFrameRecordingRequest
         from ..models._stop_frame_recording_response import StopFrameRecordingResponse
 
         _spec = RequestSpec(
@@ -3840,6 +3907,11 @@ class AsyncCallsFrameRecordingsResourceWithRawResponse:
             operation_id="StopFrameRecording",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                StopFrameRecordingRequest,
+                {},
+                "StopFrameRecording",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(
@@ -5177,6 +5249,7 @@ class CallsResourceWithRawResponse:
 
         Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
+        from ..models._end_call_request import EndCallRequest
         from ..models._end_call_response import EndCallResponse
 
         _spec = RequestSpec(
@@ -5191,6 +5264,11 @@ class CallsResourceWithRawResponse:
             operation_id="EndCall",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                EndCallRequest,
+                {},
+                "EndCall",
+            ),
         )
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
@@ -6843,6 +6921,7 @@ class AsyncCallsResourceWithRawResponse:
 
         Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
+        from ..models._end_call_request import EndCallRequest
         from ..models._end_call_response import EndCallResponse
 
         _spec = RequestSpec(
@@ -6857,6 +6936,11 @@ class AsyncCallsResourceWithRawResponse:
             operation_id="EndCall",
             idempotent=True,
             headers=(("Accept", "application/json"),),
+            json=validate_body(
+                EndCallRequest,
+                {},
+                "EndCall",
+            ),
         )
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))

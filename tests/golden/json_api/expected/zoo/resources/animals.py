@@ -305,6 +305,45 @@ class AnimalsResourceWithRawResponse:
         _response = self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Animal))
 
+    def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[None]:
+        """WakeAnimal
+
+        Args:
+            zoo: zoo
+            id: id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``WakeAnimal``: ``POST /animals/{zoo}/{id}/wake``.
+        """
+        from ..models._wake_animal_request import WakeAnimalRequest
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/animals/{zoo}/{id}/wake",
+                {
+                    "zoo": zoo,
+                    "id": id,
+                },
+            ),
+            operation_id="WakeAnimal",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                WakeAnimalRequest,
+                {},
+                "WakeAnimal",
+            ),
+        )
+        _response = self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(_response, self._client._transport.parse(_response, None))
+
 
 class AnimalsResource:
     """The animals."""
@@ -548,6 +587,25 @@ class AnimalsResource:
         _raw = self.with_raw_response.update(
             zoo, id, name=name, nickname=nickname, diet=diet, request_options=request_options
         )
+        return _raw.data
+
+    def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """WakeAnimal
+
+        Args:
+            zoo: zoo
+            id: id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``WakeAnimal``: ``POST /animals/{zoo}/{id}/wake``.
+        """
+        _raw = self.with_raw_response.wake(zoo, id, request_options=request_options)
         return _raw.data
 
 
@@ -822,6 +880,45 @@ class AsyncAnimalsResourceWithRawResponse:
         _response = await self._client._transport.request(_spec, options=request_options)
         return ApiResponse(_response, self._client._transport.parse(_response, Animal))
 
+    async def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ApiResponse[None]:
+        """WakeAnimal
+
+        Args:
+            zoo: zoo
+            id: id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``WakeAnimal``: ``POST /animals/{zoo}/{id}/wake``.
+        """
+        from ..models._wake_animal_request import WakeAnimalRequest
+
+        _spec = RequestSpec(
+            method="POST",
+            path=build_path(
+                "/animals/{zoo}/{id}/wake",
+                {
+                    "zoo": zoo,
+                    "id": id,
+                },
+            ),
+            operation_id="WakeAnimal",
+            idempotent=False,
+            headers=(("Accept", "application/json"),),
+            json=validate_body(
+                WakeAnimalRequest,
+                {},
+                "WakeAnimal",
+            ),
+        )
+        _response = await self._client._transport.request(_spec, options=request_options)
+        return ApiResponse(_response, self._client._transport.parse(_response, None))
+
 
 class AsyncAnimalsResource:
     """The animals."""
@@ -1068,4 +1165,23 @@ class AsyncAnimalsResource:
         _raw = await self.with_raw_response.update(
             zoo, id, name=name, nickname=nickname, diet=diet, request_options=request_options
         )
+        return _raw.data
+
+    async def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """WakeAnimal
+
+        Args:
+            zoo: zoo
+            id: id
+            request_options: Per-call timeout, retries, extra headers or query.
+
+        Operation ``WakeAnimal``: ``POST /animals/{zoo}/{id}/wake``.
+        """
+        _raw = await self.with_raw_response.wake(zoo, id, request_options=request_options)
         return _raw.data
