@@ -9,6 +9,7 @@ of the answer. Retries sleep through a recording no-op, so nothing waits.
 from __future__ import annotations
 
 import base64
+import email.utils
 import inspect
 import json
 from collections.abc import AsyncIterator, Callable
@@ -291,8 +292,13 @@ def assert_example_model(model: Any, op: Op, mock: MockServer) -> None:
     assert isinstance(model.status, StreamStatus)
     assert model.status is StreamStatus(expected["status"])
     assert model.status.is_known is True
+    # `date_updated` (RFC 2822, written "Sept" by the API's own examples) is read as a date
+    when = email.utils.parsedate_to_datetime(expected["date_updated"].replace("Sept", "Sep"))
+    assert model.date_updated == when and when.tzinfo is not None
     for key, value in expected.items():  # the example's keys are the snake_case attributes
-        assert getattr(model, key) == value, key
+        if key != "date_updated":
+            assert getattr(model, key) == value, key
+    assert model.to_wire() == expected  # and dumped back as it came
     assert model.model_extra == {}
 
 

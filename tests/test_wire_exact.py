@@ -8,6 +8,7 @@ into an integer refuses `10.0` even though it equals `10`.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,18 @@ from generator.mock import MockServer, RecordedRequest, Scripted
 ROOT = Path(__file__).resolve().parents[1]
 VIDEO_SPEC = ROOT / "specs" / "stream_video.yaml"
 VIDEO: dict[str, Any] = load_spec(VIDEO_SPEC).data
+LAML_SPEC = ROOT / "specs" / "laml_streams.yaml"
 
 
 @pytest.fixture
 def video_mock(mock_server: Any) -> MockServer:
     server: MockServer = mock_server(VIDEO_SPEC)
+    return server
+
+
+@pytest.fixture
+def laml_mock(mock_server: Any) -> MockServer:
+    server: MockServer = mock_server(LAML_SPEC)
     return server
 
 
@@ -230,3 +238,120 @@ def _method(client: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         target = getattr(target, part)
     return target
+
+
+# ------------------------------------------------------------------------------------------------
+# Timestamps
+
+UTC = dt.UTC
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "wire"),
+    [
+        (dt.datetime(2024, 6, 15, 10, 0, tzinfo=UTC), b'"2024-06-15T10:00:00Z"'),
+        (dt.datetime(2024, 6, 15, 10, 0, 0, 250000, tzinfo=UTC), b'"2024-06-15T10:00:00.250000Z"'),
+        (
+            dt.datetime(2024, 6, 15, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+            b'"2024-06-15T12:00:00+02:00"',
+        ),
+        (1718445600, b"1718445600"),  # a number is sent unchanged, whatever its unit
+        (1718445600.5, b"1718445600.5"),
+        (1718445600000, b"1718445600000"),
+    ],
+    ids=repr,
+)
+def test_timestamp_arguments_go_out_as_given(
+    starts_at: Any, wire: bytes, video: VideoClient, video_mock: MockServer
+) -> None:
+    video.calls.update("default", "my-call", starts_at=starts_at)
+    assert sent(video_mock).body == b'{"starts_at":' + wire + b"}"
+
+
+def test_nested_timestamps_go_out_as_rfc3339(video: VideoClient, video_mock: MockServer) -> None:
+    video.calls.get_or_create(
+        "default",
+        "my-call",
+        data={"created_by_id": "john", "starts_at": dt.datetime(2024, 6, 15, 10, tzinfo=UTC)},  # type: ignore[arg-type]
+    )
+    assert sent(video_mock).body == (
+        b'{"data":{"created_by_id":"john","starts_at":"2024-06-15T10:00:00Z"}}'
+    )
+    video_mock.clear()
+    video.calls.closed_captions.send(
+        "default",
+        "my-call",
+        speaker_id="john",
+        text="Hello",
+        start_time=dt.datetime(2024, 6, 15, 10, tzinfo=UTC),
+        end_time=1718445602,
+    )
+    assert sent(video_mock).json == {
+        "speaker_id": "john",
+        "text": "Hello",
+        "start_time": "2024-06-15T10:00:00Z",
+        "end_time": 1718445602,
+    }
+
+
+def test_a_naive_datetime_is_refused_before_sending(
+    video: VideoClient, video_mock: MockServer
+) -> None:
+    from stream_video import RequestValidationError
+
+    with pytest.raises(RequestValidationError, match="timezone"):
+        video.calls.update("default", "my-call", starts_at=dt.datetime(2024, 6, 15, 10))
+    assert video_mock.requests == []
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    [
+        "2024-06-15T09:50:00Z",
+        "2024-06-15T11:50:00+02:00",
+        "2024-06-15T09:50:00.000000000Z",
+        1718445000,
+        1718445000.0,
+        1718445000000,
+        1718445000000000,
+        1718445000000000000,
+    ],
+    ids=repr,
+)
+def test_video_timestamps_decode_from_every_form(
+    created_at: Any, video: VideoClient, video_mock: MockServer
+) -> None:
+    body = example_of("GetCall")
+    body["call"]["created_at"] = created_at
+    body["call"]["ended_at"] = None
+    video_mock.script(Scripted(body=body, match="GetCall"))
+    answer = video.calls.get("default", "my-call")
+    created = answer.call.created_at
+    assert created == dt.datetime(2024, 6, 15, 9, 50, tzinfo=UTC)
+    assert created.tzinfo is not None
+    assert answer.call.ended_at is None
+    assert answer.to_wire()["call"]["created_at"] == created_at  # dumped back as it came
+
+
+def test_laml_dates_decode_tolerantly(laml_mock: MockServer) -> None:
+    from laml_streams import LamlClient
+
+    body = {
+        "sid": "ST1",
+        "account_sid": "AC1",
+        "call_sid": "CA1",
+        "name": None,
+        "status": "in-progress",
+        "uri": "/x",
+    }
+    laml_mock.script(
+        Scripted(body={**body, "date_updated": "Wed, 26 Sept 2018 23:00:04 +0000"}),
+        Scripted(body={**body, "date_updated": "sometime in September"}),
+    )
+    with LamlClient(space="example", project_id="p", api_token="t", base_url=laml_mock.url) as c:
+        first = c.calls.streams.create("CA1", url="wss://x.example")
+        second = c.calls.streams.create("CA1", url="wss://x.example")
+    assert first.date_updated == dt.datetime(2018, 9, 26, 23, 0, 4, tzinfo=UTC)
+    assert second.date_updated == "sometime in September"  # kept, the rest of the answer read
+    assert second.status.value == "in-progress"
+    assert first.to_wire()["date_updated"] == "Wed, 26 Sept 2018 23:00:04 +0000"

@@ -319,14 +319,21 @@ class OperationParser:
         track="both_tracks" without importing the enum, and type checkers still catch typos."""
         parts = t.annotation.split(" | ")
         out = []
+        literals = False
         for part in parts:
             out.append(part)
             enum = self.schemas.definitions.get(part)
             if isinstance(enum, Enum):
                 out.append("Literal[" + ", ".join(py_literal(m.value) for m in enum.members) + "]")
+                literals = True
+            if part == "Timestamp":
+                # A timestamp argument takes an epoch number too, sent unchanged (the runtime's
+                # Timestamp accepts it); the model field stays `datetime` for whoever reads it.
+                out.append("float | int")
         if len(out) == len(parts):
             return t
-        return TypeExpr(" | ".join(out), t.stdlib | {"from typing import Literal"}, t.models)
+        literal = {"from typing import Literal"} if literals else set()
+        return TypeExpr(" | ".join(out), t.stdlib | literal, t.models)
 
     # -------------------------------------------------------------------------------------- response
 

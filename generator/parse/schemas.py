@@ -27,6 +27,15 @@ _FORMATS: dict[str, TypeExpr] = {
     "date-time": TypeExpr("datetime.datetime", frozenset({"import datetime"})),
     "date": TypeExpr("datetime.date", frozenset({"import datetime"})),
     "binary": TypeExpr("bytes"),
+    # RFC 2822 dates, read tolerantly by the runtime (unreadable text is kept as the string)
+    "rfc2822": TypeExpr(
+        "Rfc2822Timestamp", frozenset({"from .._runtime._time import Rfc2822Timestamp"})
+    ),
+}
+# Formats of `type: [number, string]` (or integer): a date-time sent as RFC 3339 text or as an
+# epoch number, both decoded into an aware datetime by the runtime (`_runtime/_time.py`).
+_NUMBER_OR_TEXT_FORMATS: dict[str, TypeExpr] = {
+    "date-time": TypeExpr("Timestamp", frozenset({"from .._runtime._time import Timestamp"})),
 }
 _SCALARS: dict[str, TypeExpr] = {
     "string": TypeExpr("str"),
@@ -277,7 +286,13 @@ class SchemaTranslator:
     def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
         body, nullable = self._strip_null(schema)
         types = body.get("type")
-        if isinstance(types, list):
+        number_or_text = isinstance(types, list) and sorted(set(types) - {"null"}) in (
+            ["number", "string"],
+            ["integer", "string"],
+        )
+        if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
+            expr = _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
+        elif isinstance(types, list):
             expr = union(
                 [self._by_type({**body, "type": t}, ptr, context) for t in types if t != "null"]
                 or [NONE]

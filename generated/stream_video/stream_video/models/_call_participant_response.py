@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_response import UserResponse
 
 __all__ = [
@@ -12,7 +13,7 @@ __all__ = [
 class CallParticipantResponse(ApiModel):
     """CallParticipantResponse"""
 
-    joined_at: float | int
+    joined_at: Timestamp
     role: str
     user: UserResponse
     user_session_id: str

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = [
     "CallRecording",
@@ -11,9 +12,9 @@ __all__ = [
 class CallRecording(ApiModel):
     """CallRecording represents a recording of a call."""
 
-    end_time: float | int
+    end_time: Timestamp
     filename: str
     recording_type: str
     session_id: str
-    start_time: float | int
+    start_time: Timestamp
     url: str

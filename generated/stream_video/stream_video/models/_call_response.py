@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_ingress_response import CallIngressResponse
 from ._call_session_response import CallSessionResponse
 from ._call_settings_response import CallSettingsResponse
@@ -26,7 +27,7 @@ class CallResponse(ApiModel):
     """The unique identifier for a call (<type>:<id>)
     """
 
-    created_at: float | int
+    created_at: Timestamp
     """Date/time of creation
     """
 
@@ -53,12 +54,12 @@ class CallResponse(ApiModel):
     """The type of call
     """
 
-    updated_at: float | int
+    updated_at: Timestamp
     """Date/time of the last update
     """
 
     channel_cid: str | None = None
-    ended_at: float | int | None = None
+    ended_at: Timestamp | None = None
     """Date/time when the call ended
     """
 
@@ -68,7 +69,7 @@ class CallResponse(ApiModel):
     """
 
     session: CallSessionResponse | None = None
-    starts_at: float | int | None = None
+    starts_at: Timestamp | None = None
     """Date/time when the call will start
     """
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = [
     "CallStatsParticipantSession",
@@ -15,7 +16,7 @@ class CallStatsParticipantSession(ApiModel):
     """
 
     duration_in_seconds: int | None = None
-    joined_at: float | int | None = None
-    left_at: float | int | None = None
+    joined_at: Timestamp | None = None
+    left_at: Timestamp | None = None
     publisher_type: str | None = None
     user_session_id: str | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = [
     "CallStatsReportSummaryResponse",
@@ -15,7 +16,7 @@ class CallStatsReportSummaryResponse(ApiModel):
     call_duration_seconds: int
     call_session_id: str
     call_status: str
-    first_stats_time: float | int
-    created_at: float | int | None = None
+    first_stats_time: Timestamp
+    created_at: Timestamp | None = None
     min_user_rating: int | None = None
     quality_score: float | int | None = None

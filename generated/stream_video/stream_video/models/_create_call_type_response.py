@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_response import CallSettingsResponse
 from ._notification_settings_response import NotificationSettingsResponse
 
@@ -15,7 +16,7 @@ __all__ = [
 class CreateCallTypeResponse(ApiModel):
     """Response for creating a call type"""
 
-    created_at: float | int
+    created_at: Timestamp
     """the time the call type was created
     """
 
@@ -36,7 +37,7 @@ class CreateCallTypeResponse(ApiModel):
     """the settings for the call type
     """
 
-    updated_at: float | int
+    updated_at: Timestamp
     """the time the call type was last updated
     """
 

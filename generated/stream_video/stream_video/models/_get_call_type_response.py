@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_response import CallSettingsResponse
 from ._notification_settings_response import NotificationSettingsResponse
 
@@ -15,11 +16,11 @@ __all__ = [
 class GetCallTypeResponse(ApiModel):
     """GetCallTypeResponse"""
 
-    created_at: float | int
+    created_at: Timestamp
     duration: str
     grants: dict[str, Any]
     name: str
     notification_settings: NotificationSettingsResponse
     settings: CallSettingsResponse
-    updated_at: float | int
+    updated_at: Timestamp
     external_storage: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_response import UserResponse
 
 __all__ = [
@@ -14,7 +15,7 @@ __all__ = [
 class MemberResponse(ApiModel):
     """MemberResponse is the payload for a member of a call."""
 
-    created_at: float | int
+    created_at: Timestamp
     """Date/time of creation
     """
 
@@ -22,13 +23,13 @@ class MemberResponse(ApiModel):
     """Custom member response data
     """
 
-    updated_at: float | int
+    updated_at: Timestamp
     """Date/time of the last update
     """
 
     user: UserResponse
     user_id: str
-    deleted_at: float | int | None = None
+    deleted_at: Timestamp | None = None
     """Date/time of deletion
     """
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = [
     "ParticipantSeriesTimeframe",
@@ -12,6 +13,6 @@ class ParticipantSeriesTimeframe(ApiModel):
     """ParticipantSeriesTimeframe"""
 
     max_points: int
-    since: float | int
+    since: Timestamp
     step_seconds: int
-    until: float | int
+    until: Timestamp

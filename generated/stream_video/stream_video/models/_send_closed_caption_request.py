@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_request import UserRequest
 
 __all__ = [
@@ -16,10 +17,10 @@ class SendClosedCaptionRequest(ApiModel):
 
     speaker_id: str
     text: str
-    end_time: float | int | None = None
+    end_time: Timestamp | None = None
     language: str | None = None
     service: str | None = None
-    start_time: float | int | None = None
+    start_time: Timestamp | None = None
     translated: bool | None = None
     user: UserRequest | None = None
     user_id: str | None = None

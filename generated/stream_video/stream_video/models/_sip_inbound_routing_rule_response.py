@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._sip_call_configs_response import SIPCallConfigsResponse
 from ._sip_caller_configs_response import SIPCallerConfigsResponse
 from ._sip_direct_routing_rule_call_configs_response import SIPDirectRoutingRuleCallConfigsResponse
@@ -20,7 +21,7 @@ class SIPInboundRoutingRuleResponse(ApiModel):
     """List of called numbers
     """
 
-    created_at: float | int
+    created_at: Timestamp
     """Creation timestamp
     """
 
@@ -37,7 +38,7 @@ class SIPInboundRoutingRuleResponse(ApiModel):
     """List of SIP trunk IDs
     """
 
-    updated_at: float | int
+    updated_at: Timestamp
     """Last update timestamp
     """
 

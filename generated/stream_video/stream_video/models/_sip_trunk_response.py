@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = [
     "SIPTrunkResponse",
@@ -15,7 +16,7 @@ class SIPTrunkResponse(ApiModel):
     """Allowed IPv4/IPv6 addresses or CIDR blocks
     """
 
-    created_at: float | int
+    created_at: Timestamp
     """Creation timestamp
     """
 
@@ -35,7 +36,7 @@ class SIPTrunkResponse(ApiModel):
     """Password for SIP trunk authentication
     """
 
-    updated_at: float | int
+    updated_at: Timestamp
     """Last update timestamp
     """
 

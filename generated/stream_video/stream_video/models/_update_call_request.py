@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_request import CallSettingsRequest
 
 __all__ = [
@@ -22,7 +23,7 @@ class UpdateCallRequest(ApiModel):
     """the settings to change for this call
     """
 
-    starts_at: float | int | None = None
+    starts_at: Timestamp | None = None
     """the time the call is scheduled to start
     """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._device_response import DeviceResponse
 from ._privacy_settings_response import PrivacySettingsResponse
 from ._push_notification_settings_response import PushNotificationSettingsResponse
@@ -21,7 +22,7 @@ class UserResponse(ApiModel):
     """
 
     blocked_user_ids: list[str]
-    created_at: float | int
+    created_at: Timestamp
     """Date/time of creation
     """
 
@@ -54,21 +55,21 @@ class UserResponse(ApiModel):
     """List of teams user is a part of
     """
 
-    updated_at: float | int
+    updated_at: Timestamp
     """Date/time of the last update
     """
 
     avg_response_time: float | int | None = None
-    ban_expires: float | int | None = None
+    ban_expires: Timestamp | None = None
     """Date when ban expires
     """
 
     bypass_moderation: bool | None = None
-    deactivated_at: float | int | None = None
+    deactivated_at: Timestamp | None = None
     """Date of deactivation
     """
 
-    deleted_at: float | int | None = None
+    deleted_at: Timestamp | None = None
     """Date/time of deletion
     """
 
@@ -77,7 +78,7 @@ class UserResponse(ApiModel):
     """
 
     image: str | None = None
-    last_active: float | int | None = None
+    last_active: Timestamp | None = None
     """Date of last activity
     """
 
@@ -93,7 +94,7 @@ class UserResponse(ApiModel):
     """User push notification settings
     """
 
-    revoke_tokens_issued_before: float | int | None = None
+    revoke_tokens_issued_before: Timestamp | None = None
     """Revocation date for tokens
     """
 

@@ -19,6 +19,7 @@ from .._runtime import (
     build_path,
 )
 from .._runtime._request import encode_params, validate_body
+from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
@@ -634,10 +635,10 @@ class CallsClosedCaptionsResourceWithRawResponse:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | int | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | int | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -861,10 +862,10 @@ class CallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | int | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | int | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -1024,10 +1025,10 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | int | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | int | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -1251,10 +1252,10 @@ class AsyncCallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | int | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | int | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -4915,7 +4916,7 @@ class CallsResourceWithRawResponse:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | int | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[UpdateCallResponse]:
         """Update call
@@ -5862,7 +5863,7 @@ class CallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | int | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
         """Update call
@@ -6587,7 +6588,7 @@ class AsyncCallsResourceWithRawResponse:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | int | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[UpdateCallResponse]:
         """Update call
@@ -7534,7 +7535,7 @@ class AsyncCallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | int | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
         """Update call

@@ -7,6 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._diet import Diet
 
 __all__ = [
@@ -20,10 +21,12 @@ class AnimalRequest(ApiModel):
     name: str = Field(min_length=1)
     diet: Diet | None = None
     birthday: datetime.date | None = None
+    arrived_at: Timestamp | None = None
 
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(
         {
             "diet",
             "birthday",
+            "arrived_at",
         }
     )

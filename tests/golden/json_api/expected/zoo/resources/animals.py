@@ -20,6 +20,7 @@ from .._runtime import (
     build_path,
 )
 from .._runtime._request import encode_params, validate_any, validate_body
+from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
@@ -112,6 +113,7 @@ class AnimalsResourceWithRawResponse:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[Animal]:
         """CreateAnimal
@@ -120,6 +122,7 @@ class AnimalsResourceWithRawResponse:
             name: name
             diet: diet
             birthday: birthday
+            arrived_at: arrived_at
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``CreateAnimal``: ``POST /animals``.
@@ -142,6 +145,7 @@ class AnimalsResourceWithRawResponse:
                     "name": name,
                     "diet": diet,
                     "birthday": birthday,
+                    "arrived_at": arrived_at,
                 },
                 "CreateAnimal",
             ),
@@ -486,6 +490,7 @@ class AnimalsResource:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """CreateAnimal
@@ -494,12 +499,17 @@ class AnimalsResource:
             name: name
             diet: diet
             birthday: birthday
+            arrived_at: arrived_at
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``CreateAnimal``: ``POST /animals``.
         """
         _raw = self.with_raw_response.create(
-            name=name, diet=diet, birthday=birthday, request_options=request_options
+            name=name,
+            diet=diet,
+            birthday=birthday,
+            arrived_at=arrived_at,
+            request_options=request_options,
         )
         return _raw.data
 
@@ -687,6 +697,7 @@ class AsyncAnimalsResourceWithRawResponse:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[Animal]:
         """CreateAnimal
@@ -695,6 +706,7 @@ class AsyncAnimalsResourceWithRawResponse:
             name: name
             diet: diet
             birthday: birthday
+            arrived_at: arrived_at
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``CreateAnimal``: ``POST /animals``.
@@ -717,6 +729,7 @@ class AsyncAnimalsResourceWithRawResponse:
                     "name": name,
                     "diet": diet,
                     "birthday": birthday,
+                    "arrived_at": arrived_at,
                 },
                 "CreateAnimal",
             ),
@@ -1062,6 +1075,7 @@ class AsyncAnimalsResource:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """CreateAnimal
@@ -1070,12 +1084,17 @@ class AsyncAnimalsResource:
             name: name
             diet: diet
             birthday: birthday
+            arrived_at: arrived_at
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``CreateAnimal``: ``POST /animals``.
         """
         _raw = await self.with_raw_response.create(
-            name=name, diet=diet, birthday=birthday, request_options=request_options
+            name=name,
+            diet=diet,
+            birthday=birthday,
+            arrived_at=arrived_at,
+            request_options=request_options,
         )
         return _raw.data
 
