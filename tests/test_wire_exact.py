@@ -355,3 +355,49 @@ def test_laml_dates_decode_tolerantly(laml_mock: MockServer) -> None:
     assert second.date_updated == "sometime in September"  # kept, the rest of the answer read
     assert second.status.value == "in-progress"
     assert first.to_wire()["date_updated"] == "Wed, 26 Sept 2018 23:00:04 +0000"
+
+
+# ------------------------------------------------------------------------------------------------
+# LaML: the fields SignalWire's current reference adds
+
+
+@pytest.fixture
+def laml(laml_mock: MockServer) -> Iterator[Any]:
+    from laml_streams import LamlClient
+
+    with LamlClient(space="example", project_id="p", api_token="t", base_url=laml_mock.url) as c:
+        yield c
+
+
+def test_conference_streams_take_codec_real_time_and_bearer_token(
+    laml: Any, laml_mock: MockServer
+) -> None:
+    laml.conferences.streams.create(
+        "CF1",
+        url="wss://example.com/room",
+        stream_codec="L16@16000h",
+        stream_real_time=True,
+        authorization_bearer_token="s3cret",
+    )
+    assert sent(laml_mock).body == (
+        b"Url=wss%3A%2F%2Fexample.com%2Froom&StreamCodec=L16%4016000h&StreamRealTime=true"
+        b"&AuthorizationBearerToken=s3cret"
+    )
+
+
+def test_call_streams_take_a_bearer_token_but_no_codec(laml: Any, laml_mock: MockServer) -> None:
+    laml.calls.streams.create("CA1", url="wss://example.com/a", authorization_bearer_token="s3cret")
+    assert sent(laml_mock).form == (
+        ("Url", "wss://example.com/a"),
+        ("AuthorizationBearerToken", "s3cret"),
+    )
+    with pytest.raises(TypeError, match="stream_codec"):
+        laml.calls.streams.create("CA1", url="wss://example.com/a", stream_codec="PCMU")
+
+
+@pytest.mark.parametrize("codec", ["PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h"])
+def test_every_documented_codec_is_valid(codec: str, laml: Any, laml_mock: MockServer) -> None:
+    from laml_streams.models import CreateConferenceStreamRequestStreamCodec as Codec
+
+    laml.conferences.streams.create("CF1", url="wss://example.com/room", stream_codec=Codec(codec))
+    assert sent(laml_mock).form == (("Url", "wss://example.com/room"), ("StreamCodec", codec))

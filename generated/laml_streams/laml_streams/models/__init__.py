@@ -12,6 +12,12 @@ if TYPE_CHECKING:
         CompatibilityErrorResponse as CompatibilityErrorResponse,
     )
     from ._conference_stream import ConferenceStream as ConferenceStream
+    from ._create_conference_stream_request import (
+        CreateConferenceStreamRequest as CreateConferenceStreamRequest,
+    )
+    from ._create_conference_stream_request_stream_codec import (
+        CreateConferenceStreamRequestStreamCodec as CreateConferenceStreamRequestStreamCodec,
+    )
     from ._create_stream_request import CreateStreamRequest as CreateStreamRequest
     from ._create_stream_request_status_callback_method import (
         CreateStreamRequestStatusCallbackMethod as CreateStreamRequestStatusCallbackMethod,
@@ -27,6 +33,8 @@ _LOCATIONS: dict[str, str] = {
     "CallStream": "_call_stream",
     "CompatibilityErrorResponse": "_compatibility_error_response",
     "ConferenceStream": "_conference_stream",
+    "CreateConferenceStreamRequest": "_create_conference_stream_request",
+    "CreateConferenceStreamRequestStreamCodec": "_create_conference_stream_request_stream_codec",
     "CreateStreamRequest": "_create_stream_request",
     "CreateStreamRequestStatusCallbackMethod": "_create_stream_request_status_callback_method",
     "CreateStreamRequestTrack": "_create_stream_request_track",
@@ -39,6 +47,8 @@ __all__ = [
     "CallStream",
     "CompatibilityErrorResponse",
     "ConferenceStream",
+    "CreateConferenceStreamRequest",
+    "CreateConferenceStreamRequestStreamCodec",
     "CreateStreamRequest",
     "CreateStreamRequestStatusCallbackMethod",
     "CreateStreamRequestTrack",

@@ -15,7 +15,7 @@ __all__ = [
 
 
 class CreateStreamRequest(ApiModel):
-    """Request body for creating a stream on a call or a conference."""
+    """Request body for creating a stream on a call."""
 
     url: str = Field(
         alias="Url", pattern="^(?:[Ww][Ss][Ss]://|(?![A-Za-z][A-Za-z0-9+.-]*:))", min_length=1
@@ -41,11 +41,16 @@ class CreateStreamRequest(ApiModel):
     """Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST"``)
     """
 
+    authorization_bearer_token: str | None = Field(default=None, alias="AuthorizationBearerToken")
+    """Bearer token for authorization with the WebSocket server.
+    """
+
     __non_nullable__: ClassVar[frozenset[str]] = frozenset(
         {
             "Name",
             "Track",
             "StatusCallback",
             "StatusCallbackMethod",
+            "AuthorizationBearerToken",
         }
     )

@@ -46,6 +46,7 @@ class CallsStreamsResourceWithRawResponse:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[CallStream]:
@@ -64,6 +65,7 @@ class CallsStreamsResourceWithRawResponse:
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -94,6 +96,7 @@ class CallsStreamsResourceWithRawResponse:
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createCallStream",
                     )
@@ -187,6 +190,7 @@ class CallsStreamsResource:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
@@ -205,6 +209,7 @@ class CallsStreamsResource:
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -217,6 +222,7 @@ class CallsStreamsResource:
             track=track,
             status_callback=status_callback,
             status_callback_method=status_callback_method,
+            authorization_bearer_token=authorization_bearer_token,
             parameters=parameters,
             request_options=request_options,
         )
@@ -269,6 +275,7 @@ class AsyncCallsStreamsResourceWithRawResponse:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[CallStream]:
@@ -287,6 +294,7 @@ class AsyncCallsStreamsResourceWithRawResponse:
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -317,6 +325,7 @@ class AsyncCallsStreamsResourceWithRawResponse:
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createCallStream",
                     )
@@ -410,6 +419,7 @@ class AsyncCallsStreamsResource:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
@@ -428,6 +438,7 @@ class AsyncCallsStreamsResource:
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -440,6 +451,7 @@ class AsyncCallsStreamsResource:
             track=track,
             status_callback=status_callback,
             status_callback_method=status_callback_method,
+            authorization_bearer_token=authorization_bearer_token,
             parameters=parameters,
             request_options=request_options,
         )

@@ -12,6 +12,9 @@ from .._runtime._request import form_fields, indexed_pairs, validate_body
 if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
     from ..models._conference_stream import ConferenceStream
+    from ..models._create_conference_stream_request_stream_codec import (
+        CreateConferenceStreamRequestStreamCodec,
+    )
     from ..models._create_stream_request_status_callback_method import (
         CreateStreamRequestStatusCallbackMethod,
     )
@@ -46,6 +49,13 @@ class ConferencesStreamsResourceWithRawResponse:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | Literal["PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h"]
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[ConferenceStream]:
@@ -60,17 +70,20 @@ class ConferencesStreamsResourceWithRawResponse:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
         from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models._create_conference_stream_request import CreateConferenceStreamRequest
 
         _spec = RequestSpec(
             method="POST",
@@ -87,13 +100,16 @@ class ConferencesStreamsResourceWithRawResponse:
             form=(
                 *form_fields(
                     validate_body(
-                        CreateStreamRequest,
+                        CreateConferenceStreamRequest,
                         {
                             "Url": url,
                             "Name": name,
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "StreamCodec": stream_codec,
+                            "StreamRealTime": stream_real_time,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createConferenceStream",
                     )
@@ -187,6 +203,13 @@ class ConferencesStreamsResource:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | Literal["PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h"]
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
@@ -201,10 +224,13 @@ class ConferencesStreamsResource:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -217,6 +243,9 @@ class ConferencesStreamsResource:
             track=track,
             status_callback=status_callback,
             status_callback_method=status_callback_method,
+            stream_codec=stream_codec,
+            stream_real_time=stream_real_time,
+            authorization_bearer_token=authorization_bearer_token,
             parameters=parameters,
             request_options=request_options,
         )
@@ -269,6 +298,13 @@ class AsyncConferencesStreamsResourceWithRawResponse:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | Literal["PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h"]
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ApiResponse[ConferenceStream]:
@@ -283,17 +319,20 @@ class AsyncConferencesStreamsResourceWithRawResponse:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
         Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
         from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models._create_conference_stream_request import CreateConferenceStreamRequest
 
         _spec = RequestSpec(
             method="POST",
@@ -310,13 +349,16 @@ class AsyncConferencesStreamsResourceWithRawResponse:
             form=(
                 *form_fields(
                     validate_body(
-                        CreateStreamRequest,
+                        CreateConferenceStreamRequest,
                         {
                             "Url": url,
                             "Name": name,
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "StreamCodec": stream_codec,
+                            "StreamRealTime": stream_real_time,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createConferenceStream",
                     )
@@ -410,6 +452,13 @@ class AsyncConferencesStreamsResource:
         status_callback_method: (
             CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | Literal["PCMU", "PCMA", "L16", "L16@16000h", "L16@24000h"]
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
@@ -424,10 +473,13 @@ class AsyncConferencesStreamsResource:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
             request_options: Per-call timeout, retries, extra headers or query.
 
@@ -440,6 +492,9 @@ class AsyncConferencesStreamsResource:
             track=track,
             status_callback=status_callback,
             status_callback_method=status_callback_method,
+            stream_codec=stream_codec,
+            stream_real_time=stream_real_time,
+            authorization_bearer_token=authorization_bearer_token,
             parameters=parameters,
             request_options=request_options,
         )
