@@ -345,6 +345,10 @@ class OperationParser:
             enum = self.schemas.definitions.get(part.name) if isinstance(part, Ref) else None
             if isinstance(enum, Enum):
                 out.append(Ref(enum.literal))
+            if part == types.TIMESTAMP:
+                # A timestamp argument takes an epoch number too, sent unchanged (the runtime's
+                # Timestamp accepts it); the model field stays a datetime for whoever reads it.
+                out.extend((types.FLOAT, types.INT))
         return union(out)
 
     # -------------------------------------------------------------------------------------- response

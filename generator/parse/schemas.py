@@ -21,11 +21,22 @@ from generator.ir import Alias, Enum, EnumMember, Field, Model
 from generator.load import LoadedSpec, Pointer
 from generator.types import ANY, NONE, ListOf, LiteralOf, MapOf, Ref, Tagged, Type, optional, union
 
-_FORMATS: dict[str, Type] = {"date-time": types.DATETIME, "date": types.DATE, "binary": types.BYTES}
+_FORMATS: dict[str, Type] = {
+    "date-time": types.DATETIME,
+    "date": types.DATE,
+    "binary": types.BYTES,
+    # RFC 2822 dates, read tolerantly by the runtime (unreadable text is kept as the string)
+    "rfc2822": types.RFC2822_TIMESTAMP,
+}
+# Formats of `type: [number, string]` (or integer): a date-time sent as RFC 3339 text or as an
+# epoch number, both decoded into an aware datetime by the runtime (`_runtime/_time.py`).
+_NUMBER_OR_TEXT_FORMATS: dict[str, Type] = {"date-time": types.TIMESTAMP}
 _SCALARS: dict[str, Type] = {
     "string": types.STR,
     "integer": types.INT,
-    "number": types.FLOAT,
+    # `float | int`, not `float`: pydantic would turn an int into a float, and `10` would go out
+    # as `10.0`, which an API that decodes the field into an integer refuses.
+    "number": types.UnionOf((types.FLOAT, types.INT)),
     "boolean": types.BOOL,
     "null": NONE,
 }
@@ -339,7 +350,13 @@ class SchemaTranslator:
         expr: Type
         if nullable and types_ is None and schema.get("type") is not None:
             return NONE  # `type: [null]`: nothing but null
-        if isinstance(types_, list):
+        number_or_text = isinstance(types_, list) and sorted(set(types_) - {"null"}) in (
+            ["number", "string"],
+            ["integer", "string"],
+        )
+        if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
+            expr = _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
+        elif isinstance(types_, list):
             expr = union(
                 [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
                 or [NONE]
@@ -368,7 +385,7 @@ class SchemaTranslator:
     # ---------------------------------------------------------------------------------------- objects
 
     def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
-        if schema.get("properties"):
+        if self._is_object(schema):
             return self._inline(context, schema, ptr)
         values = self._extra_values(schema, ptr, context)
         return MapOf(values or ANY)
@@ -497,6 +514,14 @@ class SchemaTranslator:
     @staticmethod
     def _is_object(schema: Mapping[str, Any]) -> bool:
         if schema.get("properties"):
+            return True
+        if (
+            schema.get("type") == "object"
+            and schema.get("additionalProperties") is False
+            and not schema.get("patternProperties")
+        ):
+            # An object that admits no property at all is a model without fields, not a free-form
+            # dict: a request body that must be `{}` is then sent as `{}` without an argument.
             return True
         if "allOf" in schema and len(schema["allOf"]) > 1:
             return True
