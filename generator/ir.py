@@ -170,8 +170,9 @@ class ContentChoice:
     """The `content_type=` keyword of a body the spec documents in several media types."""
 
     argument: str
-    media_types: tuple[str, ...]  # the first is the default
+    media_types: tuple[str, ...]  # as documented
     type: Type  # a Literal of them, or str when one is a range (image/*)
+    default: str | None  # None: the caller must name one (the spec gives only a range)
 
 
 @dataclass(frozen=True, slots=True)

@@ -280,6 +280,25 @@ def test_binary_body_in_the_chosen_media_type(
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_media_type_range_makes_the_caller_name_the_type(
+    mode: str, media: Any, uploads_mock: MockServer, packages: dict[str, Any]
+) -> None:
+    import inspect
+
+    signature = inspect.signature(
+        packages["media_uploads"].resources.images.ImagesResource.put_avatar
+    )
+    assert signature.parameters["content_type"].default is inspect.Parameter.empty
+
+    def use(client: Any) -> Any:
+        return client.images.put_avatar(body=b"RIFF", content_type="image/webp")
+
+    run(mode, media, use)
+    record = only(uploads_mock)
+    assert (record.headers["Content-Type"], record.body) == ("image/webp", b"RIFF")
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_text_body(mode: str, media: Any, uploads_mock: MockServer) -> None:
     def use(client: Any) -> Any:
         return client.notes.create(body="Remember the mïlk.")

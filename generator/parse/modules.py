@@ -245,6 +245,11 @@ def _example_value(param: Parameter) -> str:
     if param.example is not None:
         return param.example
     first = types.members(types.without_none(param.type))[0]
+    files = ("BinaryContent", "FileInput")
+    if isinstance(first, types.Imported) and first.name in files:
+        return 'open("data.bin", "rb")'
+    if isinstance(first, types.ListOf) and getattr(first.item, "name", None) in files:
+        return '[open("data.bin", "rb")]'
     if first == types.STR:
         return py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
     samples: dict[Type, str] = {types.INT: "10", types.FLOAT: "1.5", types.BOOL: "True"}
@@ -266,7 +271,14 @@ def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
     ]
     if draft.body and draft.body.pairs:
         out.append((draft.body.pairs.argument, py_literal({"FirstName": "Ada"})))
+    choice = draft.body.choice if draft.body else None
+    if choice and choice.default is None:  # a range such as image/*: a type of that range
+        major = choice.media_types[0].split("/")[0]
+        out.append((choice.argument, py_literal(f"{major}/{_SUBTYPES.get(major, 'octet-stream')}")))
     return tuple(out)
+
+
+_SUBTYPES = {"image": "png", "audio": "mpeg", "video": "mp4", "text": "plain"}
 
 
 def _walk(resource: Resource) -> Iterator[Resource]:

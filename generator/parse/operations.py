@@ -309,7 +309,7 @@ class OperationParser:
         required = bool(body.get("required"))
         example = _media_example(media)
         if kind in ("text", "binary"):
-            return self._content_body(kind, kinds, required, example, scope, body_ptr)
+            return _content_body(kind, kinds, required, example, scope)
         body_type = self.schemas.type_of(
             schema, (*media_ptr, "schema"), f"{naming.pascal(op_id)}Request"
         )
@@ -337,8 +337,7 @@ class OperationParser:
                 (argument,),
                 body_type,
                 pairs,
-                (),
-                kind,
+                kind=kind,
                 encodings=encodings,
                 choice=choice,
             )
@@ -354,34 +353,10 @@ class OperationParser:
             None,
             pairs,
             constants,
-            kind,
-            parts,
-            encodings,
-            choice,
-        )
-
-    def _content_body(
-        self,
-        kind: BodyKind,
-        kinds: list[tuple[str, BodyKind]],
-        required: bool,
-        example: Any,
-        scope: naming.Scope,
-        body_ptr: Pointer,
-    ) -> Body:
-        """A text or binary body: one `body` argument (str, or bytes / a file / chunks)."""
-        value_type = types.STR if kind == "text" else BINARY_CONTENT
-        shown = _example_source(example) if kind == "text" and isinstance(example, str) else None
-        what = "The request body." if kind == "text" else _BINARY_DOC
-        argument = Parameter(
-            scope.claim("body"), "", "body", value_type, required, what, None, example=shown
-        )
-        media_types = [m for m, _ in kinds]
-        choice = None
-        if len(media_types) > 1 or "*" in media_types[0]:
-            choice = _content_choice(scope, media_types)
-        return Body(
-            media_types[0], required, None, (argument,), value_type, kind=kind, choice=choice
+            kind=kind,
+            files=parts,
+            encodings=encodings,
+            choice=choice,
         )
 
     def _choice(
@@ -592,10 +567,37 @@ class OperationParser:
         )
 
 
+def _content_body(
+    kind: BodyKind,
+    kinds: list[tuple[str, BodyKind]],
+    required: bool,
+    example: Any,
+    scope: naming.Scope,
+) -> Body:
+    """A text or binary body: one `body` argument (str, or bytes / a file / chunks)."""
+    value_type = types.STR if kind == "text" else BINARY_CONTENT
+    shown = _example_source(example) if kind == "text" and isinstance(example, str) else None
+    what = "The request body." if kind == "text" else _BINARY_DOC
+    argument = Parameter(
+        scope.claim("body"), "", "body", value_type, required, what, None, example=shown
+    )
+    media_types = [m for m, _ in kinds]
+    choice = None
+    if len(media_types) > 1 or "*" in media_types[0]:
+        choice = _content_choice(scope, media_types)
+    return Body(media_types[0], required, None, (argument,), value_type, kind=kind, choice=choice)
+
+
 def _content_choice(scope: naming.Scope, media_types: list[str]) -> ContentChoice:
-    ranges = any("*" in m for m in media_types)
-    choice_type = types.STR if ranges else LiteralOf(tuple(media_types))
-    return ContentChoice(scope.claim("content_type"), tuple(media_types), choice_type)
+    """A range (`image/*`) is no Content-Type: the caller names the type, which defaults to the
+    first documented one, or to application/octet-stream for any binary data."""
+    concrete = [m for m in media_types if "*" not in m]
+    if len(concrete) == len(media_types):
+        literal = LiteralOf(tuple(media_types))
+        return ContentChoice(scope.claim("content_type"), tuple(media_types), literal, concrete[0])
+    anything = any(m.split(";")[0].strip() in ("*/*", "application/*") for m in media_types)
+    default = concrete[0] if concrete else ("application/octet-stream" if anything else None)
+    return ContentChoice(scope.claim("content_type"), tuple(media_types), types.STR, default)
 
 
 def _encodings(media: Any) -> tuple[tuple[str, str], ...]:

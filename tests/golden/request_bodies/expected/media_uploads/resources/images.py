@@ -48,12 +48,34 @@ class ImagesResource:
         )
         return self._call(_spec, StoredFile, request_options)
 
+    def put_avatar(
+        self,
+        *,
+        body: BinaryContent,
+        content_type: str,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """Set the avatar (any image type) (``PUT /avatar``, ``putAvatar``).
+
+        Args:
+            body: The request body: bytes, a binary file or an iterator of chunks (streamed).
+            content_type: The media type the body is sent as (image/*).
+        """
+        _spec = RequestSpec(
+            "PUT",
+            "/avatar",
+            "putAvatar",
+            content=binary_content(body, content_type, "putAvatar"),
+        )
+        return self._call(_spec, None, request_options)
+
 
 class ImagesResourceWithRawResponse:
     """``images`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
     def __init__(self, resource: ImagesResource) -> None:
         self.upload = raw_response(resource.upload)
+        self.put_avatar = raw_response(resource.put_avatar)
 
 
 class AsyncImagesResource:
@@ -86,9 +108,31 @@ class AsyncImagesResource:
         )
         return await self._call(_spec, StoredFile, request_options)
 
+    async def put_avatar(
+        self,
+        *,
+        body: BinaryContent,
+        content_type: str,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """Set the avatar (any image type) (``PUT /avatar``, ``putAvatar``).
+
+        Args:
+            body: The request body: bytes, a binary file or an iterator of chunks (streamed).
+            content_type: The media type the body is sent as (image/*).
+        """
+        _spec = RequestSpec(
+            "PUT",
+            "/avatar",
+            "putAvatar",
+            content=binary_content(body, content_type, "putAvatar"),
+        )
+        return await self._call(_spec, None, request_options)
+
 
 class AsyncImagesResourceWithRawResponse:
     """``images`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
     def __init__(self, resource: AsyncImagesResource) -> None:
         self.upload = async_raw_response(resource.upload)
+        self.put_avatar = async_raw_response(resource.put_avatar)
