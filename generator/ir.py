@@ -584,6 +584,16 @@ class Api:
         return tuple(sorted((n, m.module) for m in self.models for n in m.names))
 
     @property
+    def sends_binary(self) -> bool:
+        """Whether a method takes binary content (a binary body or a multipart file)."""
+        return any(op.body and (op.body.kind == "binary" or op.body.files) for op in self.operations)
+
+    @property
+    def streams(self) -> bool:
+        """Whether a method answers with a binary or event stream."""
+        return any(op.stream for op in self.operations)
+
+    @property
     def operations(self) -> tuple[Operation, ...]:
         out: list[Operation] = []
         for module in self.resources:
