@@ -50,7 +50,9 @@ def _warn(api: Api) -> None:
 
 def _counts(api: Api) -> str:
     skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
-    return f"{len(api.operations)} operations{skipped}, {len(api.definitions)} models"
+    # spec operations, not methods: one operation may have a method per body media type
+    operations = len({op.pointer for op in api.operations})
+    return f"{operations} operations{skipped}, {len(api.definitions)} models"
 
 
 def _build_all(

@@ -106,10 +106,18 @@ def _examples(spec: LoadedSpec) -> Iterator[Example]:
             yield from _in_schema(schema, ("components", "schemas", name))
 
 
-def _holder(spec: LoadedSpec, node: Any, at: Pointer) -> Iterator[Example]:
-    """A parameter, header or media type: its own examples, then its schema's and content's."""
+def _holder(
+    spec: LoadedSpec, node: Any, at: Pointer, wire_examples: bool = False
+) -> Iterator[Example]:
+    """A parameter, header or media type: its own examples, then its schema's and content's.
+
+    `wire_examples`: the media type's own examples may be its wire text (an event stream written
+    out, whose schema is each event's data), so only its schema's examples are checked."""
     node, at = _follow(spec, node, at)
-    if "schema" in node:
+    if "schema" in node and wire_examples:
+        if isinstance(node["schema"], Mapping) and "$ref" not in node["schema"]:
+            yield from _in_schema(node["schema"], (*at, "schema"))
+    elif "schema" in node:
         schema_at: Pointer = (*at, "schema")
         if "example" in node:
             yield (*at, "example"), schema_at, node["example"]
@@ -124,7 +132,8 @@ def _holder(spec: LoadedSpec, node: Any, at: Pointer) -> Iterator[Example]:
 
 def _content(spec: LoadedSpec, node: Mapping[str, Any], at: Pointer) -> Iterator[Example]:
     for media_type, media in _items(node.get("content")):
-        yield from _holder(spec, media, (*at, "content", media_type))
+        wire = media_type.split(";")[0].strip().lower() == "text/event-stream"
+        yield from _holder(spec, media, (*at, "content", media_type), wire_examples=wire)
 
 
 def _in_schema(schema: Any, at: Pointer) -> Iterator[Example]:

@@ -98,9 +98,10 @@ CASES: dict[str, list[str]] = {
     "cookie_param.yaml": [
         f"{BAD}/cookie_param.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
     ],
-    "multipart_body.yaml": [
-        f"{BAD}/multipart_body.yaml:10: #/paths/~1files/post/requestBody/content: "
-        "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
+    "xml_body.yaml": [
+        f"{BAD}/xml_body.yaml:10: #/paths/~1files/post/requestBody/content: "
+        "unsupported request content type(s) ['application/xml']: JSON, form, multipart, text and "
+        "binary bodies are supported",
     ],
     "oauth2.yaml": [
         f"{BAD}/oauth2.yaml:16: #/components/securitySchemes/oauth: "
@@ -176,7 +177,8 @@ CASES: dict[str, list[str]] = {
         f"{BAD}/many_problems.yaml:17: #/paths/~1b/get: "
         "operation has no operationId: named 'get_b' from its method and path",
         f"{BAD}/many_problems.yaml:26: #/paths/~1c/post/requestBody/content: "
-        "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
+        "unsupported request content type(s) ['application/xml']: JSON, form, multipart, text and "
+        "binary bodies are supported",
     ],
     "many_files.yaml": [
         f"{BAD}/many_files.yaml:2: #/info: 'version' is a required property",
@@ -193,7 +195,7 @@ CASES: dict[str, list[str]] = {
 # spec → (warnings as printed, skipped operations, operations generated).
 LENIENT = {
     "cookie_param.yaml": (1, ["getA (GET /a)"], 0),
-    "multipart_body.yaml": (1, ["upload (POST /files)"], 0),
+    "xml_body.yaml": (1, ["upload (POST /files)"], 0),
     "oauth2.yaml": (1, [], 1),
     "no_operation_id.yaml": (1, [], 1),
     "bad_version.yaml": (1, [], 1),

@@ -11,12 +11,13 @@ flattened from a mapping, and every header is checked before it goes on the wire
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 
 from ._encoding import encode_query_value
 from ._errors import RequestValidationError
@@ -79,13 +80,32 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+@functools.cache
+def _without(model: type[BaseModel], names: frozenset[str]) -> type[BaseModel]:
+    """``model`` less the fields (by wire name) that travel as file parts of a multipart body."""
+    kept: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in model.model_fields.items()
+        if (info.alias or name) not in names
+    }
+    base = next(c for c in model.__mro__[1:] if issubclass(c, BaseModel))
+    derived = create_model(model.__name__, __base__=base, __module__=model.__module__, **kept)
+    derived.__non_nullable__ = frozenset(getattr(model, "__non_nullable__", ())) - names  # type: ignore[attr-defined]
+    return derived
+
+
 def validate_body(
-    model: type[BaseModel], values: Mapping[str, object], operation_id: str
+    model: type[BaseModel],
+    values: Mapping[str, object],
+    operation_id: str,
+    *,
+    files: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Validate the given fields (wire names) against the request model; return JSON-ready data.
 
     Only fields present in ``values`` and not NOT_GIVEN are sent, so an unset optional field is
     omitted while an explicit ``None`` is sent as ``null`` (and refused if the spec forbids null).
+    ``files`` are fields of the model sent as files (not in ``values``; checked as they are sent).
 
     What is certainly wrong is refused here: a missing required field, a value of the wrong JSON
     type, a null the spec forbids. A string outside an enum's listed values is sent as given: APIs
@@ -93,6 +113,8 @@ def validate_body(
     argument is typed with a ``Literal`` of the known values).
     """
     given = {key: value for key, value in values.items() if value is not NOT_GIVEN}
+    if files:
+        model = _without(model, frozenset(files))
     try:
         instance = model.model_validate(given)
     except ValidationError as exc:
