@@ -12,9 +12,12 @@ from generator.render import render
 from generator.validate import validate
 
 
-def build(spec_path: Path) -> tuple[Api, dict[PurePosixPath, str]]:
+def build(spec_path: Path, *, formatted: bool = True) -> tuple[Api, dict[PurePosixPath, str]]:
+    """Every stage up to the files to write. `formatted=False` leaves out black (the slow stage),
+    for callers that only need code that compiles (the fuzz test), never for output that is kept."""
     api = parse(validate(load_spec(spec_path)))
-    return api, format_files(render(api))
+    files = render(api)
+    return api, format_files(files) if formatted else files
 
 
 def discover(specs_dir: Path) -> list[Path]:

@@ -28,6 +28,7 @@ from openapi_schema_validator import OAS31Validator
 from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.validation import keywords
 from referencing import Registry
 from referencing.jsonschema import specification_with
 
@@ -59,8 +60,19 @@ class _AlreadyChecked:
         return iter(())
 
 
+class _SchemaWalk31(keywords.OpenAPIV31SchemaValidator):
+    """Its per-schema check against the 3.1 dialect is pass 2's, which found nothing."""
+
+    def _validate_schema_meta(self, schema: Any, schema_value: Any) -> None:
+        return None
+
+
 class _Semantic31(OpenAPIV31SpecValidator):
     schema_validator = _AlreadyChecked()
+    keyword_validators = {  # noqa: RUF012 - the base class declares it so
+        **OpenAPIV31SpecValidator.keyword_validators,
+        "schema": _SchemaWalk31,
+    }
 
 
 class _Semantic30(OpenAPIV30SpecValidator):
@@ -132,17 +144,37 @@ def _schema_roots(node: Any, path: Pointer) -> Iterator[tuple[Pointer, Any]]:
             yield from _schema_roots(value, (*path, index))
 
 
+@cache
+def _dialect_checker() -> Any:
+    meta = OAS31Validator.META_SCHEMA
+    # The dialect's vocabularies live in the package's local registry: never fetched over the network.
+    return jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
+
+
+# Schema Object (as JSON text) → its errors. Checking a schema against the dialect is the slowest
+# step of validation, and a run that validates many similar documents (an edited spec, the tests)
+# sees the same schemas again and again.
+_DIALECT_ERRORS: dict[str, list[tuple[Pointer, str]]] = {}
+
+
+def _dialect_errors(schema: Any) -> list[tuple[Pointer, str]]:
+    key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    found = _DIALECT_ERRORS.get(key)
+    if found is None:
+        found = [_message(error) for error in _dialect_checker().iter_errors(schema)]
+        if len(_DIALECT_ERRORS) >= 4096:
+            _DIALECT_ERRORS.clear()
+        _DIALECT_ERRORS[key] = found
+    return found
+
+
 def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     if not is_31:
         return  # the 3.0 document schema already describes Schema Objects in full
-    meta = OAS31Validator.META_SCHEMA
-    # The dialect's vocabularies live in the package's local registry: never fetched over the network.
-    checker = jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
     for path, schema in _schema_roots(spec.data, ()):
         if isinstance(schema, bool):
             continue
-        for error in checker.iter_errors(schema):
-            inner, message = _message(error)
+        for inner, message in _dialect_errors(schema):
             yield spec.problem((*path, *inner), message)
 
 
