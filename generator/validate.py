@@ -5,7 +5,9 @@ schema being checked, and some of its checks raise instead of reporting. So the 
 three passes, each with full JSON pointers:
 
 1. the whole document against the OpenAPI JSON Schema of its version (structure);
-2. each Schema Object against its version's dialect (3.1) or schema definition (3.0);
+2. each Schema Object against its version's dialect (3.1) or schema definition (3.0), then what the
+   generator itself needs: allOf chains that end (no cycles, at most MAX_DEPTH deep) and its own
+   extensions against their schema (generator/extensions.py);
 3. openapi-spec-validator's own semantic checks (path parameters declared, operationIds unique, …),
    located at the path or operation their message names; run only when passes 1-2 found nothing, since
    its walk assumes a well-formed document.
@@ -32,8 +34,10 @@ from openapi_spec_validator.validation import keywords
 from referencing import Registry
 from referencing.jsonschema import specification_with
 
+from generator import extensions
 from generator.cache import DiskCache
-from generator.errors import Problem, SpecError
+from generator.errors import Problem, SpecError, format_pointer
+from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
 
 _SUPPORTED = re.compile(r"3\.(0|1)\.\d+")
@@ -84,7 +88,7 @@ def _cache() -> DiskCache:
         f"{name} {importlib.metadata.version(name)}"
         for name in ("openapi-spec-validator", "openapi-schema-validator", "jsonschema")
     )
-    return DiskCache("validate", f"{versions} passes-v1")
+    return DiskCache("validate", f"{versions} passes-v2")
 
 
 def validate(spec: LoadedSpec) -> LoadedSpec:
@@ -111,6 +115,8 @@ def _validate(spec: LoadedSpec) -> None:
     is_31 = version.startswith("3.1")
     problems = list(_structure(spec, is_31))
     problems += _schemas(spec, is_31)
+    problems += _all_of_chains(spec)
+    problems += extensions.check(spec)
     if not problems:
         problems += _semantics(spec, is_31)
     if problems:
@@ -176,6 +182,78 @@ def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
             continue
         for inner, message in _dialect_errors(schema):
             yield spec.problem((*path, *inner), message)
+
+
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+def _with_all_of(data: Any) -> Iterator[Pointer]:
+    """Pointers of every mapping with an `allOf` list (example and default values are data)."""
+    todo: list[tuple[Pointer, Any]] = [((), data)]
+    while todo:
+        ptr, node = todo.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("allOf"), list):
+                yield ptr
+            todo.extend(((*ptr, k), v) for k, v in node.items() if k not in _DATA_KEYS)
+        elif isinstance(node, list):
+            todo.extend(((*ptr, i), v) for i, v in enumerate(node))
+
+
+def _all_of_chains(spec: LoadedSpec) -> Iterator[Problem]:
+    """The parse stage merges allOf parts by following their `$ref`s, so an allOf that includes
+    itself would never end, and a chain of them deeper than MAX_DEPTH would exhaust the stack:
+    both are refused, at the allOf part that closes the cycle or passes the limit."""
+    children: dict[Pointer, list[tuple[Pointer, Pointer]]] = {}
+
+    def parts(ptr: Pointer) -> list[tuple[Pointer, Pointer]]:
+        """(the allOf item, the schema with an allOf it leads to) for each such item of `ptr`."""
+        if ptr not in children:
+            found = []
+            node = spec.follow("#" + format_pointer(ptr)[1:])
+            items = node[0].get("allOf") if node and isinstance(node[0], dict) else None
+            for i, part in enumerate(items if isinstance(items, list) else ()):
+                here: Pointer = (*ptr, "allOf", i)
+                target: tuple[Any, Pointer] | None = (part, here)
+                if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                    target = spec.follow(part["$ref"])
+                if (
+                    target
+                    and isinstance(target[0], dict)
+                    and isinstance(target[0].get("allOf"), list)
+                ):
+                    found.append((here, target[1]))
+            children[ptr] = found
+        return children[ptr]
+
+    depth: dict[Pointer, int] = {}
+    for root in sorted(_with_all_of(spec.data), key=format_pointer):
+        if root in depth:
+            continue
+        path = [root]
+        on_path = {root: 0}
+        work = [iter(parts(root))]
+        while work:
+            for here, child in work[-1]:
+                if child in on_path:
+                    loop = path[on_path[child] :]  # from `child` to the schema that owns `here`
+                    cycle = [loop[-1], *loop[:-1], loop[-1]]
+                    text = " -> ".join(format_pointer(p) for p in cycle)
+                    yield spec.problem(here, f"allOf includes itself: {text}")
+                elif child not in depth:
+                    on_path[child] = len(path)
+                    path.append(child)
+                    work.append(iter(parts(child)))
+                    break
+            else:
+                work.pop()
+                node = path.pop()
+                del on_path[node]
+                depth[node] = 1 + max((depth.get(c, 0) for _, c in parts(node)), default=0)
+                if depth[node] == MAX_DEPTH + 1:
+                    yield spec.problem(
+                        (*node, "allOf"), f"allOf parts nest more than {MAX_DEPTH} levels deep"
+                    )
 
 
 _PATH_IN_MESSAGE = re.compile(r"'(/[^']*)'")

@@ -18,6 +18,7 @@ from generator import naming
 from generator.errors import Problem, format_pointer
 from generator.escape import py_literal
 from generator.ir import Alias, Definition, Enum, EnumMember, Field, Model, TypeExpr
+from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
 
 ANY = TypeExpr("Any", frozenset({"from typing import Any"}))
@@ -112,6 +113,7 @@ class SchemaTranslator:
     # renames made to avoid collisions (`user_id_2`): carried to Api.notes, printed by the CLI
     notes: list[str] = field(default_factory=list)
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
+    _following: list[str] = field(default_factory=list)  # unnamed $refs being translated in place
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -174,7 +176,20 @@ class SchemaTranslator:
         if found is None:
             self.problem(ptr, f"$ref {ref!r} points to nothing")
             return ANY
-        return self.type_of(found[0], found[1], context)
+        # An unnamed target is translated in place, so one that leads back to itself (or a chain of
+        # them deeper than any document may nest) would never end: only components may recurse.
+        if ref in self._following or len(self._following) >= MAX_DEPTH:
+            self.problem(
+                ptr,
+                f"$ref {ref!r} leads back to itself: make the schema it points to a "
+                "component (components.schemas) to let it be recursive",
+            )
+            return ANY
+        self._following.append(ref)
+        try:
+            return self.type_of(found[0], found[1], context)
+        finally:
+            self._following.pop()
 
     def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
         value = schema["const"]
