@@ -48,3 +48,18 @@ def docstring(text: str) -> str:
 def comment(text: str) -> str:
     """One line safe after a `#`: no newline can end the comment early."""
     return " ".join(docstring(text).split())
+
+
+def terminal(text: str) -> str:
+    """Text safe to print as one line of CLI output: every character that is not printable (ESC,
+    DEL, NUL, line breaks, bidi controls, …) is spelled out as \\xNN, \\uNNNN or \\UNNNNNNNN, so a
+    spec string can neither drive the terminal (move the cursor, recolour, clear the screen) nor
+    fake further lines of output."""
+    return "".join(ch if ch.isprintable() else _spelled(ch) for ch in text)
+
+
+def _spelled(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
