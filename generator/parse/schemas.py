@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import naming
+from generator import naming, patterns
 from generator.errors import Problem, format_pointer
 from generator.escape import py_literal
 from generator.ir import Alias, Definition, Enum, EnumMember, Field, Model, TypeExpr
@@ -371,7 +371,7 @@ class SchemaTranslator:
                     default_doc=json_text(prop_schema["default"])
                     if isinstance(prop_schema, Mapping) and "default" in prop_schema
                     else None,
-                    constraints=self._constraints(prop_schema),
+                    constraints=self._constraints(prop_schema, prop_ptr),
                 )
             )
         self.notes.extend(
@@ -397,7 +397,7 @@ class SchemaTranslator:
             if isinstance(part, Mapping):
                 yield from self._object_parts(part, part_ptr)
 
-    def _constraints(self, schema: Any) -> tuple[tuple[str, object], ...]:
+    def _constraints(self, schema: Any, ptr: Pointer = ()) -> tuple[tuple[str, object], ...]:
         if not isinstance(schema, Mapping):
             return ()
         out = []
@@ -405,8 +405,28 @@ class SchemaTranslator:
             value = schema.get(key)
             if value is None or (isinstance(value, bool) and key.startswith("exclusive")):
                 continue  # 3.0's boolean exclusiveMinimum modifies minimum; not a bound itself
+            if key == "pattern":  # ECMA-262 → Python `re` (generator/patterns.py)
+                value = self._python_pattern(value, (*ptr, "pattern"))
+                if value is None:
+                    continue
             out.append((target, value))
         return tuple(out)
+
+    def _python_pattern(self, pattern: object, ptr: Pointer) -> str | None:
+        """The pattern as generated models check it; None (with a note) when it cannot be."""
+        if not isinstance(pattern, str):
+            return None
+        try:
+            translated = patterns.translate(pattern)
+        except patterns.PatternError as exc:
+            self.problem(ptr, f"pattern {pattern!r} {exc}")
+            return None
+        if translated.note:
+            where = f"{self.spec.locate(ptr)}: {format_pointer(ptr)}"
+            self.notes.append(
+                f"{where}: pattern {pattern!r} {translated.note}: not checked by the client"
+            )
+        return translated.pattern
 
     # ------------------------------------------------------------------------------------------ enums
 
