@@ -8,6 +8,8 @@ located problem before the expensive work starts.
 
 from __future__ import annotations
 
+import hashlib
+
 # Bytes in one spec file (the root or any file it references).
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
@@ -33,3 +35,13 @@ MAX_INT_DIGITS = 4300
 # Bytes in the name of a file or folder the generator writes (most file systems allow 255; room is
 # left for the `.name.XXXXXXXX` staging folders of the write stage).
 MAX_FILE_NAME = 200
+
+
+def fit_file_name(stem: str, suffix: str = ".py") -> str:
+    """`stem`, or when `stem + suffix` is longer than MAX_FILE_NAME bytes, its start and a hash of
+    the whole of it (stable, so the same name always gives the same file)."""
+    if len((stem + suffix).encode()) <= MAX_FILE_NAME:
+        return stem
+    digest = hashlib.sha256(stem.encode()).hexdigest()[:12]
+    keep = MAX_FILE_NAME - len(suffix.encode()) - len(digest) - 1
+    return stem.encode()[:keep].decode(errors="ignore").rstrip("_") + "_" + digest

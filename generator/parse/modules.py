@@ -25,6 +25,7 @@ from generator.ir import (
     ResourceModule,
     TypeExpr,
 )
+from generator.limits import fit_file_name
 
 
 def _references(definition: Definition) -> frozenset[str]:
@@ -125,7 +126,8 @@ def model_modules(
     groups = _components(graph)
     scope = naming.Scope()
     for group in groups:
-        module = scope.claim("_" + naming.snake(group[0]))
+        # A file name has a length limit that a schema name has not (see generator/limits.py).
+        module = scope.claim(fit_file_name("_" + naming.snake(group[0])))
         for name in group:
             where[name] = module
     modules = []
@@ -291,7 +293,10 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
                     imports.add("from collections.abc import Mapping")
     root = _with_runtime_imports(root, where)
     return ResourceModule(
-        root.attribute, root, tuple(sort_imports(imports)), tuple(sort_imports(type_imports))
+        fit_file_name(root.attribute),  # the attribute may be longer than a file name can be
+        root,
+        tuple(sort_imports(imports)),
+        tuple(sort_imports(type_imports)),
     )
 
 
