@@ -1,4 +1,4 @@
-"""A small content-addressed disk cache for pure, slow steps (black, spec validation).
+"""A small content-addressed disk cache for pure, slow steps (black, spec validation, verification).
 
 Entries are keyed by a SHA-256 of everything the result depends on, so a hit is always the result
 that step would compute; a missing, stale or unwritable cache only costs time. Location:
