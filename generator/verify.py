@@ -12,7 +12,8 @@ under `mypy --strict`:
   same object (`import a.b` and `import a.c` both bind `a` to one module);
 * shadowing parameter: a parameter named like a module-level name or a builtin that the function body
   reads in a role only that global can play: called, an attribute or item taken, in an annotation,
-  a decorator, a base class, an `except` clause or the type argument of `isinstance`/`issubclass`
+  a decorator, a base class, an `except` clause, the type argument of `isinstance`/`issubclass` or
+  of a generic from outside the function (`list[str]`, `builtins.list[str]`)
   (nested functions and comprehensions that rebind the name are left out). Also a parameter the body
   replaces with an import, def or class. A parameter only passed on as a value cannot be told apart
   from one that was meant as the global; that case is left to mypy;
@@ -230,6 +231,23 @@ def _statements(body: Iterable[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _statements(handler.body)
 
 
+def _local_names(body: list[ast.stmt]) -> set[str]:
+    """Names a function body binds in its own scope (assignments, loops, with, imports, defs)."""
+    out: set[str] = set()
+    for stmt in _statements(body):
+        out.update(name for name, _, _, _ in _statement_bindings(stmt))
+        if isinstance(stmt, ast.AugAssign | ast.For | ast.AsyncFor):
+            out.update(_target_names(stmt.target))
+        elif isinstance(stmt, ast.With | ast.AsyncWith):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    out.update(_target_names(item.optional_vars))
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, ast.NamedExpr):
+            out.update(_target_names(node.target))
+    return out
+
+
 def _definitions(body: Iterable[ast.stmt]) -> Iterator[_Definition]:
     """Defs and classes of one body, also those inside its if/try/with/for/while blocks."""
     for stmt in body:
@@ -357,7 +375,7 @@ class _Checker:
         params = {a.arg for a in _parameters(node.args)}
         suspects = {p for p in params if p in self.globals or p in _BUILTINS}
         if suspects:
-            roles = _GlobalRoles(suspects)
+            roles = _GlobalRoles(suspects, params | _local_names(node.body))
             for stmt in node.body:
                 roles.visit(stmt)
             for name, line, role in sorted(roles.found, key=lambda r: (r[1], r[0], r[2])):
@@ -460,6 +478,7 @@ class _GlobalRoles:
     """Walks a function body for reads of `live` names in roles only a global could play."""
 
     live: set[str]
+    local: set[str]  # every name the function binds: a subscript of one is not a generic type
     found: set[tuple[str, int, str]] = field(default_factory=set)
 
     def hit(self, node: ast.expr | None, role: str) -> None:
@@ -471,11 +490,18 @@ class _GlobalRoles:
             self.hit(kind, role)
 
     def inner_scope(self, nodes: Iterable[ast.AST], rebound: Iterable[str]) -> None:
-        saved = self.live
+        saved, saved_local = self.live, self.local
         self.live = self.live - set(rebound)
+        self.local = self.local | set(rebound)
         for node in nodes:
             self.visit(node)
-        self.live = saved
+        self.live, self.local = saved, saved_local
+
+    def is_global(self, node: ast.expr) -> bool:
+        """A name (or attribute chain) that resolves outside the function: `list`, `builtins.list`."""
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id not in self.local
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -524,6 +550,9 @@ class _GlobalRoles:
             self.hit(node.value, "takes an attribute of")
         elif isinstance(node, ast.Subscript):
             self.hit(node.value, "subscripts")
+            if self.is_global(node.value):  # a generic type: its arguments are types too
+                for name in _reads(node.slice):
+                    self.hit(name, "uses as a type argument")
         elif isinstance(node, ast.ExceptHandler):
             self.hit_types(node.type, "catches")
         for child in ast.iter_child_nodes(node):

@@ -203,6 +203,25 @@ CASES: list[tuple[str, str, set[tuple[int, str]]]] = [
         """,
         {(4, "f.encode")},
     ),
+    (
+        "param-generic-argument",
+        "def f(str, body):\n    return validate_any(list[str], body)",
+        {(2, "f.str")},
+    ),
+    (
+        "param-qualified-generic-argument",
+        """\
+        import builtins
+        def f(int):
+            return g(builtins.dict[str, int])
+        """,
+        {(3, "f.int")},
+    ),
+    (
+        "ok-item-of-a-local",
+        "def f(items, str):\n    d = {}\n    return items[str], d[str]",
+        set(),
+    ),
     ("ok-builtin-passed-as-value", 'def f(id, type):\n    return {"id": id, "t": type}', set()),
     ("ok-builtin-passed-positionally", "def f(type, id):\n    return g(type, id, next=id)", set()),
     ("ok-not-a-global", "def f(mock):\n    return mock.calls", set()),
