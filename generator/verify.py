@@ -15,8 +15,9 @@ under `mypy --strict`:
   a decorator, a base class, an `except` clause, the type argument of `isinstance`/`issubclass` or
   of a generic from outside the function (`list[str]`, `builtins.list[str]`)
   (nested functions and comprehensions that rebind the name are left out). Also a parameter the body
-  replaces with an import, def or class. A parameter only passed on as a value cannot be told apart
-  from one that was meant as the global; that case is left to mypy;
+  replaces with an import, def or class, or that a nested function hides by taking (and reading) a
+  parameter of the same name. A parameter only passed on as a value cannot be told apart from one
+  that was meant as the global; that case is left to mypy;
 * shadowed annotation: a class-body name that shadows a module-level name or a builtin, read in
   that class's own scope where the global was meant. A field annotation breaks
   when the class binds the name at runtime anywhere (def, class, import, assignment, field with a
@@ -270,20 +271,39 @@ def _reads(node: ast.AST | None) -> Iterator[ast.Name]:
                 yield sub
 
 
+def _subscripted(node: ast.Subscript, name: str) -> bool:
+    value = node.value
+    return (isinstance(value, ast.Name) and value.id == name) or (
+        isinstance(value, ast.Attribute) and value.attr == name
+    )
+
+
 def _annotation_reads(node: ast.expr | None) -> Iterator[ast.Name]:
-    """Names an annotation reads, also inside string (forward-reference) parts."""
+    """Names an annotation reads, also inside string (forward-reference) parts; the strings of a
+    `Literal[...]` and the metadata of an `Annotated[...]` are values, not references."""
     if node is None:
         return
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            yield sub
-        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+    if isinstance(node, ast.Name):
+        if isinstance(node.ctx, ast.Load):
+            yield node
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
             try:
-                parsed = ast.parse(sub.value.strip(), mode="eval")
+                parsed = ast.parse(node.value.strip(), mode="eval")
             except SyntaxError:
-                continue
+                return
             for name in _reads(parsed):
-                yield ast.Name(name.id, ast.Load(), lineno=sub.lineno, col_offset=sub.col_offset)
+                yield ast.Name(name.id, ast.Load(), lineno=node.lineno, col_offset=node.col_offset)
+    elif isinstance(node, ast.Subscript) and _subscripted(node, "Literal"):
+        yield from _annotation_reads(node.value)
+    elif isinstance(node, ast.Subscript) and _subscripted(node, "Annotated"):
+        yield from _annotation_reads(node.value)
+        first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+        yield from _annotation_reads(first)
+    else:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                yield from _annotation_reads(child)
 
 
 def _parameters(args: ast.arguments) -> list[ast.arg]:
@@ -395,6 +415,18 @@ class _Checker:
                             f"parameter {name!r} of {qualname}() is replaced by "
                             "an import or definition in its body",
                         )
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                # A nested function (a pager's fetch callback) that reads a name both it and the
+                # enclosing function take as a parameter gets its own, never the enclosing one.
+                inner = {a.arg for a in _parameters(stmt.args)} & (params - {"self", "cls"})
+                read = {n.id for s in stmt.body for n in _reads(s)} & inner
+                for name in sorted(read):
+                    self.report(
+                        stmt.lineno,
+                        f"{qualname}.{name}",
+                        f"parameter {name!r} of {qualname}() is hidden from the nested "
+                        f"{stmt.name}(), which takes a parameter of the same name and reads it",
+                    )
 
     # shadowed annotation ----------------------------------------------------------------------
 

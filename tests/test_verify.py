@@ -222,6 +222,26 @@ CASES: list[tuple[str, str, set[tuple[int, str]]]] = [
         "def f(items, str):\n    d = {}\n    return items[str], d[str]",
         set(),
     ),
+    (
+        "param-hidden-by-nested-function",
+        """\
+        def pages(self, position, limit):
+            def fetch(position):
+                return self.get(position=position, limit=limit)
+            return fetch
+        """,
+        {(2, "pages.position")},
+    ),
+    (
+        "ok-nested-function-not-reading-its-twin",
+        """\
+        def pages(self, position):
+            def fetch(position):
+                return self.get(cursor=None)
+            return fetch(position)
+        """,
+        set(),
+    ),
     ("ok-builtin-passed-as-value", 'def f(id, type):\n    return {"id": id, "t": type}', set()),
     ("ok-builtin-passed-positionally", "def f(type, id):\n    return g(type, id, next=id)", set()),
     ("ok-not-a-global", "def f(mock):\n    return mock.calls", set()),
@@ -308,6 +328,27 @@ CASES: list[tuple[str, str, set[tuple[int, str]]]] = [
             x: "bool | None"
         """,
         {(3, "M.bool")},
+    ),
+    (
+        "ok-literal-strings-are-values",
+        """\
+        from typing import Annotated, Literal
+        class R:
+            def next(self) -> None: ...
+            def pages(self, direction: Literal["next", "prev"] = "next") -> None: ...
+            x: Annotated[int, "next"] = 0
+        """,
+        set(),
+    ),
+    (
+        "literal-base-and-annotated-type-still-read",
+        """\
+        from typing import Annotated
+        class M:
+            int: int = 0
+            x: Annotated["int", "meta"] = 0
+        """,
+        {(3, "M.int"), (4, "M.int")},
     ),
     ("ok-annotation-only-own", "class M:\n    str: str", set()),
     ("ok-annotation-only-after", "class M:\n    x: str\n    str: str", set()),
