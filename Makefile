@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := $(sort $(dir $(wildcard generated/*/pyproject.toml)))
 
-.PHONY: generate install-generated test check regen-golden bench clean
+.PHONY: generate install-generated test fuzz check regen-golden bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,16 @@ $(VENV)/.generated-%: generated/%/pyproject.toml $(STAMP)
 
 install-generated: $(STAMP) $(GENERATED_STAMPS)
 
+# The hostile-names property test (tests/test_fuzz_names.py, marker fuzz_names) is deselected until
+# the naming redesign of issue 8 lands; it is enabled then by dropping this -m option.
 test: $(STAMP) install-generated
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not fuzz_names"
+
+# The hostile-names property test with many more examples than its fixed default few.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	SDKGEN_FUZZ_PROFILE=fuzz SDKGEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/python -m pytest -q -m fuzz_names tests/test_fuzz_names.py
 
 check: $(STAMP)
 	$(BIN)/python -m generator check --strict

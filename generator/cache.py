@@ -1,16 +1,85 @@
-"""A small content-addressed disk cache for pure, slow steps (black, spec validation).
+"""A small content-addressed disk cache for pure, slow steps (black, spec validation, verification).
 
 Entries are keyed by a SHA-256 of everything the result depends on, so a hit is always the result
 that step would compute; a missing, stale or unwritable cache only costs time. Location:
 $SDKGEN_CACHE_DIR (default ~/.cache/sdkgen); SDKGEN_NO_CACHE=1 turns it off.
+
+A step whose result depends on the generator's own checks salts its keys with `generator_fingerprint()`,
+derived from the generator's source files and dependency versions, so a new or changed check is never
+skipped by an entry an older generator wrote.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import os
+import platform
 import tempfile
+import tomllib
 from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from generator import __version__
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def source_fingerprint(package: Path = _PACKAGE) -> str:
+    """SHA-256 over every file of the generator package (name and bytes), bytecode caches excepted."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc":
+            digest.update(relative.as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _requirements() -> list[str]:
+    """The generator's runtime dependencies: from its installed metadata, else from the checkout's
+    pyproject.toml (running from a source tree that was never installed)."""
+    try:
+        return list(importlib.metadata.requires("sdkgen") or [])
+    except importlib.metadata.PackageNotFoundError:
+        pyproject = _PACKAGE.parent / "pyproject.toml"
+        try:
+            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            return []
+        return [str(r) for r in project.get("dependencies", [])]
+
+
+def dependency_versions() -> list[str]:
+    """'name version' of each installed runtime dependency (test extras left out), sorted."""
+    out = []
+    for line in _requirements():
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if requirement.marker is not None:
+            continue  # an extra (test tools): not what the generator runs with
+        try:
+            version = importlib.metadata.version(requirement.name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        out.append(f"{requirement.name.lower()} {version}")
+    return sorted(out)
+
+
+@functools.cache
+def generator_fingerprint() -> str:
+    """What this generator is: its version, its source, its dependencies and the interpreter."""
+    parts = [
+        f"sdkgen {__version__}",
+        f"{platform.python_implementation()} {platform.python_version()}",
+        *dependency_versions(),
+        f"source {source_fingerprint()}",
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 class DiskCache:

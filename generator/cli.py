@@ -23,6 +23,7 @@ from generator.errors import Problem, SpecError
 from generator.fmt import FormatError
 from generator.ir import Api
 from generator.pipeline import build, discover
+from generator.verify import VerifyError
 from generator.write import diff_tree, write_tree
 
 _SPECS = Path("specs")
@@ -89,6 +90,15 @@ def _build_all(
             problems.extend(exc.problems)
         except FormatError as exc:
             _say(f"internal error: {exc}", err=True)
+            sys.exit(3)
+        except VerifyError as exc:
+            click.echo(
+                f"internal error: the code generated from {spec} would not work "
+                "(a bug in the generator, not in the spec); nothing was written:",
+                err=True,
+            )
+            for finding in exc.findings:
+                click.echo(f"  {finding}", err=True)
             sys.exit(3)
         except Exception as exc:  # a generator bug: say so plainly; the traceback is opt-in
             if os.environ.get("SDKGEN_DEBUG"):

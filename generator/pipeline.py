@@ -1,29 +1,37 @@
-"""The stages composed: spec path → (Api, formatted files). Pure: reads the spec, writes nothing."""
+"""The stages composed: spec path → (Api, formatted and verified files). Pure: reads the spec, writes
+nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from generator.errors import SpecError
+from generator.errors import SpecError, format_pointer
 from generator.fmt import format_files
-from generator.ir import Api
+from generator.ir import Api, Resource
 from generator.limits import MAX_FILE_NAME
 from generator.load import LoadedSpec, load_spec
 from generator.parse import parse
 from generator.render import render
 from generator.validate import validate
+from generator.verify import verify
 
 
 def build(
     spec_path: Path, strict: bool = False, *, formatted: bool = True
 ) -> tuple[Api, dict[PurePosixPath, str]]:
-    """Every stage up to the files to write. `formatted=False` leaves out black (the slow stage),
-    for callers that only need code that compiles (the fuzz test), never for output that is kept."""
+    """Every stage up to the files to write. Raises SpecError for a bad spec, VerifyError (a
+    generator bug) for generated code that would not work; in both cases before anything could be
+    written. `formatted=False` leaves out black and the verify stage (the slow ones), for callers
+    that only need code that compiles (the fuzz test), never for output that is kept."""
     spec = validate(load_spec(spec_path))
     api = parse(spec, strict=strict)
     _check_package_name(spec, api)
     files = render(api)
-    return api, format_files(files) if formatted else files
+    if not formatted:
+        return api, files
+    files = format_files(files)
+    verify(files, spec_pointers(api))
+    return api, files
 
 
 def _check_package_name(spec: LoadedSpec, api: Api) -> None:
@@ -36,6 +44,46 @@ def _check_package_name(spec: LoadedSpec, api: Api) -> None:
             "too long for a folder: set info.x-sdk.package"
         )
         raise SpecError([spec.problem(("info",), message)])
+
+
+def spec_pointers(api: Api) -> dict[tuple[PurePosixPath, str], str]:
+    """(generated file, qualified name) → JSON pointer of the spec node it came from, so a verify
+    finding names the node behind it: a walk over the IR, whose definitions and operations carry
+    their pointers."""
+    pkg = PurePosixPath(api.package)
+    out: dict[tuple[PurePosixPath, str], str] = {}
+    for module in api.models:
+        path = pkg / "models" / f"{module.module}.py"
+        for definition in module.definitions:
+            out[(path, definition.name)] = format_pointer(definition.pointer)
+
+    def resource(path: PurePosixPath, node: Resource) -> None:
+        for prefix in ("", "Async"):
+            for suffix in ("", "WithRawResponse"):
+                cls = f"{prefix}{node.class_name}{suffix}"
+                for op in node.operations:
+                    pointer = format_pointer(op.pointer)
+                    out[(path, f"{cls}.{op.method_name}")] = pointer
+                    if op.pagination and not suffix:
+                        out[(path, f"{cls}.{op.pagination.pages_method}")] = pointer
+                        out[(path, f"{cls}.{op.pagination.all_method}")] = pointer
+        for child in node.children:
+            resource(path, child)
+
+    for rmodule in api.resources:
+        resource(pkg / "resources" / f"{rmodule.module}.py", rmodule.root)
+    client = pkg / "_client.py"
+    for cls in (api.client_class, f"Async{api.client_class}"):
+        out[(client, cls)] = format_pointer(("info",))
+        for variable in api.client.server_variables:
+            out[(client, f"{cls}.__init__.{variable.argument.name}")] = format_pointer(
+                ("servers", 0, "variables", variable.wire_name)
+            )
+        for part in api.client.auth:
+            scheme = format_pointer(("components", "securitySchemes", part.scheme))
+            for arg in part.args:
+                out[(client, f"{cls}.__init__.{arg.name}")] = scheme
+    return out
 
 
 def discover(specs_dir: Path) -> list[Path]:

@@ -51,6 +51,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     # the one way a type tree becomes annotation text, in the scope the module binds
     "ann": lambda t, shadowed=frozenset(): types.annotation(t, shadowed),
     "builtin": lambda name, shadowed=frozenset(): f"builtins.{name}" if name in shadowed else name,
+    # names in one import, in isort's order (a client class in capitals sorts as a constant)
+    "isort": isort_names,
 }
 
 

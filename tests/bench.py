@@ -1,7 +1,7 @@
 """`make bench`: how long regeneration takes, cold and when nothing changed, and where the time goes.
 
-Cold: empty format/validation cache and an empty output directory. Unchanged: the same again, which
-should neither validate, format nor write anything. Also: YAML parsing with libyaml (CSafeLoader, what
+Cold: empty format/validation/verification cache and an empty output directory. Unchanged: the same
+again, which should neither validate, format, verify nor write anything. Also: YAML parsing with libyaml (CSafeLoader, what
 the loader uses) against PyYAML's pure-Python parser, over every spec file. Figures are printed; the
 benchmark asserts nothing.
 """
@@ -33,12 +33,13 @@ def main() -> None:
         os.environ["SDKGEN_CACHE_DIR"] = cache
         from generator import load, parse, render, validate
         from generator.fmt import format_files
-        from generator.pipeline import build, discover
+        from generator.pipeline import build, discover, spec_pointers
+        from generator.verify import verify
         from generator.write import write_tree
 
         specs = discover(SPECS)
         print(
-            f"{'spec':<22}{'cold':>9}{'unchanged':>11}   stages (cold): load validate parse render format write"
+            f"{'spec':<22}{'cold':>9}{'unchanged':>11}   stages (cold): load validate parse render format verify write"
         )
         for spec in specs:
             stages: dict[str, float] = {}
@@ -60,6 +61,9 @@ def main() -> None:
                 formatted = format_files(files)
                 stages["format"] = time.perf_counter() - t
                 t = time.perf_counter()
+                verify(formatted, spec_pointers(api, loaded))
+                stages["verify"] = time.perf_counter() - t
+                t = time.perf_counter()
                 write_tree(Path(out) / api.package, formatted)
                 stages["write"] = time.perf_counter() - t
 
@@ -72,7 +76,7 @@ def main() -> None:
             warm_s = _timed(unchanged, repeat=5)
             detail = " ".join(
                 f"{stages[k]:.2f}"
-                for k in ("load", "validate", "parse", "render", "format", "write")
+                for k in ("load", "validate", "parse", "render", "format", "verify", "write")
             )
             print(f"{spec.name:<22}{cold_s:>8.2f}s{warm_s:>10.2f}s   {detail}")
 

@@ -12,7 +12,10 @@ left over from an earlier test::
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +25,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the generator package, when not installed
     sys.path.insert(0, str(ROOT))
+
+# The suite never touches the user's cache: every cache the generator opens (in this process and in
+# every subprocess, which inherits the environment) lives in one temporary directory per session.
+# Set before any test module imports the generator.
+SESSION_CACHE = Path(tempfile.mkdtemp(prefix="sdkgen-test-cache-"))
+os.environ["SDKGEN_CACHE_DIR"] = str(SESSION_CACHE)
+os.environ.pop("SDKGEN_NO_CACHE", None)  # the cache is part of what is tested
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(SESSION_CACHE, ignore_errors=True)
+
 
 if TYPE_CHECKING:
     from generator.mock import MockServer

@@ -1,0 +1,128 @@
+"""generator.cache: keys follow the generator's own code and dependencies, and the suite keeps its
+cache in a temporary directory of its own (never the user's ~/.cache/sdkgen), subprocesses included."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cache, validate
+from generator.load import load_spec
+from tests.conftest import SESSION_CACHE
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = """\
+openapi: 3.1.0
+info: {title: Cache, version: 1.0.0}
+paths:
+  /ping:
+    get:
+      operationId: ping
+      responses: {'204': {description: pong}}
+"""
+
+
+def test_source_fingerprint_follows_every_source_byte(tmp_path: Path) -> None:
+    copy = tmp_path / "generator"
+    shutil.copytree(ROOT / "generator", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache.source_fingerprint(copy)
+    assert before == cache.source_fingerprint(ROOT / "generator")
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"bytecode")
+    assert cache.source_fingerprint(copy) == before  # bytecode is not source
+
+    target = copy / "cache.py"
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"content-addressed", b"content-addresses", 1))
+    changed = cache.source_fingerprint(copy)
+    assert changed != before
+    target.write_bytes(data)
+    assert cache.source_fingerprint(copy) == before
+    (copy / "parse" / "extra.py").write_text("")  # a new module counts too
+    assert cache.source_fingerprint(copy) not in (before, changed)
+
+
+def test_dependency_versions_are_the_installed_ones() -> None:
+    versions = cache.dependency_versions()
+    for name in ("black", "jinja2", "pyyaml", "openapi-spec-validator"):
+        assert f"{name} {importlib.metadata.version(name)}" in versions
+    assert not [v for v in versions if v.startswith(("pytest ", "mypy "))]  # test extras: not used
+
+
+def test_dependency_versions_from_a_checkout_that_was_never_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    installed = cache.dependency_versions()
+
+    def not_installed(name: str) -> list[str]:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "requires", not_installed)
+    assert cache.dependency_versions() == installed  # read from pyproject.toml instead
+
+
+def test_validation_key_is_salted_with_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"{}"
+    key = validate._cache().key(data)
+    monkeypatch.setattr(validate, "generator_fingerprint", lambda: "a generator with a new check")
+    assert validate._cache().key(data) != key
+
+
+def test_a_changed_generator_validates_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cache.yaml"
+    path.write_text(SPEC.replace("Cache", f"Cache {tmp_path.name}"), encoding="utf-8")
+    spec = load_spec(path)
+    runs: list[object] = []
+    real = validate._validate
+
+    def spy(loaded: object) -> None:
+        runs.append(loaded)
+        real(spec)
+
+    monkeypatch.setattr(validate, "_validate", spy)
+    validate.validate(spec)
+    validate.validate(spec)
+    assert len(runs) == 1  # the second is a cache hit
+    monkeypatch.setattr(validate, "generator_fingerprint", lambda: "a generator with a new check")
+    validate.validate(spec)
+    assert len(runs) == 2  # an entry from another generator is never taken as this one's
+
+
+def test_the_suite_uses_its_own_cache_directory() -> None:
+    assert os.environ["SDKGEN_CACHE_DIR"] == str(SESSION_CACHE)
+    home_cache = Path.home() / ".cache" / "sdkgen"
+    assert not SESSION_CACHE.resolve().is_relative_to(home_cache.resolve())
+    entry = cache.DiskCache("suite-check", "salt")
+    key = entry.key(b"x")
+    entry.put(key, "value")
+    assert (SESSION_CACHE / "suite-check" / key[:2] / key).read_text() == "value"
+
+
+def test_subprocesses_inherit_the_session_cache(tmp_path: Path) -> None:
+    path = tmp_path / "sub.yaml"
+    path.write_text(SPEC.replace("Cache", f"Subprocess {tmp_path.name}"), encoding="utf-8")
+    before = set((SESSION_CACHE / "validate").rglob("*"))
+    home = tmp_path / "home"
+    home.mkdir()
+    # Validation only (what writes the cache), not a whole generation: the suite stays fast.
+    code = "import sys; from generator.load import load_spec; from generator.validate import validate; "
+    code += "from pathlib import Path; validate(load_spec(Path(sys.argv[1])))"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert set((SESSION_CACHE / "validate").rglob("*")) - before, "nothing cached in the session"
+    assert not list(home.rglob("*")), "the subprocess wrote under HOME"
