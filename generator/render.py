@@ -36,7 +36,7 @@ def _indent_doc(text: str, indent: str) -> str:
     )
 
 
-FILTERS: dict[str, Callable[..., str]] = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "lit": escape.py_literal,
     "doc": escape.docstring,
     "oneline": lambda text: " ".join(str(text).split()),
