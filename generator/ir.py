@@ -36,6 +36,7 @@ class Field:
     default_doc: str | None  # the spec's default, as JSON text, for documentation only
     # pydantic Field() keywords → raw values (printed with the literal filter); empty: no `= …`
     kwargs: tuple[tuple[str, object], ...] = ()
+    pointer: Pointer = ()  # the property's schema (inside an allOf part when merged from one)
 
     @property
     def plain_default(self) -> bool:
@@ -496,6 +497,7 @@ class Client:
     error_module: str | None
     imports: tuple[str, ...]
     resource_imports: tuple[str, ...]  # under TYPE_CHECKING
+    pointer: Pointer = ("info",)  # info.x-sdk when the spec names the client there
 
     @property
     def args(self) -> tuple[ClientArg, ...]:

@@ -56,6 +56,9 @@ def spec_pointers(api: Api) -> dict[tuple[PurePosixPath, str], str]:
         path = pkg / "models" / f"{module.module}.py"
         for definition in module.definitions:
             out[(path, definition.name)] = format_pointer(definition.pointer)
+            for field in getattr(definition, "fields", ()):
+                if field.pointer:
+                    out[(path, f"{definition.name}.{field.name}")] = format_pointer(field.pointer)
 
     def resource(path: PurePosixPath, node: Resource) -> None:
         for prefix in ("", "Async"):
@@ -74,7 +77,7 @@ def spec_pointers(api: Api) -> dict[tuple[PurePosixPath, str], str]:
         resource(pkg / "resources" / f"{rmodule.module}.py", rmodule.root)
     client = pkg / "_client.py"
     for cls in (api.client_class, f"Async{api.client_class}"):
-        out[(client, cls)] = format_pointer(("info",))
+        out[(client, cls)] = format_pointer(api.client.pointer)
         for variable in api.client.server_variables:
             out[(client, f"{cls}.__init__.{variable.argument.name}")] = format_pointer(
                 ("servers", 0, "variables", variable.wire_name)

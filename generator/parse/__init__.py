@@ -86,6 +86,7 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     error_model = (
         errors if isinstance(translator.definitions.get(errors or ""), ModelDraft) else None
     )
+    info: Mapping[str, Any] = data.get("info") or {}
     client = Client(
         class_name=client_class,
         server_url=server_url,
@@ -100,8 +101,8 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
         error_module=where[error_model] if error_model else None,
         imports=tuple(_client_imports(auth_parts, variables, signing_imports)),
         resource_imports=_resource_imports(resources),
+        pointer=("info", "x-sdk") if isinstance(info.get("x-sdk"), Mapping) else ("info",),
     )
-    info: Mapping[str, Any] = data.get("info") or {}
     return Api(
         source=spec.path.name,
         package=package,

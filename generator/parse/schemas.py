@@ -67,6 +67,7 @@ class FieldDraft:
     description: str
     default_doc: str | None
     constraints: tuple[tuple[str, object], ...]
+    pointer: Pointer
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,7 @@ def freeze(draft: ModelDraft, constrained: bool) -> Model:
                 f.description,
                 f.default_doc,
                 tuple(kwargs),
+                f.pointer,
             )
         )
     # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
@@ -448,6 +450,7 @@ class SchemaTranslator:
                     if isinstance(prop_schema, Mapping) and "default" in prop_schema
                     else None,
                     constraints=self._constraints(prop_schema, prop_ptr),
+                    pointer=prop_ptr,
                 )
             )
         self.notes.extend(
