@@ -116,17 +116,33 @@ class ModelModule:
 # ----------------------------------------------------------------------------------------- operations
 
 
+Location = Literal["path", "query", "header", "cookie", "body"]
+# How a parameter value is serialised: an OpenAPI style, or "json" (declared with `content`).
+Style = Literal[
+    "simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject", "json"
+]
+# What the runtime assumes when a generated call names no style: OpenAPI's default per location.
+DEFAULT_STYLES: dict[str, tuple[Style, bool]] = {
+    "path": ("simple", False),
+    "query": ("form", True),
+    "header": ("simple", False),
+    "cookie": ("form", True),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
     name: str  # Python argument
     wire_name: str
-    location: Literal["path", "query", "header", "body"]
+    location: Location
     type: Type  # value type (without NotGiven)
     required: bool
     description: str
     default_doc: str | None
-    # lists: repeated key ("multi") or comma-joined ("csv"); or the value as JSON text ("json")
-    encoding: Literal["multi", "csv", "json"] = "multi"
+    # The spec's style and explode; a scalar parameter has its location's default, since every
+    # style spells a scalar the same way there (path styles differ even for scalars).
+    style: Style = "form"
+    explode: bool = True
     # filled from the client (e.g. account_sid), not an argument
     client_attribute: str | None = None
     # Python source of the spec's example value, for documentation
@@ -140,6 +156,14 @@ class Parameter:
     @property
     def default(self) -> str | None:
         return None if self.required else "NOT_GIVEN"
+
+    @property
+    def style_code(self) -> str | None:
+        """The runtime's spelling of the style ("form", "label*", "json"), or None when it is the
+        location's default, which generated calls leave out."""
+        if DEFAULT_STYLES.get(self.location) == (self.style, self.explode):
+            return None
+        return self.style + ("*" if self.explode and self.style != "json" else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +231,7 @@ class Operation:
     path_params: tuple[Parameter, ...]  # in path order
     query_params: tuple[Parameter, ...]
     header_params: tuple[Parameter, ...]
+    cookie_params: tuple[Parameter, ...]
     body: Body | None
     response: Type  # NONE when the success response has no body
     response_status: int
@@ -222,7 +247,12 @@ class Operation:
     @property
     def arguments(self) -> tuple[Parameter, ...]:
         """Keyword arguments after the positional path parameters: required first, then optional."""
-        rest = [*self.query_params, *self.header_params, *(self.body.fields if self.body else ())]
+        rest = [
+            *self.query_params,
+            *self.header_params,
+            *self.cookie_params,
+            *(self.body.fields if self.body else ()),
+        ]
         return tuple(p for p in rest if p.required) + tuple(p for p in rest if not p.required)
 
     @property
@@ -245,6 +275,11 @@ class Operation:
     @property
     def substitutes_path(self) -> bool:
         return bool(self.path_params)
+
+    @property
+    def path_styles(self) -> tuple[tuple[str, str], ...]:
+        """(wire name, style) of the path parameters not in the default (simple) style."""
+        return tuple((p.wire_name, p.style_code) for p in self.path_params if p.style_code)
 
     @property
     def idempotent_override(self) -> bool | None:

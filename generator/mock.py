@@ -14,7 +14,8 @@ answered:
 * Routing: method + path against `paths`, below the path part of `servers[0].url` (server
   variables take their defaults); a templated segment matches exactly one segment, its value
   percent-decoded. Unknown path -> 404; known path, undocumented method -> 405 (`Allow` header).
-* Validation (openapi-core): path/query/header/cookie parameters, the body by content type (JSON,
+* Validation (openapi-core): path/query/header/cookie parameters in every style, read as the
+  OpenAPI 3.1 style table writes them (`generator.mock_styles`), the body by content type (JSON,
   form-urlencoded including `patternProperties` fields such as `Parameter1.Name`, ...), and
   security: one of the operation's security requirements must be met - HTTP basic/bearer need an
   `Authorization` header with that scheme, apiKey its header/query/cookie parameter, oauth2 and
@@ -62,11 +63,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from generator.mock_styles import reader
 
 __all__ = ["MockServer", "RecordedRequest", "Scripted", "serve"]
 
@@ -122,6 +124,7 @@ class RecordedRequest:
     operation_id: str | None
     valid: bool
     errors: tuple[str, ...]
+    query_string: str = ""  # as received, still percent-encoded
 
 
 @dataclass(frozen=True)
@@ -338,6 +341,15 @@ class _Api:
                 return op, params, []
             allowed.extend(m.upper() for m in _METHODS if isinstance(route.item.get(m), Mapping))
         return None, {}, sorted(set(allowed))
+
+    def parameter_names(self, op: _Operation) -> frozenset[str]:
+        """The names of the operation's parameters (path-level ones included)."""
+        names = set()
+        for raw in (*(op.item.get("parameters") or ()), *(op.spec.get("parameters") or ())):
+            param = self.resolve(raw)
+            if isinstance(param, Mapping) and isinstance(param.get("name"), str):
+                names.add(param["name"])
+        return frozenset(names)
 
     def security_requirements(self, op: _Operation) -> list[Mapping[str, Any]]:
         security = op.spec.get("security", self.spec.get("security"))
@@ -687,6 +699,12 @@ class _Validator:
 
     def __init__(self, spec: Mapping[str, Any], api: _Api) -> None:
         from openapi_core import Config, OpenAPI
+        from openapi_core.casting.schemas import (
+            oas30_write_schema_casters_factory,
+            oas31_schema_casters_factory,
+        )
+        from openapi_core.deserializing.styles import StyleDeserializersFactory
+        from openapi_core.deserializing.styles.deserializers import StyleDeserializer
         from openapi_core.security.exceptions import SecurityProviderError
         from openapi_core.security.factories import SecurityProviderFactory
         from openapi_core.security.providers import BaseProvider
@@ -736,8 +754,36 @@ class _Validator:
                 "openIdConnect": HttpProvider,
             }
 
+        validator = self
+
+        class Styles(StyleDeserializersFactory):
+            """Parameters read as the OpenAPI 3.1 style table writes them (`mock_styles`)."""
+
+            def create(
+                self, spec: Any, schema: Any, style: str, explode: bool, name: str
+            ) -> StyleDeserializer:
+                deserializer = super().create(spec, schema, style, explode, name)
+                value = schema.read_value() if schema.exists() else {}
+                read = reader(
+                    value if isinstance(value, Mapping) else {},
+                    style,
+                    explode,
+                    name,
+                    lambda: validator.declared,
+                )
+                if read is not None:
+                    deserializer.deserializer_callable = lambda _e, _n, _t, location: read(location)
+                return deserializer
+
+        is_30 = str(spec.get("openapi", "")).startswith("3.0")
+        casters = oas30_write_schema_casters_factory if is_30 else oas31_schema_casters_factory
         self.api = api
-        config = Config(path_finder_cls=PatternFinder, security_provider_factory=Providers())
+        self.declared: frozenset[str] = frozenset()  # the current request's parameter names
+        config = Config(
+            path_finder_cls=PatternFinder,
+            security_provider_factory=Providers(),
+            style_deserializers_factory=Styles(casters),
+        )
         self.app = OpenAPI.from_dict(dict(spec), config=config)
         self.core: Any = self.app.request_validator  # built now: spec problems surface at start
         self.lock = threading.Lock()  # openapi-core's caches are not documented as thread-safe
@@ -757,6 +803,7 @@ class _Validator:
         request = _CoreRequest(op, path_params, query, headers, body, content_type)
         errors: list[str] = []
         with self.lock:
+            self.declared = self.api.parameter_names(op)
             try:
                 for exc in self.app.iter_request_errors(request):
                     if isinstance(exc, SecurityValidationError):
@@ -897,15 +944,9 @@ class _CoreRequest:
         from openapi_core.datatypes import RequestParameters
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-        cookies: list[tuple[str, str]] = []
-        for name, value in headers:
-            if name.lower() == "cookie":
-                jar: SimpleCookie = SimpleCookie()
-                try:
-                    jar.load(value)
-                except CookieError:
-                    continue
-                cookies.extend((key, morsel.value) for key, morsel in jar.items())
+        cookies = [
+            pair for name, value in headers if name.lower() == "cookie" for pair in _cookies(value)
+        ]
         # the matched `paths` key, quoted so no URL joining can alter it; see _Validator's finder
         self.path_pattern = "/" + quote(op.template, safe="")
         self.path = self.path_pattern
@@ -1225,6 +1266,7 @@ class MockServer:
             operation_id=op.operation_id if op else None,
             valid=not errors,
             errors=tuple(errors),
+            query_string=split.query,
         )
         with self._lock:
             self.requests.append(record)
@@ -1359,6 +1401,20 @@ class MockServer:
             self._api.error_response(op, 500), 500, f"mock: {message}"
         )
         return 500, [("Content-Type", media)], _encode(media, value)
+
+
+def _cookies(header: str) -> list[tuple[str, str]]:
+    """A Cookie header's (name, value) pairs, repeats kept (an exploded array parameter sends one
+    cookie per item), values percent-decoded as the client encodes them and unquoted."""
+    out = []
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if name and sep:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            out.append((name.strip(), unquote(value)))
+    return out
 
 
 def _parse_prefer(value: str) -> dict[str, str]:

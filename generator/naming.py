@@ -83,7 +83,9 @@ MODEL_ATTRIBUTES = _MODEL_RESERVED | _ALWAYS
 BODY_HELPERS = frozenset(
     {
         "build_path",
-        "encode_params",
+        "encode_query",
+        "encode_headers",
+        "encode_cookies",
         "validate_body",
         "validate_any",
         "form_fields",

@@ -249,23 +249,25 @@ def test_a_broken_schema_blocks_only_what_uses_it() -> None:
         "/good": {
             "get": {"operationId": "good", "responses": ok({"$ref": "#/components/schemas/Fine"})}
         },
-        "/cookie": {
+        "/xml": {
             "get": {
-                "operationId": "cookie",
-                "parameters": [{"name": "s", "in": "cookie", "schema": {"type": "string"}}],
+                "operationId": "xml",
+                "parameters": [
+                    {"name": "s", "in": "query", "content": {"application/xml": {"schema": {}}}}
+                ],
                 "responses": ok(),
             }
         },
     }
     api = api_of(paths, schemas)
     assert [o.operation_id for o in api.operations] == ["good"]
-    assert api.skipped == ("bad (GET /bad)", "cookie (GET /cookie)")
+    assert api.skipped == ("bad (GET /bad)", "xml (GET /xml)")
     names = {d.name for d in api.definitions}
     assert "Fine" in names and not names & {"Mixed", "UsesMixed", "Unused"}
     assert sorted(w.pointer for w in api.warnings) == [
         "#/components/schemas/Mixed",
         "#/components/schemas/Unused",
-        "#/paths/~1cookie/get/parameters/0",
+        "#/paths/~1xml/get/parameters/0/content",
     ]
     with pytest.raises(SpecError) as caught:
         parse(LoadedSpec(Path("t.yaml"), _spec(paths, schemas), {}, ()), strict=True)
@@ -279,3 +281,55 @@ def _spec(paths: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas},
     }
+
+
+def test_parameter_styles_and_their_defaults() -> None:
+    """Each parameter keeps the spec's style and explode (OpenAPI's defaults per location when it
+    says nothing); a scalar outside the path takes its location's default, since every style
+    spells a scalar alike there, and generated calls name only styles that differ."""
+    arr = {"type": "array", "items": {"type": "string"}}
+    params = [
+        {
+            "name": "p",
+            "in": "path",
+            "required": True,
+            "style": "label",
+            "schema": {"type": "integer"},
+        },
+        {"name": "q", "in": "query", "schema": arr},
+        {"name": "r", "in": "query", "explode": False, "schema": arr},
+        {"name": "s", "in": "query", "style": "pipeDelimited", "schema": {"type": "integer"}},
+        {
+            "name": "t",
+            "in": "query",
+            "style": "deepObject",
+            "explode": True,
+            "schema": {"type": "object"},
+        },
+        {"name": "u", "in": "query", "content": {"application/json": {"schema": arr}}},
+        {"name": "H", "in": "header", "explode": True, "schema": arr},
+        {"name": "c", "in": "cookie", "explode": False, "schema": arr},
+    ]
+    api = api_of({"/x/{p}": {"get": {"operationId": "x", "parameters": params, "responses": ok()}}})
+    found = op(api, "x")
+    styles = {
+        p.wire_name: (p.location, p.style, p.explode, p.style_code)
+        for p in (
+            *found.path_params,
+            *found.query_params,
+            *found.header_params,
+            *found.cookie_params,
+        )
+    }
+    assert styles == {
+        "p": ("path", "label", False, "label"),
+        "q": ("query", "form", True, None),
+        "r": ("query", "form", False, "form"),
+        "s": ("query", "form", True, None),
+        "t": ("query", "deepObject", True, "deepObject*"),
+        "u": ("query", "json", False, "json"),
+        "H": ("header", "simple", True, "simple*"),
+        "c": ("cookie", "form", False, "form"),
+    }
+    assert found.path_styles == (("p", "label"),)
+    assert [a.name for a in found.arguments] == ["q", "r", "s", "t", "u", "h", "c"]

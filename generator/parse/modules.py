@@ -225,6 +225,7 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         path_params=draft.path_params,
         query_params=draft.query_params,
         header_params=draft.header_params,
+        cookie_params=draft.cookie_params,
         body=draft.body,
         response=draft.response,
         response_status=draft.response_status,
@@ -254,7 +255,12 @@ def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
     (cursor arguments are left to the pager)."""
     cursors = (draft.pagination.next_arg, draft.pagination.prev_arg) if draft.pagination else ()
     out = [("", _example_value(p)) for p in draft.path_params if p.client_attribute is None]
-    rest = [*draft.query_params, *draft.header_params, *(draft.body.fields if draft.body else ())]
+    rest = [
+        *draft.query_params,
+        *draft.header_params,
+        *draft.cookie_params,
+        *(draft.body.fields if draft.body else ()),
+    ]
     rest.sort(key=lambda p: not p.required)
     out += [
         (p.name, _example_value(p))
@@ -326,8 +332,13 @@ def resource_module(module: str, root: Resource) -> ResourceModule:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
                 imports.add("from typing import Literal")
-            if op.query_params or op.header_params:
-                imports.add("from .._runtime._request import encode_params")
+            for params, helper in (
+                (op.query_params, "encode_query"),
+                (op.header_params, "encode_headers"),
+                (op.cookie_params, "encode_cookies"),
+            ):
+                if params:
+                    imports.add(f"from .._runtime._request import {helper}")
             if op.body:
                 imports.add(
                     "from .._runtime._request import validate_body"

@@ -90,7 +90,10 @@ class RequestSpec:
     """Everything about one call that the generated method knows; the client adds the rest
     (base URL, credentials, default headers, timeouts, retries).
 
-    ``path`` must already be expanded and percent-encoded with :func:`build_path`.
+    ``path`` must already be expanded and percent-encoded with :func:`build_path`, and ``query``
+    percent-encoded too (``encode_query``): the delimiters a parameter's style puts between its
+    values must stay apart from the same characters inside a value. ``cookies`` are sent in the
+    ``Cookie`` header, merged with any cookie the caller sets (see the client).
     ``idempotent`` decides how cautiously the call is retried (see the retry module); ``None``
     leaves it to the method (GET, HEAD, PUT, DELETE, OPTIONS and TRACE are idempotent).
     ``accept`` is the ``Accept`` header: the media types of the documented answers.
@@ -105,6 +108,7 @@ class RequestSpec:
     accept: str = "application/json"
     query: tuple[tuple[str, str], ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
+    cookies: tuple[tuple[str, str], ...] = ()
     json: object = NOT_GIVEN
     form: tuple[tuple[str, str], ...] | None = None
 

@@ -19,7 +19,7 @@ import ssl
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar, overload
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import httpx
 import pydantic
@@ -34,7 +34,7 @@ from ._errors import (
     status_error_from_response,
 )
 from ._redact import Redactor, register
-from ._request import checked_header, header_problem
+from ._request import checked_header, header_problem, merge_cookies, parse_cookies
 from ._response import CallInfo, parse_body, record_call
 from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
 from ._transport import DEADLINE_MESSAGE, DeadlineExceeded
@@ -67,6 +67,29 @@ def _set_headers(headers: dict[str, str], items: Iterable[tuple[str, str]]) -> N
 
 def _has_header(headers: Mapping[str, str], name: str) -> bool:
     return any(k.lower() == name.lower() for k in headers)
+
+
+def _pop_header(headers: dict[str, str], name: str) -> str | None:
+    found = None
+    for key in [k for k in headers if k.lower() == name]:
+        found = headers.pop(key)
+    return found
+
+
+def _query_string(
+    encoded: Iterable[tuple[str, str]],
+    credentials: Iterable[tuple[str, str]],
+    extra: Iterable[tuple[str, str]],
+) -> str:
+    """``?…`` for the URL. The generated method's pairs are already percent-encoded (their style's
+    delimiters must stay literal); the credentials' and the caller's extra ones are encoded here.
+    A credential replaces a parameter of the same name; extra pairs are added."""
+    pairs = list(encoded)
+    secret = [(quote(k, safe=""), quote(v, safe="")) for k, v in credentials]
+    names = {unquote(k) for k, _ in secret}
+    pairs = [(k, v) for k, v in pairs if unquote(k) not in names] + secret
+    pairs += [(quote(k, safe=""), quote(v, safe="")) for k, v in extra]
+    return "?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else ""
 
 
 def _userinfo_secrets(base_url: str) -> tuple[str, ...]:
@@ -315,23 +338,34 @@ class _Call:
             headers["Content-Type"] = self.content_type
         _set_headers(headers, (("Accept", spec.accept),))
         self._add_headers(headers, spec.headers, "a header parameter")
-        query = list(spec.query)
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
         credentials: dict[str, str] = {}
-        client.auth.apply(credentials, query)
+        auth_query: list[tuple[str, str]] = []
+        client.auth.apply(credentials, auth_query)
         self._add_headers(headers, credentials.items(), "from the credentials")
-        self._add_headers(headers, self.extra_headers.items(), "request_options extra_headers")
-        query.extend(self.extra_query)
+        extra = dict(self.extra_headers)
+        # Cookie parameters are merged with the caller's cookies, not replaced by them (below).
+        extra_cookie = _pop_header(extra, "cookie") if spec.cookies else None
+        self._add_headers(headers, extra.items(), "request_options extra_headers")
         self.attempts += 1
         self.attempt_started = client.retry.clock()
-        return http.build_request(
+        request = http.build_request(
             spec.method,
-            self.url,
-            params=tuple(query) if query else None,
+            self.url + _query_string(spec.query, auth_query, self.extra_query),
             headers=headers,
             content=self.content,
             timeout=self._attempt_timeout(),
         )
+        if spec.cookies:
+            # What the request already carries (default_headers, the HTTP client's cookie jar)
+            # gives way to the parameters, and they to a Cookie in request_options.
+            merged = merge_cookies(
+                request.headers.get("cookie"), spec.cookies, parse_cookies(extra_cookie)
+            )
+            request.headers["Cookie"] = checked_header(
+                "Cookie", merged, source="cookie parameters", operation_id=spec.operation_id
+            )
+        return request
 
     # -- after an attempt ---------------------------------------------------------------
 
