@@ -104,6 +104,10 @@ class ModelModule:
     imports: tuple[str, ...]  # sorted import lines this module needs ("" between groups)
     rebuild: tuple[str, ...]  # models to `model_rebuild()` at the end (self/mutually recursive)
     shadowed: frozenset[str]  # names the module's classes bind that annotations must not use bare
+    # Aliases inside a reference cycle (`Tree = dict[str, Tree]`, a union of models that use it):
+    # written as a `TypeAliasType` whose value is text, evaluated on first use, since a plain
+    # alias would name itself, or a class defined below it, before it exists.
+    deferred: frozenset[str] = frozenset()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -534,6 +538,12 @@ class Api:
     # what was generated around (located; printed as warnings) and the operations left out
     warnings: tuple[Problem, ...] = ()
     skipped: tuple[str, ...] = ()
+
+    @property
+    def uses_typing_extensions(self) -> bool:
+        """Whether a model module imports typing_extensions (a deferred alias), which the package
+        then lists as a dependency."""
+        return any(m.deferred for m in self.models)
 
     @property
     def retained_secrets(self) -> tuple[ClientArg, ...]:

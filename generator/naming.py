@@ -216,6 +216,7 @@ _CLASS_RESERVED = frozenset(
         "TracebackType",
         "True",
         "TypeAlias",
+        "TypeAliasType",
         "UnprocessableEntityError",
     }
 )

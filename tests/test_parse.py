@@ -333,3 +333,68 @@ def test_parameter_styles_and_their_defaults() -> None:
     }
     assert found.path_styles == (("p", "label"),)
     assert [a.name for a in found.arguments] == ["q", "r", "s", "t", "u", "h", "c"]
+
+
+def test_dynamic_and_recursive_refs() -> None:
+    """`$dynamicRef: '#anchor'` names the component declaring that anchor (the enclosing one
+    first, with a note when others redeclare it); `$recursiveRef: '#'` its own component; what
+    has no such target blocks only the definition it is in."""
+    node = {
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {"kids": {"type": "array", "items": {"$dynamicRef": "#node"}}},
+    }
+    schemas = {
+        "Node": node,
+        "Extended": {**node, "properties": {"up": {"$dynamicRef": "#node"}}},
+        "Cat": {"type": "object", "properties": {"sub": {"$recursiveRef": "#"}}},
+        "Plain": {
+            "type": "object",
+            "properties": {"n": {"$dynamicRef": "#/components/schemas/Cat"}},
+        },
+        "Lost": {"type": "object", "properties": {"x": {"$dynamicRef": "#nowhere"}}},
+        "Odd": {"type": "object", "properties": {"x": {"$recursiveRef": "#/a"}}},
+    }
+    paths = {
+        f"/{name.lower()}": {
+            "get": {
+                "operationId": name.lower(),
+                "responses": ok({"$ref": f"#/components/schemas/{name}"}),
+            }
+        }
+        for name in schemas
+    }
+    api = api_of(paths, schemas)
+    fields = {
+        d.name: {f.name: types.annotation(f.type) for f in d.fields}
+        for d in api.definitions
+        if isinstance(d, Model)
+    }
+    assert fields["Node"] == {"kids": "list[Node] | None"}
+    assert fields["Extended"] == {"up": "Extended | None"}
+    assert fields["Cat"] == {"sub": "Cat | None"}
+    assert fields["Plain"] == {"n": "Cat | None"}
+    assert api.skipped == ("lost (GET /lost)", "odd (GET /odd)")
+    messages = sorted((w.pointer, w.message) for w in api.warnings)
+    assert messages == [
+        (
+            "#/components/schemas/Extended/properties/up/$dynamicRef",
+            "$dynamicRef '#node' is typed as 'Extended', the schema declaring the anchor it is "
+            "written in; reached through 'Node', where the anchor is redeclared, it would mean "
+            "that schema instead",
+        ),
+        (
+            "#/components/schemas/Lost/properties/x/$dynamicRef",
+            "$dynamicRef '#nowhere': the generator needs the target to be a component schema root",
+        ),
+        (
+            "#/components/schemas/Node/properties/kids/items/$dynamicRef",
+            "$dynamicRef '#node' is typed as 'Node', the schema declaring the anchor it is "
+            "written in; reached through 'Extended', where the anchor is redeclared, it would "
+            "mean that schema instead",
+        ),
+        (
+            "#/components/schemas/Odd/properties/x/$recursiveRef",
+            "$recursiveRef '#/a': only '#' is supported",
+        ),
+    ]

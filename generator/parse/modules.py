@@ -125,11 +125,18 @@ _KIND_IMPORTS = {
 
 
 def _module_imports(
-    members: list[Definition], module: str, where: Mapping[str, str], shadowed: frozenset[str]
+    members: list[Definition],
+    module: str,
+    where: Mapping[str, str],
+    shadowed: frozenset[str],
+    deferred: frozenset[str],
 ) -> set[str]:
     imports: set[str] = {_FUTURE}
     for d in members:
-        imports |= _KIND_IMPORTS[d.kind]
+        if d.name in deferred:
+            imports.add("from typing_extensions import TypeAliasType")
+        else:
+            imports |= _KIND_IMPORTS[d.kind]
         for t in _types_of(d):
             imports |= types.imports(t, shadowed)
             imports |= {f"from .{where[m]} import {m}" for m in types.refs(t) if where[m] != module}
@@ -155,13 +162,15 @@ def model_modules(
         ]
         shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
+        deferred = frozenset(n for n in recursive if isinstance(definitions[n], Alias))
         modules.append(
             ModelModule(
                 module,
                 tuple(members),
-                tuple(sort_imports(_module_imports(members, module, where, shadowed))),
+                tuple(sort_imports(_module_imports(members, module, where, shadowed, deferred))),
                 tuple(n for n in recursive if isinstance(definitions[n], ModelDraft)),
                 shadowed,
+                deferred,
             )
         )
     modules.sort(key=lambda m: m.module)
@@ -201,7 +210,7 @@ def sort_imports(lines: Iterable[str]) -> list[str]:
     return out
 
 
-_THIRD_PARTY = frozenset({"httpx", "pydantic"})
+_THIRD_PARTY = frozenset({"httpx", "pydantic", "typing_extensions"})
 _FUTURE = "from __future__ import annotations"
 
 
