@@ -247,6 +247,13 @@ class Operation:
     returns_class: bool
     # the README's example call: (argument name, Python source), name "" when positional
     example: tuple[tuple[str, str], ...]
+    # the operation's own security requirements, when the client picks per call and they are
+    # not the API's (an empty tuple: `security: []`, no credentials)
+    security: tuple[Requirement, ...] | None = None
+
+    @property
+    def security_literal(self) -> list[dict[str, list[str]]] | None:
+        return None if self.security is None else requirements_literal(self.security)
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -357,6 +364,19 @@ class ServerVariable:
     argument: ClientArg
 
 
+def needs(part: AuthPart) -> str:
+    """The client arguments a scheme takes, in words, for the error of a call that lacks them."""
+    if isinstance(part, BasicAuth):
+        return f"{part.username.name} and {part.password.name}"
+    if isinstance(part, JwtBearerAuth):
+        return f"{part.token.name} or {part.secret.name}"
+    if isinstance(part, OAuth2Auth):
+        return f"{part.token.name}, or {part.client_id.name} and {part.client_secret.name}"
+    if isinstance(part, ConstantKeyAuth):
+        return ""
+    return part.args[0].name
+
+
 @dataclass(frozen=True, slots=True)
 class BasicAuth:
     scheme: str
@@ -414,8 +434,8 @@ class JwtBearerAuth:
 @dataclass(frozen=True, slots=True)
 class ApiKeyAuth:
     scheme: str
-    wire_name: str  # header or query parameter name
-    location: Literal["header", "query"]
+    wire_name: str  # header, query parameter or cookie name
+    location: Literal["header", "query", "cookie"]
     value: ClientArg
     kind: ClassVar[str] = "api_key"
     runtime: ClassVar[tuple[str, ...]] = ("ApiKeyAuth",)
@@ -435,7 +455,7 @@ class ConstantKeyAuth:
 
     scheme: str
     wire_name: str
-    location: Literal["header", "query"]
+    location: Literal["header", "query", "cookie"]
     value: str
     kind: ClassVar[str] = "constant"
     runtime: ClassVar[tuple[str, ...]] = ("ApiKeyAuth",)
@@ -449,7 +469,44 @@ class ConstantKeyAuth:
         return ()
 
 
-AuthPart = BasicAuth | BearerAuth | JwtBearerAuth | ApiKeyAuth | ConstantKeyAuth
+@dataclass(frozen=True, slots=True)
+class OAuth2Auth:
+    """OAuth 2.0 with the client credentials flow: tokens fetched from the token endpoint with
+    the client's id and secret (scopes: what a call asks for when it names none), or a ready
+    access token."""
+
+    scheme: str
+    token_url: ClientArg  # its default is the spec's tokenUrl (relative: to the server URL)
+    client_id: ClientArg
+    client_secret: ClientArg
+    token: ClientArg
+    scopes: tuple[str, ...]
+    kind: ClassVar[str] = "oauth2"
+    runtime: ClassVar[tuple[str, ...]] = ("BearerAuth", "OAuth2ClientCredentials")
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return (self.client_id, self.client_secret, self.token, self.token_url)
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return (("token", self.token),)
+
+
+AuthPart = BasicAuth | BearerAuth | JwtBearerAuth | ApiKeyAuth | ConstantKeyAuth | OAuth2Auth
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One alternative of a list of security requirements: schemes sent together, each with the
+    scopes it asks for. No schemes: nothing is needed."""
+
+    schemes: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def requirements_literal(requirements: tuple[Requirement, ...]) -> list[dict[str, list[str]]]:
+    """Requirements as the runtime takes them: a list of {scheme: [scopes]}."""
+    return [{name: list(scopes) for name, scopes in r.schemes} for r in requirements]
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,6 +535,9 @@ class Client:
     class_name: str
     server_url: str  # template with {wire_name} variables
     server_variables: tuple[ServerVariable, ...]
+    # Every scheme the client can send. When the whole API has one security requirement, these
+    # are its schemes, sent with every request; else (alternatives, operations with their own
+    # requirements) the client picks per call (`per_call`), and `security` is the API's list.
     auth: tuple[AuthPart, ...]
     attributes: tuple[ClientAttribute, ...]
     resources: tuple[ClientResource, ...]
@@ -485,6 +545,21 @@ class Client:
     error_module: str | None
     imports: tuple[str, ...]
     resource_imports: tuple[str, ...]  # under TYPE_CHECKING
+    per_call: bool = False
+    security: tuple[Requirement, ...] = ()
+
+    @property
+    def security_literal(self) -> list[dict[str, list[str]]]:
+        return requirements_literal(self.security)
+
+    @property
+    def needs(self) -> dict[str, str]:
+        return {part.scheme: needs(part) for part in self.auth}
+
+    @property
+    def fetches_tokens(self) -> bool:
+        """Whether the client fetches OAuth 2.0 access tokens (client credentials)."""
+        return any(isinstance(part, OAuth2Auth) for part in self.auth)
 
     @property
     def args(self) -> tuple[ClientArg, ...]:

@@ -19,8 +19,12 @@ answered:
   form-urlencoded including `patternProperties` fields such as `Parameter1.Name`, ...), and
   security: one of the operation's security requirements must be met - HTTP basic/bearer need an
   `Authorization` header with that scheme, apiKey its header/query/cookie parameter, oauth2 and
-  openIdConnect `Authorization: Bearer ...`; any credential value is accepted. Missing
-  credentials -> 401 (with `WWW-Authenticate` for HTTP schemes), any other problem -> 400.
+  openIdConnect `Authorization: Bearer ...`; any credential value is accepted, but for the
+  access tokens the mock's own token endpoint issued (see `generator.mock_oauth`: expired or
+  revoked -> 401, missing scopes -> 403). Missing credentials -> 401 (with `WWW-Authenticate`
+  for HTTP schemes), any other problem -> 400.
+* OAuth 2.0: the `tokenUrl` of each client credentials flow is a working token endpoint
+  (`MockServer.token_url()`, `revoke_tokens()`, `token_ttl=`, `oauth_clients=`).
   Messages name what was wrong, e.g. `body.Url: 'ws://x' does not match '^wss://'`.
 * Answer: the operation's lowest documented 2xx response (else `2XX`, else `default` as 200).
   Its body is the media type's `example`, else its first `examples` entry, else an instance
@@ -68,6 +72,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from generator.mock_oauth import TokenEndpoint
 from generator.mock_styles import reader
 
 __all__ = ["MockServer", "RecordedRequest", "Scripted", "serve"]
@@ -1105,6 +1110,8 @@ class MockServer:
         port: int = 0,
         validate: bool = True,
         on_request: Callable[[RecordedRequest, int], None] | None = None,
+        token_ttl: float = 3600,
+        oauth_clients: Mapping[str, str] | None = None,
     ) -> None:
         self.spec: Mapping[str, Any] = _load(spec)
         self.host = host
@@ -1113,6 +1120,9 @@ class MockServer:
         self.requests: list[RecordedRequest] = []
         self._on_request = on_request
         self._api = _Api(self.spec)
+        self._tokens = TokenEndpoint(
+            self.spec, self._api.base_path, ttl=token_ttl, clients=oauth_clients
+        )
         self._validator = _Validator(self.spec, self._api) if validate else None
         self._scripts: list[Scripted] = []
         self._lock = threading.Lock()
@@ -1135,6 +1145,9 @@ class MockServer:
     @property
     def url(self) -> str:
         """Base URL for clients: the loopback address + the path part of `servers[0].url`."""
+        return self._origin() + self._api.base_path
+
+    def _origin(self) -> str:
         if self._httpd is None:
             raise RuntimeError("MockServer is not started")
         host, port = self._httpd.server_address[:2]
@@ -1145,7 +1158,18 @@ class MockServer:
             host = "::1"
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{port}{self._api.base_path}"
+        return f"http://{host}:{port}"
+
+    def token_url(self, scheme: str | None = None) -> str:
+        """The mock's OAuth 2.0 token endpoint for `scheme` (default: the only or first one)."""
+        for path, (name, _) in self._tokens.paths.items():
+            if scheme is None or name == scheme:
+                return self._origin() + path
+        raise KeyError(f"no client credentials flow for {scheme!r}")
+
+    def revoke_tokens(self) -> None:
+        """Refuse every access token issued so far (401 invalid_token), as after a rotation."""
+        self._tokens.revoke()
 
     def start(self) -> MockServer:
         with self._lock:
@@ -1233,6 +1257,9 @@ class MockServer:
         query = parse_qsl(split.query, keep_blank_values=True)
         header_pairs = [(k, v) for k, v in handler.headers.items()]
         headers = _Headers(header_pairs)
+        if raw_path in self._tokens.paths:
+            self._token_request(handler, method, raw_path, split.query, headers, body)
+            return
         op, path_params, allowed = self._api.route(raw_path, method)
 
         status = 200
@@ -1255,6 +1282,12 @@ class MockServer:
             )
             if errors:
                 status = 401 if security_failed else 400
+            else:
+                refused = self._tokens.check(headers, self._api.security_requirements(op))
+                if refused is not None:
+                    status, challenge, message = refused
+                    errors, security_failed = [message], True
+                    out_headers.append(("WWW-Authenticate", challenge))
         record = RecordedRequest(
             method=method.upper(),
             path=raw_path,
@@ -1294,6 +1327,36 @@ class MockServer:
                 text = f"mock: internal error: {type(exc).__name__}: {_safe_str(exc)}"
                 payload = _dump_json({"message": text})
             self._notify(record, status)  # before answering: observers see requests in order
+        handler.answer(status, out_headers, payload)
+
+    def _token_request(
+        self,
+        handler: _Handler,
+        method: str,
+        raw_path: str,
+        query: str,
+        headers: _Headers,
+        body: bytes,
+    ) -> None:
+        status, out_headers, payload, errors = self._tokens.handle(
+            raw_path, method.upper(), headers, body
+        )
+        record = RecordedRequest(
+            method=method.upper(),
+            path=raw_path,
+            query=tuple(parse_qsl(query, keep_blank_values=True)),
+            headers=headers,
+            body=body,
+            form=_parse_form(headers.get("Content-Type"), body),
+            json=None,
+            operation_id=None,
+            valid=not errors,
+            errors=tuple(errors),
+            query_string=query,
+        )
+        with self._lock:
+            self.requests.append(record)
+        self._notify(record, status)
         handler.answer(status, out_headers, payload)
 
     def _normal_answer(

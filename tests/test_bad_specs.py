@@ -103,9 +103,9 @@ CASES: dict[str, list[str]] = {
         f"{BAD}/multipart_body.yaml:10: #/paths/~1files/post/requestBody/content: "
         "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
     ],
-    "oauth2.yaml": [
-        f"{BAD}/oauth2.yaml:16: #/components/securitySchemes/oauth: "
-        "security scheme type 'oauth2' is not supported: the client sends no credentials for it "
+    "unsupported_scheme.yaml": [
+        f"{BAD}/unsupported_scheme.yaml:16: #/components/securitySchemes/tls: "
+        "security scheme type 'mutualTLS' is not supported: the client sends no credentials for it "
         "(pass them with default_headers)",
     ],
     # the signing extensions (x-sdk-user-tokens, x-sdk-webhook-signature): wrong types and misuse
@@ -175,7 +175,7 @@ CASES: dict[str, list[str]] = {
 LENIENT = {
     "param_content.yaml": (1, ["getA (GET /a)"], 0),
     "multipart_body.yaml": (1, ["upload (POST /files)"], 0),
-    "oauth2.yaml": (1, [], 1),
+    "unsupported_scheme.yaml": (1, [], 1),
     "no_operation_id.yaml": (1, [], 1),
     "bad_version.yaml": (1, [], 1),
     "many_problems.yaml": (3, ["getA (GET /a)", "postC (POST /c)"], 1),
@@ -351,7 +351,9 @@ def test_failed_generate_into_a_new_directory_creates_nothing(
 ) -> None:
     out = tmp_path / "fresh"
     result = run_cli(
-        ["generate", "--strict", f"{BAD}/oauth2.yaml", "-o", str(out)], ROOT, monkeypatch
+        ["generate", "--strict", f"{BAD}/unsupported_scheme.yaml", "-o", str(out)],
+        ROOT,
+        monkeypatch,
     )
     assert result.exit_code == 2
     assert not out.exists()

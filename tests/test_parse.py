@@ -398,3 +398,64 @@ def test_dynamic_and_recursive_refs() -> None:
             "$recursiveRef '#/a': only '#' is supported",
         ),
     ]
+
+
+SCHEMES = {
+    "basic": {"type": "http", "scheme": "basic"},
+    "key": {"type": "apiKey", "in": "cookie", "name": "sid"},
+    "oauth": {
+        "type": "oauth2",
+        "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"r": "", "w": ""}}},
+    },
+    "tls": {"type": "mutualTLS"},
+}
+
+
+def _secured(security: Any, own: dict[str, Any]) -> Api:
+    paths = {
+        f"/{name}": {
+            "get": {"operationId": name, "responses": ok(), **({"security": s} if s != "-" else {})}
+        }
+        for name, s in own.items()
+    }
+    return api_of(paths, components={"securitySchemes": SCHEMES}, security=security)
+
+
+def test_one_requirement_everywhere_is_sent_with_every_request() -> None:
+    api = _secured([{"oauth": ["r"]}], {"a": "-", "b": [{"oauth": ["r"]}]})
+    assert not api.client.per_call
+    [part] = api.client.auth
+    assert part.kind == "oauth2" and part.scopes == ("r",)  # type: ignore[union-attr]
+    assert [op(api, n).security for n in "ab"] == [None, None]
+
+
+def test_alternatives_and_operations_own_requirements_are_chosen_per_call() -> None:
+    api = _secured(
+        [{"basic": []}, {"key": []}],
+        {"a": "-", "b": [], "c": [{"oauth": ["r", "w"]}, {}], "d": [{"tls": [], "key": []}]},
+    )
+    client = api.client
+    assert client.per_call
+    assert [p.scheme for p in client.auth] == ["basic", "key", "oauth"]  # tls: not supported
+    assert client.security_literal == [{"basic": []}, {"key": []}]
+    assert client.needs == {
+        "basic": "username and password",
+        "key": "sid",
+        "oauth": "access_token, or client_id and client_secret",
+    }
+    assert [op(api, n).security_literal for n in "abcd"] == [
+        None,
+        [],
+        [{"oauth": ["r", "w"]}, {}],
+        [{"key": []}],  # the unsupported scheme is left to default_headers
+    ]
+    assert [w.pointer for w in api.warnings] == ["#/components/securitySchemes/tls"]
+
+
+def test_an_undefined_scheme_is_a_located_problem() -> None:
+    with pytest.raises(SpecError) as caught:
+        _secured([{"nope": []}], {"a": [{"basic": [], "gone": []}]})
+    assert [(p.pointer, p.message) for p in caught.value.problems] == [
+        ("#/paths/~1a/get/security/0/gone", "security scheme 'gone' is not defined"),
+        ("#/security/0/nope", "security scheme 'nope' is not defined"),
+    ]

@@ -244,6 +244,7 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         accept=draft.accept,
         returns_class=returns_class,
         example=example_arguments(draft),
+        security=draft.security,
     )
 
 

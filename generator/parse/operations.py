@@ -27,6 +27,7 @@ from generator.ir import (
     Pagination,
     Parameter,
     Pointer,
+    Requirement,
     Style,
 )
 from generator.parse.resources import Placement
@@ -64,6 +65,7 @@ class OperationDraft:
     pagination: Pagination | None
     accept: str
     runtime_models: frozenset[str]  # models the method body uses at run time
+    security: tuple[Requirement, ...] | None = None
 
     @property
     def parameters(self) -> tuple[Parameter, ...]:
@@ -101,6 +103,8 @@ class OperationParser:
     # client attribute → (the credential it defaults to, its description)
     client_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)
     error_refs: dict[str, int] = field(default_factory=dict)  # error schema class → uses
+    # operation pointer → its own security requirements, when the client picks per call
+    security: Mapping[Pointer, tuple[Requirement, ...]] = field(default_factory=dict)
 
     @property
     def spec(self) -> Any:
@@ -159,6 +163,7 @@ class OperationParser:
             pagination=pagination,
             accept=self._accept(op),
             runtime_models=_runtime_models(response, body),
+            security=self.security.get(ptr),
         )
 
     # ------------------------------------------------------------------------------------ parameters

@@ -14,6 +14,7 @@ from ._auth import (
     JwtServerAuth,
     NoAuth,
     RenewableAuth,
+    TokenAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
 from ._encoding import build_path, encode_query_value
@@ -34,10 +35,12 @@ from ._errors import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from ._oauth2 import OAuth2ClientCredentials, OAuth2Token, TokenError
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._raw import async_raw_response, raw_response
 from ._response import ApiResponse
 from ._retry import RetryConfig
+from ._security import SecuritySchemes
 from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
@@ -77,6 +80,8 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "NotGivenOr",
+    "OAuth2ClientCredentials",
+    "OAuth2Token",
     "Page",
     "PaginationError",
     "PermissionDeniedError",
@@ -88,8 +93,11 @@ __all__ = [
     "RequestValidationError",
     "ResponseValidationError",
     "RetryConfig",
+    "SecuritySchemes",
     "SyncApiClient",
     "SyncPager",
+    "TokenAuth",
+    "TokenError",
     "TwilioSignatureValidator",
     "UnprocessableEntityError",
     "async_raw_response",

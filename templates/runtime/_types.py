@@ -5,7 +5,7 @@ the default timeout and retry budget.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias, TypedDict, TypeVar
 
@@ -99,6 +99,8 @@ class RequestSpec:
     ``accept`` is the ``Accept`` header: the media types of the documented answers.
     ``json`` is the body as plain JSON data; ``None`` sends ``null``, :data:`NOT_GIVEN` sends
     no JSON body. ``form`` sends an ``application/x-www-form-urlencoded`` body instead.
+    ``security`` lists the operation's own security requirements when they are not the API's
+    (``[]``: send no credentials), each mapping a scheme to the scopes it asks for.
     """
 
     method: str
@@ -111,6 +113,7 @@ class RequestSpec:
     cookies: tuple[tuple[str, str], ...] = ()
     json: object = NOT_GIVEN
     form: tuple[tuple[str, str], ...] | None = None
+    security: Sequence[Mapping[str, Sequence[str]]] | None = None
 
     @property
     def retry_safe(self) -> bool:

@@ -24,19 +24,22 @@ from urllib.parse import quote, unquote, urlencode
 import httpx
 import pydantic
 
-from ._auth import Auth, RenewableAuth
+from ._auth import Auth, CompositeAuth, RenewableAuth, TokenAuth
 from ._config import ConfigurationError
 from ._errors import (
     ApiConnectionError,
     ApiTimeoutError,
     RequestValidationError,
+    ResponseValidationError,
     format_message,
     status_error_from_response,
 )
+from ._oauth2 import TokenError
 from ._redact import Redactor, register
 from ._request import checked_header, header_problem, merge_cookies, parse_cookies
 from ._response import CallInfo, parse_body, record_call
 from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
+from ._security import choose
 from ._transport import DEADLINE_MESSAGE, DeadlineExceeded
 from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, RequestOptions, RequestSpec
 
@@ -243,8 +246,11 @@ class _Call:
     """
 
     __slots__ = (
+        "_token_part",
+        "_token_request",
         "attempt_started",
         "attempts",
+        "auth",
         "client",
         "content",
         "content_type",
@@ -256,6 +262,7 @@ class _Call:
         "spec",
         "started",
         "timeout",
+        "token_attempts",
         "url",
     )
 
@@ -275,7 +282,13 @@ class _Call:
         self.extra_query = list((options.get("extra_query") or {}).items())
         self.url = client._base_url + spec.path
         self.content, self.content_type = self._encode_body(spec)
+        # The credential this call sends: the first of its security requirements the client has
+        # credentials for (ConfigurationError, before anything is sent, when it has none).
+        self.auth = choose(client.auth, spec.security, spec.operation_id)
         self.attempts = 0
+        self.token_attempts = 0
+        self._token_request: httpx.Request | None = None
+        self._token_part: TokenAuth | None = None
         self.renewed = False
         self.started = self.attempt_started = client.retry.clock()
 
@@ -330,6 +343,21 @@ class _Call:
             ),
         )
 
+    def next_token_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request | None:
+        """The request fetching an access token the call's credential needs first (OAuth 2.0),
+        when one is due; the client sends it before :meth:`next_request`."""
+        parts = self.auth.parts if isinstance(self.auth, CompositeAuth) else (self.auth,)
+        for part in parts:
+            if isinstance(part, TokenAuth):
+                request = part.token_request(http)
+                if request is not None:
+                    request.extensions["timeout"] = self._attempt_timeout().as_dict()
+                    self._token_request, self._token_part = request, part
+                    self.token_attempts += 1
+                    self.attempt_started = self.client.retry.clock()
+                    return request
+        return None
+
     def next_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         client, spec = self.client, self.spec
         headers: dict[str, str] = {}
@@ -341,11 +369,13 @@ class _Call:
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
         credentials: dict[str, str] = {}
         auth_query: list[tuple[str, str]] = []
-        client.auth.apply(credentials, auth_query)
+        self.auth.apply(credentials, auth_query)
+        # Cookies (parameters, an API key sent as a cookie) are merged with the caller's cookies,
+        # not replaced by them (below).
+        cookies = [*spec.cookies, *parse_cookies(_pop_header(credentials, "cookie"))]
         self._add_headers(headers, credentials.items(), "from the credentials")
         extra = dict(self.extra_headers)
-        # Cookie parameters are merged with the caller's cookies, not replaced by them (below).
-        extra_cookie = _pop_header(extra, "cookie") if spec.cookies else None
+        extra_cookie = _pop_header(extra, "cookie") if cookies else None
         self._add_headers(headers, extra.items(), "request_options extra_headers")
         self.attempts += 1
         self.attempt_started = client.retry.clock()
@@ -356,14 +386,15 @@ class _Call:
             content=self.content,
             timeout=self._attempt_timeout(),
         )
-        if spec.cookies:
+        if cookies:
             # What the request already carries (default_headers, the HTTP client's cookie jar)
-            # gives way to the parameters, and they to a Cookie in request_options.
+            # gives way to the parameters and credentials, and they to a Cookie in
+            # request_options.
             merged = merge_cookies(
-                request.headers.get("cookie"), spec.cookies, parse_cookies(extra_cookie)
+                request.headers.get("cookie"), cookies, parse_cookies(extra_cookie)
             )
             request.headers["Cookie"] = checked_header(
-                "Cookie", merged, source="cookie parameters", operation_id=spec.operation_id
+                "Cookie", merged, source="cookies", operation_id=spec.operation_id
             )
         return request
 
@@ -375,13 +406,16 @@ class _Call:
         status: int | None = None,
         headers: httpx.Headers | None = None,
         exc: httpx.RequestError | None = None,
+        token: bool = False,
     ) -> RetryDecision:
         retry = self.client.retry
         return decide_retry(
             retry,
-            idempotent=self.spec.retry_safe,
+            # A token request asks for nothing but a token: always safe to repeat. It has its own
+            # attempts, so fetching a token does not use up the call's.
+            idempotent=token or self.spec.retry_safe,
             # A repeat with a renewed credential is not a retry: it does not use up the budget.
-            attempts=self.attempts - int(self.renewed),
+            attempts=self.token_attempts if token else self.attempts - int(self.renewed),
             max_retries=self.max_retries,
             elapsed=retry.clock() - self.started,
             deadline=self.deadline,
@@ -392,36 +426,38 @@ class _Call:
             failure=classify_exception(exc) if exc is not None else None,
         )
 
-    def _log_attempt(self, url: str, outcome: str) -> None:
+    def _log_attempt(self, url: str, outcome: str, method: str | None = None) -> None:
         logger = self.client.logger
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s in %.3fs (attempt %d/%d)",
-                self.spec.method,
+                method or self.spec.method,
                 url,
                 outcome,
                 self.client.retry.clock() - self.attempt_started,
-                self.attempts,
-                self.max_retries + 1 + int(self.renewed),
+                self.token_attempts if method else self.attempts,
+                self.max_retries + 1 + int(self.renewed and not method),
             )
 
-    def _log_retry(self, url: str, outcome: str, delay: float, why: str = "") -> None:
+    def _log_retry(
+        self, url: str, outcome: str, delay: float, why: str = "", method: str | None = None
+    ) -> None:
         self.client.logger.warning(
             "Retrying %s %s (%s) in %.2fs%s: attempt %d/%d failed with %s",
-            self.spec.method,
+            method or self.spec.method,
             url,
             self.spec.operation_id,
             delay,
             why,
-            self.attempts,
-            self.max_retries + 1 + int(self.renewed),
+            self.token_attempts if method else self.attempts,
+            self.max_retries + 1 + int(self.renewed and not method),
             outcome,
         )
 
     def _renew(self, request: httpx.Request, response: httpx.Response) -> bool:
         """After a 401: whether the credential was renewed, so the request is worth repeating
         (once per call, and only while the deadline allows)."""
-        auth = self.client.auth
+        auth = self.auth
         if self.renewed or not isinstance(auth, RenewableAuth) or self.remaining() <= 0:
             return False
         self.renewed = auth.renew(request, response)
@@ -432,6 +468,8 @@ class _Call:
 
         Raises the matching ``ApiStatusError`` when a non-2xx response ends the call.
         """
+        if request is self._token_request:
+            return self._on_token_response(request, response)
         client = self.client
         status = response.status_code
         # A 401 is refused before the application acts, so repeating it is safe for any method.
@@ -464,37 +502,89 @@ class _Call:
             redact=client._redactor.text,
         )
 
+    def _on_token_response(self, request: httpx.Request, response: httpx.Response) -> float:
+        """After a token request: 0 (go on with the call) once the token is kept, else the delay
+        before fetching again; raises when the token endpoint refuses."""
+        client = self.client
+        status = response.status_code
+        response.request = client._redactor.request(request)
+        url = client._redactor.url(request.url)
+        outcome = f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+        self._log_attempt(url, outcome, request.method)
+        part = self._token_part
+        if response.is_success and part is not None:
+            try:
+                part.token_received(response)
+            except TokenError as exc:
+                raise ResponseValidationError(
+                    format_message(
+                        "Invalid token response",
+                        method=request.method,
+                        url=url,
+                        operation_id=self.spec.operation_id,
+                        detail=str(exc),
+                        note=None,
+                    ),
+                    response=response,
+                    method=request.method,
+                    url=url,
+                    operation_id=self.spec.operation_id,
+                    attempts=self.token_attempts,
+                ) from None
+            self._token_request = self._token_part = None
+            self.token_attempts = 0
+            return 0.0
+        decision = self._decide(status=status, headers=response.headers, token=True)
+        if decision.retry:
+            self._log_retry(url, outcome, decision.delay, method=request.method)
+            return decision.delay
+        raise status_error_from_response(
+            response,
+            method=request.method,
+            url=url,
+            operation_id=self.spec.operation_id,
+            retryable=decision.retryable,
+            attempts=self.token_attempts,
+            note="; ".join(n for n in ("fetching an access token", decision.note) if n),
+            error_model=None,
+            redact=client._redactor.text,
+        )
+
     def on_exception(self, request: httpx.Request, exc: httpx.RequestError) -> float:
         """The delay before the next attempt, or raises ``ApiConnectionError``/``ApiTimeoutError``.
 
         Must be called from the ``except`` block, so the raised error chains ``exc``.
         """
         client = self.client
+        token = request is self._token_request
         client._redactor.scrub(exc)
         url = client._redactor.url(request.url)
         outcome = client._redactor.text(_describe(exc))
-        self._log_attempt(url, outcome)
-        decision = self._decide(exc=exc)
+        self._log_attempt(url, outcome, request.method if token else None)
+        decision = self._decide(exc=exc, token=token)
         if decision.retry:
-            self._log_retry(url, outcome, decision.delay)
+            self._log_retry(url, outcome, decision.delay, method=request.method if token else None)
             return decision.delay
         timeout = isinstance(exc, httpx.TimeoutException)
         error_class = ApiTimeoutError if timeout else ApiConnectionError
+        note = "; ".join(
+            n for n in ("fetching an access token" if token else None, decision.note) if n
+        )
         message = format_message(
             "Timeout" if timeout else "Connection error",
-            method=self.spec.method,
+            method=request.method,
             url=url,
             operation_id=self.spec.operation_id,
             detail=outcome,
-            note=decision.note,
+            note=note or None,
         )
         raise error_class(
             message,
-            method=self.spec.method,
+            method=request.method,
             url=url,
             operation_id=self.spec.operation_id,
             retryable=decision.retryable,
-            attempts=self.attempts,
+            attempts=self.token_attempts if token else self.attempts,
         ) from exc
 
     def deadline_exceeded(self, request: httpx.Request) -> DeadlineExceeded:

@@ -63,7 +63,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         """
         call = self._start_call(spec, options)
         while True:
-            request = call.next_request(self._http)
+            request = call.next_token_request(self._http) or call.next_request(self._http)
             try:
                 response = self._send(call, request)
             except httpx.RequestError as exc:
@@ -140,7 +140,7 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
         """
         call = self._start_call(spec, options)
         while True:
-            request = call.next_request(self._http)
+            request = call.next_token_request(self._http) or call.next_request(self._http)
             try:
                 response = await self._send(call, request)
             except httpx.RequestError as exc:
