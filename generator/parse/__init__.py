@@ -55,7 +55,7 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     server_url, variables = server(args)
     plan = security(args, placed)
     auth_parts = plan.parts
-    ops.security = plan.overrides if plan.per_call else {}
+    ops.security = plan.overrides
     attribute_names = _client_attribute_names(ops, placed, args.scope, client_attributes)
     all_drafts = []
     for placement in placed:

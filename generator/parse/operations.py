@@ -35,7 +35,6 @@ from generator.parse.schemas import ModelDraft, SchemaTranslator, description_of
 from generator.types import NONE, ListOf, MapOf, Ref, Type, union, without_none
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
-
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 PAIRS_TYPE = MapOf(types.STR, abstract=True)
