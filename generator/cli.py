@@ -50,7 +50,9 @@ def _warn(api: Api) -> None:
 
 def _counts(api: Api) -> str:
     skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
-    return f"{len(api.operations)} operations{skipped}, {len(api.definitions)} models"
+    # spec operations, not methods: one operation may have a method per body media type
+    operations = len({op.pointer for op in api.operations})
+    return f"{operations} operations{skipped}, {len(api.definitions)} models"
 
 
 def _build_all(
@@ -148,11 +150,17 @@ def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
 @main.command()
 @click.argument("spec", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=4010, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=4010,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port (printed, with the base URL for clients).",
+)
 def mock(spec: Path, host: str, port: int) -> None:
     """Serve SPEC on HOST:PORT: validate each request against it and answer with its examples."""
     from generator.load import load_spec
-    from generator.mock import serve
+    from generator.mock import ListenError, serve
     from generator.validate import validate
 
     try:
@@ -161,4 +169,8 @@ def mock(spec: Path, host: str, port: int) -> None:
     except SpecError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
+        sys.exit(2)
+    except ListenError as exc:
+        hint = "pick another --port, or --port 0 for a free one"
+        click.echo(f"mock: {exc} ({hint})", err=True)
         sys.exit(2)

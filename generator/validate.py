@@ -8,7 +8,9 @@ three passes, each with full JSON pointers:
 2. each Schema Object against its version's dialect (3.1) or schema definition (3.0);
 3. openapi-spec-validator's own semantic checks (path parameters declared, operationIds unique, …),
    located at the path or operation their message names; run only when passes 1-2 found nothing, since
-   its walk assumes a well-formed document.
+   its walk assumes a well-formed document;
+4. every example against the schema it illustrates (`generator/examples.py`), located at the example;
+   run only on a document that passed 1-3, since it needs sound schemas.
 
 Every `$ref` was already resolved by the loader, so a dangling reference never reaches here.
 """
@@ -33,6 +35,7 @@ from openapi_spec_validator.schemas import (
 
 from generator.cache import DiskCache
 from generator.errors import Problem, SpecError
+from generator.examples import example_problems
 from generator.load import LoadedSpec, Pointer
 
 _SUPPORTED = re.compile(r"3\.(0|1)\.\d+")
@@ -43,7 +46,7 @@ def _cache() -> DiskCache:
         f"{name} {importlib.metadata.version(name)}"
         for name in ("openapi-spec-validator", "openapi-schema-validator", "jsonschema")
     )
-    return DiskCache("validate", f"{versions} passes-v1")
+    return DiskCache("validate", f"{versions} passes-v2")
 
 
 def validate(spec: LoadedSpec) -> LoadedSpec:
@@ -72,6 +75,8 @@ def _validate(spec: LoadedSpec) -> None:
     problems += _schemas(spec, is_31)
     if not problems:
         problems += _semantics(spec, is_31)
+    if not problems:
+        problems += example_problems(spec, is_31)
     if problems:
         raise SpecError(problems)
 

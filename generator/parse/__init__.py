@@ -49,7 +49,7 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     ops = OperationParser(translator)
     client_attributes = naming.client_attributes()
     tree = ResourceTree(translator, client_attributes)
-    placed = tree.place(ops.deref)
+    placed = tree.place(ops.deref, ops.body_groups)
     translator.declare_components()
     args = ClientArgs(translator)
     server_url, variables = server(args)
@@ -60,7 +60,10 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     all_drafts = []
     for placement in placed:
         with translator.owner(f"op:{placement.operation_id}"):
-            all_drafts.append((placement, ops.operation(placement, attribute_names)))
+            # one method per group of body media types: the operation's own, then `<method>_<kind>`
+            for variant in range(1 + len(placement.variants)):
+                draft = ops.operation(placement, attribute_names, variant)
+                all_drafts.append((placement, draft))
     translator.translate_components()
     drafts, skipped = _without_blocked(translator, all_drafts)
     version = package_version(translator, data.get("info") or {})
@@ -180,7 +183,8 @@ def _without_blocked(
     kept, skipped = [], []
     for placement, draft in drafts:
         if f"op:{draft.operation_id}" in translator.blocked or draft.all_refs & broken:
-            skipped.append(f"{draft.operation_id} ({draft.http_method} {draft.path})")
+            entry = f"{draft.operation_id} ({draft.http_method} {draft.path})"
+            skipped += [entry] if entry not in skipped else []  # once for all its methods
         else:
             kept.append((placement, draft))
     return kept, skipped

@@ -335,6 +335,7 @@ _PACKAGE_EXPORTS = frozenset(
         "InternalServerError",
         "NotFoundError",
         "NotGiven",
+        "PaginationError",
         "PermissionDeniedError",
         "RateLimitError",
         "RedirectError",

@@ -22,11 +22,22 @@ from generator.ir import Alias, Enum, EnumMember, Field, Model
 from generator.load import LoadedSpec, Pointer
 from generator.types import ANY, NONE, ListOf, LiteralOf, MapOf, Ref, Tagged, Type, optional, union
 
-_FORMATS: dict[str, Type] = {"date-time": types.DATETIME, "date": types.DATE, "binary": types.BYTES}
+_FORMATS: dict[str, Type] = {
+    "date-time": types.DATETIME,
+    "date": types.DATE,
+    "binary": types.BYTES,
+    # RFC 2822 dates, read tolerantly by the runtime (unreadable text is kept as the string)
+    "rfc2822": types.RFC2822_TIMESTAMP,
+}
+# Formats of `type: [number, string]` (or integer): a date-time sent as RFC 3339 text or as an
+# epoch number, both decoded into an aware datetime by the runtime (`_runtime/_time.py`).
+_NUMBER_OR_TEXT_FORMATS: dict[str, Type] = {"date-time": types.TIMESTAMP}
 _SCALARS: dict[str, Type] = {
     "string": types.STR,
     "integer": types.INT,
-    "number": types.FLOAT,
+    # `float | int`, not `float`: pydantic would turn an int into a float, and `10` would go out
+    # as `10.0`, which an API that decodes the field into an integer refuses.
+    "number": types.UnionOf((types.FLOAT, types.INT)),
     "boolean": types.BOOL,
     "null": NONE,
 }
@@ -145,7 +156,6 @@ class SchemaTranslator:
     blocked: dict[str, list[Problem]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # generated around, said once
     _owners: list[str] = field(default_factory=list)
-    _anchors: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -251,58 +261,34 @@ class SchemaTranslator:
         return self.type_of(found[0], found[1], context)
 
     def _dynamic_ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
-        """`$recursiveRef: "#"` (2019-09) and `$dynamicRef: "#anchor"` (2020-12, OpenAPI 3.1).
-
-        Both resolve lexically, as they do when no other schema extends the recursion: the
-        recursive ref to the component it is in, the dynamic one to the component declaring that
-        `$dynamicAnchor` (the enclosing one first). A schema that extends a recursive one by
+        """`$recursiveRef: "#"` (2019-09) and `$dynamicRef: "#anchor"` (2020-12, OpenAPI 3.1),
+        resolved lexically (`LoadedSpec.dynamic_ref`). A schema that extends a recursive one by
         redeclaring its anchor would be reached dynamically instead; that is generated around,
         with a note."""
         key = "$recursiveRef" if "$recursiveRef" in schema else "$dynamicRef"
         value = schema[key]
         rest = {k: v for k, v in schema.items() if k != key}
-        enclosing = ptr[2] if ptr[:2] == ("components", "schemas") and len(ptr) > 2 else None
         if not isinstance(value, str) or (key == "$recursiveRef" and value != "#"):
             self.unsupported((*ptr, key), f"{key} {value!r}: only '#' is supported")
             return ANY
         if key == "$dynamicRef" and not re.fullmatch(r"#[A-Za-z_][-A-Za-z0-9._]*", value):
             # a JSON pointer (or no fragment): a $dynamicRef without an anchor is a plain $ref
             return self.type_of({**rest, "$ref": value}, ptr, context)
-        if key == "$recursiveRef":
-            target = enclosing
-        else:
-            declaring = self._dynamic_anchors().get(value[1:], [])
-            target = enclosing if enclosing in declaring else next(iter(declaring), None)
-            others = [name for name in declaring if name != target]
-            if target is not None and others:
-                self.warn(
-                    (*ptr, key),
-                    f"{key} {value!r} is typed as {target!r}, the schema declaring the anchor "
-                    f"it is written in; reached through {' or '.join(repr(o) for o in others)}, "
-                    "where the anchor is redeclared, it would mean that schema instead",
-                )
+        target, others = self.spec.dynamic_ref(ptr, key, value)
         if target is None:
             where = "a component schema" if key == "$recursiveRef" else "a component schema root"
             self.unsupported(
                 (*ptr, key), f"{key} {value!r}: the generator needs the target to be {where}"
             )
             return ANY
-        return self.type_of(
-            {**rest, "$ref": format_pointer(("components", "schemas", target))}, ptr, context
-        )
-
-    def _dynamic_anchors(self) -> dict[str, list[str]]:
-        """`$dynamicAnchor` (and `$anchor`) → the component schemas declaring it at their root."""
-        if self._anchors is None:
-            self._anchors = {}
-            schemas = (self.spec.data.get("components") or {}).get("schemas") or {}
-            for wire in sorted(schemas):
-                schema = schemas[wire]
-                for keyword in ("$dynamicAnchor", "$anchor"):
-                    anchor = schema.get(keyword) if isinstance(schema, Mapping) else None
-                    if isinstance(anchor, str):
-                        self._anchors.setdefault(anchor, []).append(str(wire))
-        return self._anchors
+        if others:
+            self.warn(
+                (*ptr, key),
+                f"{key} {value!r} is typed as {target.rsplit('/', 1)[-1]!r}, the schema declaring "
+                f"the anchor it is written in; reached through {' or '.join(map(repr, others))}, "
+                "where the anchor is redeclared, it would mean that schema instead",
+            )
+        return self.type_of({**rest, "$ref": target}, ptr, context)
 
     def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         value = schema["const"]
@@ -432,7 +418,13 @@ class SchemaTranslator:
         expr: Type
         if nullable and types_ is None and schema.get("type") is not None:
             return NONE  # `type: [null]`: nothing but null
-        if isinstance(types_, list):
+        number_or_text = isinstance(types_, list) and sorted(set(types_) - {"null"}) in (
+            ["number", "string"],
+            ["integer", "string"],
+        )
+        if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
+            expr = _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
+        elif isinstance(types_, list):
             expr = union(
                 [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
                 or [NONE]
@@ -462,7 +454,7 @@ class SchemaTranslator:
     # ---------------------------------------------------------------------------------------- objects
 
     def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
-        if schema.get("properties"):
+        if self._is_object(schema):
             return self._inline(context, schema, ptr)
         values = self._extra_values(schema, ptr, context)
         return MapOf(values or ANY)
@@ -591,6 +583,14 @@ class SchemaTranslator:
     @staticmethod
     def _is_object(schema: Mapping[str, Any]) -> bool:
         if schema.get("properties"):
+            return True
+        if (
+            schema.get("type") == "object"
+            and schema.get("additionalProperties") is False
+            and not schema.get("patternProperties")
+        ):
+            # An object that admits no property at all is a model without fields, not a free-form
+            # dict: a request body that must be `{}` is then sent as `{}` without an argument.
             return True
         if "allOf" in schema and len(schema["allOf"]) > 1:
             return True

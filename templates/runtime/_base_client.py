@@ -260,6 +260,7 @@ class _Call:
         "renewed",
         "spec",
         "started",
+        "stream",
         "timeout",
         "token_attempts",
         "url",
@@ -281,6 +282,9 @@ class _Call:
         self.extra_query = list((options.get("extra_query") or {}).items())
         self.url = client._base_url + spec.path
         self.content, self.content_type = self._encode_body(spec)
+        self.stream = spec.content if spec.content is not None and self.content is None else None
+        if self.stream is not None and not self.stream.replayable:
+            self.max_retries = 0  # an iterator or a pipe cannot be sent again
         # The credential this call sends: the first of its security requirements the client has
         # credentials for (ConfigurationError, before anything is sent, when it has none).
         self.auth = choose(client.auth, spec.security, spec.operation_id)
@@ -297,6 +301,8 @@ class _Call:
         # JSON null (json=None) is sent as "null" instead of meaning "no body".
         if spec.form is not None:
             return urlencode(spec.form).encode("ascii"), "application/x-www-form-urlencoded"
+        if spec.content is not None:
+            return spec.content.as_bytes(), spec.content.content_type
         if spec.json is NOT_GIVEN:
             return None, None
         try:
@@ -363,6 +369,18 @@ class _Call:
         _set_headers(headers, client._request_headers.items())
         if self.content_type is not None:
             headers["Content-Type"] = self.content_type
+        content: Any = self.content
+        if self.stream is not None:
+            # A fresh pass over the body per attempt; a known length spares chunked encoding,
+            # which some servers (object stores) refuse.
+            length = self.stream.length
+            if length is not None:
+                headers["Content-Length"] = str(length)
+            content = (
+                self.stream.__aiter__()
+                if isinstance(http, httpx.AsyncClient)
+                else iter(self.stream)
+            )
         _set_headers(headers, (("Accept", spec.accept),))
         self._add_headers(headers, spec.headers, "a header parameter")
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
@@ -382,7 +400,7 @@ class _Call:
             spec.method,
             self.url + _query_string(spec.query, auth_query, self.extra_query),
             headers=headers,
-            content=self.content,
+            content=content,
             timeout=self._attempt_timeout(),
         )
         if cookies:
@@ -458,6 +476,8 @@ class _Call:
         (once per call, and only while the deadline allows)."""
         auth = self.auth
         if self.renewed or not isinstance(auth, RenewableAuth) or self.remaining() <= 0:
+            return False
+        if self.stream is not None and not self.stream.replayable:
             return False
         self.renewed = auth.renew(request, response)
         return self.renewed

@@ -18,6 +18,7 @@ from ._auth import (
     TokenAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
+from ._content import BinaryContent, FileInput
 from ._encoding import build_path, encode_query_value
 from ._errors import (
     ApiConnectionError,
@@ -39,9 +40,16 @@ from ._errors import (
 from ._oauth2 import OAuth2ClientCredentials, OAuth2Token, TokenError
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._raw import async_raw_response, raw_response
-from ._response import ApiResponse
+from ._response import ApiResponse, ByStatus
 from ._retry import RetryConfig
 from ._security import SecuritySchemes
+from ._streaming import (
+    AsyncBinaryStream,
+    AsyncEventStream,
+    BinaryStream,
+    EventStream,
+    ServerSentEvent,
+)
 from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
@@ -65,15 +73,22 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",
+    "AsyncBinaryStream",
+    "AsyncEventStream",
     "AsyncPager",
     "Auth",
     "AuthenticationError",
     "BadRequestError",
     "BasicAuth",
     "BearerAuth",
+    "BinaryContent",
+    "BinaryStream",
+    "ByStatus",
     "CompositeAuth",
     "ConflictError",
     "Cursor",
+    "EventStream",
+    "FileInput",
     "HexHmacSha256Validator",
     "InternalServerError",
     "JwtServerAuth",
@@ -95,6 +110,7 @@ __all__ = [
     "ResponseValidationError",
     "RetryConfig",
     "SecuritySchemes",
+    "ServerSentEvent",
     "SyncApiClient",
     "SyncPager",
     "TokenAuth",

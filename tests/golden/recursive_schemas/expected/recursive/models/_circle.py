@@ -12,4 +12,4 @@ class Circle(ApiModel):
     """Circle"""
 
     kind: Literal["circle"]
-    radius: float
+    radius: float | int

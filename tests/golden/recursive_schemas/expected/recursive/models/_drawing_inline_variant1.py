@@ -12,4 +12,4 @@ class DrawingInlineVariant1(ApiModel):
     """DrawingInlineVariant1"""
 
     kind: Literal["circle"]
-    radius: float
+    radius: float | int

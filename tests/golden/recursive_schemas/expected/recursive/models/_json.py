@@ -7,6 +7,6 @@ __all__ = ["Json"]
 
 
 Json = TypeAliasType(
-    "Json", "str | float | bool | list[Json | None] | dict[str, Json | None] | None"
+    "Json", "str | float | int | bool | list[Json | None] | dict[str, Json | None] | None"
 )
 """Any JSON document."""

@@ -9,4 +9,4 @@ __all__ = ["Num"]
 class Num(ApiModel):
     """Num"""
 
-    value: float
+    value: float | int

@@ -12,4 +12,4 @@ class Square(ApiModel):
     """Square"""
 
     kind: Literal["square"]
-    side: float
+    side: float | int
