@@ -305,8 +305,8 @@ def enum_member(value: object) -> str:
 
 
 def module(wire: str) -> str:
-    name = _escape(snake(wire), frozenset({"models", "resources", "errors"}), "m_", "module")
-    return cap(name)
+    """A package name (a name too long for a folder is refused where it is made)."""
+    return _escape(snake(wire), frozenset({"models", "resources", "errors"}), "m_", "module")
 
 
 def cap(name: str, limit: int = MODULE_NAME_MAX) -> str:

@@ -161,7 +161,5 @@ async def test_recursive_data_over_the_mock(
     category = await call(recursive, mode, mock, "categories.get")
     assert isinstance(category.sub[0], models.Category)
     shape = await call(recursive, mode, mock, "shapes.get")
-    assert isinstance(shape.inline, models.Square) and isinstance(
-        shape.repeated, models.Square
-    )
+    assert isinstance(shape.inline, models.Square) and isinstance(shape.repeated, models.Square)
     assert all(r.valid for r in mock.requests), [r.errors for r in mock.requests]

@@ -25,6 +25,7 @@ from generator.ir import (
     Operation,
     ResourceModule,
 )
+from generator.limits import fit_file_name
 from generator.load import LoadedSpec
 from generator.parse.client import ClientArgs, SecurityPlan, identity, security, server, signing
 from generator.parse.modules import (
@@ -156,7 +157,7 @@ def _resources(
     }
     files = naming.module_files()
     return tuple(
-        resource_module(files.claim(naming.cap(r.attribute)), r)
+        resource_module(files.claim(fit_file_name(r.attribute)), r)
         for r in tree.build(operations, tags)
     )
 

@@ -26,6 +26,7 @@ from generator.ir import (
     Resource,
     ResourceModule,
 )
+from generator.limits import fit_file_name
 from generator.parse.operations import OperationDraft
 from generator.parse.schemas import Draft, ModelDraft, freeze
 from generator.types import Type
@@ -108,7 +109,8 @@ def _module_names(groups: list[list[str]], definitions: Mapping[str, Draft]) -> 
     where: dict[str, str] = {}
     files = naming.module_files()
     for group in groups:
-        module = files.claim(naming.cap("_" + naming.snake(group[0])))
+        # A file name has a length limit that a schema name has not (see generator/limits.py).
+        module = files.claim(fit_file_name("_" + naming.snake(group[0])))
         for name in group:
             where[name] = module
             definition = definitions[name]

@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import naming, types
+from generator import naming, patterns, types
 from generator.errors import Problem, format_pointer
 from generator.ir import Alias, Enum, EnumMember, Field, Model
+from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
 from generator.types import ANY, NONE, ListOf, LiteralOf, MapOf, Ref, Tagged, Type, optional, union
 
@@ -156,6 +157,7 @@ class SchemaTranslator:
     blocked: dict[str, list[Problem]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # generated around, said once
     _owners: list[str] = field(default_factory=list)
+    _following: list[str] = field(default_factory=list)  # unnamed $refs being translated in place
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -258,7 +260,20 @@ class SchemaTranslator:
         if found is None:
             self.unsupported(ptr, f"$ref {ref!r} points to nothing")
             return ANY
-        return self.type_of(found[0], found[1], context)
+        # An unnamed target is translated in place, so one that leads back to itself (or a chain of
+        # them deeper than any document may nest) would never end: only components may recurse.
+        if ref in self._following or len(self._following) >= MAX_DEPTH:
+            self.unsupported(
+                ptr,
+                f"$ref {ref!r} leads back to itself: make the schema it points to a "
+                "component (components.schemas) to let it be recursive",
+            )
+            return ANY
+        self._following.append(ref)
+        try:
+            return self.type_of(found[0], found[1], context)
+        finally:
+            self._following.pop()
 
     def _dynamic_ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         """`$recursiveRef: "#"` (2019-09) and `$dynamicRef: "#anchor"` (2020-12, OpenAPI 3.1),
@@ -501,7 +516,7 @@ class SchemaTranslator:
                     default_doc=json_text(prop_schema["default"])
                     if isinstance(prop_schema, Mapping) and "default" in prop_schema
                     else None,
-                    constraints=self._constraints(prop_schema),
+                    constraints=self._constraints(prop_schema, prop_ptr),
                 )
             )
         self.notes.extend(
@@ -527,7 +542,7 @@ class SchemaTranslator:
             if isinstance(part, Mapping):
                 yield from self._object_parts(part, part_ptr)
 
-    def _constraints(self, schema: Any) -> tuple[tuple[str, object], ...]:
+    def _constraints(self, schema: Any, ptr: Pointer = ()) -> tuple[tuple[str, object], ...]:
         if not isinstance(schema, Mapping):
             return ()
         out = []
@@ -535,8 +550,28 @@ class SchemaTranslator:
             value = schema.get(key)
             if value is None or (isinstance(value, bool) and key.startswith("exclusive")):
                 continue  # 3.0's boolean exclusiveMinimum modifies minimum; not a bound itself
+            if key == "pattern":  # ECMA-262 → Python `re` (generator/patterns.py)
+                value = self._python_pattern(value, (*ptr, "pattern"))
+                if value is None:
+                    continue
             out.append((target, value))
         return tuple(out)
+
+    def _python_pattern(self, pattern: object, ptr: Pointer) -> str | None:
+        """The pattern as generated models check it; None (with a note) when it cannot be."""
+        if not isinstance(pattern, str):
+            return None
+        try:
+            translated = patterns.translate(pattern)
+        except patterns.PatternError as exc:
+            self.problem(ptr, f"pattern {pattern!r} {exc}")
+            return None
+        if translated.note:
+            where = f"{self.spec.locate(ptr)}: {format_pointer(ptr)}"
+            self.notes.append(
+                f"{where}: pattern {pattern!r} {translated.note}: not checked by the client"
+            )
+        return translated.pattern
 
     # ------------------------------------------------------------------------------------------ enums
 
