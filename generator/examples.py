@@ -53,7 +53,7 @@ def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     validator_class: Any = OAS31Validator if is_31 else OAS30Validator
     specification = DRAFT202012 if is_31 else DRAFT4
     registry: Registry[Any] = Registry().with_resource(
-        _URI, Resource.from_contents(spec.data, default_specification=specification)
+        _URI, Resource.from_contents(_lexical(spec), default_specification=specification)
     )
     checker = validator_class.FORMAT_CHECKER
     seen: set[Pointer] = set()
@@ -77,6 +77,42 @@ def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
             # located at the part of the example that is wrong, when it is inside the example
             inner = tuple(error.absolute_path)
             yield spec.problem((*at, *inner), f"example does not match its schema: {error.message}")
+
+
+def _lexical(spec: LoadedSpec) -> Any:
+    """The document with `$dynamicRef`/`$recursiveRef` made `$ref`s, as the generator reads them
+    (`LoadedSpec.dynamic_ref`): JSON Schema finds anchors only in schema resources it knows, and
+    an OpenAPI document's components are none to it."""
+
+    def walk(node: Any, at: Pointer) -> Any:
+        if isinstance(node, list):
+            return [walk(item, (*at, i)) for i, item in enumerate(node)]
+        if not isinstance(node, Mapping):
+            return node
+        out = {key: walk(value, (*at, key)) for key, value in node.items()}
+        for key in ("$dynamicRef", "$recursiveRef"):
+            value = node.get(key)
+            if isinstance(value, str) and value.startswith("#") and "/" not in value:
+                target, _ = spec.dynamic_ref(at, key, value)
+                if target is not None:
+                    del out[key]
+                    out["$ref"] = target
+        return out
+
+    return walk(spec.data, ()) if _has_dynamic_refs(spec.data) else spec.data
+
+
+def _has_dynamic_refs(data: Any) -> bool:
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Mapping):
+            if "$dynamicRef" in node or "$recursiveRef" in node:
+                return True
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return False
 
 
 def _examples(spec: LoadedSpec) -> Iterator[Example]:

@@ -30,8 +30,8 @@ EXPECTED = {
     "x-sdk-client-default": "{argument: a name, from-credential: username, password or token}",
     "x-sdk-indexed-pairs": "{argument, name and value (each with {n}), max: 1 to 1000, "
     "description}",
-    "x-sdk-credentials": "{username, password, token or value (as the scheme takes): "
-    "{argument, env, description}}",
+    "x-sdk-credentials": "{username, password, token, value, client_id or client_secret (as "
+    "the scheme takes): {argument, env, description}}",
     "x-sdk-constant": "a header-safe string (printable ASCII) on an apiKey scheme",
     "x-sdk-jwt": "{secret: {argument, env, description}, claims: {name: value} without iat or "
     "exp, ttl: seconds from 300 to 86400} on an http bearer scheme",
@@ -305,7 +305,15 @@ SCHEMA: dict[str, Any] = {
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        role: _CREDENTIAL for role in ("username", "password", "token", "value")
+                        role: _CREDENTIAL
+                        for role in (
+                            "username",
+                            "password",
+                            "token",
+                            "value",
+                            "client_id",
+                            "client_secret",
+                        )
                     },
                 },
                 "x-sdk-constant": {
@@ -343,6 +351,8 @@ SCHEMA: dict[str, Any] = {
                 _roles("http", "^[Bb][Aa][Ss][Ii][Cc]$", ["username", "password"]),
                 _roles("http", _BEARER, ["token"]),
                 _roles("apiKey", ".*", ["value"]),
+                _roles("oauth2", ".*", ["client_id", "client_secret", "token"]),
+                _roles("openIdConnect", ".*", ["token"]),
             ],
         ),
     },

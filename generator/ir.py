@@ -105,6 +105,10 @@ class ModelModule:
     imports: tuple[str, ...]  # sorted import lines this module needs ("" between groups)
     rebuild: tuple[str, ...]  # models to `model_rebuild()` at the end (self/mutually recursive)
     shadowed: frozenset[str]  # names the module's classes bind that annotations must not use bare
+    # Aliases inside a reference cycle (`Tree = dict[str, Tree]`, a union of models that use it):
+    # written as a `TypeAliasType` whose value is text, evaluated on first use, since a plain
+    # alias would name itself, or a class defined below it, before it exists.
+    deferred: frozenset[str] = frozenset()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -117,17 +121,33 @@ class ModelModule:
 # ----------------------------------------------------------------------------------------- operations
 
 
+Location = Literal["path", "query", "header", "cookie", "body"]
+# How a parameter value is serialised: an OpenAPI style, or "json" (declared with `content`).
+Style = Literal[
+    "simple", "label", "matrix", "form", "spaceDelimited", "pipeDelimited", "deepObject", "json"
+]
+# What the runtime assumes when a generated call names no style: OpenAPI's default per location.
+DEFAULT_STYLES: dict[str, tuple[Style, bool]] = {
+    "path": ("simple", False),
+    "query": ("form", True),
+    "header": ("simple", False),
+    "cookie": ("form", True),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
     name: str  # Python argument
     wire_name: str
-    location: Literal["path", "query", "header", "body"]
+    location: Location
     type: Type  # value type (without NotGiven)
     required: bool
     description: str
     default_doc: str | None
-    # lists: repeated key ("multi") or comma-joined ("csv"); or the value as JSON text ("json")
-    encoding: Literal["multi", "csv", "json"] = "multi"
+    # The spec's style and explode; a scalar parameter has its location's default, since every
+    # style spells a scalar the same way there (path styles differ even for scalars).
+    style: Style = "form"
+    explode: bool = True
     # filled from the client (e.g. account_sid), not an argument
     client_attribute: str | None = None
     # Python source of the spec's example value, for documentation
@@ -141,6 +161,14 @@ class Parameter:
     @property
     def default(self) -> str | None:
         return None if self.required else "NOT_GIVEN"
+
+    @property
+    def style_code(self) -> str | None:
+        """The runtime's spelling of the style ("form", "label*", "json"), or None when it is the
+        location's default, which generated calls leave out."""
+        if DEFAULT_STYLES.get(self.location) == (self.style, self.explode):
+            return None
+        return self.style + ("*" if self.explode and self.style != "json" else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +277,7 @@ class Operation:
     path_params: tuple[Parameter, ...]  # in path order
     query_params: tuple[Parameter, ...]
     header_params: tuple[Parameter, ...]
+    cookie_params: tuple[Parameter, ...]
     body: Body | None
     response: Type  # NONE when the success response has no body; a stream's item type
     response_status: int
@@ -264,11 +293,23 @@ class Operation:
     by_status: tuple[tuple[int, Type], ...] = ()
     # the answer read as it arrives: binary chunks, or server-sent events of `response`
     stream: Literal["bytes", "events"] | None = None
+    # the operation's own security requirements, when the client picks per call and they are
+    # not the API's (an empty tuple: `security: []`, no credentials)
+    security: tuple[Requirement, ...] | None = None
+
+    @property
+    def security_literal(self) -> list[dict[str, list[str]]] | None:
+        return None if self.security is None else requirements_literal(self.security)
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
         """Keyword arguments after the positional path parameters: required first, then optional."""
-        rest = [*self.query_params, *self.header_params, *(self.body.fields if self.body else ())]
+        rest = [
+            *self.query_params,
+            *self.header_params,
+            *self.cookie_params,
+            *(self.body.fields if self.body else ()),
+        ]
         return tuple(p for p in rest if p.required) + tuple(p for p in rest if not p.required)
 
     @property
@@ -291,6 +332,11 @@ class Operation:
     @property
     def substitutes_path(self) -> bool:
         return bool(self.path_params)
+
+    @property
+    def path_styles(self) -> tuple[tuple[str, str], ...]:
+        """(wire name, style) of the path parameters not in the default (simple) style."""
+        return tuple((p.wire_name, p.style_code) for p in self.path_params if p.style_code)
 
     @property
     def idempotent_override(self) -> bool | None:
@@ -369,6 +415,19 @@ class ServerVariable:
     argument: ClientArg
 
 
+def needs(part: AuthPart) -> str:
+    """The client arguments a scheme takes, in words, for the error of a call that lacks them."""
+    if isinstance(part, BasicAuth):
+        return f"{part.username.name} and {part.password.name}"
+    if isinstance(part, JwtBearerAuth):
+        return f"{part.token.name} or {part.secret.name}"
+    if isinstance(part, OAuth2Auth):
+        return f"{part.token.name}, or {part.client_id.name} and {part.client_secret.name}"
+    if isinstance(part, ConstantKeyAuth):
+        return ""
+    return part.args[0].name
+
+
 @dataclass(frozen=True, slots=True)
 class BasicAuth:
     scheme: str
@@ -426,8 +485,8 @@ class JwtBearerAuth:
 @dataclass(frozen=True, slots=True)
 class ApiKeyAuth:
     scheme: str
-    wire_name: str  # header or query parameter name
-    location: Literal["header", "query"]
+    wire_name: str  # header, query parameter or cookie name
+    location: Literal["header", "query", "cookie"]
     value: ClientArg
     kind: ClassVar[str] = "api_key"
     runtime: ClassVar[tuple[str, ...]] = ("ApiKeyAuth",)
@@ -447,7 +506,7 @@ class ConstantKeyAuth:
 
     scheme: str
     wire_name: str
-    location: Literal["header", "query"]
+    location: Literal["header", "query", "cookie"]
     value: str
     kind: ClassVar[str] = "constant"
     runtime: ClassVar[tuple[str, ...]] = ("ApiKeyAuth",)
@@ -461,7 +520,44 @@ class ConstantKeyAuth:
         return ()
 
 
-AuthPart = BasicAuth | BearerAuth | JwtBearerAuth | ApiKeyAuth | ConstantKeyAuth
+@dataclass(frozen=True, slots=True)
+class OAuth2Auth:
+    """OAuth 2.0 with the client credentials flow: tokens fetched from the token endpoint with
+    the client's id and secret (scopes: what a call asks for when it names none), or a ready
+    access token."""
+
+    scheme: str
+    token_url: ClientArg  # its default is the spec's tokenUrl (relative: to the server URL)
+    client_id: ClientArg
+    client_secret: ClientArg
+    token: ClientArg
+    scopes: tuple[str, ...]
+    kind: ClassVar[str] = "oauth2"
+    runtime: ClassVar[tuple[str, ...]] = ("BearerAuth", "OAuth2ClientCredentials")
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return (self.client_id, self.client_secret, self.token, self.token_url)
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return (("token", self.token),)
+
+
+AuthPart = BasicAuth | BearerAuth | JwtBearerAuth | ApiKeyAuth | ConstantKeyAuth | OAuth2Auth
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One alternative of a list of security requirements: schemes sent together, each with the
+    scopes it asks for. No schemes: nothing is needed."""
+
+    schemes: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def requirements_literal(requirements: tuple[Requirement, ...]) -> list[dict[str, list[str]]]:
+    """Requirements as the runtime takes them: a list of {scheme: [scopes]}."""
+    return [{name: list(scopes) for name, scopes in r.schemes} for r in requirements]
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,6 +586,9 @@ class Client:
     class_name: str
     server_url: str  # template with {wire_name} variables
     server_variables: tuple[ServerVariable, ...]
+    # Every scheme the client can send. When the whole API has one security requirement, these
+    # are its schemes, sent with every request; else (alternatives, operations with their own
+    # requirements) the client picks per call (`per_call`), and `security` is the API's list.
     auth: tuple[AuthPart, ...]
     attributes: tuple[ClientAttribute, ...]
     resources: tuple[ClientResource, ...]
@@ -498,6 +597,21 @@ class Client:
     imports: tuple[str, ...]
     resource_imports: tuple[str, ...]  # under TYPE_CHECKING
     pointer: Pointer = ("info",)  # info.x-sdk when the spec names the client there
+    per_call: bool = False
+    security: tuple[Requirement, ...] = ()
+
+    @property
+    def security_literal(self) -> list[dict[str, list[str]]]:
+        return requirements_literal(self.security)
+
+    @property
+    def needs(self) -> dict[str, str]:
+        return {part.scheme: needs(part) for part in self.auth}
+
+    @property
+    def fetches_tokens(self) -> bool:
+        """Whether the client fetches OAuth 2.0 access tokens (client credentials)."""
+        return any(isinstance(part, OAuth2Auth) for part in self.auth)
 
     @property
     def args(self) -> tuple[ClientArg, ...]:
@@ -551,6 +665,12 @@ class Api:
     # what was generated around (located; printed as warnings) and the operations left out
     warnings: tuple[Problem, ...] = ()
     skipped: tuple[str, ...] = ()
+
+    @property
+    def uses_typing_extensions(self) -> bool:
+        """Whether a model module imports typing_extensions (a deferred alias), which the package
+        then lists as a dependency."""
+        return any(m.deferred for m in self.models)
 
     @property
     def retained_secrets(self) -> tuple[ClientArg, ...]:

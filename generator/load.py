@@ -353,6 +353,34 @@ class LoadedSpec:
         """The node a local `#/…` reference of the bundle leads to, and its pointer; None if nowhere."""
         return _resolve_pointer(self.data, ref.partition("#")[2])
 
+    def dynamic_ref(
+        self, pointer: Pointer, keyword: str, value: str
+    ) -> tuple[str | None, list[str]]:
+        """Where `$recursiveRef: "#"` or `$dynamicRef: "#anchor"` at `pointer` leads, as a local
+        `$ref`, read lexically (as when no other schema extends the recursion): the recursive ref to
+        the component schema it is in; the dynamic one to the component declaring that
+        `$dynamicAnchor` (or `$anchor`) at its root, the enclosing one first. Also the other
+        components redeclaring the anchor, which would be reached dynamically instead."""
+        parts = tuple(pointer)
+        enclosing = (
+            str(parts[2]) if parts[:2] == ("components", "schemas") and len(parts) > 2 else None
+        )
+        if keyword == "$recursiveRef":
+            declaring = [enclosing] if enclosing is not None else []
+        else:
+            schemas = (self.data.get("components") or {}).get("schemas") or {}
+            declaring = [
+                str(name)
+                for name in sorted(schemas)
+                if isinstance(schemas[name], Mapping)
+                and value[1:] in (schemas[name].get("$dynamicAnchor"), schemas[name].get("$anchor"))
+            ]
+        target = enclosing if enclosing in declaring else next(iter(declaring), None)
+        if target is None:
+            return None, []
+        others = [name for name in declaring if name != target]
+        return format_pointer(("components", "schemas", target)), others
+
     def problem(self, pointer: Pointer, message: str) -> Problem:
         return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message)
 

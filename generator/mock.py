@@ -14,12 +14,17 @@ answered:
 * Routing: method + path against `paths`, below the path part of `servers[0].url` (server
   variables take their defaults); a templated segment matches exactly one segment, its value
   percent-decoded. Unknown path -> 404; known path, undocumented method -> 405 (`Allow` header).
-* Validation (openapi-core): path/query/header/cookie parameters, the body by content type (JSON,
+* Validation (openapi-core): path/query/header/cookie parameters in every style, read as the
+  OpenAPI 3.1 style table writes them (`generator.mock_styles`), the body by content type (JSON,
   form-urlencoded including `patternProperties` fields such as `Parameter1.Name`, ...), and
   security: one of the operation's security requirements must be met - HTTP basic/bearer need an
   `Authorization` header with that scheme, apiKey its header/query/cookie parameter, oauth2 and
-  openIdConnect `Authorization: Bearer ...`; any credential value is accepted. Missing
-  credentials -> 401 (with `WWW-Authenticate` for HTTP schemes), any other problem -> 400.
+  openIdConnect `Authorization: Bearer ...`; any credential value is accepted, but for the
+  access tokens the mock's own token endpoint issued (see `generator.mock_oauth`: expired or
+  revoked -> 401, missing scopes -> 403). Missing credentials -> 401 (with `WWW-Authenticate`
+  for HTTP schemes), any other problem -> 400.
+* OAuth 2.0: the `tokenUrl` of each client credentials flow is a working token endpoint
+  (`MockServer.token_url()`, `revoke_tokens()`, `token_ttl=`, `oauth_clients=`).
   Messages name what was wrong, e.g. `body.Url: 'ws://x' does not match '^wss://'`.
 * Answer: the operation's lowest documented 2xx response (else `2XX`, else `default` as 200).
   Its body is the media type's `example`, else its first `examples` entry, else an instance
@@ -73,11 +78,13 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from generator.mock_oauth import TokenEndpoint
+from generator.mock_styles import reader
 
 __all__ = ["ListenError", "MockServer", "RecordedRequest", "Scripted", "serve"]
 
@@ -133,6 +140,7 @@ class RecordedRequest:
     operation_id: str | None
     valid: bool
     errors: tuple[str, ...]
+    query_string: str = ""  # as received, still percent-encoded
 
 
 @dataclass(frozen=True)
@@ -349,6 +357,15 @@ class _Api:
                 return op, params, []
             allowed.extend(m.upper() for m in _METHODS if isinstance(route.item.get(m), Mapping))
         return None, {}, sorted(set(allowed))
+
+    def parameter_names(self, op: _Operation) -> frozenset[str]:
+        """The names of the operation's parameters (path-level ones included)."""
+        names = set()
+        for raw in (*(op.item.get("parameters") or ()), *(op.spec.get("parameters") or ())):
+            param = self.resolve(raw)
+            if isinstance(param, Mapping) and isinstance(param.get("name"), str):
+                names.add(param["name"])
+        return frozenset(names)
 
     def security_requirements(self, op: _Operation) -> list[Mapping[str, Any]]:
         security = op.spec.get("security", self.spec.get("security"))
@@ -698,6 +715,12 @@ class _Validator:
 
     def __init__(self, spec: Mapping[str, Any], api: _Api) -> None:
         from openapi_core import Config, OpenAPI
+        from openapi_core.casting.schemas import (
+            oas30_write_schema_casters_factory,
+            oas31_schema_casters_factory,
+        )
+        from openapi_core.deserializing.styles import StyleDeserializersFactory
+        from openapi_core.deserializing.styles.deserializers import StyleDeserializer
         from openapi_core.security.exceptions import SecurityProviderError
         from openapi_core.security.factories import SecurityProviderFactory
         from openapi_core.security.providers import BaseProvider
@@ -747,10 +770,35 @@ class _Validator:
                 "openIdConnect": HttpProvider,
             }
 
+        validator = self
+
+        class Styles(StyleDeserializersFactory):
+            """Parameters read as the OpenAPI 3.1 style table writes them (`mock_styles`)."""
+
+            def create(
+                self, spec: Any, schema: Any, style: str, explode: bool, name: str
+            ) -> StyleDeserializer:
+                deserializer = super().create(spec, schema, style, explode, name)
+                value = schema.read_value() if schema.exists() else {}
+                read = reader(
+                    value if isinstance(value, Mapping) else {},
+                    style,
+                    explode,
+                    name,
+                    lambda: validator.declared,
+                )
+                if read is not None:
+                    deserializer.deserializer_callable = lambda _e, _n, _t, location: read(location)
+                return deserializer
+
+        is_30 = str(spec.get("openapi", "")).startswith("3.0")
+        casters = oas30_write_schema_casters_factory if is_30 else oas31_schema_casters_factory
         self.api = api
+        self.declared: frozenset[str] = frozenset()  # the current request's parameter names
         config = Config(
             path_finder_cls=PatternFinder,
             security_provider_factory=Providers(),
+            style_deserializers_factory=Styles(casters),
             extra_media_type_deserializers=_BinaryAsText(),
         )
         self.app = OpenAPI.from_dict(dict(spec), config=config)
@@ -772,6 +820,7 @@ class _Validator:
         request = _CoreRequest(op, path_params, query, headers, body, content_type)
         errors: list[str] = []
         with self.lock:
+            self.declared = self.api.parameter_names(op)
             try:
                 for exc in self.app.iter_request_errors(request):
                     if isinstance(exc, SecurityValidationError):
@@ -940,15 +989,9 @@ class _CoreRequest:
         from openapi_core.datatypes import RequestParameters
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-        cookies: list[tuple[str, str]] = []
-        for name, value in headers:
-            if name.lower() == "cookie":
-                jar: SimpleCookie = SimpleCookie()
-                try:
-                    jar.load(value)
-                except CookieError:
-                    continue
-                cookies.extend((key, morsel.value) for key, morsel in jar.items())
+        cookies = [
+            pair for name, value in headers if name.lower() == "cookie" for pair in _cookies(value)
+        ]
         # the matched `paths` key, quoted so no URL joining can alter it; see _Validator's finder
         self.path_pattern = "/" + quote(op.template, safe="")
         self.path = self.path_pattern
@@ -1107,6 +1150,8 @@ class MockServer:
         port: int = 0,
         validate: bool = True,
         on_request: Callable[[RecordedRequest, int], None] | None = None,
+        token_ttl: float = 3600,
+        oauth_clients: Mapping[str, str] | None = None,
     ) -> None:
         self.spec: Mapping[str, Any] = _load(spec)
         self.host = host
@@ -1115,6 +1160,9 @@ class MockServer:
         self.requests: list[RecordedRequest] = []
         self._on_request = on_request
         self._api = _Api(self.spec)
+        self._tokens = TokenEndpoint(
+            self.spec, self._api.base_path, ttl=token_ttl, clients=oauth_clients
+        )
         self._validator = _Validator(self.spec, self._api) if validate else None
         self._scripts: list[Scripted] = []
         self._lock = threading.Lock()
@@ -1137,6 +1185,9 @@ class MockServer:
     @property
     def url(self) -> str:
         """Base URL for clients: the loopback address + the path part of `servers[0].url`."""
+        return self._origin() + self._api.base_path
+
+    def _origin(self) -> str:
         if self._httpd is None:
             raise RuntimeError("MockServer is not started")
         host, port = self._httpd.server_address[:2]
@@ -1147,7 +1198,18 @@ class MockServer:
             host = "::1"
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{port}{self._api.base_path}"
+        return f"http://{host}:{port}"
+
+    def token_url(self, scheme: str | None = None) -> str:
+        """The mock's OAuth 2.0 token endpoint for `scheme` (default: the only or first one)."""
+        for path, (name, _) in self._tokens.paths.items():
+            if scheme is None or name == scheme:
+                return self._origin() + path
+        raise KeyError(f"no client credentials flow for {scheme!r}")
+
+    def revoke_tokens(self) -> None:
+        """Refuse every access token issued so far (401 invalid_token), as after a rotation."""
+        self._tokens.revoke()
 
     def start(self) -> MockServer:
         with self._lock:
@@ -1235,6 +1297,9 @@ class MockServer:
         query = parse_qsl(split.query, keep_blank_values=True)
         header_pairs = [(k, v) for k, v in handler.headers.items()]
         headers = _Headers(header_pairs)
+        if raw_path in self._tokens.paths:
+            self._token_request(handler, method, raw_path, split.query, headers, body)
+            return
         op, path_params, allowed = self._api.route(raw_path, method)
 
         status = 200
@@ -1257,6 +1322,12 @@ class MockServer:
             )
             if errors:
                 status = 401 if security_failed else 400
+            else:
+                refused = self._tokens.check(headers, self._api.security_requirements(op))
+                if refused is not None:
+                    status, challenge, message = refused
+                    errors, security_failed = [message], True
+                    out_headers.append(("WWW-Authenticate", challenge))
         record = RecordedRequest(
             method=method.upper(),
             path=raw_path,
@@ -1268,6 +1339,7 @@ class MockServer:
             operation_id=op.operation_id if op else None,
             valid=not errors,
             errors=tuple(errors),
+            query_string=split.query,
         )
         with self._lock:
             self.requests.append(record)
@@ -1295,6 +1367,36 @@ class MockServer:
                 text = f"mock: internal error: {type(exc).__name__}: {_safe_str(exc)}"
                 payload = _dump_json({"message": text})
             self._notify(record, status)  # before answering: observers see requests in order
+        handler.answer(status, out_headers, payload)
+
+    def _token_request(
+        self,
+        handler: _Handler,
+        method: str,
+        raw_path: str,
+        query: str,
+        headers: _Headers,
+        body: bytes,
+    ) -> None:
+        status, out_headers, payload, errors = self._tokens.handle(
+            raw_path, method.upper(), headers, body
+        )
+        record = RecordedRequest(
+            method=method.upper(),
+            path=raw_path,
+            query=tuple(parse_qsl(query, keep_blank_values=True)),
+            headers=headers,
+            body=body,
+            form=_parse_form(headers.get("Content-Type"), body),
+            json=None,
+            operation_id=None,
+            valid=not errors,
+            errors=tuple(errors),
+            query_string=query,
+        )
+        with self._lock:
+            self.requests.append(record)
+        self._notify(record, status)
         handler.answer(status, out_headers, payload)
 
     def _normal_answer(
@@ -1489,6 +1591,20 @@ def _events(value: Any) -> str:
         text = item if isinstance(item, str) else json.dumps(item, default=_json_default)
         out.append("".join(f"data: {line}\n" for line in text.split("\n")) + "\n")
     return "".join(out)
+
+
+def _cookies(header: str) -> list[tuple[str, str]]:
+    """A Cookie header's (name, value) pairs, repeats kept (an exploded array parameter sends one
+    cookie per item), values percent-decoded as the client encodes them and unquoted."""
+    out = []
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if name and sep:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] == '"':
+                value = value[1:-1]
+            out.append((name.strip(), unquote(value)))
+    return out
 
 
 def _parse_prefer(value: str) -> dict[str, str]:

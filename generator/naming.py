@@ -83,7 +83,9 @@ MODEL_ATTRIBUTES = _MODEL_RESERVED | _ALWAYS
 BODY_HELPERS = frozenset(
     {
         "build_path",
-        "encode_params",
+        "encode_query",
+        "encode_headers",
+        "encode_cookies",
         "validate_body",
         "validate_any",
         "form_fields",
@@ -204,6 +206,7 @@ _CLASS_RESERVED = frozenset(
         "None",
         "NotFoundError",
         "NotGiven",
+        "OAuth2ClientCredentials",
         "OpenEnum",
         "Page",
         "PaginationError",
@@ -216,6 +219,7 @@ _CLASS_RESERVED = frozenset(
         "ResponseValidationError",
         "RetryConfig",
         "SERVER_URL",
+        "SecuritySchemes",
         "Sequence",
         "SyncApiClient",
         "SyncPager",
@@ -224,6 +228,7 @@ _CLASS_RESERVED = frozenset(
         "TracebackType",
         "True",
         "TypeAlias",
+        "TypeAliasType",
         "UnprocessableEntityError",
     }
 )

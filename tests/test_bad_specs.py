@@ -95,17 +95,18 @@ CASES: dict[str, list[str]] = {
         f"{BAD}/duplicate_sdk_name.yaml:14: #/paths/~1b/get: "
         "operations 'getA' and 'getB' both become things.get(): set x-sdk-name on one",
     ],
-    "cookie_param.yaml": [
-        f"{BAD}/cookie_param.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
+    "param_content.yaml": [
+        f"{BAD}/param_content.yaml:12: #/paths/~1a/get/parameters/0/content: "
+        "parameter content 'application/xml' is not supported",
     ],
     "xml_body.yaml": [
         f"{BAD}/xml_body.yaml:10: #/paths/~1files/post/requestBody/content: "
         "unsupported request content type(s) ['application/xml']: JSON, form, multipart, text and "
         "binary bodies are supported",
     ],
-    "oauth2.yaml": [
-        f"{BAD}/oauth2.yaml:16: #/components/securitySchemes/oauth: "
-        "security scheme type 'oauth2' is not supported: the client sends no credentials for it "
+    "unsupported_scheme.yaml": [
+        f"{BAD}/unsupported_scheme.yaml:16: #/components/securitySchemes/tls: "
+        "security scheme type 'mutualTLS' is not supported: the client sends no credentials for it "
         "(pass them with default_headers)",
     ],
     # the signing extensions (x-sdk-user-tokens, x-sdk-webhook-signature): wrong types and misuse
@@ -173,7 +174,8 @@ CASES: dict[str, list[str]] = {
     ],
     # several problems in one spec: all reported at once, sorted by file and line
     "many_problems.yaml": [
-        f"{BAD}/many_problems.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
+        f"{BAD}/many_problems.yaml:12: #/paths/~1a/get/parameters/0/content: "
+        "parameter content 'application/xml' is not supported",
         f"{BAD}/many_problems.yaml:17: #/paths/~1b/get: "
         "operation has no operationId: named 'get_b' from its method and path",
         f"{BAD}/many_problems.yaml:26: #/paths/~1c/post/requestBody/content: "
@@ -194,9 +196,9 @@ CASES: dict[str, list[str]] = {
 # What the generator cannot generate is skipped (or generated around) with a warning, unless --strict:
 # spec → (warnings as printed, skipped operations, operations generated).
 LENIENT = {
-    "cookie_param.yaml": (1, ["getA (GET /a)"], 0),
+    "param_content.yaml": (1, ["getA (GET /a)"], 0),
     "xml_body.yaml": (1, ["upload (POST /files)"], 0),
-    "oauth2.yaml": (1, [], 1),
+    "unsupported_scheme.yaml": (1, [], 1),
     "no_operation_id.yaml": (1, [], 1),
     "bad_version.yaml": (1, [], 1),
     "many_problems.yaml": (3, ["getA (GET /a)", "postC (POST /c)"], 1),
@@ -294,7 +296,7 @@ def test_missing_spec_file(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_problems_of_several_specs_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:
-    names = ["no_operation_id.yaml", "cookie_param.yaml", "missing_info_version.yaml"]
+    names = ["no_operation_id.yaml", "param_content.yaml", "missing_info_version.yaml"]
     result = run_cli(["validate", "--strict", *(f"{BAD}/{n}" for n in names)], ROOT, monkeypatch)
     expected = sorted(line for n in names for line in CASES[n])
     assert result.stderr.splitlines()[:-1] == expected
@@ -349,7 +351,7 @@ def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pa
     return spec, out
 
 
-@pytest.mark.parametrize("bad", ["cookie_param.yaml", "yaml_syntax.yaml", "many_files.yaml"])
+@pytest.mark.parametrize("bad", ["param_content.yaml", "yaml_syntax.yaml", "many_files.yaml"])
 def test_failed_generate_leaves_output_unchanged(
     generated: tuple[Path, Path], bad: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -372,7 +374,9 @@ def test_failed_generate_into_a_new_directory_creates_nothing(
 ) -> None:
     out = tmp_path / "fresh"
     result = run_cli(
-        ["generate", "--strict", f"{BAD}/oauth2.yaml", "-o", str(out)], ROOT, monkeypatch
+        ["generate", "--strict", f"{BAD}/unsupported_scheme.yaml", "-o", str(out)],
+        ROOT,
+        monkeypatch,
     )
     assert result.exit_code == 2
     assert not out.exists()

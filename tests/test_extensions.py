@@ -345,3 +345,38 @@ def test_every_extension_the_parser_reads_is_in_the_schema_and_documented() -> N
     documented = set(re.findall(r"^\| (`x-[^|]*)\|", table, re.MULTILINE))
     names = {n.strip("` ") for cell in documented for n in cell.split(",")}
     assert names == set(extensions.EXPECTED)
+
+
+OAUTH_SPEC = """\
+openapi: 3.1.0
+info: {title: O, version: 1.0.0}
+security: [{oauth: []}, {oidc: []}]
+paths: {}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: /token, scopes: {}}}
+      x-sdk-credentials:
+        client_id: {argument: app_id, env: APP_ID}
+        client_secret: {env: APP_SECRET}
+        token: {argument: app_token}
+    oidc:
+      type: openIdConnect
+      openIdConnectUrl: https://id.example/.well-known/openid-configuration
+      x-sdk-credentials: {token: {argument: id_token}}
+"""
+
+
+def test_oauth2_and_openid_connect_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    validate(load_spec(Path(spec_file(tmp_path, OAUTH_SPEC).name)))
+    wrong = OAUTH_SPEC.replace("{token: {argument: id_token}}", "{client_id: {argument: x}}")
+    with pytest.raises(SpecError) as caught:
+        validate(load_spec(Path(spec_file(tmp_path, wrong).name)))
+    assert [str(p) for p in caught.value.problems] == [
+        "every.yaml:17: #/components/securitySchemes/oidc/x-sdk-credentials/client_id: "
+        "x-sdk-credentials: 'client_id': this scheme takes token only"
+    ]

@@ -106,7 +106,7 @@ def test_collisions_case_renames_what_would_collide(packages: tuple[Path, list[s
     assert hasattr(client, "close_") and callable(client.close)
     assert hasattr(client, "base_url_") and client.base_url == "http://127.0.0.1:9"
     signature = inspect.signature(client.close_.list)
-    for wanted in ("start_", "direction_", "max_pages_", "build_path_", "encode_params_", "list"):
+    for wanted in ("start_", "direction_", "max_pages_", "build_path_", "encode_headers_", "list"):
         assert wanted in signature.parameters, wanted
     pages = inspect.signature(client.close_.list_pages).parameters
     assert {"start", "direction", "max_pages", "start_"} <= set(pages)

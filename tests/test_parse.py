@@ -249,23 +249,25 @@ def test_a_broken_schema_blocks_only_what_uses_it() -> None:
         "/good": {
             "get": {"operationId": "good", "responses": ok({"$ref": "#/components/schemas/Fine"})}
         },
-        "/cookie": {
+        "/xml": {
             "get": {
-                "operationId": "cookie",
-                "parameters": [{"name": "s", "in": "cookie", "schema": {"type": "string"}}],
+                "operationId": "xml",
+                "parameters": [
+                    {"name": "s", "in": "query", "content": {"application/xml": {"schema": {}}}}
+                ],
                 "responses": ok(),
             }
         },
     }
     api = api_of(paths, schemas)
     assert [o.operation_id for o in api.operations] == ["good"]
-    assert api.skipped == ("bad (GET /bad)", "cookie (GET /cookie)")
+    assert api.skipped == ("bad (GET /bad)", "xml (GET /xml)")
     names = {d.name for d in api.definitions}
     assert "Fine" in names and not names & {"Mixed", "UsesMixed", "Unused"}
     assert sorted(w.pointer for w in api.warnings) == [
         "#/components/schemas/Mixed",
         "#/components/schemas/Unused",
-        "#/paths/~1cookie/get/parameters/0",
+        "#/paths/~1xml/get/parameters/0/content",
     ]
     with pytest.raises(SpecError) as caught:
         parse(LoadedSpec(Path("t.yaml"), _spec(paths, schemas), {}, ()), strict=True)
@@ -279,3 +281,181 @@ def _spec(paths: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas},
     }
+
+
+def test_parameter_styles_and_their_defaults() -> None:
+    """Each parameter keeps the spec's style and explode (OpenAPI's defaults per location when it
+    says nothing); a scalar outside the path takes its location's default, since every style
+    spells a scalar alike there, and generated calls name only styles that differ."""
+    arr = {"type": "array", "items": {"type": "string"}}
+    params = [
+        {
+            "name": "p",
+            "in": "path",
+            "required": True,
+            "style": "label",
+            "schema": {"type": "integer"},
+        },
+        {"name": "q", "in": "query", "schema": arr},
+        {"name": "r", "in": "query", "explode": False, "schema": arr},
+        {"name": "s", "in": "query", "style": "pipeDelimited", "schema": {"type": "integer"}},
+        {
+            "name": "t",
+            "in": "query",
+            "style": "deepObject",
+            "explode": True,
+            "schema": {"type": "object"},
+        },
+        {"name": "u", "in": "query", "content": {"application/json": {"schema": arr}}},
+        {"name": "H", "in": "header", "explode": True, "schema": arr},
+        {"name": "c", "in": "cookie", "explode": False, "schema": arr},
+    ]
+    api = api_of({"/x/{p}": {"get": {"operationId": "x", "parameters": params, "responses": ok()}}})
+    found = op(api, "x")
+    styles = {
+        p.wire_name: (p.location, p.style, p.explode, p.style_code)
+        for p in (
+            *found.path_params,
+            *found.query_params,
+            *found.header_params,
+            *found.cookie_params,
+        )
+    }
+    assert styles == {
+        "p": ("path", "label", False, "label"),
+        "q": ("query", "form", True, None),
+        "r": ("query", "form", False, "form"),
+        "s": ("query", "form", True, None),
+        "t": ("query", "deepObject", True, "deepObject*"),
+        "u": ("query", "json", False, "json"),
+        "H": ("header", "simple", True, "simple*"),
+        "c": ("cookie", "form", False, "form"),
+    }
+    assert found.path_styles == (("p", "label"),)
+    assert [a.name for a in found.arguments] == ["q", "r", "s", "t", "u", "h", "c"]
+
+
+def test_dynamic_and_recursive_refs() -> None:
+    """`$dynamicRef: '#anchor'` names the component declaring that anchor (the enclosing one
+    first, with a note when others redeclare it); `$recursiveRef: '#'` its own component; what
+    has no such target blocks only the definition it is in."""
+    node = {
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {"kids": {"type": "array", "items": {"$dynamicRef": "#node"}}},
+    }
+    schemas = {
+        "Node": node,
+        "Extended": {**node, "properties": {"up": {"$dynamicRef": "#node"}}},
+        "Cat": {"type": "object", "properties": {"sub": {"$recursiveRef": "#"}}},
+        "Plain": {
+            "type": "object",
+            "properties": {"n": {"$dynamicRef": "#/components/schemas/Cat"}},
+        },
+        "Lost": {"type": "object", "properties": {"x": {"$dynamicRef": "#nowhere"}}},
+        "Odd": {"type": "object", "properties": {"x": {"$recursiveRef": "#/a"}}},
+    }
+    paths = {
+        f"/{name.lower()}": {
+            "get": {
+                "operationId": name.lower(),
+                "responses": ok({"$ref": f"#/components/schemas/{name}"}),
+            }
+        }
+        for name in schemas
+    }
+    api = api_of(paths, schemas)
+    fields = {
+        d.name: {f.name: types.annotation(f.type) for f in d.fields}
+        for d in api.definitions
+        if isinstance(d, Model)
+    }
+    assert fields["Node"] == {"kids": "list[Node] | None"}
+    assert fields["Extended"] == {"up": "Extended | None"}
+    assert fields["Cat"] == {"sub": "Cat | None"}
+    assert fields["Plain"] == {"n": "Cat | None"}
+    assert api.skipped == ("lost (GET /lost)", "odd (GET /odd)")
+    messages = sorted((w.pointer, w.message) for w in api.warnings)
+    assert messages == [
+        (
+            "#/components/schemas/Extended/properties/up/$dynamicRef",
+            "$dynamicRef '#node' is typed as 'Extended', the schema declaring the anchor it is "
+            "written in; reached through 'Node', where the anchor is redeclared, it would mean "
+            "that schema instead",
+        ),
+        (
+            "#/components/schemas/Lost/properties/x/$dynamicRef",
+            "$dynamicRef '#nowhere': the generator needs the target to be a component schema root",
+        ),
+        (
+            "#/components/schemas/Node/properties/kids/items/$dynamicRef",
+            "$dynamicRef '#node' is typed as 'Node', the schema declaring the anchor it is "
+            "written in; reached through 'Extended', where the anchor is redeclared, it would "
+            "mean that schema instead",
+        ),
+        (
+            "#/components/schemas/Odd/properties/x/$recursiveRef",
+            "$recursiveRef '#/a': only '#' is supported",
+        ),
+    ]
+
+
+SCHEMES = {
+    "basic": {"type": "http", "scheme": "basic"},
+    "key": {"type": "apiKey", "in": "cookie", "name": "sid"},
+    "oauth": {
+        "type": "oauth2",
+        "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"r": "", "w": ""}}},
+    },
+    "tls": {"type": "mutualTLS"},
+}
+
+
+def _secured(security: Any, own: dict[str, Any]) -> Api:
+    paths = {
+        f"/{name}": {
+            "get": {"operationId": name, "responses": ok(), **({"security": s} if s != "-" else {})}
+        }
+        for name, s in own.items()
+    }
+    return api_of(paths, components={"securitySchemes": SCHEMES}, security=security)
+
+
+def test_one_requirement_everywhere_is_sent_with_every_request() -> None:
+    api = _secured([{"oauth": ["r"]}], {"a": "-", "b": [{"oauth": ["r"]}]})
+    assert not api.client.per_call
+    [part] = api.client.auth
+    assert part.kind == "oauth2" and part.scopes == ("r",)  # type: ignore[union-attr]
+    assert [op(api, n).security for n in "ab"] == [None, None]
+
+
+def test_alternatives_and_operations_own_requirements_are_chosen_per_call() -> None:
+    api = _secured(
+        [{"basic": []}, {"key": []}],
+        {"a": "-", "b": [], "c": [{"oauth": ["r", "w"]}, {}], "d": [{"tls": [], "key": []}]},
+    )
+    client = api.client
+    assert client.per_call
+    assert [p.scheme for p in client.auth] == ["basic", "key", "oauth"]  # tls: not supported
+    assert client.security_literal == [{"basic": []}, {"key": []}]
+    assert client.needs == {
+        "basic": "username and password",
+        "key": "sid",
+        "oauth": "access_token, or client_id and client_secret",
+    }
+    assert [op(api, n).security_literal for n in "abcd"] == [
+        None,
+        [],
+        [{"oauth": ["r", "w"]}, {}],
+        [{"key": []}],  # the unsupported scheme is left to default_headers
+    ]
+    assert [w.pointer for w in api.warnings] == ["#/components/securitySchemes/tls"]
+
+
+def test_an_undefined_scheme_is_a_located_problem() -> None:
+    with pytest.raises(SpecError) as caught:
+        _secured([{"nope": []}], {"a": [{"basic": [], "gone": []}]})
+    assert [(p.pointer, p.message) for p in caught.value.problems] == [
+        ("#/paths/~1a/get/security/0/gone", "security scheme 'gone' is not defined"),
+        ("#/security/0/nope", "security scheme 'nope' is not defined"),
+    ]

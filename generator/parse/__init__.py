@@ -27,7 +27,7 @@ from generator.ir import (
 )
 from generator.limits import fit_file_name
 from generator.load import LoadedSpec
-from generator.parse.client import ClientArgs, auth, identity, server, signing
+from generator.parse.client import ClientArgs, SecurityPlan, identity, security, server, signing
 from generator.parse.modules import (
     finish_operation,
     model_modules,
@@ -54,7 +54,9 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     translator.declare_components()
     args = ClientArgs(translator)
     server_url, variables = server(args)
-    auth_parts = auth(args)
+    plan = security(args, placed)
+    auth_parts = plan.parts
+    ops.security = plan.overrides
     attribute_names = _client_attribute_names(ops, placed, args.scope, client_attributes)
     all_drafts = []
     for placement in placed:
@@ -99,9 +101,11 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
         ),
         error_model=error_model,
         error_module=where[error_model] if error_model else None,
-        imports=tuple(_client_imports(auth_parts, variables, signing_imports)),
+        imports=tuple(_client_imports(plan, variables, signing_imports)),
         resource_imports=_resource_imports(resources),
         pointer=("info", "x-sdk") if isinstance(info.get("x-sdk"), Mapping) else ("info",),
+        per_call=plan.per_call,
+        security=plan.default,
     )
     return Api(
         source=spec.path.name,
@@ -209,7 +213,7 @@ def _client_attribute_names(
 
 
 def _client_imports(
-    auth_parts: tuple[Any, ...], variables: tuple[Any, ...], extra: tuple[str, ...]
+    plan: SecurityPlan, variables: tuple[Any, ...], extra: tuple[str, ...]
 ) -> list[str]:
     runtime = {
         "DEFAULT_MAX_RETRIES",
@@ -218,21 +222,30 @@ def _client_imports(
         "RetryConfig",
         "SyncApiClient",
     }
-    for part in auth_parts:
+    parts = plan.parts
+    for part in parts:
         runtime.update(part.runtime)
-    if len(auth_parts) > 1:
-        runtime.add("CompositeAuth")
-    if not auth_parts:
-        runtime.add("NoAuth")
     config = set()
-    if any(part.args for part in auth_parts) or any(
-        v.argument.env or v.argument.default is not None for v in variables
-    ):
+    if plan.per_call:
+        # every credential optional; each call checks it has what its requirement needs
+        runtime.add("SecuritySchemes")
+        if any(part.args for part in parts):
+            config.add("optional_setting")
+    else:
+        if len(parts) > 1:
+            runtime.add("CompositeAuth")
+        if not parts:
+            runtime.add("NoAuth")
+        # credentials resolved when the client is built; a JWT secret or OAuth client only
+        # when no ready token is given
+        if any(part.args for part in parts):
+            config.add("setting")
+        if any(part.kind in ("jwt", "oauth2") for part in parts):
+            config.add("optional_setting")
+    if any(v.argument.env or v.argument.default is not None for v in variables):
         config.add("setting")
     if variables:
         config.add("expand_server")
-    if any(part.kind == "jwt" for part in auth_parts):
-        config.add("optional_setting")
     lines = {
         "from __future__ import annotations",
         "from collections.abc import Mapping",

@@ -3,11 +3,17 @@
 Generator extensions read here (all optional; see CONTRIBUTING.md):
   info.x-sdk: {package, client, distribution}
   servers[0].variables.<v>: x-sdk-argument, x-sdk-env
-  securitySchemes.<s>.x-sdk-credentials: {username|password|token|value: {argument, env, description}}
+  securitySchemes.<s>.x-sdk-credentials: {username|password|token|value|client_id|client_secret:
+    {argument, env, description}}
   securitySchemes.<s>.x-sdk-constant: a fixed apiKey value (e.g. stream-auth-type: jwt)
   securitySchemes.<s>.x-sdk-jwt: {secret: {argument, env, description}, claims: {…}, ttl: seconds}
   securitySchemes.<s>.x-sdk-user-tokens: {method} (with x-sdk-jwt: a method minting user tokens)
   info.x-sdk-webhook-signature: {algorithm, header, description, validator, method, secret, example-url}
+
+Security: one requirement for the whole API is sent with every request, its credentials required
+when the client is built; alternatives, or operations with requirements of their own (`security:
+[]` included), make every scheme optional and the client choose per call (`SecurityPlan`). OAuth
+2.0 client credentials flows fetch tokens; other flows and OpenID Connect take a ready token.
 
 Constructor arguments are claimed in the constructor's scope (`naming.client_parameters`), which
 already holds the arguments every client takes (`base_url`, `timeout`, …).
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,11 +36,14 @@ from generator.ir import (
     ClientArg,
     ConstantKeyAuth,
     JwtBearerAuth,
+    OAuth2Auth,
+    Requirement,
     ServerVariable,
     UserTokens,
     WebhookSignature,
 )
 from generator.load import Pointer
+from generator.parse.resources import Placement
 from generator.parse.schemas import SchemaTranslator
 
 
@@ -102,41 +112,157 @@ def server(args: ClientArgs) -> tuple[str, tuple[ServerVariable, ...]]:
     return str(first.get("url") or "/"), tuple(variables)
 
 
-def auth(args: ClientArgs) -> tuple[AuthPart, ...]:
+@dataclass(frozen=True, slots=True)
+class SecurityPlan:
+    """The client's schemes, the API's requirements and the operations' own (by pointer)."""
+
+    parts: tuple[AuthPart, ...]
+    default: tuple[Requirement, ...]
+    per_call: bool
+    overrides: dict[Pointer, tuple[Requirement, ...]]
+
+
+def _requirements(
+    translator: SchemaTranslator, raw: Any, ptr: Pointer, schemes: Mapping[str, Any]
+) -> tuple[Requirement, ...]:
+    """A list of Security Requirement Objects, its scheme names checked."""
+    out = []
+    for i, requirement in enumerate(raw if isinstance(raw, list) else ()):
+        items = []
+        for name, scopes in (requirement or {}).items():
+            if not isinstance(schemes.get(name), Mapping):
+                translator.problem((*ptr, i, name), f"security scheme {name!r} is not defined")
+                continue
+            items.append((str(name), tuple(str(s) for s in scopes or ())))
+        out.append(Requirement(tuple(items)))
+    return tuple(out)
+
+
+def security(args: ClientArgs, placed: list[Placement]) -> SecurityPlan:
+    """Which credentials the client takes and sends. One requirement for the whole API: its
+    schemes on every request, as the spec's author wrote them. Alternatives, or operations with
+    requirements of their own: every scheme named anywhere, chosen per call."""
     translator = args.translator
     data = translator.spec.data
-    requirements = data.get("security") or []
-    if not requirements:
-        return ()
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    parts: list[AuthPart] = []
-    for scheme_name in requirements[0]:
-        scheme = schemes.get(scheme_name)
-        ptr = ("components", "securitySchemes", scheme_name)
-        if not isinstance(scheme, Mapping):
-            translator.problem(
-                ("security", 0, scheme_name), f"security scheme {scheme_name!r} is not defined"
+    default = _requirements(translator, data.get("security") or [], ("security",), schemes)
+    overrides: dict[Pointer, tuple[Requirement, ...]] = {}
+    for placement in placed:
+        if "security" in placement.raw:
+            own = _requirements(
+                translator, placement.raw["security"], (*placement.pointer, "security"), schemes
             )
-            continue
-        part = _part(args, str(scheme_name), scheme)
+            if own != default:
+                overrides[placement.pointer] = own
+    per_call = len(default) > 1 or bool(overrides)
+    named = [
+        name
+        for r in (*default, *(r for o in overrides.values() for r in o))
+        for name, _ in r.schemes
+    ]
+    simple_scopes = dict(default[0].schemes) if default and not per_call else {}
+    parts: dict[str, AuthPart] = {}
+    for name in dict.fromkeys(named):
+        scheme = schemes[name]
+        part = _part(args, name, scheme, simple_scopes.get(name, ()))
         if part is None:
             kind = " ".join(
                 str(p) for p in (scheme.get("type"), scheme.get("scheme") or scheme.get("in")) if p
             )
             translator.warn(
-                ptr,
+                ("components", "securitySchemes", name),
                 f"security scheme type {kind!r} is not supported: the client sends no credentials "
                 "for it (pass them with default_headers)",
             )
             continue
-        parts.append(part)
-    return tuple(parts)
+        parts[name] = part
+
+    def supported(requirements: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+        # A scheme the client cannot send is left to the caller's default_headers.
+        return tuple(
+            Requirement(tuple(s for s in r.schemes if s[0] in parts)) for r in requirements
+        )
+
+    return SecurityPlan(
+        tuple(parts.values()),
+        supported(default),
+        per_call,
+        {ptr: supported(reqs) for ptr, reqs in overrides.items()},
+    )
 
 
-def _part(args: ClientArgs, name: str, scheme: Mapping[str, Any]) -> AuthPart | None:
-    creds = scheme.get("x-sdk-credentials") or {}
+def _flow_text(scheme: Mapping[str, Any]) -> str:
+    """What a ready access token of an OAuth 2.0 or OpenID Connect scheme is, in words."""
+    if scheme.get("type") == "openIdConnect":
+        url = scheme.get("openIdConnectUrl")
+        found = f" (discovery: {url})" if url else ""
+        return f"An OpenID Connect access token{found}."
+    declared = scheme.get("flows")
+    declared = declared if isinstance(declared, Mapping) else {}
+    flows = [f for f in ("authorizationCode", "implicit", "password") if f in declared]
+    return f"A ready OAuth 2.0 access token ({', '.join(flows) or 'any'} flow)."
+
+
+_READY_TOKEN = (
+    "A ready OAuth 2.0 access token; without one, the client fetches (and renews) tokens with "
+    "the client id and secret."
+)
+
+
+def _with_default(description: str, raw: Any) -> dict[str, Any]:
+    """An x-sdk-credentials entry with a description of our own unless it gives one."""
+    return {"description": description, **(raw if isinstance(raw, Mapping) else {})}
+
+
+def _oauth2(
+    args: ClientArgs, name: str, scheme: Mapping[str, Any], scopes: tuple[str, ...]
+) -> AuthPart:
+    """OAuth 2.0 and OpenID Connect: a ready access token, and with a client credentials flow,
+    tokens fetched from its token endpoint."""
+    creds = _credentials(scheme)
+    flows = scheme.get("flows")
+    flow = flows.get("clientCredentials") if isinstance(flows, Mapping) else None
+    if not isinstance(flow, Mapping) or scheme.get("type") != "oauth2":
+        text = _with_default(_flow_text(scheme), creds.get("token"))
+        return BearerAuth(name, args.make(text, "access_token", secret=True))
+    token = args.make(_with_default(_READY_TOKEN, creds.get("token")), "access_token", secret=True)
+    endpoint = "The OAuth 2.0 token endpoint; a relative URL is resolved against the server URL."
+    return OAuth2Auth(
+        name,
+        token_url=args.make(
+            {"description": endpoint},
+            "token_url",
+            secret=False,
+            default=str(flow.get("tokenUrl") or ""),
+        ),
+        client_id=args.make(
+            _with_default("The OAuth 2.0 client id.", creds.get("client_id")),
+            "client_id",
+            secret=False,
+        ),
+        client_secret=args.make(
+            _with_default("The OAuth 2.0 client secret.", creds.get("client_secret")),
+            "client_secret",
+            secret=True,
+        ),
+        token=token,
+        scopes=scopes,
+    )
+
+
+def _credentials(scheme: Mapping[str, Any]) -> Mapping[str, Any]:
+    creds = scheme.get("x-sdk-credentials")
+    return creds if isinstance(creds, Mapping) else {}
+
+
+def _part(
+    args: ClientArgs, name: str, scheme: Mapping[str, Any], scopes: tuple[str, ...] = ()
+) -> AuthPart | None:
+    creds = _credentials(scheme)
     kind = scheme.get("type")
     http = str(scheme.get("scheme", "")).lower()
+    if kind in ("oauth2", "openIdConnect"):
+        return _oauth2(args, name, scheme, scopes)
     if kind == "http" and http == "basic":
         return BasicAuth(
             name,
@@ -157,7 +283,7 @@ def _part(args: ClientArgs, name: str, scheme: Mapping[str, Any]) -> AuthPart | 
             )
         return BearerAuth(name, token)
     location = scheme.get("in")
-    if kind == "apiKey" and location in ("header", "query"):
+    if kind == "apiKey" and location in ("header", "query", "cookie"):
         wire = str(scheme.get("name") or "")
         constant = scheme.get("x-sdk-constant")
         if constant is not None:

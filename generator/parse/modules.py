@@ -128,11 +128,18 @@ _KIND_IMPORTS = {
 
 
 def _module_imports(
-    members: list[Definition], module: str, where: Mapping[str, str], shadowed: frozenset[str]
+    members: list[Definition],
+    module: str,
+    where: Mapping[str, str],
+    shadowed: frozenset[str],
+    deferred: frozenset[str],
 ) -> set[str]:
     imports: set[str] = {_FUTURE}
     for d in members:
-        imports |= _KIND_IMPORTS[d.kind]
+        if d.name in deferred:
+            imports.add("from typing_extensions import TypeAliasType")
+        else:
+            imports |= _KIND_IMPORTS[d.kind]
         for t in _types_of(d):
             imports |= types.imports(t, shadowed)
             imports |= {f"from .{where[m]} import {m}" for m in types.refs(t) if where[m] != module}
@@ -158,13 +165,15 @@ def model_modules(
         ]
         shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
+        deferred = frozenset(n for n in recursive if isinstance(definitions[n], Alias))
         modules.append(
             ModelModule(
                 module,
                 tuple(members),
-                tuple(sort_imports(_module_imports(members, module, where, shadowed))),
+                tuple(sort_imports(_module_imports(members, module, where, shadowed, deferred))),
                 tuple(n for n in recursive if isinstance(definitions[n], ModelDraft)),
                 shadowed,
+                deferred,
             )
         )
     modules.sort(key=lambda m: m.module)
@@ -204,7 +213,7 @@ def sort_imports(lines: Iterable[str]) -> list[str]:
     return out
 
 
-_THIRD_PARTY = frozenset({"httpx", "pydantic"})
+_THIRD_PARTY = frozenset({"httpx", "pydantic", "typing_extensions"})
 _FUTURE = "from __future__ import annotations"
 
 
@@ -228,6 +237,7 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         path_params=draft.path_params,
         query_params=draft.query_params,
         header_params=draft.header_params,
+        cookie_params=draft.cookie_params,
         body=draft.body,
         response=draft.response,
         response_status=draft.response_status,
@@ -239,6 +249,7 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         example=example_arguments(draft),
         by_status=draft.by_status,
         stream=draft.stream,
+        security=draft.security,
     )
 
 
@@ -264,7 +275,12 @@ def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
     (cursor arguments are left to the pager)."""
     cursors = (draft.pagination.next_arg, draft.pagination.prev_arg) if draft.pagination else ()
     out = [("", _example_value(p)) for p in draft.path_params if p.client_attribute is None]
-    rest = [*draft.query_params, *draft.header_params, *(draft.body.fields if draft.body else ())]
+    rest = [
+        *draft.query_params,
+        *draft.header_params,
+        *draft.cookie_params,
+        *(draft.body.fields if draft.body else ()),
+    ]
     rest.sort(key=lambda p: not p.required)
     out += [
         (p.name, _example_value(p))
@@ -374,8 +390,13 @@ def resource_module(module: str, root: Resource) -> ResourceModule:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
                 imports.add("from typing import Literal")
-            if op.query_params or op.header_params:
-                imports.add("from .._runtime._request import encode_params")
+            for params, helper in (
+                (op.query_params, "encode_query"),
+                (op.header_params, "encode_headers"),
+                (op.cookie_params, "encode_cookies"),
+            ):
+                if params:
+                    imports.add(f"from .._runtime._request import {helper}")
             if op.body:
                 imports |= _body_imports(op.body)
             imports |= _answer_imports(op)

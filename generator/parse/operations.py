@@ -17,6 +17,8 @@ from typing import Any, Literal, cast
 from generator import naming, types
 from generator.escape import py_literal
 from generator.ir import (
+    DEFAULT_STYLES,
+    Alias,
     Body,
     BodyKind,
     Constant,
@@ -28,6 +30,8 @@ from generator.ir import (
     Pagination,
     Parameter,
     Pointer,
+    Requirement,
+    Style,
 )
 from generator.parse.media import body_groups
 from generator.parse.resources import Placement
@@ -62,6 +66,7 @@ class OperationDraft:
     path_params: tuple[Parameter, ...]
     query_params: tuple[Parameter, ...]
     header_params: tuple[Parameter, ...]
+    cookie_params: tuple[Parameter, ...]
     body: Body | None
     response: Type
     response_status: int
@@ -71,6 +76,11 @@ class OperationDraft:
     runtime_models: frozenset[str]  # models the method body uses at run time
     by_status: tuple[tuple[int, Type], ...] = ()
     stream: Stream = None
+    security: tuple[Requirement, ...] | None = None
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        return (*self.path_params, *self.query_params, *self.header_params, *self.cookie_params)
 
     @property
     def response_refs(self) -> frozenset[str]:
@@ -80,7 +90,7 @@ class OperationDraft:
     def all_refs(self) -> frozenset[str]:
         """Every definition the operation's method names, in its signature or its body."""
         out = set(self.runtime_models) | types.refs(self.response)
-        for p in (*self.path_params, *self.query_params, *self.header_params):
+        for p in self.parameters:
             out |= types.refs(p.type)
         if self.body:
             out |= {r for p in self.body.fields for r in types.refs(p.type)}
@@ -90,7 +100,7 @@ class OperationDraft:
 
     @property
     def argument_names(self) -> frozenset[str]:
-        names = {p.name for p in (*self.path_params, *self.query_params, *self.header_params)}
+        names = {p.name for p in self.parameters}
         if self.body:
             names |= {p.name for p in self.body.fields}
             if self.body.pairs:
@@ -104,6 +114,8 @@ class OperationParser:
     # client attribute → (the credential it defaults to, its description)
     client_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)
     error_refs: dict[str, int] = field(default_factory=dict)  # error schema class → uses
+    # operation pointer → its own security requirements, when the client picks per call
+    security: Mapping[Pointer, tuple[Requirement, ...]] = field(default_factory=dict)
 
     @property
     def spec(self) -> Any:
@@ -141,9 +153,10 @@ class OperationParser:
         status, response, by_status, stream = self._response(op, op_id, ptr, variant == 0)
         query = tuple(p for p in params if p.location == "query")
         headers = tuple(p for p in params if p.location == "header")
+        cookies = tuple(p for p in params if p.location == "cookie")
         pagination = None
         if pages is not None:
-            arguments = [*query, *headers, *(body.fields if body else ())]
+            arguments = [*query, *headers, *cookies, *(body.fields if body else ())]
             pagination = self._pagination(placed, arguments, response)
         return OperationDraft(
             operation_id=op_id,
@@ -158,6 +171,7 @@ class OperationParser:
             path_params=_in_path_order(placed.path, [p for p in params if p.location == "path"]),
             query_params=query,
             header_params=headers,
+            cookie_params=cookies,
             body=body,
             response=response,
             response_status=status,
@@ -167,6 +181,7 @@ class OperationParser:
             runtime_models=_runtime_models(response, body),
             by_status=by_status,
             stream=stream,
+            security=self.security.get(ptr),
         )
 
     # ------------------------------------------------------------------------------------ parameters
@@ -197,9 +212,6 @@ class OperationParser:
     ) -> list[Parameter]:
         out = []
         for (wire, location), (param, p_ptr) in self._merged_parameters(op, shared, ptr).items():
-            if location == "cookie":
-                self.schemas.unsupported(p_ptr, "cookie parameters are not supported")
-                continue
             if location == "header" and wire.lower() in ("authorization", "content-type", "accept"):
                 continue  # set by the client from security and body; not the caller's to pass
             out.append(self._parameter(op, wire, location, param, p_ptr, scope, client_attrs))
@@ -215,9 +227,12 @@ class OperationParser:
         scope: naming.Scope,
         client_attrs: Mapping[str, str],
     ) -> Parameter:
-        schema, schema_ptr, encoding = self._parameter_schema(param, location, p_ptr)
+        schema, schema_ptr, style, explode = self._parameter_schema(param, location, p_ptr)
         context = naming.class_name(f"{op.get('operationId', '')}_{wire}")
-        value_type = self._accept_literals(self.schemas.type_of(schema, schema_ptr, context))
+        plain_type = self.schemas.type_of(schema, schema_ptr, context)
+        if location != "path" and style != "json" and self._scalar(plain_type):
+            style, explode = DEFAULT_STYLES[location]
+        value_type = self._accept_literals(plain_type)
         attribute = self._client_default(param, wire, location, client_attrs)
         name = attribute or scope.claim(naming.argument(wire), wire)
         default = schema.get("default") if isinstance(schema, Mapping) else None
@@ -229,15 +244,16 @@ class OperationParser:
             required=bool(param.get("required")) or location == "path",
             description=str(param.get("description") or description_of(schema)).strip(),
             default_doc=json_text(default) if default is not None else None,
-            encoding=cast(Any, encoding),
+            style=style,
+            explode=explode,
             client_attribute=attribute,
             example=_example_source(_param_example(param, schema)),
         )
 
     def _parameter_schema(
         self, param: Mapping[str, Any], location: str, p_ptr: Pointer
-    ) -> tuple[Any, Pointer, str]:
-        """(schema, its pointer, how a value is spelled: multi / csv / json)."""
+    ) -> tuple[Any, Pointer, Style, bool]:
+        """(schema, its pointer, style, explode)."""
         content = param.get("content")
         if isinstance(content, Mapping) and content:
             # `content` instead of `schema`: the value is serialised as that media type (JSON).
@@ -247,11 +263,29 @@ class OperationParser:
                     (*p_ptr, "content"), f"parameter content {media_type!r} is not supported"
                 )
             schema = (media or {}).get("schema") or {}
-            return schema, (*p_ptr, "content", media_type, "schema"), "json"
-        # OpenAPI defaults: query lists are form/exploded (repeated), header lists simple (commas).
-        default_style = "form" if location == "query" else "simple"
-        exploded = param.get("explode", param.get("style", default_style) == "form")
-        return param.get("schema") or {}, (*p_ptr, "schema"), "multi" if exploded else "csv"
+            return schema, (*p_ptr, "content", media_type, "schema"), "json", False
+        # The validator has checked that the style is one OpenAPI defines for the location.
+        style = cast(Style, param.get("style", DEFAULT_STYLES[location][0]))
+        # OpenAPI: explode defaults to true for form, false for every other style.
+        explode = param.get("explode", style == "form")
+        return param.get("schema") or {}, (*p_ptr, "schema"), style, bool(explode)
+
+    def _scalar(self, t: Type, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether every value of `t` is a scalar, which every style of a query, header or cookie
+        spells alike (an enum is a string; an alias is what it stands for)."""
+        for part in types.members(without_none(t)):
+            if isinstance(part, (types.Builtin, types.Qualified, types.LiteralOf)):
+                continue
+            if not isinstance(part, Ref) or part.name in seen:
+                return False
+            definition = self.schemas.definitions.get(part.name)
+            if isinstance(definition, Enum):
+                continue
+            if not (
+                isinstance(definition, Alias) and self._scalar(definition.type, seen | {part.name})
+            ):
+                return False
+        return True
 
     def _client_default(
         self, param: Mapping[str, Any], wire: str, location: str, client_attrs: Mapping[str, str]

@@ -10,6 +10,7 @@ objects and enums become definitions named after where they sit (`AudioSettings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -276,6 +277,36 @@ class SchemaTranslator:
         finally:
             self._following.pop()
 
+    def _dynamic_ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
+        """`$recursiveRef: "#"` (2019-09) and `$dynamicRef: "#anchor"` (2020-12, OpenAPI 3.1),
+        resolved lexically (`LoadedSpec.dynamic_ref`). A schema that extends a recursive one by
+        redeclaring its anchor would be reached dynamically instead; that is generated around,
+        with a note."""
+        key = "$recursiveRef" if "$recursiveRef" in schema else "$dynamicRef"
+        value = schema[key]
+        rest = {k: v for k, v in schema.items() if k != key}
+        if not isinstance(value, str) or (key == "$recursiveRef" and value != "#"):
+            self.unsupported((*ptr, key), f"{key} {value!r}: only '#' is supported")
+            return ANY
+        if key == "$dynamicRef" and not re.fullmatch(r"#[A-Za-z_][-A-Za-z0-9._]*", value):
+            # a JSON pointer (or no fragment): a $dynamicRef without an anchor is a plain $ref
+            return self.type_of({**rest, "$ref": value}, ptr, context)
+        target, others = self.spec.dynamic_ref(ptr, key, value)
+        if target is None:
+            where = "a component schema" if key == "$recursiveRef" else "a component schema root"
+            self.unsupported(
+                (*ptr, key), f"{key} {value!r}: the generator needs the target to be {where}"
+            )
+            return ANY
+        if others:
+            self.warn(
+                (*ptr, key),
+                f"{key} {value!r} is typed as {target.rsplit('/', 1)[-1]!r}, the schema declaring "
+                f"the anchor it is written in; reached through {' or '.join(map(repr, others))}, "
+                "where the anchor is redeclared, it would mean that schema instead",
+            )
+        return self.type_of({**rest, "$ref": target}, ptr, context)
+
     def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         value = schema["const"]
         if value is None:
@@ -343,10 +374,13 @@ class SchemaTranslator:
             v.get("$ref") if isinstance(v, Mapping) else None for v in variants if not _is_null(v)
         ]
         names = [self.names.get(r) if isinstance(r, str) else None for r in refs]
-        if None in names or len(set(names)) != len(names) or len(members) != len(names):
+        why = self._untaggable(refs, names)
+        if why is not None or len(members) != len(names):
+            # pydantic then tries the variants in turn and keeps the one that fits best.
             self.warn(
                 (*ptr, "discriminator"),
-                "a discriminator needs every variant to be a $ref to a named schema; typed as a plain union",
+                f"discriminator on {discriminator['propertyName']!r} is not used: {why}; "
+                "typed as a plain union of the variants",
             )
             return None
         values: dict[str, str] = {}
@@ -360,6 +394,40 @@ class SchemaTranslator:
         return Tagged(
             tuple(str(n) for n in names), str(discriminator["propertyName"]), tuple(values.items())
         )
+
+    def _untaggable(self, refs: list[Any], names: list[str | None]) -> str | None:
+        """Why a tag cannot pick among these variants, or None: each must be a `$ref` to its own
+        named schema, and an object (a tag is a property)."""
+        inline = [i + 1 for i, name in enumerate(names) if name is None]
+        if inline:
+            return f"variant(s) {inline} are not a $ref to a named schema"
+        repeated = sorted({str(n) for n in names if names.count(n) > 1})
+        if repeated:
+            return f"{', '.join(repeated)} is listed more than once"
+        scalar = [str(n) for r, n in zip(refs, names, strict=True) if not self._object_like(r)]
+        if scalar:
+            return f"{', '.join(scalar)} is not an object"
+        return None
+
+    def _object_like(self, ref: str) -> bool:
+        """Whether the schema `ref` names is an object (through refs and single-part allOfs)."""
+        node: Any = {"$ref": ref}
+        for _ in range(32):
+            body, _ = self._strip_null(node)
+            if "$ref" in body:
+                found = self.spec.follow(str(body["$ref"]))
+                node = found[0] if found else None
+            elif isinstance(body.get("allOf"), list) and len(body["allOf"]) == 1:
+                node = body["allOf"][0]
+            else:
+                kinds = body.get("type")
+                kinds = kinds if isinstance(kinds, list) else [kinds]
+                return (
+                    "object" in kinds
+                    or self._is_object(body)
+                    or (kinds == [None] and "additionalProperties" in body)
+                )
+        return False
 
     def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
@@ -393,6 +461,7 @@ class SchemaTranslator:
 
     _dispatch: tuple[tuple[Callable[[Mapping[str, Any]], bool], Callable[..., Type]], ...] = (
         (lambda s: "$ref" in s, _ref),
+        (lambda s: "$dynamicRef" in s or "$recursiveRef" in s, _dynamic_ref),
         (lambda s: "const" in s, _const),
         (lambda s: "enum" in s, _enum_inline),
         (lambda s: any(k in s for k in ("allOf", "oneOf", "anyOf")), _composed),

@@ -14,6 +14,7 @@ from ._auth import (
     JwtServerAuth,
     NoAuth,
     RenewableAuth,
+    TokenAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
 from ._content import BinaryContent, FileInput
@@ -35,10 +36,12 @@ from ._errors import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from ._oauth2 import OAuth2ClientCredentials, OAuth2Token, TokenError
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._raw import async_raw_response, raw_response
 from ._response import ApiResponse, ByStatus
 from ._retry import RetryConfig
+from ._security import SecuritySchemes
 from ._streaming import (
     AsyncBinaryStream,
     AsyncEventStream,
@@ -92,6 +95,8 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "NotGivenOr",
+    "OAuth2ClientCredentials",
+    "OAuth2Token",
     "Page",
     "PaginationError",
     "PermissionDeniedError",
@@ -103,9 +108,12 @@ __all__ = [
     "RequestValidationError",
     "ResponseValidationError",
     "RetryConfig",
+    "SecuritySchemes",
     "ServerSentEvent",
     "SyncApiClient",
     "SyncPager",
+    "TokenAuth",
+    "TokenError",
     "TwilioSignatureValidator",
     "UnprocessableEntityError",
     "async_raw_response",

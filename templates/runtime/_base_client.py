@@ -18,24 +18,27 @@ import ssl
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar, overload
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import httpx
 import pydantic
 
-from ._auth import Auth, RenewableAuth
+from ._auth import Auth, CompositeAuth, RenewableAuth, TokenAuth
 from ._config import ConfigurationError
 from ._errors import (
     ApiConnectionError,
     ApiTimeoutError,
     RequestValidationError,
+    ResponseValidationError,
     format_message,
     status_error_from_response,
 )
+from ._oauth2 import TokenError
 from ._redact import Redactor, register
-from ._request import checked_header, header_problem
+from ._request import checked_header, header_problem, merge_cookies, parse_cookies
 from ._response import CallInfo, parse_body, record_call
 from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
+from ._security import choose
 from ._transport import DEADLINE_MESSAGE, DeadlineExceeded
 from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, RequestOptions, RequestSpec
 
@@ -66,6 +69,29 @@ def _set_headers(headers: dict[str, str], items: Iterable[tuple[str, str]]) -> N
 
 def _has_header(headers: Mapping[str, str], name: str) -> bool:
     return any(k.lower() == name.lower() for k in headers)
+
+
+def _pop_header(headers: dict[str, str], name: str) -> str | None:
+    found = None
+    for key in [k for k in headers if k.lower() == name]:
+        found = headers.pop(key)
+    return found
+
+
+def _query_string(
+    encoded: Iterable[tuple[str, str]],
+    credentials: Iterable[tuple[str, str]],
+    extra: Iterable[tuple[str, str]],
+) -> str:
+    """``?…`` for the URL. The generated method's pairs are already percent-encoded (their style's
+    delimiters must stay literal); the credentials' and the caller's extra ones are encoded here.
+    A credential replaces a parameter of the same name; extra pairs are added."""
+    pairs = list(encoded)
+    secret = [(quote(k, safe=""), quote(v, safe="")) for k, v in credentials]
+    names = {unquote(k) for k, _ in secret}
+    pairs = [(k, v) for k, v in pairs if unquote(k) not in names] + secret
+    pairs += [(quote(k, safe=""), quote(v, safe="")) for k, v in extra]
+    return "?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else ""
 
 
 def _userinfo_secrets(base_url: str) -> tuple[str, ...]:
@@ -219,8 +245,11 @@ class _Call:
     """
 
     __slots__ = (
+        "_token_part",
+        "_token_request",
         "attempt_started",
         "attempts",
+        "auth",
         "client",
         "content",
         "content_type",
@@ -233,6 +262,7 @@ class _Call:
         "started",
         "stream",
         "timeout",
+        "token_attempts",
         "url",
     )
 
@@ -255,7 +285,13 @@ class _Call:
         self.stream = spec.content if spec.content is not None and self.content is None else None
         if self.stream is not None and not self.stream.replayable:
             self.max_retries = 0  # an iterator or a pipe cannot be sent again
+        # The credential this call sends: the first of its security requirements the client has
+        # credentials for (ConfigurationError, before anything is sent, when it has none).
+        self.auth = choose(client.auth, spec.security, spec.operation_id)
         self.attempts = 0
+        self.token_attempts = 0
+        self._token_request: httpx.Request | None = None
+        self._token_part: TokenAuth | None = None
         self.renewed = False
         self.started = self.attempt_started = client.retry.clock()
 
@@ -312,6 +348,21 @@ class _Call:
             ),
         )
 
+    def next_token_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request | None:
+        """The request fetching an access token the call's credential needs first (OAuth 2.0),
+        when one is due; the client sends it before :meth:`next_request`."""
+        parts = self.auth.parts if isinstance(self.auth, CompositeAuth) else (self.auth,)
+        for part in parts:
+            if isinstance(part, TokenAuth):
+                request = part.token_request(http)
+                if request is not None:
+                    request.extensions["timeout"] = self._attempt_timeout().as_dict()
+                    self._token_request, self._token_part = request, part
+                    self.token_attempts += 1
+                    self.attempt_started = self.client.retry.clock()
+                    return request
+        return None
+
     def next_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         client, spec = self.client, self.spec
         headers: dict[str, str] = {}
@@ -332,23 +383,37 @@ class _Call:
             )
         _set_headers(headers, (("Accept", spec.accept),))
         self._add_headers(headers, spec.headers, "a header parameter")
-        query = list(spec.query)
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
         credentials: dict[str, str] = {}
-        client.auth.apply(credentials, query)
+        auth_query: list[tuple[str, str]] = []
+        self.auth.apply(credentials, auth_query)
+        # Cookies (parameters, an API key sent as a cookie) are merged with the caller's cookies,
+        # not replaced by them (below).
+        cookies = [*spec.cookies, *parse_cookies(_pop_header(credentials, "cookie"))]
         self._add_headers(headers, credentials.items(), "from the credentials")
-        self._add_headers(headers, self.extra_headers.items(), "request_options extra_headers")
-        query.extend(self.extra_query)
+        extra = dict(self.extra_headers)
+        extra_cookie = _pop_header(extra, "cookie") if cookies else None
+        self._add_headers(headers, extra.items(), "request_options extra_headers")
         self.attempts += 1
         self.attempt_started = client.retry.clock()
-        return http.build_request(
+        request = http.build_request(
             spec.method,
-            self.url,
-            params=tuple(query) if query else None,
+            self.url + _query_string(spec.query, auth_query, self.extra_query),
             headers=headers,
             content=content,
             timeout=self._attempt_timeout(),
         )
+        if cookies:
+            # What the request already carries (default_headers, the HTTP client's cookie jar)
+            # gives way to the parameters and credentials, and they to a Cookie in
+            # request_options.
+            merged = merge_cookies(
+                request.headers.get("cookie"), cookies, parse_cookies(extra_cookie)
+            )
+            request.headers["Cookie"] = checked_header(
+                "Cookie", merged, source="cookies", operation_id=spec.operation_id
+            )
+        return request
 
     # -- after an attempt ---------------------------------------------------------------
 
@@ -358,13 +423,16 @@ class _Call:
         status: int | None = None,
         headers: httpx.Headers | None = None,
         exc: httpx.RequestError | None = None,
+        token: bool = False,
     ) -> RetryDecision:
         retry = self.client.retry
         return decide_retry(
             retry,
-            idempotent=self.spec.retry_safe,
+            # A token request asks for nothing but a token: always safe to repeat. It has its own
+            # attempts, so fetching a token does not use up the call's.
+            idempotent=token or self.spec.retry_safe,
             # A repeat with a renewed credential is not a retry: it does not use up the budget.
-            attempts=self.attempts - int(self.renewed),
+            attempts=self.token_attempts if token else self.attempts - int(self.renewed),
             max_retries=self.max_retries,
             elapsed=retry.clock() - self.started,
             deadline=self.deadline,
@@ -375,36 +443,38 @@ class _Call:
             failure=classify_exception(exc) if exc is not None else None,
         )
 
-    def _log_attempt(self, url: str, outcome: str) -> None:
+    def _log_attempt(self, url: str, outcome: str, method: str | None = None) -> None:
         logger = self.client.logger
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s in %.3fs (attempt %d/%d)",
-                self.spec.method,
+                method or self.spec.method,
                 url,
                 outcome,
                 self.client.retry.clock() - self.attempt_started,
-                self.attempts,
-                self.max_retries + 1 + int(self.renewed),
+                self.token_attempts if method else self.attempts,
+                self.max_retries + 1 + int(self.renewed and not method),
             )
 
-    def _log_retry(self, url: str, outcome: str, delay: float, why: str = "") -> None:
+    def _log_retry(
+        self, url: str, outcome: str, delay: float, why: str = "", method: str | None = None
+    ) -> None:
         self.client.logger.warning(
             "Retrying %s %s (%s) in %.2fs%s: attempt %d/%d failed with %s",
-            self.spec.method,
+            method or self.spec.method,
             url,
             self.spec.operation_id,
             delay,
             why,
-            self.attempts,
-            self.max_retries + 1 + int(self.renewed),
+            self.token_attempts if method else self.attempts,
+            self.max_retries + 1 + int(self.renewed and not method),
             outcome,
         )
 
     def _renew(self, request: httpx.Request, response: httpx.Response) -> bool:
         """After a 401: whether the credential was renewed, so the request is worth repeating
         (once per call, and only while the deadline allows)."""
-        auth = self.client.auth
+        auth = self.auth
         if self.renewed or not isinstance(auth, RenewableAuth) or self.remaining() <= 0:
             return False
         if self.stream is not None and not self.stream.replayable:
@@ -417,6 +487,8 @@ class _Call:
 
         Raises the matching ``ApiStatusError`` when a non-2xx response ends the call.
         """
+        if request is self._token_request:
+            return self._on_token_response(request, response)
         client = self.client
         status = response.status_code
         # A 401 is refused before the application acts, so repeating it is safe for any method.
@@ -449,37 +521,89 @@ class _Call:
             redact=client._redactor.text,
         )
 
+    def _on_token_response(self, request: httpx.Request, response: httpx.Response) -> float:
+        """After a token request: 0 (go on with the call) once the token is kept, else the delay
+        before fetching again; raises when the token endpoint refuses."""
+        client = self.client
+        status = response.status_code
+        response.request = client._redactor.request(request)
+        url = client._redactor.url(request.url)
+        outcome = f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+        self._log_attempt(url, outcome, request.method)
+        part = self._token_part
+        if response.is_success and part is not None:
+            try:
+                part.token_received(response)
+            except TokenError as exc:
+                raise ResponseValidationError(
+                    format_message(
+                        "Invalid token response",
+                        method=request.method,
+                        url=url,
+                        operation_id=self.spec.operation_id,
+                        detail=str(exc),
+                        note=None,
+                    ),
+                    response=response,
+                    method=request.method,
+                    url=url,
+                    operation_id=self.spec.operation_id,
+                    attempts=self.token_attempts,
+                ) from None
+            self._token_request = self._token_part = None
+            self.token_attempts = 0
+            return 0.0
+        decision = self._decide(status=status, headers=response.headers, token=True)
+        if decision.retry:
+            self._log_retry(url, outcome, decision.delay, method=request.method)
+            return decision.delay
+        raise status_error_from_response(
+            response,
+            method=request.method,
+            url=url,
+            operation_id=self.spec.operation_id,
+            retryable=decision.retryable,
+            attempts=self.token_attempts,
+            note="; ".join(n for n in ("fetching an access token", decision.note) if n),
+            error_model=None,
+            redact=client._redactor.text,
+        )
+
     def on_exception(self, request: httpx.Request, exc: httpx.RequestError) -> float:
         """The delay before the next attempt, or raises ``ApiConnectionError``/``ApiTimeoutError``.
 
         Must be called from the ``except`` block, so the raised error chains ``exc``.
         """
         client = self.client
+        token = request is self._token_request
         client._redactor.scrub(exc)
         url = client._redactor.url(request.url)
         outcome = client._redactor.text(_describe(exc))
-        self._log_attempt(url, outcome)
-        decision = self._decide(exc=exc)
+        self._log_attempt(url, outcome, request.method if token else None)
+        decision = self._decide(exc=exc, token=token)
         if decision.retry:
-            self._log_retry(url, outcome, decision.delay)
+            self._log_retry(url, outcome, decision.delay, method=request.method if token else None)
             return decision.delay
         timeout = isinstance(exc, httpx.TimeoutException)
         error_class = ApiTimeoutError if timeout else ApiConnectionError
+        note = "; ".join(
+            n for n in ("fetching an access token" if token else None, decision.note) if n
+        )
         message = format_message(
             "Timeout" if timeout else "Connection error",
-            method=self.spec.method,
+            method=request.method,
             url=url,
             operation_id=self.spec.operation_id,
             detail=outcome,
-            note=decision.note,
+            note=note or None,
         )
         raise error_class(
             message,
-            method=self.spec.method,
+            method=request.method,
             url=url,
             operation_id=self.spec.operation_id,
             retryable=decision.retryable,
-            attempts=self.attempts,
+            attempts=self.token_attempts if token else self.attempts,
         ) from exc
 
     def deadline_exceeded(self, request: httpx.Request) -> DeadlineExceeded:

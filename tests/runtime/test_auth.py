@@ -142,7 +142,15 @@ def test_api_key_not_secret() -> None:
 
 def test_api_key_rejects_bad_location() -> None:
     with pytest.raises(ValueError, match="location"):
-        ApiKeyAuth("k", "v", "cookie")  # type: ignore[arg-type]
+        ApiKeyAuth("k", "v", "path")  # type: ignore[arg-type]
+
+
+def test_api_key_in_a_cookie_joins_the_other_credential_cookies() -> None:
+    headers: dict[str, str] = {}
+    ApiKeyAuth("sid", "s1", "cookie").apply(headers, [])
+    ApiKeyAuth("csrf", "c1", "cookie").apply(headers, [])
+    ApiKeyAuth("sid", "s2", "cookie").apply(headers, [])
+    assert headers == {"Cookie": "csrf=c1; sid=s2"}
 
 
 def test_apply_is_idempotent_across_attempts() -> None:

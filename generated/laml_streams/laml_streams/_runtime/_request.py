@@ -3,9 +3,10 @@
 
 Generated methods pass every argument through here, so the rules live in one place:
 :data:`NOT_GIVEN` arguments are left out, ``None`` is sent as null (JSON) where the spec allows it,
-bodies are validated against their request model before anything is sent (enums stay open: an
-unlisted value is sent as given), indexed pairs (``Parameter1.Name``/``Parameter1.Value`` …) are
-flattened from a mapping, and every header is checked before it goes on the wire
+parameters are serialised by their style (``_encoding``), bodies are validated against their
+request model before anything is sent (enums stay open: an unlisted value is sent as given),
+indexed pairs (``Parameter1.Name``/``Parameter1.Value`` …) are flattened from a mapping, and every
+header is checked before it goes on the wire
 (:func:`checked_header`).
 """
 
@@ -14,21 +15,25 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
 
-from ._encoding import encode_query_value
+from ._encoding import cookie_pairs, encode_query_value, header_text, query_pairs
 from ._errors import RequestValidationError
 from ._types import NOT_GIVEN
 
 __all__ = [
     "checked_header",
-    "encode_params",
+    "encode_cookies",
+    "encode_headers",
+    "encode_query",
     "form_fields",
     "header_problem",
     "indexed_pairs",
+    "merge_cookies",
+    "parse_cookies",
     "validate_any",
     "validate_body",
 ]
@@ -188,38 +193,64 @@ def indexed_pairs(
     return out
 
 
-def _json_ready(value: object) -> object:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): _json_ready(item) for key, item in value.items()}
-    return value
+Param = tuple[str, object] | tuple[str, object, str]
+"""A generated method's parameter: (wire name, value) in its location's default style, or
+(wire name, value, style) otherwise; styles as in ``_encoding`` ("form", "deepObject", "json")."""
 
 
-def encode_params(*params: tuple[str, object, str]) -> tuple[tuple[str, str], ...]:
-    """Query or header parameters as (name, text) pairs; NOT_GIVEN and None are left out.
-
-    The third item says how a value is spelled: "multi" repeats the name for each list item
-    (OpenAPI's form/explode default), "csv" joins list items with commas, "json" sends the value
-    as compact JSON text (parameters declared with `content: application/json`).
-    """
-    out: list[tuple[str, str]] = []
-    for name, value, encoding in params:
+def _given(params: tuple[Param, ...], default: str) -> Iterator[tuple[str, object, str]]:
+    """NOT_GIVEN and None are left out: a parameter is sent only when the caller passed it."""
+    for param in params:
+        name, value = param[0], param[1]
         if value is NOT_GIVEN or value is None:
             continue
-        if encoding == "json":
-            text = json.dumps(_json_ready(value), separators=(",", ":"), ensure_ascii=False)
+        yield name, value, param[2] if len(param) == 3 else default
+
+
+def encode_query(*params: Param) -> tuple[tuple[str, str], ...]:
+    """Query parameters as percent-encoded (name, value) pairs (default style: form, exploded)."""
+    return tuple(
+        pair
+        for name, value, style in _given(params, "form*")
+        for pair in query_pairs(name, value, style)
+    )
+
+
+def encode_headers(*params: Param) -> tuple[tuple[str, str], ...]:
+    """Header parameters as (name, value) pairs (style: simple)."""
+    out = []
+    for name, value, style in _given(params, "simple"):
+        text = header_text(value, style)
+        if text is not None:
             out.append((name, text))
-        elif isinstance(value, (list, tuple)):
-            texts = [encode_query_value(v) for v in value]
-            if encoding == "multi":
-                out.extend((name, t) for t in texts)
-            else:
-                out.append((name, ",".join(texts)))
-        elif isinstance(value, Mapping):
-            out.append((name, json.dumps(_json_ready(value), separators=(",", ":"))))
-        else:
-            out.append((name, encode_query_value(value)))
     return tuple(out)
+
+
+def encode_cookies(*params: Param) -> tuple[tuple[str, str], ...]:
+    """Cookie parameters as (name, value) pairs for the ``Cookie`` header (style: form, exploded)."""
+    return tuple(
+        pair
+        for name, value, style in _given(params, "form*")
+        for pair in cookie_pairs(name, value, style)
+    )
+
+
+def parse_cookies(header: str | None) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a ``Cookie`` header, in order."""
+    out = []
+    for part in (header or "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if name:
+            out.append((name, value if sep else ""))
+    return out
+
+
+def merge_cookies(header: str | None, *layers: Iterable[tuple[str, str]]) -> str:
+    """A ``Cookie`` header: the cookies of ``header`` and of each layer, a later layer's cookie
+    replacing every earlier one of the same name (an exploded array sends several of one name)."""
+    merged = parse_cookies(header)
+    for layer in layers:
+        pairs = list(layer)
+        names = {name for name, _ in pairs}
+        merged = [(n, v) for n, v in merged if n not in names] + pairs
+    return "; ".join(f"{name}={value}" for name, value in merged)

@@ -6,7 +6,7 @@ the default timeout and retry budget.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, TypeAlias, TypedDict, TypeVar
 
@@ -94,13 +94,18 @@ class RequestSpec:
     """Everything about one call that the generated method knows; the client adds the rest
     (base URL, credentials, default headers, timeouts, retries).
 
-    ``path`` must already be expanded and percent-encoded with :func:`build_path`.
+    ``path`` must already be expanded and percent-encoded with :func:`build_path`, and ``query``
+    percent-encoded too (``encode_query``): the delimiters a parameter's style puts between its
+    values must stay apart from the same characters inside a value. ``cookies`` are sent in the
+    ``Cookie`` header, merged with any cookie the caller sets (see the client).
     ``idempotent`` decides how cautiously the call is retried (see the retry module); ``None``
     leaves it to the method (GET, HEAD, PUT, DELETE, OPTIONS and TRACE are idempotent).
     ``accept`` is the ``Accept`` header: the media types of the documented answers.
     ``json`` is the body as plain JSON data; ``None`` sends ``null``, :data:`NOT_GIVEN` sends
     no JSON body. ``form`` sends an ``application/x-www-form-urlencoded`` body instead;
     ``content`` any other body (multipart, binary, text: see the content module).
+    ``security`` lists the operation's own security requirements when they are not the API's
+    (``[]``: send no credentials), each mapping a scheme to the scopes it asks for.
     """
 
     method: str
@@ -110,9 +115,11 @@ class RequestSpec:
     accept: str = "application/json"
     query: tuple[tuple[str, str], ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
+    cookies: tuple[tuple[str, str], ...] = ()
     json: object = NOT_GIVEN
     form: tuple[tuple[str, str], ...] | None = None
     content: Content | None = None
+    security: Sequence[Mapping[str, Sequence[str]]] | None = None
 
     @property
     def retry_safe(self) -> bool:

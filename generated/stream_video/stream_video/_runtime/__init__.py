@@ -15,6 +15,7 @@ from ._auth import (
     JwtServerAuth,
     NoAuth,
     RenewableAuth,
+    TokenAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
 from ._content import BinaryContent, FileInput
@@ -36,10 +37,12 @@ from ._errors import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from ._oauth2 import OAuth2ClientCredentials, OAuth2Token, TokenError
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._raw import async_raw_response, raw_response
 from ._response import ApiResponse, ByStatus
 from ._retry import RetryConfig
+from ._security import SecuritySchemes
 from ._streaming import (
     AsyncBinaryStream,
     AsyncEventStream,
@@ -93,6 +96,8 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "NotGivenOr",
+    "OAuth2ClientCredentials",
+    "OAuth2Token",
     "Page",
     "PaginationError",
     "PermissionDeniedError",
@@ -104,9 +109,12 @@ __all__ = [
     "RequestValidationError",
     "ResponseValidationError",
     "RetryConfig",
+    "SecuritySchemes",
     "ServerSentEvent",
     "SyncApiClient",
     "SyncPager",
+    "TokenAuth",
+    "TokenError",
     "TwilioSignatureValidator",
     "UnprocessableEntityError",
     "async_raw_response",

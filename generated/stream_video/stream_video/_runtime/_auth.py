@@ -41,6 +41,7 @@ __all__ = [
     "JwtServerAuth",
     "NoAuth",
     "RenewableAuth",
+    "TokenAuth",
     "mint_hs256_jwt",
     "says_token_expired",
 ]
@@ -72,6 +73,23 @@ class RenewableAuth(Protocol):
     def renew(self, request: httpx.Request, response: httpx.Response) -> bool:
         """Called with a 401 ``response`` to ``request``: replace the credential if the response
         says it expired, and return whether sending the request again may now succeed."""
+        ...
+
+
+@runtime_checkable
+class TokenAuth(Protocol):
+    """An :class:`Auth` that needs a token fetched over HTTP before it can apply (OAuth 2.0).
+
+    The client sends :meth:`token_request` (when it is not None) before the request itself, with
+    the call's HTTP client, timeouts and retries, and hands a 2xx answer to :meth:`token_received`.
+    """
+
+    def token_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request | None:
+        """The request fetching a token when one is due now, else None."""
+        ...
+
+    def token_received(self, response: httpx.Response) -> None:
+        """Keep the token of a 2xx answer (raise ``TokenError`` if there is none)."""
         ...
 
 
@@ -185,7 +203,7 @@ class BearerAuth:
 
 
 class ApiKeyAuth:
-    """A named value sent as a header or a query parameter.
+    """A named value sent as a header, a query parameter or a cookie.
 
     ``secret=False`` marks values that are not credentials (e.g. ``stream-auth-type: jwt``):
     they are neither redacted nor hidden in the repr.
@@ -197,21 +215,29 @@ class ApiKeyAuth:
         self,
         name: str,
         value: str,
-        location: Literal["header", "query"],
+        location: Literal["header", "query", "cookie"],
         secret: bool = True,
     ) -> None:
-        if location not in ("header", "query"):
-            raise ValueError(f"location must be 'header' or 'query', not {location!r}")
+        if location not in ("header", "query", "cookie"):
+            raise ValueError(f"location must be 'header', 'query' or 'cookie', not {location!r}")
         if not name:
             raise ValueError("name must not be empty")
         self.name = name
         self._value = value
-        self.location: Literal["header", "query"] = location
+        self.location: Literal["header", "query", "cookie"] = location
         self.secret = secret
 
     def apply(self, headers: dict[str, str], query: list[tuple[str, str]]) -> None:
         if self.location == "header":
             _set_header(headers, self.name, self._value)
+        elif self.location == "cookie":
+            # One Cookie header for every credential sent as a cookie; the client merges it with
+            # the request's other cookies.
+            cookies = [c for c in headers.pop("Cookie", "").split("; ") if c]
+            prefix = self.name + "="
+            headers["Cookie"] = "; ".join(
+                [*(c for c in cookies if not c.startswith(prefix)), prefix + self._value]
+            )
         else:
             _set_query(query, self.name, self._value)
 

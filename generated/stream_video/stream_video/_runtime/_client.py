@@ -79,7 +79,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         call = self._start_call(spec, options)
         send = self._open if stream else self._send
         while True:
-            request = call.next_request(self._http)
+            request = call.next_token_request(self._http) or call.next_request(self._http)
             try:
                 response = send(call, request)
             except httpx.RequestError as exc:
@@ -188,7 +188,7 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
         call = self._start_call(spec, options)
         send = self._open if stream else self._send
         while True:
-            request = call.next_request(self._http)
+            request = call.next_token_request(self._http) or call.next_request(self._http)
             try:
                 response = await send(call, request)
             except httpx.RequestError as exc:

@@ -19,7 +19,7 @@ from .._runtime import (
     build_path,
     raw_response,
 )
-from .._runtime._request import encode_params, validate_body
+from .._runtime._request import encode_query, validate_body
 from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
@@ -836,7 +836,7 @@ class CallsParticipantsResource:
             build_path("/api/v2/video/call/{type}/{id}/participants", type, id),
             "QueryCallParticipants",
             idempotent=True,
-            query=encode_params(("limit", limit, "multi")),
+            query=encode_query(("limit", limit)),
             json=validate_body(
                 QueryCallParticipantsRequest,
                 {"filter_conditions": filter_conditions},
@@ -883,7 +883,7 @@ class CallsParticipantsResource:
                 user_session,
             ),
             "GetCallParticipantSessionMetrics",
-            query=encode_params(("since", since, "multi"), ("until", until, "multi")),
+            query=encode_query(("since", since), ("until", until)),
         )
         return self._call(_spec, GetCallParticipantSessionMetricsResponse, request_options)
 
@@ -923,10 +923,10 @@ class CallsParticipantsResource:
                 session,
             ),
             "QueryCallParticipantSessions",
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
+            query=encode_query(
+                ("limit", limit),
+                ("prev", prev),
+                ("next", next),
                 ("filter_conditions", filter_conditions, "json"),
             ),
         )
@@ -1032,7 +1032,7 @@ class AsyncCallsParticipantsResource:
             build_path("/api/v2/video/call/{type}/{id}/participants", type, id),
             "QueryCallParticipants",
             idempotent=True,
-            query=encode_params(("limit", limit, "multi")),
+            query=encode_query(("limit", limit)),
             json=validate_body(
                 QueryCallParticipantsRequest,
                 {"filter_conditions": filter_conditions},
@@ -1079,7 +1079,7 @@ class AsyncCallsParticipantsResource:
                 user_session,
             ),
             "GetCallParticipantSessionMetrics",
-            query=encode_params(("since", since, "multi"), ("until", until, "multi")),
+            query=encode_query(("since", since), ("until", until)),
         )
         return await self._call(_spec, GetCallParticipantSessionMetricsResponse, request_options)
 
@@ -1119,10 +1119,10 @@ class AsyncCallsParticipantsResource:
                 session,
             ),
             "QueryCallParticipantSessions",
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
+            query=encode_query(
+                ("limit", limit),
+                ("prev", prev),
+                ("next", next),
                 ("filter_conditions", filter_conditions, "json"),
             ),
         )
@@ -2296,11 +2296,11 @@ class CallsResource:
             "GET",
             build_path("/api/v2/video/call/{type}/{id}", type, id),
             "GetCall",
-            query=encode_params(
-                ("members_limit", members_limit, "multi"),
-                ("ring", ring, "multi"),
-                ("notify", notify, "multi"),
-                ("video", video, "multi"),
+            query=encode_query(
+                ("members_limit", members_limit),
+                ("ring", ring),
+                ("notify", notify),
+                ("video", video),
             ),
         )
         return self._call(_spec, GetCallResponse, request_options)
@@ -2688,7 +2688,7 @@ class CallsResource:
             "GET",
             build_path("/api/v2/video/call/{type}/{id}/report", type, id),
             "GetCallReport",
-            query=encode_params(("session_id", session_id, "multi")),
+            query=encode_query(("session_id", session_id)),
         )
         return self._call(_spec, GetCallReportResponse, request_options)
 
@@ -3049,11 +3049,11 @@ class AsyncCallsResource:
             "GET",
             build_path("/api/v2/video/call/{type}/{id}", type, id),
             "GetCall",
-            query=encode_params(
-                ("members_limit", members_limit, "multi"),
-                ("ring", ring, "multi"),
-                ("notify", notify, "multi"),
-                ("video", video, "multi"),
+            query=encode_query(
+                ("members_limit", members_limit),
+                ("ring", ring),
+                ("notify", notify),
+                ("video", video),
             ),
         )
         return await self._call(_spec, GetCallResponse, request_options)
@@ -3441,7 +3441,7 @@ class AsyncCallsResource:
             "GET",
             build_path("/api/v2/video/call/{type}/{id}/report", type, id),
             "GetCallReport",
-            query=encode_params(("session_id", session_id, "multi")),
+            query=encode_query(("session_id", session_id)),
         )
         return await self._call(_spec, GetCallReportResponse, request_options)
 

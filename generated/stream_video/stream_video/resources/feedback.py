@@ -17,7 +17,7 @@ from .._runtime import (
     async_raw_response,
     raw_response,
 )
-from .._runtime._request import encode_params, validate_body
+from .._runtime._request import encode_query, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
@@ -63,7 +63,7 @@ class FeedbackResource:
             "/api/v2/video/call/feedback",
             "QueryUserFeedback",
             idempotent=True,
-            query=encode_params(("full", full, "multi")),
+            query=encode_query(("full", full)),
             json=validate_body(
                 QueryUserFeedbackRequest,
                 {
@@ -173,7 +173,7 @@ class AsyncFeedbackResource:
             "/api/v2/video/call/feedback",
             "QueryUserFeedback",
             idempotent=True,
-            query=encode_params(("full", full, "multi")),
+            query=encode_query(("full", full)),
             json=validate_body(
                 QueryUserFeedbackRequest,
                 {

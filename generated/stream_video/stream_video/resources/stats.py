@@ -18,7 +18,7 @@ from .._runtime import (
     build_path,
     raw_response,
 )
-from .._runtime._request import encode_params, validate_body
+from .._runtime._request import encode_query, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
@@ -263,12 +263,12 @@ class StatsResource:
                 session,
             ),
             "GetCallStatsMap",
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("exclude_publishers", exclude_publishers, "multi"),
-                ("exclude_subscribers", exclude_subscribers, "multi"),
-                ("exclude_sfus", exclude_sfus, "multi"),
+            query=encode_query(
+                ("start_time", start_time),
+                ("end_time", end_time),
+                ("exclude_publishers", exclude_publishers),
+                ("exclude_subscribers", exclude_subscribers),
+                ("exclude_sfus", exclude_sfus),
             ),
         )
         return self._call(_spec, QueryCallStatsMapResponse, request_options)
@@ -313,11 +313,7 @@ class StatsResource:
                 user_session,
             ),
             "GetCallSessionParticipantStatsDetails",
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-                ("max_points", max_points, "multi"),
-            ),
+            query=encode_query(("since", since), ("until", until), ("max_points", max_points)),
         )
         return self._call(_spec, GetCallSessionParticipantStatsDetailsResponse, request_options)
 
@@ -359,12 +355,12 @@ class StatsResource:
                 session,
             ),
             "QueryCallSessionParticipantStats",
-            query=encode_params(
+            query=encode_query(
                 ("sort", sort, "json"),
                 ("filter_conditions", filter_conditions, "json"),
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
+                ("limit", limit),
+                ("prev", prev),
+                ("next", next),
             ),
         )
         return self._call(_spec, QueryCallSessionParticipantStatsResponse, request_options)
@@ -470,10 +466,8 @@ class StatsResource:
                 user_session,
             ),
             "GetCallSessionParticipantStatsTimeline",
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("severity", severity, "csv"),
+            query=encode_query(
+                ("start_time", start_time), ("end_time", end_time), ("severity", severity, "form")
             ),
         )
         return self._call(_spec, QueryCallSessionParticipantStatsTimelineResponse, request_options)
@@ -742,12 +736,12 @@ class AsyncStatsResource:
                 session,
             ),
             "GetCallStatsMap",
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("exclude_publishers", exclude_publishers, "multi"),
-                ("exclude_subscribers", exclude_subscribers, "multi"),
-                ("exclude_sfus", exclude_sfus, "multi"),
+            query=encode_query(
+                ("start_time", start_time),
+                ("end_time", end_time),
+                ("exclude_publishers", exclude_publishers),
+                ("exclude_subscribers", exclude_subscribers),
+                ("exclude_sfus", exclude_sfus),
             ),
         )
         return await self._call(_spec, QueryCallStatsMapResponse, request_options)
@@ -792,11 +786,7 @@ class AsyncStatsResource:
                 user_session,
             ),
             "GetCallSessionParticipantStatsDetails",
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-                ("max_points", max_points, "multi"),
-            ),
+            query=encode_query(("since", since), ("until", until), ("max_points", max_points)),
         )
         return await self._call(
             _spec, GetCallSessionParticipantStatsDetailsResponse, request_options
@@ -840,12 +830,12 @@ class AsyncStatsResource:
                 session,
             ),
             "QueryCallSessionParticipantStats",
-            query=encode_params(
+            query=encode_query(
                 ("sort", sort, "json"),
                 ("filter_conditions", filter_conditions, "json"),
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
+                ("limit", limit),
+                ("prev", prev),
+                ("next", next),
             ),
         )
         return await self._call(_spec, QueryCallSessionParticipantStatsResponse, request_options)
@@ -952,10 +942,8 @@ class AsyncStatsResource:
                 user_session,
             ),
             "GetCallSessionParticipantStatsTimeline",
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("severity", severity, "csv"),
+            query=encode_query(
+                ("start_time", start_time), ("end_time", end_time), ("severity", severity, "form")
             ),
         )
         return await self._call(

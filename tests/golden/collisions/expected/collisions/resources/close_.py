@@ -18,7 +18,7 @@ from .._runtime import (
     async_raw_response,
     raw_response,
 )
-from .._runtime._request import encode_params, validate_any
+from .._runtime._request import encode_headers, encode_query, validate_any
 
 if TYPE_CHECKING:
     from .._client import AsyncCollisionsClient, CollisionsClient
@@ -50,7 +50,7 @@ class CloseResource:
         list: builtins.list[str] | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         position: str | NotGiven = NOT_GIVEN,
-        encode_params_: str | NotGiven = NOT_GIVEN,
+        encode_headers_: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Page_:
         """list (``GET /items``, ``list``)."""
@@ -60,19 +60,19 @@ class CloseResource:
             "GET",
             "/items",
             "list",
-            query=encode_params(
-                ("start", start_, "multi"),
-                ("direction", direction_, "multi"),
-                ("max_pages", max_pages_, "multi"),
-                ("next", next, "multi"),
-                ("prev", prev, "multi"),
-                ("build_path", build_path_, "multi"),
-                ("request_options", request_options_, "multi"),
-                ("list", list, "multi"),
-                ("self", self_, "multi"),
-                ("_position", position, "multi"),
+            query=encode_query(
+                ("start", start_),
+                ("direction", direction_),
+                ("max_pages", max_pages_),
+                ("next", next),
+                ("prev", prev),
+                ("build_path", build_path_),
+                ("request_options", request_options_),
+                ("list", list),
+                ("self", self_),
+                ("_position", position),
             ),
-            headers=encode_params(("encode_params", encode_params_, "csv")),
+            headers=encode_headers(("encode_headers", encode_headers_)),
         )
         return self._call(_spec, Page_, request_options)
 
@@ -87,7 +87,7 @@ class CloseResource:
         list: builtins.list[str] | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         position: str | NotGiven = NOT_GIVEN,
-        encode_params_: str | NotGiven = NOT_GIVEN,
+        encode_headers_: str | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -105,7 +105,7 @@ class CloseResource:
                 list=list,
                 self_=self_,
                 position=position,
-                encode_params_=encode_params_,
+                encode_headers_=encode_headers_,
                 next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
                 prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
@@ -132,7 +132,7 @@ class CloseResource:
         list: builtins.list[str] | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         position: str | NotGiven = NOT_GIVEN,
-        encode_params_: str | NotGiven = NOT_GIVEN,
+        encode_headers_: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[Field_]:
         """Every item of :meth:`list`, across all pages (``items`` of each page)."""
@@ -145,7 +145,7 @@ class CloseResource:
             list=list,
             self_=self_,
             position=position,
-            encode_params_=encode_params_,
+            encode_headers_=encode_headers_,
             request_options=request_options,
         )
 
@@ -168,9 +168,7 @@ class CloseResource:
             "POST",
             "/items",
             "create",
-            query=encode_params(
-                ("body", body_2, "multi"), ("validate_body", validate_body_, "multi")
-            ),
+            query=encode_query(("body", body_2), ("validate_body", validate_body_)),
             json=validate_any(builtins.list[str], body, "create"),
         )
         return self._call(_spec, CloseResource_2, request_options)
@@ -204,7 +202,7 @@ class AsyncCloseResource:
         list: builtins.list[str] | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         position: str | NotGiven = NOT_GIVEN,
-        encode_params_: str | NotGiven = NOT_GIVEN,
+        encode_headers_: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Page_:
         """list (``GET /items``, ``list``)."""
@@ -214,19 +212,19 @@ class AsyncCloseResource:
             "GET",
             "/items",
             "list",
-            query=encode_params(
-                ("start", start_, "multi"),
-                ("direction", direction_, "multi"),
-                ("max_pages", max_pages_, "multi"),
-                ("next", next, "multi"),
-                ("prev", prev, "multi"),
-                ("build_path", build_path_, "multi"),
-                ("request_options", request_options_, "multi"),
-                ("list", list, "multi"),
-                ("self", self_, "multi"),
-                ("_position", position, "multi"),
+            query=encode_query(
+                ("start", start_),
+                ("direction", direction_),
+                ("max_pages", max_pages_),
+                ("next", next),
+                ("prev", prev),
+                ("build_path", build_path_),
+                ("request_options", request_options_),
+                ("list", list),
+                ("self", self_),
+                ("_position", position),
             ),
-            headers=encode_params(("encode_params", encode_params_, "csv")),
+            headers=encode_headers(("encode_headers", encode_headers_)),
         )
         return await self._call(_spec, Page_, request_options)
 
@@ -241,7 +239,7 @@ class AsyncCloseResource:
         list: builtins.list[str] | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         position: str | NotGiven = NOT_GIVEN,
-        encode_params_: str | NotGiven = NOT_GIVEN,
+        encode_headers_: str | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -259,7 +257,7 @@ class AsyncCloseResource:
                 list=list,
                 self_=self_,
                 position=position,
-                encode_params_=encode_params_,
+                encode_headers_=encode_headers_,
                 next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
                 prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
@@ -286,7 +284,7 @@ class AsyncCloseResource:
         list: builtins.list[str] | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         position: str | NotGiven = NOT_GIVEN,
-        encode_params_: str | NotGiven = NOT_GIVEN,
+        encode_headers_: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[Field_]:
         """Every item of :meth:`list`, across all pages (``items`` of each page)."""
@@ -299,7 +297,7 @@ class AsyncCloseResource:
             list=list,
             self_=self_,
             position=position,
-            encode_params_=encode_params_,
+            encode_headers_=encode_headers_,
             request_options=request_options,
         ):
             yield _item
@@ -323,9 +321,7 @@ class AsyncCloseResource:
             "POST",
             "/items",
             "create",
-            query=encode_params(
-                ("body", body_2, "multi"), ("validate_body", validate_body_, "multi")
-            ),
+            query=encode_query(("body", body_2), ("validate_body", validate_body_)),
             json=validate_any(builtins.list[str], body, "create"),
         )
         return await self._call(_spec, CloseResource_2, request_options)

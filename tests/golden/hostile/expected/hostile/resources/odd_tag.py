@@ -14,7 +14,7 @@ from .._runtime import (
     build_path,
     raw_response,
 )
-from .._runtime._request import encode_params, validate_body
+from .._runtime._request import encode_query, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncHostileClient, HostileClient
@@ -68,10 +68,8 @@ class OddTagResource:
             "POST",
             build_path("/things/{class}", class_2),
             "import",
-            query=encode_params(
-                ("from", from_2, "multi"),
-                ("self", self_, "multi"),
-                ("request_options", request_options_, "multi"),
+            query=encode_query(
+                ("from", from_2), ("self", self_), ("request_options", request_options_)
             ),
             json=validate_body(
                 Weird,
@@ -143,10 +141,8 @@ class AsyncOddTagResource:
             "POST",
             build_path("/things/{class}", class_2),
             "import",
-            query=encode_params(
-                ("from", from_2, "multi"),
-                ("self", self_, "multi"),
-                ("request_options", request_options_, "multi"),
+            query=encode_query(
+                ("from", from_2), ("self", self_), ("request_options", request_options_)
             ),
             json=validate_body(
                 Weird,

@@ -20,7 +20,7 @@ from .._runtime import (
     build_path,
     raw_response,
 )
-from .._runtime._request import encode_params, validate_any, validate_body
+from .._runtime._request import encode_headers, encode_query, validate_any, validate_body
 from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
@@ -63,18 +63,18 @@ class AnimalsResource:
             "GET",
             "/animals",
             "ListAnimals",
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("ratio", ratio, "multi"),
-                ("hungry", hungry, "multi"),
-                ("species", species, "csv"),
-                ("tag", tag, "multi"),
-                ("sort", sort, "multi"),
+            query=encode_query(
+                ("limit", limit),
+                ("ratio", ratio),
+                ("hungry", hungry),
+                ("species", species, "form"),
+                ("tag", tag),
+                ("sort", sort),
                 ("filter", filter, "json"),
-                ("next", next, "multi"),
-                ("prev", prev, "multi"),
+                ("next", next),
+                ("prev", prev),
             ),
-            headers=encode_params(("X-Trace", x_trace, "csv"), ("X-Flags", x_flags, "csv")),
+            headers=encode_headers(("X-Trace", x_trace), ("X-Flags", x_flags)),
         )
         return self._call(_spec, ListAnimalsResponse, request_options)
 
@@ -310,18 +310,18 @@ class AsyncAnimalsResource:
             "GET",
             "/animals",
             "ListAnimals",
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("ratio", ratio, "multi"),
-                ("hungry", hungry, "multi"),
-                ("species", species, "csv"),
-                ("tag", tag, "multi"),
-                ("sort", sort, "multi"),
+            query=encode_query(
+                ("limit", limit),
+                ("ratio", ratio),
+                ("hungry", hungry),
+                ("species", species, "form"),
+                ("tag", tag),
+                ("sort", sort),
                 ("filter", filter, "json"),
-                ("next", next, "multi"),
-                ("prev", prev, "multi"),
+                ("next", next),
+                ("prev", prev),
             ),
-            headers=encode_params(("X-Trace", x_trace, "csv"), ("X-Flags", x_flags, "csv")),
+            headers=encode_headers(("X-Trace", x_trace), ("X-Flags", x_flags)),
         )
         return await self._call(_spec, ListAnimalsResponse, request_options)
 

@@ -14,7 +14,7 @@ from .._runtime import (
     build_path,
     raw_response,
 )
-from .._runtime._request import encode_params
+from .._runtime._request import encode_query
 
 if TYPE_CHECKING:
     from .._client import AsyncSpecClient, SpecClient
@@ -47,7 +47,7 @@ class BooksResource:
             "GET",
             build_path("/books/{isbn}", isbn),
             "getBook",
-            query=encode_params(("lang", lang, "multi")),
+            query=encode_query(("lang", lang)),
         )
         return self._call(_spec, Book, request_options)
 
@@ -80,7 +80,7 @@ class AsyncBooksResource:
             "GET",
             build_path("/books/{isbn}", isbn),
             "getBook",
-            query=encode_params(("lang", lang, "multi")),
+            query=encode_query(("lang", lang)),
         )
         return await self._call(_spec, Book, request_options)
 
