@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := $(sort $(dir $(wildcard generated/*/pyproject.toml)))
 
-.PHONY: generate install-generated test check regen-golden bench clean
+.PHONY: generate install-generated test check regen-golden bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ regen-golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+# The structural fuzz test at length: SDKGEN_FUZZ_COUNT mutants (default 2000), SDKGEN_FUZZ_SEED.
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

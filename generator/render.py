@@ -121,7 +121,8 @@ def _client_imports(api: Api) -> list[str]:
             "from collections.abc import Mapping",
             "from functools import cached_property",
             "from types import TracebackType",
-            "from typing import TYPE_CHECKING",
+            # (a spec without operations and error model has nothing to import for type checks)
+            *(["from typing import TYPE_CHECKING"] if api.resources or api.error_model else []),
             "import httpx",
             f"from ._runtime import {', '.join(sorted(runtime | _auth_names(api.auth)))}",
             *(

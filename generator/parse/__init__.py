@@ -12,7 +12,7 @@ from generator.errors import SpecError
 from generator.ir import Api, ClientAttribute, Model, Operation
 from generator.load import LoadedSpec
 from generator.parse.client import auth, identity, server
-from generator.parse.modules import model_modules, resource_module
+from generator.parse.modules import alias_cycles, model_modules, resource_module
 from generator.parse.operations import OperationParser, build_resources
 from generator.parse.schemas import SchemaTranslator
 
@@ -41,6 +41,13 @@ def parse(spec: LoadedSpec) -> Api:
         ClientAttribute(name, credentials.get(source), doc)
         for name, (source, doc) in sorted(ops.client_defaults.items())
     )
+    for cycle in alias_cycles(translator.definitions):  # Python cannot write these (see modules.py)
+        first = translator.definitions[cycle[0]]
+        translator.problem(
+            ("components", "schemas", first.wire_name),
+            f"{' -> '.join([*cycle, cycle[0]])}: a schema that contains itself only through "
+            "arrays, maps or unions cannot be generated; let an object schema close the cycle",
+        )
     if translator.problems:
         raise SpecError(translator.problems)
     response_roots: set[str] = set()

@@ -114,6 +114,7 @@ class SchemaTranslator:
     notes: list[str] = field(default_factory=list)
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
     _following: list[str] = field(default_factory=list)  # unnamed $refs being translated in place
+    _defining: dict[Pointer, str] = field(default_factory=dict)  # inline models being made
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -148,10 +149,13 @@ class SchemaTranslator:
         """Create the definition for a named component (or a named inline schema)."""
         if name in self.definitions:
             return
+        if not isinstance(schema, Mapping):  # a boolean schema (3.1): `true` allows anything
+            self.definitions[name] = Alias(name, wire, "", self.type_of(schema, ptr, name))
+            return
         body, _ = self._strip_null(schema)  # nullability is applied where the name is used
         description = description_of(schema)
         inferred = bool(schema.get("x-inferred"))
-        if "enum" in body:
+        if "enum" in body and any(v is not None for v in body["enum"]):  # not `enum: [null]`
             self.definitions[name] = self._enum(name, wire, body, ptr, description)
         elif self._is_object(body):
             # A placeholder while the fields are translated, so a cycle back here finds the name.
@@ -160,6 +164,8 @@ class SchemaTranslator:
         else:
             self.definitions[name] = Alias(name, wire, description, ANY)
             inner = self.type_of(body, ptr, name)
+            if inner.annotation == "None":  # `Name | None` where it is used must still evaluate
+                inner = TypeExpr("Literal[None]", frozenset({"from typing import Literal"}))
             self.definitions[name] = Alias(name, wire, description, inner)
 
     # ------------------------------------------------------------------------------------------ kinds
@@ -225,9 +231,7 @@ class SchemaTranslator:
             if len(parts) == 1 and not self._is_object(extra):
                 expr = self.type_of(parts[0], (*ptr, "allOf", 0), context)
             else:
-                name = self.scope.claim(naming.class_name(context), context)
-                self.define(name, context, body, ptr)
-                expr = TypeExpr(name, frozenset(), frozenset({name}))
+                expr = self._inline_model(body, ptr, context)
         else:
             key = "oneOf" if "oneOf" in body else "anyOf"
             variants = body[key]
@@ -320,11 +324,23 @@ class SchemaTranslator:
 
     def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
         if schema.get("properties"):
-            name = self.scope.claim(naming.class_name(context), context)
-            self.define(name, context, schema, ptr)
-            return TypeExpr(name, frozenset(), frozenset({name}))
+            return self._inline_model(schema, ptr, context)
         values = self._extra_values(schema, ptr, context)
         return wrap("dict[str, {}]", values or ANY)
+
+    def _inline_model(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+        """A model for an inline object schema, named after where it sits. Reached again while its
+        own model is being made (an allOf `$ref` to the component around it), it is that model, a
+        recursive type, rather than a new class each time round, for ever."""
+        name = self._defining.get(ptr)
+        if name is None:
+            name = self.scope.claim(naming.class_name(context), context)
+            self._defining[ptr] = name
+            try:
+                self.define(name, context, schema, ptr)
+            finally:
+                del self._defining[ptr]
+        return TypeExpr(name, frozenset(), frozenset({name}))
 
     def _extra_values(
         self, schema: Mapping[str, Any], ptr: Pointer, context: str
