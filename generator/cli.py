@@ -50,14 +50,40 @@ def _specs(specs: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
+_STRICT = click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a spec with anything the generator would skip or generate around "
+    "(the project's own specs are generated this way).",
+)
+
+
+def _warn(api: Api) -> None:
+    for problem in api.warnings:
+        _say(f"{problem.pos}: {problem.pointer}: warning: {problem.message}", err=True)
+    for operation in api.skipped:
+        _say(f"{api.package}: warning: skipped {operation}", err=True)
+    for note in api.notes:
+        _say(f"{api.package}: note: {note}", err=True)
+
+
+def _counts(api: Api) -> str:
+    skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
+    # spec operations, not methods: one operation may have a method per body media type
+    operations = len({op.pointer for op in api.operations})
+    return f"{operations} operations{skipped}, {len(api.definitions)} models"
+
+
+def _build_all(
+    specs: list[Path], strict: bool = False
+) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
     results: list[tuple[Api, dict[PurePosixPath, str], float]] = []
     problems: list[Problem] = []
     for spec in specs:
         try:
             started = time.perf_counter()
-            api, files = build(spec)
+            api, files = build(spec, strict=strict)
             results.append((api, files, time.perf_counter() - started))
         except SpecError as exc:
             problems.extend(exc.problems)
@@ -97,11 +123,11 @@ def main() -> None:
     show_default=True,
     help="Directory that receives one package folder per spec.",
 )
-def generate(specs: tuple[Path, ...], output: Path) -> None:
+@_STRICT
+def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     """Generate a client package for each SPEC (default: every spec in specs/)."""
-    for api, files, seconds in _build_all(_specs(specs)):
-        for note in api.notes:
-            _say(f"{api.package}: note: {note}", err=True)
+    for api, files, seconds in _build_all(_specs(specs), strict):
+        _warn(api)
         started = time.perf_counter()
         try:
             result = write_tree(
@@ -113,7 +139,7 @@ def generate(specs: tuple[Path, ...], output: Path) -> None:
             _os_failure("write", output / api.package, exc)
         seconds += time.perf_counter() - started
         click.echo(
-            f"{api.package}: {len(api.operations)} operations, {len(api.definitions)} models, "
+            f"{api.package}: {_counts(api)}, "
             f"{len(files)} files ({result.written} written, {result.unchanged} unchanged"
             f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
         )
@@ -122,10 +148,11 @@ def generate(specs: tuple[Path, ...], output: Path) -> None:
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
-def check(specs: tuple[Path, ...], output: Path) -> None:
+@_STRICT
+def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
     stale = False
-    for api, files, _ in _build_all(_specs(specs)):
+    for api, files, _ in _build_all(_specs(specs), strict):
         try:
             diff = diff_tree(output / api.package, files)
         except OSError as exc:
@@ -141,20 +168,28 @@ def check(specs: tuple[Path, ...], output: Path) -> None:
 
 @main.command(name="validate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate_cmd(specs: tuple[Path, ...]) -> None:
+@_STRICT
+def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
-    for api, _, _ in _build_all(list(specs)):
-        _say(f"{api.source}: ok ({len(api.operations)} operations, {len(api.definitions)} models)")
+    for api, _, _ in _build_all(list(specs), strict):
+        _warn(api)
+        _say(f"{api.source}: ok ({_counts(api)})")
 
 
 @main.command()
 @click.argument("spec", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=4010, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=4010,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port (printed, with the base URL for clients).",
+)
 def mock(spec: Path, host: str, port: int) -> None:
     """Serve SPEC on HOST:PORT: validate each request against it and answer with its examples."""
     from generator.load import load_spec
-    from generator.mock import serve
+    from generator.mock import ListenError, serve
     from generator.validate import validate
 
     try:
@@ -163,4 +198,8 @@ def mock(spec: Path, host: str, port: int) -> None:
     except SpecError as exc:
         for problem in exc.problems:
             _say(str(problem), err=True)
+        sys.exit(2)
+    except ListenError as exc:
+        hint = "pick another --port, or --port 0 for a free one"
+        click.echo(f"mock: {exc} ({hint})", err=True)
         sys.exit(2)

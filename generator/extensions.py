@@ -37,6 +37,9 @@ EXPECTED = {
     "x-sdk-constant": "a header-safe string (printable ASCII) on an apiKey scheme",
     "x-sdk-jwt": "{secret: {argument, env, description}, claims: {name: value} without iat or "
     "exp, ttl: seconds from 300 to 86400} on an http bearer scheme",
+    "x-sdk-user-tokens": "{method: a method name} on an http bearer scheme with x-sdk-jwt",
+    "x-sdk-webhook-signature": "{algorithm, header, description, validator, method, secret, "
+    "example-url}",
     "x-sdk-env": "an environment variable name (letters, digits, _; not starting with a digit)",
     "x-sdk-argument": "a non-empty name",
     "x-inferred": "true or false",
@@ -115,6 +118,8 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "info": _with(
             {
+                # checked where it is read (generator/parse/client.py), with its own messages
+                "x-sdk-webhook-signature": {},
                 "x-sdk": {
                     "type": "object",
                     "additionalProperties": False,
@@ -316,6 +321,8 @@ SCHEMA: dict[str, Any] = {
                     "message": "not a header-safe value (printable ASCII, no line breaks, no "
                     "space at either end)",
                 },
+                # checked where it is read (generator/parse/client.py), with its own messages
+                "x-sdk-user-tokens": {},
                 "x-sdk-jwt": {
                     "type": "object",
                     "additionalProperties": False,

@@ -1,9 +1,12 @@
 """The intermediate model: what the templates print, decided entirely in Python.
 
 Frozen, slotted dataclasses holding tuples; no back-links, no behaviour beyond derived read-only views.
-Every Python identifier and every annotation string is fixed here by the parser, with the spec's wire
-name kept beside it; templates only lay the values out. Strings that came from the spec (descriptions,
-wire names, enum values, defaults) are kept raw here and escaped by the renderer's one escaping filter.
+Every node is complete when built (no field is filled in by a later pass). Every Python identifier is
+fixed here by the parser through `generator.naming`, with the spec's wire name kept beside it; types are
+trees (`generator.types`), rendered to annotation text by the renderer's one filter, in the scope each
+module says is bound (`shadowed`). Strings that came from the spec (descriptions, wire names, enum
+values, defaults) are kept raw here and escaped by the renderer's escaping filters. Each operation and
+definition carries the JSON pointer of the spec node it came from, for diagnostics.
 """
 
 from __future__ import annotations
@@ -11,20 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from generator.errors import Problem
+from generator.types import NOT_GIVEN, Type, union
+
 HttpMethod = Literal["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
-
-
-# ---------------------------------------------------------------------------------------------- types
-
-
-@dataclass(frozen=True, slots=True)
-class TypeExpr:
-    """A Python type annotation plus what it needs: the `typing`/stdlib names and the model names it uses."""
-
-    annotation: str
-    # import lines, e.g. "from typing import Any", "import datetime"
-    stdlib: frozenset[str] = frozenset()
-    models: frozenset[str] = frozenset()  # class names of generated models/enums/aliases referenced
+Pointer = tuple[str | int, ...]
+JsonScalar = str | int | float | bool
 
 
 # --------------------------------------------------------------------------------------------- models
@@ -34,14 +29,18 @@ class TypeExpr:
 class Field:
     name: str  # Python attribute
     wire_name: str  # JSON property name (the alias)
-    type: TypeExpr  # full annotation, including `| None` when optional or nullable
+    type: Type  # including None when optional or nullable
     required: bool
     nullable: bool
     description: str
     default_doc: str | None  # the spec's default, as JSON text, for documentation only
-    constraints: tuple[tuple[str, object], ...] = ()  # pydantic Field() keyword → spec value
-    # Python source after the annotation: " = None", " = Field(alias='Url')", ""
-    assignment: str = ""
+    # pydantic Field() keywords → raw values (printed with the literal filter); empty: no `= …`
+    kwargs: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def plain_default(self) -> bool:
+        """`= None` reads better than `= Field(default=None)`."""
+        return self.kwargs == (("default", None),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +49,11 @@ class Model:
 
     name: str
     wire_name: str  # the schema's name in components, or a synthetic path for inline schemas
+    pointer: Pointer
     description: str
     fields: tuple[Field, ...]
     # additionalProperties type when the object also takes arbitrary keys
-    extra_values: TypeExpr | None
+    extra_values: Type | None
     inferred: bool = False
     non_nullable: tuple[str, ...] = ()  # request-side: wire names that may be absent but not null
     kind: ClassVar[str] = "model"
@@ -62,7 +62,7 @@ class Model:
 @dataclass(frozen=True, slots=True)
 class EnumMember:
     name: str
-    value: str | int | float  # the wire value, printed with the escaping filter
+    value: str | int  # the wire value, printed with the escaping filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +71,11 @@ class Enum:
 
     name: str
     wire_name: str
+    pointer: Pointer
     description: str
-    base: Literal["str", "int", "float"]
+    base: Literal["str", "int"]
     members: tuple[EnumMember, ...]
+    literal: str  # a `Literal[...]` alias of the values: what arguments accept besides members
     kind: ClassVar[str] = "enum"
 
 
@@ -83,8 +85,9 @@ class Alias:
 
     name: str
     wire_name: str
+    pointer: Pointer
     description: str
-    type: TypeExpr
+    type: Type
     kind: ClassVar[str] = "alias"
 
 
@@ -98,8 +101,16 @@ class ModelModule:
 
     module: str  # module name without the package, e.g. "_call_response"
     definitions: tuple[Definition, ...]
-    imports: tuple[str, ...]  # sorted import lines this module needs
+    imports: tuple[str, ...]  # sorted import lines this module needs ("" between groups)
     rebuild: tuple[str, ...]  # models to `model_rebuild()` at the end (self/mutually recursive)
+    shadowed: frozenset[str]  # names the module's classes bind that annotations must not use bare
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the module defines for users: definitions and enums' literal aliases."""
+        out = [d.name for d in self.definitions]
+        out += [d.literal for d in self.definitions if isinstance(d, Enum)]
+        return tuple(out)
 
 
 # ----------------------------------------------------------------------------------------- operations
@@ -110,12 +121,10 @@ class Parameter:
     name: str  # Python argument
     wire_name: str
     location: Literal["path", "query", "header", "body"]
-    type: TypeExpr  # value annotation (without NotGiven)
+    type: Type  # value type (without NotGiven)
     required: bool
     description: str
     default_doc: str | None
-    # the parameter as written in a `def`: "url: str", "name: str | NotGiven = NOT_GIVEN"
-    signature: str
     # lists: repeated key ("multi") or comma-joined ("csv"); or the value as JSON text ("json")
     encoding: Literal["multi", "csv", "json"] = "multi"
     # filled from the client (e.g. account_sid), not an argument
@@ -123,12 +132,22 @@ class Parameter:
     # Python source of the spec's example value, for documentation
     example: str | None = None
 
+    @property
+    def declared(self) -> Type:
+        """The type as written in the signature: optional arguments also take NOT_GIVEN."""
+        return self.type if self.required else union([self.type, NOT_GIVEN])
+
+    @property
+    def default(self) -> str | None:
+        return None if self.required else "NOT_GIVEN"
+
 
 @dataclass(frozen=True, slots=True)
 class IndexedPairs:
     """A mapping argument flattened to numbered wire fields, e.g. Parameter1.Name / Parameter1.Value."""
 
     argument: str
+    type: Type  # Mapping[str, str]
     name_template: str  # wire field name with "{n}" for the 1-based index
     value_template: str
     max: int
@@ -140,22 +159,63 @@ class Constant:
     """A required body field with a single allowed value: always sent, never an argument."""
 
     wire_name: str
-    value: str | int | float | bool
+    value: JsonScalar
+
+
+BodyKind = Literal["json", "form", "multipart", "text", "binary"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentChoice:
+    """The `content_type=` keyword of a body the spec documents in several media types."""
+
+    argument: str
+    media_types: tuple[str, ...]  # as documented
+    type: Type  # a Literal of them, or str when one is a range (image/*)
+    default: str | None  # None: the caller must name one (the spec gives only a range)
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """A multipart field sent as a file (binary content, or a list of them)."""
+
+    wire_name: str
+    argument: str
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    content_type: Literal["application/json", "application/x-www-form-urlencoded"]
+    content_type: str  # the media type sent (the default one, with a `choice`)
     required: bool
     model: str | None  # request model validating the fields (None: the body is one `body` argument)
-    fields: tuple[Parameter, ...]  # keyword arguments making up the body (location unused: "query")
-    body_type: TypeExpr | None  # when the body is not an object of fields: the `body` argument type
+    fields: tuple[Parameter, ...]  # keyword arguments making up the body
+    body_type: Type | None  # when the body is not an object of fields: the `body` argument type
     pairs: IndexedPairs | None = None
     constants: tuple[Constant, ...] = ()
+    kind: BodyKind = "json"
+    files: tuple[FilePart, ...] = ()  # multipart: the fields sent as files
+    encodings: tuple[tuple[str, str], ...] = ()  # multipart: wire name → the spec's contentType
+    choice: ContentChoice | None = None
 
     @property
     def is_form(self) -> bool:
-        return self.content_type == "application/x-www-form-urlencoded"
+        return self.kind == "form"
+
+    @property
+    def sends(self) -> Literal["json", "form", "fields", "text", "binary"]:
+        """How the method hands the body to the request: a JSON document, form fields, named fields
+        as content (multipart, or a media type chosen per call), text or binary content."""
+        if self.kind in ("text", "binary"):
+            return self.kind
+        if self.kind == "multipart" or self.choice is not None:
+            return "fields"
+        return self.kind
+
+    @property
+    def validated_fields(self) -> tuple[Parameter, ...]:
+        """The fields the request model validates (files are checked as they are sent)."""
+        files = {f.argument for f in self.files}
+        return tuple(p for p in self.fields if p.name not in files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +229,7 @@ class Pagination:
     next_attr: str  # the response model's attributes carrying the cursors
     prev_attr: str
     items_field: str  # Python attribute of the response model holding the items
-    item_type: TypeExpr
+    item_type: Type
     pages_method: str
     all_method: str
 
@@ -177,6 +237,7 @@ class Pagination:
 @dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
+    pointer: Pointer
     method_name: str  # Python method on its resource
     http_method: HttpMethod
     path: str  # template with wire names, e.g. "/Accounts/{AccountSid}/Calls"
@@ -188,12 +249,20 @@ class Operation:
     query_params: tuple[Parameter, ...]
     header_params: tuple[Parameter, ...]
     body: Body | None
-    response: TypeExpr  # "None" when the success response has no body
+    response: Type  # NONE when the success response has no body; a stream's item type
     response_status: int
     error_statuses: tuple[int, ...]
-    pagination: Pagination | None = None
-    runtime_imports: tuple[str, ...] = ()  # models the method body needs, imported on first call
-    accept: str = "application/json"  # the Accept header: the success response's media types
+    pagination: Pagination | None
+    runtime_imports: tuple[str, ...]  # models the method body needs, imported on first call
+    accept: str  # the Accept header: the success response's media types
+    # the response type is a class (or None), so the transport's answer is typed without a local
+    returns_class: bool
+    # the README's example call: (argument name, Python source), name "" when positional
+    example: tuple[tuple[str, str], ...]
+    # 2xx statuses whose types differ: the answer is parsed by the status the server sent
+    by_status: tuple[tuple[int, Type], ...] = ()
+    # the answer read as it arrives: binary chunks, or server-sent events of `response`
+    stream: Literal["bytes", "events"] | None = None
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -204,6 +273,33 @@ class Operation:
     @property
     def positional(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.path_params if p.client_attribute is None)
+
+    @property
+    def pager_arguments(self) -> tuple[Parameter, ...]:
+        """The keyword arguments a pager passes through (the cursors are the pager's own)."""
+        if self.pagination is None:
+            return ()
+        cursors = (self.pagination.next_arg, self.pagination.prev_arg)
+        return tuple(p for p in self.arguments if p.name not in cursors)
+
+    @property
+    def documented(self) -> tuple[Parameter, ...]:
+        """Arguments with something to say in the docstring beyond their name."""
+        return tuple(p for p in (*self.positional, *self.arguments) if p.description)
+
+    @property
+    def substitutes_path(self) -> bool:
+        return bool(self.path_params)
+
+    @property
+    def idempotent_override(self) -> bool | None:
+        """`idempotent` when it differs from what the runtime assumes for the method, else None."""
+        default = self.http_method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE")
+        return None if self.idempotent == default else self.idempotent
+
+    @property
+    def accept_override(self) -> str | None:
+        return None if self.accept == "application/json" else self.accept
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +313,16 @@ class Resource:
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
 
+    @property
+    def streams(self) -> bool:
+        """Whether a method reads its answer as a stream (the client's `stream`, not `call`)."""
+        return any(op.stream for op in self.operations)
+
+    @property
+    def reads_client(self) -> bool:
+        """Whether a method fills a path parameter from a value the client holds."""
+        return any(p.client_attribute for op in self.operations for p in op.path_params)
+
 
 @dataclass(frozen=True, slots=True)
 class ResourceModule:
@@ -224,18 +330,21 @@ class ResourceModule:
     root: Resource
     imports: tuple[str, ...]  # sorted import lines: stdlib, typing, runtime
     type_imports: tuple[str, ...]  # models used in annotations only: imported under TYPE_CHECKING
+    shadowed: frozenset[str]  # names bound in the module's classes and methods
+    exports: tuple[str, ...]
 
     @property
     def all_resources(self) -> tuple[Resource, ...]:
         """Depth-first, children before parents, so every class is defined before it is used."""
         out: list[Resource] = []
-
-        def walk(resource: Resource) -> None:
-            for child in resource.children:
-                walk(child)
-            out.append(resource)
-
-        walk(self.root)
+        todo: list[tuple[Resource, bool]] = [(self.root, False)]
+        while todo:
+            resource, expanded = todo.pop()
+            if expanded:
+                out.append(resource)
+                continue
+            todo.append((resource, True))
+            todo.extend((child, False) for child in reversed(resource.children))
         return tuple(out)
 
 
@@ -260,20 +369,98 @@ class ServerVariable:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthPart:
-    """One security scheme of the (single) requirement the client satisfies."""
+class BasicAuth:
+    scheme: str
+    username: ClientArg
+    password: ClientArg
+    kind: ClassVar[str] = "basic"
+    runtime: ClassVar[tuple[str, ...]] = ("BasicAuth",)
 
-    kind: Literal["basic", "bearer", "api_key"]
-    scheme: str  # name in components.securitySchemes
-    args: tuple[
-        ClientArg, ...
-    ]  # basic: (username, password); bearer: (token,); api_key: (value,) or ()
-    wire_name: str = ""  # api_key: header/query name
-    location: Literal["header", "query", ""] = ""
-    constant: str | None = None  # api_key with a fixed value (x-sdk-constant)
-    jwt_secret: ClientArg | None = None  # bearer that can mint its own JWT from this secret
-    jwt_claims: tuple[tuple[str, str], ...] = ()  # claim → value as JSON text
-    jwt_ttl: int = 3600
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return (self.username, self.password)
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return (("username", self.username), ("password", self.password))
+
+
+@dataclass(frozen=True, slots=True)
+class BearerAuth:
+    scheme: str
+    token: ClientArg
+    kind: ClassVar[str] = "bearer"
+    runtime: ClassVar[tuple[str, ...]] = ("BearerAuth",)
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return (self.token,)
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return (("token", self.token),)
+
+
+@dataclass(frozen=True, slots=True)
+class JwtBearerAuth:
+    """A bearer token, or when none is given, HS256 tokens minted from a secret (x-sdk-jwt)."""
+
+    scheme: str
+    token: ClientArg
+    secret: ClientArg
+    claims: tuple[tuple[str, object], ...]  # claim → raw JSON value
+    ttl: int
+    kind: ClassVar[str] = "jwt"
+    runtime: ClassVar[tuple[str, ...]] = ("BearerAuth", "JwtServerAuth")
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return (self.token, self.secret)
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return (("token", self.token),)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyAuth:
+    scheme: str
+    wire_name: str  # header or query parameter name
+    location: Literal["header", "query"]
+    value: ClientArg
+    kind: ClassVar[str] = "api_key"
+    runtime: ClassVar[tuple[str, ...]] = ("ApiKeyAuth",)
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return (self.value,)
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return (("value", self.value),)
+
+
+@dataclass(frozen=True, slots=True)
+class ConstantKeyAuth:
+    """An apiKey with a fixed value sent with every request (x-sdk-constant)."""
+
+    scheme: str
+    wire_name: str
+    location: Literal["header", "query"]
+    value: str
+    kind: ClassVar[str] = "constant"
+    runtime: ClassVar[tuple[str, ...]] = ("ApiKeyAuth",)
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        return ()
+
+    @property
+    def roles(self) -> tuple[tuple[str, ClientArg], ...]:
+        return ()
+
+
+AuthPart = BasicAuth | BearerAuth | JwtBearerAuth | ApiKeyAuth | ConstantKeyAuth
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +470,63 @@ class ClientAttribute:
     name: str
     default_from: str | None  # a ClientArg name whose value is the default
     description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientResource:
+    """A top-level resource as the client reaches it (a lazily built attribute)."""
+
+    attribute: str
+    class_name: str
+    module: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """The client module: constructor arguments, auth, server URL and the top-level resources."""
+
+    class_name: str
+    server_url: str  # template with {wire_name} variables
+    server_variables: tuple[ServerVariable, ...]
+    auth: tuple[AuthPart, ...]
+    attributes: tuple[ClientAttribute, ...]
+    resources: tuple[ClientResource, ...]
+    error_model: str | None
+    error_module: str | None
+    imports: tuple[str, ...]
+    resource_imports: tuple[str, ...]  # under TYPE_CHECKING
+
+    @property
+    def args(self) -> tuple[ClientArg, ...]:
+        out = [v.argument for v in self.server_variables]
+        for part in self.auth:
+            out.extend(part.args)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class UserTokens:
+    """x-sdk-user-tokens: a client method minting HS256 tokens for the application's users."""
+
+    method: str
+    secret: ClientArg  # the x-sdk-jwt secret of the same scheme, which signs them
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSignature:
+    """x-sdk-webhook-signature: how the API signs the requests it sends (webhooks, callbacks)."""
+
+    algorithm: Literal["hmac-sha256-hex", "twilio"]
+    runtime_class: str  # the runtime validator implementing the algorithm
+    header: str  # wire name of the header carrying the signature
+    signs: str  # what the signature is, in words, for docstrings
+    check_call: str  # the validator's checking call, as the README shows it
+    description: str  # the spec's own words: where the key comes from, what is signed
+    validator: str | None  # a subclass exported by the package
+    method: str | None  # a client method checking a body with `secret`
+    secret: ClientArg | None
+    example_url: str | None  # a URL the API would call, for the README
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,19 +540,60 @@ class Api:
     api_version: str  # info.version as the spec writes it, for documentation
     title: str
     description: str
-    client_class: str
-    server_url: str  # template with {wire_name} variables
-    server_variables: tuple[ServerVariable, ...]
-    auth: tuple[AuthPart, ...]
-    client_attributes: tuple[ClientAttribute, ...]
-    error_model: str | None
+    client: Client
     models: tuple[ModelModule, ...]
     resources: tuple[ResourceModule, ...]
     notes: tuple[str, ...] = ()  # names changed to avoid collisions, for the user to review
+    user_tokens: UserTokens | None = None
+    webhook: WebhookSignature | None = None
+    # what was generated around (located; printed as warnings) and the operations left out
+    warnings: tuple[Problem, ...] = ()
+    skipped: tuple[str, ...] = ()
+
+    @property
+    def retained_secrets(self) -> tuple[ClientArg, ...]:
+        """Credentials the client keeps (never sends) for the methods that sign or verify locally."""
+        args = [self.user_tokens.secret] if self.user_tokens else []
+        if self.webhook and self.webhook.secret:
+            args.append(self.webhook.secret)
+        return tuple({arg.name: arg for arg in args}.values())
+
+    @property
+    def client_class(self) -> str:
+        return self.client.class_name
+
+    @property
+    def client_args(self) -> tuple[ClientArg, ...]:
+        return self.client.args
+
+    @property
+    def client_attributes(self) -> tuple[ClientAttribute, ...]:
+        return self.client.attributes
+
+    @property
+    def error_model(self) -> str | None:
+        return self.client.error_model
 
     @property
     def definitions(self) -> tuple[Definition, ...]:
         return tuple(sorted((d for m in self.models for d in m.definitions), key=lambda d: d.name))
+
+    @property
+    def model_names(self) -> tuple[tuple[str, str], ...]:
+        """(name, module) of everything `models` exports, by name."""
+        return tuple(sorted((n, m.module) for m in self.models for n in m.names))
+
+    @property
+    def sends_binary(self) -> bool:
+        """Whether a method takes binary content (a binary body or a multipart file)."""
+        return any(
+            op.body and (op.body.kind == "binary" or op.body.files) for op in self.operations
+        )
+
+    @property
+    def streams(self) -> bool:
+        """Whether a method answers with a binary or event stream."""
+        return any(op.stream for op in self.operations)
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -317,12 +602,3 @@ class Api:
             for resource in module.all_resources:
                 out.extend(resource.operations)
         return tuple(out)
-
-    @property
-    def client_args(self) -> tuple[ClientArg, ...]:
-        args = [v.argument for v in self.server_variables]
-        for part in self.auth:
-            args.extend(part.args)
-            if part.jwt_secret is not None:
-                args.append(part.jwt_secret)
-        return tuple(args)

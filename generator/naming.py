@@ -8,10 +8,12 @@ already the identifier we would have made.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 # Boundaries: lower→Upper ("callSid"), acronym→Word ("SIPTrunk" → SIP, Trunk), letter↔digit kept together
@@ -21,9 +23,21 @@ _WORDS = re.compile(
     r"|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*"
 )
 
+# ------------------------------------------------------------------------------------ reserved names
+#
+# What the generator itself puts into each kind of scope, before any spec name is admitted. A spec
+# name that lands on one of these is escaped with a trailing `_` (and deduped after that), and the
+# rename is reported. Names the generator invents for locals start with `_`; no spec name ever does
+# (`snake` and `pascal` drop leading underscores), so those cannot collide and are listed only for
+# the verify stage's sake.
+
+# Names every lowercase scope keeps free: annotations qualify shadowed builtins as `builtins.x`, and
+# date-time types are written `datetime.datetime`.
+_ALWAYS = frozenset({"builtins", "datetime"})
+
 # Attributes of pydantic.BaseModel (v2) and of the generated model base; a field with one of these names
 # would shadow the method. A fixed list, not dir(BaseModel), so output does not depend on the installed
-# pydantic version.
+# pydantic version (tests/test_naming.py checks the list still covers the installed pydantic).
 _MODEL_RESERVED = frozenset(
     {
         "construct",
@@ -55,44 +69,172 @@ _MODEL_RESERVED = frozenset(
         "model_validate_json",
         "model_validate_strings",
         "register",
+        # ApiModel's own
+        "to_wire",
+        # a tagged union's annotation calls it, and request models build their null check with
+        # it, in the class body
+        "discriminate",
+        "frozenset",
     }
 )
-# Names a generated method body or signature uses itself.
+MODEL_ATTRIBUTES = _MODEL_RESERVED | _ALWAYS
+
+# Helpers a generated method body calls, by bare name (module globals of a resource module).
+BODY_HELPERS = frozenset(
+    {
+        "build_path",
+        "encode_params",
+        "validate_body",
+        "validate_any",
+        "form_fields",
+        "indexed_pairs",
+        "fields_content",
+        "binary_content",
+        "text_content",
+    }
+)
+# Names a generated method signature or body uses itself.
 _ARGUMENT_RESERVED = frozenset({"self", "request_options", "cls"})
-# Names a generated resource class exposes besides its operations.
+METHOD_PARAMETERS = _ARGUMENT_RESERVED | BODY_HELPERS | _ALWAYS
+# A pager method's own arguments, and the locals of its body.
+PAGER_PARAMETERS = frozenset({"start", "direction", "max_pages"})
+
+# Names a generated resource class exposes besides its operations and sub-resources.
 _METHOD_RESERVED = frozenset({"with_raw_response", "close", "aclose"})
+RESOURCE_ATTRIBUTES = _METHOD_RESERVED | _ALWAYS | frozenset({"_client"})
+
+# The client constructor's own arguments and what its body calls.
+CLIENT_PARAMETERS = (
+    frozenset(
+        {
+            "self",
+            "base_url",
+            "timeout",
+            "max_retries",
+            "http_client",
+            "default_headers",
+            "retry",
+            "setting",
+            "optional_setting",
+            "expand_server",
+            "httpx",
+            "str",
+        }
+    )
+    | _ALWAYS
+)
+# Client methods a spec may ask for by another name (x-sdk-user-tokens, x-sdk-webhook-signature).
+SIGNING_METHODS = frozenset({"create_token", "verify_webhook"})
+# Attributes of a generated client besides its resources and client values.
+CLIENT_ATTRIBUTES = (
+    frozenset(
+        {
+            "base_url",
+            "close",
+            "aclose",
+            "create_token",
+            "verify_webhook",
+            "with_options",
+            "_transport",
+            # what the client class body names in annotations and decorators
+            "httpx",
+            "cached_property",
+            "property",
+            "str",
+            "int",
+            "float",
+            "bool",
+            "type",
+            "object",
+        }
+    )
+    | _ALWAYS
+)
+
 # Enum attributes that members must not shadow (members are UPPER_CASE, so only "_" shapes could).
 _ENUM_RESERVED = frozenset({"_"})
-# Class names generated modules import and use.
+
+# Class-like names generated modules import or define besides the spec's: a schema, resource or client
+# named like one of these is escaped, since generated modules import both into one namespace.
 _CLASS_RESERVED = frozenset(
     {
         "Any",
-        "BaseModel",
-        "ConfigDict",
-        "Enum",
-        "Field",
-        "Literal",
         "Annotated",
+        "ApiConnectionError",
+        "ApiError",
+        "ApiKeyAuth",
         "ApiModel",
-        "OpenEnum",
+        "ApiResponse",
+        "ApiStatusError",
+        "ApiTimeoutError",
+        "AsyncApiClient",
+        "AsyncBinaryStream",
+        "AsyncEventStream",
+        "AsyncIterator",
+        "AsyncPager",
+        "AuthenticationError",
+        "BadRequestError",
+        "BaseModel",
+        "BasicAuth",
+        "BearerAuth",
+        "BinaryContent",
+        "BinaryStream",
+        "ByStatus",
+        "ClassVar",
+        "CompositeAuth",
+        "ConfigDict",
+        "ConfigurationError",
+        "ConflictError",
+        "Cursor",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "Discriminator",
+        "Enum",
+        "EventStream",
+        "False",
+        "Field",
+        "FileInput",
+        "InternalServerError",
+        "Iterator",
+        "JwtServerAuth",
+        "Literal",
+        "Mapping",
+        "NOT_GIVEN",
+        "NoAuth",
+        "None",
+        "NotFoundError",
         "NotGiven",
+        "OpenEnum",
+        "Page",
+        "PaginationError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "RedirectError",
         "RequestOptions",
         "RequestSpec",
-        "ApiResponse",
-        "Mapping",
+        "RequestValidationError",
+        "ResponseValidationError",
+        "RetryConfig",
+        "SERVER_URL",
         "Sequence",
-        "Iterator",
-        "AsyncIterator",
+        "SyncApiClient",
         "SyncPager",
-        "AsyncPager",
-        "Page",
-        "Cursor",
         "TYPE_CHECKING",
-        "None",
+        "Tag",
+        "TracebackType",
         "True",
-        "False",
+        "TypeAlias",
+        "UnprocessableEntityError",
     }
 )
+PACKAGE_CLASSES = _CLASS_RESERVED
+
+# Package names a generated distribution must not take: it would shadow the standard library or a
+# dependency of every generated package.
+DEPENDENCIES = frozenset(
+    {"httpx", "pydantic", "pydantic_core", "anyio", "httpcore", "certifi", "idna", "sniffio", "h11"}
+)
+MODULE_NAME_MAX = 96  # module file names stay far below any file system's limit (255 bytes)
 
 
 def words(name: str) -> list[str]:
@@ -158,23 +300,131 @@ def enum_member(value: object) -> str:
 
 
 def module(wire: str) -> str:
+    """A package name (a name too long for a folder is refused where it is made)."""
     return _escape(snake(wire), frozenset({"models", "resources", "errors"}), "m_", "module")
+
+
+def cap(name: str, limit: int = MODULE_NAME_MAX) -> str:
+    """A name short enough for a file name: a long one keeps its start and gains a short hash of the
+    whole, so two long names that share a start stay distinct."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: limit - 9].rstrip('_')}_{digest}"
 
 
 @dataclass
 class Scope:
-    """Names already taken in one Python scope; `claim` dedupes with _2, _3… and records each rename."""
+    """Names already taken in one Python scope.
 
+    `reserved` holds what the generator itself puts there; a spec name equal to one of them is escaped
+    with a trailing `_`. `claim` then dedupes with _2, _3… and records each rename, so the CLI can
+    tell the user which Python name a wire name got.
+    """
+
+    reserved: frozenset[str] = frozenset()
     taken: set[str] = field(default_factory=set)
     renames: list[tuple[str, str]] = field(default_factory=list)
 
+    def _free(self, name: str) -> bool:
+        return name not in self.taken and name not in self.reserved
+
     def claim(self, name: str, wire: str | None = None) -> str:
-        candidate, n = name, 1
-        while candidate in self.taken:
+        return self.claim_all(name, lambda n: (n,), wire)
+
+    def claim_all(
+        self, name: str, variants: Callable[[str], Iterable[str]], wire: str | None = None
+    ) -> str:
+        """Claim `name` such that every name derived from it by `variants` is free too (a resource
+        class `X` also defines `AsyncX` and `XWithRawResponse`); all of them are then taken."""
+        base = name + "_" if name in self.reserved else name
+        candidate, n = base, 1
+        while not all(self._free(v) for v in variants(candidate)):
             n += 1
             # `class_` taken → `class_2`, not `class__2` (the escape underscore is not doubled)
-            candidate = f"{name.rstrip('_') or name}_{n}"
-        self.taken.add(candidate)
+            candidate = f"{base.rstrip('_') or base}_{n}"
+        self.taken.update(variants(candidate))
         if candidate != name:
             self.renames.append((wire or name, candidate))
         return candidate
+
+
+def claim_in(scopes: Iterable[Scope], name: str, wire: str | None = None) -> str:
+    """One name free in every one of `scopes` (a value that is both a constructor argument and an
+    attribute), claimed in all of them; the rename is recorded in the first."""
+    scopes = list(scopes)
+    reserved = any(name in s.reserved for s in scopes)
+    base = name + "_" if reserved else name
+    candidate, n = base, 1
+    while not all(s._free(candidate) for s in scopes):
+        n += 1
+        candidate = f"{base.rstrip('_') or base}_{n}"
+    for s in scopes:
+        s.taken.add(candidate)
+    if candidate != name and scopes:
+        scopes[0].renames.append((wire or name, candidate))
+    return candidate
+
+
+# ------------------------------------------------------------------------------------------- scopes
+
+
+def model_attributes() -> Scope:
+    """Fields of one generated model class."""
+    return Scope(MODEL_ATTRIBUTES)
+
+
+def enum_members() -> Scope:
+    return Scope(_ENUM_RESERVED)
+
+
+def method_parameters(paginated: bool) -> Scope:
+    """Parameters of one generated operation method (and of its pagers, when it has them)."""
+    return Scope(METHOD_PARAMETERS | (PAGER_PARAMETERS if paginated else frozenset()))
+
+
+def resource_attributes() -> Scope:
+    """Methods and sub-resources of one resource class."""
+    return Scope(RESOURCE_ATTRIBUTES)
+
+
+def client_parameters() -> Scope:
+    return Scope(CLIENT_PARAMETERS)
+
+
+def client_attributes() -> Scope:
+    return Scope(CLIENT_ATTRIBUTES)
+
+
+def package_classes() -> Scope:
+    """Every class a package defines: client, resources, models. They share module namespaces (a
+    resource module imports models and the client under TYPE_CHECKING), so they share one scope."""
+    return Scope(PACKAGE_CLASSES)
+
+
+def module_files(reserved: Iterable[str] = ()) -> Scope:
+    return Scope(frozenset(reserved) | {"__init__"})
+
+
+def resource_class_variants(name: str) -> tuple[str, ...]:
+    return (name, f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse")
+
+
+def client_class_variants(name: str) -> tuple[str, ...]:
+    return (name, f"Async{name}")
+
+
+def package_problem(package: str) -> str | None:
+    """Why `package` cannot be a generated package's import name, if it cannot."""
+    if package in sys.stdlib_module_names:
+        return f"package name {package!r} would shadow the standard library module of that name"
+    if package in DEPENDENCIES:
+        return f"package name {package!r} would shadow {package!r}, which every generated package imports"
+    return None
+
+
+def client_problem(client: str) -> str | None:
+    taken = [v for v in client_class_variants(client) if v in PACKAGE_CLASSES]
+    if taken:
+        return f"client class {client!r} would define {taken[0]!r}, a name the generated package imports"
+    return None

@@ -14,11 +14,13 @@ from generator.render import render
 from generator.validate import validate
 
 
-def build(spec_path: Path, *, formatted: bool = True) -> tuple[Api, dict[PurePosixPath, str]]:
+def build(
+    spec_path: Path, strict: bool = False, *, formatted: bool = True
+) -> tuple[Api, dict[PurePosixPath, str]]:
     """Every stage up to the files to write. `formatted=False` leaves out black (the slow stage),
     for callers that only need code that compiles (the fuzz test), never for output that is kept."""
     spec = validate(load_spec(spec_path))
-    api = parse(spec)
+    api = parse(spec, strict=strict)
     _check_package_name(spec, api)
     files = render(api)
     return api, format_files(files) if formatted else files

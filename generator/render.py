@@ -8,7 +8,6 @@ The hand-written runtime under templates/runtime/ is copied verbatim (after the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -16,9 +15,9 @@ from typing import Any
 
 import jinja2
 
-from generator import escape
-from generator.ir import Api, AuthPart, Operation, Parameter, Resource
-from generator.parse.modules import isort_names, sort_imports
+from generator import escape, types
+from generator.ir import Api, Resource
+from generator.parse.modules import isort_names
 
 
 def templates_dir() -> Path:
@@ -49,6 +48,9 @@ FILTERS: dict[str, Callable[..., str]] = {
     "md": escape.markdown,  # descriptions: Markdown as written, minus raw HTML and control chars
     "md_text": escape.markdown_text,  # plain text (titles, summaries): one line, no Markdown syntax
     "md_code": escape.markdown_code,  # a code span that holds any text
+    # the one way a type tree becomes annotation text, in the scope the module binds
+    "ann": lambda t, shadowed=frozenset(): types.annotation(t, shadowed),
+    "builtin": lambda name, shadowed=frozenset(): f"builtins.{name}" if name in shadowed else name,
 }
 
 
@@ -75,154 +77,7 @@ def header(api: Api, comment: str = "#") -> str:
     )
 
 
-# ------------------------------------------------------------------------------------ client setup
-
-
-def _auth_expression(parts: tuple[AuthPart, ...]) -> str:
-    lit = escape.py_literal
-    rendered = []
-    for part in parts:
-        if part.kind == "basic":
-            rendered.append(f"BasicAuth({part.args[0].name}, {part.args[1].name})")
-        elif part.kind == "bearer" and part.jwt_secret is not None:
-            claims = ", ".join(f"{lit(k)}: {lit(json.loads(v))}" for k, v in part.jwt_claims)
-            secret = part.jwt_secret
-            rendered.append(
-                f"BearerAuth({part.args[0].name}) if {part.args[0].name} is not None else "
-                f"JwtServerAuth(setting({lit(secret.name)}, {secret.name}, {lit(secret.env)}), "
-                f"ttl={part.jwt_ttl}, claims={{{claims}}})"
-            )
-        elif part.kind == "bearer":
-            rendered.append(f"BearerAuth({part.args[0].name})")
-        elif part.constant is not None:
-            rendered.append(
-                f"ApiKeyAuth({lit(part.wire_name)}, {lit(part.constant)}, {lit(part.location)}, secret=False)"
-            )
-        else:
-            rendered.append(
-                f"ApiKeyAuth({lit(part.wire_name)}, {part.args[0].name}, {lit(part.location)})"
-            )
-    if not rendered:
-        return "NoAuth()"
-    return rendered[0] if len(rendered) == 1 else "CompositeAuth(" + ", ".join(rendered) + ")"
-
-
-def _client_imports(api: Api) -> list[str]:
-    runtime = {
-        "DEFAULT_MAX_RETRIES",
-        "DEFAULT_TIMEOUT",
-        "AsyncApiClient",
-        "RetryConfig",
-        "SyncApiClient",
-    }
-    return sort_imports(
-        {
-            "from __future__ import annotations",
-            "from collections.abc import Mapping",
-            "from functools import cached_property",
-            "from types import TracebackType",
-            # (a spec without operations and error model has nothing to import for type checks)
-            *(["from typing import TYPE_CHECKING"] if api.resources or api.error_model else []),
-            "import httpx",
-            f"from ._runtime import {', '.join(sorted(runtime | _auth_names(api.auth)))}",
-            *(
-                [f"from ._runtime._config import {', '.join(_config_imports(api))}"]
-                if _config_imports(api)
-                else []
-            ),
-        }
-    )
-
-
-def _auth_names(parts: tuple[AuthPart, ...]) -> set[str]:
-    names = set()
-    for part in parts:
-        names.add(
-            {"basic": "BasicAuth", "bearer": "BearerAuth", "api_key": "ApiKeyAuth"}[part.kind]
-        )
-        if part.jwt_secret is not None:
-            names.add("JwtServerAuth")
-    if len(parts) > 1:
-        names.add("CompositeAuth")
-    if not parts:
-        names.add("NoAuth")
-    return names
-
-
-def _setup_lines(api: Api) -> list[str]:
-    """Resolve constructor arguments: explicit value, else environment, else default, else error."""
-    lit = escape.py_literal
-    lines = []
-    jwt_tokens = {p.args[0].name for p in api.auth if p.jwt_secret is not None and p.args}
-    for part in api.auth:
-        for arg in part.args:
-            if arg.name in jwt_tokens:  # a ready token, or else one minted from the secret
-                lines.append(f"{arg.name} = optional_setting({arg.name}, {lit(arg.env)})")
-            else:
-                lines.append(f"{arg.name} = setting({lit(arg.name)}, {arg.name}, {lit(arg.env)})")
-    if api.server_variables:
-        lines.append("if base_url is None:")
-        values = []
-        for var in api.server_variables:
-            arg = var.argument
-            default = f", default={lit(arg.default)}" if arg.default is not None else ""
-            lines.append(
-                f"    {arg.name} = setting({lit(arg.name)}, {arg.name}, {lit(arg.env)}{default})"
-            )
-            values.append(f"{lit(var.wire_name)}: str({arg.name})")
-        lines.append(f"    base_url = expand_server(SERVER_URL, {{{', '.join(values)}}})")
-    else:
-        lines.append("if base_url is None:")
-        lines.append("    base_url = SERVER_URL")
-    for attr in api.client_attributes:
-        fallback = attr.default_from or "None"
-        lines.append(
-            f"self.{attr.name}: str = str({attr.name} if {attr.name} is not None else {fallback})"
-        )
-    return lines
-
-
-def _config_imports(api: Api) -> list[str]:
-    names = set()
-    if any(part.args or part.jwt_secret for part in api.auth) or any(
-        v.argument.env or v.argument.default is not None for v in api.server_variables
-    ):
-        names.add("setting")
-    if api.server_variables:
-        names.add("expand_server")
-    if any(p.jwt_secret is not None for p in api.auth):
-        names.add("optional_setting")
-    return sorted(names)
-
-
 # ----------------------------------------------------------------------------------------- README
-
-
-def _example_value(param: Parameter) -> str:
-    """The spec's example for an argument, else a placeholder that reads naturally for its type."""
-    if param.example is not None:
-        return param.example
-    annotation = param.type.annotation.removesuffix(" | None").split(" | ")[0]
-    if annotation == "str":
-        return escape.py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
-    return {"int": "10", "float": "1.5", "bool": "True"}.get(annotation, "...")
-
-
-def example_call(op: Operation, path: tuple[str, ...]) -> str:
-    """A call for the README: positional path values, required arguments and those the spec's own
-    request example sets (cursor arguments left to the pager)."""
-    cursors = (op.pagination.next_arg, op.pagination.prev_arg) if op.pagination else ()
-    args = [_example_value(p) for p in op.positional]
-    args += [
-        f"{p.name}={_example_value(p)}"
-        for p in op.arguments
-        if (p.required or p.example is not None) and p.name not in cursors
-    ]
-    if op.body and op.body.pairs:
-        args.append(f'{op.body.pairs.argument}={{"FirstName": "Ada"}}')
-    method = op.pagination.all_method if op.pagination else op.method_name
-    call = f"client.{'.'.join(path)}.{method}({', '.join(args)})"
-    return f"for item in {call}:\n    print(item)" if op.pagination else call
 
 
 def _preorder(resource: Resource) -> list[Resource]:
@@ -237,7 +92,7 @@ def render(api: Api) -> dict[PurePosixPath, str]:
     root = templates_dir()
     env = environment(root)
     pkg = PurePosixPath(api.package)
-    where = {d.name: m.module for m in api.models for d in m.definitions}
+    where = dict(api.model_names)
     common: dict[str, Any] = {"api": api, "header": header(api), "where": where}
     out: dict[PurePosixPath, str] = {}
 
@@ -250,27 +105,15 @@ def render(api: Api) -> dict[PurePosixPath, str]:
         PurePosixPath("README.md"),
         "README.md.jinja",
         header=header(api, "<!--"),
-        example_call=example_call,
         retries_doc=retries.read_text(encoding="utf-8").strip() if retries.is_file() else "",
         resources=[res for r in api.resources for res in _preorder(r.root)],
     )
     emit(pkg / "__init__.py", "package/__init__.py.jinja")
-    emit(
-        pkg / "_client.py",
-        "package/_client.py.jinja",
-        auth_expression=_auth_expression(api.auth),
-        imports=_client_imports(api),
-        setup_lines=_setup_lines(api),
-        error_module=where.get(api.error_model or "", ""),
-        resource_imports=[
-            f"from .resources.{m.module} import {', '.join(isort_names([m.root.class_name, 'Async' + m.root.class_name]))}"
-            for m in sorted(api.resources, key=lambda m: m.module)
-        ],
-    )
+    emit(pkg / "_client.py", "package/_client.py.jinja")
     emit(
         pkg / "models" / "__init__.py",
         "package/models/__init__.py.jinja",
-        lazy=sorted(((where[d.name], d.name) for d in api.definitions), key=lambda x: (x[0], x[1])),
+        lazy=sorted((module, name) for name, module in api.model_names),
         typing_names="TYPE_CHECKING, Any" if api.definitions else "Any",
     )
     for module in api.models:
@@ -278,16 +121,14 @@ def render(api: Api) -> dict[PurePosixPath, str]:
             pkg / "models" / f"{module.module}.py",
             "package/models/_module.py.jinja",
             module=module,
-            exports=isort_names(d.name for d in module.definitions),
+            exports=isort_names(module.names),
         )
     emit(pkg / "resources" / "__init__.py", "package/resources/__init__.py.jinja")
     for rmodule in api.resources:
-        names = [n for r in rmodule.all_resources for n in (r.class_name, f"Async{r.class_name}")]
         emit(
             pkg / "resources" / f"{rmodule.module}.py",
             "package/resources/resource.py.jinja",
             module=rmodule,
-            exports=isort_names(names),
         )
     out[pkg / "py.typed"] = header(api) + "\n"
     for source in sorted((root / "runtime").glob("*.py")):
@@ -297,4 +138,4 @@ def render(api: Api) -> dict[PurePosixPath, str]:
     return out
 
 
-__all__ = ["render", "sort_imports", "templates_dir"]
+__all__ = ["render", "templates_dir"]

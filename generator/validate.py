@@ -10,7 +10,9 @@ three passes, each with full JSON pointers:
    extensions against their schema (generator/extensions.py);
 3. openapi-spec-validator's own semantic checks (path parameters declared, operationIds unique, …),
    located at the path or operation their message names; run only when passes 1-2 found nothing, since
-   its walk assumes a well-formed document.
+   its walk assumes a well-formed document;
+4. every example against the schema it illustrates (`generator/examples.py`), located at the example;
+   run only on a document that passed 1-3, since it needs sound schemas.
 
 Every `$ref` was already resolved by the loader, so a dangling reference never reaches here.
 """
@@ -37,6 +39,7 @@ from referencing.jsonschema import specification_with
 from generator import extensions
 from generator.cache import DiskCache
 from generator.errors import Problem, SpecError, format_pointer
+from generator.examples import example_problems
 from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
 
@@ -119,6 +122,8 @@ def _validate(spec: LoadedSpec) -> None:
     problems += extensions.check(spec)
     if not problems:
         problems += _semantics(spec, is_31)
+    if not problems:
+        problems += example_problems(spec, is_31)
     if problems:
         raise SpecError(problems)
 

@@ -8,7 +8,8 @@ generator extension given a wrong value. The generator must then either
 
 * refuse it with located problems (a SpecError, exit status 2: every problem has a file, a line and a
   JSON pointer), or
-* generate a package whose every module compiles and imports, and whose models all build;
+* generate a package whose every module compiles and imports, and whose models all build (what it
+  skipped or generated around, if anything, said in located warnings);
 
 never anything else (an internal error, exit status 3). Mutant `i` of seed `s` depends only on
 (seed, i), so a failure is reproduced by its number: `python -m tests.fuzz --seed S --only I`.
@@ -644,6 +645,9 @@ def run(m: Mutant, workdir: Path, formatted: bool = False) -> Outcome:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         site = f"{Path(frame.filename).name}:{frame.lineno} ({frame.name})"
         return Outcome("internal", f"{type(exc).__name__} at {site}: {exc}"[:500])
+    unlocated = [str(w) for w in api.warnings if not (w.pos.file and w.pos.line >= 1)]
+    if unlocated:  # what was generated around or skipped must be located too
+        return Outcome("internal", f"unlocated warning(s): {unlocated}")
     out = workdir / "out"
     try:
         write_tree(out / api.package, files)

@@ -57,6 +57,7 @@ def _broken_build(source: str) -> Any:
     def build(spec_path: Path, formatted: bool = True) -> tuple[Any, dict[PurePosixPath, str]]:
         class Api:
             package = "broken"
+            warnings = ()
 
         return Api(), {
             PurePosixPath("broken/__init__.py"): "",

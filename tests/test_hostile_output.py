@@ -147,7 +147,7 @@ def test_problem_lines_carry_no_raw_control_characters(
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["validate", spec.name])
+    result = CliRunner().invoke(main, ["validate", "--strict", spec.name])
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "\x7f" not in result.stderr
     assert (

@@ -298,3 +298,101 @@ def test_scopes_are_independent() -> None:
     first.claim("name")
     assert second.claim("name") == "name"
     assert second.renames == []
+
+
+# ------------------------------------------------------------------------------------ scopes by kind
+#
+# Each scope first holds what the generator itself puts there; a spec name landing on one of those is
+# escaped with `_` (then deduped) and the rename is reported.
+
+SCOPES = [
+    # scope, spec name, Python name
+    (naming.method_parameters(paginated=False), "request_options", "request_options_"),
+    (naming.method_parameters(paginated=False), "validate_body", "validate_body_"),
+    (naming.method_parameters(paginated=False), "build_path", "build_path_"),
+    (naming.method_parameters(paginated=False), "self", "self_"),
+    (naming.method_parameters(paginated=False), "builtins", "builtins_"),
+    (naming.method_parameters(paginated=False), "start", "start"),
+    (naming.method_parameters(paginated=True), "start", "start_"),
+    (naming.method_parameters(paginated=True), "direction", "direction_"),
+    (naming.method_parameters(paginated=True), "max_pages", "max_pages_"),
+    (naming.method_parameters(paginated=True), "list", "list"),  # annotations qualify builtins
+    (naming.model_attributes(), "model_config", "model_config_"),
+    (naming.model_attributes(), "datetime", "datetime_"),
+    (naming.model_attributes(), "frozenset", "frozenset_"),
+    (naming.model_attributes(), "discriminate", "discriminate_"),
+    (naming.model_attributes(), "str", "str"),
+    (naming.model_attributes(), "type", "type"),
+    (naming.resource_attributes(), "with_raw_response", "with_raw_response_"),
+    (naming.resource_attributes(), "get", "get"),
+    (naming.client_parameters(), "timeout", "timeout_"),
+    (naming.client_parameters(), "base_url", "base_url_"),
+    (naming.client_parameters(), "http_client", "http_client_"),
+    (naming.client_parameters(), "setting", "setting_"),
+    (naming.client_parameters(), "space", "space"),
+    (naming.client_attributes(), "close", "close_"),
+    (naming.client_attributes(), "base_url", "base_url_"),
+    (naming.client_attributes(), "httpx", "httpx_"),
+    (naming.client_attributes(), "calls", "calls"),
+    (naming.package_classes(), "Field", "Field_"),
+    (naming.package_classes(), "NotGiven", "NotGiven_"),
+    (naming.package_classes(), "SyncPager", "SyncPager_"),
+    (naming.package_classes(), "TYPE_CHECKING", "TYPE_CHECKING_"),
+    (naming.package_classes(), "Pet", "Pet"),
+]
+
+
+@pytest.mark.parametrize(("scope", "wire", "expected"), SCOPES, ids=lambda x: repr(x)[:40])
+def test_scope_reserves_what_the_generator_puts_there(
+    scope: naming.Scope, wire: str, expected: str
+) -> None:
+    assert scope.claim(wire) == expected
+    assert scope.renames == ([] if wire == expected else [(wire, expected)])
+    # and a second spec name of the same spelling is deduped after the escape
+    again = scope.claim(wire)
+    assert again != expected and again.startswith(expected.rstrip("_"))
+
+
+def test_claim_all_keeps_every_variant_free() -> None:
+    classes = naming.package_classes()
+    classes.claim("AsyncCallsResource")  # a schema took the async variant's name
+    assert classes.claim_all("CallsResource", naming.resource_class_variants) == "CallsResource_2"
+    assert {"CallsResource_2", "AsyncCallsResource_2", "CallsResource_2WithRawResponse"} <= (
+        classes.taken
+    )
+
+
+def test_claim_in_finds_a_name_free_in_every_scope() -> None:
+    parameters, attributes = naming.client_parameters(), naming.client_attributes()
+    attributes.claim("account_sid")  # a resource took it
+    assert naming.claim_in((parameters, attributes), "account_sid") == "account_sid_2"
+    assert naming.claim_in((parameters, attributes), "timeout") == "timeout_"
+
+
+@pytest.mark.parametrize(
+    ("package", "problem"),
+    [("json", "standard library"), ("httpx", "every generated package"), ("my_api", None)],
+)
+def test_package_names_that_would_shadow(package: str, problem: str | None) -> None:
+    found = naming.package_problem(package)
+    assert (found is None) if problem is None else (problem in str(found))
+
+
+def test_client_names_that_would_shadow() -> None:
+    assert "SyncApiClient" in str(naming.client_problem("SyncApiClient"))
+    assert "AsyncApiClient" in str(naming.client_problem("ApiClient"))
+    assert naming.client_problem("VideoClient") is None
+
+
+def test_long_module_names_are_capped_and_stay_distinct() -> None:
+    a, b = naming.cap("x" * 300 + "a"), naming.cap("x" * 300 + "b")
+    assert len(a) <= naming.MODULE_NAME_MAX and len(b) <= naming.MODULE_NAME_MAX
+    assert a != b and a.isidentifier()
+    assert naming.cap("short") == "short"
+
+
+def test_model_reserved_list_covers_the_installed_pydantic() -> None:
+    from pydantic import BaseModel
+
+    public = {n for n in dir(BaseModel) if not n.startswith("_")}
+    assert public <= naming.MODEL_ATTRIBUTES, sorted(public - naming.MODEL_ATTRIBUTES)

@@ -1,7 +1,13 @@
-"""Parse stage: a validated, bundled spec → the `Api` intermediate model (pure; raises SpecError)."""
+"""Parse stage: a validated, bundled spec → the `Api` intermediate model (pure; raises SpecError).
+
+The order is the order names are claimed in: the client class, the resource tree (classes,
+attributes, methods), the schemas' classes, the client's constructor arguments; then the schemas and
+operations are translated, the model modules laid out, and every IR node built once, complete.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,62 +15,107 @@ from packaging.version import InvalidVersion, Version
 
 from generator import naming
 from generator.errors import SpecError
-from generator.ir import Api, ClientAttribute, Model, Operation
+from generator.ir import (
+    Api,
+    Client,
+    ClientAttribute,
+    ClientResource,
+    Model,
+    ModelModule,
+    Operation,
+    ResourceModule,
+)
+from generator.limits import fit_file_name
 from generator.load import LoadedSpec
-from generator.parse.client import auth, identity, server
-from generator.parse.modules import alias_cycles, model_modules, resource_module
-from generator.parse.operations import OperationParser, build_resources
-from generator.parse.schemas import SchemaTranslator
+from generator.parse.client import ClientArgs, auth, identity, server, signing
+from generator.parse.modules import (
+    alias_cycles,
+    finish_operation,
+    model_modules,
+    references,
+    resource_module,
+    sort_imports,
+)
+from generator.parse.operations import OperationDraft, OperationParser
+from generator.parse.resources import Placement, ResourceTree
+from generator.parse.schemas import ModelDraft, SchemaTranslator
 
 
-def parse(spec: LoadedSpec) -> Api:
+def parse(spec: LoadedSpec, strict: bool = False) -> Api:
+    """The package `spec` describes. What the generator cannot generate is skipped with a located
+    warning (an operation, or a definition and what uses it); `strict` refuses the spec instead, as
+    the project does for the specs it owns."""
     data = spec.data
     translator = SchemaTranslator(spec, is_31=str(data.get("openapi", "")).startswith("3.1"))
-    translator.declare_components()
-    translator.translate_components()
+    package, distribution, client_class = identity(translator, spec.path)
     ops = OperationParser(translator)
-    placed = ops.operations()
-    _check_names(translator, placed)
-    package, distribution, client_class = identity(spec.path, data)
-    version = package_version(translator, data.get("info") or {})
-    server_url, variables = server(translator)
-    auth_parts = auth(translator)
-    credentials = {}
-    for part in auth_parts:
-        for role, arg in zip(
-            ("username", "password") if part.kind == "basic" else ("token",),
-            part.args,
-            strict=False,
-        ):
-            credentials[role] = arg.name
-    attributes = tuple(
-        ClientAttribute(name, credentials.get(source), doc)
-        for name, (source, doc) in sorted(ops.client_defaults.items())
-    )
+    client_attributes = naming.client_attributes()
+    tree = ResourceTree(translator, client_attributes)
+    placed = tree.place(ops.deref, ops.body_groups)
+    translator.declare_components()
+    args = ClientArgs(translator)
+    server_url, variables = server(args)
+    auth_parts = auth(args)
+    attribute_names = _client_attribute_names(ops, placed, args.scope, client_attributes)
+    all_drafts = []
+    for placement in placed:
+        with translator.owner(f"op:{placement.operation_id}"):
+            # one method per group of body media types: the operation's own, then `<method>_<kind>`
+            for variant in range(1 + len(placement.variants)):
+                draft = ops.operation(placement, attribute_names, variant)
+                all_drafts.append((placement, draft))
+    translator.translate_components()
     for cycle in alias_cycles(translator.definitions):  # Python cannot write these (see modules.py)
         first = translator.definitions[cycle[0]]
-        translator.problem(
-            ("components", "schemas", first.wire_name),
+        message = (
             f"{' -> '.join([*cycle, cycle[0]])}: a schema that contains itself only through "
-            "arrays, maps or unions cannot be generated; let an object schema close the cycle",
+            "arrays, maps or unions cannot be generated; let an object schema close the cycle"
         )
-    if translator.problems:
-        raise SpecError(translator.problems)
-    response_roots: set[str] = set()
-    for _, op in placed:
-        response_roots |= op.response.models
-    error_model = (
-        max(sorted(ops.error_refs), key=lambda n: ops.error_refs[n]) if ops.error_refs else None
+        translator.blocked.setdefault(f"def:{cycle[0]}", []).append(
+            translator.spec.problem(first.pointer, message)
+        )
+    drafts, skipped = _without_blocked(translator, all_drafts)
+    version = package_version(translator, data.get("info") or {})
+    attributes = _client_values(ops, attribute_names, auth_parts)
+    # The client's own methods that sign or verify locally; their names are the client's attributes.
+    user_tokens, webhook, signing_imports = signing(
+        translator,
+        auth_parts,
+        client_class,
+        client_attributes.taken | (naming.CLIENT_ATTRIBUTES - naming.SIGNING_METHODS),
     )
-    if error_model:
-        response_roots.add(error_model)
-    modules, where = model_modules(translator.definitions, response_roots)
-    tags = {
-        naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
-        for t in data.get("tags") or []
-        if isinstance(t, Mapping)
-    }
-    resources = tuple(resource_module(r, where) for r in build_resources(placed, tags))
+    blocked = [p for found in translator.blocked.values() for p in found]
+    problems = translator.problems + (translator.warnings + blocked if strict else [])
+    if problems:
+        raise SpecError(problems)
+    errors = _most_used(ops.error_refs)
+    roots: set[str] = {errors} if errors else set()
+    roots = roots.union(*(draft.response_refs for _, draft in drafts))
+    modules, where = model_modules(translator.definitions, roots)
+    resources = _resources(tree, drafts, modules, data)
+    error_model = (
+        errors if isinstance(translator.definitions.get(errors or ""), ModelDraft) else None
+    )
+    client = Client(
+        class_name=client_class,
+        server_url=server_url,
+        server_variables=variables,
+        auth=auth_parts,
+        attributes=attributes,
+        resources=tuple(
+            ClientResource(m.root.attribute, m.root.class_name, m.module, m.root.description)
+            for m in resources
+        ),
+        error_model=error_model,
+        error_module=where[error_model] if error_model else None,
+        imports=tuple(
+            line
+            for line in _client_imports(auth_parts, variables, signing_imports)
+            # a spec without operations or error model has nothing to import for type checks
+            if line != "from typing import TYPE_CHECKING" or resources or error_model
+        ),
+        resource_imports=_resource_imports(resources),
+    )
     info: Mapping[str, Any] = data.get("info") or {}
     return Api(
         source=spec.path.name,
@@ -74,17 +125,149 @@ def parse(spec: LoadedSpec) -> Api:
         api_version=str(info.get("version") or ""),
         title=str(info.get("title") or package),
         description=str(info.get("description") or "").strip(),
-        client_class=client_class,
-        server_url=server_url,
-        server_variables=variables,
-        auth=auth_parts,
-        client_attributes=attributes,
-        error_model=error_model
-        if isinstance(translator.definitions.get(error_model or ""), Model)
-        else None,
+        client=client,
         models=modules,
         resources=resources,
-        notes=tuple(sorted(set(translator.notes))),
+        notes=tuple(sorted(set(translator.notes + args.notes()))),
+        user_tokens=user_tokens,
+        webhook=webhook,
+        warnings=tuple(sorted(set(translator.warnings + blocked))),
+        skipped=tuple(skipped),
+    )
+
+
+def _most_used(counts: Mapping[str, int]) -> str | None:
+    return max(sorted(counts), key=lambda n: counts[n]) if counts else None
+
+
+def _client_values(
+    ops: OperationParser, names: Mapping[str, str], auth_parts: tuple[Any, ...]
+) -> tuple[ClientAttribute, ...]:
+    credentials = {role: arg.name for part in auth_parts for role, arg in part.roles}
+    return tuple(
+        ClientAttribute(names[wanted], credentials.get(source), doc)
+        for wanted, (source, doc) in sorted(ops.client_defaults.items())
+    )
+
+
+def _resources(
+    tree: ResourceTree,
+    drafts: list[tuple[Placement, OperationDraft]],
+    modules: tuple[ModelModule, ...],
+    data: Mapping[str, Any],
+) -> tuple[ResourceModule, ...]:
+    """The finished operations in their resources, one module per top-level resource."""
+    classes = frozenset(d.name for m in modules for d in m.definitions if d.kind != "alias")
+    operations: dict[tuple[str, ...], list[Operation]] = {}
+    for placement, draft in drafts:
+        operations.setdefault(placement.resource, []).append(finish_operation(draft, classes))
+    tags = {
+        naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
+        for t in data.get("tags") or []
+        if isinstance(t, Mapping)
+    }
+    files = naming.module_files()
+    return tuple(
+        resource_module(files.claim(fit_file_name(r.attribute)), r)
+        for r in tree.build(operations, tags)
+    )
+
+
+def _without_blocked(
+    translator: SchemaTranslator, drafts: list[tuple[Placement, OperationDraft]]
+) -> tuple[list[tuple[Placement, OperationDraft]], list[str]]:
+    """Drop the definitions the generator could not translate, every definition that uses one, and
+    every operation that uses one or could not be translated itself."""
+    definitions = translator.definitions
+    users: dict[str, set[str]] = {}
+    for name, definition in definitions.items():
+        for used in references(definition):
+            users.setdefault(used, set()).add(name)
+    broken = {key[4:] for key in translator.blocked if key.startswith("def:")}
+    todo = list(broken)
+    while todo:
+        for user in users.get(todo.pop(), ()):
+            if user not in broken:
+                broken.add(user)
+                todo.append(user)
+    for name in sorted(broken):
+        definitions.pop(name, None)
+    kept, skipped = [], []
+    for placement, draft in drafts:
+        if f"op:{draft.operation_id}" in translator.blocked or draft.all_refs & broken:
+            entry = f"{draft.operation_id} ({draft.http_method} {draft.path})"
+            skipped += [entry] if entry not in skipped else []  # once for all its methods
+        else:
+            kept.append((placement, draft))
+    return kept, skipped
+
+
+def _client_attribute_names(
+    ops: OperationParser,
+    placed: list[Placement],
+    parameters: naming.Scope,
+    attributes: naming.Scope,
+) -> dict[str, str]:
+    """Values the client holds for every call (x-sdk-client-default) are both a constructor argument
+    and an attribute of the client: each gets one name free in both scopes."""
+    wanted: list[str] = []
+    for p in placed:
+        for raw in (*p.shared, *(p.raw.get("parameters") or [])):
+            param, _ = ops.deref(raw)
+            default = param.get("x-sdk-client-default") if isinstance(param, Mapping) else None
+            if isinstance(default, Mapping) and param.get("in") == "path":
+                name = naming.argument(str(default.get("argument") or param.get("name")))
+                if name not in wanted:
+                    wanted.append(name)
+    return {name: naming.claim_in((parameters, attributes), name) for name in wanted}
+
+
+def _client_imports(
+    auth_parts: tuple[Any, ...], variables: tuple[Any, ...], extra: tuple[str, ...]
+) -> list[str]:
+    runtime = {
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "AsyncApiClient",
+        "RetryConfig",
+        "SyncApiClient",
+    }
+    for part in auth_parts:
+        runtime.update(part.runtime)
+    if len(auth_parts) > 1:
+        runtime.add("CompositeAuth")
+    if not auth_parts:
+        runtime.add("NoAuth")
+    config = set()
+    if any(part.args for part in auth_parts) or any(
+        v.argument.env or v.argument.default is not None for v in variables
+    ):
+        config.add("setting")
+    if variables:
+        config.add("expand_server")
+    if any(part.kind == "jwt" for part in auth_parts):
+        config.add("optional_setting")
+    lines = {
+        "from __future__ import annotations",
+        "from collections.abc import Mapping",
+        "from functools import cached_property",
+        "from types import TracebackType",
+        "from typing import TYPE_CHECKING",
+        "import httpx",
+        f"from ._runtime import {', '.join(sorted(runtime))}",
+    }
+    if config:
+        lines.add(f"from ._runtime._config import {', '.join(sorted(config))}")
+    return sort_imports(lines | set(extra))
+
+
+def _resource_imports(resources: tuple[ResourceModule, ...]) -> tuple[str, ...]:
+    from generator.parse.modules import isort_names
+
+    return tuple(
+        f"from .resources.{m.module} import "
+        + ", ".join(isort_names([m.root.class_name, "Async" + m.root.class_name]))
+        for m in sorted(resources, key=lambda m: m.module)
     )
 
 
@@ -95,46 +278,21 @@ def package_version(translator: SchemaTranslator, info: Mapping[str, Any]) -> st
     try:
         return str(Version(raw))
     except InvalidVersion:
-        where = ("info", "x-sdk", "version") if sdk.get("version") else ("info", "version")
+        pass
+    if sdk.get("version"):  # the pin is the spec author's own choice: it must be right
         translator.problem(
-            where, f"{raw!r} is not a PEP 440 version pip can install: set info.x-sdk.version"
+            ("info", "x-sdk", "version"), f"{raw!r} is not a PEP 440 version pip can install"
         )
         return "0.0.0"
+    # An API version such as a date (2023-08-16): its numbers make a version pip orders the same way.
+    numbers = re.findall(r"\d+", raw)
+    derived = ".".join(str(int(n)) for n in numbers[:4]) if numbers else "0.0.0"
+    translator.warn(
+        ("info", "version"),
+        f"{raw!r} is not a PEP 440 version pip can install: the package is {derived} "
+        "(set info.x-sdk.version to choose)",
+    )
+    return derived
 
 
-def _check_names(
-    translator: SchemaTranslator, placed: list[tuple[tuple[str, ...], Operation]]
-) -> None:
-    """Two operations with one method name on one resource, or a method named like a sub-resource,
-    would overwrite each other: report them instead of generating a broken client."""
-    seen: dict[tuple[tuple[str, ...], str], str] = {}
-    resources = {path[:i] for path, _ in placed for i in range(1, len(path) + 1)}
-    for path, op in placed:
-        if op.pagination:
-            for extra in (op.pagination.pages_method, op.pagination.all_method):
-                if (path, extra) in seen:
-                    translator.problem(
-                        ("paths",), f"{'.'.join(path)}.{extra}() is both a method and a pager"
-                    )
-                seen[(path, extra)] = op.operation_id
-        key = (path, op.method_name)
-        pointer = next(
-            (
-                ("paths", p, m)
-                for p, item in (translator.spec.data.get("paths") or {}).items()
-                for m, o in (item or {}).items()
-                if isinstance(o, Mapping) and o.get("operationId") == op.operation_id
-            ),
-            ("paths",),
-        )
-        if key in seen:
-            translator.problem(
-                pointer,
-                f"operations {seen[key]!r} and {op.operation_id!r} both become "
-                f"{'.'.join(path)}.{op.method_name}(): set x-sdk-name on one",
-            )
-        seen[key] = op.operation_id
-        if (*path, op.method_name) in resources:
-            translator.problem(
-                pointer, f"method {'.'.join(path)}.{op.method_name}() collides with a sub-resource"
-            )
+__all__ = ["Model", "parse"]

@@ -3,18 +3,20 @@
 Models are grouped by strongly connected component of the reference graph: mutually recursive models
 share a module, every other model has its own, and a module imports only what its models use. So
 importing one model loads its dependency closure and nothing else (the package imports lazily).
+Imports are derived from the type trees a module uses (`generator.types.imports`), in the scope the
+module binds (`shadowed`), never from annotation text.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 
-from generator import naming
+from generator import naming, types
 from generator.escape import py_literal
 from generator.ir import (
     Alias,
+    Body,
     Definition,
     Enum,
     Model,
@@ -23,13 +25,23 @@ from generator.ir import (
     Parameter,
     Resource,
     ResourceModule,
-    TypeExpr,
 )
 from generator.limits import fit_file_name
+from generator.parse.operations import OperationDraft
+from generator.parse.schemas import Draft, ModelDraft, freeze
+from generator.types import Type
 
 
-def _references(definition: Definition) -> frozenset[str]:
-    return frozenset().union(*(t.models for t in _types_of(definition)))
+def _types_of(d: Draft | Definition) -> list[Type]:
+    if isinstance(d, (Model, ModelDraft)):
+        return [f.type for f in d.fields] + ([d.extra_values] if d.extra_values else [])
+    if isinstance(d, Alias):
+        return [d.type]
+    return []
+
+
+def references(definition: Draft) -> frozenset[str]:
+    return frozenset().union(*(types.refs(t) for t in _types_of(definition)))
 
 
 def _components(graph: Mapping[str, frozenset[str]]) -> list[list[str]]:
@@ -92,79 +104,77 @@ def reachable(graph: Mapping[str, frozenset[str]], roots: Iterable[str]) -> set[
     return seen
 
 
-def finalize_fields(model: Model, constrained: bool) -> Model:
-    """Decide each field's `= …` part; spec constraints only on request-side models (a server answer
-    that breaks a documented pattern should still reach the caller)."""
-    fields = []
-    for f in model.fields:
-        kwargs = [] if f.required else ["default=None"]
-        if f.wire_name != f.name:
-            kwargs.append(f"alias={py_literal(f.wire_name)}")
-        if constrained:
-            kwargs.extend(f"{key}={py_literal(value)}" for key, value in f.constraints)
-        if kwargs == ["default=None"]:
-            assignment = " = None"
-        elif kwargs:
-            assignment = f" = Field({', '.join(kwargs)})"
-        else:
-            assignment = ""
-        fields.append(replace(f, assignment=assignment))
-    # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
-    # (the runtime's ApiModel checks these wire names before validation). Answers stay tolerant.
-    non_nullable = tuple(
-        f.wire_name for f in model.fields if constrained and not f.required and not f.nullable
-    )
-    return replace(model, fields=tuple(fields), non_nullable=non_nullable)
+def _module_names(groups: list[list[str]], definitions: Mapping[str, Draft]) -> dict[str, str]:
+    """Each definition's module (enums' literal aliases live beside their enum)."""
+    where: dict[str, str] = {}
+    files = naming.module_files()
+    for group in groups:
+        # A file name has a length limit that a schema name has not (see generator/limits.py).
+        module = files.claim(fit_file_name("_" + naming.snake(group[0])))
+        for name in group:
+            where[name] = module
+            definition = definitions[name]
+            if isinstance(definition, Enum):
+                where[definition.literal] = module
+    return where
+
+
+# What each kind of definition needs besides the types it uses.
+_KIND_IMPORTS = {
+    "model": {"from .._runtime._models import ApiModel"},
+    "enum": {"from .._runtime._models import OpenEnum", "from typing import Literal, TypeAlias"},
+    "alias": {"from typing import TypeAlias"},
+}
+
+
+def _module_imports(
+    members: list[Definition], module: str, where: Mapping[str, str], shadowed: frozenset[str]
+) -> set[str]:
+    imports: set[str] = {_FUTURE}
+    for d in members:
+        imports |= _KIND_IMPORTS[d.kind]
+        for t in _types_of(d):
+            imports |= types.imports(t, shadowed)
+            imports |= {f"from .{where[m]} import {m}" for m in types.refs(t) if where[m] != module}
+        if isinstance(d, Model) and any(f.kwargs and not f.plain_default for f in d.fields):
+            imports.add("from pydantic import Field")
+    return imports
 
 
 def model_modules(
-    definitions: Mapping[str, Definition], response_roots: Iterable[str]
+    definitions: Mapping[str, Draft], response_roots: Iterable[str]
 ) -> tuple[tuple[ModelModule, ...], dict[str, str]]:
-    graph = {name: _references(d) for name, d in definitions.items()}
+    graph = {name: references(d) for name, d in definitions.items()}
     answered = reachable(graph, response_roots)
-    where: dict[str, str] = {}
     groups = _components(graph)
-    scope = naming.Scope()
-    for group in groups:
-        # A file name has a length limit that a schema name has not (see generator/limits.py).
-        module = scope.claim(fit_file_name("_" + naming.snake(group[0])))
-        for name in group:
-            where[name] = module
+    where = _module_names(groups, definitions)
     modules = []
     for group in groups:
         module = where[group[0]]
-        members = []
-        for name in definition_order(group, definitions, graph):
-            d = definitions[name]
-            members.append(finalize_fields(d, name not in answered) if isinstance(d, Model) else d)
-        imports: set[str] = set()
-        for d in members:
-            for t in _types_of(d):
-                imports |= t.stdlib
-                imports |= {
-                    f"from .{where[m]} import {m}" for m in t.models if where.get(m) != module
-                }
-            if isinstance(d, Model):
-                imports.add("from .._runtime._models import ApiModel")
-                if d.non_nullable:
-                    imports.add("from typing import ClassVar")
-                if any("Field(" in f.assignment for f in d.fields):
-                    imports.add("from pydantic import Field")
-            elif isinstance(d, Enum):
-                imports.add("from .._runtime._models import OpenEnum")
-            else:
-                imports.add("from typing import TypeAlias")
+        # Request-side models (not reachable from any answer) get the spec's constraints.
+        members: list[Definition] = [
+            freeze(d, name not in answered) if isinstance(d, ModelDraft) else d
+            for name, d in (
+                (n, definitions[n]) for n in definition_order(group, definitions, graph)
+            )
+        ]
+        shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
-        rebuild = tuple(n for n in recursive if isinstance(definitions[n], Model))
         modules.append(
-            ModelModule(module, tuple(members), tuple(sort_imports(imports | {_FUTURE})), rebuild)
+            ModelModule(
+                module,
+                tuple(members),
+                tuple(sort_imports(_module_imports(members, module, where, shadowed))),
+                tuple(n for n in recursive if isinstance(definitions[n], ModelDraft)),
+                shadowed,
+            )
         )
     modules.sort(key=lambda m: m.module)
     return tuple(modules), where
 
 
 def definition_order(
-    group: list[str], definitions: Mapping[str, Definition], graph: Mapping[str, frozenset[str]]
+    group: list[str], definitions: Mapping[str, Draft], graph: Mapping[str, frozenset[str]]
 ) -> list[str]:
     """The order definitions of one module are written in. A type alias is evaluated when its
     module runs (classes' annotations are not), so aliases come after the classes and enums, each
@@ -189,30 +199,22 @@ def definition_order(
     return ordered
 
 
-def alias_cycles(definitions: Mapping[str, Definition]) -> list[list[str]]:
+def alias_cycles(definitions: Mapping[str, Draft]) -> list[list[str]]:
     """Type aliases that use each other (or themselves) with no class in between: `A = list[A]`.
     Python evaluates an alias at once, so such a type cannot be generated."""
     graph = {
-        name: frozenset(m for m in _references(d) if isinstance(definitions.get(m), Alias))
+        name: frozenset(m for m in references(d) if isinstance(definitions.get(m), Alias))
         for name, d in definitions.items()
         if isinstance(d, Alias)
     }
     return [group for group in _components(graph) if len(group) > 1 or group[0] in graph[group[0]]]
 
 
-def _types_of(d: Definition) -> list[TypeExpr]:
-    if isinstance(d, Model):
-        return [f.type for f in d.fields] + ([d.extra_values] if d.extra_values else [])
-    if isinstance(d, Alias):
-        return [d.type]
-    return []
-
-
 def sort_imports(lines: Iterable[str]) -> list[str]:
     """isort's layout: __future__, stdlib, third party, relative; a blank line ("") between groups;
     in a group `import x` lines before `from x import …`, each by module name."""
 
-    def key(line: str) -> tuple[int, int, str]:
+    def key(line: str) -> tuple[int, int, tuple[tuple[int, int | str], ...]]:
         module = line.split()[1]
         group = (
             0
@@ -227,7 +229,7 @@ def sort_imports(lines: Iterable[str]) -> list[str]:
         return (
             group,
             (-dots if group == 3 else 0) * 2 + (0 if line.startswith("import ") else 1),
-            module.lstrip("."),
+            natural(module.lstrip(".")),
         )
 
     out: list[str] = []
@@ -245,72 +247,168 @@ _THIRD_PARTY = frozenset({"httpx", "pydantic"})
 _FUTURE = "from __future__ import annotations"
 
 
-_BUILTIN_TYPES = ("list", "dict", "str", "int", "float", "bool", "bytes", "set", "tuple", "type")
+def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operation:
+    """The operation, with the models its method body imports (from the lazy `models` package, on
+    first call); `classes` are the definitions that are classes (models and enums)."""
+    response = draft.response
+    returns_class = isinstance(response, (types.Builtin, types.NoneType)) or (
+        isinstance(response, types.Ref) and response.name in classes
+    )
+    return Operation(
+        operation_id=draft.operation_id,
+        pointer=draft.pointer,
+        method_name=draft.method_name,
+        http_method=draft.http_method,
+        path=draft.path,
+        summary=draft.summary,
+        description=draft.description,
+        deprecated=draft.deprecated,
+        idempotent=draft.idempotent,
+        path_params=draft.path_params,
+        query_params=draft.query_params,
+        header_params=draft.header_params,
+        body=draft.body,
+        response=draft.response,
+        response_status=draft.response_status,
+        error_statuses=draft.error_statuses,
+        pagination=draft.pagination,
+        runtime_imports=tuple(isort_names(draft.runtime_models)),
+        accept=draft.accept,
+        returns_class=returns_class and not draft.by_status,
+        example=example_arguments(draft),
+        by_status=draft.by_status,
+        stream=draft.stream,
+    )
 
 
-def _qualify(annotation: str, shadowed: frozenset[str]) -> str:
-    """`list[X]` → `builtins.list[X]` where a method of the same name would shadow the builtin in
-    the class body (a resource with a `list()` method annotating `-> list[Call]`)."""
-    pattern = r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")(?![\w])"
-    return re.sub(pattern, r"builtins.\1", annotation)
+def _example_value(param: Parameter) -> str:
+    """The spec's example for an argument, else a placeholder that reads naturally for its type."""
+    if param.example is not None:
+        return param.example
+    first = types.members(types.without_none(param.type))[0]
+    files = ("BinaryContent", "FileInput")
+    if isinstance(first, types.Imported) and first.name in files:
+        return 'open("data.bin", "rb")'
+    if isinstance(first, types.ListOf) and getattr(first.item, "name", None) in files:
+        return '[open("data.bin", "rb")]'
+    if first == types.STR:
+        return py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
+    samples: dict[Type, str] = {types.INT: "10", types.FLOAT: "1.5", types.BOOL: "True"}
+    return samples.get(first, "...")
 
 
-def _qualify_resource(resource: Resource, shadowed: frozenset[str]) -> Resource:
-    def fix_param(p: Parameter) -> Parameter:
-        t = TypeExpr(_qualify(p.type.annotation, shadowed), p.type.stdlib, p.type.models)
-        return replace(p, type=t, signature=_qualify(p.signature, shadowed))
+def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
+    """The arguments of the README's example call, as (name, Python source), name "" when
+    positional: path values, required arguments and those the spec's own request example sets
+    (cursor arguments are left to the pager)."""
+    cursors = (draft.pagination.next_arg, draft.pagination.prev_arg) if draft.pagination else ()
+    out = [("", _example_value(p)) for p in draft.path_params if p.client_attribute is None]
+    rest = [*draft.query_params, *draft.header_params, *(draft.body.fields if draft.body else ())]
+    rest.sort(key=lambda p: not p.required)
+    out += [
+        (p.name, _example_value(p))
+        for p in rest
+        if (p.required or p.example is not None) and p.name not in cursors
+    ]
+    if draft.body and draft.body.pairs:
+        out.append((draft.body.pairs.argument, py_literal({"FirstName": "Ada"})))
+    choice = draft.body.choice if draft.body else None
+    if choice and choice.default is None:  # a range such as image/*: a type of that range
+        major = choice.media_types[0].split("/")[0]
+        out.append((choice.argument, py_literal(f"{major}/{_SUBTYPES.get(major, 'octet-stream')}")))
+    return tuple(out)
 
-    ops = []
-    for op in resource.operations:
-        response = TypeExpr(
-            _qualify(op.response.annotation, shadowed), op.response.stdlib, op.response.models
-        )
-        body = op.body and replace(op.body, fields=tuple(fix_param(p) for p in op.body.fields))
-        ops.append(
-            replace(
-                op,
-                response=response,
-                body=body,
-                path_params=tuple(fix_param(p) for p in op.path_params),
-                query_params=tuple(fix_param(p) for p in op.query_params),
-                header_params=tuple(fix_param(p) for p in op.header_params),
-            )
-        )
-    children = tuple(_qualify_resource(c, shadowed) for c in resource.children)
-    return replace(resource, operations=tuple(ops), children=children)
+
+_SUBTYPES = {"image": "png", "audio": "mpeg", "video": "mp4", "text": "plain"}
 
 
 def _walk(resource: Resource) -> Iterator[Resource]:
-    yield resource
-    for child in resource.children:
-        yield from _walk(child)
+    todo = [resource]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo.extend(reversed(node.children))
 
 
-def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
+def _bound_names(root: Resource) -> frozenset[str]:
+    """Names the module's classes and methods bind: attributes, methods, pagers, parameters."""
+    names: set[str] = {"with_raw_response"}
+    for resource in _walk(root):
+        names |= {child.attribute for child in resource.children}
+        for op in resource.operations:
+            names.add(op.method_name)
+            if op.pagination:
+                names |= {op.pagination.pages_method, op.pagination.all_method}
+            names |= {p.name for p in (*op.positional, *op.arguments)}
+            if op.body and op.body.pairs:
+                names.add(op.body.pairs.argument)
+            if op.body and op.body.choice:
+                names.add(op.body.choice.argument)
+    return frozenset(names)
+
+
+def _operation_types(op: Operation) -> list[Type]:
+    out = [op.response, *(p.declared for p in (*op.positional, *op.arguments))]
+    if op.body:
+        if op.body.body_type is not None:
+            out.append(op.body.body_type)
+        if op.body.pairs:
+            out.append(types.union([op.body.pairs.type, types.NOT_GIVEN]))
+        if op.body.choice:
+            out.append(op.body.choice.type)
+    out += [t for _, t in op.by_status]
+    if op.pagination:
+        out.append(op.pagination.item_type)
+    return out
+
+
+def _body_imports(body: Body) -> set[str]:
+    if body.sends in ("text", "binary"):
+        return {f"from .._runtime._content import {body.sends}_content"}
+    out = {
+        "from .._runtime._request import validate_body"
+        if body.model
+        else "from .._runtime._request import validate_any"
+    }
+    if body.sends == "fields":
+        out.add("from .._runtime._content import fields_content")
+    if body.sends == "form":
+        out.add("from .._runtime._request import form_fields")
+    if body.pairs:
+        out.add("from .._runtime._request import indexed_pairs")
+    return out
+
+
+def _answer_imports(op: Operation) -> set[str]:
+    """What a method body names to read its answer: a stream class, or the types by status."""
+    if op.stream == "bytes":
+        return {"from .._runtime import AsyncBinaryStream, BinaryStream"}
+    if op.stream == "events":
+        return {"from .._runtime import AsyncEventStream, EventStream"}
+    return {"from .._runtime import ByStatus"} if op.by_status else set()
+
+
+def resource_module(module: str, root: Resource) -> ResourceModule:
     """Imports of a resource module. Models are imported lazily: annotations see them under
     TYPE_CHECKING, and each method imports the few it needs at run time on its first call, so
     reaching `client.calls` does not build the hundreds of models its operations use."""
+    shadowed = _bound_names(root)
     imports = {
         _FUTURE,
         "from typing import TYPE_CHECKING",
-        "from .._runtime import ApiResponse, RequestOptions, RequestSpec",
-        "from .._runtime import build_path",
+        "from .._runtime import RequestOptions, RequestSpec",
+        "from .._runtime import async_raw_response, raw_response",
     }
-    type_imports: set[str] = set()
-    methods = {op.method_name for r in _walk(root) for op in r.operations}
-    shadowed = frozenset(methods & set(_BUILTIN_TYPES))
-    if shadowed:
-        qualified = _qualify_resource(root, shadowed)
-        if qualified != root:
-            root = qualified
-            imports.add("import builtins")
+    type_imports: set[str] = set()  # names, imported from the lazy models package
     for resource in _walk(root):
         for op in resource.operations:
+            if op.substitutes_path:
+                imports.add("from .._runtime import build_path")
             if any(not p.required for p in op.arguments) or (op.body and op.body.pairs):
-                imports.add("from .._runtime import NOT_GIVEN, NotGiven")
+                imports.add("from .._runtime import NOT_GIVEN")
             for t in _operation_types(op):
-                imports |= t.stdlib
-                type_imports |= {f"from ..models.{where[m]} import {m}" for m in t.models}
+                imports |= types.imports(t, shadowed)
+                type_imports |= types.refs(t)
             if op.pagination:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
@@ -318,51 +416,31 @@ def resource_module(root: Resource, where: Mapping[str, str]) -> ResourceModule:
             if op.query_params or op.header_params:
                 imports.add("from .._runtime._request import encode_params")
             if op.body:
-                imports.add(
-                    "from .._runtime._request import validate_body"
-                    if op.body.model
-                    else "from .._runtime._request import validate_any"
-                )
-                if op.body.content_type == "application/x-www-form-urlencoded":
-                    imports.add("from .._runtime._request import form_fields")
-                if op.body.pairs:
-                    imports.add("from .._runtime._request import indexed_pairs")
-                    imports.add("from collections.abc import Mapping")
-    root = _with_runtime_imports(root, where)
+                imports |= _body_imports(op.body)
+            imports |= _answer_imports(op)
+    exports = isort_names(n for r in _walk(root) for n in (r.class_name, f"Async{r.class_name}"))
     return ResourceModule(
-        fit_file_name(root.attribute),  # the attribute may be longer than a file name can be
+        module,
         root,
         tuple(sort_imports(imports)),
-        tuple(sort_imports(type_imports)),
+        (f"from ..models import {', '.join(isort_names(type_imports))}",) if type_imports else (),
+        shadowed,
+        tuple(exports),
     )
 
 
-def _with_runtime_imports(resource: Resource, where: Mapping[str, str]) -> Resource:
-    ops = []
-    for op in resource.operations:
-        needed = set(op.response.models)
-        if op.body and op.body.model:
-            needed.add(op.body.model)
-        elif op.body and op.body.body_type:
-            needed |= op.body.body_type.models
-        lines = tuple(sort_imports(f"from ..models.{where[m]} import {m}" for m in needed))
-        ops.append(replace(op, runtime_imports=lines))
-    children = tuple(_with_runtime_imports(c, where) for c in resource.children)
-    return replace(resource, operations=tuple(ops), children=children)
-
-
-def _operation_types(op: Operation) -> list[TypeExpr]:
-    types = [op.response, *(p.type for p in op.path_params + op.query_params + op.header_params)]
-    if op.body:
-        types.extend(p.type for p in op.body.fields)
-    if op.pagination:
-        types.append(op.pagination.item_type)
-    return types
+def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """isort's (and ruff's) order: case-insensitive, numbers by value (`V2` before `V10`)."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text.lower())
+        if part
+    )
 
 
 def isort_names(names: Iterable[str]) -> list[str]:
     """Names in isort's order-by-type: CONSTANTS, then Classes, then functions."""
-    return sorted(set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+    return sorted(set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), natural(n), n))
 
 
 def _merge_from_imports(lines: Iterable[str]) -> set[str]:

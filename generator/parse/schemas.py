@@ -11,32 +11,49 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import naming, patterns
+from generator import naming, patterns, types
 from generator.errors import Problem, format_pointer
-from generator.escape import py_literal
-from generator.ir import Alias, Definition, Enum, EnumMember, Field, Model, TypeExpr
+from generator.ir import Alias, Enum, EnumMember, Field, Model
 from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
+from generator.types import (
+    ANY,
+    NONE,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    NoneType,
+    Ref,
+    Tagged,
+    Type,
+    optional,
+    union,
+)
 
-ANY = TypeExpr("Any", frozenset({"from typing import Any"}))
-NONE = TypeExpr("None")
-
-_FORMATS: dict[str, TypeExpr] = {
-    "date-time": TypeExpr("datetime.datetime", frozenset({"import datetime"})),
-    "date": TypeExpr("datetime.date", frozenset({"import datetime"})),
-    "binary": TypeExpr("bytes"),
+_FORMATS: dict[str, Type] = {
+    "date-time": types.DATETIME,
+    "date": types.DATE,
+    "binary": types.BYTES,
+    # RFC 2822 dates, read tolerantly by the runtime (unreadable text is kept as the string)
+    "rfc2822": types.RFC2822_TIMESTAMP,
 }
-_SCALARS: dict[str, TypeExpr] = {
-    "string": TypeExpr("str"),
-    "integer": TypeExpr("int"),
-    "number": TypeExpr("float"),
-    "boolean": TypeExpr("bool"),
+# Formats of `type: [number, string]` (or integer): a date-time sent as RFC 3339 text or as an
+# epoch number, both decoded into an aware datetime by the runtime (`_runtime/_time.py`).
+_NUMBER_OR_TEXT_FORMATS: dict[str, Type] = {"date-time": types.TIMESTAMP}
+_SCALARS: dict[str, Type] = {
+    "string": types.STR,
+    "integer": types.INT,
+    # `float | int`, not `float`: pydantic would turn an int into a float, and `10` would go out
+    # as `10.0`, which an API that decodes the field into an integer refuses.
+    "number": types.UnionOf((types.FLOAT, types.INT)),
+    "boolean": types.BOOL,
     "null": NONE,
 }
-# Spec keyword → pydantic Field() keyword, applied on request-side models only (see `constrained`).
+# Spec keyword → pydantic Field() keyword, applied on request-side models only (see `freeze`).
 _CONSTRAINTS = {
     "pattern": "pattern",
     "minLength": "min_length",
@@ -50,46 +67,78 @@ _CONSTRAINTS = {
 }
 
 
-def union(types: list[TypeExpr]) -> TypeExpr:
-    """`A | B`, flattening and de-duplicating members; `None` last so Optional reads naturally."""
-    seen: list[str] = []
-    for t in types:
-        for part in _split_union(t.annotation):
-            if part not in seen:
-                seen.append(part)
-    if "Any" in seen:
-        return _merge("Any", types)
-    if "None" in seen:
-        seen = [p for p in seen if p != "None"] + ["None"]
-    return _merge(" | ".join(seen), types)
+@dataclass(frozen=True, slots=True)
+class FieldDraft:
+    """A model field as the schema says it; `freeze` decides its `= Field(...)` keywords."""
+
+    name: str
+    wire_name: str
+    type: Type
+    required: bool
+    nullable: bool
+    description: str
+    default_doc: str | None
+    constraints: tuple[tuple[str, object], ...]
 
 
-def _split_union(annotation: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(annotation):
-        depth += ch in "[("
-        depth -= ch in "])"
-        if depth == 0 and annotation[i : i + 3] == " | ":
-            parts.append(annotation[start:i])
-            start = i + 3
-    parts.append(annotation[start:])
-    return parts
+@dataclass(frozen=True, slots=True)
+class ModelDraft:
+    """A model before it is known whether requests or answers use it (constraints and null checks
+    apply to request-side models only): the parser's working copy, never part of the IR."""
+
+    name: str
+    wire_name: str
+    pointer: Pointer
+    description: str
+    fields: tuple[FieldDraft, ...]
+    extra_values: Type | None
+    inferred: bool
 
 
-def _merge(annotation: str, types: list[TypeExpr]) -> TypeExpr:
-    stdlib = frozenset().union(*(t.stdlib for t in types))
-    models = frozenset().union(*(t.models for t in types))
-    if annotation == "Any":
-        stdlib |= ANY.stdlib
-    return TypeExpr(annotation, stdlib, models)
+Draft = ModelDraft | Enum | Alias
 
 
-def wrap(template: str, inner: TypeExpr, *stdlib: str) -> TypeExpr:
-    return TypeExpr(template.format(inner.annotation), inner.stdlib | set(stdlib), inner.models)
+def freeze(draft: ModelDraft, constrained: bool) -> Model:
+    """The final model. Spec constraints only on request-side models (a server answer that breaks a
+    documented pattern should still reach the caller)."""
+    fields = []
+    for f in draft.fields:
+        kwargs: list[tuple[str, object]] = [] if f.required else [("default", None)]
+        if f.wire_name != f.name:
+            kwargs.append(("alias", f.wire_name))
+        if constrained:
+            kwargs.extend(f.constraints)
+        fields.append(
+            Field(
+                f.name,
+                f.wire_name,
+                f.type,
+                f.required,
+                f.nullable,
+                f.description,
+                f.default_doc,
+                tuple(kwargs),
+            )
+        )
+    # Request side: an optional field may be absent, but an explicit null the spec forbids is refused
+    # (the runtime's ApiModel checks these wire names before validation). Answers stay tolerant.
+    non_nullable = tuple(
+        f.wire_name for f in draft.fields if constrained and not f.required and not f.nullable
+    )
+    return Model(
+        draft.name,
+        draft.wire_name,
+        draft.pointer,
+        draft.description,
+        tuple(fields),
+        draft.extra_values,
+        draft.inferred,
+        non_nullable,
+    )
 
 
-def optional(t: TypeExpr) -> TypeExpr:
-    return union([t, NONE])
+def _nullable(t: Type) -> bool:
+    return t == NONE or NONE in types.members(t)
 
 
 def json_text(value: Any) -> str:
@@ -106,13 +155,19 @@ def description_of(schema: Mapping[str, Any]) -> str:
 class SchemaTranslator:
     spec: LoadedSpec
     is_31: bool
-    definitions: dict[str, Definition] = field(default_factory=dict)
+    # every class of the package (client and resources are claimed before any schema)
+    classes: naming.Scope = field(default_factory=naming.package_classes)
+    definitions: dict[str, Draft] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # component pointer → class name
     problems: list[Problem] = field(default_factory=list)
-    scope: naming.Scope = field(default_factory=naming.Scope)
     # renames made to avoid collisions (`user_id_2`): carried to Api.notes, printed by the CLI
     notes: list[str] = field(default_factory=list)
     _pending: dict[str, tuple[Mapping[str, Any], Pointer]] = field(default_factory=dict)
+    # Problems that block only what they are found in: an operation ("op:<id>") or a definition
+    # ("def:<name>"), skipped with a warning instead of refusing the whole spec.
+    blocked: dict[str, list[Problem]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # generated around, said once
+    _owners: list[str] = field(default_factory=list)
     _following: list[str] = field(default_factory=list)  # unnamed $refs being translated in place
     _defining: dict[Pointer, str] = field(default_factory=dict)  # inline models being made
 
@@ -123,69 +178,119 @@ class SchemaTranslator:
         schemas = (self.spec.data.get("components") or {}).get("schemas") or {}
         for wire in sorted(schemas):
             pointer = format_pointer(("components", "schemas", wire))
-            self.names[pointer] = self.scope.claim(naming.class_name(wire), wire)
+            self.names[pointer] = self._claim(naming.class_name(wire), wire)
             self._pending[pointer] = (schemas[wire], ("components", "schemas", wire))
 
     def translate_components(self) -> None:
+        """Every component not translated yet (no operation used it): never blocks anything."""
         for pointer, (schema, ptr) in sorted(self._pending.items()):
-            self.define(self.names[pointer], ptr[-1], schema, ptr)  # type: ignore[arg-type]
+            self.define(self.names[pointer], str(ptr[-1]), schema, ptr)
 
-    def type_of(self, schema: Any, ptr: Pointer, context: str) -> TypeExpr:
-        """The annotation for `schema`; `context` names any inline definition it needs."""
+    @contextmanager
+    def owner(self, key: str) -> Iterator[None]:
+        """Attribute what `unsupported` finds while translating `key` to it."""
+        self._owners.append(key)
+        try:
+            yield
+        finally:
+            self._owners.pop()
+
+    def unsupported(self, ptr: Pointer, message: str) -> None:
+        """Something the generator cannot generate: it blocks the operation or definition being
+        translated (skipped, with a located warning), or the whole spec outside of both."""
+        found = self.spec.problem(ptr, message)
+        if self._owners:
+            self.blocked.setdefault(self._owners[-1], []).append(found)
+        else:
+            self.problems.append(found)
+
+    def warn(self, ptr: Pointer, message: str) -> None:
+        """Generated around (e.g. a plain union for a discriminator it cannot tag), said once."""
+        self.warnings.append(self.spec.problem(ptr, message))
+
+    def _claim(self, name: str, wire: str) -> str:
+        claimed = self.classes.claim(name, wire)
+        if claimed != name:
+            self.notes.append(f"schema {wire!r} is class {claimed!r} in Python")
+        return claimed
+
+    def type_of(self, schema: Any, ptr: Pointer, context: str) -> Type:
+        """The type of `schema`; `context` names any inline definition it needs."""
         if schema is True or schema == {}:
             return ANY
         if schema is False:
-            self.problem(ptr, "a schema of `false` (nothing allowed) cannot be typed")
+            self.warn(ptr, "a schema of `false` (nothing allowed) cannot be typed: typed Any")
             return ANY
         if not isinstance(schema, Mapping):
-            self.problem(ptr, "a schema must be an object")
+            self.unsupported(ptr, "a schema must be an object")
             return ANY
         for applies, handler in self._dispatch:
             if applies(schema):
-                return handler(self, schema, ptr, context)
+                result: Type = handler(self, schema, ptr, context)
+                return result
         return ANY
 
     def define(self, name: str, wire: str, schema: Mapping[str, Any], ptr: Pointer) -> None:
         """Create the definition for a named component (or a named inline schema)."""
         if name in self.definitions:
             return
+        with self.owner(f"def:{name}"):
+            self._define(name, wire, schema, ptr)
+
+    def _define(self, name: str, wire: str, schema: Mapping[str, Any], ptr: Pointer) -> None:
         if not isinstance(schema, Mapping):  # a boolean schema (3.1): `true` allows anything
-            self.definitions[name] = Alias(name, wire, "", self.type_of(schema, ptr, name))
+            self.definitions[name] = Alias(name, wire, ptr, "", self.type_of(schema, ptr, name))
             return
         body, _ = self._strip_null(schema)  # nullability is applied where the name is used
         description = description_of(schema)
         inferred = bool(schema.get("x-inferred"))
+        # A placeholder while the parts are translated, so a cycle back here finds the name.
+        self.definitions[name] = Alias(name, wire, ptr, description, ANY)
         if "enum" in body and any(v is not None for v in body["enum"]):  # not `enum: [null]`
             self.definitions[name] = self._enum(name, wire, body, ptr, description)
         elif self._is_object(body):
-            # A placeholder while the fields are translated, so a cycle back here finds the name.
-            self.definitions[name] = Alias(name, wire, description, ANY)
             self.definitions[name] = self._model(name, wire, body, ptr, description, inferred)
         else:
-            self.definitions[name] = Alias(name, wire, description, ANY)
             inner = self.type_of(body, ptr, name)
-            if inner.annotation == "None":  # `Name | None` where it is used must still evaluate
-                inner = TypeExpr("Literal[None]", frozenset({"from typing import Literal"}))
-            self.definitions[name] = Alias(name, wire, description, inner)
+            self.definitions[name] = Alias(name, wire, ptr, description, inner)
+
+    def _inline(self, context: str, schema: Mapping[str, Any], ptr: Pointer) -> Type:
+        # Reached again while its own definition is being made (an allOf `$ref` to the component
+        # around it), an inline schema is that definition, a recursive type, rather than a new
+        # class each time round, for ever.
+        name = self._defining.get(ptr)
+        if name is None:
+            name = self._claim(naming.class_name(context), context)
+            self._defining[ptr] = name
+            try:
+                self.define(name, context, schema, ptr)
+            finally:
+                del self._defining[ptr]
+        return Ref(name)
 
     # ------------------------------------------------------------------------------------------ kinds
 
-    def _ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _ref(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         ref = schema["$ref"]
         name = self.names.get(ref)
         if name is not None:
+            if name not in self.definitions:  # translated on first use, attributed to itself
+                target, target_ptr = self._pending[ref]
+                self.define(name, str(target_ptr[-1]), target, target_ptr)
+            defined = self.definitions.get(name)
+            if isinstance(defined, Alias) and isinstance(defined.type, NoneType):
+                return NONE  # a schema that allows only null: `Name | None` would not evaluate
             # A nullable named schema (3.0 `nullable`, 3.1 `type: [X, "null"]`) is nullable at every use.
-            expr = TypeExpr(name, frozenset(), frozenset({name}))
             nullable = self._strip_null(self._pending[ref][0])[1]
-            return optional(expr) if nullable else expr
+            return optional(Ref(name)) if nullable else Ref(name)
         found = self.spec.follow(ref)
         if found is None:
-            self.problem(ptr, f"$ref {ref!r} points to nothing")
+            self.unsupported(ptr, f"$ref {ref!r} points to nothing")
             return ANY
         # An unnamed target is translated in place, so one that leads back to itself (or a chain of
         # them deeper than any document may nest) would never end: only components may recurse.
         if ref in self._following or len(self._following) >= MAX_DEPTH:
-            self.problem(
+            self.unsupported(
                 ptr,
                 f"$ref {ref!r} leads back to itself: make the schema it points to a "
                 "component (components.schemas) to let it be recursive",
@@ -197,41 +302,41 @@ class SchemaTranslator:
         finally:
             self._following.pop()
 
-    def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         value = schema["const"]
         if value is None:
             return NONE
         if not isinstance(value, (str, int, float, bool)):
             return self._by_type({k: v for k, v in schema.items() if k != "const"}, ptr, context)
-        return TypeExpr(f"Literal[{py_literal(value)}]", frozenset({"from typing import Literal"}))
+        return LiteralOf((value,))
 
-    def _enum_inline(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _enum_inline(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
         values = [v for v in body["enum"] if v is not None]
         if not values:
             return NONE
+        expr: Type
         if not all(isinstance(v, str) for v in values) and not all(
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
-            literal = ", ".join(
-                py_literal(v) for v in values if isinstance(v, (str, int, float, bool))
-            )
-            expr = TypeExpr(f"Literal[{literal}]", frozenset({"from typing import Literal"}))
+            literal = tuple(v for v in values if isinstance(v, (str, int, float, bool)))
+            expr = LiteralOf(literal) if literal else ANY
         else:
-            name = self.scope.claim(naming.class_name(context), context)
+            name = self._claim(naming.class_name(context), context)
             self.definitions[name] = self._enum(name, context, body, ptr, description_of(schema))
-            expr = TypeExpr(name, frozenset(), frozenset({name}))
+            expr = Ref(name)
         return optional(expr) if nullable else expr
 
-    def _composed(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _composed(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
+        expr: Type
         if "allOf" in body:
             parts = body["allOf"]
             extra = {k: v for k, v in body.items() if k not in ("allOf", "description", "title")}
             if len(parts) == 1 and not self._is_object(extra):
                 expr = self.type_of(parts[0], (*ptr, "allOf", 0), context)
             else:
-                expr = self._inline_model(body, ptr, context)
+                expr = self._inline(context, body, ptr)
         else:
             key = "oneOf" if "oneOf" in body else "anyOf"
             variants = body[key]
@@ -241,17 +346,16 @@ class SchemaTranslator:
                 if not _is_null(v)
             ]
             expr = union(members) if members else NONE
-            tagged = self._discriminated(body, variants, members, ptr)
-            expr = tagged or expr
+            expr = self._discriminated(body, variants, members, ptr) or expr
         return optional(expr) if nullable else expr
 
     def _discriminated(
         self,
         body: Mapping[str, Any],
         variants: list[Any],
-        members: list[TypeExpr],
+        members: list[Type],
         ptr: Pointer,
-    ) -> TypeExpr | None:
+    ) -> Type | None:
         """A tagged union when the spec names a discriminator and every variant is a named model.
 
         pydantic picks the variant from the tag instead of trying each in turn. The tag is read by
@@ -266,7 +370,7 @@ class SchemaTranslator:
         ]
         names = [self.names.get(r) if isinstance(r, str) else None for r in refs]
         if None in names or len(set(names)) != len(names) or len(members) != len(names):
-            self.problem(
+            self.warn(
                 (*ptr, "discriminator"),
                 "a discriminator needs every variant to be a $ref to a named schema; typed as a plain union",
             )
@@ -279,40 +383,41 @@ class SchemaTranslator:
         for ref, name in zip(refs, names, strict=True):
             # The schema's own name is a valid value too; `mapping` only adds aliases.
             values.setdefault(str(ref).rsplit("/", 1)[-1], str(name))
-        choices = " | ".join(f"Annotated[{name}, Tag({py_literal(name)})]" for name in names)
-        prop = py_literal(str(discriminator["propertyName"]))
-        annotation = (
-            f"Annotated[{choices}, Discriminator(discriminate({prop}, {py_literal(values)}))]"
+        return Tagged(
+            tuple(str(n) for n in names), str(discriminator["propertyName"]), tuple(values.items())
         )
-        stdlib = {
-            "from typing import Annotated",
-            "from pydantic import Discriminator, Tag",
-            "from .._runtime._models import discriminate",
-        }
-        return TypeExpr(annotation, frozenset(stdlib), frozenset(str(n) for n in names))
 
-    def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
+    def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
-        types = body.get("type")
-        if isinstance(types, list):
+        types_ = body.get("type")
+        expr: Type
+        if nullable and types_ is None and schema.get("type") is not None:
+            return NONE  # `type: [null]`: nothing but null
+        number_or_text = isinstance(types_, list) and sorted(set(types_) - {"null"}) in (
+            ["number", "string"],
+            ["integer", "string"],
+        )
+        if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
+            expr = _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
+        elif isinstance(types_, list):
             expr = union(
-                [self._by_type({**body, "type": t}, ptr, context) for t in types if t != "null"]
+                [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
                 or [NONE]
             )
-        elif types == "array" or (types is None and "items" in body):
+        elif types_ == "array" or (types_ is None and "items" in body):
             items = body.get("items", {})
-            expr = wrap("list[{}]", self.type_of(items, (*ptr, "items"), f"{context}Item"))
-        elif types == "object" or (types is None and self._is_object(body)):
+            expr = ListOf(self.type_of(items, (*ptr, "items"), f"{context}Item"))
+        elif types_ == "object" or (types_ is None and self._is_object(body)):
             expr = self._object(body, ptr, context)
-        elif types == "string":
-            expr = _FORMATS.get(str(body.get("format")), _SCALARS["string"])
-        elif isinstance(types, str) and types in _SCALARS:
-            expr = _SCALARS[types]
+        elif types_ == "string":
+            expr = _FORMATS.get(str(body.get("format")), types.STR)
+        elif isinstance(types_, str) and types_ in _SCALARS:
+            expr = _SCALARS[types_]
         else:
             expr = ANY
-        return optional(expr) if nullable and expr.annotation != "Any" else expr
+        return optional(expr) if nullable else expr
 
-    _dispatch: tuple[tuple[Callable[[Mapping[str, Any]], bool], Callable[..., TypeExpr]], ...] = (
+    _dispatch: tuple[tuple[Callable[[Mapping[str, Any]], bool], Callable[..., Type]], ...] = (
         (lambda s: "$ref" in s, _ref),
         (lambda s: "const" in s, _const),
         (lambda s: "enum" in s, _enum_inline),
@@ -322,29 +427,13 @@ class SchemaTranslator:
 
     # ---------------------------------------------------------------------------------------- objects
 
-    def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
-        if schema.get("properties"):
-            return self._inline_model(schema, ptr, context)
+    def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
+        if self._is_object(schema):
+            return self._inline(context, schema, ptr)
         values = self._extra_values(schema, ptr, context)
-        return wrap("dict[str, {}]", values or ANY)
+        return MapOf(values or ANY)
 
-    def _inline_model(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> TypeExpr:
-        """A model for an inline object schema, named after where it sits. Reached again while its
-        own model is being made (an allOf `$ref` to the component around it), it is that model, a
-        recursive type, rather than a new class each time round, for ever."""
-        name = self._defining.get(ptr)
-        if name is None:
-            name = self.scope.claim(naming.class_name(context), context)
-            self._defining[ptr] = name
-            try:
-                self.define(name, context, schema, ptr)
-            finally:
-                del self._defining[ptr]
-        return TypeExpr(name, frozenset(), frozenset({name}))
-
-    def _extra_values(
-        self, schema: Mapping[str, Any], ptr: Pointer, context: str
-    ) -> TypeExpr | None:
+    def _extra_values(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type | None:
         extra = schema.get("additionalProperties")
         if extra is False:
             return None
@@ -360,27 +449,26 @@ class SchemaTranslator:
         ptr: Pointer,
         description: str,
         inferred: bool,
-    ) -> Model:
+    ) -> ModelDraft:
         properties: dict[str, tuple[Any, Pointer]] = {}
         required: set[str] = set()
         for part, part_ptr in self._object_parts(schema, ptr):
             for prop, prop_schema in (part.get("properties") or {}).items():
                 properties[prop] = (prop_schema, (*part_ptr, "properties", prop))
             required.update(part.get("required") or ())
-        scope = naming.Scope()
+        scope = naming.model_attributes()
         fields = []
         for wire_name, (prop_schema, prop_ptr) in properties.items():
             is_required = wire_name in required
             attr = scope.claim(naming.attribute(wire_name), wire_name)
             inner = self.type_of(prop_schema, prop_ptr, f"{name}{naming.pascal(wire_name)}")
-            nullable = inner.annotation.endswith("| None") or inner.annotation == "None"
             fields.append(
-                Field(
+                FieldDraft(
                     name=attr,
                     wire_name=wire_name,
                     type=inner if is_required else optional(inner),
                     required=is_required,
-                    nullable=nullable,
+                    nullable=_nullable(inner),
                     description=description_of(prop_schema)
                     if isinstance(prop_schema, Mapping)
                     else "",
@@ -395,7 +483,7 @@ class SchemaTranslator:
         )
         extra = self._extra_values(schema, ptr, name) if "additionalProperties" in schema else None
         fields.sort(key=lambda f: not f.required)  # required first: reads like the API reference
-        return Model(name, wire, description, tuple(fields), extra, inferred)
+        return ModelDraft(name, wire, ptr, description, tuple(fields), extra, inferred)
 
     def _object_parts(
         self, schema: Mapping[str, Any], ptr: Pointer
@@ -407,7 +495,7 @@ class SchemaTranslator:
             if isinstance(part, Mapping) and "$ref" in part:
                 found = self.spec.follow(part["$ref"])
                 if found is None or not isinstance(found[0], Mapping):
-                    self.problem(ptr, f"allOf $ref {part['$ref']!r} points to nothing")
+                    self.unsupported(ptr, f"allOf $ref {part['$ref']!r} points to nothing")
                     continue
                 part, part_ptr = found
             if isinstance(part, Mapping):
@@ -454,10 +542,11 @@ class SchemaTranslator:
         if base == "int" and not all(
             isinstance(v, int) and not isinstance(v, bool) for v in values
         ):
-            self.problem(ptr, "enum values must be all strings or all integers")
-        scope = naming.Scope()
+            self.unsupported(ptr, "enum values must be all strings or all integers")
+        scope = naming.enum_members()
         members = tuple(EnumMember(scope.claim(naming.enum_member(v)), v) for v in values)
-        return Enum(name, wire, description, base, members)  # type: ignore[arg-type]
+        literal = self._claim(f"{name}Literal", f"{wire} (values)")
+        return Enum(name, wire, ptr, description, base, members, literal)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------------------------------- helpers
 
@@ -488,6 +577,14 @@ class SchemaTranslator:
     @staticmethod
     def _is_object(schema: Mapping[str, Any]) -> bool:
         if schema.get("properties"):
+            return True
+        if (
+            schema.get("type") == "object"
+            and schema.get("additionalProperties") is False
+            and not schema.get("patternProperties")
+        ):
+            # An object that admits no property at all is a model without fields, not a free-form
+            # dict: a request body that must be `{}` is then sent as `{}` without an argument.
             return True
         if "allOf" in schema and len(schema["allOf"]) > 1:
             return True

@@ -1,5 +1,6 @@
-"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth and
-pagination. Generated code imports only the names re-exported here.
+"""Runtime shared by every generated SDK: the HTTP clients, retries, errors, redaction, auth,
+pagination, user tokens and webhook signatures. Generated code imports the names re-exported
+here, plus the client settings of ``_config`` and the validator a package subclasses.
 
 This package is copied verbatim into each generated package, so it uses relative imports only.
 """
@@ -12,8 +13,10 @@ from ._auth import (
     CompositeAuth,
     JwtServerAuth,
     NoAuth,
+    RenewableAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
+from ._content import BinaryContent, FileInput
 from ._encoding import build_path, encode_query_value
 from ._errors import (
     ApiConnectionError,
@@ -27,13 +30,23 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
     ResponseValidationError,
     UnprocessableEntityError,
 )
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
-from ._response import ApiResponse
+from ._raw import async_raw_response, raw_response
+from ._response import ApiResponse, ByStatus
 from ._retry import RetryConfig
+from ._streaming import (
+    AsyncBinaryStream,
+    AsyncEventStream,
+    BinaryStream,
+    EventStream,
+    ServerSentEvent,
+)
+from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -43,6 +56,7 @@ from ._types import (
     RequestOptions,
     RequestSpec,
 )
+from ._webhooks import HexHmacSha256Validator, TwilioSignatureValidator
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -55,15 +69,23 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",
+    "AsyncBinaryStream",
+    "AsyncEventStream",
     "AsyncPager",
     "Auth",
     "AuthenticationError",
     "BadRequestError",
     "BasicAuth",
     "BearerAuth",
+    "BinaryContent",
+    "BinaryStream",
+    "ByStatus",
     "CompositeAuth",
     "ConflictError",
     "Cursor",
+    "EventStream",
+    "FileInput",
+    "HexHmacSha256Validator",
     "InternalServerError",
     "JwtServerAuth",
     "NoAuth",
@@ -74,14 +96,21 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "RenewableAuth",
     "RequestOptions",
     "RequestSpec",
     "RequestValidationError",
     "ResponseValidationError",
     "RetryConfig",
+    "ServerSentEvent",
     "SyncApiClient",
     "SyncPager",
+    "TwilioSignatureValidator",
     "UnprocessableEntityError",
+    "async_raw_response",
     "build_path",
     "encode_query_value",
+    "mint_user_token",
+    "raw_response",
 ]

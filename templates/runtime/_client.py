@@ -1,21 +1,30 @@
 """The two clients every generated package is built on: :class:`SyncApiClient` (``httpx.Client``)
 and :class:`AsyncApiClient` (``httpx.AsyncClient``).
 
-They own only the I/O loop (send, wait, retry) and the lifetime of the HTTP client; everything
-else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry.py``.
+They own only the I/O loop (send, read, wait, retry) and the lifetime of the HTTP client;
+everything else is shared in ``_base_client.py``. Retry behaviour is documented in ``_retry.py``;
+how a deadline bounds an attempt that is still receiving, in ``_transport.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar, overload
 
+import anyio
 import httpx
 
-from ._base_client import BaseApiClient, shared_ssl_context
+from ._base_client import BaseApiClient, _Call, shared_ssl_context
+from ._raw import capture
+from ._transport import DeadlineTransport, deadline_scope, guard_body
 from ._types import RequestOptions, RequestSpec
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
+
+T = TypeVar("T")
+S = TypeVar("S")
 
 
 class SyncApiClient(BaseApiClient[httpx.Client]):
@@ -28,25 +37,50 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.Client:
         return httpx.Client(
-            base_url=self.base_url,
+            base_url=self._base_url,
             timeout=self.timeout,
             headers=headers,
             follow_redirects=False,
-            verify=shared_ssl_context(),
+            transport=DeadlineTransport(ssl_context=shared_ssl_context()),
         )
 
+    def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        if call.deadline is None:
+            return self._http.send(request)
+        with deadline_scope(call.remaining):
+            response = self._http.send(request, stream=True)
+            try:
+                guard_body(response, call.remaining)
+                response.read()
+            finally:
+                response.close()
+        return response
+
+    def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+        with deadline_scope(call.remaining) if call.deadline is not None else nullcontext():
+            response = self._http.send(request, stream=True)
+            if not response.is_success:
+                try:
+                    response.read()
+                finally:
+                    response.close()
+        return response
+
     def request(
-        self, spec: RequestSpec, *, options: RequestOptions | None = None
+        self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False
     ) -> httpx.Response:
-        """Send ``spec``, retrying as the policy allows; return the 2xx response.
+        """Send ``spec``, retrying as the policy allows; return the 2xx response (its body not
+        read yet with ``stream``: close it).
 
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
         """
         call = self._start_call(spec, options)
+        send = self._open if stream else self._send
         while True:
             request = call.next_request(self._http)
             try:
-                response = self._http.send(request)
+                response = send(call, request)
             except httpx.RequestError as exc:
                 delay = call.on_exception(request, exc)
             else:
@@ -55,6 +89,33 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
                     return response
                 delay = done
             self.retry.sleep(delay)
+
+    def stream(
+        self,
+        spec: RequestSpec,
+        decode: Callable[[httpx.Response], S],
+        options: RequestOptions | None,
+    ) -> S:
+        """Send ``spec`` and hand the open 2xx answer to ``decode`` (a binary or event stream)."""
+        response = self.request(spec, options=options, stream=True)
+        capture(response)
+        try:
+            return decode(response)
+        except BaseException:
+            response.close()
+            raise
+
+    @overload
+    def call(self, spec: RequestSpec, type_: type[T], options: RequestOptions | None) -> T: ...
+    @overload
+    def call(self, spec: RequestSpec, type_: None, options: RequestOptions | None) -> None: ...
+    @overload
+    def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any: ...
+    def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
+        """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
+        response = self.request(spec, options=options)
+        capture(response)
+        return self.parse(response, type_)
 
     def close(self) -> None:
         """Close the underlying HTTP client if this client created it."""
@@ -78,25 +139,57 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.AsyncClient:
         return httpx.AsyncClient(
-            base_url=self.base_url,
+            base_url=self._base_url,
             timeout=self.timeout,
             headers=headers,
             follow_redirects=False,
             verify=shared_ssl_context(),
         )
 
+    async def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        if call.deadline is None:
+            return await self._http.send(request)
+        try:
+            # Cancels the attempt wherever it is waiting, the body included.
+            with anyio.fail_after(max(call.remaining(), 0.0)):
+                response = await self._http.send(request, stream=True)
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            raise call.deadline_exceeded(request) from exc
+        return response
+
+    async def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+        limit = max(call.remaining(), 0.0) if call.deadline is not None else None
+        try:
+            with anyio.fail_after(limit):
+                response = await self._http.send(request, stream=True)
+                if not response.is_success:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+        except TimeoutError as exc:
+            raise call.deadline_exceeded(request) from exc
+        return response
+
     async def request(
-        self, spec: RequestSpec, *, options: RequestOptions | None = None
+        self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False
     ) -> httpx.Response:
-        """Send ``spec``, retrying as the policy allows; return the 2xx response.
+        """Send ``spec``, retrying as the policy allows; return the 2xx response (its body not
+        read yet with ``stream``: close it).
 
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
         """
         call = self._start_call(spec, options)
+        send = self._open if stream else self._send
         while True:
             request = call.next_request(self._http)
             try:
-                response = await self._http.send(request)
+                response = await send(call, request)
             except httpx.RequestError as exc:
                 delay = call.on_exception(request, exc)
             else:
@@ -105,6 +198,37 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
                     return response
                 delay = done
             await self.retry.async_sleep(delay)
+
+    @overload
+    async def call(
+        self, spec: RequestSpec, type_: type[T], options: RequestOptions | None
+    ) -> T: ...
+    @overload
+    async def call(
+        self, spec: RequestSpec, type_: None, options: RequestOptions | None
+    ) -> None: ...
+    @overload
+    async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any: ...
+    async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
+        """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
+        response = await self.request(spec, options=options)
+        capture(response)
+        return self.parse(response, type_)
+
+    async def stream(
+        self,
+        spec: RequestSpec,
+        decode: Callable[[httpx.Response], S],
+        options: RequestOptions | None,
+    ) -> S:
+        """Send ``spec`` and hand the open 2xx answer to ``decode`` (a binary or event stream)."""
+        response = await self.request(spec, options=options, stream=True)
+        capture(response)
+        try:
+            return decode(response)
+        except BaseException:
+            await response.aclose()
+            raise
 
     async def aclose(self) -> None:
         """Close the underlying HTTP client if this client created it."""

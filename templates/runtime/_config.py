@@ -10,13 +10,14 @@ import os
 import re
 from collections.abc import Mapping
 
-__all__ = ["ConfigurationError", "expand_server", "optional_setting", "setting"]
+__all__ = ["ConfigurationError", "expand_server", "optional_setting", "required_for", "setting"]
 
 _SAFE_VARIABLE = re.compile(r"[A-Za-z0-9._~-]+")
 
 
 class ConfigurationError(ValueError):
-    """The client cannot be built as asked: a required setting is missing or malformed."""
+    """The client cannot be built as asked (a required setting is missing or malformed), or a
+    method needs a setting the client was built without."""
 
 
 def optional_setting(value: str | None, env: str | None, default: str | None = None) -> str | None:
@@ -38,6 +39,19 @@ def setting(name: str, value: str | None, env: str | None, *, default: str | Non
         hint = f" or set the {env} environment variable" if env else ""
         raise ConfigurationError(f"missing {name}: pass {name}=...{hint}")
     return found
+
+
+def required_for(purpose: str, name: str, value: str | None, env: str | None) -> str:
+    """`value` (already resolved by `optional_setting`), or a ConfigurationError saying that
+    `purpose` needs it and how to provide it.
+
+    For settings only some methods need (the API secret that signs user tokens): the client can
+    be built without them, and the error comes from the call that needs one.
+    """
+    if not value:
+        hint = f" or set the {env} environment variable" if env else ""
+        raise ConfigurationError(f"{purpose} needs {name}: pass {name}=... to the client{hint}")
+    return value
 
 
 def expand_server(template: str, values: Mapping[str, str]) -> str:

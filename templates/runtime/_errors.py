@@ -6,6 +6,7 @@
     ├── ApiConnectionError          no usable response (refused, reset, DNS, TLS, ...)
     │   └── ApiTimeoutError         connect/read/write/pool timeout, or the call's deadline
     ├── ApiStatusError              non-2xx response; subclasses by status:
+    │   ├── RedirectError 3xx (redirects are not followed; names the Location),
     │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
     │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
     │   └── RateLimitError 429, InternalServerError 5xx
@@ -19,7 +20,10 @@ useful, budget aside) and ``attempts`` (how many were made; 0 if nothing was sen
     404 Not Found from POST https://api.example.com/Streams/x (createCallStream): No such
     stream (code 20404) [request id RQ123]
 
-URLs and messages are redacted by the caller (the client) before they get here.
+The caller (the client) passes URLs already redacted, and a ``redact`` function that is applied
+to what the server said (message, request id, Location), since a server may echo a credential.
+The SDK's own words are never passed through it, so a short secret cannot mangle them. The
+``response`` an error carries holds a copy of the request with its credentials masked.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestValidationError",
     "ResponseValidationError",
     "UnprocessableEntityError",
@@ -159,6 +164,19 @@ class ApiStatusError(ApiError):
         self.request_id = request_id
 
 
+class RedirectError(ApiStatusError):
+    """3xx: the server sent the request elsewhere, and the client does not follow redirects
+    (following one would send the credentials to wherever it points).
+
+    ``location`` is the absolute target from the ``Location`` header (secrets masked), or
+    ``None`` when the response has none (e.g. 304 Not Modified).
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.location = location
+
+
 class BadRequestError(ApiStatusError):
     """400"""
 
@@ -205,6 +223,8 @@ _STATUS_CLASSES: dict[int, type[ApiStatusError]] = {
 def status_error_class(status: int) -> type[ApiStatusError]:
     if 500 <= status <= 599:
         return InternalServerError
+    if 300 <= status <= 399:
+        return RedirectError
     return _STATUS_CLASSES.get(status, ApiStatusError)
 
 
@@ -302,6 +322,18 @@ def _shorten(text: str) -> str | None:
     return line or None
 
 
+def _location(response: httpx.Response, url: str, redact: Callable[[str], str]) -> str | None:
+    """The redirect target as an absolute URL (``Location`` may be relative to the request)."""
+    raw = response.headers.get("location", "").strip()
+    if not raw:
+        return None
+    try:
+        target = str(httpx.URL(url).join(raw))
+    except (httpx.InvalidURL, ValueError):  # not a URL at all: show what the server sent
+        target = raw
+    return redact(target)
+
+
 def status_error_from_response(
     response: httpx.Response,
     *,
@@ -316,8 +348,8 @@ def status_error_from_response(
 ) -> ApiStatusError:
     """Build the right :class:`ApiStatusError` subclass for a non-2xx response.
 
-    ``url`` must already be redacted; ``redact`` is applied to the whole message, because a
-    server may echo a credential back in its error text.
+    ``url`` must already be redacted; ``redact`` is applied to the parts the server wrote (its
+    message, request id, redirect target), because a server may echo a credential back.
     """
     status = response.status_code
     body = _parse_json(response.content)
@@ -327,9 +359,19 @@ def status_error_from_response(
             error = error_model.model_validate(body)
         except pydantic.ValidationError:
             error = None
-    detail = _message_from_body(body)
-    detail = _shorten(detail) if detail else _snippet(response.text)
+    extra: dict[str, Any] = {}
+    if 300 <= status <= 399:
+        location = _location(response, url, redact)
+        extra["location"] = location
+        where = f"redirected to {_shorten(location)}" if location else "no Location header"
+        detail: str | None = f"{where}; redirects are not followed"
+    else:
+        detail = _message_from_body(body)
+        detail = _shorten(detail) if detail else _snippet(response.text)
+        detail = redact(detail) if detail else None
     request_id = request_id_from(response.headers)
+    if request_id:
+        request_id = redact(request_id)
     reason = httpx.codes.get_reason_phrase(status)
     message = format_message(
         f"{status} {reason}" if reason else str(status),
@@ -341,7 +383,7 @@ def status_error_from_response(
         note=note,
     )
     return status_error_class(status)(
-        redact(message),
+        message,
         response=response,
         body=body,
         error=error,
@@ -351,4 +393,5 @@ def status_error_from_response(
         operation_id=operation_id,
         retryable=retryable,
         attempts=attempts,
+        **extra,
     )

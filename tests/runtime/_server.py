@@ -32,6 +32,10 @@ class Reply:
     fault: Fault | None = None
     """close: FIN without answering; reset: RST without answering; partial_headers: half a
     header block, then RST; partial_body: full headers, a third of the body, then FIN."""
+    drip: float = 0.0
+    """Seconds between bytes: the body (or, with ``drip_headers``, the whole reply) is sent one
+    byte at a time, so no single read ever waits long enough to time out."""
+    drip_headers: bool = False
 
     @classmethod
     def json(
@@ -42,9 +46,11 @@ class Reply:
         headers: dict[str, str] | None = None,
         delay: float = 0.0,
         fault: Fault | None = None,
+        drip: float = 0.0,
+        drip_headers: bool = False,
     ) -> Reply:
         headers = {"Content-Type": "application/json", **(headers or {})}
-        return cls(status, json.dumps(data).encode(), headers, delay, fault)
+        return cls(status, json.dumps(data).encode(), headers, delay, fault, drip, drip_headers)
 
     def encode(self) -> bytes:
         reason = {200: "OK", 201: "Created", 204: "No Content"}.get(self.status, "Status")
@@ -137,7 +143,7 @@ class ScriptedServer:
                 return
             # OSError: the client gave up first (its timeout), so there is no one to answer.
             with contextlib.suppress(OSError):
-                _answer(conn, reply)
+                _answer(conn, reply, self._stop)
 
 
 def _read_request(conn: socket.socket) -> Recorded:
@@ -154,13 +160,34 @@ def _read_request(conn: socket.socket) -> Recorded:
     for line in header_lines:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", ""):
+        return Recorded(method, target, headers, _read_chunked(conn, body))
     length = int(headers.get("content-length", "0"))
     while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            raise ValueError("connection closed in the request body")
-        body += chunk
+        body += _recv(conn)
     return Recorded(method, target, headers, body)
+
+
+def _recv(conn: socket.socket) -> bytes:
+    chunk = conn.recv(65536)
+    if not chunk:
+        raise ValueError("connection closed in the request body")
+    return chunk
+
+
+def _read_chunked(conn: socket.socket, data: bytes) -> bytes:
+    """A streamed (chunked) request body, decoded."""
+    body = b""
+    while True:
+        while b"\r\n" not in data:
+            data += _recv(conn)
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        while len(data) < size + 2:
+            data += _recv(conn)
+        if size == 0:
+            return body  # no trailers: the client sends none
+        body, data = body + data[:size], data[size + 2 :]
 
 
 def _reset(conn: socket.socket) -> None:
@@ -168,7 +195,20 @@ def _reset(conn: socket.socket) -> None:
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 
-def _answer(conn: socket.socket, reply: Reply) -> None:
+def _drip(conn: socket.socket, data: bytes, interval: float, stop: threading.Event) -> None:
+    for offset in range(len(data)):
+        conn.sendall(data[offset : offset + 1])
+        if stop.wait(interval):
+            return
+
+
+def _answer(conn: socket.socket, reply: Reply, stop: threading.Event) -> None:
+    if reply.drip:
+        raw = reply.encode()
+        start = 0 if reply.drip_headers else raw.index(b"\r\n\r\n") + 4
+        conn.sendall(raw[:start])
+        _drip(conn, raw[start:], reply.drip, stop)
+        return
     if reply.fault == "close":
         return
     if reply.fault == "reset":

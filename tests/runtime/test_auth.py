@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 _TEMPLATES = str(Path(__file__).resolve().parents[2] / "templates")
@@ -26,7 +27,9 @@ from runtime._auth import (  # noqa: E402
     CompositeAuth,
     JwtServerAuth,
     NoAuth,
+    RenewableAuth,
     mint_hs256_jwt,
+    says_token_expired,
 )
 
 # base64url of b'{"alg":"HS256","typ":"JWT"}', the usual HS256 JWT header.
@@ -233,18 +236,19 @@ def test_jwt_server_auth_token_decodes_with_controlled_clock() -> None:
     token = auth.token()
     assert headers["Authorization"] == f"Bearer {token}"
     assert query == [("limit", "10")]
+    # iat lies the default 30 s leeway in the past; the lifetime is exactly the ttl.
     assert verify_hs256(token, "api-secret") == {
-        "iat": 1_700_000_000,
-        "exp": 1_700_003_600,
+        "iat": 1_699_999_970,
+        "exp": 1_700_003_570,
         "server": True,
     }
 
 
 def test_jwt_custom_claims_and_ttl() -> None:
     auth = JwtServerAuth(
-        "s", ttl=120, renew_before=10, claims={"user_id": "u1"}, clock=FakeClock(50)
+        "s", ttl=120, renew_before=10, leeway=5, claims={"user_id": "u1"}, clock=FakeClock(50)
     )
-    assert verify_hs256(auth.token(), "s") == {"iat": 50, "exp": 170, "user_id": "u1"}
+    assert verify_hs256(auth.token(), "s") == {"iat": 45, "exp": 165, "user_id": "u1"}
 
 
 def test_jwt_rejects_reserved_claims_and_bad_timing() -> None:
@@ -256,11 +260,13 @@ def test_jwt_rejects_reserved_claims_and_bad_timing() -> None:
         JwtServerAuth("s", ttl=60, renew_before=60)
     with pytest.raises(ValueError, match="api_secret"):
         JwtServerAuth("")
+    with pytest.raises(ValueError, match="leeway"):
+        JwtServerAuth("s", leeway=-1)
 
 
 def test_jwt_is_cached_and_not_renewed_before_window() -> None:
     clock = FakeClock(1000.0)
-    auth = JwtServerAuth("s", ttl=3600, renew_before=60, clock=clock)
+    auth = JwtServerAuth("s", ttl=3600, renew_before=60, leeway=0, clock=clock)
     first = auth.token()
     clock.now = 1000.0 + 3600 - 60 - 0.001  # just before exp - renew_before
     assert auth.token() == first
@@ -269,7 +275,7 @@ def test_jwt_is_cached_and_not_renewed_before_window() -> None:
 
 def test_jwt_renews_at_exp_minus_renew_before() -> None:
     clock = FakeClock(1000.0)
-    auth = JwtServerAuth("s", ttl=3600, renew_before=60, clock=clock)
+    auth = JwtServerAuth("s", ttl=3600, renew_before=60, leeway=0, clock=clock)
     first = auth.token()
     clock.now = 1000.0 + 3600 - 60
     second = auth.token()
@@ -280,6 +286,18 @@ def test_jwt_renews_at_exp_minus_renew_before() -> None:
     third_header = request(auth)[0]["Authorization"]
     assert third_header != f"Bearer {second}"
     assert verify_hs256(third_header.removeprefix("Bearer "), "s")["iat"] == 8085
+
+
+def test_jwt_leeway_moves_the_whole_lifetime_back() -> None:
+    # With the leeway, exp lies leeway seconds earlier too, and so does the renewal.
+    clock = FakeClock(1000.0)
+    auth = JwtServerAuth("s", ttl=3600, renew_before=60, leeway=30, clock=clock)
+    first = auth.token()
+    assert verify_hs256(first, "s") == {"iat": 970, "exp": 4570, "server": True}
+    clock.now = 4570 - 60 - 0.001
+    assert auth.token() == first
+    clock.now = 4570 - 60
+    assert verify_hs256(auth.token(), "s")["iat"] == 4480
 
 
 def test_jwt_secrets_include_api_secret_and_current_token() -> None:
@@ -342,6 +360,120 @@ def test_jwt_thread_safety_one_token_per_window(monkeypatch: pytest.MonkeyPatch)
     assert len(minted) == 2
 
 
+# --- renewal after "token expired" ---------------------------------------------------------------
+
+# The error body Stream sends for an expired token (specs/stream_video/components.yaml, 401).
+STREAM_EXPIRED = {
+    "code": 5,
+    "message": 'GetCall failed with error: "JWTAuth error: token is expired"',
+    "StatusCode": 401,
+    "duration": "0.52ms",
+    "more_info": "https://getstream.io/chat/docs/api_errors_response",
+    "details": [],
+}
+
+
+def sent_with(auth: Auth) -> httpx.Request:
+    headers: dict[str, str] = {}
+    auth.apply(headers, [])
+    return httpx.Request("GET", "https://h/x", headers=headers)
+
+
+def answer(status: int, body: object = None, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json=body if body is not None else {}, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("response", "expired"),
+    [
+        (answer(401, STREAM_EXPIRED), True),
+        (answer(401, {"error": "TokenExpired"}), True),
+        (
+            answer(
+                401,
+                **{
+                    "WWW-Authenticate": 'Bearer error="invalid_token", '
+                    'error_description="The access token expired"'
+                },
+            ),
+            True,
+        ),
+        (answer(401, {"code": 5, "message": "JWTAuth error: signature is invalid"}), False),
+        (answer(401, {"message": "api_key not valid"}), False),
+        (answer(403, STREAM_EXPIRED), False),  # only a 401 is about the credential
+    ],
+)
+def test_says_token_expired(response: httpx.Response, expired: bool) -> None:
+    assert says_token_expired(response) is expired
+
+
+def test_jwt_renews_once_the_server_says_it_expired() -> None:
+    clock = FakeClock(1000.0)
+    auth = JwtServerAuth("s", clock=clock)
+    assert isinstance(auth, RenewableAuth)
+    request = sent_with(auth)
+    old = auth.token()
+    clock.now = 1010.0  # well inside our own validity window: the server's clock is ahead
+    assert auth.renew(request, answer(401, STREAM_EXPIRED)) is True
+    new = auth.token()
+    assert new != old
+    assert verify_hs256(new, "s")["iat"] == 1010 - 30
+    assert old in auth.secrets()  # the rejected token stays redacted
+
+
+def test_jwt_does_not_renew_for_other_401s() -> None:
+    auth = JwtServerAuth("s", clock=FakeClock(1000.0))
+    request = sent_with(auth)
+    old = auth.token()
+    assert auth.renew(request, answer(401, {"message": "signature is invalid"})) is False
+    assert auth.token() == old
+
+
+def test_jwt_does_not_renew_a_token_it_did_not_send() -> None:
+    clock = FakeClock(1000.0)
+    auth = JwtServerAuth("s", clock=clock)
+    auth.token()
+    clock.now = 1010.0
+    # extra_headers replaced the Authorization header: the caller's token, not ours.
+    foreign = httpx.Request("GET", "https://h/x", headers={"Authorization": "Bearer user-given"})
+    assert auth.renew(foreign, answer(401, STREAM_EXPIRED)) is False
+
+
+def test_jwt_renewed_by_another_request_meanwhile() -> None:
+    clock = FakeClock(1000.0)
+    auth = JwtServerAuth("s", clock=clock)
+    first = sent_with(auth)
+    second = sent_with(auth)
+    clock.now = 1010.0
+    assert auth.renew(first, answer(401, STREAM_EXPIRED)) is True
+    fresh = auth.token()
+    # The second request carried the same (now previous) token: repeat it, mint nothing new.
+    assert auth.renew(second, answer(401, STREAM_EXPIRED)) is True
+    assert auth.token() == fresh
+
+
+def test_jwt_gives_up_when_a_new_token_would_be_the_same() -> None:
+    auth = JwtServerAuth("s", clock=FakeClock(1000.0))
+    request = sent_with(auth)
+    # Same second, same claims: minting again gives the very token the server refused.
+    assert auth.renew(request, answer(401, STREAM_EXPIRED)) is False
+
+
+def test_bearer_token_is_never_renewed() -> None:
+    assert not isinstance(BearerAuth("user-token"), RenewableAuth)
+    composite = CompositeAuth(BearerAuth("user-token"), ApiKeyAuth("api_key", "k", "query"))
+    assert composite.renew(sent_with(composite), answer(401, STREAM_EXPIRED)) is False
+
+
+def test_composite_renews_its_jwt_part() -> None:
+    clock = FakeClock(1000.0)
+    jwt = JwtServerAuth("s", clock=clock)
+    composite = CompositeAuth(jwt, ApiKeyAuth("api_key", "k", "query"))
+    request = sent_with(composite)
+    clock.now = 1010.0
+    assert composite.renew(request, answer(401, STREAM_EXPIRED)) is True
+
+
 # --- reprs ----------------------------------------------------------------------------------------
 
 
@@ -367,7 +499,8 @@ def test_reprs_hide_secrets() -> None:
         "ApiKeyAuth(name='api_key', value=***, location='query', secret=True)"
     )
     assert repr(jwt) == (
-        "JwtServerAuth(api_secret=***, ttl=3600, renew_before=60, claims={'server': True})"
+        "JwtServerAuth(api_secret=***, ttl=3600, renew_before=60, leeway=30, "
+        "claims={'server': True})"
     )
     assert repr(CompositeAuth(NoAuth(), BearerAuth("x"))) == (
         "CompositeAuth(NoAuth(), BearerAuth(token=***))"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import itertools
 import time
 
 import pytest
@@ -10,13 +11,18 @@ from _harness import Harness, get, post
 from _server import Fault, Reply, ScriptedServer
 from runtime import (
     ApiConnectionError,
+    ApiKeyAuth,
     ApiResponse,
     ApiStatusError,
     ApiTimeoutError,
+    AuthenticationError,
     BadRequestError,
+    BearerAuth,
     InternalServerError,
+    JwtServerAuth,
     NotFoundError,
     RateLimitError,
+    RedirectError,
     RequestSpec,
     RetryConfig,
 )
@@ -379,3 +385,94 @@ def test_default_sleep_and_clock_hooks(harness: Harness) -> None:
     response = harness.request(get(), retry=retry)
     assert response.json() == {"ok": True}
     assert 0.007 <= time.monotonic() - started < 1.0
+
+
+# -- redirects are not followed ---------------------------------------------------------------------
+
+
+def test_redirect_is_an_error_naming_the_location(harness: Harness) -> None:
+    auth = ApiKeyAuth("api_key", "k-7", "query")
+    harness.server.script(Reply(302, headers={"Location": "/v2/things?api_key=k-7&page=2"}))
+    with pytest.raises(RedirectError) as info:
+        harness.request(get(), auth=auth)
+    err = info.value
+    assert err.location == f"{harness.server.url}/v2/things?api_key=***&page=2"
+    assert str(err) == (
+        f"302 Found from GET {harness.server.url}/things?api_key=*** (getThing): redirected to "
+        f"{harness.server.url}/v2/things?api_key=***&page=2; redirects are not followed"
+    )
+    assert err.attempts == 1 and err.retryable is False
+    assert len(harness.server.requests) == 1  # not followed, not retried
+
+
+def test_redirect_to_another_host_and_without_location(harness: Harness) -> None:
+    harness.server.script(
+        Reply(301, headers={"Location": "https://elsewhere.example/x"}), Reply(304)
+    )
+    with pytest.raises(RedirectError) as info:
+        harness.request(get())
+    assert info.value.location == "https://elsewhere.example/x"
+    with pytest.raises(RedirectError) as info:
+        harness.request(get())
+    assert info.value.location is None
+    assert "no Location header; redirects are not followed" in str(info.value)
+
+
+# -- a minted JWT the server calls expired is renewed once --------------------------------------
+
+STREAM_EXPIRED = {
+    "code": 5,
+    "message": 'GetCall failed with error: "JWTAuth error: token is expired"',
+    "StatusCode": 401,
+}
+
+
+def _ticking_jwt() -> JwtServerAuth:
+    # Ten seconds pass between any two readings, so every minted token differs.
+    ticks = itertools.count(1_700_000_000, 10)
+    return JwtServerAuth("api-secret", clock=lambda: float(next(ticks)))
+
+
+@pytest.mark.parametrize("spec", [get(), post()], ids=["idempotent", "not-idempotent"])
+def test_expired_jwt_is_renewed_and_the_request_repeated(
+    harness: Harness, spec: RequestSpec
+) -> None:
+    harness.server.script(Reply.json(STREAM_EXPIRED, status=401), Reply.json({"ok": True}))
+    response = harness.request(spec, {"max_retries": 0}, auth=_ticking_jwt())
+    assert response.json() == {"ok": True}
+    first, second = (r.headers["authorization"] for r in harness.server.requests)
+    assert first != second and second.startswith("Bearer ")
+    assert call_info(response).attempts == 2
+
+
+def test_jwt_renewal_happens_once_per_call(harness: Harness) -> None:
+    harness.server.default = Reply.json(STREAM_EXPIRED, status=401)
+    with pytest.raises(AuthenticationError) as info:
+        harness.request(get(), auth=_ticking_jwt())
+    assert info.value.attempts == 2
+    assert len(harness.server.requests) == 2
+    assert "token is expired" in str(info.value)
+
+
+def test_other_401_is_not_repeated(harness: Harness) -> None:
+    harness.server.script(Reply.json({"message": "signature is invalid"}, status=401))
+    with pytest.raises(AuthenticationError):
+        harness.request(get(), auth=_ticking_jwt())
+    assert len(harness.server.requests) == 1
+
+
+def test_user_given_token_is_not_renewed(harness: Harness) -> None:
+    harness.server.script(Reply.json(STREAM_EXPIRED, status=401))
+    with pytest.raises(AuthenticationError) as info:
+        harness.request(get(), auth=BearerAuth("user-minted"))
+    assert info.value.attempts == 1
+    assert len(harness.server.requests) == 1
+
+
+def test_renewal_does_not_use_up_the_retry_budget(harness: Harness) -> None:
+    harness.server.script(
+        Reply.json(STREAM_EXPIRED, status=401), Reply(503), Reply(503), Reply.json({})
+    )
+    response = harness.request(get(), auth=_ticking_jwt(), max_retries=2)
+    assert call_info(response).attempts == 4
+    assert harness.timing.sleeps == [0.0, 0.5, 1.0]

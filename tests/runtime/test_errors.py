@@ -19,6 +19,7 @@ from runtime import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestValidationError,
     ResponseValidationError,
     UnprocessableEntityError,
@@ -65,7 +66,10 @@ def make_error(
         (500, InternalServerError),
         (503, InternalServerError),
         (599, InternalServerError),
-        (302, ApiStatusError),
+        (301, RedirectError),
+        (302, RedirectError),
+        (304, RedirectError),
+        (307, RedirectError),
         (405, ApiStatusError),
         (418, ApiStatusError),
     ],
@@ -81,6 +85,7 @@ def test_hierarchy() -> None:
     assert issubclass(ApiTimeoutError, ApiConnectionError)
     assert issubclass(ApiStatusError, ApiError)
     assert issubclass(InternalServerError, ApiStatusError)
+    assert issubclass(RedirectError, ApiStatusError)
     assert issubclass(ResponseValidationError, ApiError)
     assert issubclass(RequestValidationError, ApiError)
     assert issubclass(RequestValidationError, ValueError)

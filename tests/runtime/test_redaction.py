@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from urllib.parse import quote, quote_plus
 
+import httpx
 import pytest
 from _harness import PACKAGE, Harness, get
-from _server import Reply
+from _server import Reply, ScriptedServer
 from runtime import (
+    ApiConnectionError,
     ApiKeyAuth,
     ApiStatusError,
     Auth,
@@ -131,7 +134,8 @@ def test_client_repr_shows_base_url_and_package_only() -> None:
         assert repr(client) == (
             "SyncApiClient(package='acme_sdk', base_url='https://***@api.example.com/v1')"
         )
-        assert client.base_url == "https://bob:hunter2@api.example.com/v1"
+        # base_url is printed by the generated clients' reprs, so it is masked too.
+        assert client.base_url == "https://***@api.example.com/v1"
     finally:
         client.close()
 
@@ -190,3 +194,153 @@ def test_status_error_keeps_raw_text_but_masks_message(harness: Harness) -> None
         harness.request(get(), auth=auth)
     assert TOKEN not in str(info.value)
     assert info.value.text == f"token {TOKEN} invalid"  # .text is the raw body, by contract
+
+
+# -- whole occurrences: short secrets leave other text alone --------------------------------------
+
+SHORT = ["s", "ed", "1", "re1"]
+LONG = "k" * 10 + "-long-secret-value-" + "9" * 10
+
+
+@pytest.mark.parametrize("secret", SHORT)
+def test_short_secret_is_masked_only_as_a_whole_token(secret: str) -> None:
+    redactor = Redactor(ApiKeyAuth("key", secret, "query"))
+    untouched = [
+        "Connection refused",
+        "ConnectError: [Errno 111] Connection refused",
+        "gave up after 3 attempts; api.v1.example: re1ax_ed, s3, red-s-x, 11, 1.5, %1F",
+    ]
+    for text in untouched:
+        assert redactor.text(text) == text
+    assert redactor.text(f'{{"message": "key {secret} is not valid"}}') == (
+        '{"message": "key *** is not valid"}'
+    )
+    assert redactor.text(f"bad key: {secret}.") == "bad key: ***."
+    assert redactor.text(f"token%22{secret}%22") == "token%22***%22"
+    assert redactor.url(f"https://h/v1/s/1/x?page=10&q={secret}&size=2") == (
+        "https://h/v1/s/1/x?page=10&q=***&size=2"
+    )
+    assert redactor.url("https://h/x?page=11&q=refused") == "https://h/x?page=11&q=refused"
+    assert redactor.header("Authorization", f"Bearer {secret}") == "Bearer ***"
+    assert redactor.header("X-Custom", secret) == "***"
+    assert redactor.header("User-Agent", "acme/1.2.3 Python/3.12.1") == "acme/1.2.3 Python/3.12.1"
+    assert redactor.text(f"https://u:{secret}@h/x") == "https://***@h/x"
+
+
+def test_long_secret_is_masked_wherever_it_appears() -> None:
+    redactor = Redactor(BearerAuth(LONG))
+    assert redactor.text(f"glued{LONG}glued and {quote(LONG)}") == "glued***glued and ***"
+    assert redactor.url(f"https://h/keys/{LONG}/x?a=b{LONG}") == "https://h/keys/***/x?a=b***"
+    assert redactor.text(json.dumps({"echo": f"x{LONG}"})) == '{"echo": "x***"}'
+
+
+def test_json_escaped_secret_is_masked() -> None:
+    secret = 'p"w\\1'
+    redactor = Redactor(BasicAuth("u", secret))
+    escaped = json.dumps(secret)[1:-1]
+    assert redactor.text(f'{{"error": "bad password {escaped}"}}') == (
+        '{"error": "bad password ***"}'
+    )
+
+
+def test_password_in_base_url_is_a_secret_too(harness: Harness) -> None:
+    # httpx turns userinfo into Basic credentials; the password must not show anywhere either.
+    harness.server.script(Reply.json({"message": "pw hunter2 rejected"}, status=401))
+    base = harness.server.url.replace("http://", "http://bob:hunter2@")
+    client = harness.make(base_url=base)
+    try:
+        assert "hunter2" not in repr(client)
+        assert "hunter2" not in client.base_url
+    finally:
+        if isinstance(client, SyncApiClient):
+            client.close()
+    with pytest.raises(AuthenticationError) as info:
+        harness.request(get(), base_url=base)
+    assert "hunter2" not in str(info.value)
+    assert "pw *** rejected" in str(info.value)
+    request = info.value.response.request
+    assert "hunter2" not in str(request.url)
+    assert "hunter2" not in repr(request.headers.get("authorization"))
+
+
+@pytest.mark.parametrize("secret", SHORT)
+def test_short_secret_does_not_mangle_client_messages_or_logs(
+    harness: Harness, caplog: pytest.LogCaptureFixture, secret: str
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    auth = ApiKeyAuth("key", secret, "query")
+    harness.server.script(
+        Reply.json({"message": f"key {secret} is not valid: access refused"}, status=401)
+    )
+    with pytest.raises(AuthenticationError) as info:
+        harness.request(get("/things/1"), auth=auth, max_retries=2)
+    err = info.value
+    assert str(err) == (
+        f"401 Unauthorized from GET {harness.server.url}/things/1?key=*** (getThing): "
+        "key *** is not valid: access refused"
+    )
+    ours = [r.getMessage() for r in caplog.records if r.name == PACKAGE]
+    assert ours[0].startswith(f"GET {harness.server.url}/things/1?key=*** -> 401 Unauthorized")
+    assert ours[0].endswith("(attempt 1/3)")
+    [httpx_line] = [r.getMessage() for r in caplog.records if r.name == "httpx"]
+    assert f"{harness.server.url}/things/1?key=***" in httpx_line
+    assert '"HTTP/1.1 401 Status"' in httpx_line  # the test server's reason phrase
+
+
+def test_connection_error_text_survives_a_short_secret(harness: Harness) -> None:
+    closed = ScriptedServer(listen=False)
+    try:
+        harness.server = closed
+        with pytest.raises(ApiConnectionError) as info:
+            harness.request(get(), auth=ApiKeyAuth("X-Key", "s", "header"), max_retries=0)
+    finally:
+        closed.close()
+    # "Connection refused" (sync) or "All connection attempts failed" (anyio)
+    assert "ConnectError: " in str(info.value)
+    assert "***" not in str(info.value)
+
+
+# -- httpx objects reachable from our errors and responses ----------------------------------------
+
+
+def _visible(request: httpx.Request) -> str:
+    return " ".join(
+        [repr(request), str(request.url), repr(request.headers), *request.headers.values()]
+    )
+
+
+def test_requests_attached_to_errors_and_responses_are_masked(harness: Harness) -> None:
+    auth = CompositeAuth(
+        BearerAuth("tk1"), ApiKeyAuth("api_key", "k-7", "query"), ApiKeyAuth("X-Key", "x", "header")
+    )
+    harness.server.script(Reply.json({}, status=404), Reply.json({"ok": True}))
+    with pytest.raises(ApiStatusError) as info:
+        harness.request(get(query=(("page", "2"),)), auth=auth)
+    shown = _visible(info.value.response.request)
+    assert "k-7" not in shown and "tk1" not in shown
+    assert info.value.response.request.url.params["api_key"] == "***"
+    assert info.value.response.request.url.params["page"] == "2"
+    assert info.value.response.request.headers["authorization"] == "Bearer ***"
+    assert info.value.response.request.headers["x-key"] == "***"
+    assert "api_key=***" in str(info.value.response.url)
+    # What was sent was the real thing.
+    assert harness.server.requests[0].query == [("page", "2"), ("api_key", "k-7")]
+
+    raw = harness.call(get(), dict[str, bool], auth=auth)
+    assert "k-7" not in _visible(raw.http_response.request)
+    assert "tk1" not in _visible(raw.http_response.request)
+    assert "k-7" not in repr(raw)
+
+
+def test_cause_of_a_connection_error_is_masked(harness: Harness) -> None:
+    closed = ScriptedServer(listen=False)
+    try:
+        harness.server = closed
+        with pytest.raises(ApiConnectionError) as info:
+            harness.request(get(), auth=ApiKeyAuth("api_key", "k-7", "query"), max_retries=0)
+    finally:
+        closed.close()
+    cause = info.value.__cause__
+    assert isinstance(cause, httpx.ConnectError)
+    assert "k-7" not in _visible(cause.request)
+    assert "api_key=***" in str(cause.request.url)

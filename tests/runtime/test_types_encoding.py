@@ -28,7 +28,7 @@ def test_not_given_sentinel() -> None:
 def test_request_spec_defaults_and_validation() -> None:
     spec = RequestSpec(method="GET", path="/x", operation_id="op", idempotent=True)
     assert spec.json is NOT_GIVEN and spec.form is None and spec.query == ()
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="a request has one body"):
         RequestSpec(
             method="POST",
             path="/x",
@@ -56,26 +56,28 @@ def test_request_spec_defaults_and_validation() -> None:
     ],
 )
 def test_build_path_segments(value: str, segment: str) -> None:
-    assert build_path("/Accounts/{Sid}/Calls", {"Sid": value}) == f"/Accounts/{segment}/Calls"
+    assert build_path("/Accounts/{Sid}/Calls", value) == f"/Accounts/{segment}/Calls"
 
 
 def test_build_path_errors() -> None:
     with pytest.raises(ValueError, match="must not be empty"):
-        build_path("/Accounts/{Sid}/Calls", {"Sid": ""})
-    with pytest.raises(ValueError, match="missing path parameter 'Sid'"):
-        build_path("/Accounts/{Sid}/Calls", {})
+        build_path("/Accounts/{Sid}/Calls", "")
+    with pytest.raises(ValueError, match=r"takes 1 path parameter\(s\) \(Sid\), got 0"):
+        build_path("/Accounts/{Sid}/Calls")
+    with pytest.raises(ValueError, match="got 2"):
+        build_path("/Accounts/{Sid}/Calls", "a", "b")
 
 
 def test_build_path_several_params() -> None:
-    assert build_path("/a/{x}/b/{y}.json", {"x": "1", "y": "two words"}) == (
-        "/a/1/b/two%20words.json"
-    )
+    assert build_path("/a/{x}/b/{y}.json", "1", "two words") == "/a/1/b/two%20words.json"
+    # a name used twice takes one value
+    assert build_path("/a/{x}/b/{x}", "1") == "/a/1/b/1"
 
 
 @pytest.mark.parametrize("value", ["../x", "..", ".", "a b", "ü", "a/b", "%2F", "?q=1#f"])
 def test_path_value_arrives_as_one_segment(harness: Harness, value: str) -> None:
     """Over real HTTP, through a base URL with a path: nothing re-normalises the segment."""
-    path = build_path("/Accounts/{Sid}/Calls", {"Sid": value})
+    path = build_path("/Accounts/{Sid}/Calls", value)
     harness.request(get(path), base_url=harness.server.url + "/api/2010/")
     [received] = harness.server.requests
     assert received.target == f"/api/2010{path}"

@@ -20,8 +20,10 @@ from ._runtime import (
     InternalServerError,
     NotFoundError,
     NotGiven,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestOptions,
     RequestValidationError,
     ResponseValidationError,
@@ -29,6 +31,19 @@ from ._runtime import (
     UnprocessableEntityError,
 )
 from ._runtime._config import ConfigurationError
+from ._runtime._webhooks import TwilioSignatureValidator
+
+
+class RequestValidator(TwilioSignatureValidator):
+    """Checks that a request came from the SignalWire Compatibility (LaML) REST API - Streams: its ``X-SignalWire-Signature`` header is the base64 HMAC-SHA1 of the full URL followed by each form parameter's name and value, sorted by name, keyed with your key.
+
+    SignalWire signs the requests it sends to your URLs, among them the status callbacks of a stream (the `status_callback` URL of `calls.streams.create`), with your project's Signing Key. The reference pages this SDK is curated from do not say where that key is found; SignalWire's webhook-security guide puts it in your Space's Dashboard, under API Credentials (Signing Key, revealed with "Show"): one key per project, and a key reset there takes about a minute to become active. Check the URL SignalWire requested: behind a proxy or TLS terminator, rebuild the public URL (https, public host, query string included). Compatibility callbacks may carry the signature as `X-Twilio-Signature` instead; check that header when this one is absent.
+
+    Check with ``validate_body(url, body, signature)``; ``compute_signature`` signs a request the same way, for tests.
+    """
+
+    header = "X-SignalWire-Signature"
+
 
 __all__ = [
     "NOT_GIVEN",
@@ -44,10 +59,13 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "LamlClient",
+    "RequestValidator",
     "NotFoundError",
     "NotGiven",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestOptions",
     "RequestValidationError",
     "ResponseValidationError",

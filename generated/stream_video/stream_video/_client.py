@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -17,11 +18,13 @@ from ._runtime import (
     AsyncApiClient,
     BearerAuth,
     CompositeAuth,
+    HexHmacSha256Validator,
     JwtServerAuth,
     RetryConfig,
     SyncApiClient,
+    mint_user_token,
 )
-from ._runtime._config import optional_setting, setting
+from ._runtime._config import optional_setting, required_for, setting
 
 if TYPE_CHECKING:
     from .resources.call_types import AsyncCallTypesResource, CallTypesResource
@@ -97,6 +100,8 @@ class VideoClient:
             error_model=_error_model(),
             retry=retry,
         )
+        # Kept only to sign or verify locally; never sent, so not part of the auth.
+        self._secret_api_secret = optional_setting(api_secret, "STREAM_API_SECRET")
 
     @cached_property
     def calls(self) -> CallsResource:
@@ -149,6 +154,53 @@ class VideoClient:
     @property
     def base_url(self) -> str:
         return self._transport.base_url
+
+    def create_token(
+        self,
+        user_id: str,
+        *,
+        expires_in: float | None = None,
+        issued_at: datetime.datetime | float | None = None,
+        call_cids: Sequence[str] | None = None,
+        role: str | None = None,
+    ) -> str:
+        """A token for one of your users, to hand to their app: an HS256 JWT signed with ``api_secret``.
+
+        Minted locally, nothing is sent. Claims: ``user_id``, ``iat``, and ``exp``, ``call_cids``, ``role`` when given.
+
+        Args:
+            user_id: The user the token is for.
+            expires_in: Seconds until the token expires (``exp = iat + expires_in``); without it, it never expires.
+            issued_at: The ``iat`` claim: a timezone-aware datetime or Unix seconds; defaults to now.
+            call_cids: Limit the token to these calls, e.g. ``["default:my-call"]`` (a call token).
+            role: The user's role in those calls.
+
+        Raises:
+            ConfigurationError: The client has no ``api_secret`` (e.g. it was given a ready token only).
+        """
+        return mint_user_token(
+            required_for(
+                "create_token()", "api_secret", self._secret_api_secret, "STREAM_API_SECRET"
+            ),
+            user_id,
+            expires_in=expires_in,
+            issued_at=issued_at,
+            call_cids=call_cids,
+            role=role,
+        )
+
+    def verify_webhook(self, body: bytes | str, signature: str | None) -> bool:
+        """Whether a request came from the API: ``signature`` (its ``X-Signature`` header) is the hex HMAC-SHA256 of the raw request body, keyed with ``api_secret``.
+
+        Pass the raw body, before any JSON parsing. Never raises for a wrong, missing or malformed signature (``False``); the comparison takes constant time.
+
+        Raises:
+            ConfigurationError: The client has no ``api_secret``.
+        """
+        key = required_for(
+            "verify_webhook()", "api_secret", self._secret_api_secret, "STREAM_API_SECRET"
+        )
+        return HexHmacSha256Validator(key).validate(body, signature)
 
     def close(self) -> None:
         """Close the HTTP connection pool (unless an ``http_client`` was passed in)."""
@@ -229,6 +281,8 @@ class AsyncVideoClient:
             error_model=_error_model(),
             retry=retry,
         )
+        # Kept only to sign or verify locally; never sent, so not part of the auth.
+        self._secret_api_secret = optional_setting(api_secret, "STREAM_API_SECRET")
 
     @cached_property
     def calls(self) -> AsyncCallsResource:
@@ -281,6 +335,53 @@ class AsyncVideoClient:
     @property
     def base_url(self) -> str:
         return self._transport.base_url
+
+    def create_token(
+        self,
+        user_id: str,
+        *,
+        expires_in: float | None = None,
+        issued_at: datetime.datetime | float | None = None,
+        call_cids: Sequence[str] | None = None,
+        role: str | None = None,
+    ) -> str:
+        """A token for one of your users, to hand to their app: an HS256 JWT signed with ``api_secret``.
+
+        Minted locally, nothing is sent (so this is not a coroutine). Claims: ``user_id``, ``iat``, and ``exp``, ``call_cids``, ``role`` when given.
+
+        Args:
+            user_id: The user the token is for.
+            expires_in: Seconds until the token expires (``exp = iat + expires_in``); without it, it never expires.
+            issued_at: The ``iat`` claim: a timezone-aware datetime or Unix seconds; defaults to now.
+            call_cids: Limit the token to these calls, e.g. ``["default:my-call"]`` (a call token).
+            role: The user's role in those calls.
+
+        Raises:
+            ConfigurationError: The client has no ``api_secret`` (e.g. it was given a ready token only).
+        """
+        return mint_user_token(
+            required_for(
+                "create_token()", "api_secret", self._secret_api_secret, "STREAM_API_SECRET"
+            ),
+            user_id,
+            expires_in=expires_in,
+            issued_at=issued_at,
+            call_cids=call_cids,
+            role=role,
+        )
+
+    def verify_webhook(self, body: bytes | str, signature: str | None) -> bool:
+        """Whether a request came from the API: ``signature`` (its ``X-Signature`` header) is the hex HMAC-SHA256 of the raw request body, keyed with ``api_secret``.
+
+        Pass the raw body, before any JSON parsing. Never raises for a wrong, missing or malformed signature (``False``); the comparison takes constant time. Not a coroutine: nothing is sent.
+
+        Raises:
+            ConfigurationError: The client has no ``api_secret``.
+        """
+        key = required_for(
+            "verify_webhook()", "api_secret", self._secret_api_secret, "STREAM_API_SECRET"
+        )
+        return HexHmacSha256Validator(key).validate(body, signature)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool (unless an ``http_client`` was passed in)."""

@@ -11,6 +11,10 @@ Every auth object implements the :class:`Auth` protocol:
   Empty strings are never listed (redacting ``""`` would mangle every message).
 * ``secret_query_params()`` names query parameters whose values are secret.
 
+A credential that can be replaced when the server rejects it (a JWT minted here) also implements
+:class:`RenewableAuth`: after a 401 the client asks it to ``renew``, and if it did, repeats the
+request once with the new credential.
+
 No ``repr`` of an auth object shows a secret.
 """
 
@@ -20,10 +24,13 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Literal, Protocol, runtime_checkable
+
+import httpx
 
 __all__ = [
     "ApiKeyAuth",
@@ -33,7 +40,9 @@ __all__ = [
     "CompositeAuth",
     "JwtServerAuth",
     "NoAuth",
+    "RenewableAuth",
     "mint_hs256_jwt",
+    "says_token_expired",
 ]
 
 _MASK = "***"
@@ -54,6 +63,42 @@ class Auth(Protocol):
     def secret_query_params(self) -> frozenset[str]:
         """Names of query parameters whose values are secret."""
         ...
+
+
+@runtime_checkable
+class RenewableAuth(Protocol):
+    """An :class:`Auth` whose credential can be replaced after the server rejected it."""
+
+    def renew(self, request: httpx.Request, response: httpx.Response) -> bool:
+        """Called with a 401 ``response`` to ``request``: replace the credential if the response
+        says it expired, and return whether sending the request again may now succeed."""
+        ...
+
+
+# "token is expired", "Token has expired", "TokenExpired", RFC 6750's
+# error_description="The access token expired".
+_EXPIRED = re.compile(r"expired", re.IGNORECASE)
+_MAX_SCAN = 4096
+
+
+def says_token_expired(response: httpx.Response) -> bool:
+    """Whether a 401 response says the credential expired (as opposed to being wrong).
+
+    APIs word this differently, so this looks for "expired" in the ``WWW-Authenticate`` header
+    (RFC 6750's ``error_description``) and in the start of the body. Stream's 401 says
+    ``"message": "... JWTAuth error: token is expired"``; its numeric ``code`` is not relied on,
+    since the reference pages document none.
+    """
+    if response.status_code != 401:
+        return False
+    challenge = response.headers.get("www-authenticate", "")
+    if _EXPIRED.search(challenge):
+        return True
+    try:
+        body = response.content[:_MAX_SCAN].decode("utf-8", "replace")
+    except httpx.ResponseNotRead:
+        return False
+    return _EXPIRED.search(body) is not None
 
 
 def _set_header(headers: dict[str, str], name: str, value: str) -> None:
@@ -204,6 +249,11 @@ class CompositeAuth:
     def secret_query_params(self) -> frozenset[str]:
         return frozenset().union(*(part.secret_query_params() for part in self.parts))
 
+    def renew(self, request: httpx.Request, response: httpx.Response) -> bool:
+        return any(
+            part.renew(request, response) for part in self.parts if isinstance(part, RenewableAuth)
+        )
+
     def __repr__(self) -> str:
         return f"CompositeAuth({', '.join(repr(part) for part in self.parts)})"
 
@@ -237,12 +287,18 @@ def mint_hs256_jwt(payload: Mapping[str, object], secret: str) -> str:
 class JwtServerAuth:
     """Mints and renews its own HS256 JWT from an API secret; sends ``Bearer <jwt>``.
 
-    The payload is ``{"iat": int(now), "exp": int(now + ttl), **claims}`` with ``claims``
-    defaulting to ``{"server": True}`` (Stream's server-side token). ``iat``/``exp`` are
-    managed here and may not appear in ``claims``. The token is cached and a new one minted
-    once ``now >= exp - renew_before``. Safe to share between threads.
+    The payload is ``{"iat": int(now - leeway), "exp": iat + ttl, **claims}`` with
+    ``claims`` defaulting to ``{"server": True}`` (Stream's server-side token). ``iat``/``exp``
+    are managed here and may not appear in ``claims``. ``iat`` lies ``leeway`` seconds in the
+    past because servers refuse a token "used before it was issued", and a client clock a little
+    ahead of the server's would otherwise mint exactly that. The token is cached and a new one
+    minted once ``now >= exp - renew_before``, so one is never sent in its last seconds.
 
-    To send a JWT minted elsewhere, use :class:`BearerAuth` instead.
+    When a 401 says the token expired anyway (the server's clock is ahead of ours by more than
+    ``renew_before``), :meth:`renew` mints a fresh one and the client repeats the request once.
+    Safe to share between threads.
+
+    To send a JWT minted elsewhere, use :class:`BearerAuth` instead (it is never renewed).
     """
 
     __slots__ = (
@@ -253,6 +309,7 @@ class JwtServerAuth:
         "_lock",
         "_previous_token",
         "_token",
+        "leeway",
         "renew_before",
         "ttl",
     )
@@ -263,6 +320,7 @@ class JwtServerAuth:
         *,
         ttl: float = 3600,
         renew_before: float = 60,
+        leeway: float = 30,
         claims: Mapping[str, object] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -272,6 +330,8 @@ class JwtServerAuth:
             raise ValueError("ttl must be positive")
         if not 0 <= renew_before < ttl:
             raise ValueError("renew_before must be >= 0 and less than ttl")
+        if leeway < 0:
+            raise ValueError("leeway must be >= 0")
         claims = {"server": True} if claims is None else dict(claims)
         reserved = {"iat", "exp"} & claims.keys()
         if reserved:
@@ -281,24 +341,46 @@ class JwtServerAuth:
         self._clock = clock
         self.ttl = ttl
         self.renew_before = renew_before
+        self.leeway = leeway
         self._lock = threading.Lock()
         self._token: str | None = None
         self._previous_token: str | None = None
         self._exp = 0
+
+    def _mint(self, now: float) -> str:
+        """A new token from ``now`` (the caller holds the lock)."""
+        iat = int(now - self.leeway)
+        # A lifetime of exactly ttl: a server may refuse tokens that live longer than it allows.
+        exp = iat + int(self.ttl)
+        payload = {**self._claims, "iat": iat, "exp": exp}
+        token = mint_hs256_jwt(payload, self._api_secret)
+        self._previous_token, self._token, self._exp = self._token, token, exp
+        return token
 
     def token(self) -> str:
         """The current token, minting a new one if there is none or it is due for renewal."""
         with self._lock:
             now = self._clock()
             if self._token is None or now >= self._exp - self.renew_before:
-                iat = int(now)
-                exp = int(now + self.ttl)
-                new = mint_hs256_jwt({**self._claims, "iat": iat, "exp": exp}, self._api_secret)
-                self._previous_token, self._token, self._exp = self._token, new, exp
+                return self._mint(now)
             return self._token
 
     def apply(self, headers: dict[str, str], query: list[tuple[str, str]]) -> None:
         _set_header(headers, "Authorization", f"Bearer {self.token()}")
+
+    def renew(self, request: httpx.Request, response: httpx.Response) -> bool:
+        """After a 401 that says the token expired: mint a new one unless another request
+        already did. False (do not repeat) when the request did not carry a token minted here
+        (``extra_headers`` replaced it) or the new token would be the same as the old one."""
+        if not says_token_expired(response):
+            return False
+        sent = request.headers.get("authorization", "")
+        with self._lock:
+            if self._token is not None and sent == f"Bearer {self._token}":
+                old = self._token
+                return self._mint(self._clock()) != old
+            # Renewed meanwhile by a concurrent request: the current token is already fresh.
+            return self._previous_token is not None and sent == f"Bearer {self._previous_token}"
 
     def secrets(self) -> tuple[str, ...]:
         # The previous token is kept too: a request sent just before a renewal may be logged
@@ -314,5 +396,5 @@ class JwtServerAuth:
     def __repr__(self) -> str:
         return (
             f"JwtServerAuth(api_secret={_MASK}, ttl={self.ttl!r}, "
-            f"renew_before={self.renew_before!r}, claims={self._claims!r})"
+            f"renew_before={self.renew_before!r}, leeway={self.leeway!r}, claims={self._claims!r})"
         )

@@ -12,39 +12,72 @@ if TYPE_CHECKING:
         CompatibilityErrorResponse as CompatibilityErrorResponse,
     )
     from ._conference_stream import ConferenceStream as ConferenceStream
+    from ._create_conference_stream_request import (
+        CreateConferenceStreamRequest as CreateConferenceStreamRequest,
+    )
+    from ._create_conference_stream_request_stream_codec import (
+        CreateConferenceStreamRequestStreamCodec as CreateConferenceStreamRequestStreamCodec,
+    )
+    from ._create_conference_stream_request_stream_codec import (
+        CreateConferenceStreamRequestStreamCodecLiteral as CreateConferenceStreamRequestStreamCodecLiteral,
+    )
     from ._create_stream_request import CreateStreamRequest as CreateStreamRequest
     from ._create_stream_request_status_callback_method import (
         CreateStreamRequestStatusCallbackMethod as CreateStreamRequestStatusCallbackMethod,
     )
+    from ._create_stream_request_status_callback_method import (
+        CreateStreamRequestStatusCallbackMethodLiteral as CreateStreamRequestStatusCallbackMethodLiteral,
+    )
     from ._create_stream_request_track import CreateStreamRequestTrack as CreateStreamRequestTrack
+    from ._create_stream_request_track import (
+        CreateStreamRequestTrackLiteral as CreateStreamRequestTrackLiteral,
+    )
     from ._stream_status import StreamStatus as StreamStatus
+    from ._stream_status import StreamStatusLiteral as StreamStatusLiteral
     from ._update_stream_request import UpdateStreamRequest as UpdateStreamRequest
     from ._update_stream_request_status import (
         UpdateStreamRequestStatus as UpdateStreamRequestStatus,
+    )
+    from ._update_stream_request_status import (
+        UpdateStreamRequestStatusLiteral as UpdateStreamRequestStatusLiteral,
     )
 
 _LOCATIONS: dict[str, str] = {
     "CallStream": "_call_stream",
     "CompatibilityErrorResponse": "_compatibility_error_response",
     "ConferenceStream": "_conference_stream",
+    "CreateConferenceStreamRequest": "_create_conference_stream_request",
+    "CreateConferenceStreamRequestStreamCodec": "_create_conference_stream_request_stream_codec",
+    "CreateConferenceStreamRequestStreamCodecLiteral": "_create_conference_stream_request_stream_codec",
     "CreateStreamRequest": "_create_stream_request",
     "CreateStreamRequestStatusCallbackMethod": "_create_stream_request_status_callback_method",
+    "CreateStreamRequestStatusCallbackMethodLiteral": "_create_stream_request_status_callback_method",
     "CreateStreamRequestTrack": "_create_stream_request_track",
+    "CreateStreamRequestTrackLiteral": "_create_stream_request_track",
     "StreamStatus": "_stream_status",
+    "StreamStatusLiteral": "_stream_status",
     "UpdateStreamRequest": "_update_stream_request",
     "UpdateStreamRequestStatus": "_update_stream_request_status",
+    "UpdateStreamRequestStatusLiteral": "_update_stream_request_status",
 }
 
 __all__ = [
     "CallStream",
     "CompatibilityErrorResponse",
     "ConferenceStream",
+    "CreateConferenceStreamRequest",
+    "CreateConferenceStreamRequestStreamCodec",
+    "CreateConferenceStreamRequestStreamCodecLiteral",
     "CreateStreamRequest",
     "CreateStreamRequestStatusCallbackMethod",
+    "CreateStreamRequestStatusCallbackMethodLiteral",
     "CreateStreamRequestTrack",
+    "CreateStreamRequestTrackLiteral",
     "StreamStatus",
+    "StreamStatusLiteral",
     "UpdateStreamRequest",
     "UpdateStreamRequestStatus",
+    "UpdateStreamRequestStatusLiteral",
 ]
 
 

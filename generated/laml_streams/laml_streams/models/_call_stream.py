@@ -2,48 +2,38 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Rfc2822Timestamp
 from ._stream_status import StreamStatus
 
-__all__ = [
-    "CallStream",
-]
+__all__ = ["CallStream"]
 
 
 class CallStream(ApiModel):
     """A stream on a call."""
 
     sid: str
-    """The unique identifier for the stream.
-    """
+    """The unique identifier for the stream."""
 
     account_sid: str
-    """The unique identifier for the account that is associated with this stream.
-    """
+    """The unique identifier for the account that is associated with this stream."""
 
     call_sid: str
-    """The unique identifier for the call that is associated with this stream.
-    """
+    """The unique identifier for the call that is associated with this stream."""
 
     name: str | None
-    """Unique name for the Stream, per Call. It is used to stop a Stream by name. May be null if not specified when creating the stream.
-    """
+    """Unique name for the Stream, per Call. It is used to stop a Stream by name. May be null if not specified when creating the stream."""
 
     status: StreamStatus
-    """The status of the stream.
-    """
+    """The status of the stream."""
 
-    date_updated: str
-    """The date, in RFC 2822 format, this stream was updated (e.g. "Wed, 26 Sep 2018 23:00:04 +0000").
-    """
+    date_updated: Rfc2822Timestamp
+    """The date, in RFC 2822 format, this stream was updated (e.g. "Wed, 26 Sep 2018 23:00:04 +0000")."""
 
     uri: str
-    """The URI of the stream, relative to the API host.
-    """
+    """The URI of the stream, relative to the API host."""
 
     api_version: str | None = None
-    """The version of the SignalWire API.
-    """
+    """The version of the SignalWire API."""
 
     error_code: str | None = None
-    """Further details about a failed stream.
-    """
+    """Further details about a failed stream."""

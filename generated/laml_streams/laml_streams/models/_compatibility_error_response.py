@@ -3,26 +3,20 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "CompatibilityErrorResponse",
-]
+__all__ = ["CompatibilityErrorResponse"]
 
 
 class CompatibilityErrorResponse(ApiModel):
     """Error response model."""
 
     code: int
-    """Error code.
-    """
+    """Error code."""
 
     message: str
-    """Error message.
-    """
+    """Error message."""
 
     more_info: str
-    """URL for more information about the error.
-    """
+    """URL for more information about the error."""
 
     status: int
-    """HTTP status code.
-    """
+    """HTTP status code."""

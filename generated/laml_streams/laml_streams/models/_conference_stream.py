@@ -2,40 +2,32 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Rfc2822Timestamp
 from ._stream_status import StreamStatus
 
-__all__ = [
-    "ConferenceStream",
-]
+__all__ = ["ConferenceStream"]
 
 
 class ConferenceStream(ApiModel):
     """A stream on a conference."""
 
     sid: str
-    """The unique identifier for the stream.
-    """
+    """The unique identifier for the stream."""
 
     account_sid: str
-    """The unique identifier for the account.
-    """
+    """The unique identifier for the account."""
 
     conference_sid: str
-    """The unique identifier for the conference.
-    """
+    """The unique identifier for the conference."""
 
     name: str | None
-    """The name of the stream. May be null if not specified when creating the stream.
-    """
+    """The name of the stream. May be null if not specified when creating the stream."""
 
     status: StreamStatus
-    """The status of the stream.
-    """
+    """The status of the stream."""
 
-    date_updated: str
-    """The date, in RFC 2822 GMT format, this stream was updated.
-    """
+    date_updated: Rfc2822Timestamp
+    """The date, in RFC 2822 GMT format, this stream was updated."""
 
     uri: str
-    """The URI for the stream, relative to the API host.
-    """
+    """The URI for the stream, relative to the API host."""

@@ -6,14 +6,11 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._update_stream_request_status import UpdateStreamRequestStatus
 
-__all__ = [
-    "UpdateStreamRequest",
-]
+__all__ = ["UpdateStreamRequest"]
 
 
 class UpdateStreamRequest(ApiModel):
     """Request body for stopping (updating) a call or conference stream."""
 
     status: UpdateStreamRequestStatus = Field(alias="Status")
-    """The status of the stream. Only 'stopped' is allowed.
-    """
+    """The status of the stream. Only 'stopped' is allowed."""

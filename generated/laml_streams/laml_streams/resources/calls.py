@@ -4,18 +4,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
-    from ..models._call_stream import CallStream
-    from ..models._create_stream_request_status_callback_method import (
+    from ..models import (
+        CallStream,
         CreateStreamRequestStatusCallbackMethod,
+        CreateStreamRequestStatusCallbackMethodLiteral,
+        CreateStreamRequestTrack,
+        CreateStreamRequestTrackLiteral,
     )
-    from ..models._create_stream_request_track import CreateStreamRequestTrack
 
 __all__ = [
     "AsyncCallsResource",
@@ -25,152 +35,13 @@ __all__ = [
 ]
 
 
-class CallsStreamsResourceWithRawResponse:
-    """``calls.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: LamlClient) -> None:
-        self._client = client
-
-    def create(
-        self,
-        call_sid: str,
-        *,
-        url: str,
-        name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
-        status_callback: str | NotGiven = NOT_GIVEN,
-        status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
-        ) = NOT_GIVEN,
-        parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CallStream]:
-        """Create a Stream
-
-        Create a stream: a WebSocket connection to `Url` is established and the call's audio starts flowing towards the WebSocket server.
-
-        #### Permissions
-
-        The API token must include the following scopes: _Voice_.
-
-        Args:
-            call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
-            status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
-            parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``.
-        """
-        from ..models._call_stream import CallStream
-        from ..models._create_stream_request import CreateStreamRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                },
-            ),
-            operation_id="createCallStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        CreateStreamRequest,
-                        {
-                            "Url": url,
-                            "Name": name,
-                            "Track": track,
-                            "StatusCallback": status_callback,
-                            "StatusCallbackMethod": status_callback_method,
-                        },
-                        "createCallStream",
-                    )
-                ),
-                *indexed_pairs(
-                    parameters,
-                    name="Parameter{n}.Name",
-                    value="Parameter{n}.Value",
-                    maximum=99,
-                    argument="parameters",
-                    operation_id="createCallStream",
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, CallStream))
-
-    def stop(
-        self,
-        call_sid: str,
-        sid: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CallStream]:
-        """Stop a Stream
-
-        Stop a Stream, by setting its `Status` to `stopped`.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``stopCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``.
-        """
-        from ..models._call_stream import CallStream
-        from ..models._update_stream_request import UpdateStreamRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="stopCallStream",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "stopCallStream",
-                    )
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, CallStream))
-
-
 class CallsStreamsResource:
     """``calls.streams`` operations."""
 
     def __init__(self, client: LamlClient) -> None:
         self._client = client
-        self.with_raw_response = CallsStreamsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsStreamsResourceWithRawResponse(self)
 
     def create(
         self,
@@ -178,19 +49,18 @@ class CallsStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Create a Stream
+        """Create a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``, ``createCallStream``).
 
         Create a stream: a WebSocket connection to `Url` is established and the call's audio starts flowing towards the WebSocket server.
 
@@ -200,113 +70,22 @@ class CallsStreamsResource:
 
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``.
         """
-        _raw = self.with_raw_response.create(
-            call_sid,
-            url=url,
-            name=name,
-            track=track,
-            status_callback=status_callback,
-            status_callback_method=status_callback_method,
-            parameters=parameters,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def stop(
-        self,
-        call_sid: str,
-        sid: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> CallStream:
-        """Stop a Stream
-
-        Stop a Stream, by setting its `Status` to `stopped`.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``stopCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``.
-        """
-        _raw = self.with_raw_response.stop(call_sid, sid, request_options=request_options)
-        return _raw.data
-
-
-class AsyncCallsStreamsResourceWithRawResponse:
-    """``calls.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        call_sid: str,
-        *,
-        url: str,
-        name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
-        status_callback: str | NotGiven = NOT_GIVEN,
-        status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
-        ) = NOT_GIVEN,
-        parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CallStream]:
-        """Create a Stream
-
-        Create a stream: a WebSocket connection to `Url` is established and the call's audio starts flowing towards the WebSocket server.
-
-        #### Permissions
-
-        The API token must include the following scopes: _Voice_.
-
-        Args:
-            call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
-            status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
-            parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``.
-        """
-        from ..models._call_stream import CallStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models import CallStream, CreateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                },
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams", self._client.account_sid, call_sid
             ),
-            operation_id="createCallStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "createCallStream",
             form=(
                 *form_fields(
                     validate_body(
@@ -317,6 +96,7 @@ class AsyncCallsStreamsResourceWithRawResponse:
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createCallStream",
                     )
@@ -331,17 +111,16 @@ class AsyncCallsStreamsResourceWithRawResponse:
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, CallStream))
+        return self._call(_spec, CallStream, request_options)
 
-    async def stop(
+    def stop(
         self,
         call_sid: str,
         sid: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CallStream]:
-        """Stop a Stream
+    ) -> CallStream:
+        """Stop a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``, ``stopCallStream``).
 
         Stop a Stream, by setting its `Status` to `stopped`.
 
@@ -352,40 +131,34 @@ class AsyncCallsStreamsResourceWithRawResponse:
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``stopCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``.
         """
-        from ..models._call_stream import CallStream
-        from ..models._update_stream_request import UpdateStreamRequest
+        from ..models import CallStream, UpdateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "CallSid": call_sid,
-                    "Sid": sid,
-                },
+                self._client.account_sid,
+                call_sid,
+                sid,
             ),
-            operation_id="stopCallStream",
+            "stopCallStream",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
-                    validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "stopCallStream",
-                    )
+                    validate_body(UpdateStreamRequest, {"Status": "stopped"}, "stopCallStream")
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, CallStream))
+        return self._call(_spec, CallStream, request_options)
+
+
+class CallsStreamsResourceWithRawResponse:
+    """``calls.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsStreamsResource) -> None:
+        self.create = raw_response(resource.create)
+        self.stop = raw_response(resource.stop)
 
 
 class AsyncCallsStreamsResource:
@@ -393,7 +166,8 @@ class AsyncCallsStreamsResource:
 
     def __init__(self, client: AsyncLamlClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncCallsStreamsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsStreamsResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -401,19 +175,18 @@ class AsyncCallsStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Create a Stream
+        """Create a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``, ``createCallStream``).
 
         Create a stream: a WebSocket connection to `Url` is established and the call's audio starts flowing towards the WebSocket server.
 
@@ -423,27 +196,48 @@ class AsyncCallsStreamsResource:
 
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams``.
         """
-        _raw = await self.with_raw_response.create(
-            call_sid,
-            url=url,
-            name=name,
-            track=track,
-            status_callback=status_callback,
-            status_callback_method=status_callback_method,
-            parameters=parameters,
-            request_options=request_options,
+        from ..models import CallStream, CreateStreamRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams", self._client.account_sid, call_sid
+            ),
+            "createCallStream",
+            form=(
+                *form_fields(
+                    validate_body(
+                        CreateStreamRequest,
+                        {
+                            "Url": url,
+                            "Name": name,
+                            "Track": track,
+                            "StatusCallback": status_callback,
+                            "StatusCallbackMethod": status_callback_method,
+                            "AuthorizationBearerToken": authorization_bearer_token,
+                        },
+                        "createCallStream",
+                    )
+                ),
+                *indexed_pairs(
+                    parameters,
+                    name="Parameter{n}.Name",
+                    value="Parameter{n}.Value",
+                    maximum=99,
+                    argument="parameters",
+                    operation_id="createCallStream",
+                ),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, CallStream, request_options)
 
     async def stop(
         self,
@@ -452,7 +246,7 @@ class AsyncCallsStreamsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
-        """Stop a Stream
+        """Stop a Stream (``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``, ``stopCallStream``).
 
         Stop a Stream, by setting its `Status` to `stopped`.
 
@@ -463,43 +257,63 @@ class AsyncCallsStreamsResource:
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``stopCallStream``: ``POST /Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}``.
         """
-        _raw = await self.with_raw_response.stop(call_sid, sid, request_options=request_options)
-        return _raw.data
+        from ..models import CallStream, UpdateStreamRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}",
+                self._client.account_sid,
+                call_sid,
+                sid,
+            ),
+            "stopCallStream",
+            idempotent=True,
+            form=(
+                *form_fields(
+                    validate_body(UpdateStreamRequest, {"Status": "stopped"}, "stopCallStream")
+                ),
+            ),
+        )
+        return await self._call(_spec, CallStream, request_options)
 
 
-class CallsResourceWithRawResponse:
-    """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncCallsStreamsResourceWithRawResponse:
+    """``calls.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: LamlClient) -> None:
-        self._client = client
-        self.streams = CallsStreamsResourceWithRawResponse(client)
+    def __init__(self, resource: AsyncCallsStreamsResource) -> None:
+        self.create = async_raw_response(resource.create)
+        self.stop = async_raw_response(resource.stop)
 
 
 class CallsResource:
     """Streams on a call."""
 
     def __init__(self, client: LamlClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.streams = CallsStreamsResource(client)
+        self.with_raw_response = CallsResourceWithRawResponse(self)
 
 
-class AsyncCallsResourceWithRawResponse:
+class CallsResourceWithRawResponse:
     """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-        self.streams = AsyncCallsStreamsResourceWithRawResponse(client)
+    def __init__(self, resource: CallsResource) -> None:
+        self.streams = CallsStreamsResourceWithRawResponse(resource.streams)
 
 
 class AsyncCallsResource:
     """Streams on a call."""
 
     def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.streams = AsyncCallsStreamsResource(client)
+        self.with_raw_response = AsyncCallsResourceWithRawResponse(self)
+
+
+class AsyncCallsResourceWithRawResponse:
+    """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsResource) -> None:
+        self.streams = AsyncCallsStreamsResourceWithRawResponse(resource.streams)

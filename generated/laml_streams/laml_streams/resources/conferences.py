@@ -4,18 +4,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
-    from ..models._conference_stream import ConferenceStream
-    from ..models._create_stream_request_status_callback_method import (
+    from ..models import (
+        ConferenceStream,
+        CreateConferenceStreamRequestStreamCodec,
+        CreateConferenceStreamRequestStreamCodecLiteral,
         CreateStreamRequestStatusCallbackMethod,
+        CreateStreamRequestStatusCallbackMethodLiteral,
+        CreateStreamRequestTrack,
+        CreateStreamRequestTrackLiteral,
     )
-    from ..models._create_stream_request_track import CreateStreamRequestTrack
 
 __all__ = [
     "AsyncConferencesResource",
@@ -25,152 +37,13 @@ __all__ = [
 ]
 
 
-class ConferencesStreamsResourceWithRawResponse:
-    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: LamlClient) -> None:
-        self._client = client
-
-    def create(
-        self,
-        conference_sid: str,
-        *,
-        url: str,
-        name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
-        status_callback: str | NotGiven = NOT_GIVEN,
-        status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
-        ) = NOT_GIVEN,
-        parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
-        """Create a Conference Stream
-
-        Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
-            status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
-            parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
-        """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                },
-            ),
-            operation_id="createConferenceStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        CreateStreamRequest,
-                        {
-                            "Url": url,
-                            "Name": name,
-                            "Track": track,
-                            "StatusCallback": status_callback,
-                            "StatusCallbackMethod": status_callback_method,
-                        },
-                        "createConferenceStream",
-                    )
-                ),
-                *indexed_pairs(
-                    parameters,
-                    name="Parameter{n}.Name",
-                    value="Parameter{n}.Value",
-                    maximum=99,
-                    argument="parameters",
-                    operation_id="createConferenceStream",
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
-
-    def update(
-        self,
-        conference_sid: str,
-        sid: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
-        """Update Conference Stream
-
-        Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
-        """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._update_stream_request import UpdateStreamRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="updateConferenceStream",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "updateConferenceStream",
-                    )
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
-
-
 class ConferencesStreamsResource:
     """``conferences.streams`` operations."""
 
     def __init__(self, client: LamlClient) -> None:
         self._client = client
-        self.with_raw_response = ConferencesStreamsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = ConferencesStreamsResourceWithRawResponse(self)
 
     def create(
         self,
@@ -178,19 +51,24 @@ class ConferencesStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | CreateConferenceStreamRequestStreamCodecLiteral
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Create a Conference Stream
+        """Create a Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``, ``createConferenceStream``).
 
         Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
 
@@ -200,123 +78,39 @@ class ConferencesStreamsResource:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
-        _raw = self.with_raw_response.create(
-            conference_sid,
-            url=url,
-            name=name,
-            track=track,
-            status_callback=status_callback,
-            status_callback_method=status_callback_method,
-            parameters=parameters,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def update(
-        self,
-        conference_sid: str,
-        sid: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ConferenceStream:
-        """Update Conference Stream
-
-        Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
-        """
-        _raw = self.with_raw_response.update(conference_sid, sid, request_options=request_options)
-        return _raw.data
-
-
-class AsyncConferencesStreamsResourceWithRawResponse:
-    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        conference_sid: str,
-        *,
-        url: str,
-        name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
-        status_callback: str | NotGiven = NOT_GIVEN,
-        status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
-        ) = NOT_GIVEN,
-        parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
-        """Create a Conference Stream
-
-        Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
-
-        #### Permissions
-
-        The API token used to authenticate must have the following scope(s) enabled to make a successful request: _Voice_. [Learn more about API scopes](https://signalwire.com/docs/platform/your-signalwire-api-space).
-
-        Args:
-            conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
-            track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
-            status_callback: The URL to request to when stream is available.
-            status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
-            parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
-        """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._create_stream_request import CreateStreamRequest
+        from ..models import ConferenceStream, CreateConferenceStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                },
+                self._client.account_sid,
+                conference_sid,
             ),
-            operation_id="createConferenceStream",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "createConferenceStream",
             form=(
                 *form_fields(
                     validate_body(
-                        CreateStreamRequest,
+                        CreateConferenceStreamRequest,
                         {
                             "Url": url,
                             "Name": name,
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "StreamCodec": stream_codec,
+                            "StreamRealTime": stream_real_time,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createConferenceStream",
                     )
@@ -331,17 +125,16 @@ class AsyncConferencesStreamsResourceWithRawResponse:
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
+        return self._call(_spec, ConferenceStream, request_options)
 
-    async def update(
+    def update(
         self,
         conference_sid: str,
         sid: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ConferenceStream]:
-        """Update Conference Stream
+    ) -> ConferenceStream:
+        """Update Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``, ``updateConferenceStream``).
 
         Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
 
@@ -352,40 +145,36 @@ class AsyncConferencesStreamsResourceWithRawResponse:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
-        from ..models._conference_stream import ConferenceStream
-        from ..models._update_stream_request import UpdateStreamRequest
+        from ..models import ConferenceStream, UpdateStreamRequest
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
+            "POST",
+            build_path(
                 "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "ConferenceSid": conference_sid,
-                    "Sid": sid,
-                },
+                self._client.account_sid,
+                conference_sid,
+                sid,
             ),
-            operation_id="updateConferenceStream",
+            "updateConferenceStream",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
-                        UpdateStreamRequest,
-                        {
-                            "Status": "stopped",
-                        },
-                        "updateConferenceStream",
+                        UpdateStreamRequest, {"Status": "stopped"}, "updateConferenceStream"
                     )
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ConferenceStream))
+        return self._call(_spec, ConferenceStream, request_options)
+
+
+class ConferencesStreamsResourceWithRawResponse:
+    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: ConferencesStreamsResource) -> None:
+        self.create = raw_response(resource.create)
+        self.update = raw_response(resource.update)
 
 
 class AsyncConferencesStreamsResource:
@@ -393,7 +182,8 @@ class AsyncConferencesStreamsResource:
 
     def __init__(self, client: AsyncLamlClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncConferencesStreamsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncConferencesStreamsResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -401,19 +191,24 @@ class AsyncConferencesStreamsResource:
         *,
         url: str,
         name: str | NotGiven = NOT_GIVEN,
-        track: (
-            CreateStreamRequestTrack
-            | Literal["inbound_track", "outbound_track", "both_tracks"]
-            | NotGiven
-        ) = NOT_GIVEN,
+        track: CreateStreamRequestTrack | CreateStreamRequestTrackLiteral | NotGiven = NOT_GIVEN,
         status_callback: str | NotGiven = NOT_GIVEN,
         status_callback_method: (
-            CreateStreamRequestStatusCallbackMethod | Literal["GET", "POST"] | NotGiven
+            CreateStreamRequestStatusCallbackMethod
+            | CreateStreamRequestStatusCallbackMethodLiteral
+            | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | CreateConferenceStreamRequestStreamCodecLiteral
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Create a Conference Stream
+        """Create a Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``, ``createConferenceStream``).
 
         Create a stream on a conference: a WebSocket connection to `Url` is established and the conference's audio starts flowing towards the WebSocket server.
 
@@ -423,27 +218,54 @@ class AsyncConferencesStreamsResource:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams``.
         """
-        _raw = await self.with_raw_response.create(
-            conference_sid,
-            url=url,
-            name=name,
-            track=track,
-            status_callback=status_callback,
-            status_callback_method=status_callback_method,
-            parameters=parameters,
-            request_options=request_options,
+        from ..models import ConferenceStream, CreateConferenceStreamRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams",
+                self._client.account_sid,
+                conference_sid,
+            ),
+            "createConferenceStream",
+            form=(
+                *form_fields(
+                    validate_body(
+                        CreateConferenceStreamRequest,
+                        {
+                            "Url": url,
+                            "Name": name,
+                            "Track": track,
+                            "StatusCallback": status_callback,
+                            "StatusCallbackMethod": status_callback_method,
+                            "StreamCodec": stream_codec,
+                            "StreamRealTime": stream_real_time,
+                            "AuthorizationBearerToken": authorization_bearer_token,
+                        },
+                        "createConferenceStream",
+                    )
+                ),
+                *indexed_pairs(
+                    parameters,
+                    name="Parameter{n}.Name",
+                    value="Parameter{n}.Value",
+                    maximum=99,
+                    argument="parameters",
+                    operation_id="createConferenceStream",
+                ),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, ConferenceStream, request_options)
 
     async def update(
         self,
@@ -452,7 +274,7 @@ class AsyncConferencesStreamsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
-        """Update Conference Stream
+        """Update Conference Stream (``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``, ``updateConferenceStream``).
 
         Update an existing conference stream. Commonly used to stop/start streams or modify stream properties; the only documented update is `Status=stopped`.
 
@@ -463,45 +285,65 @@ class AsyncConferencesStreamsResource:
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
             sid: The unique identifier (a UUID) for the stream.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``updateConferenceStream``: ``POST /Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}``.
         """
-        _raw = await self.with_raw_response.update(
-            conference_sid, sid, request_options=request_options
+        from ..models import ConferenceStream, UpdateStreamRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams/{Sid}",
+                self._client.account_sid,
+                conference_sid,
+                sid,
+            ),
+            "updateConferenceStream",
+            idempotent=True,
+            form=(
+                *form_fields(
+                    validate_body(
+                        UpdateStreamRequest, {"Status": "stopped"}, "updateConferenceStream"
+                    )
+                ),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, ConferenceStream, request_options)
 
 
-class ConferencesResourceWithRawResponse:
-    """``conferences`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncConferencesStreamsResourceWithRawResponse:
+    """``conferences.streams`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: LamlClient) -> None:
-        self._client = client
-        self.streams = ConferencesStreamsResourceWithRawResponse(client)
+    def __init__(self, resource: AsyncConferencesStreamsResource) -> None:
+        self.create = async_raw_response(resource.create)
+        self.update = async_raw_response(resource.update)
 
 
 class ConferencesResource:
     """Streams on a conference."""
 
     def __init__(self, client: LamlClient) -> None:
-        self._client = client
-        self.with_raw_response = ConferencesResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.streams = ConferencesStreamsResource(client)
+        self.with_raw_response = ConferencesResourceWithRawResponse(self)
 
 
-class AsyncConferencesResourceWithRawResponse:
+class ConferencesResourceWithRawResponse:
     """``conferences`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-        self.streams = AsyncConferencesStreamsResourceWithRawResponse(client)
+    def __init__(self, resource: ConferencesResource) -> None:
+        self.streams = ConferencesStreamsResourceWithRawResponse(resource.streams)
 
 
 class AsyncConferencesResource:
     """Streams on a conference."""
 
     def __init__(self, client: AsyncLamlClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncConferencesResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.streams = AsyncConferencesStreamsResource(client)
+        self.with_raw_response = AsyncConferencesResourceWithRawResponse(self)
+
+
+class AsyncConferencesResourceWithRawResponse:
+    """``conferences`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncConferencesResource) -> None:
+        self.streams = AsyncConferencesStreamsResourceWithRawResponse(resource.streams)

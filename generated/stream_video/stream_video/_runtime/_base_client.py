@@ -2,12 +2,14 @@
 """What the sync and async clients share: configuration, building each attempt's request,
 logging, and turning each attempt's outcome into "done", "wait and retry" or an error.
 
-The clients in ``_client.py`` only add the I/O: send, sleep, close. The retry policy itself
-lives in ``_retry.py``; redaction in ``_redact.py``.
+The clients in ``_client.py`` only add the I/O: send, read, sleep, close. The retry policy
+itself lives in ``_retry.py``; redaction in ``_redact.py``; holding the deadline on the wire in
+``_transport.py``.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import json
@@ -22,7 +24,8 @@ from urllib.parse import urlencode
 import httpx
 import pydantic
 
-from ._auth import Auth
+from ._auth import Auth, RenewableAuth
+from ._config import ConfigurationError
 from ._errors import (
     ApiConnectionError,
     ApiTimeoutError,
@@ -31,8 +34,10 @@ from ._errors import (
     status_error_from_response,
 )
 from ._redact import Redactor, register
+from ._request import checked_header, header_problem
 from ._response import CallInfo, parse_body, record_call
 from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
+from ._transport import DEADLINE_MESSAGE, DeadlineExceeded
 from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, RequestOptions, RequestSpec
 
 __all__ = ["BaseApiClient", "user_agent"]
@@ -62,6 +67,15 @@ def _set_headers(headers: dict[str, str], items: Iterable[tuple[str, str]]) -> N
 
 def _has_header(headers: Mapping[str, str], name: str) -> bool:
     return any(k.lower() == name.lower() for k in headers)
+
+
+def _userinfo_secrets(base_url: str) -> tuple[str, ...]:
+    """A password in the base URL, and the Basic credential httpx derives from it."""
+    url = httpx.URL(base_url)
+    if not url.password:
+        return ()
+    blob = base64.b64encode(f"{url.username}:{url.password}".encode()).decode("ascii")
+    return (url.password, blob)
 
 
 def _normalize_base_url(base_url: str) -> str:
@@ -139,6 +153,10 @@ class BaseApiClient(Generic[HttpClientT]):
         retry: RetryConfig | None = None,
     ) -> None:
         self._base_url = _normalize_base_url(base_url)
+        for name, value in (default_headers or {}).items():
+            problem = header_problem(name, value)
+            if problem is not None:
+                raise ConfigurationError(f"default_headers: {problem}")
         self.auth = auth
         self.package = package
         self.version = version
@@ -146,7 +164,7 @@ class BaseApiClient(Generic[HttpClientT]):
         self.retry = _resolve_retry(retry, max_retries)
         self.error_model = error_model
         self.logger = _package_logger(package)
-        self._redactor = Redactor(auth)
+        self._redactor = Redactor(auth, extra_secrets=_userinfo_secrets(self._base_url))
         register(self._redactor)
 
         headers: dict[str, str] = {"User-Agent": user_agent(package, version)}
@@ -170,7 +188,9 @@ class BaseApiClient(Generic[HttpClientT]):
 
     @property
     def base_url(self) -> str:
-        return self._base_url
+        """The URL requests go to, with a password in it shown as ``***`` (it is printed in
+        reprs and logs; the real one stays inside the client)."""
+        return self._redactor.url(self._base_url)
 
     @property
     def max_retries(self) -> int:
@@ -178,10 +198,7 @@ class BaseApiClient(Generic[HttpClientT]):
 
     def __repr__(self) -> str:
         # Never the auth, headers or anything else that may hold a credential.
-        return (
-            f"{type(self).__name__}(package={self.package!r}, "
-            f"base_url={self._redactor.url(self._base_url)!r})"
-        )
+        return f"{type(self).__name__}(package={self.package!r}, base_url={self.base_url!r})"
 
     @overload
     def parse(self, response: httpx.Response, type_: type[T]) -> T: ...
@@ -189,7 +206,9 @@ class BaseApiClient(Generic[HttpClientT]):
     def parse(self, response: httpx.Response, type_: Any) -> Any: ...
     def parse(self, response: httpx.Response, type_: Any) -> Any:
         """Parse a successful response's body as ``type_`` (see ``parse_body``)."""
-        return parse_body(response, type_, redact=self._redactor.text)
+        return parse_body(
+            response, type_, redact_url=self._redactor.url, redact=self._redactor.text
+        )
 
     def _start_call(self, spec: RequestSpec, options: RequestOptions | None) -> _Call:
         return _Call(self, spec, options or {})
@@ -197,7 +216,7 @@ class BaseApiClient(Generic[HttpClientT]):
 
 class _Call:
     """One logical call: its resolved options, its attempts so far, and the decision after
-    each attempt. The client's loop is just: build request, send, ask this what to do.
+    each attempt. The client's loop is just: build request, send and read, ask this what to do.
     """
 
     __slots__ = (
@@ -210,8 +229,10 @@ class _Call:
         "extra_headers",
         "extra_query",
         "max_retries",
+        "renewed",
         "spec",
         "started",
+        "stream",
         "timeout",
         "url",
     )
@@ -230,9 +251,13 @@ class _Call:
             raise ValueError("deadline must be positive")
         self.extra_headers = dict(options.get("extra_headers") or {})
         self.extra_query = list((options.get("extra_query") or {}).items())
-        self.url = client.base_url + spec.path
+        self.url = client._base_url + spec.path
         self.content, self.content_type = self._encode_body(spec)
+        self.stream = spec.content if spec.content is not None and self.content is None else None
+        if self.stream is not None and not self.stream.replayable:
+            self.max_retries = 0  # an iterator or a pipe cannot be sent again
         self.attempts = 0
+        self.renewed = False
         self.started = self.attempt_started = client.retry.clock()
 
     @staticmethod
@@ -241,6 +266,8 @@ class _Call:
         # JSON null (json=None) is sent as "null" instead of meaning "no body".
         if spec.form is not None:
             return urlencode(spec.form).encode("ascii"), "application/x-www-form-urlencoded"
+        if spec.content is not None:
+            return spec.content.as_bytes(), spec.content.content_type
         if spec.json is NOT_GIVEN:
             return None, None
         try:
@@ -252,13 +279,18 @@ class _Call:
             ) from exc
         return text.encode("utf-8"), "application/json"
 
-    # -- building an attempt ------------------------------------------------------------
+    # -- the deadline ---------------------------------------------------------------------
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (infinite without one; zero or less once passed)."""
+        if self.deadline is None:
+            return float("inf")
+        return self.deadline - (self.client.retry.clock() - self.started)
 
     def _attempt_timeout(self) -> httpx.Timeout:
         if self.deadline is None:
             return self.timeout
-        spent = self.client.retry.clock() - self.started
-        remaining = max(self.deadline - spent, _MIN_ATTEMPT_TIMEOUT)
+        remaining = max(self.remaining(), _MIN_ATTEMPT_TIMEOUT)
         t = self.timeout
         return httpx.Timeout(
             connect=_cap(t.connect, remaining),
@@ -267,26 +299,55 @@ class _Call:
             pool=_cap(t.pool, remaining),
         )
 
+    # -- building an attempt ------------------------------------------------------------
+
+    def _add_headers(
+        self, headers: dict[str, str], items: Iterable[tuple[str, str]], source: str
+    ) -> None:
+        operation_id = self.spec.operation_id
+        _set_headers(
+            headers,
+            (
+                (name, checked_header(name, value, source=source, operation_id=operation_id))
+                for name, value in items
+            ),
+        )
+
     def next_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         client, spec = self.client, self.spec
-        self.attempts += 1
         headers: dict[str, str] = {}
         _set_headers(headers, client._request_headers.items())
         if self.content_type is not None:
             headers["Content-Type"] = self.content_type
-        _set_headers(headers, spec.headers)
+        content: Any = self.content
+        if self.stream is not None:
+            # A fresh pass over the body per attempt; a known length spares chunked encoding,
+            # which some servers (object stores) refuse.
+            length = self.stream.length
+            if length is not None:
+                headers["Content-Length"] = str(length)
+            content = (
+                self.stream.__aiter__()
+                if isinstance(http, httpx.AsyncClient)
+                else iter(self.stream)
+            )
+        _set_headers(headers, (("Accept", spec.accept),))
+        self._add_headers(headers, spec.headers, "a header parameter")
         query = list(spec.query)
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
-        client.auth.apply(headers, query)
-        _set_headers(headers, self.extra_headers.items())
+        credentials: dict[str, str] = {}
+        client.auth.apply(credentials, query)
+        self._add_headers(headers, credentials.items(), "from the credentials")
+        self._add_headers(headers, self.extra_headers.items(), "request_options extra_headers")
         query.extend(self.extra_query)
+        self.attempts += 1
         self.attempt_started = client.retry.clock()
         return http.build_request(
             spec.method,
             self.url,
             params=tuple(query) if query else None,
             headers=headers,
-            content=self.content,
+            content=content,
             timeout=self._attempt_timeout(),
         )
 
@@ -302,8 +363,9 @@ class _Call:
         retry = self.client.retry
         return decide_retry(
             retry,
-            idempotent=self.spec.idempotent,
-            attempts=self.attempts,
+            idempotent=self.spec.retry_safe,
+            # A repeat with a renewed credential is not a retry: it does not use up the budget.
+            attempts=self.attempts - int(self.renewed),
             max_retries=self.max_retries,
             elapsed=retry.clock() - self.started,
             deadline=self.deadline,
@@ -324,20 +386,32 @@ class _Call:
                 outcome,
                 self.client.retry.clock() - self.attempt_started,
                 self.attempts,
-                self.max_retries + 1,
+                self.max_retries + 1 + int(self.renewed),
             )
 
-    def _log_retry(self, url: str, outcome: str, delay: float) -> None:
+    def _log_retry(self, url: str, outcome: str, delay: float, why: str = "") -> None:
         self.client.logger.warning(
-            "Retrying %s %s (%s) in %.2fs: attempt %d/%d failed with %s",
+            "Retrying %s %s (%s) in %.2fs%s: attempt %d/%d failed with %s",
             self.spec.method,
             url,
             self.spec.operation_id,
             delay,
+            why,
             self.attempts,
-            self.max_retries + 1,
+            self.max_retries + 1 + int(self.renewed),
             outcome,
         )
+
+    def _renew(self, request: httpx.Request, response: httpx.Response) -> bool:
+        """After a 401: whether the credential was renewed, so the request is worth repeating
+        (once per call, and only while the deadline allows)."""
+        auth = self.client.auth
+        if self.renewed or not isinstance(auth, RenewableAuth) or self.remaining() <= 0:
+            return False
+        if self.stream is not None and not self.stream.replayable:
+            return False
+        self.renewed = auth.renew(request, response)
+        return self.renewed
 
     def on_response(self, request: httpx.Request, response: httpx.Response) -> float | None:
         """``None`` if the call is done; else the delay before the next attempt.
@@ -345,14 +419,21 @@ class _Call:
         Raises the matching ``ApiStatusError`` when a non-2xx response ends the call.
         """
         client = self.client
-        url = client._redactor.url(request.url)
         status = response.status_code
+        # A 401 is refused before the application acts, so repeating it is safe for any method.
+        renewed = status == 401 and self._renew(request, response)
+        # What we hand out (ApiResponse.http_response, err.response) must not show credentials.
+        response.request = client._redactor.request(request)
+        url = client._redactor.url(request.url)
         outcome = f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
         self._log_attempt(url, outcome)
         if response.is_success:
             elapsed = client.retry.clock() - self.started
             record_call(response, CallInfo(self.attempts, elapsed, self.spec.operation_id))
             return None
+        if renewed:
+            self._log_retry(url, outcome, 0.0, " with a renewed credential")
+            return 0.0
         decision = self._decide(status=status, headers=response.headers)
         if decision.retry:
             self._log_retry(url, outcome, decision.delay)
@@ -375,6 +456,7 @@ class _Call:
         Must be called from the ``except`` block, so the raised error chains ``exc``.
         """
         client = self.client
+        client._redactor.scrub(exc)
         url = client._redactor.url(request.url)
         outcome = client._redactor.text(_describe(exc))
         self._log_attempt(url, outcome)
@@ -393,10 +475,14 @@ class _Call:
             note=decision.note,
         )
         raise error_class(
-            client._redactor.text(message),
+            message,
             method=self.spec.method,
             url=url,
             operation_id=self.spec.operation_id,
             retryable=decision.retryable,
             attempts=self.attempts,
         ) from exc
+
+    def deadline_exceeded(self, request: httpx.Request) -> DeadlineExceeded:
+        """The exception for an attempt cut short by the deadline (the async cancel scope)."""
+        return DeadlineExceeded(DEADLINE_MESSAGE, request=request)

@@ -9,7 +9,6 @@ import datetime as _dt
 import enum
 import re
 import uuid
-from collections.abc import Mapping
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -31,21 +30,26 @@ def _encode_segment(name: str, value: str) -> str:
     return encoded
 
 
-def build_path(template: str, params: Mapping[str, object]) -> str:
-    """Fill ``{name}`` placeholders in a path template, each value as exactly one segment.
+def build_path(template: str, *values: object) -> str:
+    """Fill the ``{name}`` placeholders of a path template with ``values``, in the order the names
+    first appear, each value as exactly one segment.
 
-    >>> build_path("/Accounts/{AccountSid}/Calls", {"AccountSid": "../x"})
-    '/Accounts/..%2Fx/Calls'
+    >>> build_path("/Accounts/{AccountSid}/Calls/{CallSid}", "AC1", "../x")
+    '/Accounts/AC1/Calls/..%2Fx'
 
-    Raises ``ValueError`` for a missing or empty value.
+    Raises ``ValueError`` for a missing, extra or empty value.
     """
+    names = list(dict.fromkeys(_PLACEHOLDER.findall(template)))
+    if len(names) != len(values):
+        raise ValueError(
+            f"{template!r} takes {len(names)} path parameter(s) ({', '.join(names) or 'none'}), "
+            f"got {len(values)}"
+        )
+    params = dict(zip(names, values, strict=True))
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
-        try:
-            value = params[name]
-        except KeyError:
-            raise ValueError(f"missing path parameter {name!r} for {template!r}") from None
+        value = params[name]
         # Integers, enums and the like are spelled as in a query (True -> "true").
         return _encode_segment(name, value if isinstance(value, str) else encode_query_value(value))
 

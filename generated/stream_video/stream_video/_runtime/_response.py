@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -16,7 +16,7 @@ import pydantic
 
 from ._errors import ResponseValidationError, format_message, request_id_from
 
-__all__ = ["ApiResponse", "CallInfo", "call_info", "parse_body", "record_call"]
+__all__ = ["ApiResponse", "ByStatus", "CallInfo", "call_info", "parse_body", "record_call"]
 
 T = TypeVar("T")
 
@@ -52,8 +52,9 @@ def call_info(response: httpx.Response) -> CallInfo:
 class ApiResponse(Generic[T]):
     """A parsed response plus everything about the HTTP exchange behind it.
 
-    ``data`` is the parsed model; ``http_response`` the ``httpx.Response``; ``attempts`` how
-    many attempts the call took; ``elapsed`` its seconds across all attempts and waits.
+    ``data`` is the parsed model; ``http_response`` the ``httpx.Response`` (its ``request`` is
+    a copy of the request sent, credentials masked); ``attempts`` how many attempts the call
+    took; ``elapsed`` its seconds across all attempts and waits.
     """
 
     __slots__ = ("attempts", "data", "elapsed", "http_response")
@@ -92,6 +93,21 @@ class ApiResponse(Generic[T]):
         )
 
 
+class ByStatus:
+    """The type of a successful answer by the status the server sent, for an operation whose
+    2xx responses differ (``{200: Job, 202: JobAccepted, 204: None}``); a status the spec does not
+    document is parsed as ``fallback``."""
+
+    __slots__ = ("fallback", "types")
+
+    def __init__(self, types: Mapping[int, Any], fallback: Any) -> None:
+        self.types = dict(types)
+        self.fallback = fallback
+
+    def for_status(self, status: int) -> Any:
+        return self.types.get(status, self.fallback)
+
+
 _adapters: dict[Any, pydantic.TypeAdapter[Any]] = {}
 
 
@@ -119,13 +135,23 @@ def _method_and_url(response: httpx.Response, redact: Callable[[str], str]) -> t
     return request.method, redact(str(request.url))
 
 
-def parse_body(response: httpx.Response, type_: Any, *, redact: Callable[[str], str]) -> Any:
+def parse_body(
+    response: httpx.Response,
+    type_: Any,
+    *,
+    redact_url: Callable[[str], str],
+    redact: Callable[[str], str],
+) -> Any:
     """Parse ``response``'s body as ``type_`` (a model, ``list[Model]``, a union, ...).
 
     ``None`` as the type means "no body expected" and returns ``None``; ``bytes`` returns the
     raw body; ``str`` returns the text of a non-JSON body. A body that does not fit raises
-    :class:`ResponseValidationError` (the pydantic error is its ``__cause__``).
+    :class:`ResponseValidationError` (the pydantic error is its ``__cause__``); in its message
+    the URL goes through ``redact_url`` and what came from the server through ``redact``.
+    A :class:`ByStatus` picks the type by the response's status first.
     """
+    if isinstance(type_, ByStatus):
+        type_ = type_.for_status(response.status_code)
     if type_ is None or type_ is type(None):
         return None
     if type_ is bytes:
@@ -143,17 +169,19 @@ def parse_body(response: httpx.Response, type_: Any, *, redact: Callable[[str], 
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
         more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        method, url = _method_and_url(response, redact)
+        method, url = _method_and_url(response, redact_url)
+        request_id = request_id_from(response.headers)
         message = format_message(
             f"{response.status_code} response does not match {_type_name(type_)}",
             method=method,
             url=url,
             operation_id=info.operation_id,
-            detail=f"{where}: {first['msg']}{more}",
-            request_id=request_id_from(response.headers),
+            # The location names keys of the server's body, so it is the server's text too.
+            detail=redact(f"{where}: {first['msg']}{more}"),
+            request_id=redact(request_id) if request_id else None,
         )
         raise ResponseValidationError(
-            redact(message),
+            message,
             response=response,
             method=method,
             url=url,

@@ -24,7 +24,8 @@ How long to wait
 
 When to give up
     After ``max_retries`` retries (so ``max_retries + 1`` attempts), or when the next wait
-    would pass the call's ``deadline`` (overall seconds across attempts and waits).
+    would reach the call's ``deadline`` (overall seconds across attempts, waits and reading
+    each response; see ``_transport.py`` for how it holds on the wire).
 
 :func:`decide_retry` is a pure function holding all of this; the sync and async clients both
 call it after every failed attempt, so they cannot drift apart.
@@ -218,6 +219,12 @@ def decide_retry(
             retryable=False,
             note="not retried: the request is not idempotent and may have reached the server",
         )
+    if deadline is not None and elapsed >= deadline:
+        return RetryDecision(
+            retry=False,
+            retryable=True,
+            note=f"the {deadline:g}s deadline has passed" + _after(attempts, "; "),
+        )
     if attempts > max_retries:
         if max_retries == 0:
             return RetryDecision(retry=False, retryable=True, note="retries disabled")
@@ -232,12 +239,13 @@ def decide_retry(
             ),
         )
     delay = server_delay if server_delay is not None else backoff_delay(config, attempts, rand)
-    if deadline is not None and elapsed + delay > deadline:
+    # At the deadline itself there would be no time left for the attempt.
+    if deadline is not None and elapsed + delay >= deadline:
         return RetryDecision(
             retry=False,
             retryable=True,
             note=(
-                f"gave up: waiting {delay:.3g}s more would pass the {deadline:g}s deadline"
+                f"gave up: waiting {delay:.3g}s more would use up the {deadline:g}s deadline"
                 + _after(attempts, "; ")
             ),
         )

@@ -16,13 +16,22 @@ if TYPE_CHECKING:
     from ._audio_settings_default_device import (
         AudioSettingsDefaultDevice as AudioSettingsDefaultDevice,
     )
+    from ._audio_settings_default_device import (
+        AudioSettingsDefaultDeviceLiteral as AudioSettingsDefaultDeviceLiteral,
+    )
     from ._audio_settings_request import AudioSettingsRequest as AudioSettingsRequest
     from ._audio_settings_request_default_device import (
         AudioSettingsRequestDefaultDevice as AudioSettingsRequestDefaultDevice,
     )
+    from ._audio_settings_request_default_device import (
+        AudioSettingsRequestDefaultDeviceLiteral as AudioSettingsRequestDefaultDeviceLiteral,
+    )
     from ._audio_settings_response import AudioSettingsResponse as AudioSettingsResponse
     from ._audio_settings_response_default_device import (
         AudioSettingsResponseDefaultDevice as AudioSettingsResponseDefaultDevice,
+    )
+    from ._audio_settings_response_default_device import (
+        AudioSettingsResponseDefaultDeviceLiteral as AudioSettingsResponseDefaultDeviceLiteral,
     )
     from ._backstage_settings import BackstageSettings as BackstageSettings
     from ._backstage_settings_request import BackstageSettingsRequest as BackstageSettingsRequest
@@ -121,6 +130,7 @@ if TYPE_CHECKING:
     from ._device_response import DeviceResponse as DeviceResponse
     from ._edge_response import EdgeResponse as EdgeResponse
     from ._egress_response import EgressResponse as EgressResponse
+    from ._end_call_request import EndCallRequest as EndCallRequest
     from ._end_call_response import EndCallResponse as EndCallResponse
     from ._event_notification_settings import EventNotificationSettings as EventNotificationSettings
     from ._event_notification_settings_request import (
@@ -133,20 +143,32 @@ if TYPE_CHECKING:
     from ._fcm_payload import FCMPayload as FCMPayload
     from ._frame_record_settings import FrameRecordSettings as FrameRecordSettings
     from ._frame_record_settings_mode import FrameRecordSettingsMode as FrameRecordSettingsMode
+    from ._frame_record_settings_mode import (
+        FrameRecordSettingsModeLiteral as FrameRecordSettingsModeLiteral,
+    )
     from ._frame_recording_settings_request import (
         FrameRecordingSettingsRequest as FrameRecordingSettingsRequest,
     )
     from ._frame_recording_settings_request_mode import (
         FrameRecordingSettingsRequestMode as FrameRecordingSettingsRequestMode,
     )
+    from ._frame_recording_settings_request_mode import (
+        FrameRecordingSettingsRequestModeLiteral as FrameRecordingSettingsRequestModeLiteral,
+    )
     from ._frame_recording_settings_request_quality import (
         FrameRecordingSettingsRequestQuality as FrameRecordingSettingsRequestQuality,
+    )
+    from ._frame_recording_settings_request_quality import (
+        FrameRecordingSettingsRequestQualityLiteral as FrameRecordingSettingsRequestQualityLiteral,
     )
     from ._frame_recording_settings_response import (
         FrameRecordingSettingsResponse as FrameRecordingSettingsResponse,
     )
     from ._frame_recording_settings_response_mode import (
         FrameRecordingSettingsResponseMode as FrameRecordingSettingsResponseMode,
+    )
+    from ._frame_recording_settings_response_mode import (
+        FrameRecordingSettingsResponseModeLiteral as FrameRecordingSettingsResponseModeLiteral,
     )
     from ._geofence_settings import GeofenceSettings as GeofenceSettings
     from ._geofence_settings_request import GeofenceSettingsRequest as GeofenceSettingsRequest
@@ -174,20 +196,32 @@ if TYPE_CHECKING:
     from ._individual_record_settings_mode import (
         IndividualRecordSettingsMode as IndividualRecordSettingsMode,
     )
+    from ._individual_record_settings_mode import (
+        IndividualRecordSettingsModeLiteral as IndividualRecordSettingsModeLiteral,
+    )
     from ._individual_recording_settings_request import (
         IndividualRecordingSettingsRequest as IndividualRecordingSettingsRequest,
     )
     from ._individual_recording_settings_request_mode import (
         IndividualRecordingSettingsRequestMode as IndividualRecordingSettingsRequestMode,
     )
+    from ._individual_recording_settings_request_mode import (
+        IndividualRecordingSettingsRequestModeLiteral as IndividualRecordingSettingsRequestModeLiteral,
+    )
     from ._individual_recording_settings_request_output_types_item import (
         IndividualRecordingSettingsRequestOutputTypesItem as IndividualRecordingSettingsRequestOutputTypesItem,
+    )
+    from ._individual_recording_settings_request_output_types_item import (
+        IndividualRecordingSettingsRequestOutputTypesItemLiteral as IndividualRecordingSettingsRequestOutputTypesItemLiteral,
     )
     from ._individual_recording_settings_response import (
         IndividualRecordingSettingsResponse as IndividualRecordingSettingsResponse,
     )
     from ._individual_recording_settings_response_mode import (
         IndividualRecordingSettingsResponseMode as IndividualRecordingSettingsResponseMode,
+    )
+    from ._individual_recording_settings_response_mode import (
+        IndividualRecordingSettingsResponseModeLiteral as IndividualRecordingSettingsResponseModeLiteral,
     )
     from ._ingress_audio_encoding_options import (
         IngressAudioEncodingOptions as IngressAudioEncodingOptions,
@@ -203,9 +237,13 @@ if TYPE_CHECKING:
     from ._kick_user_response import KickUserResponse as KickUserResponse
     from ._layout_settings import LayoutSettings as LayoutSettings
     from ._layout_settings_name import LayoutSettingsName as LayoutSettingsName
+    from ._layout_settings_name import LayoutSettingsNameLiteral as LayoutSettingsNameLiteral
     from ._layout_settings_request import LayoutSettingsRequest as LayoutSettingsRequest
     from ._layout_settings_request_name import (
         LayoutSettingsRequestName as LayoutSettingsRequestName,
+    )
+    from ._layout_settings_request_name import (
+        LayoutSettingsRequestNameLiteral as LayoutSettingsRequestNameLiteral,
     )
     from ._limits_settings import LimitsSettings as LimitsSettings
     from ._limits_settings_request import LimitsSettingsRequest as LimitsSettingsRequest
@@ -231,6 +269,9 @@ if TYPE_CHECKING:
     from ._noise_cancellation_settings import NoiseCancellationSettings as NoiseCancellationSettings
     from ._noise_cancellation_settings_mode import (
         NoiseCancellationSettingsMode as NoiseCancellationSettingsMode,
+    )
+    from ._noise_cancellation_settings_mode import (
+        NoiseCancellationSettingsModeLiteral as NoiseCancellationSettingsModeLiteral,
     )
     from ._notification_settings import NotificationSettings as NotificationSettings
     from ._notification_settings_request import (
@@ -310,11 +351,17 @@ if TYPE_CHECKING:
     )
     from ._raw_record_settings import RawRecordSettings as RawRecordSettings
     from ._raw_record_settings_mode import RawRecordSettingsMode as RawRecordSettingsMode
+    from ._raw_record_settings_mode import (
+        RawRecordSettingsModeLiteral as RawRecordSettingsModeLiteral,
+    )
     from ._raw_recording_settings_request import (
         RawRecordingSettingsRequest as RawRecordingSettingsRequest,
     )
     from ._raw_recording_settings_request_mode import (
         RawRecordingSettingsRequestMode as RawRecordingSettingsRequestMode,
+    )
+    from ._raw_recording_settings_request_mode import (
+        RawRecordingSettingsRequestModeLiteral as RawRecordingSettingsRequestModeLiteral,
     )
     from ._raw_recording_settings_response import (
         RawRecordingSettingsResponse as RawRecordingSettingsResponse,
@@ -322,14 +369,23 @@ if TYPE_CHECKING:
     from ._raw_recording_settings_response_mode import (
         RawRecordingSettingsResponseMode as RawRecordingSettingsResponseMode,
     )
+    from ._raw_recording_settings_response_mode import (
+        RawRecordingSettingsResponseModeLiteral as RawRecordingSettingsResponseModeLiteral,
+    )
     from ._read_receipts_response import ReadReceiptsResponse as ReadReceiptsResponse
     from ._record_settings import RecordSettings as RecordSettings
     from ._record_settings_request import RecordSettingsRequest as RecordSettingsRequest
     from ._record_settings_request_mode import (
         RecordSettingsRequestMode as RecordSettingsRequestMode,
     )
+    from ._record_settings_request_mode import (
+        RecordSettingsRequestModeLiteral as RecordSettingsRequestModeLiteral,
+    )
     from ._record_settings_request_quality import (
         RecordSettingsRequestQuality as RecordSettingsRequestQuality,
+    )
+    from ._record_settings_request_quality import (
+        RecordSettingsRequestQualityLiteral as RecordSettingsRequestQualityLiteral,
     )
     from ._record_settings_response import RecordSettingsResponse as RecordSettingsResponse
     from ._report_response import ReportResponse as ReportResponse
@@ -352,10 +408,16 @@ if TYPE_CHECKING:
     from ._rtmp_broadcast_request_quality import (
         RTMPBroadcastRequestQuality as RTMPBroadcastRequestQuality,
     )
+    from ._rtmp_broadcast_request_quality import (
+        RTMPBroadcastRequestQualityLiteral as RTMPBroadcastRequestQualityLiteral,
+    )
     from ._rtmp_settings import RTMPSettings as RTMPSettings
     from ._rtmp_settings_request import RTMPSettingsRequest as RTMPSettingsRequest
     from ._rtmp_settings_request_quality import (
         RTMPSettingsRequestQuality as RTMPSettingsRequestQuality,
+    )
+    from ._rtmp_settings_request_quality import (
+        RTMPSettingsRequestQualityLiteral as RTMPSettingsRequestQualityLiteral,
     )
     from ._screensharing_settings import ScreensharingSettings as ScreensharingSettings
     from ._screensharing_settings_request import (
@@ -413,6 +475,9 @@ if TYPE_CHECKING:
     from ._start_closed_captions_request_language import (
         StartClosedCaptionsRequestLanguage as StartClosedCaptionsRequestLanguage,
     )
+    from ._start_closed_captions_request_language import (
+        StartClosedCaptionsRequestLanguageLiteral as StartClosedCaptionsRequestLanguageLiteral,
+    )
     from ._start_closed_captions_response import (
         StartClosedCaptionsResponse as StartClosedCaptionsResponse,
     )
@@ -421,6 +486,9 @@ if TYPE_CHECKING:
     )
     from ._start_frame_recording_response import (
         StartFrameRecordingResponse as StartFrameRecordingResponse,
+    )
+    from ._start_hls_broadcasting_request import (
+        StartHLSBroadcastingRequest as StartHLSBroadcastingRequest,
     )
     from ._start_hls_broadcasting_response import (
         StartHLSBroadcastingResponse as StartHLSBroadcastingResponse,
@@ -437,8 +505,14 @@ if TYPE_CHECKING:
     from ._start_transcription_request_language import (
         StartTranscriptionRequestLanguage as StartTranscriptionRequestLanguage,
     )
+    from ._start_transcription_request_language import (
+        StartTranscriptionRequestLanguageLiteral as StartTranscriptionRequestLanguageLiteral,
+    )
     from ._start_transcription_response import (
         StartTranscriptionResponse as StartTranscriptionResponse,
+    )
+    from ._stop_all_rtmp_broadcasts_request import (
+        StopAllRTMPBroadcastsRequest as StopAllRTMPBroadcastsRequest,
     )
     from ._stop_all_rtmp_broadcasts_response import (
         StopAllRTMPBroadcastsResponse as StopAllRTMPBroadcastsResponse,
@@ -449,15 +523,23 @@ if TYPE_CHECKING:
     from ._stop_closed_captions_response import (
         StopClosedCaptionsResponse as StopClosedCaptionsResponse,
     )
+    from ._stop_frame_recording_request import (
+        StopFrameRecordingRequest as StopFrameRecordingRequest,
+    )
     from ._stop_frame_recording_response import (
         StopFrameRecordingResponse as StopFrameRecordingResponse,
+    )
+    from ._stop_hls_broadcasting_request import (
+        StopHLSBroadcastingRequest as StopHLSBroadcastingRequest,
     )
     from ._stop_hls_broadcasting_response import (
         StopHLSBroadcastingResponse as StopHLSBroadcastingResponse,
     )
     from ._stop_live_request import StopLiveRequest as StopLiveRequest
     from ._stop_live_response import StopLiveResponse as StopLiveResponse
+    from ._stop_recording_request import StopRecordingRequest as StopRecordingRequest
     from ._stop_recording_response import StopRecordingResponse as StopRecordingResponse
+    from ._stop_rtmp_broadcast_request import StopRTMPBroadcastRequest as StopRTMPBroadcastRequest
     from ._stop_rtmp_broadcasts_response import (
         StopRTMPBroadcastsResponse as StopRTMPBroadcastsResponse,
     )
@@ -475,21 +557,39 @@ if TYPE_CHECKING:
     from ._transcription_settings_closed_caption_mode import (
         TranscriptionSettingsClosedCaptionMode as TranscriptionSettingsClosedCaptionMode,
     )
+    from ._transcription_settings_closed_caption_mode import (
+        TranscriptionSettingsClosedCaptionModeLiteral as TranscriptionSettingsClosedCaptionModeLiteral,
+    )
     from ._transcription_settings_language import (
         TranscriptionSettingsLanguage as TranscriptionSettingsLanguage,
     )
+    from ._transcription_settings_language import (
+        TranscriptionSettingsLanguageLiteral as TranscriptionSettingsLanguageLiteral,
+    )
     from ._transcription_settings_mode import TranscriptionSettingsMode as TranscriptionSettingsMode
+    from ._transcription_settings_mode import (
+        TranscriptionSettingsModeLiteral as TranscriptionSettingsModeLiteral,
+    )
     from ._transcription_settings_request import (
         TranscriptionSettingsRequest as TranscriptionSettingsRequest,
     )
     from ._transcription_settings_request_closed_caption_mode import (
         TranscriptionSettingsRequestClosedCaptionMode as TranscriptionSettingsRequestClosedCaptionMode,
     )
+    from ._transcription_settings_request_closed_caption_mode import (
+        TranscriptionSettingsRequestClosedCaptionModeLiteral as TranscriptionSettingsRequestClosedCaptionModeLiteral,
+    )
     from ._transcription_settings_request_language import (
         TranscriptionSettingsRequestLanguage as TranscriptionSettingsRequestLanguage,
     )
+    from ._transcription_settings_request_language import (
+        TranscriptionSettingsRequestLanguageLiteral as TranscriptionSettingsRequestLanguageLiteral,
+    )
     from ._transcription_settings_request_mode import (
         TranscriptionSettingsRequestMode as TranscriptionSettingsRequestMode,
+    )
+    from ._transcription_settings_request_mode import (
+        TranscriptionSettingsRequestModeLiteral as TranscriptionSettingsRequestModeLiteral,
     )
     from ._transcription_settings_response import (
         TranscriptionSettingsResponse as TranscriptionSettingsResponse,
@@ -497,11 +597,20 @@ if TYPE_CHECKING:
     from ._transcription_settings_response_closed_caption_mode import (
         TranscriptionSettingsResponseClosedCaptionMode as TranscriptionSettingsResponseClosedCaptionMode,
     )
+    from ._transcription_settings_response_closed_caption_mode import (
+        TranscriptionSettingsResponseClosedCaptionModeLiteral as TranscriptionSettingsResponseClosedCaptionModeLiteral,
+    )
     from ._transcription_settings_response_language import (
         TranscriptionSettingsResponseLanguage as TranscriptionSettingsResponseLanguage,
     )
+    from ._transcription_settings_response_language import (
+        TranscriptionSettingsResponseLanguageLiteral as TranscriptionSettingsResponseLanguageLiteral,
+    )
     from ._transcription_settings_response_mode import (
         TranscriptionSettingsResponseMode as TranscriptionSettingsResponseMode,
+    )
+    from ._transcription_settings_response_mode import (
+        TranscriptionSettingsResponseModeLiteral as TranscriptionSettingsResponseModeLiteral,
     )
     from ._translation_settings import TranslationSettings as TranslationSettings
     from ._typing_indicators_response import TypingIndicatorsResponse as TypingIndicatorsResponse
@@ -546,13 +655,22 @@ if TYPE_CHECKING:
     from ._video_settings_camera_facing import (
         VideoSettingsCameraFacing as VideoSettingsCameraFacing,
     )
+    from ._video_settings_camera_facing import (
+        VideoSettingsCameraFacingLiteral as VideoSettingsCameraFacingLiteral,
+    )
     from ._video_settings_request import VideoSettingsRequest as VideoSettingsRequest
     from ._video_settings_request_camera_facing import (
         VideoSettingsRequestCameraFacing as VideoSettingsRequestCameraFacing,
     )
+    from ._video_settings_request_camera_facing import (
+        VideoSettingsRequestCameraFacingLiteral as VideoSettingsRequestCameraFacingLiteral,
+    )
     from ._video_settings_response import VideoSettingsResponse as VideoSettingsResponse
     from ._video_settings_response_camera_facing import (
         VideoSettingsResponseCameraFacing as VideoSettingsResponseCameraFacing,
+    )
+    from ._video_settings_response_camera_facing import (
+        VideoSettingsResponseCameraFacingLiteral as VideoSettingsResponseCameraFacingLiteral,
     )
     from ._video_unpin_request import VideoUnpinRequest as VideoUnpinRequest
 
@@ -564,10 +682,13 @@ _LOCATIONS: dict[str, str] = {
     "ActiveCallsSummary": "_active_calls_summary",
     "AudioSettings": "_audio_settings",
     "AudioSettingsDefaultDevice": "_audio_settings_default_device",
+    "AudioSettingsDefaultDeviceLiteral": "_audio_settings_default_device",
     "AudioSettingsRequest": "_audio_settings_request",
     "AudioSettingsRequestDefaultDevice": "_audio_settings_request_default_device",
+    "AudioSettingsRequestDefaultDeviceLiteral": "_audio_settings_request_default_device",
     "AudioSettingsResponse": "_audio_settings_response",
     "AudioSettingsResponseDefaultDevice": "_audio_settings_response_default_device",
+    "AudioSettingsResponseDefaultDeviceLiteral": "_audio_settings_response_default_device",
     "BackstageSettings": "_backstage_settings",
     "BackstageSettingsRequest": "_backstage_settings_request",
     "BackstageSettingsResponse": "_backstage_settings_response",
@@ -629,6 +750,7 @@ _LOCATIONS: dict[str, str] = {
     "DeviceResponse": "_device_response",
     "EdgeResponse": "_edge_response",
     "EgressResponse": "_egress_response",
+    "EndCallRequest": "_end_call_request",
     "EndCallResponse": "_end_call_response",
     "EventNotificationSettings": "_event_notification_settings",
     "EventNotificationSettingsRequest": "_event_notification_settings_request",
@@ -637,11 +759,15 @@ _LOCATIONS: dict[str, str] = {
     "FCMPayload": "_fcm_payload",
     "FrameRecordSettings": "_frame_record_settings",
     "FrameRecordSettingsMode": "_frame_record_settings_mode",
+    "FrameRecordSettingsModeLiteral": "_frame_record_settings_mode",
     "FrameRecordingSettingsRequest": "_frame_recording_settings_request",
     "FrameRecordingSettingsRequestMode": "_frame_recording_settings_request_mode",
+    "FrameRecordingSettingsRequestModeLiteral": "_frame_recording_settings_request_mode",
     "FrameRecordingSettingsRequestQuality": "_frame_recording_settings_request_quality",
+    "FrameRecordingSettingsRequestQualityLiteral": "_frame_recording_settings_request_quality",
     "FrameRecordingSettingsResponse": "_frame_recording_settings_response",
     "FrameRecordingSettingsResponseMode": "_frame_recording_settings_response_mode",
+    "FrameRecordingSettingsResponseModeLiteral": "_frame_recording_settings_response_mode",
     "GeofenceSettings": "_geofence_settings",
     "GeofenceSettingsRequest": "_geofence_settings_request",
     "GeofenceSettingsResponse": "_geofence_settings_response",
@@ -660,11 +786,15 @@ _LOCATIONS: dict[str, str] = {
     "HLSSettingsRequest": "_hls_settings_request",
     "IndividualRecordSettings": "_individual_record_settings",
     "IndividualRecordSettingsMode": "_individual_record_settings_mode",
+    "IndividualRecordSettingsModeLiteral": "_individual_record_settings_mode",
     "IndividualRecordingSettingsRequest": "_individual_recording_settings_request",
     "IndividualRecordingSettingsRequestMode": "_individual_recording_settings_request_mode",
+    "IndividualRecordingSettingsRequestModeLiteral": "_individual_recording_settings_request_mode",
     "IndividualRecordingSettingsRequestOutputTypesItem": "_individual_recording_settings_request_output_types_item",
+    "IndividualRecordingSettingsRequestOutputTypesItemLiteral": "_individual_recording_settings_request_output_types_item",
     "IndividualRecordingSettingsResponse": "_individual_recording_settings_response",
     "IndividualRecordingSettingsResponseMode": "_individual_recording_settings_response_mode",
+    "IndividualRecordingSettingsResponseModeLiteral": "_individual_recording_settings_response_mode",
     "IngressAudioEncodingOptions": "_ingress_audio_encoding_options",
     "IngressAudioEncodingOptionsRequest": "_ingress_audio_encoding_options_request",
     "IngressSettings": "_ingress_settings",
@@ -675,8 +805,10 @@ _LOCATIONS: dict[str, str] = {
     "KickUserResponse": "_kick_user_response",
     "LayoutSettings": "_layout_settings",
     "LayoutSettingsName": "_layout_settings_name",
+    "LayoutSettingsNameLiteral": "_layout_settings_name",
     "LayoutSettingsRequest": "_layout_settings_request",
     "LayoutSettingsRequestName": "_layout_settings_request_name",
+    "LayoutSettingsRequestNameLiteral": "_layout_settings_request_name",
     "LimitsSettings": "_limits_settings",
     "LimitsSettingsRequest": "_limits_settings_request",
     "LimitsSettingsResponse": "_limits_settings_response",
@@ -694,6 +826,7 @@ _LOCATIONS: dict[str, str] = {
     "NetworkMetricsReportResponse": "_network_metrics_report_response",
     "NoiseCancellationSettings": "_noise_cancellation_settings",
     "NoiseCancellationSettingsMode": "_noise_cancellation_settings_mode",
+    "NoiseCancellationSettingsModeLiteral": "_noise_cancellation_settings_mode",
     "NotificationSettings": "_notification_settings",
     "NotificationSettingsRequest": "_notification_settings_request",
     "NotificationSettingsResponse": "_notification_settings_response",
@@ -732,20 +865,27 @@ _LOCATIONS: dict[str, str] = {
     "QueryUserFeedbackResponse": "_query_user_feedback_response",
     "RTMPBroadcastRequest": "_rtmp_broadcast_request",
     "RTMPBroadcastRequestQuality": "_rtmp_broadcast_request_quality",
+    "RTMPBroadcastRequestQualityLiteral": "_rtmp_broadcast_request_quality",
     "RTMPSettings": "_rtmp_settings",
     "RTMPSettingsRequest": "_rtmp_settings_request",
     "RTMPSettingsRequestQuality": "_rtmp_settings_request_quality",
+    "RTMPSettingsRequestQualityLiteral": "_rtmp_settings_request_quality",
     "RawRecordSettings": "_raw_record_settings",
     "RawRecordSettingsMode": "_raw_record_settings_mode",
+    "RawRecordSettingsModeLiteral": "_raw_record_settings_mode",
     "RawRecordingSettingsRequest": "_raw_recording_settings_request",
     "RawRecordingSettingsRequestMode": "_raw_recording_settings_request_mode",
+    "RawRecordingSettingsRequestModeLiteral": "_raw_recording_settings_request_mode",
     "RawRecordingSettingsResponse": "_raw_recording_settings_response",
     "RawRecordingSettingsResponseMode": "_raw_recording_settings_response_mode",
+    "RawRecordingSettingsResponseModeLiteral": "_raw_recording_settings_response_mode",
     "ReadReceiptsResponse": "_read_receipts_response",
     "RecordSettings": "_record_settings",
     "RecordSettingsRequest": "_record_settings_request",
     "RecordSettingsRequestMode": "_record_settings_request_mode",
+    "RecordSettingsRequestModeLiteral": "_record_settings_request_mode",
     "RecordSettingsRequestQuality": "_record_settings_request_quality",
+    "RecordSettingsRequestQualityLiteral": "_record_settings_request_quality",
     "RecordSettingsResponse": "_record_settings_response",
     "ReportResponse": "_report_response",
     "ResolutionMetricsTimeSeries": "_resolution_metrics_time_series",
@@ -791,9 +931,11 @@ _LOCATIONS: dict[str, str] = {
     "SpeechSegmentConfig": "_speech_segment_config",
     "StartClosedCaptionsRequest": "_start_closed_captions_request",
     "StartClosedCaptionsRequestLanguage": "_start_closed_captions_request_language",
+    "StartClosedCaptionsRequestLanguageLiteral": "_start_closed_captions_request_language",
     "StartClosedCaptionsResponse": "_start_closed_captions_response",
     "StartFrameRecordingRequest": "_start_frame_recording_request",
     "StartFrameRecordingResponse": "_start_frame_recording_response",
+    "StartHLSBroadcastingRequest": "_start_hls_broadcasting_request",
     "StartHLSBroadcastingResponse": "_start_hls_broadcasting_response",
     "StartRTMPBroadcastsRequest": "_start_rtmp_broadcasts_request",
     "StartRTMPBroadcastsResponse": "_start_rtmp_broadcasts_response",
@@ -801,15 +943,21 @@ _LOCATIONS: dict[str, str] = {
     "StartRecordingResponse": "_start_recording_response",
     "StartTranscriptionRequest": "_start_transcription_request",
     "StartTranscriptionRequestLanguage": "_start_transcription_request_language",
+    "StartTranscriptionRequestLanguageLiteral": "_start_transcription_request_language",
     "StartTranscriptionResponse": "_start_transcription_response",
+    "StopAllRTMPBroadcastsRequest": "_stop_all_rtmp_broadcasts_request",
     "StopAllRTMPBroadcastsResponse": "_stop_all_rtmp_broadcasts_response",
     "StopClosedCaptionsRequest": "_stop_closed_captions_request",
     "StopClosedCaptionsResponse": "_stop_closed_captions_response",
+    "StopFrameRecordingRequest": "_stop_frame_recording_request",
     "StopFrameRecordingResponse": "_stop_frame_recording_response",
+    "StopHLSBroadcastingRequest": "_stop_hls_broadcasting_request",
     "StopHLSBroadcastingResponse": "_stop_hls_broadcasting_response",
     "StopLiveRequest": "_stop_live_request",
     "StopLiveResponse": "_stop_live_response",
+    "StopRTMPBroadcastRequest": "_stop_rtmp_broadcast_request",
     "StopRTMPBroadcastsResponse": "_stop_rtmp_broadcasts_response",
+    "StopRecordingRequest": "_stop_recording_request",
     "StopRecordingResponse": "_stop_recording_response",
     "StopTranscriptionRequest": "_stop_transcription_request",
     "StopTranscriptionResponse": "_stop_transcription_response",
@@ -821,16 +969,25 @@ _LOCATIONS: dict[str, str] = {
     "ThumbnailsSettingsResponse": "_thumbnails_settings_response",
     "TranscriptionSettings": "_transcription_settings",
     "TranscriptionSettingsClosedCaptionMode": "_transcription_settings_closed_caption_mode",
+    "TranscriptionSettingsClosedCaptionModeLiteral": "_transcription_settings_closed_caption_mode",
     "TranscriptionSettingsLanguage": "_transcription_settings_language",
+    "TranscriptionSettingsLanguageLiteral": "_transcription_settings_language",
     "TranscriptionSettingsMode": "_transcription_settings_mode",
+    "TranscriptionSettingsModeLiteral": "_transcription_settings_mode",
     "TranscriptionSettingsRequest": "_transcription_settings_request",
     "TranscriptionSettingsRequestClosedCaptionMode": "_transcription_settings_request_closed_caption_mode",
+    "TranscriptionSettingsRequestClosedCaptionModeLiteral": "_transcription_settings_request_closed_caption_mode",
     "TranscriptionSettingsRequestLanguage": "_transcription_settings_request_language",
+    "TranscriptionSettingsRequestLanguageLiteral": "_transcription_settings_request_language",
     "TranscriptionSettingsRequestMode": "_transcription_settings_request_mode",
+    "TranscriptionSettingsRequestModeLiteral": "_transcription_settings_request_mode",
     "TranscriptionSettingsResponse": "_transcription_settings_response",
     "TranscriptionSettingsResponseClosedCaptionMode": "_transcription_settings_response_closed_caption_mode",
+    "TranscriptionSettingsResponseClosedCaptionModeLiteral": "_transcription_settings_response_closed_caption_mode",
     "TranscriptionSettingsResponseLanguage": "_transcription_settings_response_language",
+    "TranscriptionSettingsResponseLanguageLiteral": "_transcription_settings_response_language",
     "TranscriptionSettingsResponseMode": "_transcription_settings_response_mode",
+    "TranscriptionSettingsResponseModeLiteral": "_transcription_settings_response_mode",
     "TranslationSettings": "_translation_settings",
     "TypingIndicatorsResponse": "_typing_indicators_response",
     "UnblockUserRequest": "_unblock_user_request",
@@ -858,10 +1015,13 @@ _LOCATIONS: dict[str, str] = {
     "VideoReactionsResponse": "_video_reactions_response",
     "VideoSettings": "_video_settings",
     "VideoSettingsCameraFacing": "_video_settings_camera_facing",
+    "VideoSettingsCameraFacingLiteral": "_video_settings_camera_facing",
     "VideoSettingsRequest": "_video_settings_request",
     "VideoSettingsRequestCameraFacing": "_video_settings_request_camera_facing",
+    "VideoSettingsRequestCameraFacingLiteral": "_video_settings_request_camera_facing",
     "VideoSettingsResponse": "_video_settings_response",
     "VideoSettingsResponseCameraFacing": "_video_settings_response_camera_facing",
+    "VideoSettingsResponseCameraFacingLiteral": "_video_settings_response_camera_facing",
     "VideoUnpinRequest": "_video_unpin_request",
 }
 
@@ -873,10 +1033,13 @@ __all__ = [
     "ActiveCallsSummary",
     "AudioSettings",
     "AudioSettingsDefaultDevice",
+    "AudioSettingsDefaultDeviceLiteral",
     "AudioSettingsRequest",
     "AudioSettingsRequestDefaultDevice",
+    "AudioSettingsRequestDefaultDeviceLiteral",
     "AudioSettingsResponse",
     "AudioSettingsResponseDefaultDevice",
+    "AudioSettingsResponseDefaultDeviceLiteral",
     "BackstageSettings",
     "BackstageSettingsRequest",
     "BackstageSettingsResponse",
@@ -938,6 +1101,7 @@ __all__ = [
     "DeviceResponse",
     "EdgeResponse",
     "EgressResponse",
+    "EndCallRequest",
     "EndCallResponse",
     "EventNotificationSettings",
     "EventNotificationSettingsRequest",
@@ -946,11 +1110,15 @@ __all__ = [
     "FCMPayload",
     "FrameRecordSettings",
     "FrameRecordSettingsMode",
+    "FrameRecordSettingsModeLiteral",
     "FrameRecordingSettingsRequest",
     "FrameRecordingSettingsRequestMode",
+    "FrameRecordingSettingsRequestModeLiteral",
     "FrameRecordingSettingsRequestQuality",
+    "FrameRecordingSettingsRequestQualityLiteral",
     "FrameRecordingSettingsResponse",
     "FrameRecordingSettingsResponseMode",
+    "FrameRecordingSettingsResponseModeLiteral",
     "GeofenceSettings",
     "GeofenceSettingsRequest",
     "GeofenceSettingsResponse",
@@ -969,11 +1137,15 @@ __all__ = [
     "HLSSettingsRequest",
     "IndividualRecordSettings",
     "IndividualRecordSettingsMode",
+    "IndividualRecordSettingsModeLiteral",
     "IndividualRecordingSettingsRequest",
     "IndividualRecordingSettingsRequestMode",
+    "IndividualRecordingSettingsRequestModeLiteral",
     "IndividualRecordingSettingsRequestOutputTypesItem",
+    "IndividualRecordingSettingsRequestOutputTypesItemLiteral",
     "IndividualRecordingSettingsResponse",
     "IndividualRecordingSettingsResponseMode",
+    "IndividualRecordingSettingsResponseModeLiteral",
     "IngressAudioEncodingOptions",
     "IngressAudioEncodingOptionsRequest",
     "IngressSettings",
@@ -984,8 +1156,10 @@ __all__ = [
     "KickUserResponse",
     "LayoutSettings",
     "LayoutSettingsName",
+    "LayoutSettingsNameLiteral",
     "LayoutSettingsRequest",
     "LayoutSettingsRequestName",
+    "LayoutSettingsRequestNameLiteral",
     "LimitsSettings",
     "LimitsSettingsRequest",
     "LimitsSettingsResponse",
@@ -1003,6 +1177,7 @@ __all__ = [
     "NetworkMetricsReportResponse",
     "NoiseCancellationSettings",
     "NoiseCancellationSettingsMode",
+    "NoiseCancellationSettingsModeLiteral",
     "NotificationSettings",
     "NotificationSettingsRequest",
     "NotificationSettingsResponse",
@@ -1041,20 +1216,27 @@ __all__ = [
     "QueryUserFeedbackResponse",
     "RTMPBroadcastRequest",
     "RTMPBroadcastRequestQuality",
+    "RTMPBroadcastRequestQualityLiteral",
     "RTMPSettings",
     "RTMPSettingsRequest",
     "RTMPSettingsRequestQuality",
+    "RTMPSettingsRequestQualityLiteral",
     "RawRecordSettings",
     "RawRecordSettingsMode",
+    "RawRecordSettingsModeLiteral",
     "RawRecordingSettingsRequest",
     "RawRecordingSettingsRequestMode",
+    "RawRecordingSettingsRequestModeLiteral",
     "RawRecordingSettingsResponse",
     "RawRecordingSettingsResponseMode",
+    "RawRecordingSettingsResponseModeLiteral",
     "ReadReceiptsResponse",
     "RecordSettings",
     "RecordSettingsRequest",
     "RecordSettingsRequestMode",
+    "RecordSettingsRequestModeLiteral",
     "RecordSettingsRequestQuality",
+    "RecordSettingsRequestQualityLiteral",
     "RecordSettingsResponse",
     "ReportResponse",
     "ResolutionMetricsTimeSeries",
@@ -1100,9 +1282,11 @@ __all__ = [
     "SpeechSegmentConfig",
     "StartClosedCaptionsRequest",
     "StartClosedCaptionsRequestLanguage",
+    "StartClosedCaptionsRequestLanguageLiteral",
     "StartClosedCaptionsResponse",
     "StartFrameRecordingRequest",
     "StartFrameRecordingResponse",
+    "StartHLSBroadcastingRequest",
     "StartHLSBroadcastingResponse",
     "StartRTMPBroadcastsRequest",
     "StartRTMPBroadcastsResponse",
@@ -1110,15 +1294,21 @@ __all__ = [
     "StartRecordingResponse",
     "StartTranscriptionRequest",
     "StartTranscriptionRequestLanguage",
+    "StartTranscriptionRequestLanguageLiteral",
     "StartTranscriptionResponse",
+    "StopAllRTMPBroadcastsRequest",
     "StopAllRTMPBroadcastsResponse",
     "StopClosedCaptionsRequest",
     "StopClosedCaptionsResponse",
+    "StopFrameRecordingRequest",
     "StopFrameRecordingResponse",
+    "StopHLSBroadcastingRequest",
     "StopHLSBroadcastingResponse",
     "StopLiveRequest",
     "StopLiveResponse",
+    "StopRTMPBroadcastRequest",
     "StopRTMPBroadcastsResponse",
+    "StopRecordingRequest",
     "StopRecordingResponse",
     "StopTranscriptionRequest",
     "StopTranscriptionResponse",
@@ -1130,16 +1320,25 @@ __all__ = [
     "ThumbnailsSettingsResponse",
     "TranscriptionSettings",
     "TranscriptionSettingsClosedCaptionMode",
+    "TranscriptionSettingsClosedCaptionModeLiteral",
     "TranscriptionSettingsLanguage",
+    "TranscriptionSettingsLanguageLiteral",
     "TranscriptionSettingsMode",
+    "TranscriptionSettingsModeLiteral",
     "TranscriptionSettingsRequest",
     "TranscriptionSettingsRequestClosedCaptionMode",
+    "TranscriptionSettingsRequestClosedCaptionModeLiteral",
     "TranscriptionSettingsRequestLanguage",
+    "TranscriptionSettingsRequestLanguageLiteral",
     "TranscriptionSettingsRequestMode",
+    "TranscriptionSettingsRequestModeLiteral",
     "TranscriptionSettingsResponse",
     "TranscriptionSettingsResponseClosedCaptionMode",
+    "TranscriptionSettingsResponseClosedCaptionModeLiteral",
     "TranscriptionSettingsResponseLanguage",
+    "TranscriptionSettingsResponseLanguageLiteral",
     "TranscriptionSettingsResponseMode",
+    "TranscriptionSettingsResponseModeLiteral",
     "TranslationSettings",
     "TypingIndicatorsResponse",
     "UnblockUserRequest",
@@ -1167,10 +1366,13 @@ __all__ = [
     "VideoReactionsResponse",
     "VideoSettings",
     "VideoSettingsCameraFacing",
+    "VideoSettingsCameraFacingLiteral",
     "VideoSettingsRequest",
     "VideoSettingsRequestCameraFacing",
+    "VideoSettingsRequestCameraFacingLiteral",
     "VideoSettingsResponse",
     "VideoSettingsResponseCameraFacing",
+    "VideoSettingsResponseCameraFacingLiteral",
     "VideoUnpinRequest",
 ]
 

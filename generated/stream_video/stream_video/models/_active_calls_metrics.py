@@ -6,9 +6,7 @@ from ._join_call_api_metrics import JoinCallAPIMetrics
 from ._publishers_metrics import PublishersMetrics
 from ._subscribers_metrics import SubscribersMetrics
 
-__all__ = [
-    "ActiveCallsMetrics",
-]
+__all__ = ["ActiveCallsMetrics"]
 
 
 class ActiveCallsMetrics(ApiModel):

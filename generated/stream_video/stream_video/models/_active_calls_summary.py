@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "ActiveCallsSummary",
-]
+__all__ = ["ActiveCallsSummary"]
 
 
 class ActiveCallsSummary(ApiModel):
     """ActiveCallsSummary"""
 
-    active_calls: float
-    active_publishers: float
-    active_subscribers: float
-    participants: float
+    active_calls: int
+    active_publishers: int
+    active_subscribers: int
+    participants: int

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "APIError",
-]
+__all__ = ["APIError"]
 
 
 class APIError(ApiModel):
@@ -17,33 +15,25 @@ class APIError(ApiModel):
     """
 
     code: int
-    """API error code
-    """
+    """API error code"""
 
     details: list[int]
-    """Additional error-specific information
-    """
+    """Additional error-specific information"""
 
     duration: str
-    """Request duration
-    """
+    """Request duration"""
 
     message: str
-    """Message describing the error
-    """
+    """Message describing the error"""
 
     more_info: str
-    """URL with additional information
-    """
+    """URL with additional information"""
 
     status_code: int = Field(alias="StatusCode")
-    """Response HTTP status code
-    """
+    """Response HTTP status code"""
 
     exception_fields: dict[str, str] | None = None
-    """Additional error info, keyed by field name
-    """
+    """Additional error info, keyed by field name"""
 
     unrecoverable: bool | None = None
-    """Flag that indicates whether the request can be retried
-    """
+    """Flag that indicates whether the request can be retried"""

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._audio_settings_response_default_device import AudioSettingsResponseDefaultDevice
 from ._noise_cancellation_settings import NoiseCancellationSettings
 
-__all__ = [
-    "AudioSettingsResponse",
-]
+__all__ = ["AudioSettingsResponse"]
 
 
 class AudioSettingsResponse(ApiModel):

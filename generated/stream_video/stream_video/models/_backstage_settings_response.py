@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "BackstageSettingsResponse",
-]
+__all__ = ["BackstageSettingsResponse"]
 
 
 class BackstageSettingsResponse(ApiModel):
@@ -15,4 +13,4 @@ class BackstageSettingsResponse(ApiModel):
     """
 
     enabled: bool
-    join_ahead_time_seconds: float | None = None
+    join_ahead_time_seconds: int | None = None

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "BlockUserRequest",
-]
+__all__ = ["BlockUserRequest"]
 
 
 class BlockUserRequest(ApiModel):
     """BlockUserRequest"""
 
     user_id: str
-    """the user to block
-    """
+    """the user to block"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "BlockUserResponse",
-]
+__all__ = ["BlockUserResponse"]
 
 
 class BlockUserResponse(ApiModel):
     """BlockUserResponse is the payload for blocking a user."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

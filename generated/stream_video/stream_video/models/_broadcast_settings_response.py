@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._hls_settings import HLSSettings
 from ._rtmp_settings import RTMPSettings
 
-__all__ = [
-    "BroadcastSettingsResponse",
-]
+__all__ = ["BroadcastSettingsResponse"]
 
 
 class BroadcastSettingsResponse(ApiModel):

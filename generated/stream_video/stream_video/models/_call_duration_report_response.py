@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._daily_aggregate_call_duration_report_response import DailyAggregateCallDurationReportResponse
 
-__all__ = [
-    "CallDurationReportResponse",
-]
+__all__ = ["CallDurationReportResponse"]
 
 
 class CallDurationReportResponse(ApiModel):

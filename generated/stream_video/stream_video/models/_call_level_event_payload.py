@@ -4,16 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
-__all__ = [
-    "CallLevelEventPayload",
-]
+__all__ = ["CallLevelEventPayload"]
 
 
 class CallLevelEventPayload(ApiModel):
     """CallLevelEventPayload"""
 
     event_type: str
-    timestamp: float
+    timestamp: Timestamp
     user_id: str
     payload: dict[str, Any] | None = None

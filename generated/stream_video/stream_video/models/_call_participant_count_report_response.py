@@ -6,9 +6,7 @@ from ._daily_aggregate_call_participant_count_report_response import (
     DailyAggregateCallParticipantCountReportResponse,
 )
 
-__all__ = [
-    "CallParticipantCountReportResponse",
-]
+__all__ = ["CallParticipantCountReportResponse"]
 
 
 class CallParticipantCountReportResponse(ApiModel):

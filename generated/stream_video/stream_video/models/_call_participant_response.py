@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_response import UserResponse
 
-__all__ = [
-    "CallParticipantResponse",
-]
+__all__ = ["CallParticipantResponse"]
 
 
 class CallParticipantResponse(ApiModel):
     """CallParticipantResponse"""
 
-    joined_at: float
+    joined_at: Timestamp
     role: str
     user: UserResponse
     user_session_id: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_ingress_response import CallIngressResponse
 from ._call_session_response import CallSessionResponse
 from ._call_settings_response import CallSettingsResponse
@@ -11,9 +12,7 @@ from ._egress_response import EgressResponse
 from ._thumbnail_response import ThumbnailResponse
 from ._user_response import UserResponse
 
-__all__ = [
-    "CallResponse",
-]
+__all__ = ["CallResponse"]
 
 
 class CallResponse(ApiModel):
@@ -23,26 +22,21 @@ class CallResponse(ApiModel):
     blocked_user_ids: list[str]
     captioning: bool
     cid: str
-    """The unique identifier for a call (<type>:<id>)
-    """
+    """The unique identifier for a call (<type>:<id>)"""
 
-    created_at: float
-    """Date/time of creation
-    """
+    created_at: Timestamp
+    """Date/time of creation"""
 
     created_by: UserResponse
-    """The user that created the call
-    """
+    """The user that created the call"""
 
     current_session_id: str
     custom: dict[str, Any]
-    """Custom data for this object
-    """
+    """Custom data for this object"""
 
     egress: EgressResponse
     id: str
-    """Call ID
-    """
+    """Call ID"""
 
     ingress: CallIngressResponse
     recording: bool
@@ -50,27 +44,22 @@ class CallResponse(ApiModel):
     transcribing: bool
     translating: bool
     type: str
-    """The type of call
-    """
+    """The type of call"""
 
-    updated_at: float
-    """Date/time of the last update
-    """
+    updated_at: Timestamp
+    """Date/time of the last update"""
 
     channel_cid: str | None = None
-    ended_at: float | None = None
-    """Date/time when the call ended
-    """
+    ended_at: Timestamp | None = None
+    """Date/time when the call ended"""
 
-    join_ahead_time_seconds: float | None = None
+    join_ahead_time_seconds: int | None = None
     routing_number: str | None = None
-    """10-digit routing number for SIP routing
-    """
+    """10-digit routing number for SIP routing"""
 
     session: CallSessionResponse | None = None
-    starts_at: float | None = None
-    """Date/time when the call will start
-    """
+    starts_at: Timestamp | None = None
+    """Date/time when the call will start"""
 
     team: str | None = None
     thumbnails: ThumbnailResponse | None = None

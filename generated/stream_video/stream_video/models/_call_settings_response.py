@@ -19,9 +19,7 @@ from ._thumbnails_settings_response import ThumbnailsSettingsResponse
 from ._transcription_settings_response import TranscriptionSettingsResponse
 from ._video_settings_response import VideoSettingsResponse
 
-__all__ = [
-    "CallSettingsResponse",
-]
+__all__ = ["CallSettingsResponse"]
 
 
 class CallSettingsResponse(ApiModel):

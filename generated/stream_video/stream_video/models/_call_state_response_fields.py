@@ -6,9 +6,7 @@ from ._call_response import CallResponse
 from ._member_response import MemberResponse
 from ._own_capability import OwnCapability
 
-__all__ = [
-    "CallStateResponseFields",
-]
+__all__ = ["CallStateResponseFields"]
 
 
 class CallStateResponseFields(ApiModel):
@@ -16,7 +14,6 @@ class CallStateResponseFields(ApiModel):
 
     call: CallResponse
     members: list[MemberResponse]
-    """List of call members
-    """
+    """List of call members"""
 
     own_capabilities: list[OwnCapability]

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_map_publisher import CallStatsMapPublisher
 
-__all__ = [
-    "CallStatsMapPublishers",
-]
+__all__ = ["CallStatsMapPublishers"]
 
 
 class CallStatsMapPublishers(ApiModel):

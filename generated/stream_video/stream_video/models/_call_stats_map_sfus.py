@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sfu_location_response import SFULocationResponse
 
-__all__ = [
-    "CallStatsMapSFUs",
-]
+__all__ = ["CallStatsMapSFUs"]
 
 
 class CallStatsMapSFUs(ApiModel):

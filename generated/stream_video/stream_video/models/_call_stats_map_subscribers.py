@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._call_stats_map_location import CallStatsMapLocation
 from ._call_stats_map_subscriber import CallStatsMapSubscriber
 
-__all__ = [
-    "CallStatsMapSubscribers",
-]
+__all__ = ["CallStatsMapSubscribers"]
 
 
 class CallStatsMapSubscribers(ApiModel):

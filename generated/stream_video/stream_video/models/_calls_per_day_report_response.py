@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._daily_aggregate_calls_per_day_report_response import DailyAggregateCallsPerDayReportResponse
 
-__all__ = [
-    "CallsPerDayReportResponse",
-]
+__all__ = ["CallsPerDayReportResponse"]
 
 
 class CallsPerDayReportResponse(ApiModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._message_stats_response import MessageStatsResponse
 
-__all__ = [
-    "ChatActivityStatsResponse",
-]
+__all__ = ["ChatActivityStatsResponse"]
 
 
 class ChatActivityStatsResponse(ApiModel):

@@ -4,42 +4,34 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_response import CallSettingsResponse
 from ._notification_settings_response import NotificationSettingsResponse
 
-__all__ = [
-    "CreateCallTypeResponse",
-]
+__all__ = ["CreateCallTypeResponse"]
 
 
 class CreateCallTypeResponse(ApiModel):
     """Response for creating a call type"""
 
-    created_at: float
-    """the time the call type was created
-    """
+    created_at: Timestamp
+    """the time the call type was created"""
 
     duration: str
     grants: dict[str, Any]
-    """the permissions granted to each role
-    """
+    """the permissions granted to each role"""
 
     name: str
-    """the name of the call type
-    """
+    """the name of the call type"""
 
     notification_settings: NotificationSettingsResponse
-    """the notification settings for the call type
-    """
+    """the notification settings for the call type"""
 
     settings: CallSettingsResponse
-    """the settings for the call type
-    """
+    """the settings for the call type"""
 
-    updated_at: float
-    """the time the call type was last updated
-    """
+    updated_at: Timestamp
+    """the time the call type was last updated"""
 
     external_storage: str | None = None
-    """the external storage for the call type
-    """
+    """the external storage for the call type"""

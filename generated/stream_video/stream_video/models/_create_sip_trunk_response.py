@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sip_trunk_response import SIPTrunkResponse
 
-__all__ = [
-    "CreateSIPTrunkResponse",
-]
+__all__ = ["CreateSIPTrunkResponse"]
 
 
 class CreateSIPTrunkResponse(ApiModel):
@@ -14,5 +12,4 @@ class CreateSIPTrunkResponse(ApiModel):
 
     duration: str
     sip_trunk: SIPTrunkResponse | None = None
-    """The created SIP trunk
-    """
+    """The created SIP trunk"""

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_response import CallResponse
 
-__all__ = [
-    "DeleteCallResponse",
-]
+__all__ = ["DeleteCallResponse"]
 
 
 class DeleteCallResponse(ApiModel):

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "DeleteRecordingResponse",
-]
+__all__ = ["DeleteRecordingResponse"]
 
 
 class DeleteRecordingResponse(ApiModel):
     """Response for DeleteRecording"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

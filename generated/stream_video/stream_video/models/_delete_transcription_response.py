@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "DeleteTranscriptionResponse",
-]
+__all__ = ["DeleteTranscriptionResponse"]
 
 
 class DeleteTranscriptionResponse(ApiModel):
     """DeleteTranscriptionResponse is the payload for deleting a transcription."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "EndCallResponse",
-]
+__all__ = ["EndCallResponse"]
 
 
 class EndCallResponse(ApiModel):
     """Response for ending a call"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._apns import APNS
 from ._fcm import FCM
 
-__all__ = [
-    "EventNotificationSettings",
-]
+__all__ = ["EventNotificationSettings"]
 
 
 class EventNotificationSettings(ApiModel):

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._apns import APNS
 from ._fcm import FCM
 
-__all__ = [
-    "EventNotificationSettingsResponse",
-]
+__all__ = ["EventNotificationSettingsResponse"]
 
 
 class EventNotificationSettingsResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._frame_recording_settings_response_mode import FrameRecordingSettingsResponseMode
 
-__all__ = [
-    "FrameRecordingSettingsResponse",
-]
+__all__ = ["FrameRecordingSettingsResponse"]
 
 
 class FrameRecordingSettingsResponse(ApiModel):
@@ -15,6 +13,6 @@ class FrameRecordingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    capture_interval_in_seconds: float
-    mode: FrameRecordingSettingsResponseMode
+    capture_interval_in_seconds: int
+    mode: FrameRecordingSettingsResponseMode | None = None
     quality: str | None = None

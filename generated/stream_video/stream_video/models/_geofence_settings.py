@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "GeofenceSettings",
-]
+__all__ = ["GeofenceSettings"]
 
 
 class GeofenceSettings(ApiModel):

@@ -2,30 +2,25 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._active_calls_metrics import ActiveCallsMetrics
 from ._active_calls_summary import ActiveCallsSummary
 
-__all__ = [
-    "GetActiveCallsStatusResponse",
-]
+__all__ = ["GetActiveCallsStatusResponse"]
 
 
 class GetActiveCallsStatusResponse(ApiModel):
     """Response containing active calls status information"""
 
     duration: str
-    end_time: float
-    """End time of the status period
-    """
+    end_time: Timestamp
+    """End time of the status period"""
 
-    start_time: float
-    """Start time of the status period
-    """
+    start_time: Timestamp
+    """Start time of the status period"""
 
     metrics: ActiveCallsMetrics | None = None
-    """Detailed metrics
-    """
+    """Detailed metrics"""
 
     summary: ActiveCallsSummary | None = None
-    """Summary of active calls
-    """
+    """Summary of active calls"""

@@ -7,17 +7,14 @@ from ._chat_activity_stats_response import ChatActivityStatsResponse
 from ._report_response import ReportResponse
 from ._video_reactions_response import VideoReactionsResponse
 
-__all__ = [
-    "GetCallReportResponse",
-]
+__all__ = ["GetCallReportResponse"]
 
 
 class GetCallReportResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     report: ReportResponse
     session_id: str

@@ -7,9 +7,7 @@ from ._participant_series_subscriber_stats import ParticipantSeriesSubscriberSta
 from ._participant_series_timeframe import ParticipantSeriesTimeframe
 from ._participant_series_user_stats import ParticipantSeriesUserStats
 
-__all__ = [
-    "GetCallSessionParticipantStatsDetailsResponse",
-]
+__all__ = ["GetCallSessionParticipantStatsDetailsResponse"]
 
 
 class GetCallSessionParticipantStatsDetailsResponse(ApiModel):
@@ -19,8 +17,7 @@ class GetCallSessionParticipantStatsDetailsResponse(ApiModel):
     call_session_id: str
     call_type: str
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     user_id: str
     user_session_id: str

@@ -4,16 +4,13 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._edge_response import EdgeResponse
 
-__all__ = [
-    "GetEdgesResponse",
-]
+__all__ = ["GetEdgesResponse"]
 
 
 class GetEdgesResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     edges: list[EdgeResponse]

@@ -6,9 +6,7 @@ from ._call_response import CallResponse
 from ._member_response import MemberResponse
 from ._own_capability import OwnCapability
 
-__all__ = [
-    "GetOrCreateCallResponse",
-]
+__all__ = ["GetOrCreateCallResponse"]
 
 
 class GetOrCreateCallResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_response import CallResponse
 
-__all__ = [
-    "GoLiveResponse",
-]
+__all__ = ["GoLiveResponse"]
 
 
 class GoLiveResponse(ApiModel):
@@ -14,5 +12,4 @@ class GoLiveResponse(ApiModel):
 
     call: CallResponse
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

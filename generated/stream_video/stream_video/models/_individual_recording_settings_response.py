@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._individual_recording_settings_response_mode import IndividualRecordingSettingsResponseMode
 
-__all__ = [
-    "IndividualRecordingSettingsResponse",
-]
+__all__ = ["IndividualRecordingSettingsResponse"]
 
 
 class IndividualRecordingSettingsResponse(ApiModel):
@@ -15,5 +13,5 @@ class IndividualRecordingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    mode: IndividualRecordingSettingsResponseMode
+    mode: IndividualRecordingSettingsResponseMode | None = None
     output_types: list[str] | None = None

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "IngressAudioEncodingOptionsRequest",
-]
+__all__ = ["IngressAudioEncodingOptionsRequest"]
 
 
 IngressAudioEncodingOptionsRequest: TypeAlias = dict[str, Any]
-"""Inferred: the source uses this type (`IngressSettingsRequest.audio_encoding_options`) without describing it and shows none of its fields, so it is kept a free-form object. Its sibling `video_encoding_options` is documented as a free-form map as well.
-"""
+"""Inferred: the source uses this type (`IngressSettingsRequest.audio_encoding_options`) without describing it and shows none of its fields, so it is kept a free-form object. Its sibling `video_encoding_options` is documented as a free-form map as well."""

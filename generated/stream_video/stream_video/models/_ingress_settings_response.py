@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._ingress_audio_encoding_options import IngressAudioEncodingOptions
 
-__all__ = [
-    "IngressSettingsResponse",
-]
+__all__ = ["IngressSettingsResponse"]
 
 
 class IngressSettingsResponse(ApiModel):

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "KickUserResponse",
-]
+__all__ = ["KickUserResponse"]
 
 
 class KickUserResponse(ApiModel):
     """KickUserResponse is the payload for kicking a user from a call."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

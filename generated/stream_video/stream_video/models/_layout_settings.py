@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._layout_settings_name import LayoutSettingsName
 
-__all__ = [
-    "LayoutSettings",
-]
+__all__ = ["LayoutSettings"]
 
 
 class LayoutSettings(ApiModel):

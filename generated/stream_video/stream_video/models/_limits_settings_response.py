@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "LimitsSettingsResponse",
-]
+__all__ = ["LimitsSettingsResponse"]
 
 
 class LimitsSettingsResponse(ApiModel):
@@ -15,6 +13,6 @@ class LimitsSettingsResponse(ApiModel):
     """
 
     max_participants_exclude_roles: list[str]
-    max_duration_seconds: float | None = None
-    max_participants: float | None = None
+    max_duration_seconds: int | None = None
+    max_participants: int | None = None
     max_participants_exclude_owner: bool | None = None

@@ -5,9 +5,7 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "ListCallTypeResponse",
-]
+__all__ = ["ListCallTypeResponse"]
 
 
 class ListCallTypeResponse(ApiModel):

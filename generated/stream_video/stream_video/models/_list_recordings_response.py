@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_recording import CallRecording
 
-__all__ = [
-    "ListRecordingsResponse",
-]
+__all__ = ["ListRecordingsResponse"]
 
 
 class ListRecordingsResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
 
-__all__ = [
-    "ListSIPInboundRoutingRuleResponse",
-]
+__all__ = ["ListSIPInboundRoutingRuleResponse"]
 
 
 class ListSIPInboundRoutingRuleResponse(ApiModel):
@@ -14,5 +12,4 @@ class ListSIPInboundRoutingRuleResponse(ApiModel):
 
     duration: str
     sip_inbound_routing_rules: list[SIPInboundRoutingRuleResponse]
-    """List of SIP Inbound Routing Rules for the application
-    """
+    """List of SIP Inbound Routing Rules for the application"""

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sip_trunk_response import SIPTrunkResponse
 
-__all__ = [
-    "ListSIPTrunksResponse",
-]
+__all__ = ["ListSIPTrunksResponse"]
 
 
 class ListSIPTrunksResponse(ApiModel):
@@ -14,5 +12,4 @@ class ListSIPTrunksResponse(ApiModel):
 
     duration: str
     sip_trunks: list[SIPTrunkResponse]
-    """List of SIP trunks for the application
-    """
+    """List of SIP trunks for the application"""

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_transcription import CallTranscription
 
-__all__ = [
-    "ListTranscriptionsResponse",
-]
+__all__ = ["ListTranscriptionsResponse"]
 
 
 class ListTranscriptionsResponse(ApiModel):
@@ -14,5 +12,4 @@ class ListTranscriptionsResponse(ApiModel):
 
     duration: str
     transcriptions: list[CallTranscription]
-    """List of transcriptions for the call
-    """
+    """List of transcriptions for the call"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "MuteUsersResponse",
-]
+__all__ = ["MuteUsersResponse"]
 
 
 class MuteUsersResponse(ApiModel):
     """MuteUsersResponse is the response payload for the mute users endpoint."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._noise_cancellation_settings_mode import NoiseCancellationSettingsMode
 
-__all__ = [
-    "NoiseCancellationSettings",
-]
+__all__ = ["NoiseCancellationSettings"]
 
 
 class NoiseCancellationSettings(ApiModel):

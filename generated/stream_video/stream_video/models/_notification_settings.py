@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._event_notification_settings import EventNotificationSettings
 
-__all__ = [
-    "NotificationSettings",
-]
+__all__ = ["NotificationSettings"]
 
 
 class NotificationSettings(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._event_notification_settings_response import EventNotificationSettingsResponse
 
-__all__ = [
-    "NotificationSettingsResponse",
-]
+__all__ = ["NotificationSettingsResponse"]
 
 
 class NotificationSettingsResponse(ApiModel):

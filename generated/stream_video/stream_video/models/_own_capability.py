@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = [
-    "OwnCapability",
-]
+__all__ = ["OwnCapability"]
 
 
 OwnCapability: TypeAlias = str
-"""A capability the requesting user has in the call, e.g. `send-audio` or `join-call`. The source documents it as a string union ("All possibility of string to use") without listing the values, so it is an open string.
-"""
+"""A capability the requesting user has in the call, e.g. `send-audio` or `join-call`. The source documents it as a string union ("All possibility of string to use") without listing the values, so it is an open string."""

@@ -7,9 +7,7 @@ from pydantic import Field
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "ParticipantSeriesPublisherStats",
-]
+__all__ = ["ParticipantSeriesPublisherStats"]
 
 
 class ParticipantSeriesPublisherStats(ApiModel):

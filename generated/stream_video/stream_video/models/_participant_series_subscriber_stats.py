@@ -10,9 +10,7 @@ from ._participant_series_subscription_track_metrics import (
     ParticipantSeriesSubscriptionTrackMetrics,
 )
 
-__all__ = [
-    "ParticipantSeriesSubscriberStats",
-]
+__all__ = ["ParticipantSeriesSubscriberStats"]
 
 
 class ParticipantSeriesSubscriberStats(ApiModel):

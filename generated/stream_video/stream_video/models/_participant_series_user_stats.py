@@ -5,9 +5,7 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "ParticipantSeriesUserStats",
-]
+__all__ = ["ParticipantSeriesUserStats"]
 
 
 class ParticipantSeriesUserStats(ApiModel):

@@ -6,9 +6,7 @@ from ._delivery_receipts_response import DeliveryReceiptsResponse
 from ._read_receipts_response import ReadReceiptsResponse
 from ._typing_indicators_response import TypingIndicatorsResponse
 
-__all__ = [
-    "PrivacySettingsResponse",
-]
+__all__ = ["PrivacySettingsResponse"]
 
 
 class PrivacySettingsResponse(ApiModel):

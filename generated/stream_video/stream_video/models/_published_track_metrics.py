@@ -6,9 +6,7 @@ from ._metric_time_series import MetricTimeSeries
 from ._resolution_metrics_time_series import ResolutionMetricsTimeSeries
 from ._session_warning_response import SessionWarningResponse
 
-__all__ = [
-    "PublishedTrackMetrics",
-]
+__all__ = ["PublishedTrackMetrics"]
 
 
 class PublishedTrackMetrics(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._daily_aggregate_quality_score_report_response import DailyAggregateQualityScoreReportResponse
 
-__all__ = [
-    "QualityScoreReportResponse",
-]
+__all__ = ["QualityScoreReportResponse"]
 
 
 class QualityScoreReportResponse(ApiModel):

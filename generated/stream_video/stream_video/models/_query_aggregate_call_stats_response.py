@@ -10,17 +10,14 @@ from ._quality_score_report_response import QualityScoreReportResponse
 from ._sdk_usage_report_response import SDKUsageReportResponse
 from ._user_feedback_report_response import UserFeedbackReportResponse
 
-__all__ = [
-    "QueryAggregateCallStatsResponse",
-]
+__all__ = ["QueryAggregateCallStatsResponse"]
 
 
 class QueryAggregateCallStatsResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     call_duration_report: CallDurationReportResponse | None = None
     call_participant_count_report: CallParticipantCountReportResponse | None = None

@@ -4,17 +4,14 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._member_response import MemberResponse
 
-__all__ = [
-    "QueryCallMembersResponse",
-]
+__all__ = ["QueryCallMembersResponse"]
 
 
 class QueryCallMembersResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     members: list[MemberResponse]
     next: str | None = None

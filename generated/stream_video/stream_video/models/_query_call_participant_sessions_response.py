@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._call_session_response import CallSessionResponse
 from ._participant_session_details import ParticipantSessionDetails
 
-__all__ = [
-    "QueryCallParticipantSessionsResponse",
-]
+__all__ = ["QueryCallParticipantSessionsResponse"]
 
 
 class QueryCallParticipantSessionsResponse(ApiModel):
@@ -16,13 +14,12 @@ class QueryCallParticipantSessionsResponse(ApiModel):
     call_id: str
     call_session_id: str
     call_type: str
-    duration: float
-    """Duration of the request in milliseconds
-    """
+    duration: float | int
+    """Duration of the request in milliseconds"""
 
     participants_sessions: list[ParticipantSessionDetails]
-    total_participant_duration: float
-    total_participant_sessions: float
+    total_participant_duration: float | int
+    total_participant_sessions: int
     next: str | None = None
     prev: str | None = None
     session: CallSessionResponse | None = None

@@ -7,9 +7,7 @@ from ._call_response import CallResponse
 from ._member_response import MemberResponse
 from ._own_capability import OwnCapability
 
-__all__ = [
-    "QueryCallParticipantsResponse",
-]
+__all__ = ["QueryCallParticipantsResponse"]
 
 
 class QueryCallParticipantsResponse(ApiModel):
@@ -20,7 +18,6 @@ class QueryCallParticipantsResponse(ApiModel):
     members: list[MemberResponse]
     own_capabilities: list[OwnCapability]
     participants: list[CallParticipantResponse]
-    """List of call participants
-    """
+    """List of call participants"""
 
-    total_participants: float
+    total_participants: int

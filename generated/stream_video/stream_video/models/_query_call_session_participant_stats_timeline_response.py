@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_participant_timeline import CallParticipantTimeline
 
-__all__ = [
-    "QueryCallSessionParticipantStatsTimelineResponse",
-]
+__all__ = ["QueryCallSessionParticipantStatsTimelineResponse"]
 
 
 class QueryCallSessionParticipantStatsTimelineResponse(ApiModel):
@@ -16,8 +14,7 @@ class QueryCallSessionParticipantStatsTimelineResponse(ApiModel):
     call_session_id: str
     call_type: str
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     events: list[CallParticipantTimeline]
     user_id: str

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_session_response import CallStatsSessionResponse
 
-__all__ = [
-    "QueryCallSessionStatsResponse",
-]
+__all__ = ["QueryCallSessionStatsResponse"]
 
 
 class QueryCallSessionStatsResponse(ApiModel):
@@ -14,8 +12,7 @@ class QueryCallSessionStatsResponse(ApiModel):
 
     call_stats: list[CallStatsSessionResponse]
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     next: str | None = None
     prev: str | None = None

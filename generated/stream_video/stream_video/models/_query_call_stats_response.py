@@ -4,17 +4,14 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_report_summary_response import CallStatsReportSummaryResponse
 
-__all__ = [
-    "QueryCallStatsResponse",
-]
+__all__ = ["QueryCallStatsResponse"]
 
 
 class QueryCallStatsResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     reports: list[CallStatsReportSummaryResponse]
     next: str | None = None

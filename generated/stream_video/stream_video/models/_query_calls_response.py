@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_state_response_fields import CallStateResponseFields
 
-__all__ = [
-    "QueryCallsResponse",
-]
+__all__ = ["QueryCallsResponse"]
 
 
 class QueryCallsResponse(ApiModel):
@@ -14,8 +12,7 @@ class QueryCallsResponse(ApiModel):
 
     calls: list[CallStateResponseFields]
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     next: str | None = None
     prev: str | None = None

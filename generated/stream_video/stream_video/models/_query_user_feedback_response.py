@@ -4,17 +4,14 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._user_feedback_response import UserFeedbackResponse
 
-__all__ = [
-    "QueryUserFeedbackResponse",
-]
+__all__ = ["QueryUserFeedbackResponse"]
 
 
 class QueryUserFeedbackResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     user_feedback: list[UserFeedbackResponse]
     next: str | None = None

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._raw_recording_settings_response_mode import RawRecordingSettingsResponseMode
 
-__all__ = [
-    "RawRecordingSettingsResponse",
-]
+__all__ = ["RawRecordingSettingsResponse"]
 
 
 class RawRecordingSettingsResponse(ApiModel):

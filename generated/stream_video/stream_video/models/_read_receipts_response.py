@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "ReadReceiptsResponse",
-]
+__all__ = ["ReadReceiptsResponse"]
 
 
 class ReadReceiptsResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._layout_settings import LayoutSettings
 
-__all__ = [
-    "RecordSettingsResponse",
-]
+__all__ = ["RecordSettingsResponse"]
 
 
 class RecordSettingsResponse(ApiModel):

@@ -6,9 +6,7 @@ from ._call_report_response import CallReportResponse
 from ._participant_report_response import ParticipantReportResponse
 from ._user_rating_report_response import UserRatingReportResponse
 
-__all__ = [
-    "ReportResponse",
-]
+__all__ = ["ReportResponse"]
 
 
 class ReportResponse(ApiModel):

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
-__all__ = [
-    "ResolutionMetricsTimeSeries",
-]
+__all__ = ["ResolutionMetricsTimeSeries"]
 
 
 ResolutionMetricsTimeSeries: TypeAlias = dict[str, Any]
-"""Inferred: the source uses this type (`PublishedTrackMetrics.resolution`) without describing it and shows none of its fields, so it is kept a free-form object.
-"""
+"""Inferred: the source uses this type (`PublishedTrackMetrics.resolution`) without describing it and shows none of its fields, so it is kept a free-form object."""

@@ -3,27 +3,21 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "ResolveSipAuthResponse",
-]
+__all__ = ["ResolveSipAuthResponse"]
 
 
 class ResolveSipAuthResponse(ApiModel):
     """Response containing the pre-authentication decision for a SIP trunk"""
 
     auth_result: str
-    """Authentication result: password, accept, or no_trunk_found
-    """
+    """Authentication result: password, accept, or no_trunk_found"""
 
     duration: str
     password: str | None = None
-    """Password for digest authentication (when auth_result is password)
-    """
+    """Password for digest authentication (when auth_result is password)"""
 
     trunk_id: str | None = None
-    """ID of the matched SIP trunk
-    """
+    """ID of the matched SIP trunk"""
 
     username: str | None = None
-    """Username for digest authentication (when auth_result is password)
-    """
+    """Username for digest authentication (when auth_result is password)"""

@@ -6,23 +6,18 @@ from ._sip_inbound_credentials import SipInboundCredentials
 from ._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
 from ._sip_trunk_response import SIPTrunkResponse
 
-__all__ = [
-    "ResolveSipInboundResponse",
-]
+__all__ = ["ResolveSipInboundResponse"]
 
 
 class ResolveSipInboundResponse(ApiModel):
     """Response containing resolved SIP inbound routing information"""
 
     credentials: SipInboundCredentials
-    """Credentials for the SIP call
-    """
+    """Credentials for the SIP call"""
 
     duration: str
     sip_routing_rule: SIPInboundRoutingRuleResponse | None = None
-    """The matching SIP inbound routing rule
-    """
+    """The matching SIP inbound routing rule"""
 
     sip_trunk: SIPTrunkResponse | None = None
-    """The resolved SIP trunk for the inbound call
-    """
+    """The resolved SIP trunk for the inbound call"""

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "RingCallResponse",
-]
+__all__ = ["RingCallResponse"]
 
 
 class RingCallResponse(ApiModel):
@@ -13,5 +11,4 @@ class RingCallResponse(ApiModel):
 
     duration: str
     members_ids: list[str]
-    """List of members ringing notification was sent to
-    """
+    """List of members ringing notification was sent to"""

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "RingSettings",
-]
+__all__ = ["RingSettings"]
 
 
 class RingSettings(ApiModel):
     """RingSettings"""
 
-    auto_cancel_timeout_ms: float
-    incoming_call_timeout_ms: float
-    missed_call_timeout_ms: float
+    auto_cancel_timeout_ms: int
+    incoming_call_timeout_ms: int
+    missed_call_timeout_ms: int

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "RingSettingsResponse",
-]
+__all__ = ["RingSettingsResponse"]
 
 
 class RingSettingsResponse(ApiModel):
@@ -14,6 +12,6 @@ class RingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    auto_cancel_timeout_ms: float
-    incoming_call_timeout_ms: float
-    missed_call_timeout_ms: float
+    auto_cancel_timeout_ms: int
+    incoming_call_timeout_ms: int
+    missed_call_timeout_ms: int

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._target_resolution import TargetResolution
 
-__all__ = [
-    "ScreensharingSettingsResponse",
-]
+__all__ = ["ScreensharingSettingsResponse"]
 
 
 class ScreensharingSettingsResponse(ApiModel):

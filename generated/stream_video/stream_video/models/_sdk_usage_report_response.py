@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._daily_aggregate_sdk_usage_report_response import DailyAggregateSDKUsageReportResponse
 
-__all__ = [
-    "SDKUsageReportResponse",
-]
+__all__ = ["SDKUsageReportResponse"]
 
 
 class SDKUsageReportResponse(ApiModel):

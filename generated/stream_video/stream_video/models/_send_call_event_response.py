@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SendCallEventResponse",
-]
+__all__ = ["SendCallEventResponse"]
 
 
 class SendCallEventResponse(ApiModel):
     """SendCallEventResponse"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SendClosedCaptionResponse",
-]
+__all__ = ["SendClosedCaptionResponse"]
 
 
 class SendClosedCaptionResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_stats_location import CallStatsLocation
 
-__all__ = [
-    "SessionClient",
-]
+__all__ = ["SessionClient"]
 
 
 class SessionClient(ApiModel):

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SessionSettings",
-]
+__all__ = ["SessionSettings"]
 
 
 class SessionSettings(ApiModel):
     """SessionSettings"""
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

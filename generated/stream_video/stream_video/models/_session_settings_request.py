@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SessionSettingsRequest",
-]
+__all__ = ["SessionSettingsRequest"]
 
 
 class SessionSettingsRequest(ApiModel):
     """SessionSettingsRequest"""
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

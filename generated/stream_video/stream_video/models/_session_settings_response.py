@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SessionSettingsResponse",
-]
+__all__ = ["SessionSettingsResponse"]
 
 
 class SessionSettingsResponse(ApiModel):
@@ -14,4 +12,4 @@ class SessionSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

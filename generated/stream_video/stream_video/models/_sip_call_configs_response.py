@@ -5,14 +5,11 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPCallConfigsResponse",
-]
+__all__ = ["SIPCallConfigsResponse"]
 
 
 class SIPCallConfigsResponse(ApiModel):
     """SIP call configuration response"""
 
     custom_data: dict[str, Any]
-    """Custom data associated with the call
-    """
+    """Custom data associated with the call"""

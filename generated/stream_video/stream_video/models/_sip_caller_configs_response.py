@@ -5,18 +5,14 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPCallerConfigsResponse",
-]
+__all__ = ["SIPCallerConfigsResponse"]
 
 
 class SIPCallerConfigsResponse(ApiModel):
     """SIP caller configuration response"""
 
     custom_data: dict[str, Any]
-    """Custom data associated with the caller
-    """
+    """Custom data associated with the caller"""
 
     id: str
-    """Unique identifier for the caller
-    """
+    """Unique identifier for the caller"""

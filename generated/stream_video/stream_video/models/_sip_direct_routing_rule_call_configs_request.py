@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPDirectRoutingRuleCallConfigsRequest",
-]
+__all__ = ["SIPDirectRoutingRuleCallConfigsRequest"]
 
 
 class SIPDirectRoutingRuleCallConfigsRequest(ApiModel):
     """Configuration for direct routing rule calls"""
 
     call_id: str
-    """ID of the call (handlebars template)
-    """
+    """ID of the call (handlebars template)"""
 
     call_type: str
-    """Type of the call
-    """
+    """Type of the call"""

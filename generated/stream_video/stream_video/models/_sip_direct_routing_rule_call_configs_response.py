@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPDirectRoutingRuleCallConfigsResponse",
-]
+__all__ = ["SIPDirectRoutingRuleCallConfigsResponse"]
 
 
 class SIPDirectRoutingRuleCallConfigsResponse(ApiModel):
     """Direct routing rule call configuration response"""
 
     call_id: str
-    """ID of the call
-    """
+    """ID of the call"""
 
     call_type: str
-    """Type of the call
-    """
+    """Type of the call"""

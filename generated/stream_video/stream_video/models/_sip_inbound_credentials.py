@@ -5,38 +5,29 @@ from typing import Any
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SipInboundCredentials",
-]
+__all__ = ["SipInboundCredentials"]
 
 
 class SipInboundCredentials(ApiModel):
     """Credentials for SIP inbound call authentication"""
 
     api_key: str
-    """API key for the application
-    """
+    """API key for the application"""
 
     call_custom_data: dict[str, Any]
-    """Custom data associated with the call
-    """
+    """Custom data associated with the call"""
 
     call_id: str
-    """ID of the call
-    """
+    """ID of the call"""
 
     call_type: str
-    """Type of the call
-    """
+    """Type of the call"""
 
     token: str
-    """Authentication token for the call
-    """
+    """Authentication token for the call"""
 
     user_custom_data: dict[str, Any]
-    """Custom data associated with the user
-    """
+    """Custom data associated with the user"""
 
     user_id: str
-    """User ID for the call
-    """
+    """User ID for the call"""

@@ -3,30 +3,23 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPInboundRoutingRulePinConfigsResponse",
-]
+__all__ = ["SIPInboundRoutingRulePinConfigsResponse"]
 
 
 class SIPInboundRoutingRulePinConfigsResponse(ApiModel):
     """PIN routing rule call configuration response"""
 
     custom_webhook_url: str | None = None
-    """Optional webhook URL for custom PIN handling
-    """
+    """Optional webhook URL for custom PIN handling"""
 
     pin_failed_attempt_prompt: str | None = None
-    """Prompt message for failed PIN attempts
-    """
+    """Prompt message for failed PIN attempts"""
 
     pin_hangup_prompt: str | None = None
-    """Prompt message for hangup after PIN input
-    """
+    """Prompt message for hangup after PIN input"""
 
     pin_prompt: str | None = None
-    """Prompt message for PIN input
-    """
+    """Prompt message for PIN input"""
 
     pin_success_prompt: str | None = None
-    """Prompt message for successful PIN input
-    """
+    """Prompt message for successful PIN input"""

@@ -2,65 +2,52 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._sip_call_configs_response import SIPCallConfigsResponse
 from ._sip_caller_configs_response import SIPCallerConfigsResponse
 from ._sip_direct_routing_rule_call_configs_response import SIPDirectRoutingRuleCallConfigsResponse
 from ._sip_inbound_routing_rule_pin_configs_response import SIPInboundRoutingRulePinConfigsResponse
 from ._sip_pin_protection_configs_response import SIPPinProtectionConfigsResponse
 
-__all__ = [
-    "SIPInboundRoutingRuleResponse",
-]
+__all__ = ["SIPInboundRoutingRuleResponse"]
 
 
 class SIPInboundRoutingRuleResponse(ApiModel):
     """SIP Inbound Routing Rule response"""
 
     called_numbers: list[str]
-    """List of called numbers
-    """
+    """List of called numbers"""
 
-    created_at: float
-    """Creation timestamp
-    """
+    created_at: Timestamp
+    """Creation timestamp"""
 
     duration: str
     id: str
-    """Unique identifier of the SIP Inbound Routing Rule
-    """
+    """Unique identifier of the SIP Inbound Routing Rule"""
 
     name: str
-    """Name of the SIP Inbound Routing Rule
-    """
+    """Name of the SIP Inbound Routing Rule"""
 
     trunk_ids: list[str]
-    """List of SIP trunk IDs
-    """
+    """List of SIP trunk IDs"""
 
-    updated_at: float
-    """Last update timestamp
-    """
+    updated_at: Timestamp
+    """Last update timestamp"""
 
     call_configs: SIPCallConfigsResponse | None = None
-    """Call configuration
-    """
+    """Call configuration"""
 
     caller_configs: SIPCallerConfigsResponse | None = None
-    """Caller configuration
-    """
+    """Caller configuration"""
 
     caller_numbers: list[str] | None = None
-    """List of caller numbers
-    """
+    """List of caller numbers"""
 
     direct_routing_configs: SIPDirectRoutingRuleCallConfigsResponse | None = None
-    """Direct routing configuration
-    """
+    """Direct routing configuration"""
 
     pin_protection_configs: SIPPinProtectionConfigsResponse | None = None
-    """PIN protection configuration
-    """
+    """PIN protection configuration"""
 
     pin_routing_configs: SIPInboundRoutingRulePinConfigsResponse | None = None
-    """PIN routing configuration
-    """
+    """PIN routing configuration"""

@@ -3,26 +3,20 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SIPPinProtectionConfigsResponse",
-]
+__all__ = ["SIPPinProtectionConfigsResponse"]
 
 
 class SIPPinProtectionConfigsResponse(ApiModel):
     """PIN protection configuration response"""
 
     enabled: bool
-    """Whether PIN protection is enabled
-    """
+    """Whether PIN protection is enabled"""
 
     default_pin: str | None = None
-    """Default PIN to use if there is no PIN set on the call object
-    """
+    """Default PIN to use if there is no PIN set on the call object"""
 
-    max_attempts: float | None = None
-    """Maximum number of PIN attempts allowed
-    """
+    max_attempts: int | None = None
+    """Maximum number of PIN attempts allowed"""
 
-    required_pin_digits: float | None = None
-    """Number of digits required for the PIN
-    """
+    required_pin_digits: int | None = None
+    """Number of digits required for the PIN"""

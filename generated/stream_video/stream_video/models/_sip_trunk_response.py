@@ -2,47 +2,37 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
-__all__ = [
-    "SIPTrunkResponse",
-]
+__all__ = ["SIPTrunkResponse"]
 
 
 class SIPTrunkResponse(ApiModel):
     """SIP trunk information"""
 
     allowed_ips: list[str]
-    """Allowed IPv4/IPv6 addresses or CIDR blocks
-    """
+    """Allowed IPv4/IPv6 addresses or CIDR blocks"""
 
-    created_at: float
-    """Creation timestamp
-    """
+    created_at: Timestamp
+    """Creation timestamp"""
 
     id: str
-    """Unique identifier for the SIP trunk
-    """
+    """Unique identifier for the SIP trunk"""
 
     name: str
-    """Name of the SIP trunk
-    """
+    """Name of the SIP trunk"""
 
     numbers: list[str]
-    """Phone numbers associated with this SIP trunk
-    """
+    """Phone numbers associated with this SIP trunk"""
 
     password: str
-    """Password for SIP trunk authentication
-    """
+    """Password for SIP trunk authentication"""
 
-    updated_at: float
-    """Last update timestamp
-    """
+    updated_at: Timestamp
+    """Last update timestamp"""
 
     uri: str
-    """The URI for the SIP trunk
-    """
+    """The URI for the SIP trunk"""
 
     username: str
-    """Username for SIP trunk authentication
-    """
+    """Username for SIP trunk authentication"""

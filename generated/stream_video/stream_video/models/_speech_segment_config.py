@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "SpeechSegmentConfig",
-]
+__all__ = ["SpeechSegmentConfig"]
 
 
 class SpeechSegmentConfig(ApiModel):
     """SpeechSegmentConfig"""
 
-    max_speech_caption_ms: float | None = None
-    silence_duration_ms: float | None = None
+    max_speech_caption_ms: int | None = None
+    silence_duration_ms: int | None = None

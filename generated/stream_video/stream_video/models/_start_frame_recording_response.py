@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StartFrameRecordingResponse",
-]
+__all__ = ["StartFrameRecordingResponse"]
 
 
 class StartFrameRecordingResponse(ApiModel):
     """StartFrameRecordingResponse is the response payload for the start frame recording endpoint."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StartHLSBroadcastingResponse",
-]
+__all__ = ["StartHLSBroadcastingResponse"]
 
 
 class StartHLSBroadcastingResponse(ApiModel):
@@ -13,5 +11,4 @@ class StartHLSBroadcastingResponse(ApiModel):
 
     duration: str
     playlist_url: str
-    """the URL of the HLS playlist
-    """
+    """the URL of the HLS playlist"""

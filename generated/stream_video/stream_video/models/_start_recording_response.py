@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StartRecordingResponse",
-]
+__all__ = ["StartRecordingResponse"]
 
 
 class StartRecordingResponse(ApiModel):
     """StartRecordingResponse is the response payload for the start recording endpoint."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -4,14 +4,11 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._rtmp_broadcast_request import RTMPBroadcastRequest
 
-__all__ = [
-    "StartRTMPBroadcastsRequest",
-]
+__all__ = ["StartRTMPBroadcastsRequest"]
 
 
 class StartRTMPBroadcastsRequest(ApiModel):
     """StartRTMPBroadcastsRequest"""
 
     broadcasts: list[RTMPBroadcastRequest]
-    """List of broadcasts to start
-    """
+    """List of broadcasts to start"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StartRTMPBroadcastsResponse",
-]
+__all__ = ["StartRTMPBroadcastsResponse"]
 
 
 class StartRTMPBroadcastsResponse(ApiModel):
     """StartRTMPBroadcastsResponse is the payload for starting an RTMP broadcast."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StartTranscriptionResponse",
-]
+__all__ = ["StartTranscriptionResponse"]
 
 
 class StartTranscriptionResponse(ApiModel):
     """StartTranscriptionResponse"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "StopAllRTMPBroadcastsResponse",
-]
+__all__ = ["StopAllRTMPBroadcastsResponse"]
 
 
 class StopAllRTMPBroadcastsResponse(ApiModel):
     """StopAllRTMPBroadcastsResponse"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -4,16 +4,13 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._call_response import CallResponse
 
-__all__ = [
-    "StopLiveResponse",
-]
+__all__ = ["StopLiveResponse"]
 
 
 class StopLiveResponse(ApiModel):
     """StopLiveResponse"""
 
     call: CallResponse
-    """The call that was stopped
-    """
+    """The call that was stopped"""
 
     duration: str

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "TargetResolution",
-]
+__all__ = ["TargetResolution"]
 
 
 class TargetResolution(ApiModel):
@@ -14,5 +12,5 @@ class TargetResolution(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    width: float | None = None
-    height: float | None = None
+    width: int | None = None
+    height: int | None = None

@@ -10,9 +10,7 @@ from ._transcription_settings_response_language import TranscriptionSettingsResp
 from ._transcription_settings_response_mode import TranscriptionSettingsResponseMode
 from ._translation_settings import TranslationSettings
 
-__all__ = [
-    "TranscriptionSettingsResponse",
-]
+__all__ = ["TranscriptionSettingsResponse"]
 
 
 class TranscriptionSettingsResponse(ApiModel):
@@ -21,8 +19,8 @@ class TranscriptionSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    closed_caption_mode: TranscriptionSettingsResponseClosedCaptionMode
-    language: TranscriptionSettingsResponseLanguage
-    mode: TranscriptionSettingsResponseMode
+    closed_caption_mode: TranscriptionSettingsResponseClosedCaptionMode | None = None
+    language: TranscriptionSettingsResponseLanguage | None = None
+    mode: TranscriptionSettingsResponseMode | None = None
     speech_segment_config: SpeechSegmentConfig | None = None
     translation: TranslationSettings | None = None

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "UnblockUserRequest",
-]
+__all__ = ["UnblockUserRequest"]
 
 
 class UnblockUserRequest(ApiModel):
     """UnblockUserRequest"""
 
     user_id: str
-    """the user to unblock
-    """
+    """the user to unblock"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "UnblockUserResponse",
-]
+__all__ = ["UnblockUserResponse"]
 
 
 class UnblockUserResponse(ApiModel):
     """UnblockUserResponse is the payload for unblocking a user."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "UnpinResponse",
-]
+__all__ = ["UnpinResponse"]
 
 
 class UnpinResponse(ApiModel):
     """UnpinResponse is the payload for unpinning a message."""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -4,16 +4,13 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._member_response import MemberResponse
 
-__all__ = [
-    "UpdateCallMembersResponse",
-]
+__all__ = ["UpdateCallMembersResponse"]
 
 
 class UpdateCallMembersResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""
 
     members: list[MemberResponse]

@@ -6,9 +6,7 @@ from ._call_response import CallResponse
 from ._member_response import MemberResponse
 from ._own_capability import OwnCapability
 
-__all__ = [
-    "UpdateCallResponse",
-]
+__all__ = ["UpdateCallResponse"]
 
 
 class UpdateCallResponse(ApiModel):

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
 
-__all__ = [
-    "UpdateSIPInboundRoutingRuleResponse",
-]
+__all__ = ["UpdateSIPInboundRoutingRuleResponse"]
 
 
 class UpdateSIPInboundRoutingRuleResponse(ApiModel):
@@ -14,5 +12,4 @@ class UpdateSIPInboundRoutingRuleResponse(ApiModel):
 
     duration: str
     sip_inbound_routing_rule: SIPInboundRoutingRuleResponse | None = None
-    """The updated SIP Inbound Routing Rule
-    """
+    """The updated SIP Inbound Routing Rule"""

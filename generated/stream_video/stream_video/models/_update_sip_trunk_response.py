@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._sip_trunk_response import SIPTrunkResponse
 
-__all__ = [
-    "UpdateSIPTrunkResponse",
-]
+__all__ = ["UpdateSIPTrunkResponse"]
 
 
 class UpdateSIPTrunkResponse(ApiModel):
@@ -14,5 +12,4 @@ class UpdateSIPTrunkResponse(ApiModel):
 
     duration: str
     sip_trunk: SIPTrunkResponse | None = None
-    """The updated SIP trunk
-    """
+    """The updated SIP trunk"""

@@ -3,14 +3,11 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "UpdateUserPermissionsResponse",
-]
+__all__ = ["UpdateUserPermissionsResponse"]
 
 
 class UpdateUserPermissionsResponse(ApiModel):
     """Basic response information"""
 
     duration: str
-    """Duration of the request in milliseconds
-    """
+    """Duration of the request in milliseconds"""

@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._daily_aggregate_user_feedback_report_response import DailyAggregateUserFeedbackReportResponse
 
-__all__ = [
-    "UserFeedbackReportResponse",
-]
+__all__ = ["UserFeedbackReportResponse"]
 
 
 class UserFeedbackReportResponse(ApiModel):

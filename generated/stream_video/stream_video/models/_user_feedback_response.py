@@ -6,9 +6,7 @@ from typing import Any
 from .._runtime._models import ApiModel
 from ._platform_data_response import PlatformDataResponse
 
-__all__ = [
-    "UserFeedbackResponse",
-]
+__all__ = ["UserFeedbackResponse"]
 
 
 class UserFeedbackResponse(ApiModel):

@@ -4,97 +4,77 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._device_response import DeviceResponse
 from ._privacy_settings_response import PrivacySettingsResponse
 from ._push_notification_settings_response import PushNotificationSettingsResponse
 
-__all__ = [
-    "UserResponse",
-]
+__all__ = ["UserResponse"]
 
 
 class UserResponse(ApiModel):
     """User response object"""
 
     banned: bool
-    """Whether a user is banned or not
-    """
+    """Whether a user is banned or not"""
 
     blocked_user_ids: list[str]
-    created_at: float
-    """Date/time of creation
-    """
+    created_at: Timestamp
+    """Date/time of creation"""
 
     custom: dict[str, Any]
-    """Custom data for this object
-    """
+    """Custom data for this object"""
 
     id: str
-    """Unique user identifier
-    """
+    """Unique user identifier"""
 
     invisible: bool
     language: str
-    """Preferred language of a user
-    """
+    """Preferred language of a user"""
 
     online: bool
-    """Whether a user online or not
-    """
+    """Whether a user online or not"""
 
     role: str
-    """Determines the set of user permissions
-    """
+    """Determines the set of user permissions"""
 
     shadow_banned: bool
-    """Whether a user is shadow banned
-    """
+    """Whether a user is shadow banned"""
 
     teams: list[str]
-    """List of teams user is a part of
-    """
+    """List of teams user is a part of"""
 
-    updated_at: float
-    """Date/time of the last update
-    """
+    updated_at: Timestamp
+    """Date/time of the last update"""
 
-    avg_response_time: float | None = None
-    ban_expires: float | None = None
-    """Date when ban expires
-    """
+    avg_response_time: float | int | None = None
+    ban_expires: Timestamp | None = None
+    """Date when ban expires"""
 
     bypass_moderation: bool | None = None
-    deactivated_at: float | None = None
-    """Date of deactivation
-    """
+    deactivated_at: Timestamp | None = None
+    """Date of deactivation"""
 
-    deleted_at: float | None = None
-    """Date/time of deletion
-    """
+    deleted_at: Timestamp | None = None
+    """Date/time of deletion"""
 
     devices: list[DeviceResponse] | None = None
-    """List of devices user is using
-    """
+    """List of devices user is using"""
 
     image: str | None = None
-    last_active: float | None = None
-    """Date of last activity
-    """
+    last_active: Timestamp | None = None
+    """Date of last activity"""
 
     name: str | None = None
-    """Optional name of user
-    """
+    """Optional name of user"""
 
     privacy_settings: PrivacySettingsResponse | None = None
-    """User privacy settings
-    """
+    """User privacy settings"""
 
     push_notifications: PushNotificationSettingsResponse | None = None
-    """User push notification settings
-    """
+    """User push notification settings"""
 
-    revoke_tokens_issued_before: float | None = None
-    """Revocation date for tokens
-    """
+    revoke_tokens_issued_before: Timestamp | None = None
+    """Revocation date for tokens"""
 
     teams_role: dict[str, Any] | None = None

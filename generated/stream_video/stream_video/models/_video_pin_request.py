@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "VideoPinRequest",
-]
+__all__ = ["VideoPinRequest"]
 
 
 class VideoPinRequest(ApiModel):
     """VideoPinRequest"""
 
     session_id: str
-    """the session ID of the user who pinned the message
-    """
+    """the session ID of the user who pinned the message"""
 
     user_id: str
-    """the user ID of the user who pinned the message
-    """
+    """the user ID of the user who pinned the message"""

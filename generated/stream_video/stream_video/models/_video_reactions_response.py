@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._video_reaction_over_time_response import VideoReactionOverTimeResponse
 
-__all__ = [
-    "VideoReactionsResponse",
-]
+__all__ = ["VideoReactionsResponse"]
 
 
 class VideoReactionsResponse(ApiModel):

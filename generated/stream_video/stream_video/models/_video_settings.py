@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._target_resolution import TargetResolution
 from ._video_settings_camera_facing import VideoSettingsCameraFacing
 
-__all__ = [
-    "VideoSettings",
-]
+__all__ = ["VideoSettings"]
 
 
 class VideoSettings(ApiModel):

@@ -5,9 +5,7 @@ from .._runtime._models import ApiModel
 from ._target_resolution import TargetResolution
 from ._video_settings_response_camera_facing import VideoSettingsResponseCameraFacing
 
-__all__ = [
-    "VideoSettingsResponse",
-]
+__all__ = ["VideoSettingsResponse"]
 
 
 class VideoSettingsResponse(ApiModel):

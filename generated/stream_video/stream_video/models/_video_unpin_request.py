@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "VideoUnpinRequest",
-]
+__all__ = ["VideoUnpinRequest"]
 
 
 class VideoUnpinRequest(ApiModel):
     """VideoUnpinRequest"""
 
     session_id: str
-    """the session ID of the user who pinned the message
-    """
+    """the session ID of the user who pinned the message"""
 
     user_id: str
-    """the user ID of the user who pinned the message
-    """
+    """the user ID of the user who pinned the message"""

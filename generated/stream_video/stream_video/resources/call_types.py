@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._call_settings_request import CallSettingsRequest
-    from ..models._create_call_type_response import CreateCallTypeResponse
-    from ..models._get_call_type_response import GetCallTypeResponse
-    from ..models._list_call_type_response import ListCallTypeResponse
-    from ..models._notification_settings_request import NotificationSettingsRequest
-    from ..models._response import Response
-    from ..models._update_call_type_response import UpdateCallTypeResponse
+    from ..models import (
+        CallSettingsRequest,
+        CreateCallTypeResponse,
+        GetCallTypeResponse,
+        ListCallTypeResponse,
+        NotificationSettingsRequest,
+        Response,
+        UpdateCallTypeResponse,
+    )
 
 __all__ = [
     "AsyncCallTypesResource",
@@ -24,234 +34,26 @@ __all__ = [
 ]
 
 
-class CallTypesResourceWithRawResponse:
-    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListCallTypeResponse]:
-        """List call types
-
-        List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
-        """
-        from ..models._list_call_type_response import ListCallTypeResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="ListCallTypes",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListCallTypeResponse)
-        )
-
-    def create(
-        self,
-        *,
-        name: str,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CreateCallTypeResponse]:
-        """Create call type
-
-        Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
-
-        Args:
-            name: name
-            external_storage: the external storage for the call type
-            grants: the permissions granted to each role
-            notification_settings: the notification settings for the call type
-            settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
-        """
-        from ..models._create_call_type_request import CreateCallTypeRequest
-        from ..models._create_call_type_response import CreateCallTypeResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="CreateCallType",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                CreateCallTypeRequest,
-                {
-                    "name": name,
-                    "external_storage": external_storage,
-                    "grants": grants,
-                    "notification_settings": notification_settings,
-                    "settings": settings,
-                },
-                "CreateCallType",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CreateCallTypeResponse)
-        )
-
-    def get(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallTypeResponse]:
-        """Get call type
-
-        Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._get_call_type_response import GetCallTypeResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="GetCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallTypeResponse))
-
-    def update(
-        self,
-        name: str,
-        *,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallTypeResponse]:
-        """Update call type
-
-        Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
-
-        Args:
-            name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._update_call_type_request import UpdateCallTypeRequest
-        from ..models._update_call_type_response import UpdateCallTypeResponse
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="UpdateCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallTypeRequest,
-                {
-                    "external_storage": external_storage,
-                    "grants": grants,
-                    "notification_settings": notification_settings,
-                    "settings": settings,
-                },
-                "UpdateCallType",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallTypeResponse)
-        )
-
-    def delete(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Response]:
-        """Delete call type
-
-        Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
-        """
-        from ..models._response import Response
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="DeleteCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Response))
-
-
 class CallTypesResource:
     """Call types: named sets of settings, permissions and notification settings for calls."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallTypesResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallTypesResourceWithRawResponse(self)
 
     def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> ListCallTypeResponse:
-        """List call types
+        """List call types (``GET /api/v2/video/calltypes``, ``ListCallTypes``).
 
         List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
-        _raw = self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import ListCallTypeResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/calltypes", "ListCallTypes")
+        return self._call(_spec, ListCallTypeResponse, request_options)
 
     def create(
         self,
@@ -263,173 +65,22 @@ class CallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateCallTypeResponse:
-        """Create call type
+        """Create call type (``POST /api/v2/video/calltypes``, ``CreateCallType``).
 
         Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
 
         Args:
-            name: name
             external_storage: the external storage for the call type
             grants: the permissions granted to each role
             notification_settings: the notification settings for the call type
             settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
-        _raw = self.with_raw_response.create(
-            name=name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def get(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> GetCallTypeResponse:
-        """Get call type
-
-        Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
-        """
-        _raw = self.with_raw_response.get(name, request_options=request_options)
-        return _raw.data
-
-    def update(
-        self,
-        name: str,
-        *,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateCallTypeResponse:
-        """Update call type
-
-        Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
-
-        Args:
-            name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
-        """
-        _raw = self.with_raw_response.update(
-            name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def delete(
-        self,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> Response:
-        """Delete call type
-
-        Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
-
-        Args:
-            name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
-        """
-        _raw = self.with_raw_response.delete(name, request_options=request_options)
-        return _raw.data
-
-
-class AsyncCallTypesResourceWithRawResponse:
-    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListCallTypeResponse]:
-        """List call types
-
-        List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
-        """
-        from ..models._list_call_type_response import ListCallTypeResponse
+        from ..models import CreateCallTypeRequest, CreateCallTypeResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="ListCallTypes",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListCallTypeResponse)
-        )
-
-    async def create(
-        self,
-        *,
-        name: str,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CreateCallTypeResponse]:
-        """Create call type
-
-        Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
-
-        Args:
-            name: name
-            external_storage: the external storage for the call type
-            grants: the permissions granted to each role
-            notification_settings: the notification settings for the call type
-            settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
-        """
-        from ..models._create_call_type_request import CreateCallTypeRequest
-        from ..models._create_call_type_response import CreateCallTypeResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calltypes",
-                {},
-            ),
-            operation_id="CreateCallType",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/calltypes",
+            "CreateCallType",
             json=validate_body(
                 CreateCallTypeRequest,
                 {
@@ -442,45 +93,29 @@ class AsyncCallTypesResourceWithRawResponse:
                 "CreateCallType",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CreateCallTypeResponse)
-        )
+        return self._call(_spec, CreateCallTypeResponse, request_options)
 
-    async def get(
+    def get(
         self,
         name: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallTypeResponse]:
-        """Get call type
+    ) -> GetCallTypeResponse:
+        """Get call type (``GET /api/v2/video/calltypes/{name}``, ``GetCallType``).
 
         Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
-        from ..models._get_call_type_response import GetCallTypeResponse
+        from ..models import GetCallTypeResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="GetCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", build_path("/api/v2/video/calltypes/{name}", name), "GetCallType"
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallTypeResponse))
+        return self._call(_spec, GetCallTypeResponse, request_options)
 
-    async def update(
+    def update(
         self,
         name: str,
         *,
@@ -489,35 +124,20 @@ class AsyncCallTypesResourceWithRawResponse:
         notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallTypeResponse]:
-        """Update call type
+    ) -> UpdateCallTypeResponse:
+        """Update call type (``PUT /api/v2/video/calltypes/{name}``, ``UpdateCallType``).
 
         Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
 
         Args:
             name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
-        from ..models._update_call_type_request import UpdateCallTypeRequest
-        from ..models._update_call_type_response import UpdateCallTypeResponse
+        from ..models import UpdateCallTypeRequest, UpdateCallTypeResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="UpdateCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/calltypes/{name}", name),
+            "UpdateCallType",
             json=validate_body(
                 UpdateCallTypeRequest,
                 {
@@ -529,65 +149,60 @@ class AsyncCallTypesResourceWithRawResponse:
                 "UpdateCallType",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallTypeResponse)
-        )
+        return self._call(_spec, UpdateCallTypeResponse, request_options)
 
-    async def delete(
+    def delete(
         self,
         name: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Response]:
-        """Delete call type
+    ) -> Response:
+        """Delete call type (``DELETE /api/v2/video/calltypes/{name}``, ``DeleteCallType``).
 
         Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
-        from ..models._response import Response
+        from ..models import Response
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/calltypes/{name}",
-                {
-                    "name": name,
-                },
-            ),
-            operation_id="DeleteCallType",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE", build_path("/api/v2/video/calltypes/{name}", name), "DeleteCallType"
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Response))
+        return self._call(_spec, Response, request_options)
+
+
+class CallTypesResourceWithRawResponse:
+    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallTypesResource) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncCallTypesResource:
     """Call types: named sets of settings, permissions and notification settings for calls."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallTypesResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallTypesResourceWithRawResponse(self)
 
     async def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> ListCallTypeResponse:
-        """List call types
+        """List call types (``GET /api/v2/video/calltypes``, ``ListCallTypes``).
 
         List Call Type provides an overview of available call categories, helping you understand and manage different communication scenarios.
-
-        Operation ``ListCallTypes``: ``GET /api/v2/video/calltypes``.
         """
-        _raw = await self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import ListCallTypeResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/calltypes", "ListCallTypes")
+        return await self._call(_spec, ListCallTypeResponse, request_options)
 
     async def create(
         self,
@@ -599,29 +214,35 @@ class AsyncCallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateCallTypeResponse:
-        """Create call type
+        """Create call type (``POST /api/v2/video/calltypes``, ``CreateCallType``).
 
         Create Call Type allows you to define new categories for calls, facilitating better organization and analysis of communication patterns.
 
         Args:
-            name: name
             external_storage: the external storage for the call type
             grants: the permissions granted to each role
             notification_settings: the notification settings for the call type
             settings: the settings for the call type
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateCallType``: ``POST /api/v2/video/calltypes``.
         """
-        _raw = await self.with_raw_response.create(
-            name=name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
+        from ..models import CreateCallTypeRequest, CreateCallTypeResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/calltypes",
+            "CreateCallType",
+            json=validate_body(
+                CreateCallTypeRequest,
+                {
+                    "name": name,
+                    "external_storage": external_storage,
+                    "grants": grants,
+                    "notification_settings": notification_settings,
+                    "settings": settings,
+                },
+                "CreateCallType",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, CreateCallTypeResponse, request_options)
 
     async def get(
         self,
@@ -629,18 +250,19 @@ class AsyncCallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> GetCallTypeResponse:
-        """Get call type
+        """Get call type (``GET /api/v2/video/calltypes/{name}``, ``GetCallType``).
 
         Retrieve information about the current call type to understand how calls are being handled. Use this method to gain insights into the categorization of call sessions in your application.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallType``: ``GET /api/v2/video/calltypes/{name}``.
         """
-        _raw = await self.with_raw_response.get(name, request_options=request_options)
-        return _raw.data
+        from ..models import GetCallTypeResponse
+
+        _spec = RequestSpec(
+            "GET", build_path("/api/v2/video/calltypes/{name}", name), "GetCallType"
+        )
+        return await self._call(_spec, GetCallTypeResponse, request_options)
 
     async def update(
         self,
@@ -652,29 +274,31 @@ class AsyncCallTypesResource:
         settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallTypeResponse:
-        """Update call type
+        """Update call type (``PUT /api/v2/video/calltypes/{name}``, ``UpdateCallType``).
 
         Modify the existing call type to better reflect the current needs of your communication setup. This method is beneficial when you need to change how calls are classified or managed.
 
         Args:
             name: The name of the call type.
-            external_storage: external_storage
-            grants: grants
-            notification_settings: notification_settings
-            settings: settings
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallType``: ``PUT /api/v2/video/calltypes/{name}``.
         """
-        _raw = await self.with_raw_response.update(
-            name,
-            external_storage=external_storage,
-            grants=grants,
-            notification_settings=notification_settings,
-            settings=settings,
-            request_options=request_options,
+        from ..models import UpdateCallTypeRequest, UpdateCallTypeResponse
+
+        _spec = RequestSpec(
+            "PUT",
+            build_path("/api/v2/video/calltypes/{name}", name),
+            "UpdateCallType",
+            json=validate_body(
+                UpdateCallTypeRequest,
+                {
+                    "external_storage": external_storage,
+                    "grants": grants,
+                    "notification_settings": notification_settings,
+                    "settings": settings,
+                },
+                "UpdateCallType",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, UpdateCallTypeResponse, request_options)
 
     async def delete(
         self,
@@ -682,15 +306,27 @@ class AsyncCallTypesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Response:
-        """Delete call type
+        """Delete call type (``DELETE /api/v2/video/calltypes/{name}``, ``DeleteCallType``).
 
         Remove a call type that is no longer needed to keep your call management system organized. Use this method to eliminate outdated or unnecessary call categorizations.
 
         Args:
             name: The name of the call type.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCallType``: ``DELETE /api/v2/video/calltypes/{name}``.
         """
-        _raw = await self.with_raw_response.delete(name, request_options=request_options)
-        return _raw.data
+        from ..models import Response
+
+        _spec = RequestSpec(
+            "DELETE", build_path("/api/v2/video/calltypes/{name}", name), "DeleteCallType"
+        )
+        return await self._call(_spec, Response, request_options)
+
+
+class AsyncCallTypesResourceWithRawResponse:
+    """``call_types`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallTypesResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)
+        self.update = async_raw_response(resource.update)
+        self.delete = async_raw_response(resource.delete)

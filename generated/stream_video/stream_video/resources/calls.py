@@ -9,78 +9,80 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import encode_params, validate_body
+from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._block_user_response import BlockUserResponse
-    from ..models._call_request import CallRequest
-    from ..models._call_settings_request import CallSettingsRequest
-    from ..models._call_state_response_fields import CallStateResponseFields
-    from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
-    from ..models._delete_call_response import DeleteCallResponse
-    from ..models._delete_recording_response import DeleteRecordingResponse
-    from ..models._delete_transcription_response import DeleteTranscriptionResponse
-    from ..models._end_call_response import EndCallResponse
-    from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
-    from ..models._get_call_participant_session_metrics_response import (
+    from ..models import (
+        BlockUserResponse,
+        CallRequest,
+        CallSettingsRequest,
+        CallStateResponseFields,
+        CollectUserFeedbackResponse,
+        DeleteCallResponse,
+        DeleteRecordingResponse,
+        DeleteTranscriptionResponse,
+        EndCallResponse,
+        GetActiveCallsStatusResponse,
         GetCallParticipantSessionMetricsResponse,
-    )
-    from ..models._get_call_report_response import GetCallReportResponse
-    from ..models._get_call_response import GetCallResponse
-    from ..models._get_or_create_call_response import GetOrCreateCallResponse
-    from ..models._go_live_response import GoLiveResponse
-    from ..models._kick_user_response import KickUserResponse
-    from ..models._list_recordings_response import ListRecordingsResponse
-    from ..models._list_transcriptions_response import ListTranscriptionsResponse
-    from ..models._member_request import MemberRequest
-    from ..models._member_response import MemberResponse
-    from ..models._mute_users_response import MuteUsersResponse
-    from ..models._participant_session_details import ParticipantSessionDetails
-    from ..models._pin_response import PinResponse
-    from ..models._query_call_members_response import QueryCallMembersResponse
-    from ..models._query_call_participant_sessions_response import (
+        GetCallReportResponse,
+        GetCallResponse,
+        GetOrCreateCallResponse,
+        GoLiveResponse,
+        KickUserResponse,
+        ListRecordingsResponse,
+        ListTranscriptionsResponse,
+        MemberRequest,
+        MemberResponse,
+        MuteUsersResponse,
+        ParticipantSessionDetails,
+        PinResponse,
+        QueryCallMembersResponse,
         QueryCallParticipantSessionsResponse,
+        QueryCallParticipantsResponse,
+        QueryCallsResponse,
+        RingCallResponse,
+        RTMPBroadcastRequest,
+        SendCallEventResponse,
+        SendClosedCaptionResponse,
+        SortParamRequest,
+        SpeechSegmentConfig,
+        StartClosedCaptionsRequestLanguage,
+        StartClosedCaptionsRequestLanguageLiteral,
+        StartClosedCaptionsResponse,
+        StartFrameRecordingResponse,
+        StartHLSBroadcastingResponse,
+        StartRecordingResponse,
+        StartRTMPBroadcastsResponse,
+        StartTranscriptionRequestLanguage,
+        StartTranscriptionRequestLanguageLiteral,
+        StartTranscriptionResponse,
+        StopAllRTMPBroadcastsResponse,
+        StopClosedCaptionsResponse,
+        StopFrameRecordingResponse,
+        StopHLSBroadcastingResponse,
+        StopLiveResponse,
+        StopRecordingResponse,
+        StopRTMPBroadcastsResponse,
+        StopTranscriptionResponse,
+        UnblockUserResponse,
+        UnpinResponse,
+        UpdateCallMembersResponse,
+        UpdateCallResponse,
+        UpdateUserPermissionsResponse,
+        UserRequest,
     )
-    from ..models._query_call_participants_response import QueryCallParticipantsResponse
-    from ..models._query_calls_response import QueryCallsResponse
-    from ..models._ring_call_response import RingCallResponse
-    from ..models._rtmp_broadcast_request import RTMPBroadcastRequest
-    from ..models._send_call_event_response import SendCallEventResponse
-    from ..models._send_closed_caption_response import SendClosedCaptionResponse
-    from ..models._sort_param_request import SortParamRequest
-    from ..models._speech_segment_config import SpeechSegmentConfig
-    from ..models._start_closed_captions_request_language import StartClosedCaptionsRequestLanguage
-    from ..models._start_closed_captions_response import StartClosedCaptionsResponse
-    from ..models._start_frame_recording_response import StartFrameRecordingResponse
-    from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
-    from ..models._start_recording_response import StartRecordingResponse
-    from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
-    from ..models._start_transcription_request_language import StartTranscriptionRequestLanguage
-    from ..models._start_transcription_response import StartTranscriptionResponse
-    from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
-    from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
-    from ..models._stop_frame_recording_response import StopFrameRecordingResponse
-    from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
-    from ..models._stop_live_response import StopLiveResponse
-    from ..models._stop_recording_response import StopRecordingResponse
-    from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
-    from ..models._stop_transcription_response import StopTranscriptionResponse
-    from ..models._unblock_user_response import UnblockUserResponse
-    from ..models._unpin_response import UnpinResponse
-    from ..models._update_call_members_response import UpdateCallMembersResponse
-    from ..models._update_call_response import UpdateCallResponse
-    from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
-    from ..models._user_request import UserRequest
 
 __all__ = [
     "AsyncCallsBroadcastsResource",
@@ -104,11 +106,12 @@ __all__ = [
 ]
 
 
-class CallsMembersResourceWithRawResponse:
-    """``calls.members`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class CallsMembersResource:
+    """``calls.members`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = CallsMembersResourceWithRawResponse(self)
 
     def query(
         self,
@@ -121,35 +124,22 @@ class CallsMembersResourceWithRawResponse:
         prev: str | NotGiven = NOT_GIVEN,
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallMembersResponse]:
-        """Query call members
+    ) -> QueryCallMembersResponse:
+        """Query call members (``POST /api/v2/video/call/members``, ``QueryCallMembers``).
 
         Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
 
         Args:
-            id: id
-            type: type
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
-        from ..models._query_call_members_request import QueryCallMembersRequest
-        from ..models._query_call_members_response import QueryCallMembersResponse
+        from ..models import QueryCallMembersRequest, QueryCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/members",
-                {},
-            ),
-            operation_id="QueryCallMembers",
+            "POST",
+            "/api/v2/video/call/members",
+            "QueryCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallMembersRequest,
                 {
@@ -164,109 +154,7 @@ class CallsMembersResourceWithRawResponse:
                 "QueryCallMembers",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallMembersResponse)
-        )
-
-    def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
-        update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallMembersResponse]:
-        """Update call members
-
-        Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            remove_members: List of userID to remove
-            update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
-        """
-        from ..models._update_call_members_request import UpdateCallMembersRequest
-        from ..models._update_call_members_response import UpdateCallMembersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/members",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCallMembers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallMembersRequest,
-                {
-                    "remove_members": remove_members,
-                    "update_members": update_members,
-                },
-                "UpdateCallMembers",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallMembersResponse)
-        )
-
-
-class CallsMembersResource:
-    """``calls.members`` operations."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsMembersResourceWithRawResponse(client)
-
-    def query(
-        self,
-        *,
-        id: str,
-        type: str,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallMembersResponse:
-        """Query call members
-
-        Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
-
-        Args:
-            id: id
-            type: type
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
-        """
-        _raw = self.with_raw_response.query(
-            id=id,
-            type=type,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
-        )
-        return _raw.data
+        return self._call(_spec, QueryCallMembersResponse, request_options)
 
     def query_pages(
         self,
@@ -281,30 +169,25 @@ class CallsMembersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallMembersResponse, MemberResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryCallMembersResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallMembersResponse:
             return self.query(
                 id=id,
                 type=type,
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.members,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.members,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -339,7 +222,7 @@ class CallsMembersResource:
         update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallMembersResponse:
-        """Update call members
+        """Update call members (``POST /api/v2/video/call/{type}/{id}/members``, ``UpdateCallMembers``).
 
         Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
 
@@ -348,25 +231,37 @@ class CallsMembersResource:
             id: The call ID.
             remove_members: List of userID to remove
             update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
-        _raw = self.with_raw_response.update(
-            type,
-            id,
-            remove_members=remove_members,
-            update_members=update_members,
-            request_options=request_options,
+        from ..models import UpdateCallMembersRequest, UpdateCallMembersResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/members", type, id),
+            "UpdateCallMembers",
+            idempotent=True,
+            json=validate_body(
+                UpdateCallMembersRequest,
+                {"remove_members": remove_members, "update_members": update_members},
+                "UpdateCallMembers",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, UpdateCallMembersResponse, request_options)
 
 
-class AsyncCallsMembersResourceWithRawResponse:
+class CallsMembersResourceWithRawResponse:
     """``calls.members`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
+    def __init__(self, resource: CallsMembersResource) -> None:
+        self.query = raw_response(resource.query)
+        self.update = raw_response(resource.update)
+
+
+class AsyncCallsMembersResource:
+    """``calls.members`` operations."""
+
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsMembersResourceWithRawResponse(self)
 
     async def query(
         self,
@@ -379,35 +274,22 @@ class AsyncCallsMembersResourceWithRawResponse:
         prev: str | NotGiven = NOT_GIVEN,
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallMembersResponse]:
-        """Query call members
+    ) -> QueryCallMembersResponse:
+        """Query call members (``POST /api/v2/video/call/members``, ``QueryCallMembers``).
 
         Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
 
         Args:
-            id: id
-            type: type
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
         """
-        from ..models._query_call_members_request import QueryCallMembersRequest
-        from ..models._query_call_members_response import QueryCallMembersResponse
+        from ..models import QueryCallMembersRequest, QueryCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/members",
-                {},
-            ),
-            operation_id="QueryCallMembers",
+            "POST",
+            "/api/v2/video/call/members",
+            "QueryCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallMembersRequest,
                 {
@@ -422,109 +304,7 @@ class AsyncCallsMembersResourceWithRawResponse:
                 "QueryCallMembers",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallMembersResponse)
-        )
-
-    async def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
-        update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallMembersResponse]:
-        """Update call members
-
-        Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            remove_members: List of userID to remove
-            update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
-        """
-        from ..models._update_call_members_request import UpdateCallMembersRequest
-        from ..models._update_call_members_response import UpdateCallMembersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/members",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCallMembers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallMembersRequest,
-                {
-                    "remove_members": remove_members,
-                    "update_members": update_members,
-                },
-                "UpdateCallMembers",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateCallMembersResponse)
-        )
-
-
-class AsyncCallsMembersResource:
-    """``calls.members`` operations."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsMembersResourceWithRawResponse(client)
-
-    async def query(
-        self,
-        *,
-        id: str,
-        type: str,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallMembersResponse:
-        """Query call members
-
-        Obtain a list of participants in a call to manage and monitor attendance or engagement during the session.
-
-        Args:
-            id: id
-            type: type
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallMembers``: ``POST /api/v2/video/call/members``.
-        """
-        _raw = await self.with_raw_response.query(
-            id=id,
-            type=type,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
-        )
-        return _raw.data
+        return await self._call(_spec, QueryCallMembersResponse, request_options)
 
     def query_pages(
         self,
@@ -539,30 +319,25 @@ class AsyncCallsMembersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallMembersResponse, MemberResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallMembersResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallMembersResponse:
             return await self.query(
                 id=id,
                 type=type,
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.members,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.members,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -579,7 +354,7 @@ class AsyncCallsMembersResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[MemberResponse]:
         """Every item of :meth:`query`, across all pages (``members`` of each page)."""
-        async for item in self.query_pages(
+        async for _item in self.query_pages(
             id=id,
             type=type,
             filter_conditions=filter_conditions,
@@ -587,7 +362,7 @@ class AsyncCallsMembersResource:
             sort=sort,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
     async def update(
         self,
@@ -598,7 +373,7 @@ class AsyncCallsMembersResource:
         update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallMembersResponse:
-        """Update call members
+        """Update call members (``POST /api/v2/video/call/{type}/{id}/members``, ``UpdateCallMembers``).
 
         Modify the list of participants in a call, allowing you to add or remove members as needed during the session.
 
@@ -607,252 +382,37 @@ class AsyncCallsMembersResource:
             id: The call ID.
             remove_members: List of userID to remove
             update_members: List of members to update or insert
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCallMembers``: ``POST /api/v2/video/call/{type}/{id}/members``.
         """
-        _raw = await self.with_raw_response.update(
-            type,
-            id,
-            remove_members=remove_members,
-            update_members=update_members,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class CallsClosedCaptionsResourceWithRawResponse:
-    """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def send(
-        self,
-        type: str,
-        id: str,
-        *,
-        speaker_id: str,
-        text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
-        language: str | NotGiven = NOT_GIVEN,
-        service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
-        translated: bool | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendClosedCaptionResponse]:
-        """Send closed caption
-
-        Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
-        """
-        from ..models._send_closed_caption_request import SendClosedCaptionRequest
-        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+        from ..models import UpdateCallMembersRequest, UpdateCallMembersResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendClosedCaption",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SendClosedCaptionRequest,
-                {
-                    "speaker_id": speaker_id,
-                    "text": text,
-                    "end_time": end_time,
-                    "language": language,
-                    "service": service,
-                    "start_time": start_time,
-                    "translated": translated,
-                    "user": user,
-                    "user_id": user_id,
-                },
-                "SendClosedCaption",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendClosedCaptionResponse)
-        )
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_transcription: bool | NotGiven = NOT_GIVEN,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        language: (
-            StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartClosedCaptionsResponse]:
-        """Start closed captions
-
-        Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_transcription: Enable transcriptions along with closed captions
-            external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
-        """
-        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartClosedCaptions",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartClosedCaptionsRequest,
-                {
-                    "enable_transcription": enable_transcription,
-                    "external_storage": external_storage,
-                    "language": language,
-                    "speech_segment_config": speech_segment_config,
-                },
-                "StartClosedCaptions",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartClosedCaptionsResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopClosedCaptionsResponse]:
-        """Stop closed captions
-
-        Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_transcription: stop_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
-        """
-        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopClosedCaptions",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/members", type, id),
+            "UpdateCallMembers",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
-                StopClosedCaptionsRequest,
-                {
-                    "stop_transcription": stop_transcription,
-                },
-                "StopClosedCaptions",
+                UpdateCallMembersRequest,
+                {"remove_members": remove_members, "update_members": update_members},
+                "UpdateCallMembers",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopClosedCaptionsResponse)
-        )
+        return await self._call(_spec, UpdateCallMembersResponse, request_options)
+
+
+class AsyncCallsMembersResourceWithRawResponse:
+    """``calls.members`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsMembersResource) -> None:
+        self.query = async_raw_response(resource.query)
+        self.update = async_raw_response(resource.update)
 
 
 class CallsClosedCaptionsResource:
     """``calls.closed_captions`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsClosedCaptionsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsClosedCaptionsResourceWithRawResponse(self)
 
     def send(
         self,
@@ -861,213 +421,29 @@ class CallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendClosedCaptionResponse:
-        """Send closed caption
+        """Send closed caption (``POST /api/v2/video/call/{type}/{id}/closed_captions``, ``SendClosedCaption``).
 
         Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
-        _raw = self.with_raw_response.send(
-            type,
-            id,
-            speaker_id=speaker_id,
-            text=text,
-            end_time=end_time,
-            language=language,
-            service=service,
-            start_time=start_time,
-            translated=translated,
-            user=user,
-            user_id=user_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_transcription: bool | NotGiven = NOT_GIVEN,
-        external_storage: str | NotGiven = NOT_GIVEN,
-        language: (
-            StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StartClosedCaptionsResponse:
-        """Start closed captions
-
-        Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_transcription: Enable transcriptions along with closed captions
-            external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
-        """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            enable_transcription=enable_transcription,
-            external_storage=external_storage,
-            language=language,
-            speech_segment_config=speech_segment_config,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StopClosedCaptionsResponse:
-        """Stop closed captions
-
-        Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_transcription: stop_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
-        """
-        _raw = self.with_raw_response.stop(
-            type, id, stop_transcription=stop_transcription, request_options=request_options
-        )
-        return _raw.data
-
-
-class AsyncCallsClosedCaptionsResourceWithRawResponse:
-    """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def send(
-        self,
-        type: str,
-        id: str,
-        *,
-        speaker_id: str,
-        text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
-        language: str | NotGiven = NOT_GIVEN,
-        service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
-        translated: bool | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendClosedCaptionResponse]:
-        """Send closed caption
-
-        Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
-        """
-        from ..models._send_closed_caption_request import SendClosedCaptionRequest
-        from ..models._send_closed_caption_response import SendClosedCaptionResponse
+        from ..models import SendClosedCaptionRequest, SendClosedCaptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendClosedCaption",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/closed_captions", type, id),
+            "SendClosedCaption",
             json=validate_body(
                 SendClosedCaptionRequest,
                 {
@@ -1084,12 +460,9 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
                 "SendClosedCaption",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendClosedCaptionResponse)
-        )
+        return self._call(_spec, SendClosedCaptionResponse, request_options)
 
-    async def start(
+    def start(
         self,
         type: str,
         id: str,
@@ -1098,51 +471,13 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
         external_storage: str | NotGiven = NOT_GIVEN,
         language: (
             StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
+            | StartClosedCaptionsRequestLanguageLiteral
             | NotGiven
         ) = NOT_GIVEN,
         speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartClosedCaptionsResponse]:
-        """Start closed captions
+    ) -> StartClosedCaptionsResponse:
+        """Start closed captions (``POST /api/v2/video/call/{type}/{id}/start_closed_captions``, ``StartClosedCaptions``).
 
         Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
 
@@ -1152,26 +487,13 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
             enable_transcription: Enable transcriptions along with closed captions
             external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
-        from ..models._start_closed_captions_request import StartClosedCaptionsRequest
-        from ..models._start_closed_captions_response import StartClosedCaptionsResponse
+        from ..models import StartClosedCaptionsRequest, StartClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartClosedCaptions",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_closed_captions", type, id),
+            "StartClosedCaptions",
             json=validate_body(
                 StartClosedCaptionsRequest,
                 {
@@ -1183,66 +505,55 @@ class AsyncCallsClosedCaptionsResourceWithRawResponse:
                 "StartClosedCaptions",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartClosedCaptionsResponse)
-        )
+        return self._call(_spec, StartClosedCaptionsResponse, request_options)
 
-    async def stop(
+    def stop(
         self,
         type: str,
         id: str,
         *,
         stop_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopClosedCaptionsResponse]:
-        """Stop closed captions
+    ) -> StopClosedCaptionsResponse:
+        """Stop closed captions (``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``, ``StopClosedCaptions``).
 
         Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_transcription: stop_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
-        from ..models._stop_closed_captions_request import StopClosedCaptionsRequest
-        from ..models._stop_closed_captions_response import StopClosedCaptionsResponse
+        from ..models import StopClosedCaptionsRequest, StopClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_closed_captions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopClosedCaptions",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_closed_captions", type, id),
+            "StopClosedCaptions",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopClosedCaptionsRequest,
-                {
-                    "stop_transcription": stop_transcription,
-                },
+                {"stop_transcription": stop_transcription},
                 "StopClosedCaptions",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopClosedCaptionsResponse)
-        )
+        return self._call(_spec, StopClosedCaptionsResponse, request_options)
+
+
+class CallsClosedCaptionsResourceWithRawResponse:
+    """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsClosedCaptionsResource) -> None:
+        self.send = raw_response(resource.send)
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
 
 
 class AsyncCallsClosedCaptionsResource:
     """``calls.closed_captions`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsClosedCaptionsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsClosedCaptionsResourceWithRawResponse(self)
 
     async def send(
         self,
@@ -1251,50 +562,46 @@ class AsyncCallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendClosedCaptionResponse:
-        """Send closed caption
+        """Send closed caption (``POST /api/v2/video/call/{type}/{id}/closed_captions``, ``SendClosedCaption``).
 
         Transmit closed captions to enhance accessibility for users with hearing impairments or for those in noisy environments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            speaker_id: speaker_id
-            text: text
-            end_time: end_time
-            language: language
-            service: service
-            start_time: start_time
-            translated: translated
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendClosedCaption``: ``POST /api/v2/video/call/{type}/{id}/closed_captions``.
         """
-        _raw = await self.with_raw_response.send(
-            type,
-            id,
-            speaker_id=speaker_id,
-            text=text,
-            end_time=end_time,
-            language=language,
-            service=service,
-            start_time=start_time,
-            translated=translated,
-            user=user,
-            user_id=user_id,
-            request_options=request_options,
+        from ..models import SendClosedCaptionRequest, SendClosedCaptionResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/closed_captions", type, id),
+            "SendClosedCaption",
+            json=validate_body(
+                SendClosedCaptionRequest,
+                {
+                    "speaker_id": speaker_id,
+                    "text": text,
+                    "end_time": end_time,
+                    "language": language,
+                    "service": service,
+                    "start_time": start_time,
+                    "translated": translated,
+                    "user": user,
+                    "user_id": user_id,
+                },
+                "SendClosedCaption",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, SendClosedCaptionResponse, request_options)
 
     async def start(
         self,
@@ -1305,51 +612,13 @@ class AsyncCallsClosedCaptionsResource:
         external_storage: str | NotGiven = NOT_GIVEN,
         language: (
             StartClosedCaptionsRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
+            | StartClosedCaptionsRequestLanguageLiteral
             | NotGiven
         ) = NOT_GIVEN,
         speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartClosedCaptionsResponse:
-        """Start closed captions
+        """Start closed captions (``POST /api/v2/video/call/{type}/{id}/start_closed_captions``, ``StartClosedCaptions``).
 
         Activate closed captions for a call to provide real-time text transcription of spoken content. This is beneficial for enhancing accessibility and ensuring comprehension for participants with hearing impairments.
 
@@ -1359,21 +628,25 @@ class AsyncCallsClosedCaptionsResource:
             enable_transcription: Enable transcriptions along with closed captions
             external_storage: Which external storage to use for transcriptions (only applicable if enable_transcription is true)
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            speech_segment_config: speech_segment_config
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/start_closed_captions``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            enable_transcription=enable_transcription,
-            external_storage=external_storage,
-            language=language,
-            speech_segment_config=speech_segment_config,
-            request_options=request_options,
+        from ..models import StartClosedCaptionsRequest, StartClosedCaptionsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_closed_captions", type, id),
+            "StartClosedCaptions",
+            json=validate_body(
+                StartClosedCaptionsRequest,
+                {
+                    "enable_transcription": enable_transcription,
+                    "external_storage": external_storage,
+                    "language": language,
+                    "speech_segment_config": speech_segment_config,
+                },
+                "StartClosedCaptions",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StartClosedCaptionsResponse, request_options)
 
     async def stop(
         self,
@@ -1383,100 +656,45 @@ class AsyncCallsClosedCaptionsResource:
         stop_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopClosedCaptionsResponse:
-        """Stop closed captions
+        """Stop closed captions (``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``, ``StopClosedCaptions``).
 
         Disable closed captioning during a live video session, which is beneficial when captions are no longer needed or to prevent distraction during specific segments.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_transcription: stop_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopClosedCaptions``: ``POST /api/v2/video/call/{type}/{id}/stop_closed_captions``.
         """
-        _raw = await self.with_raw_response.stop(
-            type, id, stop_transcription=stop_transcription, request_options=request_options
-        )
-        return _raw.data
-
-
-class CallsFeedbackResourceWithRawResponse:
-    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def collect(
-        self,
-        type: str,
-        id: str,
-        *,
-        rating: int,
-        sdk: str,
-        sdk_version: str,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        reason: str | NotGiven = NOT_GIVEN,
-        user_session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CollectUserFeedbackResponse]:
-        """Collect user feedback
-
-        Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
-        """
-        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
-        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+        from ..models import StopClosedCaptionsRequest, StopClosedCaptionsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/feedback",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="CollectUserFeedback",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_closed_captions", type, id),
+            "StopClosedCaptions",
+            idempotent=True,
             json=validate_body(
-                CollectUserFeedbackRequest,
-                {
-                    "rating": rating,
-                    "sdk": sdk,
-                    "sdk_version": sdk_version,
-                    "custom": custom,
-                    "reason": reason,
-                    "user_session_id": user_session_id,
-                },
-                "CollectUserFeedback",
+                StopClosedCaptionsRequest,
+                {"stop_transcription": stop_transcription},
+                "StopClosedCaptions",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CollectUserFeedbackResponse)
-        )
+        return await self._call(_spec, StopClosedCaptionsResponse, request_options)
+
+
+class AsyncCallsClosedCaptionsResourceWithRawResponse:
+    """``calls.closed_captions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsClosedCaptionsResource) -> None:
+        self.send = async_raw_response(resource.send)
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
 
 
 class CallsFeedbackResource:
     """``calls.feedback`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsFeedbackResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsFeedbackResourceWithRawResponse(self)
 
     def collect(
         self,
@@ -1491,88 +709,20 @@ class CallsFeedbackResource:
         user_session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CollectUserFeedbackResponse:
-        """Collect user feedback
+        """Collect user feedback (``POST /api/v2/video/call/{type}/{id}/feedback``, ``CollectUserFeedback``).
 
         Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
-        _raw = self.with_raw_response.collect(
-            type,
-            id,
-            rating=rating,
-            sdk=sdk,
-            sdk_version=sdk_version,
-            custom=custom,
-            reason=reason,
-            user_session_id=user_session_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class AsyncCallsFeedbackResourceWithRawResponse:
-    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def collect(
-        self,
-        type: str,
-        id: str,
-        *,
-        rating: int,
-        sdk: str,
-        sdk_version: str,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        reason: str | NotGiven = NOT_GIVEN,
-        user_session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CollectUserFeedbackResponse]:
-        """Collect user feedback
-
-        Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
-        """
-        from ..models._collect_user_feedback_request import CollectUserFeedbackRequest
-        from ..models._collect_user_feedback_response import CollectUserFeedbackResponse
+        from ..models import CollectUserFeedbackRequest, CollectUserFeedbackResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/feedback",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="CollectUserFeedback",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/feedback", type, id),
+            "CollectUserFeedback",
             json=validate_body(
                 CollectUserFeedbackRequest,
                 {
@@ -1586,18 +736,22 @@ class AsyncCallsFeedbackResourceWithRawResponse:
                 "CollectUserFeedback",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CollectUserFeedbackResponse)
-        )
+        return self._call(_spec, CollectUserFeedbackResponse, request_options)
+
+
+class CallsFeedbackResourceWithRawResponse:
+    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsFeedbackResource) -> None:
+        self.collect = raw_response(resource.collect)
 
 
 class AsyncCallsFeedbackResource:
     """``calls.feedback`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsFeedbackResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsFeedbackResourceWithRawResponse(self)
 
     async def collect(
         self,
@@ -1612,219 +766,49 @@ class AsyncCallsFeedbackResource:
         user_session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CollectUserFeedbackResponse:
-        """Collect user feedback
+        """Collect user feedback (``POST /api/v2/video/call/{type}/{id}/feedback``, ``CollectUserFeedback``).
 
         Gather feedback from call participants to assess user satisfaction and identify areas for improvement; ideal after a call concludes to gauge participant experience.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            rating: rating
-            sdk: sdk
-            sdk_version: sdk_version
-            custom: custom
-            reason: reason
-            user_session_id: user_session_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CollectUserFeedback``: ``POST /api/v2/video/call/{type}/{id}/feedback``.
         """
-        _raw = await self.with_raw_response.collect(
-            type,
-            id,
-            rating=rating,
-            sdk=sdk,
-            sdk_version=sdk_version,
-            custom=custom,
-            reason=reason,
-            user_session_id=user_session_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class CallsParticipantsResourceWithRawResponse:
-    """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def query(
-        self,
-        type: str,
-        id: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantsResponse]:
-        """Query call participants
-
-        Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            limit: Maximum number of participants to return
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
-        """
-        from ..models._query_call_participants_request import QueryCallParticipantsRequest
-        from ..models._query_call_participants_response import QueryCallParticipantsResponse
+        from ..models import CollectUserFeedbackRequest, CollectUserFeedbackResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/participants",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="QueryCallParticipants",
-            idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/feedback", type, id),
+            "CollectUserFeedback",
             json=validate_body(
-                QueryCallParticipantsRequest,
+                CollectUserFeedbackRequest,
                 {
-                    "filter_conditions": filter_conditions,
+                    "rating": rating,
+                    "sdk": sdk,
+                    "sdk_version": sdk_version,
+                    "custom": custom,
+                    "reason": reason,
+                    "user_session_id": user_session_id,
                 },
-                "QueryCallParticipants",
+                "CollectUserFeedback",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallParticipantsResponse)
-        )
+        return await self._call(_spec, CollectUserFeedbackResponse, request_options)
 
-    def get_session_metrics(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallParticipantSessionMetricsResponse]:
-        """Get participant session metrics
 
-        Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
+class AsyncCallsFeedbackResourceWithRawResponse:
+    """``calls.feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            since: Start of the time range
-            until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
-        """
-        from ..models._get_call_participant_session_metrics_response import (
-            GetCallParticipantSessionMetricsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
-            ),
-            operation_id="GetCallParticipantSessionMetrics",
-            idempotent=True,
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, GetCallParticipantSessionMetricsResponse),
-        )
-
-    def query_sessions(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantSessionsResponse]:
-        """Query participant sessions
-
-        Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            limit: Maximum number of items to return
-            prev: Cursor of the previous page, from a previous response
-            next: Cursor of the next page, from a previous response
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
-        """
-        from ..models._query_call_participant_sessions_response import (
-            QueryCallParticipantSessionsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/session/{session}/participant_sessions",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                },
-            ),
-            operation_id="QueryCallParticipantSessions",
-            idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
-                ("filter_conditions", filter_conditions, "json"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, QueryCallParticipantSessionsResponse),
-        )
+    def __init__(self, resource: AsyncCallsFeedbackResource) -> None:
+        self.collect = async_raw_response(resource.collect)
 
 
 class CallsParticipantsResource:
     """``calls.participants`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsParticipantsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsParticipantsResourceWithRawResponse(self)
 
     def query(
         self,
@@ -1835,7 +819,7 @@ class CallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantsResponse:
-        """Query call participants
+        """Query call participants (``POST /api/v2/video/call/{type}/{id}/participants``, ``QueryCallParticipants``).
 
         Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
 
@@ -1844,18 +828,22 @@ class CallsParticipantsResource:
             id: The call ID.
             limit: Maximum number of participants to return
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
         """
-        _raw = self.with_raw_response.query(
-            type,
-            id,
-            limit=limit,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
+        from ..models import QueryCallParticipantsRequest, QueryCallParticipantsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/participants", type, id),
+            "QueryCallParticipants",
+            idempotent=True,
+            query=encode_params(("limit", limit, "multi")),
+            json=validate_body(
+                QueryCallParticipantsRequest,
+                {"filter_conditions": filter_conditions},
+                "QueryCallParticipants",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallParticipantsResponse, request_options)
 
     def get_session_metrics(
         self,
@@ -1865,11 +853,11 @@ class CallsParticipantsResource:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
-        """Get participant session metrics
+        """Get participant session metrics (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``, ``GetCallParticipantSessionMetrics``).
 
         Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
 
@@ -1881,21 +869,23 @@ class CallsParticipantsResource:
             user_session: The ID of the user's session in the call (`user_session_id`).
             since: Start of the time range
             until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
         """
-        _raw = self.with_raw_response.get_session_metrics(
-            type,
-            id,
-            session,
-            user,
-            user_session,
-            since=since,
-            until=until,
-            request_options=request_options,
+        from ..models import GetCallParticipantSessionMetricsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track",
+                type,
+                id,
+                session,
+                user,
+                user_session,
+            ),
+            "GetCallParticipantSessionMetrics",
+            query=encode_params(("since", since, "multi"), ("until", until, "multi")),
         )
-        return _raw.data
+        return self._call(_spec, GetCallParticipantSessionMetricsResponse, request_options)
 
     def query_sessions(
         self,
@@ -1909,7 +899,7 @@ class CallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantSessionsResponse:
-        """Query participant sessions
+        """Query participant sessions (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``, ``QueryCallParticipantSessions``).
 
         Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
 
@@ -1921,21 +911,26 @@ class CallsParticipantsResource:
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
         """
-        _raw = self.with_raw_response.query_sessions(
-            type,
-            id,
-            session,
-            limit=limit,
-            prev=prev,
-            next=next,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
+        from ..models import QueryCallParticipantSessionsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/session/{session}/participant_sessions",
+                type,
+                id,
+                session,
+            ),
+            "QueryCallParticipantSessions",
+            query=encode_params(
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
+                ("filter_conditions", filter_conditions, "json"),
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallParticipantSessionsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -1950,30 +945,25 @@ class CallsParticipantsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallParticipantSessionsResponse, ParticipantSessionDetails]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryCallParticipantSessionsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallParticipantSessionsResponse:
             return self.query_sessions(
                 type,
                 id,
                 session,
                 limit=limit,
                 filter_conditions=filter_conditions,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.participants_sessions,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.participants_sessions,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -2000,188 +990,21 @@ class CallsParticipantsResource:
         )
 
 
-class AsyncCallsParticipantsResourceWithRawResponse:
+class CallsParticipantsResourceWithRawResponse:
     """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def query(
-        self,
-        type: str,
-        id: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantsResponse]:
-        """Query call participants
-
-        Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            limit: Maximum number of participants to return
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
-        """
-        from ..models._query_call_participants_request import QueryCallParticipantsRequest
-        from ..models._query_call_participants_response import QueryCallParticipantsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/participants",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="QueryCallParticipants",
-            idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallParticipantsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                },
-                "QueryCallParticipants",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallParticipantsResponse)
-        )
-
-    async def get_session_metrics(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallParticipantSessionMetricsResponse]:
-        """Get participant session metrics
-
-        Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            since: Start of the time range
-            until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
-        """
-        from ..models._get_call_participant_session_metrics_response import (
-            GetCallParticipantSessionMetricsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
-            ),
-            operation_id="GetCallParticipantSessionMetrics",
-            idempotent=True,
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, GetCallParticipantSessionMetricsResponse),
-        )
-
-    async def query_sessions(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallParticipantSessionsResponse]:
-        """Query participant sessions
-
-        Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            limit: Maximum number of items to return
-            prev: Cursor of the previous page, from a previous response
-            next: Cursor of the next page, from a previous response
-            filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
-        """
-        from ..models._query_call_participant_sessions_response import (
-            QueryCallParticipantSessionsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/session/{session}/participant_sessions",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                },
-            ),
-            operation_id="QueryCallParticipantSessions",
-            idempotent=True,
-            query=encode_params(
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
-                ("filter_conditions", filter_conditions, "json"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, QueryCallParticipantSessionsResponse),
-        )
+    def __init__(self, resource: CallsParticipantsResource) -> None:
+        self.query = raw_response(resource.query)
+        self.get_session_metrics = raw_response(resource.get_session_metrics)
+        self.query_sessions = raw_response(resource.query_sessions)
 
 
 class AsyncCallsParticipantsResource:
     """``calls.participants`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsParticipantsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsParticipantsResourceWithRawResponse(self)
 
     async def query(
         self,
@@ -2192,7 +1015,7 @@ class AsyncCallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantsResponse:
-        """Query call participants
+        """Query call participants (``POST /api/v2/video/call/{type}/{id}/participants``, ``QueryCallParticipants``).
 
         Retrieve a list of current call participants to monitor attendance and manage user engagement during a session.
 
@@ -2201,18 +1024,22 @@ class AsyncCallsParticipantsResource:
             id: The call ID.
             limit: Maximum number of participants to return
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipants``: ``POST /api/v2/video/call/{type}/{id}/participants``.
         """
-        _raw = await self.with_raw_response.query(
-            type,
-            id,
-            limit=limit,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
+        from ..models import QueryCallParticipantsRequest, QueryCallParticipantsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/participants", type, id),
+            "QueryCallParticipants",
+            idempotent=True,
+            query=encode_params(("limit", limit, "multi")),
+            json=validate_body(
+                QueryCallParticipantsRequest,
+                {"filter_conditions": filter_conditions},
+                "QueryCallParticipants",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryCallParticipantsResponse, request_options)
 
     async def get_session_metrics(
         self,
@@ -2222,11 +1049,11 @@ class AsyncCallsParticipantsResource:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
-        """Get participant session metrics
+        """Get participant session metrics (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``, ``GetCallParticipantSessionMetrics``).
 
         Use this method to retrieve detailed performance metrics for individual participants in a video call session, helping you analyze and optimize call quality and user experience.
 
@@ -2238,21 +1065,23 @@ class AsyncCallsParticipantsResource:
             user_session: The ID of the user's session in the call (`user_session_id`).
             since: Start of the time range
             until: End of the time range
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallParticipantSessionMetrics``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``.
         """
-        _raw = await self.with_raw_response.get_session_metrics(
-            type,
-            id,
-            session,
-            user,
-            user_session,
-            since=since,
-            until=until,
-            request_options=request_options,
+        from ..models import GetCallParticipantSessionMetricsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track",
+                type,
+                id,
+                session,
+                user,
+                user_session,
+            ),
+            "GetCallParticipantSessionMetrics",
+            query=encode_params(("since", since, "multi"), ("until", until, "multi")),
         )
-        return _raw.data
+        return await self._call(_spec, GetCallParticipantSessionMetricsResponse, request_options)
 
     async def query_sessions(
         self,
@@ -2266,7 +1095,7 @@ class AsyncCallsParticipantsResource:
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallParticipantSessionsResponse:
-        """Query participant sessions
+        """Query participant sessions (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``, ``QueryCallParticipantSessions``).
 
         Access session details for participants in a call to monitor their activity and connection status. This method is ideal for troubleshooting participant issues or assessing engagement during the call.
 
@@ -2278,21 +1107,26 @@ class AsyncCallsParticipantsResource:
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
             filter_conditions: Filter conditions to apply to the query
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallParticipantSessions``: ``GET /api/v2/video/call/{type}/{id}/session/{session}/participant_sessions``.
         """
-        _raw = await self.with_raw_response.query_sessions(
-            type,
-            id,
-            session,
-            limit=limit,
-            prev=prev,
-            next=next,
-            filter_conditions=filter_conditions,
-            request_options=request_options,
+        from ..models import QueryCallParticipantSessionsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/session/{session}/participant_sessions",
+                type,
+                id,
+                session,
+            ),
+            "QueryCallParticipantSessions",
+            query=encode_params(
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
+                ("filter_conditions", filter_conditions, "json"),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryCallParticipantSessionsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -2307,30 +1141,25 @@ class AsyncCallsParticipantsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallParticipantSessionsResponse, ParticipantSessionDetails]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallParticipantSessionsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallParticipantSessionsResponse:
             return await self.query_sessions(
                 type,
                 id,
                 session,
                 limit=limit,
                 filter_conditions=filter_conditions,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.participants_sessions,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.participants_sessions,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -2347,7 +1176,7 @@ class AsyncCallsParticipantsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[ParticipantSessionDetails]:
         """Every item of :meth:`query_sessions`, across all pages (``participants_sessions`` of each page)."""
-        async for item in self.query_sessions_pages(
+        async for _item in self.query_sessions_pages(
             type,
             id,
             session,
@@ -2355,196 +1184,24 @@ class AsyncCallsParticipantsResource:
             filter_conditions=filter_conditions,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
 
-class CallsRecordingsResourceWithRawResponse:
-    """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AsyncCallsParticipantsResourceWithRawResponse:
+    """``calls.participants`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListRecordingsResponse]:
-        """List recordings
-
-        Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
-        """
-        from ..models._list_recordings_response import ListRecordingsResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListRecordings",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListRecordingsResponse)
-        )
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRecordingResponse]:
-        """Start recording
-
-        Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
-        """
-        from ..models._start_recording_request import StartRecordingRequest
-        from ..models._start_recording_response import StartRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
-            ),
-            operation_id="StartRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
-                "StartRecording",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRecordingResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRecordingResponse]:
-        """Stop recording
-
-        Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
-        """
-        from ..models._stop_recording_response import StopRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
-            ),
-            operation_id="StopRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRecordingResponse)
-        )
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteRecordingResponse]:
-        """Delete recording
-
-        Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
-        """
-        from ..models._delete_recording_response import DeleteRecordingResponse
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
-            ),
-            operation_id="DeleteRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteRecordingResponse)
-        )
+    def __init__(self, resource: AsyncCallsParticipantsResource) -> None:
+        self.query = async_raw_response(resource.query)
+        self.get_session_metrics = async_raw_response(resource.get_session_metrics)
+        self.query_sessions = async_raw_response(resource.query_sessions)
 
 
 class CallsRecordingsResource:
     """``calls.recordings`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsRecordingsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsRecordingsResourceWithRawResponse(self)
 
     def list(
         self,
@@ -2553,19 +1210,22 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListRecordingsResponse:
-        """List recordings
+        """List recordings (``GET /api/v2/video/call/{type}/{id}/recordings``, ``ListRecordings``).
 
         Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
-        _raw = self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import ListRecordingsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/recordings", type, id),
+            "ListRecordings",
+        )
+        return self._call(_spec, ListRecordingsResponse, request_options)
 
     def start(
         self,
@@ -2576,7 +1236,7 @@ class CallsRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartRecordingResponse:
-        """Start recording
+        """Start recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``, ``StartRecording``).
 
         Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
 
@@ -2584,19 +1244,25 @@ class CallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            recording_type,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
+        from ..models import StartRecordingRequest, StartRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
+                type,
+                id,
+                recording_type,
+            ),
+            "StartRecording",
+            json=validate_body(
+                StartRecordingRequest,
+                {"recording_external_storage": recording_external_storage},
+                "StartRecording",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, StartRecordingResponse, request_options)
 
     def stop(
         self,
@@ -2606,7 +1272,7 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRecordingResponse:
-        """Stop recording
+        """Stop recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``, ``StopRecording``).
 
         Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
 
@@ -2614,14 +1280,22 @@ class CallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
-        _raw = self.with_raw_response.stop(
-            type, id, recording_type, request_options=request_options
+        from ..models import StopRecordingRequest, StopRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
+                type,
+                id,
+                recording_type,
+            ),
+            "StopRecording",
+            idempotent=True,
+            json=validate_body(StopRecordingRequest, {}, "StopRecording"),
         )
-        return _raw.data
+        return self._call(_spec, StopRecordingResponse, request_options)
 
     def delete(
         self,
@@ -2632,7 +1306,7 @@ class CallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteRecordingResponse:
-        """Delete recording
+        """Delete recording (``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``, ``DeleteRecording``).
 
         Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
 
@@ -2641,203 +1315,39 @@ class CallsRecordingsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
-        _raw = self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
+        from ..models import DeleteRecordingResponse
+
+        _spec = RequestSpec(
+            "DELETE",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
+                type,
+                id,
+                session,
+                filename,
+            ),
+            "DeleteRecording",
         )
-        return _raw.data
+        return self._call(_spec, DeleteRecordingResponse, request_options)
 
 
-class AsyncCallsRecordingsResourceWithRawResponse:
+class CallsRecordingsResourceWithRawResponse:
     """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListRecordingsResponse]:
-        """List recordings
-
-        Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
-        """
-        from ..models._list_recordings_response import ListRecordingsResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListRecordings",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListRecordingsResponse)
-        )
-
-    async def start(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRecordingResponse]:
-        """Start recording
-
-        Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
-        """
-        from ..models._start_recording_request import StartRecordingRequest
-        from ..models._start_recording_response import StartRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
-            ),
-            operation_id="StartRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
-                "StartRecording",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRecordingResponse)
-        )
-
-    async def stop(
-        self,
-        type: str,
-        id: str,
-        recording_type: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRecordingResponse]:
-        """Stop recording
-
-        Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
-        """
-        from ..models._stop_recording_response import StopRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "recording_type": recording_type,
-                },
-            ),
-            operation_id="StopRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRecordingResponse)
-        )
-
-    async def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteRecordingResponse]:
-        """Delete recording
-
-        Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
-        """
-        from ..models._delete_recording_response import DeleteRecordingResponse
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
-            ),
-            operation_id="DeleteRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteRecordingResponse)
-        )
+    def __init__(self, resource: CallsRecordingsResource) -> None:
+        self.list = raw_response(resource.list)
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncCallsRecordingsResource:
     """``calls.recordings`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsRecordingsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsRecordingsResourceWithRawResponse(self)
 
     async def list(
         self,
@@ -2846,19 +1356,22 @@ class AsyncCallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListRecordingsResponse:
-        """List recordings
+        """List recordings (``GET /api/v2/video/call/{type}/{id}/recordings``, ``ListRecordings``).
 
         Access a list of all recorded sessions to review past calls, useful for archiving or sharing with those who couldn't attend.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListRecordings``: ``GET /api/v2/video/call/{type}/{id}/recordings``.
         """
-        _raw = await self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import ListRecordingsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/recordings", type, id),
+            "ListRecordings",
+        )
+        return await self._call(_spec, ListRecordingsResponse, request_options)
 
     async def start(
         self,
@@ -2869,7 +1382,7 @@ class AsyncCallsRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartRecordingResponse:
-        """Start recording
+        """Start recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``, ``StartRecording``).
 
         Initiate the recording of a call to capture both audio and video for future playback. This is useful for creating a comprehensive archive of the call for documentation or review purposes.
 
@@ -2877,19 +1390,25 @@ class AsyncCallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/start``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            recording_type,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
+        from ..models import StartRecordingRequest, StartRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/start",
+                type,
+                id,
+                recording_type,
+            ),
+            "StartRecording",
+            json=validate_body(
+                StartRecordingRequest,
+                {"recording_external_storage": recording_external_storage},
+                "StartRecording",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StartRecordingResponse, request_options)
 
     async def stop(
         self,
@@ -2899,7 +1418,7 @@ class AsyncCallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRecordingResponse:
-        """Stop recording
+        """Stop recording (``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``, ``StopRecording``).
 
         Terminate the recording of a video session, suitable for finalizing the capture of content once the session has ended or when recording is no longer necessary.
 
@@ -2907,14 +1426,22 @@ class AsyncCallsRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRecording``: ``POST /api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop``.
         """
-        _raw = await self.with_raw_response.stop(
-            type, id, recording_type, request_options=request_options
+        from ..models import StopRecordingRequest, StopRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/recordings/{recording_type}/stop",
+                type,
+                id,
+                recording_type,
+            ),
+            "StopRecording",
+            idempotent=True,
+            json=validate_body(StopRecordingRequest, {}, "StopRecording"),
         )
-        return _raw.data
+        return await self._call(_spec, StopRecordingResponse, request_options)
 
     async def delete(
         self,
@@ -2925,7 +1452,7 @@ class AsyncCallsRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteRecordingResponse:
-        """Delete recording
+        """Delete recording (``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``, ``DeleteRecording``).
 
         Delete recording permanently removes a call recording from storage, ideal for managing storage space or complying with data retention policies.
 
@@ -2934,232 +1461,39 @@ class AsyncCallsRecordingsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteRecording``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/recordings/{filename}``.
         """
-        _raw = await self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
-        )
-        return _raw.data
-
-
-class CallsBroadcastsResourceWithRawResponse:
-    """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def start_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        broadcasts: builtins.list[RTMPBroadcastRequest],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRTMPBroadcastsResponse]:
-        """Start RTMP broadcasts
-
-        Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
-        """
-        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
-        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
+        from ..models import DeleteRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts",
-                {
-                    "type": type,
-                    "id": id,
-                },
+            "DELETE",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/{session}/recordings/{filename}",
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="StartRTMPBroadcasts",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartRTMPBroadcastsRequest,
-                {
-                    "broadcasts": broadcasts,
-                },
-                "StartRTMPBroadcasts",
-            ),
+            "DeleteRecording",
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRTMPBroadcastsResponse)
-        )
+        return await self._call(_spec, DeleteRecordingResponse, request_options)
 
-    def stop_all_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopAllRTMPBroadcastsResponse]:
-        """Stop all RTMP broadcasts
 
-        Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
+class AsyncCallsRecordingsResourceWithRawResponse:
+    """``calls.recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
-        """
-        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopAllRTMPBroadcasts",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopAllRTMPBroadcastsResponse)
-        )
-
-    def stop_rtmp(
-        self,
-        type: str,
-        id: str,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRTMPBroadcastsResponse]:
-        """Stop an RTMP broadcast
-
-        End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
-        """
-        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "name": name,
-                },
-            ),
-            operation_id="StopRTMPBroadcast",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRTMPBroadcastsResponse)
-        )
-
-    def start_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartHLSBroadcastingResponse]:
-        """Start HLS broadcasting
-
-        Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
-        """
-        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartHLSBroadcasting",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartHLSBroadcastingResponse)
-        )
-
-    def stop_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopHLSBroadcastingResponse]:
-        """Stop HLS broadcasting
-
-        Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
-        """
-        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopHLSBroadcasting",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopHLSBroadcastingResponse)
-        )
+    def __init__(self, resource: AsyncCallsRecordingsResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
+        self.delete = async_raw_response(resource.delete)
 
 
 class CallsBroadcastsResource:
     """``calls.broadcasts`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsBroadcastsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsBroadcastsResourceWithRawResponse(self)
 
     def start_rtmp(
         self,
@@ -3169,7 +1503,7 @@ class CallsBroadcastsResource:
         broadcasts: builtins.list[RTMPBroadcastRequest],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
-        """Start RTMP broadcasts
+        """Start RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``, ``StartRTMPBroadcasts``).
 
         Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
 
@@ -3177,14 +1511,18 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
-        _raw = self.with_raw_response.start_rtmp(
-            type, id, broadcasts=broadcasts, request_options=request_options
+        from ..models import StartRTMPBroadcastsRequest, StartRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts", type, id),
+            "StartRTMPBroadcasts",
+            json=validate_body(
+                StartRTMPBroadcastsRequest, {"broadcasts": broadcasts}, "StartRTMPBroadcasts"
+            ),
         )
-        return _raw.data
+        return self._call(_spec, StartRTMPBroadcastsResponse, request_options)
 
     def stop_all_rtmp(
         self,
@@ -3193,19 +1531,24 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopAllRTMPBroadcastsResponse:
-        """Stop all RTMP broadcasts
+        """Stop all RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``, ``StopAllRTMPBroadcasts``).
 
         Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
-        _raw = self.with_raw_response.stop_all_rtmp(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import StopAllRTMPBroadcastsRequest, StopAllRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop", type, id),
+            "StopAllRTMPBroadcasts",
+            idempotent=True,
+            json=validate_body(StopAllRTMPBroadcastsRequest, {}, "StopAllRTMPBroadcasts"),
+        )
+        return self._call(_spec, StopAllRTMPBroadcastsResponse, request_options)
 
     def stop_rtmp(
         self,
@@ -3215,7 +1558,7 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRTMPBroadcastsResponse:
-        """Stop an RTMP broadcast
+        """Stop an RTMP broadcast (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``, ``StopRTMPBroadcast``).
 
         End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
 
@@ -3223,12 +1566,19 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
-        _raw = self.with_raw_response.stop_rtmp(type, id, name, request_options=request_options)
-        return _raw.data
+        from ..models import StopRTMPBroadcastRequest, StopRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop", type, id, name
+            ),
+            "StopRTMPBroadcast",
+            idempotent=True,
+            json=validate_body(StopRTMPBroadcastRequest, {}, "StopRTMPBroadcast"),
+        )
+        return self._call(_spec, StopRTMPBroadcastsResponse, request_options)
 
     def start_hls(
         self,
@@ -3237,19 +1587,23 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StartHLSBroadcastingResponse:
-        """Start HLS broadcasting
+        """Start HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/start_broadcasting``, ``StartHLSBroadcasting``).
 
         Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
-        _raw = self.with_raw_response.start_hls(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import StartHLSBroadcastingRequest, StartHLSBroadcastingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_broadcasting", type, id),
+            "StartHLSBroadcasting",
+            json=validate_body(StartHLSBroadcastingRequest, {}, "StartHLSBroadcasting"),
+        )
+        return self._call(_spec, StartHLSBroadcastingResponse, request_options)
 
     def stop_hls(
         self,
@@ -3258,237 +1612,43 @@ class CallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopHLSBroadcastingResponse:
-        """Stop HLS broadcasting
+        """Stop HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``, ``StopHLSBroadcasting``).
 
         Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
-        _raw = self.with_raw_response.stop_hls(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import StopHLSBroadcastingRequest, StopHLSBroadcastingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_broadcasting", type, id),
+            "StopHLSBroadcasting",
+            idempotent=True,
+            json=validate_body(StopHLSBroadcastingRequest, {}, "StopHLSBroadcasting"),
+        )
+        return self._call(_spec, StopHLSBroadcastingResponse, request_options)
 
 
-class AsyncCallsBroadcastsResourceWithRawResponse:
+class CallsBroadcastsResourceWithRawResponse:
     """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def start_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        broadcasts: builtins.list[RTMPBroadcastRequest],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartRTMPBroadcastsResponse]:
-        """Start RTMP broadcasts
-
-        Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
-        """
-        from ..models._start_rtmp_broadcasts_request import StartRTMPBroadcastsRequest
-        from ..models._start_rtmp_broadcasts_response import StartRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartRTMPBroadcasts",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartRTMPBroadcastsRequest,
-                {
-                    "broadcasts": broadcasts,
-                },
-                "StartRTMPBroadcasts",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartRTMPBroadcastsResponse)
-        )
-
-    async def stop_all_rtmp(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopAllRTMPBroadcastsResponse]:
-        """Stop all RTMP broadcasts
-
-        Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
-        """
-        from ..models._stop_all_rtmp_broadcasts_response import StopAllRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopAllRTMPBroadcasts",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopAllRTMPBroadcastsResponse)
-        )
-
-    async def stop_rtmp(
-        self,
-        type: str,
-        id: str,
-        name: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopRTMPBroadcastsResponse]:
-        """Stop an RTMP broadcast
-
-        End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
-        """
-        from ..models._stop_rtmp_broadcasts_response import StopRTMPBroadcastsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop",
-                {
-                    "type": type,
-                    "id": id,
-                    "name": name,
-                },
-            ),
-            operation_id="StopRTMPBroadcast",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopRTMPBroadcastsResponse)
-        )
-
-    async def start_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartHLSBroadcastingResponse]:
-        """Start HLS broadcasting
-
-        Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
-        """
-        from ..models._start_hls_broadcasting_response import StartHLSBroadcastingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartHLSBroadcasting",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartHLSBroadcastingResponse)
-        )
-
-    async def stop_hls(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopHLSBroadcastingResponse]:
-        """Stop HLS broadcasting
-
-        Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
-        """
-        from ..models._stop_hls_broadcasting_response import StopHLSBroadcastingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_broadcasting",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopHLSBroadcasting",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopHLSBroadcastingResponse)
-        )
+    def __init__(self, resource: CallsBroadcastsResource) -> None:
+        self.start_rtmp = raw_response(resource.start_rtmp)
+        self.stop_all_rtmp = raw_response(resource.stop_all_rtmp)
+        self.stop_rtmp = raw_response(resource.stop_rtmp)
+        self.start_hls = raw_response(resource.start_hls)
+        self.stop_hls = raw_response(resource.stop_hls)
 
 
 class AsyncCallsBroadcastsResource:
     """``calls.broadcasts`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsBroadcastsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsBroadcastsResourceWithRawResponse(self)
 
     async def start_rtmp(
         self,
@@ -3498,7 +1658,7 @@ class AsyncCallsBroadcastsResource:
         broadcasts: builtins.list[RTMPBroadcastRequest],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
-        """Start RTMP broadcasts
+        """Start RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``, ``StartRTMPBroadcasts``).
 
         Begin streaming the live video call to an RTMP server for wider distribution or recording. Use this when you want to share the call with a larger audience through a streaming platform.
 
@@ -3506,14 +1666,18 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             broadcasts: List of broadcasts to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``.
         """
-        _raw = await self.with_raw_response.start_rtmp(
-            type, id, broadcasts=broadcasts, request_options=request_options
+        from ..models import StartRTMPBroadcastsRequest, StartRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts", type, id),
+            "StartRTMPBroadcasts",
+            json=validate_body(
+                StartRTMPBroadcastsRequest, {"broadcasts": broadcasts}, "StartRTMPBroadcasts"
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StartRTMPBroadcastsResponse, request_options)
 
     async def stop_all_rtmp(
         self,
@@ -3522,19 +1686,24 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopAllRTMPBroadcastsResponse:
-        """Stop all RTMP broadcasts
+        """Stop all RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``, ``StopAllRTMPBroadcasts``).
 
         Cease all ongoing RTMP streams for a particular call to end external broadcasts. This is helpful when you need to immediately stop all public distribution of the call content.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopAllRTMPBroadcasts``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop``.
         """
-        _raw = await self.with_raw_response.stop_all_rtmp(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import StopAllRTMPBroadcastsRequest, StopAllRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop", type, id),
+            "StopAllRTMPBroadcasts",
+            idempotent=True,
+            json=validate_body(StopAllRTMPBroadcastsRequest, {}, "StopAllRTMPBroadcasts"),
+        )
+        return await self._call(_spec, StopAllRTMPBroadcastsResponse, request_options)
 
     async def stop_rtmp(
         self,
@@ -3544,7 +1713,7 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopRTMPBroadcastsResponse:
-        """Stop an RTMP broadcast
+        """Stop an RTMP broadcast (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``, ``StopRTMPBroadcast``).
 
         End a specific RTMP stream for a call to halt its broadcast to a particular server. Use this method to manage and control individual streaming sessions as needed.
 
@@ -3552,14 +1721,19 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopRTMPBroadcast``: ``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop``.
         """
-        _raw = await self.with_raw_response.stop_rtmp(
-            type, id, name, request_options=request_options
+        from ..models import StopRTMPBroadcastRequest, StopRTMPBroadcastsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/rtmp_broadcasts/{name}/stop", type, id, name
+            ),
+            "StopRTMPBroadcast",
+            idempotent=True,
+            json=validate_body(StopRTMPBroadcastRequest, {}, "StopRTMPBroadcast"),
         )
-        return _raw.data
+        return await self._call(_spec, StopRTMPBroadcastsResponse, request_options)
 
     async def start_hls(
         self,
@@ -3568,19 +1742,23 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StartHLSBroadcastingResponse:
-        """Start HLS broadcasting
+        """Start HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/start_broadcasting``, ``StartHLSBroadcasting``).
 
         Launch HLS streaming for a call to deliver live content with adaptive bitrate streaming. Utilize this when you require a scalable way to stream the call to various devices and network conditions.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/start_broadcasting``.
         """
-        _raw = await self.with_raw_response.start_hls(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import StartHLSBroadcastingRequest, StartHLSBroadcastingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_broadcasting", type, id),
+            "StartHLSBroadcasting",
+            json=validate_body(StartHLSBroadcastingRequest, {}, "StartHLSBroadcasting"),
+        )
+        return await self._call(_spec, StartHLSBroadcastingResponse, request_options)
 
     async def stop_hls(
         self,
@@ -3589,120 +1767,43 @@ class AsyncCallsBroadcastsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopHLSBroadcastingResponse:
-        """Stop HLS broadcasting
+        """Stop HLS broadcasting (``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``, ``StopHLSBroadcasting``).
 
         Cease the HLS (HTTP Live Streaming) broadcast of a video, which is helpful when you want to end a live stream and stop distributing the video content to viewers.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopHLSBroadcasting``: ``POST /api/v2/video/call/{type}/{id}/stop_broadcasting``.
         """
-        _raw = await self.with_raw_response.stop_hls(type, id, request_options=request_options)
-        return _raw.data
-
-
-class CallsFrameRecordingsResourceWithRawResponse:
-    """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartFrameRecordingResponse]:
-        """Start frame recording
-
-        Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
-        """
-        from ..models._start_frame_recording_request import StartFrameRecordingRequest
-        from ..models._start_frame_recording_response import StartFrameRecordingResponse
+        from ..models import StopHLSBroadcastingRequest, StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartFrameRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartFrameRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
-                "StartFrameRecording",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartFrameRecordingResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopFrameRecordingResponse]:
-        """Stop frame recording
-
-        End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
-        """
-        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopFrameRecording",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_broadcasting", type, id),
+            "StopHLSBroadcasting",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
+            json=validate_body(StopHLSBroadcastingRequest, {}, "StopHLSBroadcasting"),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopFrameRecordingResponse)
-        )
+        return await self._call(_spec, StopHLSBroadcastingResponse, request_options)
+
+
+class AsyncCallsBroadcastsResourceWithRawResponse:
+    """``calls.broadcasts`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsBroadcastsResource) -> None:
+        self.start_rtmp = async_raw_response(resource.start_rtmp)
+        self.stop_all_rtmp = async_raw_response(resource.stop_all_rtmp)
+        self.stop_rtmp = async_raw_response(resource.stop_rtmp)
+        self.start_hls = async_raw_response(resource.start_hls)
+        self.stop_hls = async_raw_response(resource.stop_hls)
 
 
 class CallsFrameRecordingsResource:
     """``calls.frame_recordings`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsFrameRecordingsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsFrameRecordingsResourceWithRawResponse(self)
 
     def start(
         self,
@@ -3712,25 +1813,27 @@ class CallsFrameRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartFrameRecordingResponse:
-        """Start frame recording
+        """Start frame recording (``POST /api/v2/video/call/{type}/{id}/start_frame_recording``, ``StartFrameRecording``).
 
         Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
+        from ..models import StartFrameRecordingRequest, StartFrameRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_frame_recording", type, id),
+            "StartFrameRecording",
+            json=validate_body(
+                StartFrameRecordingRequest,
+                {"recording_external_storage": recording_external_storage},
+                "StartFrameRecording",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, StartFrameRecordingResponse, request_options)
 
     def stop(
         self,
@@ -3739,120 +1842,40 @@ class CallsFrameRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopFrameRecordingResponse:
-        """Stop frame recording
+        """Stop frame recording (``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``, ``StopFrameRecording``).
 
         End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
-        _raw = self.with_raw_response.stop(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import StopFrameRecordingRequest, StopFrameRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_frame_recording", type, id),
+            "StopFrameRecording",
+            idempotent=True,
+            json=validate_body(StopFrameRecordingRequest, {}, "StopFrameRecording"),
+        )
+        return self._call(_spec, StopFrameRecordingResponse, request_options)
 
 
-class AsyncCallsFrameRecordingsResourceWithRawResponse:
+class CallsFrameRecordingsResourceWithRawResponse:
     """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartFrameRecordingResponse]:
-        """Start frame recording
-
-        Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
-        """
-        from ..models._start_frame_recording_request import StartFrameRecordingRequest
-        from ..models._start_frame_recording_response import StartFrameRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartFrameRecording",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartFrameRecordingRequest,
-                {
-                    "recording_external_storage": recording_external_storage,
-                },
-                "StartFrameRecording",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartFrameRecordingResponse)
-        )
-
-    async def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopFrameRecordingResponse]:
-        """Stop frame recording
-
-        End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
-        """
-        from ..models._stop_frame_recording_response import StopFrameRecordingResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_frame_recording",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopFrameRecording",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopFrameRecordingResponse)
-        )
+    def __init__(self, resource: CallsFrameRecordingsResource) -> None:
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
 
 
 class AsyncCallsFrameRecordingsResource:
     """``calls.frame_recordings`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsFrameRecordingsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsFrameRecordingsResourceWithRawResponse(self)
 
     async def start(
         self,
@@ -3862,25 +1885,27 @@ class AsyncCallsFrameRecordingsResource:
         recording_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartFrameRecordingResponse:
-        """Start frame recording
+        """Start frame recording (``POST /api/v2/video/call/{type}/{id}/start_frame_recording``, ``StartFrameRecording``).
 
         Begin capturing individual frames of a call for analysis or archival purposes. Use this method when you need a frame-by-frame record of the call, potentially for quality assessment or content creation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_external_storage: recording_external_storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/start_frame_recording``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            recording_external_storage=recording_external_storage,
-            request_options=request_options,
+        from ..models import StartFrameRecordingRequest, StartFrameRecordingResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_frame_recording", type, id),
+            "StartFrameRecording",
+            json=validate_body(
+                StartFrameRecordingRequest,
+                {"recording_external_storage": recording_external_storage},
+                "StartFrameRecording",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StartFrameRecordingResponse, request_options)
 
     async def stop(
         self,
@@ -3889,260 +1914,40 @@ class AsyncCallsFrameRecordingsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> StopFrameRecordingResponse:
-        """Stop frame recording
+        """Stop frame recording (``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``, ``StopFrameRecording``).
 
         End the process of recording individual frames from a video stream, which is useful for stopping the capture of frame-by-frame details when no longer required.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopFrameRecording``: ``POST /api/v2/video/call/{type}/{id}/stop_frame_recording``.
         """
-        _raw = await self.with_raw_response.stop(type, id, request_options=request_options)
-        return _raw.data
-
-
-class CallsTranscriptionsResourceWithRawResponse:
-    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_closed_captions: bool | NotGiven = NOT_GIVEN,
-        language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        transcription_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartTranscriptionResponse]:
-        """Start transcription
-
-        Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_closed_captions: Enable closed captions along with transcriptions
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
-        """
-        from ..models._start_transcription_request import StartTranscriptionRequest
-        from ..models._start_transcription_response import StartTranscriptionResponse
+        from ..models import StopFrameRecordingRequest, StopFrameRecordingResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartTranscription",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StartTranscriptionRequest,
-                {
-                    "enable_closed_captions": enable_closed_captions,
-                    "language": language,
-                    "transcription_external_storage": transcription_external_storage,
-                },
-                "StartTranscription",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartTranscriptionResponse)
-        )
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_closed_captions: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopTranscriptionResponse]:
-        """Stop transcription
-
-        End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_closed_captions: stop_closed_captions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
-        """
-        from ..models._stop_transcription_request import StopTranscriptionRequest
-        from ..models._stop_transcription_response import StopTranscriptionResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopTranscription",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_frame_recording", type, id),
+            "StopFrameRecording",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StopTranscriptionRequest,
-                {
-                    "stop_closed_captions": stop_closed_captions,
-                },
-                "StopTranscription",
-            ),
+            json=validate_body(StopFrameRecordingRequest, {}, "StopFrameRecording"),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopTranscriptionResponse)
-        )
+        return await self._call(_spec, StopFrameRecordingResponse, request_options)
 
-    def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListTranscriptionsResponse]:
-        """List transcriptions
 
-        Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
+class AsyncCallsFrameRecordingsResourceWithRawResponse:
+    """``calls.frame_recordings`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
-        """
-        from ..models._list_transcriptions_response import ListTranscriptionsResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/transcriptions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListTranscriptions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListTranscriptionsResponse)
-        )
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteTranscriptionResponse]:
-        """Delete transcription
-
-        Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
-        """
-        from ..models._delete_transcription_response import DeleteTranscriptionResponse
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
-            ),
-            operation_id="DeleteTranscription",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteTranscriptionResponse)
-        )
+    def __init__(self, resource: AsyncCallsFrameRecordingsResource) -> None:
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
 
 
 class CallsTranscriptionsResource:
     """``calls.transcriptions`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsTranscriptionsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = CallsTranscriptionsResourceWithRawResponse(self)
 
     def start(
         self,
@@ -4151,52 +1956,12 @@ class CallsTranscriptionsResource:
         *,
         enable_closed_captions: bool | NotGiven = NOT_GIVEN,
         language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
+            StartTranscriptionRequestLanguage | StartTranscriptionRequestLanguageLiteral | NotGiven
         ) = NOT_GIVEN,
         transcription_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartTranscriptionResponse:
-        """Start transcription
+        """Start transcription (``POST /api/v2/video/call/{type}/{id}/start_transcription``, ``StartTranscription``).
 
         Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
 
@@ -4206,181 +1971,13 @@ class CallsTranscriptionsResource:
             enable_closed_captions: Enable closed captions along with transcriptions
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
             transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
-        _raw = self.with_raw_response.start(
-            type,
-            id,
-            enable_closed_captions=enable_closed_captions,
-            language=language,
-            transcription_external_storage=transcription_external_storage,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def stop(
-        self,
-        type: str,
-        id: str,
-        *,
-        stop_closed_captions: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> StopTranscriptionResponse:
-        """Stop transcription
-
-        End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            stop_closed_captions: stop_closed_captions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
-        """
-        _raw = self.with_raw_response.stop(
-            type, id, stop_closed_captions=stop_closed_captions, request_options=request_options
-        )
-        return _raw.data
-
-    def list(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ListTranscriptionsResponse:
-        """List transcriptions
-
-        Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
-        """
-        _raw = self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        session: str,
-        filename: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteTranscriptionResponse:
-        """Delete transcription
-
-        Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
-        """
-        _raw = self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
-        )
-        return _raw.data
-
-
-class AsyncCallsTranscriptionsResourceWithRawResponse:
-    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def start(
-        self,
-        type: str,
-        id: str,
-        *,
-        enable_closed_captions: bool | NotGiven = NOT_GIVEN,
-        language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        transcription_external_storage: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StartTranscriptionResponse]:
-        """Start transcription
-
-        Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            enable_closed_captions: Enable closed captions along with transcriptions
-            language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
-            transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
-        """
-        from ..models._start_transcription_request import StartTranscriptionRequest
-        from ..models._start_transcription_response import StartTranscriptionResponse
+        from ..models import StartTranscriptionRequest, StartTranscriptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/start_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StartTranscription",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_transcription", type, id),
+            "StartTranscription",
             json=validate_body(
                 StartTranscriptionRequest,
                 {
@@ -4391,98 +1988,64 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
                 "StartTranscription",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StartTranscriptionResponse)
-        )
+        return self._call(_spec, StartTranscriptionResponse, request_options)
 
-    async def stop(
+    def stop(
         self,
         type: str,
         id: str,
         *,
         stop_closed_captions: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopTranscriptionResponse]:
-        """Stop transcription
+    ) -> StopTranscriptionResponse:
+        """Stop transcription (``POST /api/v2/video/call/{type}/{id}/stop_transcription``, ``StopTranscription``).
 
         End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_closed_captions: stop_closed_captions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
-        from ..models._stop_transcription_request import StopTranscriptionRequest
-        from ..models._stop_transcription_response import StopTranscriptionResponse
+        from ..models import StopTranscriptionRequest, StopTranscriptionResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_transcription",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopTranscription",
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_transcription", type, id),
+            "StopTranscription",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 StopTranscriptionRequest,
-                {
-                    "stop_closed_captions": stop_closed_captions,
-                },
+                {"stop_closed_captions": stop_closed_captions},
                 "StopTranscription",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, StopTranscriptionResponse)
-        )
+        return self._call(_spec, StopTranscriptionResponse, request_options)
 
-    async def list(
+    def list(
         self,
         type: str,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListTranscriptionsResponse]:
-        """List transcriptions
+    ) -> ListTranscriptionsResponse:
+        """List transcriptions (``GET /api/v2/video/call/{type}/{id}/transcriptions``, ``ListTranscriptions``).
 
         Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
-        from ..models._list_transcriptions_response import ListTranscriptionsResponse
+        from ..models import ListTranscriptionsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/transcriptions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="ListTranscriptions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/transcriptions", type, id),
+            "ListTranscriptions",
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListTranscriptionsResponse)
-        )
+        return self._call(_spec, ListTranscriptionsResponse, request_options)
 
-    async def delete(
+    def delete(
         self,
         type: str,
         id: str,
@@ -4490,8 +2053,8 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
         filename: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteTranscriptionResponse]:
-        """Delete transcription
+    ) -> DeleteTranscriptionResponse:
+        """Delete transcription (``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``, ``DeleteTranscription``).
 
         Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
 
@@ -4500,39 +2063,39 @@ class AsyncCallsTranscriptionsResourceWithRawResponse:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
-        from ..models._delete_transcription_response import DeleteTranscriptionResponse
+        from ..models import DeleteTranscriptionResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
+            "DELETE",
+            build_path(
                 "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
-                {
-                    "type": type,
-                    "id": id,
-                    "session": session,
-                    "filename": filename,
-                },
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="DeleteTranscription",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DeleteTranscription",
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteTranscriptionResponse)
-        )
+        return self._call(_spec, DeleteTranscriptionResponse, request_options)
+
+
+class CallsTranscriptionsResourceWithRawResponse:
+    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: CallsTranscriptionsResource) -> None:
+        self.start = raw_response(resource.start)
+        self.stop = raw_response(resource.stop)
+        self.list = raw_response(resource.list)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncCallsTranscriptionsResource:
     """``calls.transcriptions`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsTranscriptionsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncCallsTranscriptionsResourceWithRawResponse(self)
 
     async def start(
         self,
@@ -4541,52 +2104,12 @@ class AsyncCallsTranscriptionsResource:
         *,
         enable_closed_captions: bool | NotGiven = NOT_GIVEN,
         language: (
-            StartTranscriptionRequestLanguage
-            | Literal[
-                "auto",
-                "ar",
-                "bg",
-                "ca",
-                "cs",
-                "da",
-                "de",
-                "el",
-                "en",
-                "es",
-                "et",
-                "fi",
-                "fr",
-                "he",
-                "hi",
-                "hr",
-                "hu",
-                "id",
-                "it",
-                "ja",
-                "ko",
-                "ms",
-                "nl",
-                "no",
-                "pl",
-                "pt",
-                "ro",
-                "ru",
-                "sk",
-                "sl",
-                "sv",
-                "ta",
-                "th",
-                "tl",
-                "tr",
-                "uk",
-                "zh",
-            ]
-            | NotGiven
+            StartTranscriptionRequestLanguage | StartTranscriptionRequestLanguageLiteral | NotGiven
         ) = NOT_GIVEN,
         transcription_external_storage: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartTranscriptionResponse:
-        """Start transcription
+        """Start transcription (``POST /api/v2/video/call/{type}/{id}/start_transcription``, ``StartTranscription``).
 
         Initiate the transcription of live or recorded video to generate text-based content, useful for creating searchable archives or enhancing accessibility.
 
@@ -4596,19 +2119,24 @@ class AsyncCallsTranscriptionsResource:
             enable_closed_captions: Enable closed captions along with transcriptions
             language: The spoken language in the call, if not provided the language defined in the transcription settings will be used. One of: auto, ar, bg, ca, cs, da, de, el, en, es, et, fi, fr, he, hi, hr, hu, id, it, ja, ko, ms, nl, no, pl, pt, ro, ru, sk, sl, sv, ta, th, tl, tr, uk, zh
             transcription_external_storage: Store transcriptions in this external storage
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StartTranscription``: ``POST /api/v2/video/call/{type}/{id}/start_transcription``.
         """
-        _raw = await self.with_raw_response.start(
-            type,
-            id,
-            enable_closed_captions=enable_closed_captions,
-            language=language,
-            transcription_external_storage=transcription_external_storage,
-            request_options=request_options,
+        from ..models import StartTranscriptionRequest, StartTranscriptionResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/start_transcription", type, id),
+            "StartTranscription",
+            json=validate_body(
+                StartTranscriptionRequest,
+                {
+                    "enable_closed_captions": enable_closed_captions,
+                    "language": language,
+                    "transcription_external_storage": transcription_external_storage,
+                },
+                "StartTranscription",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StartTranscriptionResponse, request_options)
 
     async def stop(
         self,
@@ -4618,22 +2146,28 @@ class AsyncCallsTranscriptionsResource:
         stop_closed_captions: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopTranscriptionResponse:
-        """Stop transcription
+        """Stop transcription (``POST /api/v2/video/call/{type}/{id}/stop_transcription``, ``StopTranscription``).
 
         End the transcription process to cease generating text from audio, useful when transcription services are no longer needed or to save resources.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            stop_closed_captions: stop_closed_captions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopTranscription``: ``POST /api/v2/video/call/{type}/{id}/stop_transcription``.
         """
-        _raw = await self.with_raw_response.stop(
-            type, id, stop_closed_captions=stop_closed_captions, request_options=request_options
+        from ..models import StopTranscriptionRequest, StopTranscriptionResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_transcription", type, id),
+            "StopTranscription",
+            idempotent=True,
+            json=validate_body(
+                StopTranscriptionRequest,
+                {"stop_closed_captions": stop_closed_captions},
+                "StopTranscription",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StopTranscriptionResponse, request_options)
 
     async def list(
         self,
@@ -4642,19 +2176,22 @@ class AsyncCallsTranscriptionsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> ListTranscriptionsResponse:
-        """List transcriptions
+        """List transcriptions (``GET /api/v2/video/call/{type}/{id}/transcriptions``, ``ListTranscriptions``).
 
         Retrieve a list of all transcription sessions, which is helpful for reviewing, managing, or auditing past transcription activities.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListTranscriptions``: ``GET /api/v2/video/call/{type}/{id}/transcriptions``.
         """
-        _raw = await self.with_raw_response.list(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import ListTranscriptionsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/transcriptions", type, id),
+            "ListTranscriptions",
+        )
+        return await self._call(_spec, ListTranscriptionsResponse, request_options)
 
     async def delete(
         self,
@@ -4665,7 +2202,7 @@ class AsyncCallsTranscriptionsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteTranscriptionResponse:
-        """Delete transcription
+        """Delete transcription (``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``, ``DeleteTranscription``).
 
         Delete transcription removes the text record of a call, useful for maintaining privacy or managing data storage.
 
@@ -4674,1009 +2211,38 @@ class AsyncCallsTranscriptionsResource:
             id: The call ID.
             session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
             filename: The file name, as listed by `ListRecordings` / `ListTranscriptions`.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteTranscription``: ``DELETE /api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}``.
         """
-        _raw = await self.with_raw_response.delete(
-            type, id, session, filename, request_options=request_options
-        )
-        return _raw.data
-
-
-class CallsResourceWithRawResponse:
-    """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.members = CallsMembersResourceWithRawResponse(client)
-        self.closed_captions = CallsClosedCaptionsResourceWithRawResponse(client)
-        self.feedback = CallsFeedbackResourceWithRawResponse(client)
-        self.participants = CallsParticipantsResourceWithRawResponse(client)
-        self.recordings = CallsRecordingsResourceWithRawResponse(client)
-        self.broadcasts = CallsBroadcastsResourceWithRawResponse(client)
-        self.frame_recordings = CallsFrameRecordingsResourceWithRawResponse(client)
-        self.transcriptions = CallsTranscriptionsResourceWithRawResponse(client)
-
-    def get_active_status(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetActiveCallsStatusResponse]:
-        """Get active calls status
-
-        Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
-        """
-        from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
+        from ..models import DeleteTranscriptionResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/active_calls_status",
-                {},
+            "DELETE",
+            build_path(
+                "/api/v2/video/call/{type}/{id}/{session}/transcriptions/{filename}",
+                type,
+                id,
+                session,
+                filename,
             ),
-            operation_id="GetActiveCallsStatus",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DeleteTranscription",
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetActiveCallsStatusResponse)
-        )
+        return await self._call(_spec, DeleteTranscriptionResponse, request_options)
 
-    def get(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallResponse]:
-        """Get call
 
-        Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
+class AsyncCallsTranscriptionsResourceWithRawResponse:
+    """``calls.transcriptions`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_limit: Maximum number of members to include in the response
-            ring: if provided it sends a ring event to the members for this call
-            notify: if provided it sends a notification event to the members for this call
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
-        """
-        from ..models._get_call_response import GetCallResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCall",
-            idempotent=True,
-            query=encode_params(
-                ("members_limit", members_limit, "multi"),
-                ("ring", ring, "multi"),
-                ("notify", notify, "multi"),
-                ("video", video, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallResponse))
-
-    def get_or_create(
-        self,
-        type: str,
-        id: str,
-        *,
-        data: CallRequest | NotGiven = NOT_GIVEN,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetOrCreateCallResponse]:
-        """Get or create a call
-
-        Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            data: data
-            members_limit: members_limit
-            notify: if provided it sends a notification event to the members for this call
-            ring: if provided it sends a ring event to the members for this call
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
-        """
-        from ..models._get_or_create_call_request import GetOrCreateCallRequest
-        from ..models._get_or_create_call_response import GetOrCreateCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetOrCreateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                GetOrCreateCallRequest,
-                {
-                    "data": data,
-                    "members_limit": members_limit,
-                    "notify": notify,
-                    "ring": ring,
-                    "video": video,
-                },
-                "GetOrCreateCall",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetOrCreateCallResponse)
-        )
-
-    def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallResponse]:
-        """Update call
-
-        Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: Custom data for this object
-            settings_override: the settings to change for this call
-            starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
-        """
-        from ..models._update_call_request import UpdateCallRequest
-        from ..models._update_call_response import UpdateCallResponse
-
-        _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallRequest,
-                {
-                    "custom": custom,
-                    "settings_override": settings_override,
-                    "starts_at": starts_at,
-                },
-                "UpdateCall",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UpdateCallResponse))
-
-    def block_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[BlockUserResponse]:
-        """Block user on a call
-
-        Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
-        """
-        from ..models._block_user_request import BlockUserRequest
-        from ..models._block_user_response import BlockUserResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/block",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="BlockUser",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                BlockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "BlockUser",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, BlockUserResponse))
-
-    def delete(
-        self,
-        type: str,
-        id: str,
-        *,
-        hard: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteCallResponse]:
-        """Delete call
-
-        Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
-        """
-        from ..models._delete_call_request import DeleteCallRequest
-        from ..models._delete_call_response import DeleteCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/delete",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteCall",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                DeleteCallRequest,
-                {
-                    "hard": hard,
-                },
-                "DeleteCall",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, DeleteCallResponse))
-
-    def send_event(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendCallEventResponse]:
-        """Send custom event
-
-        Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
-        """
-        from ..models._send_call_event_request import SendCallEventRequest
-        from ..models._send_call_event_response import SendCallEventResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/event",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendCallEvent",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SendCallEventRequest,
-                {
-                    "custom": custom,
-                    "user": user,
-                    "user_id": user_id,
-                },
-                "SendCallEvent",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendCallEventResponse)
-        )
-
-    def go_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_storage_name: str | NotGiven = NOT_GIVEN,
-        start_closed_caption: bool | NotGiven = NOT_GIVEN,
-        start_composite_recording: bool | NotGiven = NOT_GIVEN,
-        start_hls: bool | NotGiven = NOT_GIVEN,
-        start_individual_recording: bool | NotGiven = NOT_GIVEN,
-        start_raw_recording: bool | NotGiven = NOT_GIVEN,
-        start_recording: bool | NotGiven = NOT_GIVEN,
-        start_transcription: bool | NotGiven = NOT_GIVEN,
-        transcription_storage_name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GoLiveResponse]:
-        """Set call as live
-
-        Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
-        """
-        from ..models._go_live_request import GoLiveRequest
-        from ..models._go_live_response import GoLiveResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/go_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GoLive",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                GoLiveRequest,
-                {
-                    "recording_storage_name": recording_storage_name,
-                    "start_closed_caption": start_closed_caption,
-                    "start_composite_recording": start_composite_recording,
-                    "start_hls": start_hls,
-                    "start_individual_recording": start_individual_recording,
-                    "start_raw_recording": start_raw_recording,
-                    "start_recording": start_recording,
-                    "start_transcription": start_transcription,
-                    "transcription_storage_name": transcription_storage_name,
-                },
-                "GoLive",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GoLiveResponse))
-
-    def kick_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        block: bool | NotGiven = NOT_GIVEN,
-        kicked_by: UserRequest | NotGiven = NOT_GIVEN,
-        kicked_by_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[KickUserResponse]:
-        """Kick user from a call
-
-        Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: The user to kick
-            block: If true, also block the user from rejoining the call
-            kicked_by: Server-side: user performing the action
-            kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
-        """
-        from ..models._kick_user_request import KickUserRequest
-        from ..models._kick_user_response import KickUserResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/kick",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="KickUser",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                KickUserRequest,
-                {
-                    "user_id": user_id,
-                    "block": block,
-                    "kicked_by": kicked_by,
-                    "kicked_by_id": kicked_by_id,
-                },
-                "KickUser",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, KickUserResponse))
-
-    def end(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[EndCallResponse]:
-        """End call
-
-        Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
-        """
-        from ..models._end_call_response import EndCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mark_ended",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="EndCall",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
-
-    def mute_users(
-        self,
-        type: str,
-        id: str,
-        *,
-        audio: bool | NotGiven = NOT_GIVEN,
-        mute_all_users: bool | NotGiven = NOT_GIVEN,
-        muted_by: UserRequest | NotGiven = NOT_GIVEN,
-        muted_by_id: str | NotGiven = NOT_GIVEN,
-        screenshare: bool | NotGiven = NOT_GIVEN,
-        screenshare_audio: bool | NotGiven = NOT_GIVEN,
-        user_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[MuteUsersResponse]:
-        """Mute users
-
-        Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
-        """
-        from ..models._mute_users_request import MuteUsersRequest
-        from ..models._mute_users_response import MuteUsersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mute_users",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="MuteUsers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                MuteUsersRequest,
-                {
-                    "audio": audio,
-                    "mute_all_users": mute_all_users,
-                    "muted_by": muted_by,
-                    "muted_by_id": muted_by_id,
-                    "screenshare": screenshare,
-                    "screenshare_audio": screenshare_audio,
-                    "user_ids": user_ids,
-                    "video": video,
-                },
-                "MuteUsers",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, MuteUsersResponse))
-
-    def pin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[PinResponse]:
-        """Pin a participant's video
-
-        Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
-        """
-        from ..models._pin_response import PinResponse
-        from ..models._video_pin_request import VideoPinRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/pin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoPin",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                VideoPinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoPin",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, PinResponse))
-
-    def get_report(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallReportResponse]:
-        """Get call report
-
-        Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
-        """
-        from ..models._get_call_report_response import GetCallReportResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/report",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCallReport",
-            idempotent=True,
-            query=encode_params(
-                ("session_id", session_id, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetCallReportResponse)
-        )
-
-    def ring(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[RingCallResponse]:
-        """Ring call members
-
-        Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
-        """
-        from ..models._ring_call_request import RingCallRequest
-        from ..models._ring_call_response import RingCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/ring",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="RingCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                RingCallRequest,
-                {
-                    "members_ids": members_ids,
-                    "video": video,
-                },
-                "RingCall",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, RingCallResponse))
-
-    def stop_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        continue_closed_caption: bool | NotGiven = NOT_GIVEN,
-        continue_composite_recording: bool | NotGiven = NOT_GIVEN,
-        continue_hls: bool | NotGiven = NOT_GIVEN,
-        continue_individual_recording: bool | NotGiven = NOT_GIVEN,
-        continue_raw_recording: bool | NotGiven = NOT_GIVEN,
-        continue_recording: bool | NotGiven = NOT_GIVEN,
-        continue_rtmp_broadcasts: bool | NotGiven = NOT_GIVEN,
-        continue_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopLiveResponse]:
-        """Stop live
-
-        Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
-        """
-        from ..models._stop_live_request import StopLiveRequest
-        from ..models._stop_live_response import StopLiveResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopLive",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StopLiveRequest,
-                {
-                    "continue_closed_caption": continue_closed_caption,
-                    "continue_composite_recording": continue_composite_recording,
-                    "continue_hls": continue_hls,
-                    "continue_individual_recording": continue_individual_recording,
-                    "continue_raw_recording": continue_raw_recording,
-                    "continue_recording": continue_recording,
-                    "continue_rtmp_broadcasts": continue_rtmp_broadcasts,
-                    "continue_transcription": continue_transcription,
-                },
-                "StopLive",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, StopLiveResponse))
-
-    def unblock_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnblockUserResponse]:
-        """Unblock user on a call
-
-        Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
-        """
-        from ..models._unblock_user_request import UnblockUserRequest
-        from ..models._unblock_user_response import UnblockUserResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unblock",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UnblockUser",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UnblockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "UnblockUser",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnblockUserResponse))
-
-    def unpin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnpinResponse]:
-        """Unpin a participant's video
-
-        Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
-        """
-        from ..models._unpin_response import UnpinResponse
-        from ..models._video_unpin_request import VideoUnpinRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unpin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoUnpin",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                VideoUnpinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoUnpin",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnpinResponse))
-
-    def update_user_permissions(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        grant_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateUserPermissionsResponse]:
-        """Update user permissions
-
-        Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
-        """
-        from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
-        from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/user_permissions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateUserPermissions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateUserPermissionsRequest,
-                {
-                    "user_id": user_id,
-                    "grant_permissions": grant_permissions,
-                    "revoke_permissions": revoke_permissions,
-                },
-                "UpdateUserPermissions",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateUserPermissionsResponse)
-        )
-
-    def query(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallsResponse]:
-        """Query calls
-
-        Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
-        """
-        from ..models._query_calls_request import QueryCallsRequest
-        from ..models._query_calls_response import QueryCallsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calls",
-                {},
-            ),
-            operation_id="QueryCalls",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCalls",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, QueryCallsResponse))
+    def __init__(self, resource: AsyncCallsTranscriptionsResource) -> None:
+        self.start = async_raw_response(resource.start)
+        self.stop = async_raw_response(resource.stop)
+        self.list = async_raw_response(resource.list)
+        self.delete = async_raw_response(resource.delete)
 
 
 class CallsResource:
     """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = CallsResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.members = CallsMembersResource(client)
         self.closed_captions = CallsClosedCaptionsResource(client)
         self.feedback = CallsFeedbackResource(client)
@@ -5685,20 +2251,21 @@ class CallsResource:
         self.broadcasts = CallsBroadcastsResource(client)
         self.frame_recordings = CallsFrameRecordingsResource(client)
         self.transcriptions = CallsTranscriptionsResource(client)
+        self.with_raw_response = CallsResourceWithRawResponse(self)
 
     def get_active_status(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> GetActiveCallsStatusResponse:
-        """Get active calls status
+        """Get active calls status (``GET /api/v2/video/active_calls_status``, ``GetActiveCallsStatus``).
 
         Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
         """
-        _raw = self.with_raw_response.get_active_status(request_options=request_options)
-        return _raw.data
+        from ..models import GetActiveCallsStatusResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/active_calls_status", "GetActiveCallsStatus")
+        return self._call(_spec, GetActiveCallsStatusResponse, request_options)
 
     def get(
         self,
@@ -5711,7 +2278,7 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallResponse:
-        """Get call
+        """Get call (``GET /api/v2/video/call/{type}/{id}``, ``GetCall``).
 
         Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
 
@@ -5722,20 +2289,21 @@ class CallsResource:
             ring: if provided it sends a ring event to the members for this call
             notify: if provided it sends a notification event to the members for this call
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
         """
-        _raw = self.with_raw_response.get(
-            type,
-            id,
-            members_limit=members_limit,
-            ring=ring,
-            notify=notify,
-            video=video,
-            request_options=request_options,
+        from ..models import GetCallResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetCall",
+            query=encode_params(
+                ("members_limit", members_limit, "multi"),
+                ("ring", ring, "multi"),
+                ("notify", notify, "multi"),
+                ("video", video, "multi"),
+            ),
         )
-        return _raw.data
+        return self._call(_spec, GetCallResponse, request_options)
 
     def get_or_create(
         self,
@@ -5749,33 +2317,35 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetOrCreateCallResponse:
-        """Get or create a call
+        """Get or create a call (``POST /api/v2/video/call/{type}/{id}``, ``GetOrCreateCall``).
 
         Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            data: data
-            members_limit: members_limit
             notify: if provided it sends a notification event to the members for this call
             ring: if provided it sends a ring event to the members for this call
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
         """
-        _raw = self.with_raw_response.get_or_create(
-            type,
-            id,
-            data=data,
-            members_limit=members_limit,
-            notify=notify,
-            ring=ring,
-            video=video,
-            request_options=request_options,
+        from ..models import GetOrCreateCallRequest, GetOrCreateCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetOrCreateCall",
+            json=validate_body(
+                GetOrCreateCallRequest,
+                {
+                    "data": data,
+                    "members_limit": members_limit,
+                    "notify": notify,
+                    "ring": ring,
+                    "video": video,
+                },
+                "GetOrCreateCall",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, GetOrCreateCallResponse, request_options)
 
     def update(
         self,
@@ -5784,10 +2354,10 @@ class CallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
-        """Update call
+        """Update call (``PATCH /api/v2/video/call/{type}/{id}``, ``UpdateCall``).
 
         Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
 
@@ -5797,19 +2367,20 @@ class CallsResource:
             custom: Custom data for this object
             settings_override: the settings to change for this call
             starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
         """
-        _raw = self.with_raw_response.update(
-            type,
-            id,
-            custom=custom,
-            settings_override=settings_override,
-            starts_at=starts_at,
-            request_options=request_options,
+        from ..models import UpdateCallRequest, UpdateCallResponse
+
+        _spec = RequestSpec(
+            "PATCH",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "UpdateCall",
+            json=validate_body(
+                UpdateCallRequest,
+                {"custom": custom, "settings_override": settings_override, "starts_at": starts_at},
+                "UpdateCall",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, UpdateCallResponse, request_options)
 
     def block_user(
         self,
@@ -5819,7 +2390,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> BlockUserResponse:
-        """Block user on a call
+        """Block user on a call (``POST /api/v2/video/call/{type}/{id}/block``, ``BlockUser``).
 
         Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
 
@@ -5827,14 +2398,17 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
         """
-        _raw = self.with_raw_response.block_user(
-            type, id, user_id=user_id, request_options=request_options
+        from ..models import BlockUserRequest, BlockUserResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/block", type, id),
+            "BlockUser",
+            idempotent=True,
+            json=validate_body(BlockUserRequest, {"user_id": user_id}, "BlockUser"),
         )
-        return _raw.data
+        return self._call(_spec, BlockUserResponse, request_options)
 
     def delete(
         self,
@@ -5844,7 +2418,7 @@ class CallsResource:
         hard: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> DeleteCallResponse:
-        """Delete call
+        """Delete call (``POST /api/v2/video/call/{type}/{id}/delete``, ``DeleteCall``).
 
         Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
 
@@ -5852,12 +2426,17 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
         """
-        _raw = self.with_raw_response.delete(type, id, hard=hard, request_options=request_options)
-        return _raw.data
+        from ..models import DeleteCallRequest, DeleteCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/delete", type, id),
+            "DeleteCall",
+            idempotent=True,
+            json=validate_body(DeleteCallRequest, {"hard": hard}, "DeleteCall"),
+        )
+        return self._call(_spec, DeleteCallResponse, request_options)
 
     def send_event(
         self,
@@ -5869,24 +2448,27 @@ class CallsResource:
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendCallEventResponse:
-        """Send custom event
+        """Send custom event (``POST /api/v2/video/call/{type}/{id}/event``, ``SendCallEvent``).
 
         Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
         """
-        _raw = self.with_raw_response.send_event(
-            type, id, custom=custom, user=user, user_id=user_id, request_options=request_options
+        from ..models import SendCallEventRequest, SendCallEventResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/event", type, id),
+            "SendCallEvent",
+            json=validate_body(
+                SendCallEventRequest,
+                {"custom": custom, "user": user, "user_id": user_id},
+                "SendCallEvent",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, SendCallEventResponse, request_options)
 
     def go_live(
         self,
@@ -5904,41 +2486,37 @@ class CallsResource:
         transcription_storage_name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GoLiveResponse:
-        """Set call as live
+        """Set call as live (``POST /api/v2/video/call/{type}/{id}/go_live``, ``GoLive``).
 
         Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
         """
-        _raw = self.with_raw_response.go_live(
-            type,
-            id,
-            recording_storage_name=recording_storage_name,
-            start_closed_caption=start_closed_caption,
-            start_composite_recording=start_composite_recording,
-            start_hls=start_hls,
-            start_individual_recording=start_individual_recording,
-            start_raw_recording=start_raw_recording,
-            start_recording=start_recording,
-            start_transcription=start_transcription,
-            transcription_storage_name=transcription_storage_name,
-            request_options=request_options,
+        from ..models import GoLiveRequest, GoLiveResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/go_live", type, id),
+            "GoLive",
+            json=validate_body(
+                GoLiveRequest,
+                {
+                    "recording_storage_name": recording_storage_name,
+                    "start_closed_caption": start_closed_caption,
+                    "start_composite_recording": start_composite_recording,
+                    "start_hls": start_hls,
+                    "start_individual_recording": start_individual_recording,
+                    "start_raw_recording": start_raw_recording,
+                    "start_recording": start_recording,
+                    "start_transcription": start_transcription,
+                    "transcription_storage_name": transcription_storage_name,
+                },
+                "GoLive",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, GoLiveResponse, request_options)
 
     def kick_user(
         self,
@@ -5951,7 +2529,7 @@ class CallsResource:
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> KickUserResponse:
-        """Kick user from a call
+        """Kick user from a call (``POST /api/v2/video/call/{type}/{id}/kick``, ``KickUser``).
 
         Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
 
@@ -5962,20 +2540,25 @@ class CallsResource:
             block: If true, also block the user from rejoining the call
             kicked_by: Server-side: user performing the action
             kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
         """
-        _raw = self.with_raw_response.kick_user(
-            type,
-            id,
-            user_id=user_id,
-            block=block,
-            kicked_by=kicked_by,
-            kicked_by_id=kicked_by_id,
-            request_options=request_options,
+        from ..models import KickUserRequest, KickUserResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/kick", type, id),
+            "KickUser",
+            json=validate_body(
+                KickUserRequest,
+                {
+                    "user_id": user_id,
+                    "block": block,
+                    "kicked_by": kicked_by,
+                    "kicked_by_id": kicked_by_id,
+                },
+                "KickUser",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, KickUserResponse, request_options)
 
     def end(
         self,
@@ -5984,19 +2567,24 @@ class CallsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> EndCallResponse:
-        """End call
+        """End call (``POST /api/v2/video/call/{type}/{id}/mark_ended``, ``EndCall``).
 
         Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
-        _raw = self.with_raw_response.end(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import EndCallRequest, EndCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mark_ended", type, id),
+            "EndCall",
+            idempotent=True,
+            json=validate_body(EndCallRequest, {}, "EndCall"),
+        )
+        return self._call(_spec, EndCallResponse, request_options)
 
     def mute_users(
         self,
@@ -6013,39 +2601,37 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> MuteUsersResponse:
-        """Mute users
+        """Mute users (``POST /api/v2/video/call/{type}/{id}/mute_users``, ``MuteUsers``).
 
         Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
         """
-        _raw = self.with_raw_response.mute_users(
-            type,
-            id,
-            audio=audio,
-            mute_all_users=mute_all_users,
-            muted_by=muted_by,
-            muted_by_id=muted_by_id,
-            screenshare=screenshare,
-            screenshare_audio=screenshare_audio,
-            user_ids=user_ids,
-            video=video,
-            request_options=request_options,
+        from ..models import MuteUsersRequest, MuteUsersResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mute_users", type, id),
+            "MuteUsers",
+            idempotent=True,
+            json=validate_body(
+                MuteUsersRequest,
+                {
+                    "audio": audio,
+                    "mute_all_users": mute_all_users,
+                    "muted_by": muted_by,
+                    "muted_by_id": muted_by_id,
+                    "screenshare": screenshare,
+                    "screenshare_audio": screenshare_audio,
+                    "user_ids": user_ids,
+                    "video": video,
+                },
+                "MuteUsers",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, MuteUsersResponse, request_options)
 
     def pin(
         self,
@@ -6056,7 +2642,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> PinResponse:
-        """Pin a participant's video
+        """Pin a participant's video (``POST /api/v2/video/call/{type}/{id}/pin``, ``VideoPin``).
 
         Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
 
@@ -6065,14 +2651,19 @@ class CallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
         """
-        _raw = self.with_raw_response.pin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
+        from ..models import PinResponse, VideoPinRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/pin", type, id),
+            "VideoPin",
+            idempotent=True,
+            json=validate_body(
+                VideoPinRequest, {"session_id": session_id, "user_id": user_id}, "VideoPin"
+            ),
         )
-        return _raw.data
+        return self._call(_spec, PinResponse, request_options)
 
     def get_report(
         self,
@@ -6082,7 +2673,7 @@ class CallsResource:
         session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallReportResponse:
-        """Get call report
+        """Get call report (``GET /api/v2/video/call/{type}/{id}/report``, ``GetCallReport``).
 
         Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
 
@@ -6090,14 +2681,16 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
         """
-        _raw = self.with_raw_response.get_report(
-            type, id, session_id=session_id, request_options=request_options
+        from ..models import GetCallReportResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/report", type, id),
+            "GetCallReport",
+            query=encode_params(("session_id", session_id, "multi")),
         )
-        return _raw.data
+        return self._call(_spec, GetCallReportResponse, request_options)
 
     def ring(
         self,
@@ -6108,7 +2701,7 @@ class CallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> RingCallResponse:
-        """Ring call members
+        """Ring call members (``POST /api/v2/video/call/{type}/{id}/ring``, ``RingCall``).
 
         Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
 
@@ -6117,14 +2710,18 @@ class CallsResource:
             id: The call ID.
             members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
         """
-        _raw = self.with_raw_response.ring(
-            type, id, members_ids=members_ids, video=video, request_options=request_options
+        from ..models import RingCallRequest, RingCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/ring", type, id),
+            "RingCall",
+            json=validate_body(
+                RingCallRequest, {"members_ids": members_ids, "video": video}, "RingCall"
+            ),
         )
-        return _raw.data
+        return self._call(_spec, RingCallResponse, request_options)
 
     def stop_live(
         self,
@@ -6141,39 +2738,37 @@ class CallsResource:
         continue_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopLiveResponse:
-        """Stop live
+        """Stop live (``POST /api/v2/video/call/{type}/{id}/stop_live``, ``StopLive``).
 
         Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
         """
-        _raw = self.with_raw_response.stop_live(
-            type,
-            id,
-            continue_closed_caption=continue_closed_caption,
-            continue_composite_recording=continue_composite_recording,
-            continue_hls=continue_hls,
-            continue_individual_recording=continue_individual_recording,
-            continue_raw_recording=continue_raw_recording,
-            continue_recording=continue_recording,
-            continue_rtmp_broadcasts=continue_rtmp_broadcasts,
-            continue_transcription=continue_transcription,
-            request_options=request_options,
+        from ..models import StopLiveRequest, StopLiveResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_live", type, id),
+            "StopLive",
+            idempotent=True,
+            json=validate_body(
+                StopLiveRequest,
+                {
+                    "continue_closed_caption": continue_closed_caption,
+                    "continue_composite_recording": continue_composite_recording,
+                    "continue_hls": continue_hls,
+                    "continue_individual_recording": continue_individual_recording,
+                    "continue_raw_recording": continue_raw_recording,
+                    "continue_recording": continue_recording,
+                    "continue_rtmp_broadcasts": continue_rtmp_broadcasts,
+                    "continue_transcription": continue_transcription,
+                },
+                "StopLive",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, StopLiveResponse, request_options)
 
     def unblock_user(
         self,
@@ -6183,7 +2778,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnblockUserResponse:
-        """Unblock user on a call
+        """Unblock user on a call (``POST /api/v2/video/call/{type}/{id}/unblock``, ``UnblockUser``).
 
         Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
 
@@ -6191,14 +2786,17 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
         """
-        _raw = self.with_raw_response.unblock_user(
-            type, id, user_id=user_id, request_options=request_options
+        from ..models import UnblockUserRequest, UnblockUserResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unblock", type, id),
+            "UnblockUser",
+            idempotent=True,
+            json=validate_body(UnblockUserRequest, {"user_id": user_id}, "UnblockUser"),
         )
-        return _raw.data
+        return self._call(_spec, UnblockUserResponse, request_options)
 
     def unpin(
         self,
@@ -6209,7 +2807,7 @@ class CallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnpinResponse:
-        """Unpin a participant's video
+        """Unpin a participant's video (``POST /api/v2/video/call/{type}/{id}/unpin``, ``VideoUnpin``).
 
         Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
 
@@ -6218,14 +2816,19 @@ class CallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
         """
-        _raw = self.with_raw_response.unpin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
+        from ..models import UnpinResponse, VideoUnpinRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unpin", type, id),
+            "VideoUnpin",
+            idempotent=True,
+            json=validate_body(
+                VideoUnpinRequest, {"session_id": session_id, "user_id": user_id}, "VideoUnpin"
+            ),
         )
-        return _raw.data
+        return self._call(_spec, UnpinResponse, request_options)
 
     def update_user_permissions(
         self,
@@ -6237,29 +2840,32 @@ class CallsResource:
         revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateUserPermissionsResponse:
-        """Update user permissions
+        """Update user permissions (``POST /api/v2/video/call/{type}/{id}/user_permissions``, ``UpdateUserPermissions``).
 
         Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
         """
-        _raw = self.with_raw_response.update_user_permissions(
-            type,
-            id,
-            user_id=user_id,
-            grant_permissions=grant_permissions,
-            revoke_permissions=revoke_permissions,
-            request_options=request_options,
+        from ..models import UpdateUserPermissionsRequest, UpdateUserPermissionsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/user_permissions", type, id),
+            "UpdateUserPermissions",
+            idempotent=True,
+            json=validate_body(
+                UpdateUserPermissionsRequest,
+                {
+                    "user_id": user_id,
+                    "grant_permissions": grant_permissions,
+                    "revoke_permissions": revoke_permissions,
+                },
+                "UpdateUserPermissions",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, UpdateUserPermissionsResponse, request_options)
 
     def query(
         self,
@@ -6271,29 +2877,34 @@ class CallsResource:
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallsResponse:
-        """Query calls
+        """Query calls (``POST /api/v2/video/calls``, ``QueryCalls``).
 
         Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
-        _raw = self.with_raw_response.query(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models import QueryCallsRequest, QueryCallsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/calls",
+            "QueryCalls",
+            idempotent=True,
+            json=validate_body(
+                QueryCallsRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCalls",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallsResponse, request_options)
 
     def query_pages(
         self,
@@ -6306,28 +2917,23 @@ class CallsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallsResponse, CallStateResponseFields]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryCallsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallsResponse:
             return self.query(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.calls,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.calls,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -6350,999 +2956,46 @@ class CallsResource:
         )
 
 
-class AsyncCallsResourceWithRawResponse:
+class CallsResourceWithRawResponse:
     """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.members = AsyncCallsMembersResourceWithRawResponse(client)
-        self.closed_captions = AsyncCallsClosedCaptionsResourceWithRawResponse(client)
-        self.feedback = AsyncCallsFeedbackResourceWithRawResponse(client)
-        self.participants = AsyncCallsParticipantsResourceWithRawResponse(client)
-        self.recordings = AsyncCallsRecordingsResourceWithRawResponse(client)
-        self.broadcasts = AsyncCallsBroadcastsResourceWithRawResponse(client)
-        self.frame_recordings = AsyncCallsFrameRecordingsResourceWithRawResponse(client)
-        self.transcriptions = AsyncCallsTranscriptionsResourceWithRawResponse(client)
-
-    async def get_active_status(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetActiveCallsStatusResponse]:
-        """Get active calls status
-
-        Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
-        """
-        from ..models._get_active_calls_status_response import GetActiveCallsStatusResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/active_calls_status",
-                {},
-            ),
-            operation_id="GetActiveCallsStatus",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+    def __init__(self, resource: CallsResource) -> None:
+        self.members = CallsMembersResourceWithRawResponse(resource.members)
+        self.closed_captions = CallsClosedCaptionsResourceWithRawResponse(resource.closed_captions)
+        self.feedback = CallsFeedbackResourceWithRawResponse(resource.feedback)
+        self.participants = CallsParticipantsResourceWithRawResponse(resource.participants)
+        self.recordings = CallsRecordingsResourceWithRawResponse(resource.recordings)
+        self.broadcasts = CallsBroadcastsResourceWithRawResponse(resource.broadcasts)
+        self.frame_recordings = CallsFrameRecordingsResourceWithRawResponse(
+            resource.frame_recordings
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetActiveCallsStatusResponse)
-        )
-
-    async def get(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallResponse]:
-        """Get call
-
-        Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_limit: Maximum number of members to include in the response
-            ring: if provided it sends a ring event to the members for this call
-            notify: if provided it sends a notification event to the members for this call
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
-        """
-        from ..models._get_call_response import GetCallResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCall",
-            idempotent=True,
-            query=encode_params(
-                ("members_limit", members_limit, "multi"),
-                ("ring", ring, "multi"),
-                ("notify", notify, "multi"),
-                ("video", video, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetCallResponse))
-
-    async def get_or_create(
-        self,
-        type: str,
-        id: str,
-        *,
-        data: CallRequest | NotGiven = NOT_GIVEN,
-        members_limit: int | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        ring: bool | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetOrCreateCallResponse]:
-        """Get or create a call
-
-        Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            data: data
-            members_limit: members_limit
-            notify: if provided it sends a notification event to the members for this call
-            ring: if provided it sends a ring event to the members for this call
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
-        """
-        from ..models._get_or_create_call_request import GetOrCreateCallRequest
-        from ..models._get_or_create_call_response import GetOrCreateCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetOrCreateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                GetOrCreateCallRequest,
-                {
-                    "data": data,
-                    "members_limit": members_limit,
-                    "notify": notify,
-                    "ring": ring,
-                    "video": video,
-                },
-                "GetOrCreateCall",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetOrCreateCallResponse)
-        )
-
-    async def update(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateCallResponse]:
-        """Update call
-
-        Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: Custom data for this object
-            settings_override: the settings to change for this call
-            starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
-        """
-        from ..models._update_call_request import UpdateCallRequest
-        from ..models._update_call_response import UpdateCallResponse
-
-        _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateCallRequest,
-                {
-                    "custom": custom,
-                    "settings_override": settings_override,
-                    "starts_at": starts_at,
-                },
-                "UpdateCall",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UpdateCallResponse))
-
-    async def block_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[BlockUserResponse]:
-        """Block user on a call
-
-        Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
-        """
-        from ..models._block_user_request import BlockUserRequest
-        from ..models._block_user_response import BlockUserResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/block",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="BlockUser",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                BlockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "BlockUser",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, BlockUserResponse))
-
-    async def delete(
-        self,
-        type: str,
-        id: str,
-        *,
-        hard: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteCallResponse]:
-        """Delete call
-
-        Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
-        """
-        from ..models._delete_call_request import DeleteCallRequest
-        from ..models._delete_call_response import DeleteCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/delete",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteCall",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                DeleteCallRequest,
-                {
-                    "hard": hard,
-                },
-                "DeleteCall",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, DeleteCallResponse))
-
-    async def send_event(
-        self,
-        type: str,
-        id: str,
-        *,
-        custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SendCallEventResponse]:
-        """Send custom event
-
-        Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
-        """
-        from ..models._send_call_event_request import SendCallEventRequest
-        from ..models._send_call_event_response import SendCallEventResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/event",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="SendCallEvent",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SendCallEventRequest,
-                {
-                    "custom": custom,
-                    "user": user,
-                    "user_id": user_id,
-                },
-                "SendCallEvent",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SendCallEventResponse)
-        )
-
-    async def go_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        recording_storage_name: str | NotGiven = NOT_GIVEN,
-        start_closed_caption: bool | NotGiven = NOT_GIVEN,
-        start_composite_recording: bool | NotGiven = NOT_GIVEN,
-        start_hls: bool | NotGiven = NOT_GIVEN,
-        start_individual_recording: bool | NotGiven = NOT_GIVEN,
-        start_raw_recording: bool | NotGiven = NOT_GIVEN,
-        start_recording: bool | NotGiven = NOT_GIVEN,
-        start_transcription: bool | NotGiven = NOT_GIVEN,
-        transcription_storage_name: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GoLiveResponse]:
-        """Set call as live
-
-        Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
-        """
-        from ..models._go_live_request import GoLiveRequest
-        from ..models._go_live_response import GoLiveResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/go_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GoLive",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                GoLiveRequest,
-                {
-                    "recording_storage_name": recording_storage_name,
-                    "start_closed_caption": start_closed_caption,
-                    "start_composite_recording": start_composite_recording,
-                    "start_hls": start_hls,
-                    "start_individual_recording": start_individual_recording,
-                    "start_raw_recording": start_raw_recording,
-                    "start_recording": start_recording,
-                    "start_transcription": start_transcription,
-                    "transcription_storage_name": transcription_storage_name,
-                },
-                "GoLive",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GoLiveResponse))
-
-    async def kick_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        block: bool | NotGiven = NOT_GIVEN,
-        kicked_by: UserRequest | NotGiven = NOT_GIVEN,
-        kicked_by_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[KickUserResponse]:
-        """Kick user from a call
-
-        Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: The user to kick
-            block: If true, also block the user from rejoining the call
-            kicked_by: Server-side: user performing the action
-            kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
-        """
-        from ..models._kick_user_request import KickUserRequest
-        from ..models._kick_user_response import KickUserResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/kick",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="KickUser",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                KickUserRequest,
-                {
-                    "user_id": user_id,
-                    "block": block,
-                    "kicked_by": kicked_by,
-                    "kicked_by_id": kicked_by_id,
-                },
-                "KickUser",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, KickUserResponse))
-
-    async def end(
-        self,
-        type: str,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[EndCallResponse]:
-        """End call
-
-        Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
-        """
-        from ..models._end_call_response import EndCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mark_ended",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="EndCall",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, EndCallResponse))
-
-    async def mute_users(
-        self,
-        type: str,
-        id: str,
-        *,
-        audio: bool | NotGiven = NOT_GIVEN,
-        mute_all_users: bool | NotGiven = NOT_GIVEN,
-        muted_by: UserRequest | NotGiven = NOT_GIVEN,
-        muted_by_id: str | NotGiven = NOT_GIVEN,
-        screenshare: bool | NotGiven = NOT_GIVEN,
-        screenshare_audio: bool | NotGiven = NOT_GIVEN,
-        user_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[MuteUsersResponse]:
-        """Mute users
-
-        Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
-        """
-        from ..models._mute_users_request import MuteUsersRequest
-        from ..models._mute_users_response import MuteUsersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/mute_users",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="MuteUsers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                MuteUsersRequest,
-                {
-                    "audio": audio,
-                    "mute_all_users": mute_all_users,
-                    "muted_by": muted_by,
-                    "muted_by_id": muted_by_id,
-                    "screenshare": screenshare,
-                    "screenshare_audio": screenshare_audio,
-                    "user_ids": user_ids,
-                    "video": video,
-                },
-                "MuteUsers",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, MuteUsersResponse))
-
-    async def pin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[PinResponse]:
-        """Pin a participant's video
-
-        Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
-        """
-        from ..models._pin_response import PinResponse
-        from ..models._video_pin_request import VideoPinRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/pin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoPin",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                VideoPinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoPin",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, PinResponse))
-
-    async def get_report(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallReportResponse]:
-        """Get call report
-
-        Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
-        """
-        from ..models._get_call_report_response import GetCallReportResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/report",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="GetCallReport",
-            idempotent=True,
-            query=encode_params(
-                ("session_id", session_id, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, GetCallReportResponse)
-        )
-
-    async def ring(
-        self,
-        type: str,
-        id: str,
-        *,
-        members_ids: builtins.list[str] | NotGiven = NOT_GIVEN,
-        video: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[RingCallResponse]:
-        """Ring call members
-
-        Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
-            video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
-        """
-        from ..models._ring_call_request import RingCallRequest
-        from ..models._ring_call_response import RingCallResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/ring",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="RingCall",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                RingCallRequest,
-                {
-                    "members_ids": members_ids,
-                    "video": video,
-                },
-                "RingCall",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, RingCallResponse))
-
-    async def stop_live(
-        self,
-        type: str,
-        id: str,
-        *,
-        continue_closed_caption: bool | NotGiven = NOT_GIVEN,
-        continue_composite_recording: bool | NotGiven = NOT_GIVEN,
-        continue_hls: bool | NotGiven = NOT_GIVEN,
-        continue_individual_recording: bool | NotGiven = NOT_GIVEN,
-        continue_raw_recording: bool | NotGiven = NOT_GIVEN,
-        continue_recording: bool | NotGiven = NOT_GIVEN,
-        continue_rtmp_broadcasts: bool | NotGiven = NOT_GIVEN,
-        continue_transcription: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[StopLiveResponse]:
-        """Stop live
-
-        Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
-        """
-        from ..models._stop_live_request import StopLiveRequest
-        from ..models._stop_live_response import StopLiveResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/stop_live",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="StopLive",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                StopLiveRequest,
-                {
-                    "continue_closed_caption": continue_closed_caption,
-                    "continue_composite_recording": continue_composite_recording,
-                    "continue_hls": continue_hls,
-                    "continue_individual_recording": continue_individual_recording,
-                    "continue_raw_recording": continue_raw_recording,
-                    "continue_recording": continue_recording,
-                    "continue_rtmp_broadcasts": continue_rtmp_broadcasts,
-                    "continue_transcription": continue_transcription,
-                },
-                "StopLive",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, StopLiveResponse))
-
-    async def unblock_user(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnblockUserResponse]:
-        """Unblock user on a call
-
-        Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
-        """
-        from ..models._unblock_user_request import UnblockUserRequest
-        from ..models._unblock_user_response import UnblockUserResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unblock",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UnblockUser",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UnblockUserRequest,
-                {
-                    "user_id": user_id,
-                },
-                "UnblockUser",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnblockUserResponse))
-
-    async def unpin(
-        self,
-        type: str,
-        id: str,
-        *,
-        session_id: str,
-        user_id: str,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UnpinResponse]:
-        """Unpin a participant's video
-
-        Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            session_id: the session ID of the user who pinned the message
-            user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
-        """
-        from ..models._unpin_response import UnpinResponse
-        from ..models._video_unpin_request import VideoUnpinRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/unpin",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="VideoUnpin",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                VideoUnpinRequest,
-                {
-                    "session_id": session_id,
-                    "user_id": user_id,
-                },
-                "VideoUnpin",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, UnpinResponse))
-
-    async def update_user_permissions(
-        self,
-        type: str,
-        id: str,
-        *,
-        user_id: str,
-        grant_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateUserPermissionsResponse]:
-        """Update user permissions
-
-        Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
-
-        Args:
-            type: The call type, e.g. `default` (see `ListCallTypes`).
-            id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
-        """
-        from ..models._update_user_permissions_request import UpdateUserPermissionsRequest
-        from ..models._update_user_permissions_response import UpdateUserPermissionsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/{type}/{id}/user_permissions",
-                {
-                    "type": type,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateUserPermissions",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateUserPermissionsRequest,
-                {
-                    "user_id": user_id,
-                    "grant_permissions": grant_permissions,
-                    "revoke_permissions": revoke_permissions,
-                },
-                "UpdateUserPermissions",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateUserPermissionsResponse)
-        )
-
-    async def query(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallsResponse]:
-        """Query calls
-
-        Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
-        """
-        from ..models._query_calls_request import QueryCallsRequest
-        from ..models._query_calls_response import QueryCallsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/calls",
-                {},
-            ),
-            operation_id="QueryCalls",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCalls",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, QueryCallsResponse))
+        self.transcriptions = CallsTranscriptionsResourceWithRawResponse(resource.transcriptions)
+        self.get_active_status = raw_response(resource.get_active_status)
+        self.get = raw_response(resource.get)
+        self.get_or_create = raw_response(resource.get_or_create)
+        self.update = raw_response(resource.update)
+        self.block_user = raw_response(resource.block_user)
+        self.delete = raw_response(resource.delete)
+        self.send_event = raw_response(resource.send_event)
+        self.go_live = raw_response(resource.go_live)
+        self.kick_user = raw_response(resource.kick_user)
+        self.end = raw_response(resource.end)
+        self.mute_users = raw_response(resource.mute_users)
+        self.pin = raw_response(resource.pin)
+        self.get_report = raw_response(resource.get_report)
+        self.ring = raw_response(resource.ring)
+        self.stop_live = raw_response(resource.stop_live)
+        self.unblock_user = raw_response(resource.unblock_user)
+        self.unpin = raw_response(resource.unpin)
+        self.update_user_permissions = raw_response(resource.update_user_permissions)
+        self.query = raw_response(resource.query)
 
 
 class AsyncCallsResource:
     """Calls: create, get, update, query, end and delete calls; go live; moderate users (block, kick, mute, pin); ring members; send custom events; read reports."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncCallsResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.members = AsyncCallsMembersResource(client)
         self.closed_captions = AsyncCallsClosedCaptionsResource(client)
         self.feedback = AsyncCallsFeedbackResource(client)
@@ -7351,20 +3004,21 @@ class AsyncCallsResource:
         self.broadcasts = AsyncCallsBroadcastsResource(client)
         self.frame_recordings = AsyncCallsFrameRecordingsResource(client)
         self.transcriptions = AsyncCallsTranscriptionsResource(client)
+        self.with_raw_response = AsyncCallsResourceWithRawResponse(self)
 
     async def get_active_status(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> GetActiveCallsStatusResponse:
-        """Get active calls status
+        """Get active calls status (``GET /api/v2/video/active_calls_status``, ``GetActiveCallsStatus``).
 
         Retrieve the current status of all active calls in your application. Use this method to monitor ongoing calls and ensure smooth operations.
-
-        Operation ``GetActiveCallsStatus``: ``GET /api/v2/video/active_calls_status``.
         """
-        _raw = await self.with_raw_response.get_active_status(request_options=request_options)
-        return _raw.data
+        from ..models import GetActiveCallsStatusResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/active_calls_status", "GetActiveCallsStatus")
+        return await self._call(_spec, GetActiveCallsStatusResponse, request_options)
 
     async def get(
         self,
@@ -7377,7 +3031,7 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallResponse:
-        """Get call
+        """Get call (``GET /api/v2/video/call/{type}/{id}``, ``GetCall``).
 
         Fetch details of a specific call by its unique identifier, which is useful for reviewing past interactions or managing call records.
 
@@ -7388,20 +3042,21 @@ class AsyncCallsResource:
             ring: if provided it sends a ring event to the members for this call
             notify: if provided it sends a notification event to the members for this call
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCall``: ``GET /api/v2/video/call/{type}/{id}``.
         """
-        _raw = await self.with_raw_response.get(
-            type,
-            id,
-            members_limit=members_limit,
-            ring=ring,
-            notify=notify,
-            video=video,
-            request_options=request_options,
+        from ..models import GetCallResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetCall",
+            query=encode_params(
+                ("members_limit", members_limit, "multi"),
+                ("ring", ring, "multi"),
+                ("notify", notify, "multi"),
+                ("video", video, "multi"),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, GetCallResponse, request_options)
 
     async def get_or_create(
         self,
@@ -7415,33 +3070,35 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetOrCreateCallResponse:
-        """Get or create a call
+        """Get or create a call (``POST /api/v2/video/call/{type}/{id}``, ``GetOrCreateCall``).
 
         Retrieve an existing call or create a new one if it doesn't exist, ideal for initiating or resuming communications seamlessly.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            data: data
-            members_limit: members_limit
             notify: if provided it sends a notification event to the members for this call
             ring: if provided it sends a ring event to the members for this call
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetOrCreateCall``: ``POST /api/v2/video/call/{type}/{id}``.
         """
-        _raw = await self.with_raw_response.get_or_create(
-            type,
-            id,
-            data=data,
-            members_limit=members_limit,
-            notify=notify,
-            ring=ring,
-            video=video,
-            request_options=request_options,
+        from ..models import GetOrCreateCallRequest, GetOrCreateCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "GetOrCreateCall",
+            json=validate_body(
+                GetOrCreateCallRequest,
+                {
+                    "data": data,
+                    "members_limit": members_limit,
+                    "notify": notify,
+                    "ring": ring,
+                    "video": video,
+                },
+                "GetOrCreateCall",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, GetOrCreateCallResponse, request_options)
 
     async def update(
         self,
@@ -7450,10 +3107,10 @@ class AsyncCallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
-        """Update call
+        """Update call (``PATCH /api/v2/video/call/{type}/{id}``, ``UpdateCall``).
 
         Modify the details of a specific call, such as its metadata or settings, to adapt to changing requirements or correct information.
 
@@ -7463,19 +3120,20 @@ class AsyncCallsResource:
             custom: Custom data for this object
             settings_override: the settings to change for this call
             starts_at: the time the call is scheduled to start
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateCall``: ``PATCH /api/v2/video/call/{type}/{id}``.
         """
-        _raw = await self.with_raw_response.update(
-            type,
-            id,
-            custom=custom,
-            settings_override=settings_override,
-            starts_at=starts_at,
-            request_options=request_options,
+        from ..models import UpdateCallRequest, UpdateCallResponse
+
+        _spec = RequestSpec(
+            "PATCH",
+            build_path("/api/v2/video/call/{type}/{id}", type, id),
+            "UpdateCall",
+            json=validate_body(
+                UpdateCallRequest,
+                {"custom": custom, "settings_override": settings_override, "starts_at": starts_at},
+                "UpdateCall",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, UpdateCallResponse, request_options)
 
     async def block_user(
         self,
@@ -7485,7 +3143,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> BlockUserResponse:
-        """Block user on a call
+        """Block user on a call (``POST /api/v2/video/call/{type}/{id}/block``, ``BlockUser``).
 
         Prevent a user from participating in a call, which is useful for managing disruptions or enforcing access controls.
 
@@ -7493,14 +3151,17 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to block
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``BlockUser``: ``POST /api/v2/video/call/{type}/{id}/block``.
         """
-        _raw = await self.with_raw_response.block_user(
-            type, id, user_id=user_id, request_options=request_options
+        from ..models import BlockUserRequest, BlockUserResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/block", type, id),
+            "BlockUser",
+            idempotent=True,
+            json=validate_body(BlockUserRequest, {"user_id": user_id}, "BlockUser"),
         )
-        return _raw.data
+        return await self._call(_spec, BlockUserResponse, request_options)
 
     async def delete(
         self,
@@ -7510,7 +3171,7 @@ class AsyncCallsResource:
         hard: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> DeleteCallResponse:
-        """Delete call
+        """Delete call (``POST /api/v2/video/call/{type}/{id}/delete``, ``DeleteCall``).
 
         Remove a call from the system, freeing up resources and maintaining an organized call history by eliminating unnecessary records.
 
@@ -7518,14 +3179,17 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             hard: if true the call will be hard deleted along with all related data
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteCall``: ``POST /api/v2/video/call/{type}/{id}/delete``.
         """
-        _raw = await self.with_raw_response.delete(
-            type, id, hard=hard, request_options=request_options
+        from ..models import DeleteCallRequest, DeleteCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/delete", type, id),
+            "DeleteCall",
+            idempotent=True,
+            json=validate_body(DeleteCallRequest, {"hard": hard}, "DeleteCall"),
         )
-        return _raw.data
+        return await self._call(_spec, DeleteCallResponse, request_options)
 
     async def send_event(
         self,
@@ -7537,24 +3201,27 @@ class AsyncCallsResource:
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendCallEventResponse:
-        """Send custom event
+        """Send custom event (``POST /api/v2/video/call/{type}/{id}/event``, ``SendCallEvent``).
 
         Send a custom event within a call to trigger specific actions or notifications; use this to enhance interactivity and engagement during calls.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            custom: custom
-            user: user
-            user_id: user_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SendCallEvent``: ``POST /api/v2/video/call/{type}/{id}/event``.
         """
-        _raw = await self.with_raw_response.send_event(
-            type, id, custom=custom, user=user, user_id=user_id, request_options=request_options
+        from ..models import SendCallEventRequest, SendCallEventResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/event", type, id),
+            "SendCallEvent",
+            json=validate_body(
+                SendCallEventRequest,
+                {"custom": custom, "user": user, "user_id": user_id},
+                "SendCallEvent",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, SendCallEventResponse, request_options)
 
     async def go_live(
         self,
@@ -7572,41 +3239,37 @@ class AsyncCallsResource:
         transcription_storage_name: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GoLiveResponse:
-        """Set call as live
+        """Set call as live (``POST /api/v2/video/call/{type}/{id}/go_live``, ``GoLive``).
 
         Set a call status to "live" to signal participants and viewers that the session is actively broadcasting; use at the start of a live event to notify all users.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            recording_storage_name: recording_storage_name
-            start_closed_caption: start_closed_caption
-            start_composite_recording: start_composite_recording
-            start_hls: start_hls
-            start_individual_recording: start_individual_recording
-            start_raw_recording: start_raw_recording
-            start_recording: start_recording
-            start_transcription: start_transcription
-            transcription_storage_name: transcription_storage_name
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GoLive``: ``POST /api/v2/video/call/{type}/{id}/go_live``.
         """
-        _raw = await self.with_raw_response.go_live(
-            type,
-            id,
-            recording_storage_name=recording_storage_name,
-            start_closed_caption=start_closed_caption,
-            start_composite_recording=start_composite_recording,
-            start_hls=start_hls,
-            start_individual_recording=start_individual_recording,
-            start_raw_recording=start_raw_recording,
-            start_recording=start_recording,
-            start_transcription=start_transcription,
-            transcription_storage_name=transcription_storage_name,
-            request_options=request_options,
+        from ..models import GoLiveRequest, GoLiveResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/go_live", type, id),
+            "GoLive",
+            json=validate_body(
+                GoLiveRequest,
+                {
+                    "recording_storage_name": recording_storage_name,
+                    "start_closed_caption": start_closed_caption,
+                    "start_composite_recording": start_composite_recording,
+                    "start_hls": start_hls,
+                    "start_individual_recording": start_individual_recording,
+                    "start_raw_recording": start_raw_recording,
+                    "start_recording": start_recording,
+                    "start_transcription": start_transcription,
+                    "transcription_storage_name": transcription_storage_name,
+                },
+                "GoLive",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, GoLiveResponse, request_options)
 
     async def kick_user(
         self,
@@ -7619,7 +3282,7 @@ class AsyncCallsResource:
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> KickUserResponse:
-        """Kick user from a call
+        """Kick user from a call (``POST /api/v2/video/call/{type}/{id}/kick``, ``KickUser``).
 
         Remove a participant from a call, useful for moderating discussions and ensuring a safe and respectful environment.
 
@@ -7630,20 +3293,25 @@ class AsyncCallsResource:
             block: If true, also block the user from rejoining the call
             kicked_by: Server-side: user performing the action
             kicked_by_id: Server-side: ID of the user performing the action
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``KickUser``: ``POST /api/v2/video/call/{type}/{id}/kick``.
         """
-        _raw = await self.with_raw_response.kick_user(
-            type,
-            id,
-            user_id=user_id,
-            block=block,
-            kicked_by=kicked_by,
-            kicked_by_id=kicked_by_id,
-            request_options=request_options,
+        from ..models import KickUserRequest, KickUserResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/kick", type, id),
+            "KickUser",
+            json=validate_body(
+                KickUserRequest,
+                {
+                    "user_id": user_id,
+                    "block": block,
+                    "kicked_by": kicked_by,
+                    "kicked_by_id": kicked_by_id,
+                },
+                "KickUser",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, KickUserResponse, request_options)
 
     async def end(
         self,
@@ -7652,19 +3320,24 @@ class AsyncCallsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> EndCallResponse:
-        """End call
+        """End call (``POST /api/v2/video/call/{type}/{id}/mark_ended``, ``EndCall``).
 
         Terminate an ongoing call for all participants, suitable for concluding a session or when the call needs to be abruptly stopped.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``EndCall``: ``POST /api/v2/video/call/{type}/{id}/mark_ended``.
         """
-        _raw = await self.with_raw_response.end(type, id, request_options=request_options)
-        return _raw.data
+        from ..models import EndCallRequest, EndCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mark_ended", type, id),
+            "EndCall",
+            idempotent=True,
+            json=validate_body(EndCallRequest, {}, "EndCall"),
+        )
+        return await self._call(_spec, EndCallResponse, request_options)
 
     async def mute_users(
         self,
@@ -7681,39 +3354,37 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> MuteUsersResponse:
-        """Mute users
+        """Mute users (``POST /api/v2/video/call/{type}/{id}/mute_users``, ``MuteUsers``).
 
         Silence one or more users to manage background noise or disruptions, maintaining a clear and focused communication channel.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            audio: audio
-            mute_all_users: mute_all_users
-            muted_by: muted_by
-            muted_by_id: muted_by_id
-            screenshare: screenshare
-            screenshare_audio: screenshare_audio
-            user_ids: user_ids
-            video: video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``MuteUsers``: ``POST /api/v2/video/call/{type}/{id}/mute_users``.
         """
-        _raw = await self.with_raw_response.mute_users(
-            type,
-            id,
-            audio=audio,
-            mute_all_users=mute_all_users,
-            muted_by=muted_by,
-            muted_by_id=muted_by_id,
-            screenshare=screenshare,
-            screenshare_audio=screenshare_audio,
-            user_ids=user_ids,
-            video=video,
-            request_options=request_options,
+        from ..models import MuteUsersRequest, MuteUsersResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/mute_users", type, id),
+            "MuteUsers",
+            idempotent=True,
+            json=validate_body(
+                MuteUsersRequest,
+                {
+                    "audio": audio,
+                    "mute_all_users": mute_all_users,
+                    "muted_by": muted_by,
+                    "muted_by_id": muted_by_id,
+                    "screenshare": screenshare,
+                    "screenshare_audio": screenshare_audio,
+                    "user_ids": user_ids,
+                    "video": video,
+                },
+                "MuteUsers",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, MuteUsersResponse, request_options)
 
     async def pin(
         self,
@@ -7724,7 +3395,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> PinResponse:
-        """Pin a participant's video
+        """Pin a participant's video (``POST /api/v2/video/call/{type}/{id}/pin``, ``VideoPin``).
 
         Pin a participant's video to keep it prominently displayed for all viewers, useful for highlighting a speaker or presenter.
 
@@ -7733,14 +3404,19 @@ class AsyncCallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoPin``: ``POST /api/v2/video/call/{type}/{id}/pin``.
         """
-        _raw = await self.with_raw_response.pin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
+        from ..models import PinResponse, VideoPinRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/pin", type, id),
+            "VideoPin",
+            idempotent=True,
+            json=validate_body(
+                VideoPinRequest, {"session_id": session_id, "user_id": user_id}, "VideoPin"
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, PinResponse, request_options)
 
     async def get_report(
         self,
@@ -7750,7 +3426,7 @@ class AsyncCallsResource:
         session_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallReportResponse:
-        """Get call report
+        """Get call report (``GET /api/v2/video/call/{type}/{id}/report``, ``GetCallReport``).
 
         Retrieve a detailed report of a specific call to analyze participant activity and call quality. Use this method to gain insights and evaluate the performance of a completed call.
 
@@ -7758,14 +3434,16 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             session_id: The call session to report on; defaults to the latest session
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallReport``: ``GET /api/v2/video/call/{type}/{id}/report``.
         """
-        _raw = await self.with_raw_response.get_report(
-            type, id, session_id=session_id, request_options=request_options
+        from ..models import GetCallReportResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path("/api/v2/video/call/{type}/{id}/report", type, id),
+            "GetCallReport",
+            query=encode_params(("session_id", session_id, "multi")),
         )
-        return _raw.data
+        return await self._call(_spec, GetCallReportResponse, request_options)
 
     async def ring(
         self,
@@ -7776,7 +3454,7 @@ class AsyncCallsResource:
         video: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> RingCallResponse:
-        """Ring call members
+        """Ring call members (``POST /api/v2/video/call/{type}/{id}/ring``, ``RingCall``).
 
         Initiate ringing for specific users in an ongoing call to alert them of their participation. This method is useful for notifying users who have not yet joined or need to be reminded about the active call.
 
@@ -7785,14 +3463,18 @@ class AsyncCallsResource:
             id: The call ID.
             members_ids: Members that should receive the ring. If no ids are provided, all call members who are not already in the call will receive ring notifications.
             video: Indicate if call should be video
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``RingCall``: ``POST /api/v2/video/call/{type}/{id}/ring``.
         """
-        _raw = await self.with_raw_response.ring(
-            type, id, members_ids=members_ids, video=video, request_options=request_options
+        from ..models import RingCallRequest, RingCallResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/ring", type, id),
+            "RingCall",
+            json=validate_body(
+                RingCallRequest, {"members_ids": members_ids, "video": video}, "RingCall"
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, RingCallResponse, request_options)
 
     async def stop_live(
         self,
@@ -7809,39 +3491,37 @@ class AsyncCallsResource:
         continue_transcription: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StopLiveResponse:
-        """Stop live
+        """Stop live (``POST /api/v2/video/call/{type}/{id}/stop_live``, ``StopLive``).
 
         Mark a session as no longer live, which is important for concluding live interactions and preventing further live audience participation.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            continue_closed_caption: continue_closed_caption
-            continue_composite_recording: continue_composite_recording
-            continue_hls: continue_hls
-            continue_individual_recording: continue_individual_recording
-            continue_raw_recording: continue_raw_recording
-            continue_recording: continue_recording
-            continue_rtmp_broadcasts: continue_rtmp_broadcasts
-            continue_transcription: continue_transcription
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``StopLive``: ``POST /api/v2/video/call/{type}/{id}/stop_live``.
         """
-        _raw = await self.with_raw_response.stop_live(
-            type,
-            id,
-            continue_closed_caption=continue_closed_caption,
-            continue_composite_recording=continue_composite_recording,
-            continue_hls=continue_hls,
-            continue_individual_recording=continue_individual_recording,
-            continue_raw_recording=continue_raw_recording,
-            continue_recording=continue_recording,
-            continue_rtmp_broadcasts=continue_rtmp_broadcasts,
-            continue_transcription=continue_transcription,
-            request_options=request_options,
+        from ..models import StopLiveRequest, StopLiveResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/stop_live", type, id),
+            "StopLive",
+            idempotent=True,
+            json=validate_body(
+                StopLiveRequest,
+                {
+                    "continue_closed_caption": continue_closed_caption,
+                    "continue_composite_recording": continue_composite_recording,
+                    "continue_hls": continue_hls,
+                    "continue_individual_recording": continue_individual_recording,
+                    "continue_raw_recording": continue_raw_recording,
+                    "continue_recording": continue_recording,
+                    "continue_rtmp_broadcasts": continue_rtmp_broadcasts,
+                    "continue_transcription": continue_transcription,
+                },
+                "StopLive",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, StopLiveResponse, request_options)
 
     async def unblock_user(
         self,
@@ -7851,7 +3531,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnblockUserResponse:
-        """Unblock user on a call
+        """Unblock user on a call (``POST /api/v2/video/call/{type}/{id}/unblock``, ``UnblockUser``).
 
         Remove restrictions on a user during a call, allowing them to participate again, which is useful for restoring user access after a temporary block.
 
@@ -7859,14 +3539,17 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
             user_id: the user to unblock
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UnblockUser``: ``POST /api/v2/video/call/{type}/{id}/unblock``.
         """
-        _raw = await self.with_raw_response.unblock_user(
-            type, id, user_id=user_id, request_options=request_options
+        from ..models import UnblockUserRequest, UnblockUserResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unblock", type, id),
+            "UnblockUser",
+            idempotent=True,
+            json=validate_body(UnblockUserRequest, {"user_id": user_id}, "UnblockUser"),
         )
-        return _raw.data
+        return await self._call(_spec, UnblockUserResponse, request_options)
 
     async def unpin(
         self,
@@ -7877,7 +3560,7 @@ class AsyncCallsResource:
         user_id: str,
         request_options: RequestOptions | None = None,
     ) -> UnpinResponse:
-        """Unpin a participant's video
+        """Unpin a participant's video (``POST /api/v2/video/call/{type}/{id}/unpin``, ``VideoUnpin``).
 
         Remove a video from its pinned position within a call, useful for changing the focus to another participant or when the pinned video is no longer relevant.
 
@@ -7886,14 +3569,19 @@ class AsyncCallsResource:
             id: The call ID.
             session_id: the session ID of the user who pinned the message
             user_id: the user ID of the user who pinned the message
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``VideoUnpin``: ``POST /api/v2/video/call/{type}/{id}/unpin``.
         """
-        _raw = await self.with_raw_response.unpin(
-            type, id, session_id=session_id, user_id=user_id, request_options=request_options
+        from ..models import UnpinResponse, VideoUnpinRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/unpin", type, id),
+            "VideoUnpin",
+            idempotent=True,
+            json=validate_body(
+                VideoUnpinRequest, {"session_id": session_id, "user_id": user_id}, "VideoUnpin"
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, UnpinResponse, request_options)
 
     async def update_user_permissions(
         self,
@@ -7905,29 +3593,32 @@ class AsyncCallsResource:
         revoke_permissions: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateUserPermissionsResponse:
-        """Update user permissions
+        """Update user permissions (``POST /api/v2/video/call/{type}/{id}/user_permissions``, ``UpdateUserPermissions``).
 
         Update user permissions allows you to modify access levels for individual users, ensuring they have the appropriate rights to perform their tasks effectively.
 
         Args:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
-            user_id: user_id
-            grant_permissions: grant_permissions
-            revoke_permissions: revoke_permissions
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateUserPermissions``: ``POST /api/v2/video/call/{type}/{id}/user_permissions``.
         """
-        _raw = await self.with_raw_response.update_user_permissions(
-            type,
-            id,
-            user_id=user_id,
-            grant_permissions=grant_permissions,
-            revoke_permissions=revoke_permissions,
-            request_options=request_options,
+        from ..models import UpdateUserPermissionsRequest, UpdateUserPermissionsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/api/v2/video/call/{type}/{id}/user_permissions", type, id),
+            "UpdateUserPermissions",
+            idempotent=True,
+            json=validate_body(
+                UpdateUserPermissionsRequest,
+                {
+                    "user_id": user_id,
+                    "grant_permissions": grant_permissions,
+                    "revoke_permissions": revoke_permissions,
+                },
+                "UpdateUserPermissions",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, UpdateUserPermissionsResponse, request_options)
 
     async def query(
         self,
@@ -7939,29 +3630,34 @@ class AsyncCallsResource:
         sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallsResponse:
-        """Query calls
+        """Query calls (``POST /api/v2/video/calls``, ``QueryCalls``).
 
         Query call allows you to search and retrieve information about past calls, useful for record-keeping and analysis.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCalls``: ``POST /api/v2/video/calls``.
         """
-        _raw = await self.with_raw_response.query(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models import QueryCallsRequest, QueryCallsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/calls",
+            "QueryCalls",
+            idempotent=True,
+            json=validate_body(
+                QueryCallsRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCalls",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryCallsResponse, request_options)
 
     def query_pages(
         self,
@@ -7974,28 +3670,23 @@ class AsyncCallsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallsResponse, CallStateResponseFields]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallsResponse:
             return await self.query(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.calls,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.calls,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -8010,10 +3701,49 @@ class AsyncCallsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStateResponseFields]:
         """Every item of :meth:`query`, across all pages (``calls`` of each page)."""
-        async for item in self.query_pages(
+        async for _item in self.query_pages(
             filter_conditions=filter_conditions,
             limit=limit,
             sort=sort,
             request_options=request_options,
         ):
-            yield item
+            yield _item
+
+
+class AsyncCallsResourceWithRawResponse:
+    """``calls`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncCallsResource) -> None:
+        self.members = AsyncCallsMembersResourceWithRawResponse(resource.members)
+        self.closed_captions = AsyncCallsClosedCaptionsResourceWithRawResponse(
+            resource.closed_captions
+        )
+        self.feedback = AsyncCallsFeedbackResourceWithRawResponse(resource.feedback)
+        self.participants = AsyncCallsParticipantsResourceWithRawResponse(resource.participants)
+        self.recordings = AsyncCallsRecordingsResourceWithRawResponse(resource.recordings)
+        self.broadcasts = AsyncCallsBroadcastsResourceWithRawResponse(resource.broadcasts)
+        self.frame_recordings = AsyncCallsFrameRecordingsResourceWithRawResponse(
+            resource.frame_recordings
+        )
+        self.transcriptions = AsyncCallsTranscriptionsResourceWithRawResponse(
+            resource.transcriptions
+        )
+        self.get_active_status = async_raw_response(resource.get_active_status)
+        self.get = async_raw_response(resource.get)
+        self.get_or_create = async_raw_response(resource.get_or_create)
+        self.update = async_raw_response(resource.update)
+        self.block_user = async_raw_response(resource.block_user)
+        self.delete = async_raw_response(resource.delete)
+        self.send_event = async_raw_response(resource.send_event)
+        self.go_live = async_raw_response(resource.go_live)
+        self.kick_user = async_raw_response(resource.kick_user)
+        self.end = async_raw_response(resource.end)
+        self.mute_users = async_raw_response(resource.mute_users)
+        self.pin = async_raw_response(resource.pin)
+        self.get_report = async_raw_response(resource.get_report)
+        self.ring = async_raw_response(resource.ring)
+        self.stop_live = async_raw_response(resource.stop_live)
+        self.unblock_user = async_raw_response(resource.unblock_user)
+        self.unpin = async_raw_response(resource.unpin)
+        self.update_user_permissions = async_raw_response(resource.update_user_permissions)
+        self.query = async_raw_response(resource.query)

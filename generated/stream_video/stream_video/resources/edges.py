@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._runtime import ApiResponse, RequestOptions, RequestSpec, build_path
+from .._runtime import RequestOptions, RequestSpec, async_raw_response, raw_response
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._get_edges_response import GetEdgesResponse
+    from ..models import GetEdgesResponse
 
 __all__ = [
     "AsyncEdgesResource",
@@ -17,111 +17,59 @@ __all__ = [
 ]
 
 
-class EdgesResourceWithRawResponse:
-    """``edges`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetEdgesResponse]:
-        """Get edges
-
-        Access detailed information about network edges to optimize and troubleshoot call routing. Utilize this method to ensure efficient connectivity and performance in your network infrastructure.
-
-        Operation ``GetEdges``: ``GET /api/v2/video/edges``.
-        """
-        from ..models._get_edges_response import GetEdgesResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/edges",
-                {},
-            ),
-            operation_id="GetEdges",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetEdgesResponse))
-
-
 class EdgesResource:
     """Edge servers the video traffic is routed through."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = EdgesResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = EdgesResourceWithRawResponse(self)
 
     def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> GetEdgesResponse:
-        """Get edges
+        """Get edges (``GET /api/v2/video/edges``, ``GetEdges``).
 
         Access detailed information about network edges to optimize and troubleshoot call routing. Utilize this method to ensure efficient connectivity and performance in your network infrastructure.
-
-        Operation ``GetEdges``: ``GET /api/v2/video/edges``.
         """
-        _raw = self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import GetEdgesResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/edges", "GetEdges")
+        return self._call(_spec, GetEdgesResponse, request_options)
 
 
-class AsyncEdgesResourceWithRawResponse:
+class EdgesResourceWithRawResponse:
     """``edges`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetEdgesResponse]:
-        """Get edges
-
-        Access detailed information about network edges to optimize and troubleshoot call routing. Utilize this method to ensure efficient connectivity and performance in your network infrastructure.
-
-        Operation ``GetEdges``: ``GET /api/v2/video/edges``.
-        """
-        from ..models._get_edges_response import GetEdgesResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/edges",
-                {},
-            ),
-            operation_id="GetEdges",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, GetEdgesResponse))
+    def __init__(self, resource: EdgesResource) -> None:
+        self.list = raw_response(resource.list)
 
 
 class AsyncEdgesResource:
     """Edge servers the video traffic is routed through."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncEdgesResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncEdgesResourceWithRawResponse(self)
 
     async def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> GetEdgesResponse:
-        """Get edges
+        """Get edges (``GET /api/v2/video/edges``, ``GetEdges``).
 
         Access detailed information about network edges to optimize and troubleshoot call routing. Utilize this method to ensure efficient connectivity and performance in your network infrastructure.
-
-        Operation ``GetEdges``: ``GET /api/v2/video/edges``.
         """
-        _raw = await self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import GetEdgesResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/edges", "GetEdges")
+        return await self._call(_spec, GetEdgesResponse, request_options)
+
+
+class AsyncEdgesResourceWithRawResponse:
+    """``edges`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncEdgesResource) -> None:
+        self.list = async_raw_response(resource.list)

@@ -8,22 +8,20 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
-    build_path,
+    async_raw_response,
+    raw_response,
 )
 from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._query_user_feedback_response import QueryUserFeedbackResponse
-    from ..models._sort_param_request import SortParamRequest
-    from ..models._user_feedback_response import UserFeedbackResponse
+    from ..models import QueryUserFeedbackResponse, SortParamRequest, UserFeedbackResponse
 
 __all__ = [
     "AsyncFeedbackResource",
@@ -31,77 +29,12 @@ __all__ = [
 ]
 
 
-class FeedbackResourceWithRawResponse:
-    """``feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def query(
-        self,
-        *,
-        full: bool | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryUserFeedbackResponse]:
-        """Query user feedback
-
-        Access user-reported feedback for specific calls to gain insights into user experience and identify areas for improvement.
-
-        Args:
-            full: Whether to return the full feedback records
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
-        """
-        from ..models._query_user_feedback_request import QueryUserFeedbackRequest
-        from ..models._query_user_feedback_response import QueryUserFeedbackResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/feedback",
-                {},
-            ),
-            operation_id="QueryUserFeedback",
-            idempotent=True,
-            query=encode_params(
-                ("full", full, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryUserFeedbackRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryUserFeedback",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryUserFeedbackResponse)
-        )
-
-
 class FeedbackResource:
     """User feedback on calls."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = FeedbackResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = FeedbackResourceWithRawResponse(self)
 
     def query(
         self,
@@ -114,31 +47,36 @@ class FeedbackResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryUserFeedbackResponse:
-        """Query user feedback
+        """Query user feedback (``POST /api/v2/video/call/feedback``, ``QueryUserFeedback``).
 
         Access user-reported feedback for specific calls to gain insights into user experience and identify areas for improvement.
 
         Args:
             full: Whether to return the full feedback records
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
         """
-        _raw = self.with_raw_response.query(
-            full=full,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models import QueryUserFeedbackRequest, QueryUserFeedbackResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/call/feedback",
+            "QueryUserFeedback",
+            idempotent=True,
+            query=encode_params(("full", full, "multi")),
+            json=validate_body(
+                QueryUserFeedbackRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryUserFeedback",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryUserFeedbackResponse, request_options)
 
     def query_pages(
         self,
@@ -152,29 +90,24 @@ class FeedbackResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryUserFeedbackResponse, UserFeedbackResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryUserFeedbackResponse:
+        def _fetch(_position: Cursor | None) -> QueryUserFeedbackResponse:
             return self.query(
                 full=full,
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.user_feedback,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.user_feedback,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -199,77 +132,19 @@ class FeedbackResource:
         )
 
 
-class AsyncFeedbackResourceWithRawResponse:
+class FeedbackResourceWithRawResponse:
     """``feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def query(
-        self,
-        *,
-        full: bool | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryUserFeedbackResponse]:
-        """Query user feedback
-
-        Access user-reported feedback for specific calls to gain insights into user experience and identify areas for improvement.
-
-        Args:
-            full: Whether to return the full feedback records
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
-        """
-        from ..models._query_user_feedback_request import QueryUserFeedbackRequest
-        from ..models._query_user_feedback_response import QueryUserFeedbackResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/feedback",
-                {},
-            ),
-            operation_id="QueryUserFeedback",
-            idempotent=True,
-            query=encode_params(
-                ("full", full, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryUserFeedbackRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryUserFeedback",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryUserFeedbackResponse)
-        )
+    def __init__(self, resource: FeedbackResource) -> None:
+        self.query = raw_response(resource.query)
 
 
 class AsyncFeedbackResource:
     """User feedback on calls."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncFeedbackResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncFeedbackResourceWithRawResponse(self)
 
     async def query(
         self,
@@ -282,31 +157,36 @@ class AsyncFeedbackResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryUserFeedbackResponse:
-        """Query user feedback
+        """Query user feedback (``POST /api/v2/video/call/feedback``, ``QueryUserFeedback``).
 
         Access user-reported feedback for specific calls to gain insights into user experience and identify areas for improvement.
 
         Args:
             full: Whether to return the full feedback records
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryUserFeedback``: ``POST /api/v2/video/call/feedback``.
         """
-        _raw = await self.with_raw_response.query(
-            full=full,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models import QueryUserFeedbackRequest, QueryUserFeedbackResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/call/feedback",
+            "QueryUserFeedback",
+            idempotent=True,
+            query=encode_params(("full", full, "multi")),
+            json=validate_body(
+                QueryUserFeedbackRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryUserFeedback",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryUserFeedbackResponse, request_options)
 
     def query_pages(
         self,
@@ -320,29 +200,24 @@ class AsyncFeedbackResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryUserFeedbackResponse, UserFeedbackResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryUserFeedbackResponse:
+        async def _fetch(_position: Cursor | None) -> QueryUserFeedbackResponse:
             return await self.query(
                 full=full,
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.user_feedback,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.user_feedback,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -358,11 +233,18 @@ class AsyncFeedbackResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[UserFeedbackResponse]:
         """Every item of :meth:`query`, across all pages (``user_feedback`` of each page)."""
-        async for item in self.query_pages(
+        async for _item in self.query_pages(
             full=full,
             filter_conditions=filter_conditions,
             limit=limit,
             sort=sort,
             request_options=request_options,
         ):
-            yield item
+            yield _item
+
+
+class AsyncFeedbackResourceWithRawResponse:
+    """``feedback`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncFeedbackResource) -> None:
+        self.query = async_raw_response(resource.query)

@@ -6,35 +6,37 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
-    from ..models._delete_sip_inbound_routing_rule_response import (
+    from ..models import (
+        CreateSIPTrunkResponse,
         DeleteSIPInboundRoutingRuleResponse,
-    )
-    from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
-    from ..models._list_sip_inbound_routing_rule_response import ListSIPInboundRoutingRuleResponse
-    from ..models._list_sip_trunks_response import ListSIPTrunksResponse
-    from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
-    from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
-    from ..models._sip_call_configs_request import SIPCallConfigsRequest
-    from ..models._sip_caller_configs_request import SIPCallerConfigsRequest
-    from ..models._sip_challenge_request import SIPChallengeRequest
-    from ..models._sip_direct_routing_rule_call_configs_request import (
+        DeleteSIPTrunkResponse,
+        ListSIPInboundRoutingRuleResponse,
+        ListSIPTrunksResponse,
+        ResolveSipAuthResponse,
+        ResolveSipInboundResponse,
+        SIPCallConfigsRequest,
+        SIPCallerConfigsRequest,
+        SIPChallengeRequest,
         SIPDirectRoutingRuleCallConfigsRequest,
-    )
-    from ..models._sip_inbound_routing_rule_pin_configs_request import (
         SIPInboundRoutingRulePinConfigsRequest,
-    )
-    from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
-    from ..models._sip_pin_protection_configs_request import SIPPinProtectionConfigsRequest
-    from ..models._update_sip_inbound_routing_rule_response import (
+        SIPInboundRoutingRuleResponse,
+        SIPPinProtectionConfigsRequest,
         UpdateSIPInboundRoutingRuleResponse,
+        UpdateSIPTrunkResponse,
     )
-    from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
 
 __all__ = [
     "AsyncSipInboundRoutingRulesResource",
@@ -46,41 +48,28 @@ __all__ = [
 ]
 
 
-class SipInboundRoutingRulesResourceWithRawResponse:
-    """``sip.inbound_routing_rules`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class SipInboundRoutingRulesResource:
+    """``sip.inbound_routing_rules`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = SipInboundRoutingRulesResourceWithRawResponse(self)
 
     def list(
         self,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListSIPInboundRoutingRuleResponse]:
-        """List SIP inbound routing rules
+    ) -> ListSIPInboundRoutingRuleResponse:
+        """List SIP inbound routing rules (``GET /api/v2/video/sip/inbound_routing_rules``, ``ListSIPInboundRoutingRule``).
 
         Retrieve a list of SIP inbound routing rules to review and manage how incoming SIP calls are directed. Use this method to ensure calls are routed according to your current configurations and policies.
-
-        Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
         """
-        from ..models._list_sip_inbound_routing_rule_response import (
-            ListSIPInboundRoutingRuleResponse,
-        )
+        from ..models import ListSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules",
-                {},
-            ),
-            operation_id="ListSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "GET", "/api/v2/video/sip/inbound_routing_rules", "ListSIPInboundRoutingRule"
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListSIPInboundRoutingRuleResponse)
-        )
+        return self._call(_spec, ListSIPInboundRoutingRuleResponse, request_options)
 
     def create(
         self,
@@ -95,8 +84,8 @@ class SipInboundRoutingRulesResourceWithRawResponse:
         pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SIPInboundRoutingRuleResponse]:
-        """Create SIP inbound routing rule
+    ) -> SIPInboundRoutingRuleResponse:
+        """Create SIP inbound routing rule (``POST /api/v2/video/sip/inbound_routing_rules``, ``CreateSIPInboundRoutingRule``).
 
         Establish a new SIP inbound routing rule to define how incoming SIP calls are handled. This method is essential for setting up or expanding your call routing strategies.
 
@@ -110,24 +99,13 @@ class SipInboundRoutingRulesResourceWithRawResponse:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
         """
-        from ..models._create_sip_inbound_routing_rule_request import (
-            CreateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
+        from ..models import CreateSIPInboundRoutingRuleRequest, SIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules",
-                {},
-            ),
-            operation_id="CreateSIPInboundRoutingRule",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/sip/inbound_routing_rules",
+            "CreateSIPInboundRoutingRule",
             json=validate_body(
                 CreateSIPInboundRoutingRuleRequest,
                 {
@@ -144,188 +122,7 @@ class SipInboundRoutingRulesResourceWithRawResponse:
                 "CreateSIPInboundRoutingRule",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SIPInboundRoutingRuleResponse)
-        )
-
-    def update(
-        self,
-        id: str,
-        *,
-        caller_configs: SIPCallerConfigsRequest,
-        name: str,
-        trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
-        called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateSIPInboundRoutingRuleResponse]:
-        """Update SIP inbound routing rule
-
-        Modify an existing SIP inbound routing rule to align with changes in your call management requirements. Use this method to adjust call handling as your organizational needs evolve.
-
-        Args:
-            id: The ID of the SIP inbound routing rule.
-            caller_configs: Caller configuration (required)
-            name: Name of the SIP Inbound Routing Rule
-            trunk_ids: List of SIP trunk IDs
-            call_configs: Call configuration (required)
-            called_numbers: List of called numbers
-            caller_numbers: List of caller numbers (optional)
-            direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
-            pin_protection_configs: PIN protection configuration
-            pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
-        """
-        from ..models._update_sip_inbound_routing_rule_request import (
-            UpdateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._update_sip_inbound_routing_rule_response import (
-            UpdateSIPInboundRoutingRuleResponse,
-        )
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateSIPInboundRoutingRuleRequest,
-                {
-                    "caller_configs": caller_configs,
-                    "name": name,
-                    "trunk_ids": trunk_ids,
-                    "call_configs": call_configs,
-                    "called_numbers": called_numbers,
-                    "caller_numbers": caller_numbers,
-                    "direct_routing_configs": direct_routing_configs,
-                    "pin_protection_configs": pin_protection_configs,
-                    "pin_routing_configs": pin_routing_configs,
-                },
-                "UpdateSIPInboundRoutingRule",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateSIPInboundRoutingRuleResponse)
-        )
-
-    def delete(
-        self,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteSIPInboundRoutingRuleResponse]:
-        """Delete SIP inbound routing rule
-
-        Remove a SIP inbound routing rule that is no longer applicable to streamline your call routing processes. This method helps maintain an efficient and relevant call management system.
-
-        Args:
-            id: The ID of the SIP inbound routing rule.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
-        """
-        from ..models._delete_sip_inbound_routing_rule_response import (
-            DeleteSIPInboundRoutingRuleResponse,
-        )
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteSIPInboundRoutingRuleResponse)
-        )
-
-
-class SipInboundRoutingRulesResource:
-    """``sip.inbound_routing_rules`` operations."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = SipInboundRoutingRulesResourceWithRawResponse(client)
-
-    def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ListSIPInboundRoutingRuleResponse:
-        """List SIP inbound routing rules
-
-        Retrieve a list of SIP inbound routing rules to review and manage how incoming SIP calls are directed. Use this method to ensure calls are routed according to your current configurations and policies.
-
-        Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
-        """
-        _raw = self.with_raw_response.list(request_options=request_options)
-        return _raw.data
-
-    def create(
-        self,
-        *,
-        caller_configs: SIPCallerConfigsRequest,
-        name: str,
-        trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
-        called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> SIPInboundRoutingRuleResponse:
-        """Create SIP inbound routing rule
-
-        Establish a new SIP inbound routing rule to define how incoming SIP calls are handled. This method is essential for setting up or expanding your call routing strategies.
-
-        Args:
-            caller_configs: Caller configuration (required)
-            name: Name of the SIP Inbound Routing Rule
-            trunk_ids: List of SIP trunk IDs
-            call_configs: Call configuration (required)
-            called_numbers: List of called numbers
-            caller_numbers: List of caller numbers (optional)
-            direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
-            pin_protection_configs: PIN protection configuration
-            pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
-        """
-        _raw = self.with_raw_response.create(
-            caller_configs=caller_configs,
-            name=name,
-            trunk_ids=trunk_ids,
-            call_configs=call_configs,
-            called_numbers=called_numbers,
-            caller_numbers=caller_numbers,
-            direct_routing_configs=direct_routing_configs,
-            pin_protection_configs=pin_protection_configs,
-            pin_routing_configs=pin_routing_configs,
-            request_options=request_options,
-        )
-        return _raw.data
+        return self._call(_spec, SIPInboundRoutingRuleResponse, request_options)
 
     def update(
         self,
@@ -342,7 +139,7 @@ class SipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPInboundRoutingRuleResponse:
-        """Update SIP inbound routing rule
+        """Update SIP inbound routing rule (``PUT /api/v2/video/sip/inbound_routing_rules/{id}``, ``UpdateSIPInboundRoutingRule``).
 
         Modify an existing SIP inbound routing rule to align with changes in your call management requirements. Use this method to adjust call handling as your organizational needs evolve.
 
@@ -357,200 +154,13 @@ class SipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        _raw = self.with_raw_response.update(
-            id,
-            caller_configs=caller_configs,
-            name=name,
-            trunk_ids=trunk_ids,
-            call_configs=call_configs,
-            called_numbers=called_numbers,
-            caller_numbers=caller_numbers,
-            direct_routing_configs=direct_routing_configs,
-            pin_protection_configs=pin_protection_configs,
-            pin_routing_configs=pin_routing_configs,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def delete(
-        self,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteSIPInboundRoutingRuleResponse:
-        """Delete SIP inbound routing rule
-
-        Remove a SIP inbound routing rule that is no longer applicable to streamline your call routing processes. This method helps maintain an efficient and relevant call management system.
-
-        Args:
-            id: The ID of the SIP inbound routing rule.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
-        """
-        _raw = self.with_raw_response.delete(id, request_options=request_options)
-        return _raw.data
-
-
-class AsyncSipInboundRoutingRulesResourceWithRawResponse:
-    """``sip.inbound_routing_rules`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListSIPInboundRoutingRuleResponse]:
-        """List SIP inbound routing rules
-
-        Retrieve a list of SIP inbound routing rules to review and manage how incoming SIP calls are directed. Use this method to ensure calls are routed according to your current configurations and policies.
-
-        Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
-        """
-        from ..models._list_sip_inbound_routing_rule_response import (
-            ListSIPInboundRoutingRuleResponse,
-        )
+        from ..models import UpdateSIPInboundRoutingRuleRequest, UpdateSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules",
-                {},
-            ),
-            operation_id="ListSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListSIPInboundRoutingRuleResponse)
-        )
-
-    async def create(
-        self,
-        *,
-        caller_configs: SIPCallerConfigsRequest,
-        name: str,
-        trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
-        called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SIPInboundRoutingRuleResponse]:
-        """Create SIP inbound routing rule
-
-        Establish a new SIP inbound routing rule to define how incoming SIP calls are handled. This method is essential for setting up or expanding your call routing strategies.
-
-        Args:
-            caller_configs: Caller configuration (required)
-            name: Name of the SIP Inbound Routing Rule
-            trunk_ids: List of SIP trunk IDs
-            call_configs: Call configuration (required)
-            called_numbers: List of called numbers
-            caller_numbers: List of caller numbers (optional)
-            direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
-            pin_protection_configs: PIN protection configuration
-            pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
-        """
-        from ..models._create_sip_inbound_routing_rule_request import (
-            CreateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._sip_inbound_routing_rule_response import SIPInboundRoutingRuleResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules",
-                {},
-            ),
-            operation_id="CreateSIPInboundRoutingRule",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                CreateSIPInboundRoutingRuleRequest,
-                {
-                    "caller_configs": caller_configs,
-                    "name": name,
-                    "trunk_ids": trunk_ids,
-                    "call_configs": call_configs,
-                    "called_numbers": called_numbers,
-                    "caller_numbers": caller_numbers,
-                    "direct_routing_configs": direct_routing_configs,
-                    "pin_protection_configs": pin_protection_configs,
-                    "pin_routing_configs": pin_routing_configs,
-                },
-                "CreateSIPInboundRoutingRule",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SIPInboundRoutingRuleResponse)
-        )
-
-    async def update(
-        self,
-        id: str,
-        *,
-        caller_configs: SIPCallerConfigsRequest,
-        name: str,
-        trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
-        called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateSIPInboundRoutingRuleResponse]:
-        """Update SIP inbound routing rule
-
-        Modify an existing SIP inbound routing rule to align with changes in your call management requirements. Use this method to adjust call handling as your organizational needs evolve.
-
-        Args:
-            id: The ID of the SIP inbound routing rule.
-            caller_configs: Caller configuration (required)
-            name: Name of the SIP Inbound Routing Rule
-            trunk_ids: List of SIP trunk IDs
-            call_configs: Call configuration (required)
-            called_numbers: List of called numbers
-            caller_numbers: List of caller numbers (optional)
-            direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
-            pin_protection_configs: PIN protection configuration
-            pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
-        """
-        from ..models._update_sip_inbound_routing_rule_request import (
-            UpdateSIPInboundRoutingRuleRequest,
-        )
-        from ..models._update_sip_inbound_routing_rule_response import (
-            UpdateSIPInboundRoutingRuleResponse,
-        )
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "UpdateSIPInboundRoutingRule",
             json=validate_body(
                 UpdateSIPInboundRoutingRuleRequest,
                 {
@@ -567,69 +177,63 @@ class AsyncSipInboundRoutingRulesResourceWithRawResponse:
                 "UpdateSIPInboundRoutingRule",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateSIPInboundRoutingRuleResponse)
-        )
+        return self._call(_spec, UpdateSIPInboundRoutingRuleResponse, request_options)
 
-    async def delete(
+    def delete(
         self,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteSIPInboundRoutingRuleResponse]:
-        """Delete SIP inbound routing rule
+    ) -> DeleteSIPInboundRoutingRuleResponse:
+        """Delete SIP inbound routing rule (``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``, ``DeleteSIPInboundRoutingRule``).
 
         Remove a SIP inbound routing rule that is no longer applicable to streamline your call routing processes. This method helps maintain an efficient and relevant call management system.
 
         Args:
             id: The ID of the SIP inbound routing rule.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        from ..models._delete_sip_inbound_routing_rule_response import (
-            DeleteSIPInboundRoutingRuleResponse,
-        )
+        from ..models import DeleteSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_routing_rules/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPInboundRoutingRule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "DeleteSIPInboundRoutingRule",
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteSIPInboundRoutingRuleResponse)
-        )
+        return self._call(_spec, DeleteSIPInboundRoutingRuleResponse, request_options)
+
+
+class SipInboundRoutingRulesResourceWithRawResponse:
+    """``sip.inbound_routing_rules`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: SipInboundRoutingRulesResource) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncSipInboundRoutingRulesResource:
     """``sip.inbound_routing_rules`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncSipInboundRoutingRulesResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncSipInboundRoutingRulesResourceWithRawResponse(self)
 
     async def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPInboundRoutingRuleResponse:
-        """List SIP inbound routing rules
+        """List SIP inbound routing rules (``GET /api/v2/video/sip/inbound_routing_rules``, ``ListSIPInboundRoutingRule``).
 
         Retrieve a list of SIP inbound routing rules to review and manage how incoming SIP calls are directed. Use this method to ensure calls are routed according to your current configurations and policies.
-
-        Operation ``ListSIPInboundRoutingRule``: ``GET /api/v2/video/sip/inbound_routing_rules``.
         """
-        _raw = await self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import ListSIPInboundRoutingRuleResponse
+
+        _spec = RequestSpec(
+            "GET", "/api/v2/video/sip/inbound_routing_rules", "ListSIPInboundRoutingRule"
+        )
+        return await self._call(_spec, ListSIPInboundRoutingRuleResponse, request_options)
 
     async def create(
         self,
@@ -645,7 +249,7 @@ class AsyncSipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SIPInboundRoutingRuleResponse:
-        """Create SIP inbound routing rule
+        """Create SIP inbound routing rule (``POST /api/v2/video/sip/inbound_routing_rules``, ``CreateSIPInboundRoutingRule``).
 
         Establish a new SIP inbound routing rule to define how incoming SIP calls are handled. This method is essential for setting up or expanding your call routing strategies.
 
@@ -659,23 +263,30 @@ class AsyncSipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPInboundRoutingRule``: ``POST /api/v2/video/sip/inbound_routing_rules``.
         """
-        _raw = await self.with_raw_response.create(
-            caller_configs=caller_configs,
-            name=name,
-            trunk_ids=trunk_ids,
-            call_configs=call_configs,
-            called_numbers=called_numbers,
-            caller_numbers=caller_numbers,
-            direct_routing_configs=direct_routing_configs,
-            pin_protection_configs=pin_protection_configs,
-            pin_routing_configs=pin_routing_configs,
-            request_options=request_options,
+        from ..models import CreateSIPInboundRoutingRuleRequest, SIPInboundRoutingRuleResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/sip/inbound_routing_rules",
+            "CreateSIPInboundRoutingRule",
+            json=validate_body(
+                CreateSIPInboundRoutingRuleRequest,
+                {
+                    "caller_configs": caller_configs,
+                    "name": name,
+                    "trunk_ids": trunk_ids,
+                    "call_configs": call_configs,
+                    "called_numbers": called_numbers,
+                    "caller_numbers": caller_numbers,
+                    "direct_routing_configs": direct_routing_configs,
+                    "pin_protection_configs": pin_protection_configs,
+                    "pin_routing_configs": pin_routing_configs,
+                },
+                "CreateSIPInboundRoutingRule",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, SIPInboundRoutingRuleResponse, request_options)
 
     async def update(
         self,
@@ -692,7 +303,7 @@ class AsyncSipInboundRoutingRulesResource:
         pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPInboundRoutingRuleResponse:
-        """Update SIP inbound routing rule
+        """Update SIP inbound routing rule (``PUT /api/v2/video/sip/inbound_routing_rules/{id}``, ``UpdateSIPInboundRoutingRule``).
 
         Modify an existing SIP inbound routing rule to align with changes in your call management requirements. Use this method to adjust call handling as your organizational needs evolve.
 
@@ -707,24 +318,30 @@ class AsyncSipInboundRoutingRulesResource:
             direct_routing_configs: Direct routing configuration (mutually exclusive with pin_routing_configs)
             pin_protection_configs: PIN protection configuration
             pin_routing_configs: PIN routing configuration (mutually exclusive with direct_routing_configs)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPInboundRoutingRule``: ``PUT /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        _raw = await self.with_raw_response.update(
-            id,
-            caller_configs=caller_configs,
-            name=name,
-            trunk_ids=trunk_ids,
-            call_configs=call_configs,
-            called_numbers=called_numbers,
-            caller_numbers=caller_numbers,
-            direct_routing_configs=direct_routing_configs,
-            pin_protection_configs=pin_protection_configs,
-            pin_routing_configs=pin_routing_configs,
-            request_options=request_options,
+        from ..models import UpdateSIPInboundRoutingRuleRequest, UpdateSIPInboundRoutingRuleResponse
+
+        _spec = RequestSpec(
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "UpdateSIPInboundRoutingRule",
+            json=validate_body(
+                UpdateSIPInboundRoutingRuleRequest,
+                {
+                    "caller_configs": caller_configs,
+                    "name": name,
+                    "trunk_ids": trunk_ids,
+                    "call_configs": call_configs,
+                    "called_numbers": called_numbers,
+                    "caller_numbers": caller_numbers,
+                    "direct_routing_configs": direct_routing_configs,
+                    "pin_protection_configs": pin_protection_configs,
+                    "pin_routing_configs": pin_routing_configs,
+                },
+                "UpdateSIPInboundRoutingRule",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, UpdateSIPInboundRoutingRuleResponse, request_options)
 
     async def delete(
         self,
@@ -732,214 +349,53 @@ class AsyncSipInboundRoutingRulesResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteSIPInboundRoutingRuleResponse:
-        """Delete SIP inbound routing rule
+        """Delete SIP inbound routing rule (``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``, ``DeleteSIPInboundRoutingRule``).
 
         Remove a SIP inbound routing rule that is no longer applicable to streamline your call routing processes. This method helps maintain an efficient and relevant call management system.
 
         Args:
             id: The ID of the SIP inbound routing rule.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPInboundRoutingRule``: ``DELETE /api/v2/video/sip/inbound_routing_rules/{id}``.
         """
-        _raw = await self.with_raw_response.delete(id, request_options=request_options)
-        return _raw.data
-
-
-class SipTrunksResourceWithRawResponse:
-    """``sip.trunks`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-
-    def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListSIPTrunksResponse]:
-        """List SIP trunks
-
-        Get a list of all SIP trunks to review your current trunk configurations and capacities. This method is useful for managing and optimizing your voice communication infrastructure.
-
-        Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
-        """
-        from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+        from ..models import DeleteSIPInboundRoutingRuleResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks",
-                {},
-            ),
-            operation_id="ListSIPTrunks",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE",
+            build_path("/api/v2/video/sip/inbound_routing_rules/{id}", id),
+            "DeleteSIPInboundRoutingRule",
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListSIPTrunksResponse)
-        )
+        return await self._call(_spec, DeleteSIPInboundRoutingRuleResponse, request_options)
 
-    def create(
-        self,
-        *,
-        name: str,
-        numbers: builtins.list[str],
-        allowed_ips: builtins.list[str] | NotGiven = NOT_GIVEN,
-        password: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CreateSIPTrunkResponse]:
-        """Create SIP trunk
 
-        Set up a new SIP trunk to expand your communication capabilities and support increased call volumes. Use this method to enhance your network's connectivity and scalability.
+class AsyncSipInboundRoutingRulesResourceWithRawResponse:
+    """``sip.inbound_routing_rules`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            name: Name of the SIP trunk
-            numbers: Phone numbers associated with this SIP trunk
-            allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
-            password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
-        """
-        from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
-        from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks",
-                {},
-            ),
-            operation_id="CreateSIPTrunk",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                CreateSIPTrunkRequest,
-                {
-                    "name": name,
-                    "numbers": numbers,
-                    "allowed_ips": allowed_ips,
-                    "password": password,
-                },
-                "CreateSIPTrunk",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CreateSIPTrunkResponse)
-        )
-
-    def update(
-        self,
-        id: str,
-        *,
-        name: str,
-        numbers: builtins.list[str],
-        allowed_ips: builtins.list[str] | NotGiven = NOT_GIVEN,
-        password: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateSIPTrunkResponse]:
-        """Update SIP trunk
-
-        UpdateSIPTrunk allows you to modify the settings of an existing SIP trunk, enabling you to maintain optimal performance and connectivity as your network requirements change.
-
-        Args:
-            id: The ID of the SIP trunk.
-            name: Name of the SIP trunk
-            numbers: Phone numbers associated with this SIP trunk
-            allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
-            password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
-        """
-        from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
-        from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateSIPTrunkRequest,
-                {
-                    "name": name,
-                    "numbers": numbers,
-                    "allowed_ips": allowed_ips,
-                    "password": password,
-                },
-                "UpdateSIPTrunk",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateSIPTrunkResponse)
-        )
-
-    def delete(
-        self,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteSIPTrunkResponse]:
-        """Delete SIP trunk
-
-        DeleteSIPTrunk removes an existing SIP trunk from your configuration, which is useful when retiring outdated trunks or optimizing your network setup.
-
-        Args:
-            id: The ID of the SIP trunk.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
-        """
-        from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteSIPTrunkResponse)
-        )
+    def __init__(self, resource: AsyncSipInboundRoutingRulesResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.update = async_raw_response(resource.update)
+        self.delete = async_raw_response(resource.delete)
 
 
 class SipTrunksResource:
     """``sip.trunks`` operations."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = SipTrunksResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = SipTrunksResourceWithRawResponse(self)
 
     def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPTrunksResponse:
-        """List SIP trunks
+        """List SIP trunks (``GET /api/v2/video/sip/inbound_trunks``, ``ListSIPTrunks``).
 
         Get a list of all SIP trunks to review your current trunk configurations and capacities. This method is useful for managing and optimizing your voice communication infrastructure.
-
-        Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
         """
-        _raw = self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import ListSIPTrunksResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/sip/inbound_trunks", "ListSIPTrunks")
+        return self._call(_spec, ListSIPTrunksResponse, request_options)
 
     def create(
         self,
@@ -950,7 +406,7 @@ class SipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateSIPTrunkResponse:
-        """Create SIP trunk
+        """Create SIP trunk (``POST /api/v2/video/sip/inbound_trunks``, ``CreateSIPTrunk``).
 
         Set up a new SIP trunk to expand your communication capabilities and support increased call volumes. Use this method to enhance your network's connectivity and scalability.
 
@@ -959,141 +415,13 @@ class SipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
         """
-        _raw = self.with_raw_response.create(
-            name=name,
-            numbers=numbers,
-            allowed_ips=allowed_ips,
-            password=password,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def update(
-        self,
-        id: str,
-        *,
-        name: str,
-        numbers: builtins.list[str],
-        allowed_ips: builtins.list[str] | NotGiven = NOT_GIVEN,
-        password: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> UpdateSIPTrunkResponse:
-        """Update SIP trunk
-
-        UpdateSIPTrunk allows you to modify the settings of an existing SIP trunk, enabling you to maintain optimal performance and connectivity as your network requirements change.
-
-        Args:
-            id: The ID of the SIP trunk.
-            name: Name of the SIP trunk
-            numbers: Phone numbers associated with this SIP trunk
-            allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
-            password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
-        """
-        _raw = self.with_raw_response.update(
-            id,
-            name=name,
-            numbers=numbers,
-            allowed_ips=allowed_ips,
-            password=password,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def delete(
-        self,
-        id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> DeleteSIPTrunkResponse:
-        """Delete SIP trunk
-
-        DeleteSIPTrunk removes an existing SIP trunk from your configuration, which is useful when retiring outdated trunks or optimizing your network setup.
-
-        Args:
-            id: The ID of the SIP trunk.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
-        """
-        _raw = self.with_raw_response.delete(id, request_options=request_options)
-        return _raw.data
-
-
-class AsyncSipTrunksResourceWithRawResponse:
-    """``sip.trunks`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-
-    async def list(
-        self,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListSIPTrunksResponse]:
-        """List SIP trunks
-
-        Get a list of all SIP trunks to review your current trunk configurations and capacities. This method is useful for managing and optimizing your voice communication infrastructure.
-
-        Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
-        """
-        from ..models._list_sip_trunks_response import ListSIPTrunksResponse
+        from ..models import CreateSIPTrunkRequest, CreateSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks",
-                {},
-            ),
-            operation_id="ListSIPTrunks",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ListSIPTrunksResponse)
-        )
-
-    async def create(
-        self,
-        *,
-        name: str,
-        numbers: builtins.list[str],
-        allowed_ips: builtins.list[str] | NotGiven = NOT_GIVEN,
-        password: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[CreateSIPTrunkResponse]:
-        """Create SIP trunk
-
-        Set up a new SIP trunk to expand your communication capabilities and support increased call volumes. Use this method to enhance your network's connectivity and scalability.
-
-        Args:
-            name: Name of the SIP trunk
-            numbers: Phone numbers associated with this SIP trunk
-            allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
-            password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
-        """
-        from ..models._create_sip_trunk_request import CreateSIPTrunkRequest
-        from ..models._create_sip_trunk_response import CreateSIPTrunkResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks",
-                {},
-            ),
-            operation_id="CreateSIPTrunk",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            "/api/v2/video/sip/inbound_trunks",
+            "CreateSIPTrunk",
             json=validate_body(
                 CreateSIPTrunkRequest,
                 {
@@ -1105,12 +433,9 @@ class AsyncSipTrunksResourceWithRawResponse:
                 "CreateSIPTrunk",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, CreateSIPTrunkResponse)
-        )
+        return self._call(_spec, CreateSIPTrunkResponse, request_options)
 
-    async def update(
+    def update(
         self,
         id: str,
         *,
@@ -1119,8 +444,8 @@ class AsyncSipTrunksResourceWithRawResponse:
         allowed_ips: builtins.list[str] | NotGiven = NOT_GIVEN,
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[UpdateSIPTrunkResponse]:
-        """Update SIP trunk
+    ) -> UpdateSIPTrunkResponse:
+        """Update SIP trunk (``PUT /api/v2/video/sip/inbound_trunks/{id}``, ``UpdateSIPTrunk``).
 
         UpdateSIPTrunk allows you to modify the settings of an existing SIP trunk, enabling you to maintain optimal performance and connectivity as your network requirements change.
 
@@ -1130,24 +455,13 @@ class AsyncSipTrunksResourceWithRawResponse:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        from ..models._update_sip_trunk_request import UpdateSIPTrunkRequest
-        from ..models._update_sip_trunk_response import UpdateSIPTrunkResponse
+        from ..models import UpdateSIPTrunkRequest, UpdateSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_trunks/{id}", id),
+            "UpdateSIPTrunk",
             json=validate_body(
                 UpdateSIPTrunkRequest,
                 {
@@ -1159,67 +473,59 @@ class AsyncSipTrunksResourceWithRawResponse:
                 "UpdateSIPTrunk",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, UpdateSIPTrunkResponse)
-        )
+        return self._call(_spec, UpdateSIPTrunkResponse, request_options)
 
-    async def delete(
+    def delete(
         self,
         id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[DeleteSIPTrunkResponse]:
-        """Delete SIP trunk
+    ) -> DeleteSIPTrunkResponse:
+        """Delete SIP trunk (``DELETE /api/v2/video/sip/inbound_trunks/{id}``, ``DeleteSIPTrunk``).
 
         DeleteSIPTrunk removes an existing SIP trunk from your configuration, which is useful when retiring outdated trunks or optimizing your network setup.
 
         Args:
             id: The ID of the SIP trunk.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        from ..models._delete_sip_trunk_response import DeleteSIPTrunkResponse
+        from ..models import DeleteSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/api/v2/video/sip/inbound_trunks/{id}",
-                {
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteSIPTrunk",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
+            "DELETE", build_path("/api/v2/video/sip/inbound_trunks/{id}", id), "DeleteSIPTrunk"
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, DeleteSIPTrunkResponse)
-        )
+        return self._call(_spec, DeleteSIPTrunkResponse, request_options)
+
+
+class SipTrunksResourceWithRawResponse:
+    """``sip.trunks`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: SipTrunksResource) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.update = raw_response(resource.update)
+        self.delete = raw_response(resource.delete)
 
 
 class AsyncSipTrunksResource:
     """``sip.trunks`` operations."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncSipTrunksResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncSipTrunksResourceWithRawResponse(self)
 
     async def list(
         self,
         *,
         request_options: RequestOptions | None = None,
     ) -> ListSIPTrunksResponse:
-        """List SIP trunks
+        """List SIP trunks (``GET /api/v2/video/sip/inbound_trunks``, ``ListSIPTrunks``).
 
         Get a list of all SIP trunks to review your current trunk configurations and capacities. This method is useful for managing and optimizing your voice communication infrastructure.
-
-        Operation ``ListSIPTrunks``: ``GET /api/v2/video/sip/inbound_trunks``.
         """
-        _raw = await self.with_raw_response.list(request_options=request_options)
-        return _raw.data
+        from ..models import ListSIPTrunksResponse
+
+        _spec = RequestSpec("GET", "/api/v2/video/sip/inbound_trunks", "ListSIPTrunks")
+        return await self._call(_spec, ListSIPTrunksResponse, request_options)
 
     async def create(
         self,
@@ -1230,7 +536,7 @@ class AsyncSipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateSIPTrunkResponse:
-        """Create SIP trunk
+        """Create SIP trunk (``POST /api/v2/video/sip/inbound_trunks``, ``CreateSIPTrunk``).
 
         Set up a new SIP trunk to expand your communication capabilities and support increased call volumes. Use this method to enhance your network's connectivity and scalability.
 
@@ -1239,18 +545,25 @@ class AsyncSipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateSIPTrunk``: ``POST /api/v2/video/sip/inbound_trunks``.
         """
-        _raw = await self.with_raw_response.create(
-            name=name,
-            numbers=numbers,
-            allowed_ips=allowed_ips,
-            password=password,
-            request_options=request_options,
+        from ..models import CreateSIPTrunkRequest, CreateSIPTrunkResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/sip/inbound_trunks",
+            "CreateSIPTrunk",
+            json=validate_body(
+                CreateSIPTrunkRequest,
+                {
+                    "name": name,
+                    "numbers": numbers,
+                    "allowed_ips": allowed_ips,
+                    "password": password,
+                },
+                "CreateSIPTrunk",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, CreateSIPTrunkResponse, request_options)
 
     async def update(
         self,
@@ -1262,7 +575,7 @@ class AsyncSipTrunksResource:
         password: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPTrunkResponse:
-        """Update SIP trunk
+        """Update SIP trunk (``PUT /api/v2/video/sip/inbound_trunks/{id}``, ``UpdateSIPTrunk``).
 
         UpdateSIPTrunk allows you to modify the settings of an existing SIP trunk, enabling you to maintain optimal performance and connectivity as your network requirements change.
 
@@ -1272,19 +585,25 @@ class AsyncSipTrunksResource:
             numbers: Phone numbers associated with this SIP trunk
             allowed_ips: Optional list of allowed IPv4/IPv6 addresses or CIDR blocks
             password: Optional password for SIP trunk authentication
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateSIPTrunk``: ``PUT /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        _raw = await self.with_raw_response.update(
-            id,
-            name=name,
-            numbers=numbers,
-            allowed_ips=allowed_ips,
-            password=password,
-            request_options=request_options,
+        from ..models import UpdateSIPTrunkRequest, UpdateSIPTrunkResponse
+
+        _spec = RequestSpec(
+            "PUT",
+            build_path("/api/v2/video/sip/inbound_trunks/{id}", id),
+            "UpdateSIPTrunk",
+            json=validate_body(
+                UpdateSIPTrunkRequest,
+                {
+                    "name": name,
+                    "numbers": numbers,
+                    "allowed_ips": allowed_ips,
+                    "password": password,
+                },
+                "UpdateSIPTrunk",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, UpdateSIPTrunkResponse, request_options)
 
     async def delete(
         self,
@@ -1292,143 +611,39 @@ class AsyncSipTrunksResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> DeleteSIPTrunkResponse:
-        """Delete SIP trunk
+        """Delete SIP trunk (``DELETE /api/v2/video/sip/inbound_trunks/{id}``, ``DeleteSIPTrunk``).
 
         DeleteSIPTrunk removes an existing SIP trunk from your configuration, which is useful when retiring outdated trunks or optimizing your network setup.
 
         Args:
             id: The ID of the SIP trunk.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteSIPTrunk``: ``DELETE /api/v2/video/sip/inbound_trunks/{id}``.
         """
-        _raw = await self.with_raw_response.delete(id, request_options=request_options)
-        return _raw.data
-
-
-class SipResourceWithRawResponse:
-    """``sip`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.inbound_routing_rules = SipInboundRoutingRulesResourceWithRawResponse(client)
-        self.trunks = SipTrunksResourceWithRawResponse(client)
-
-    def resolve_auth(
-        self,
-        *,
-        sip_caller_number: str,
-        sip_trunk_number: str,
-        from_host: str | NotGiven = NOT_GIVEN,
-        source_ip: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ResolveSipAuthResponse]:
-        """Resolve SIP auth
-
-        Authenticate and validate SIP credentials to establish a secure and reliable SIP session. Use this method when setting up or verifying SIP-based communications to ensure proper authorization and connectivity.
-
-        Args:
-            sip_caller_number: SIP caller number
-            sip_trunk_number: SIP trunk number to look up
-            from_host: Host from the SIP From header
-            source_ip: Transport-layer source IP address of the SIP request
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
-        """
-        from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
-        from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+        from ..models import DeleteSIPTrunkResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/auth",
-                {},
-            ),
-            operation_id="ResolveSipAuth",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                ResolveSipAuthRequest,
-                {
-                    "sip_caller_number": sip_caller_number,
-                    "sip_trunk_number": sip_trunk_number,
-                    "from_host": from_host,
-                    "source_ip": source_ip,
-                },
-                "ResolveSipAuth",
-            ),
+            "DELETE", build_path("/api/v2/video/sip/inbound_trunks/{id}", id), "DeleteSIPTrunk"
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ResolveSipAuthResponse)
-        )
+        return await self._call(_spec, DeleteSIPTrunkResponse, request_options)
 
-    def resolve_inbound(
-        self,
-        *,
-        sip_caller_number: str,
-        sip_trunk_number: str,
-        challenge: SIPChallengeRequest | NotGiven = NOT_GIVEN,
-        routing_number: str | NotGiven = NOT_GIVEN,
-        sip_headers: dict[str, str] | NotGiven = NOT_GIVEN,
-        trunk_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ResolveSipInboundResponse]:
-        """Resolve SIP inbound routing
 
-        ResolveSipInbound determines the appropriate routing for inbound SIP calls, ensuring that incoming calls are directed to the correct destination efficiently.
+class AsyncSipTrunksResourceWithRawResponse:
+    """``sip.trunks`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-        Args:
-            sip_caller_number: SIP caller number
-            sip_trunk_number: SIP trunk number to resolve
-            challenge: SIP challenge authentication data
-            routing_number: Optional routing number for routing number-based call routing (10 digits)
-            sip_headers: Optional SIP headers as key-value pairs
-            trunk_id: Optional pre-authenticated trunk ID (from PreAuth no-auth flow)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
-        """
-        from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
-        from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/resolve",
-                {},
-            ),
-            operation_id="ResolveSipInbound",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                ResolveSipInboundRequest,
-                {
-                    "sip_caller_number": sip_caller_number,
-                    "sip_trunk_number": sip_trunk_number,
-                    "challenge": challenge,
-                    "routing_number": routing_number,
-                    "sip_headers": sip_headers,
-                    "trunk_id": trunk_id,
-                },
-                "ResolveSipInbound",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ResolveSipInboundResponse)
-        )
+    def __init__(self, resource: AsyncSipTrunksResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.update = async_raw_response(resource.update)
+        self.delete = async_raw_response(resource.delete)
 
 
 class SipResource:
     """SIP: trunks, inbound routing rules and the resolution of inbound SIP calls."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = SipResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.inbound_routing_rules = SipInboundRoutingRulesResource(client)
         self.trunks = SipTrunksResource(client)
+        self.with_raw_response = SipResourceWithRawResponse(self)
 
     def resolve_auth(
         self,
@@ -1439,7 +654,7 @@ class SipResource:
         source_ip: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipAuthResponse:
-        """Resolve SIP auth
+        """Resolve SIP auth (``POST /api/v2/video/sip/auth``, ``ResolveSipAuth``).
 
         Authenticate and validate SIP credentials to establish a secure and reliable SIP session. Use this method when setting up or verifying SIP-based communications to ensure proper authorization and connectivity.
 
@@ -1448,18 +663,26 @@ class SipResource:
             sip_trunk_number: SIP trunk number to look up
             from_host: Host from the SIP From header
             source_ip: Transport-layer source IP address of the SIP request
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
         """
-        _raw = self.with_raw_response.resolve_auth(
-            sip_caller_number=sip_caller_number,
-            sip_trunk_number=sip_trunk_number,
-            from_host=from_host,
-            source_ip=source_ip,
-            request_options=request_options,
+        from ..models import ResolveSipAuthRequest, ResolveSipAuthResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/sip/auth",
+            "ResolveSipAuth",
+            idempotent=True,
+            json=validate_body(
+                ResolveSipAuthRequest,
+                {
+                    "sip_caller_number": sip_caller_number,
+                    "sip_trunk_number": sip_trunk_number,
+                    "from_host": from_host,
+                    "source_ip": source_ip,
+                },
+                "ResolveSipAuth",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, ResolveSipAuthResponse, request_options)
 
     def resolve_inbound(
         self,
@@ -1472,7 +695,7 @@ class SipResource:
         trunk_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipInboundResponse:
-        """Resolve SIP inbound routing
+        """Resolve SIP inbound routing (``POST /api/v2/video/sip/resolve``, ``ResolveSipInbound``).
 
         ResolveSipInbound determines the appropriate routing for inbound SIP calls, ensuring that incoming calls are directed to the correct destination efficiently.
 
@@ -1483,118 +706,14 @@ class SipResource:
             routing_number: Optional routing number for routing number-based call routing (10 digits)
             sip_headers: Optional SIP headers as key-value pairs
             trunk_id: Optional pre-authenticated trunk ID (from PreAuth no-auth flow)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
         """
-        _raw = self.with_raw_response.resolve_inbound(
-            sip_caller_number=sip_caller_number,
-            sip_trunk_number=sip_trunk_number,
-            challenge=challenge,
-            routing_number=routing_number,
-            sip_headers=sip_headers,
-            trunk_id=trunk_id,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class AsyncSipResourceWithRawResponse:
-    """``sip`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.inbound_routing_rules = AsyncSipInboundRoutingRulesResourceWithRawResponse(client)
-        self.trunks = AsyncSipTrunksResourceWithRawResponse(client)
-
-    async def resolve_auth(
-        self,
-        *,
-        sip_caller_number: str,
-        sip_trunk_number: str,
-        from_host: str | NotGiven = NOT_GIVEN,
-        source_ip: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ResolveSipAuthResponse]:
-        """Resolve SIP auth
-
-        Authenticate and validate SIP credentials to establish a secure and reliable SIP session. Use this method when setting up or verifying SIP-based communications to ensure proper authorization and connectivity.
-
-        Args:
-            sip_caller_number: SIP caller number
-            sip_trunk_number: SIP trunk number to look up
-            from_host: Host from the SIP From header
-            source_ip: Transport-layer source IP address of the SIP request
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
-        """
-        from ..models._resolve_sip_auth_request import ResolveSipAuthRequest
-        from ..models._resolve_sip_auth_response import ResolveSipAuthResponse
+        from ..models import ResolveSipInboundRequest, ResolveSipInboundResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/auth",
-                {},
-            ),
-            operation_id="ResolveSipAuth",
+            "POST",
+            "/api/v2/video/sip/resolve",
+            "ResolveSipInbound",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                ResolveSipAuthRequest,
-                {
-                    "sip_caller_number": sip_caller_number,
-                    "sip_trunk_number": sip_trunk_number,
-                    "from_host": from_host,
-                    "source_ip": source_ip,
-                },
-                "ResolveSipAuth",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ResolveSipAuthResponse)
-        )
-
-    async def resolve_inbound(
-        self,
-        *,
-        sip_caller_number: str,
-        sip_trunk_number: str,
-        challenge: SIPChallengeRequest | NotGiven = NOT_GIVEN,
-        routing_number: str | NotGiven = NOT_GIVEN,
-        sip_headers: dict[str, str] | NotGiven = NOT_GIVEN,
-        trunk_id: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ResolveSipInboundResponse]:
-        """Resolve SIP inbound routing
-
-        ResolveSipInbound determines the appropriate routing for inbound SIP calls, ensuring that incoming calls are directed to the correct destination efficiently.
-
-        Args:
-            sip_caller_number: SIP caller number
-            sip_trunk_number: SIP trunk number to resolve
-            challenge: SIP challenge authentication data
-            routing_number: Optional routing number for routing number-based call routing (10 digits)
-            sip_headers: Optional SIP headers as key-value pairs
-            trunk_id: Optional pre-authenticated trunk ID (from PreAuth no-auth flow)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
-        """
-        from ..models._resolve_sip_inbound_request import ResolveSipInboundRequest
-        from ..models._resolve_sip_inbound_response import ResolveSipInboundResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/sip/resolve",
-                {},
-            ),
-            operation_id="ResolveSipInbound",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 ResolveSipInboundRequest,
                 {
@@ -1608,20 +727,29 @@ class AsyncSipResourceWithRawResponse:
                 "ResolveSipInbound",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, ResolveSipInboundResponse)
+        return self._call(_spec, ResolveSipInboundResponse, request_options)
+
+
+class SipResourceWithRawResponse:
+    """``sip`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: SipResource) -> None:
+        self.inbound_routing_rules = SipInboundRoutingRulesResourceWithRawResponse(
+            resource.inbound_routing_rules
         )
+        self.trunks = SipTrunksResourceWithRawResponse(resource.trunks)
+        self.resolve_auth = raw_response(resource.resolve_auth)
+        self.resolve_inbound = raw_response(resource.resolve_inbound)
 
 
 class AsyncSipResource:
     """SIP: trunks, inbound routing rules and the resolution of inbound SIP calls."""
 
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncSipResourceWithRawResponse(client)
+        self._call = client._transport.call
         self.inbound_routing_rules = AsyncSipInboundRoutingRulesResource(client)
         self.trunks = AsyncSipTrunksResource(client)
+        self.with_raw_response = AsyncSipResourceWithRawResponse(self)
 
     async def resolve_auth(
         self,
@@ -1632,7 +760,7 @@ class AsyncSipResource:
         source_ip: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipAuthResponse:
-        """Resolve SIP auth
+        """Resolve SIP auth (``POST /api/v2/video/sip/auth``, ``ResolveSipAuth``).
 
         Authenticate and validate SIP credentials to establish a secure and reliable SIP session. Use this method when setting up or verifying SIP-based communications to ensure proper authorization and connectivity.
 
@@ -1641,18 +769,26 @@ class AsyncSipResource:
             sip_trunk_number: SIP trunk number to look up
             from_host: Host from the SIP From header
             source_ip: Transport-layer source IP address of the SIP request
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipAuth``: ``POST /api/v2/video/sip/auth``.
         """
-        _raw = await self.with_raw_response.resolve_auth(
-            sip_caller_number=sip_caller_number,
-            sip_trunk_number=sip_trunk_number,
-            from_host=from_host,
-            source_ip=source_ip,
-            request_options=request_options,
+        from ..models import ResolveSipAuthRequest, ResolveSipAuthResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/sip/auth",
+            "ResolveSipAuth",
+            idempotent=True,
+            json=validate_body(
+                ResolveSipAuthRequest,
+                {
+                    "sip_caller_number": sip_caller_number,
+                    "sip_trunk_number": sip_trunk_number,
+                    "from_host": from_host,
+                    "source_ip": source_ip,
+                },
+                "ResolveSipAuth",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, ResolveSipAuthResponse, request_options)
 
     async def resolve_inbound(
         self,
@@ -1665,7 +801,7 @@ class AsyncSipResource:
         trunk_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ResolveSipInboundResponse:
-        """Resolve SIP inbound routing
+        """Resolve SIP inbound routing (``POST /api/v2/video/sip/resolve``, ``ResolveSipInbound``).
 
         ResolveSipInbound determines the appropriate routing for inbound SIP calls, ensuring that incoming calls are directed to the correct destination efficiently.
 
@@ -1676,17 +812,37 @@ class AsyncSipResource:
             routing_number: Optional routing number for routing number-based call routing (10 digits)
             sip_headers: Optional SIP headers as key-value pairs
             trunk_id: Optional pre-authenticated trunk ID (from PreAuth no-auth flow)
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ResolveSipInbound``: ``POST /api/v2/video/sip/resolve``.
         """
-        _raw = await self.with_raw_response.resolve_inbound(
-            sip_caller_number=sip_caller_number,
-            sip_trunk_number=sip_trunk_number,
-            challenge=challenge,
-            routing_number=routing_number,
-            sip_headers=sip_headers,
-            trunk_id=trunk_id,
-            request_options=request_options,
+        from ..models import ResolveSipInboundRequest, ResolveSipInboundResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/sip/resolve",
+            "ResolveSipInbound",
+            idempotent=True,
+            json=validate_body(
+                ResolveSipInboundRequest,
+                {
+                    "sip_caller_number": sip_caller_number,
+                    "sip_trunk_number": sip_trunk_number,
+                    "challenge": challenge,
+                    "routing_number": routing_number,
+                    "sip_headers": sip_headers,
+                    "trunk_id": trunk_id,
+                },
+                "ResolveSipInbound",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, ResolveSipInboundResponse, request_options)
+
+
+class AsyncSipResourceWithRawResponse:
+    """``sip`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncSipResource) -> None:
+        self.inbound_routing_rules = AsyncSipInboundRoutingRulesResourceWithRawResponse(
+            resource.inbound_routing_rules
+        )
+        self.trunks = AsyncSipTrunksResourceWithRawResponse(resource.trunks)
+        self.resolve_auth = async_raw_response(resource.resolve_auth)
+        self.resolve_inbound = async_raw_response(resource.resolve_inbound)

@@ -8,36 +8,33 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models._call_stats_participant import CallStatsParticipant
-    from ..models._call_stats_report_summary_response import CallStatsReportSummaryResponse
-    from ..models._call_stats_session_response import CallStatsSessionResponse
-    from ..models._get_call_session_participant_stats_details_response import (
+    from ..models import (
+        CallStatsParticipant,
+        CallStatsReportSummaryResponse,
+        CallStatsSessionResponse,
         GetCallSessionParticipantStatsDetailsResponse,
-    )
-    from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
-    from ..models._query_call_session_participant_stats_response import (
+        QueryAggregateCallStatsResponse,
         QueryCallSessionParticipantStatsResponse,
-    )
-    from ..models._query_call_session_participant_stats_timeline_response import (
         QueryCallSessionParticipantStatsTimelineResponse,
+        QueryCallSessionStatsResponse,
+        QueryCallStatsMapResponse,
+        QueryCallStatsResponse,
+        SortParamRequest,
     )
-    from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
-    from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
-    from ..models._query_call_stats_response import QueryCallStatsResponse
-    from ..models._sort_param_request import SortParamRequest
 
 __all__ = [
     "AsyncStatsResource",
@@ -45,11 +42,12 @@ __all__ = [
 ]
 
 
-class StatsResourceWithRawResponse:
-    """``stats`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class StatsResource:
+    """Call statistics: call and session stats, participant stats and timelines, the stats map and aggregate reports."""
 
     def __init__(self, client: VideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = StatsResourceWithRawResponse(self)
 
     def query(
         self,
@@ -60,33 +58,22 @@ class StatsResourceWithRawResponse:
         prev: str | NotGiven = NOT_GIVEN,
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallStatsResponse]:
-        """Query call stats
+    ) -> QueryCallStatsResponse:
+        """Query call stats (``POST /api/v2/video/call/stats``, ``QueryCallStats``).
 
         Gather detailed statistics about a call, such as duration and network quality, to analyze call performance and troubleshoot issues.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
         """
-        from ..models._query_call_stats_request import QueryCallStatsRequest
-        from ..models._query_call_stats_response import QueryCallStatsResponse
+        from ..models import QueryCallStatsRequest, QueryCallStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/stats",
-                {},
-            ),
-            operation_id="QueryCallStats",
+            "POST",
+            "/api/v2/video/call/stats",
+            "QueryCallStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallStatsRequest,
                 {
@@ -99,395 +86,7 @@ class StatsResourceWithRawResponse:
                 "QueryCallStats",
             ),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallStatsResponse)
-        )
-
-    def query_sessions(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallSessionStatsResponse]:
-        """Query call session stats
-
-        Retrieve real-time statistics for a current call session to monitor performance metrics such as call quality and latency. Use this method to gain insights into the ongoing call's performance for troubleshooting or optimizing call experience.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
-        """
-        from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
-        from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call_stats",
-                {},
-            ),
-            operation_id="QueryCallSessionStats",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallSessionStatsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCallSessionStats",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallSessionStatsResponse)
-        )
-
-    def get_map(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        *,
-        start_time: float | NotGiven = NOT_GIVEN,
-        end_time: float | NotGiven = NOT_GIVEN,
-        exclude_publishers: bool | NotGiven = NOT_GIVEN,
-        exclude_subscribers: bool | NotGiven = NOT_GIVEN,
-        exclude_sfus: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallStatsMapResponse]:
-        """Get call stats map
-
-        Get call stats map provides a geographical distribution of call participants, offering insights into location-based engagement and connectivity.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            start_time: Start of the time range
-            end_time: End of the time range
-            exclude_publishers: Leave out the publishers from the map
-            exclude_subscribers: Leave out the subscribers from the map
-            exclude_sfus: Leave out the SFUs from the map
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
-        """
-        from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/map",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
-            ),
-            operation_id="GetCallStatsMap",
-            idempotent=True,
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("exclude_publishers", exclude_publishers, "multi"),
-                ("exclude_subscribers", exclude_subscribers, "multi"),
-                ("exclude_sfus", exclude_sfus, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallStatsMapResponse)
-        )
-
-    def get_participant_details(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        since: str | NotGiven = NOT_GIVEN,
-        until: str | NotGiven = NOT_GIVEN,
-        max_points: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallSessionParticipantStatsDetailsResponse]:
-        """Get participant stats details
-
-        Get call session participant stats details offers comprehensive statistics on individual participants, enabling performance analysis and troubleshooting.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            since: Start of the time range
-            until: End of the time range
-            max_points: Maximum number of data points per time series
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
-        """
-        from ..models._get_call_session_participant_stats_details_response import (
-            GetCallSessionParticipantStatsDetailsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
-            ),
-            operation_id="GetCallSessionParticipantStatsDetails",
-            idempotent=True,
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-                ("max_points", max_points, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, GetCallSessionParticipantStatsDetailsResponse),
-        )
-
-    def query_participants(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallSessionParticipantStatsResponse]:
-        """Query participant stats
-
-        Query call participant statistics retrieves detailed metrics on participants, helping to assess engagement and identify any technical issues during the call.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            sort: Array of sort parameters
-            filter_conditions: Filter conditions to apply to the query
-            limit: Maximum number of items to return
-            prev: Cursor of the previous page, from a previous response
-            next: Cursor of the next page, from a previous response
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
-        """
-        from ..models._query_call_session_participant_stats_response import (
-            QueryCallSessionParticipantStatsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
-            ),
-            operation_id="QueryCallSessionParticipantStats",
-            idempotent=True,
-            query=encode_params(
-                ("sort", sort, "json"),
-                ("filter_conditions", filter_conditions, "json"),
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, QueryCallSessionParticipantStatsResponse),
-        )
-
-    def get_participant_timeline(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        start_time: str | NotGiven = NOT_GIVEN,
-        end_time: str | NotGiven = NOT_GIVEN,
-        severity: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallSessionParticipantStatsTimelineResponse]:
-        """Get participant timeline
-
-        Get participant timeline events presents a chronological sequence of participant activities during a call, aiding in understanding participant interactions and behavior.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            start_time: Start of the time range
-            end_time: End of the time range
-            severity: Only return timeline events of these severities
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
-        """
-        from ..models._query_call_session_participant_stats_timeline_response import (
-            QueryCallSessionParticipantStatsTimelineResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
-            ),
-            operation_id="GetCallSessionParticipantStatsTimeline",
-            idempotent=True,
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("severity", severity, "csv"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(
-                _response, QueryCallSessionParticipantStatsTimelineResponse
-            ),
-        )
-
-    def query_aggregate(
-        self,
-        *,
-        from_: str | NotGiven = NOT_GIVEN,
-        report_types: list[str] | NotGiven = NOT_GIVEN,
-        to: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryAggregateCallStatsResponse]:
-        """Query aggregate call stats
-
-        QueryAggregateCallStats compiles and provides comprehensive statistics on call performance, helping you monitor system efficiency and identify areas for improvement.
-
-        Args:
-            from_: from
-            report_types: report_types
-            to: to
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
-        """
-        from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
-        from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/stats",
-                {},
-            ),
-            operation_id="QueryAggregateCallStats",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryAggregateCallStatsRequest,
-                {
-                    "from": from_,
-                    "report_types": report_types,
-                    "to": to,
-                },
-                "QueryAggregateCallStats",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryAggregateCallStatsResponse)
-        )
-
-
-class StatsResource:
-    """Call statistics: call and session stats, participant stats and timelines, the stats map and aggregate reports."""
-
-    def __init__(self, client: VideoClient) -> None:
-        self._client = client
-        self.with_raw_response = StatsResourceWithRawResponse(client)
-
-    def query(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallStatsResponse:
-        """Query call stats
-
-        Gather detailed statistics about a call, such as duration and network quality, to analyze call performance and troubleshoot issues.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
-        """
-        _raw = self.with_raw_response.query(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
-        )
-        return _raw.data
+        return self._call(_spec, QueryCallStatsResponse, request_options)
 
     def query_pages(
         self,
@@ -500,28 +99,23 @@ class StatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallStatsResponse, CallStatsReportSummaryResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryCallStatsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallStatsResponse:
             return self.query(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.reports,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.reports,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -553,29 +147,34 @@ class StatsResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionStatsResponse:
-        """Query call session stats
+        """Query call session stats (``POST /api/v2/video/call_stats``, ``QueryCallSessionStats``).
 
         Retrieve real-time statistics for a current call session to monitor performance metrics such as call quality and latency. Use this method to gain insights into the ongoing call's performance for troubleshooting or optimizing call experience.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
         """
-        _raw = self.with_raw_response.query_sessions(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models import QueryCallSessionStatsRequest, QueryCallSessionStatsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/call_stats",
+            "QueryCallSessionStats",
+            idempotent=True,
+            json=validate_body(
+                QueryCallSessionStatsRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCallSessionStats",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallSessionStatsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -588,28 +187,23 @@ class StatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallSessionStatsResponse, CallStatsSessionResponse]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryCallSessionStatsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallSessionStatsResponse:
             return self.query_sessions(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.call_stats,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.call_stats,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -637,14 +231,14 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        start_time: float | NotGiven = NOT_GIVEN,
-        end_time: float | NotGiven = NOT_GIVEN,
+        start_time: float | int | NotGiven = NOT_GIVEN,
+        end_time: float | int | NotGiven = NOT_GIVEN,
         exclude_publishers: bool | NotGiven = NOT_GIVEN,
         exclude_subscribers: bool | NotGiven = NOT_GIVEN,
         exclude_sfus: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsMapResponse:
-        """Get call stats map
+        """Get call stats map (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``, ``GetCallStatsMap``).
 
         Get call stats map provides a geographical distribution of call participants, offering insights into location-based engagement and connectivity.
 
@@ -657,22 +251,27 @@ class StatsResource:
             exclude_publishers: Leave out the publishers from the map
             exclude_subscribers: Leave out the subscribers from the map
             exclude_sfus: Leave out the SFUs from the map
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
         """
-        _raw = self.with_raw_response.get_map(
-            call_type,
-            call_id,
-            session,
-            start_time=start_time,
-            end_time=end_time,
-            exclude_publishers=exclude_publishers,
-            exclude_subscribers=exclude_subscribers,
-            exclude_sfus=exclude_sfus,
-            request_options=request_options,
+        from ..models import QueryCallStatsMapResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/map",
+                call_type,
+                call_id,
+                session,
+            ),
+            "GetCallStatsMap",
+            query=encode_params(
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("exclude_publishers", exclude_publishers, "multi"),
+                ("exclude_subscribers", exclude_subscribers, "multi"),
+                ("exclude_sfus", exclude_sfus, "multi"),
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallStatsMapResponse, request_options)
 
     def get_participant_details(
         self,
@@ -687,7 +286,7 @@ class StatsResource:
         max_points: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallSessionParticipantStatsDetailsResponse:
-        """Get participant stats details
+        """Get participant stats details (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``, ``GetCallSessionParticipantStatsDetails``).
 
         Get call session participant stats details offers comprehensive statistics on individual participants, enabling performance analysis and troubleshooting.
 
@@ -700,22 +299,27 @@ class StatsResource:
             since: Start of the time range
             until: End of the time range
             max_points: Maximum number of data points per time series
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
         """
-        _raw = self.with_raw_response.get_participant_details(
-            call_type,
-            call_id,
-            session,
-            user,
-            user_session,
-            since=since,
-            until=until,
-            max_points=max_points,
-            request_options=request_options,
+        from ..models import GetCallSessionParticipantStatsDetailsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details",
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
+            ),
+            "GetCallSessionParticipantStatsDetails",
+            query=encode_params(
+                ("since", since, "multi"),
+                ("until", until, "multi"),
+                ("max_points", max_points, "multi"),
+            ),
         )
-        return _raw.data
+        return self._call(_spec, GetCallSessionParticipantStatsDetailsResponse, request_options)
 
     def query_participants(
         self,
@@ -730,7 +334,7 @@ class StatsResource:
         next: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsResponse:
-        """Query participant stats
+        """Query participant stats (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``, ``QueryCallSessionParticipantStats``).
 
         Query call participant statistics retrieves detailed metrics on participants, helping to assess engagement and identify any technical issues during the call.
 
@@ -743,22 +347,27 @@ class StatsResource:
             limit: Maximum number of items to return
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
         """
-        _raw = self.with_raw_response.query_participants(
-            call_type,
-            call_id,
-            session,
-            sort=sort,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            prev=prev,
-            next=next,
-            request_options=request_options,
+        from ..models import QueryCallSessionParticipantStatsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants",
+                call_type,
+                call_id,
+                session,
+            ),
+            "QueryCallSessionParticipantStats",
+            query=encode_params(
+                ("sort", sort, "json"),
+                ("filter_conditions", filter_conditions, "json"),
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallSessionParticipantStatsResponse, request_options)
 
     def query_participants_pages(
         self,
@@ -774,14 +383,9 @@ class StatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[QueryCallSessionParticipantStatsResponse, CallStatsParticipant]:
-        """Page through :meth:`query_participants` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query_participants` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
+        def _fetch(_position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
             return self.query_participants(
                 call_type,
                 call_id,
@@ -789,16 +393,16 @@ class StatsResource:
                 sort=sort,
                 filter_conditions=filter_conditions,
                 limit=limit,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.participants,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.participants,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -839,7 +443,7 @@ class StatsResource:
         severity: list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsTimelineResponse:
-        """Get participant timeline
+        """Get participant timeline (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``, ``GetCallSessionParticipantStatsTimeline``).
 
         Get participant timeline events presents a chronological sequence of participant activities during a call, aiding in understanding participant interactions and behavior.
 
@@ -852,22 +456,27 @@ class StatsResource:
             start_time: Start of the time range
             end_time: End of the time range
             severity: Only return timeline events of these severities
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
         """
-        _raw = self.with_raw_response.get_participant_timeline(
-            call_type,
-            call_id,
-            session,
-            user,
-            user_session,
-            start_time=start_time,
-            end_time=end_time,
-            severity=severity,
-            request_options=request_options,
+        from ..models import QueryCallSessionParticipantStatsTimelineResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline",
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
+            ),
+            "GetCallSessionParticipantStatsTimeline",
+            query=encode_params(
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("severity", severity, "csv"),
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryCallSessionParticipantStatsTimelineResponse, request_options)
 
     def query_aggregate(
         self,
@@ -877,29 +486,45 @@ class StatsResource:
         to: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryAggregateCallStatsResponse:
-        """Query aggregate call stats
+        """Query aggregate call stats (``POST /api/v2/video/stats``, ``QueryAggregateCallStats``).
 
         QueryAggregateCallStats compiles and provides comprehensive statistics on call performance, helping you monitor system efficiency and identify areas for improvement.
-
-        Args:
-            from_: from
-            report_types: report_types
-            to: to
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
         """
-        _raw = self.with_raw_response.query_aggregate(
-            from_=from_, report_types=report_types, to=to, request_options=request_options
+        from ..models import QueryAggregateCallStatsRequest, QueryAggregateCallStatsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/stats",
+            "QueryAggregateCallStats",
+            idempotent=True,
+            json=validate_body(
+                QueryAggregateCallStatsRequest,
+                {"from": from_, "report_types": report_types, "to": to},
+                "QueryAggregateCallStats",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, QueryAggregateCallStatsResponse, request_options)
 
 
-class AsyncStatsResourceWithRawResponse:
+class StatsResourceWithRawResponse:
     """``stats`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
+    def __init__(self, resource: StatsResource) -> None:
+        self.query = raw_response(resource.query)
+        self.query_sessions = raw_response(resource.query_sessions)
+        self.get_map = raw_response(resource.get_map)
+        self.get_participant_details = raw_response(resource.get_participant_details)
+        self.query_participants = raw_response(resource.query_participants)
+        self.get_participant_timeline = raw_response(resource.get_participant_timeline)
+        self.query_aggregate = raw_response(resource.query_aggregate)
+
+
+class AsyncStatsResource:
+    """Call statistics: call and session stats, participant stats and timelines, the stats map and aggregate reports."""
+
     def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = AsyncStatsResourceWithRawResponse(self)
 
     async def query(
         self,
@@ -910,33 +535,22 @@ class AsyncStatsResourceWithRawResponse:
         prev: str | NotGiven = NOT_GIVEN,
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallStatsResponse]:
-        """Query call stats
+    ) -> QueryCallStatsResponse:
+        """Query call stats (``POST /api/v2/video/call/stats``, ``QueryCallStats``).
 
         Gather detailed statistics about a call, such as duration and network quality, to analyze call performance and troubleshoot issues.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
         """
-        from ..models._query_call_stats_request import QueryCallStatsRequest
-        from ..models._query_call_stats_response import QueryCallStatsResponse
+        from ..models import QueryCallStatsRequest, QueryCallStatsResponse
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call/stats",
-                {},
-            ),
-            operation_id="QueryCallStats",
+            "POST",
+            "/api/v2/video/call/stats",
+            "QueryCallStats",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 QueryCallStatsRequest,
                 {
@@ -949,395 +563,7 @@ class AsyncStatsResourceWithRawResponse:
                 "QueryCallStats",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallStatsResponse)
-        )
-
-    async def query_sessions(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallSessionStatsResponse]:
-        """Query call session stats
-
-        Retrieve real-time statistics for a current call session to monitor performance metrics such as call quality and latency. Use this method to gain insights into the ongoing call's performance for troubleshooting or optimizing call experience.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
-        """
-        from ..models._query_call_session_stats_request import QueryCallSessionStatsRequest
-        from ..models._query_call_session_stats_response import QueryCallSessionStatsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/call_stats",
-                {},
-            ),
-            operation_id="QueryCallSessionStats",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryCallSessionStatsRequest,
-                {
-                    "filter_conditions": filter_conditions,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                    "sort": sort,
-                },
-                "QueryCallSessionStats",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallSessionStatsResponse)
-        )
-
-    async def get_map(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        *,
-        start_time: float | NotGiven = NOT_GIVEN,
-        end_time: float | NotGiven = NOT_GIVEN,
-        exclude_publishers: bool | NotGiven = NOT_GIVEN,
-        exclude_subscribers: bool | NotGiven = NOT_GIVEN,
-        exclude_sfus: bool | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallStatsMapResponse]:
-        """Get call stats map
-
-        Get call stats map provides a geographical distribution of call participants, offering insights into location-based engagement and connectivity.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            start_time: Start of the time range
-            end_time: End of the time range
-            exclude_publishers: Leave out the publishers from the map
-            exclude_subscribers: Leave out the subscribers from the map
-            exclude_sfus: Leave out the SFUs from the map
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
-        """
-        from ..models._query_call_stats_map_response import QueryCallStatsMapResponse
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/map",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
-            ),
-            operation_id="GetCallStatsMap",
-            idempotent=True,
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("exclude_publishers", exclude_publishers, "multi"),
-                ("exclude_subscribers", exclude_subscribers, "multi"),
-                ("exclude_sfus", exclude_sfus, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryCallStatsMapResponse)
-        )
-
-    async def get_participant_details(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        since: str | NotGiven = NOT_GIVEN,
-        until: str | NotGiven = NOT_GIVEN,
-        max_points: int | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[GetCallSessionParticipantStatsDetailsResponse]:
-        """Get participant stats details
-
-        Get call session participant stats details offers comprehensive statistics on individual participants, enabling performance analysis and troubleshooting.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            since: Start of the time range
-            until: End of the time range
-            max_points: Maximum number of data points per time series
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
-        """
-        from ..models._get_call_session_participant_stats_details_response import (
-            GetCallSessionParticipantStatsDetailsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
-            ),
-            operation_id="GetCallSessionParticipantStatsDetails",
-            idempotent=True,
-            query=encode_params(
-                ("since", since, "multi"),
-                ("until", until, "multi"),
-                ("max_points", max_points, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, GetCallSessionParticipantStatsDetailsResponse),
-        )
-
-    async def query_participants(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallSessionParticipantStatsResponse]:
-        """Query participant stats
-
-        Query call participant statistics retrieves detailed metrics on participants, helping to assess engagement and identify any technical issues during the call.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            sort: Array of sort parameters
-            filter_conditions: Filter conditions to apply to the query
-            limit: Maximum number of items to return
-            prev: Cursor of the previous page, from a previous response
-            next: Cursor of the next page, from a previous response
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
-        """
-        from ..models._query_call_session_participant_stats_response import (
-            QueryCallSessionParticipantStatsResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                },
-            ),
-            operation_id="QueryCallSessionParticipantStats",
-            idempotent=True,
-            query=encode_params(
-                ("sort", sort, "json"),
-                ("filter_conditions", filter_conditions, "json"),
-                ("limit", limit, "multi"),
-                ("prev", prev, "multi"),
-                ("next", next, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(_response, QueryCallSessionParticipantStatsResponse),
-        )
-
-    async def get_participant_timeline(
-        self,
-        call_type: str,
-        call_id: str,
-        session: str,
-        user: str,
-        user_session: str,
-        *,
-        start_time: str | NotGiven = NOT_GIVEN,
-        end_time: str | NotGiven = NOT_GIVEN,
-        severity: list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryCallSessionParticipantStatsTimelineResponse]:
-        """Get participant timeline
-
-        Get participant timeline events presents a chronological sequence of participant activities during a call, aiding in understanding participant interactions and behavior.
-
-        Args:
-            call_type: The call type, e.g. `default`.
-            call_id: The call ID.
-            session: The ID of a session of the call (`CallResponse.current_session_id`, `CallSessionResponse.id`).
-            user: The ID of the participating user.
-            user_session: The ID of the user's session in the call (`user_session_id`).
-            start_time: Start of the time range
-            end_time: End of the time range
-            severity: Only return timeline events of these severities
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
-        """
-        from ..models._query_call_session_participant_stats_timeline_response import (
-            QueryCallSessionParticipantStatsTimelineResponse,
-        )
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline",
-                {
-                    "call_type": call_type,
-                    "call_id": call_id,
-                    "session": session,
-                    "user": user,
-                    "user_session": user_session,
-                },
-            ),
-            operation_id="GetCallSessionParticipantStatsTimeline",
-            idempotent=True,
-            query=encode_params(
-                ("start_time", start_time, "multi"),
-                ("end_time", end_time, "multi"),
-                ("severity", severity, "csv"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response,
-            self._client._transport.parse(
-                _response, QueryCallSessionParticipantStatsTimelineResponse
-            ),
-        )
-
-    async def query_aggregate(
-        self,
-        *,
-        from_: str | NotGiven = NOT_GIVEN,
-        report_types: list[str] | NotGiven = NOT_GIVEN,
-        to: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[QueryAggregateCallStatsResponse]:
-        """Query aggregate call stats
-
-        QueryAggregateCallStats compiles and provides comprehensive statistics on call performance, helping you monitor system efficiency and identify areas for improvement.
-
-        Args:
-            from_: from
-            report_types: report_types
-            to: to
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
-        """
-        from ..models._query_aggregate_call_stats_request import QueryAggregateCallStatsRequest
-        from ..models._query_aggregate_call_stats_response import QueryAggregateCallStatsResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/api/v2/video/stats",
-                {},
-            ),
-            operation_id="QueryAggregateCallStats",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                QueryAggregateCallStatsRequest,
-                {
-                    "from": from_,
-                    "report_types": report_types,
-                    "to": to,
-                },
-                "QueryAggregateCallStats",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, QueryAggregateCallStatsResponse)
-        )
-
-
-class AsyncStatsResource:
-    """Call statistics: call and session stats, participant stats and timelines, the stats map and aggregate reports."""
-
-    def __init__(self, client: AsyncVideoClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncStatsResourceWithRawResponse(client)
-
-    async def query(
-        self,
-        *,
-        filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> QueryCallStatsResponse:
-        """Query call stats
-
-        Gather detailed statistics about a call, such as duration and network quality, to analyze call performance and troubleshoot issues.
-
-        Args:
-            filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
-            sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallStats``: ``POST /api/v2/video/call/stats``.
-        """
-        _raw = await self.with_raw_response.query(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
-        )
-        return _raw.data
+        return await self._call(_spec, QueryCallStatsResponse, request_options)
 
     def query_pages(
         self,
@@ -1350,28 +576,23 @@ class AsyncStatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallStatsResponse, CallStatsReportSummaryResponse]:
-        """Page through :meth:`query` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallStatsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallStatsResponse:
             return await self.query(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.reports,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.reports,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -1386,13 +607,13 @@ class AsyncStatsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStatsReportSummaryResponse]:
         """Every item of :meth:`query`, across all pages (``reports`` of each page)."""
-        async for item in self.query_pages(
+        async for _item in self.query_pages(
             filter_conditions=filter_conditions,
             limit=limit,
             sort=sort,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
     async def query_sessions(
         self,
@@ -1404,29 +625,34 @@ class AsyncStatsResource:
         sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionStatsResponse:
-        """Query call session stats
+        """Query call session stats (``POST /api/v2/video/call_stats``, ``QueryCallSessionStats``).
 
         Retrieve real-time statistics for a current call session to monitor performance metrics such as call quality and latency. Use this method to gain insights into the ongoing call's performance for troubleshooting or optimizing call experience.
 
         Args:
             filter_conditions: Filter conditions to apply to the query
-            limit: limit
-            next: next
-            prev: prev
             sort: Array of sort parameters
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionStats``: ``POST /api/v2/video/call_stats``.
         """
-        _raw = await self.with_raw_response.query_sessions(
-            filter_conditions=filter_conditions,
-            limit=limit,
-            next=next,
-            prev=prev,
-            sort=sort,
-            request_options=request_options,
+        from ..models import QueryCallSessionStatsRequest, QueryCallSessionStatsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/call_stats",
+            "QueryCallSessionStats",
+            idempotent=True,
+            json=validate_body(
+                QueryCallSessionStatsRequest,
+                {
+                    "filter_conditions": filter_conditions,
+                    "limit": limit,
+                    "next": next,
+                    "prev": prev,
+                    "sort": sort,
+                },
+                "QueryCallSessionStats",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryCallSessionStatsResponse, request_options)
 
     def query_sessions_pages(
         self,
@@ -1439,28 +665,23 @@ class AsyncStatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallSessionStatsResponse, CallStatsSessionResponse]:
-        """Page through :meth:`query_sessions` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query_sessions` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallSessionStatsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallSessionStatsResponse:
             return await self.query_sessions(
                 filter_conditions=filter_conditions,
                 limit=limit,
                 sort=sort,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.call_stats,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.call_stats,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -1475,13 +696,13 @@ class AsyncStatsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStatsSessionResponse]:
         """Every item of :meth:`query_sessions`, across all pages (``call_stats`` of each page)."""
-        async for item in self.query_sessions_pages(
+        async for _item in self.query_sessions_pages(
             filter_conditions=filter_conditions,
             limit=limit,
             sort=sort,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
     async def get_map(
         self,
@@ -1489,14 +710,14 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        start_time: float | NotGiven = NOT_GIVEN,
-        end_time: float | NotGiven = NOT_GIVEN,
+        start_time: float | int | NotGiven = NOT_GIVEN,
+        end_time: float | int | NotGiven = NOT_GIVEN,
         exclude_publishers: bool | NotGiven = NOT_GIVEN,
         exclude_subscribers: bool | NotGiven = NOT_GIVEN,
         exclude_sfus: bool | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsMapResponse:
-        """Get call stats map
+        """Get call stats map (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``, ``GetCallStatsMap``).
 
         Get call stats map provides a geographical distribution of call participants, offering insights into location-based engagement and connectivity.
 
@@ -1509,22 +730,27 @@ class AsyncStatsResource:
             exclude_publishers: Leave out the publishers from the map
             exclude_subscribers: Leave out the subscribers from the map
             exclude_sfus: Leave out the SFUs from the map
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallStatsMap``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/map``.
         """
-        _raw = await self.with_raw_response.get_map(
-            call_type,
-            call_id,
-            session,
-            start_time=start_time,
-            end_time=end_time,
-            exclude_publishers=exclude_publishers,
-            exclude_subscribers=exclude_subscribers,
-            exclude_sfus=exclude_sfus,
-            request_options=request_options,
+        from ..models import QueryCallStatsMapResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/map",
+                call_type,
+                call_id,
+                session,
+            ),
+            "GetCallStatsMap",
+            query=encode_params(
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("exclude_publishers", exclude_publishers, "multi"),
+                ("exclude_subscribers", exclude_subscribers, "multi"),
+                ("exclude_sfus", exclude_sfus, "multi"),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryCallStatsMapResponse, request_options)
 
     async def get_participant_details(
         self,
@@ -1539,7 +765,7 @@ class AsyncStatsResource:
         max_points: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallSessionParticipantStatsDetailsResponse:
-        """Get participant stats details
+        """Get participant stats details (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``, ``GetCallSessionParticipantStatsDetails``).
 
         Get call session participant stats details offers comprehensive statistics on individual participants, enabling performance analysis and troubleshooting.
 
@@ -1552,22 +778,29 @@ class AsyncStatsResource:
             since: Start of the time range
             until: End of the time range
             max_points: Maximum number of data points per time series
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsDetails``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details``.
         """
-        _raw = await self.with_raw_response.get_participant_details(
-            call_type,
-            call_id,
-            session,
-            user,
-            user_session,
-            since=since,
-            until=until,
-            max_points=max_points,
-            request_options=request_options,
+        from ..models import GetCallSessionParticipantStatsDetailsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participant/{user}/{user_session}/details",
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
+            ),
+            "GetCallSessionParticipantStatsDetails",
+            query=encode_params(
+                ("since", since, "multi"),
+                ("until", until, "multi"),
+                ("max_points", max_points, "multi"),
+            ),
         )
-        return _raw.data
+        return await self._call(
+            _spec, GetCallSessionParticipantStatsDetailsResponse, request_options
+        )
 
     async def query_participants(
         self,
@@ -1582,7 +815,7 @@ class AsyncStatsResource:
         next: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsResponse:
-        """Query participant stats
+        """Query participant stats (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``, ``QueryCallSessionParticipantStats``).
 
         Query call participant statistics retrieves detailed metrics on participants, helping to assess engagement and identify any technical issues during the call.
 
@@ -1595,22 +828,27 @@ class AsyncStatsResource:
             limit: Maximum number of items to return
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryCallSessionParticipantStats``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants``.
         """
-        _raw = await self.with_raw_response.query_participants(
-            call_type,
-            call_id,
-            session,
-            sort=sort,
-            filter_conditions=filter_conditions,
-            limit=limit,
-            prev=prev,
-            next=next,
-            request_options=request_options,
+        from ..models import QueryCallSessionParticipantStatsResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants",
+                call_type,
+                call_id,
+                session,
+            ),
+            "QueryCallSessionParticipantStats",
+            query=encode_params(
+                ("sort", sort, "json"),
+                ("filter_conditions", filter_conditions, "json"),
+                ("limit", limit, "multi"),
+                ("prev", prev, "multi"),
+                ("next", next, "multi"),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryCallSessionParticipantStatsResponse, request_options)
 
     def query_participants_pages(
         self,
@@ -1626,14 +864,9 @@ class AsyncStatsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[QueryCallSessionParticipantStatsResponse, CallStatsParticipant]:
-        """Page through :meth:`query_participants` with its ``next``/``prev`` cursors.
+        """Page through :meth:`query_participants` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
+        async def _fetch(_position: Cursor | None) -> QueryCallSessionParticipantStatsResponse:
             return await self.query_participants(
                 call_type,
                 call_id,
@@ -1641,16 +874,16 @@ class AsyncStatsResource:
                 sort=sort,
                 filter_conditions=filter_conditions,
                 limit=limit,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.participants,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.participants,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -1668,7 +901,7 @@ class AsyncStatsResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStatsParticipant]:
         """Every item of :meth:`query_participants`, across all pages (``participants`` of each page)."""
-        async for item in self.query_participants_pages(
+        async for _item in self.query_participants_pages(
             call_type,
             call_id,
             session,
@@ -1677,7 +910,7 @@ class AsyncStatsResource:
             limit=limit,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
     async def get_participant_timeline(
         self,
@@ -1692,7 +925,7 @@ class AsyncStatsResource:
         severity: list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionParticipantStatsTimelineResponse:
-        """Get participant timeline
+        """Get participant timeline (``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``, ``GetCallSessionParticipantStatsTimeline``).
 
         Get participant timeline events presents a chronological sequence of participant activities during a call, aiding in understanding participant interactions and behavior.
 
@@ -1705,22 +938,29 @@ class AsyncStatsResource:
             start_time: Start of the time range
             end_time: End of the time range
             severity: Only return timeline events of these severities
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetCallSessionParticipantStatsTimeline``: ``GET /api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline``.
         """
-        _raw = await self.with_raw_response.get_participant_timeline(
-            call_type,
-            call_id,
-            session,
-            user,
-            user_session,
-            start_time=start_time,
-            end_time=end_time,
-            severity=severity,
-            request_options=request_options,
+        from ..models import QueryCallSessionParticipantStatsTimelineResponse
+
+        _spec = RequestSpec(
+            "GET",
+            build_path(
+                "/api/v2/video/call_stats/{call_type}/{call_id}/{session}/participants/{user}/{user_session}/timeline",
+                call_type,
+                call_id,
+                session,
+                user,
+                user_session,
+            ),
+            "GetCallSessionParticipantStatsTimeline",
+            query=encode_params(
+                ("start_time", start_time, "multi"),
+                ("end_time", end_time, "multi"),
+                ("severity", severity, "csv"),
+            ),
         )
-        return _raw.data
+        return await self._call(
+            _spec, QueryCallSessionParticipantStatsTimelineResponse, request_options
+        )
 
     async def query_aggregate(
         self,
@@ -1730,19 +970,34 @@ class AsyncStatsResource:
         to: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryAggregateCallStatsResponse:
-        """Query aggregate call stats
+        """Query aggregate call stats (``POST /api/v2/video/stats``, ``QueryAggregateCallStats``).
 
         QueryAggregateCallStats compiles and provides comprehensive statistics on call performance, helping you monitor system efficiency and identify areas for improvement.
-
-        Args:
-            from_: from
-            report_types: report_types
-            to: to
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``QueryAggregateCallStats``: ``POST /api/v2/video/stats``.
         """
-        _raw = await self.with_raw_response.query_aggregate(
-            from_=from_, report_types=report_types, to=to, request_options=request_options
+        from ..models import QueryAggregateCallStatsRequest, QueryAggregateCallStatsResponse
+
+        _spec = RequestSpec(
+            "POST",
+            "/api/v2/video/stats",
+            "QueryAggregateCallStats",
+            idempotent=True,
+            json=validate_body(
+                QueryAggregateCallStatsRequest,
+                {"from": from_, "report_types": report_types, "to": to},
+                "QueryAggregateCallStats",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, QueryAggregateCallStatsResponse, request_options)
+
+
+class AsyncStatsResourceWithRawResponse:
+    """``stats`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncStatsResource) -> None:
+        self.query = async_raw_response(resource.query)
+        self.query_sessions = async_raw_response(resource.query_sessions)
+        self.get_map = async_raw_response(resource.get_map)
+        self.get_participant_details = async_raw_response(resource.get_participant_details)
+        self.query_participants = async_raw_response(resource.query_participants)
+        self.get_participant_timeline = async_raw_response(resource.get_participant_timeline)
+        self.query_aggregate = async_raw_response(resource.query_aggregate)

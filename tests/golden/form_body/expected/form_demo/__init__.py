@@ -20,8 +20,10 @@ from ._runtime import (
     InternalServerError,
     NotFoundError,
     NotGiven,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestOptions,
     RequestValidationError,
     ResponseValidationError,
@@ -29,6 +31,17 @@ from ._runtime import (
     UnprocessableEntityError,
 )
 from ._runtime._config import ConfigurationError
+from ._runtime._webhooks import TwilioSignatureValidator
+
+
+class RequestValidator(TwilioSignatureValidator):
+    """Checks that a request came from the Form Demo: its ``X-Form-Signature`` header is the base64 HMAC-SHA1 of the full URL followed by each form parameter's name and value, sorted by name, keyed with your key.
+
+    Check with ``validate_body(url, body, signature)``; ``compute_signature`` signs a request the same way, for tests.
+    """
+
+    header = "X-Form-Signature"
+
 
 __all__ = [
     "NOT_GIVEN",
@@ -44,10 +57,13 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "FormClient",
+    "RequestValidator",
     "NotFoundError",
     "NotGiven",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestOptions",
     "RequestValidationError",
     "ResponseValidationError",

@@ -21,8 +21,10 @@ from ._runtime import (
     InternalServerError,
     NotFoundError,
     NotGiven,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestOptions,
     RequestValidationError,
     ResponseValidationError,
@@ -30,6 +32,20 @@ from ._runtime import (
     UnprocessableEntityError,
 )
 from ._runtime._config import ConfigurationError
+from ._runtime._webhooks import TwilioSignatureValidator
+
+
+class HostileValidator(TwilioSignatureValidator):
+    """Checks that a request came from the Hostile \"\"\" API: its ``X-Hostile-Signature`` header is the base64 HMAC-SHA1 of the full URL followed by each form parameter's name and value, sorted by name, keyed with your key.
+
+    Ends a docstring early: \"\"\" then code(). A backslash \\ and \\n.
+    <!-- markdown comment --> <script>alert(1)</script>
+
+    Check with ``validate_body(url, body, signature)``; ``compute_signature`` signs a request the same way, for tests.
+    """
+
+    header = "X-Hostile-Signature"
+
 
 __all__ = [
     "NOT_GIVEN",
@@ -45,10 +61,13 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "HostileClient",
+    "HostileValidator",
     "NotFoundError",
     "NotGiven",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestOptions",
     "RequestValidationError",
     "ResponseValidationError",

@@ -18,8 +18,10 @@ from ._runtime import (
     InternalServerError,
     NotFoundError,
     NotGiven,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestOptions,
     RequestValidationError,
     ResponseValidationError,
@@ -27,6 +29,19 @@ from ._runtime import (
     UnprocessableEntityError,
 )
 from ._runtime._config import ConfigurationError
+from ._runtime._webhooks import HexHmacSha256Validator
+
+
+class ZooSignature(HexHmacSha256Validator):
+    """Checks that a request came from the Zoo API: its ``X-Zoo-Signature`` header is the hex HMAC-SHA256 of the raw request body, keyed with your key.
+
+    The zoo signs its webhooks with the API secret.
+
+    Check with ``validate(body, signature)``; ``compute_signature`` signs a request the same way, for tests.
+    """
+
+    header = "X-Zoo-Signature"
+
 
 __all__ = [
     "NOT_GIVEN",
@@ -42,10 +57,13 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "ZooClient",
+    "ZooSignature",
     "NotFoundError",
     "NotGiven",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestOptions",
     "RequestValidationError",
     "ResponseValidationError",

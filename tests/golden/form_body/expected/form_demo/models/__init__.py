@@ -9,30 +9,41 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._cancel_job_request import CancelJobRequest as CancelJobRequest
     from ._cancel_job_request_status import CancelJobRequestStatus as CancelJobRequestStatus
+    from ._cancel_job_request_status import (
+        CancelJobRequestStatusLiteral as CancelJobRequestStatusLiteral,
+    )
     from ._create_job import CreateJob as CreateJob
     from ._create_job_priority import CreateJobPriority as CreateJobPriority
+    from ._create_job_priority import CreateJobPriorityLiteral as CreateJobPriorityLiteral
     from ._error import Error as Error
     from ._job import Job as Job
     from ._job_status import JobStatus as JobStatus
+    from ._job_status import JobStatusLiteral as JobStatusLiteral
 
 _LOCATIONS: dict[str, str] = {
     "CancelJobRequest": "_cancel_job_request",
     "CancelJobRequestStatus": "_cancel_job_request_status",
+    "CancelJobRequestStatusLiteral": "_cancel_job_request_status",
     "CreateJob": "_create_job",
     "CreateJobPriority": "_create_job_priority",
+    "CreateJobPriorityLiteral": "_create_job_priority",
     "Error": "_error",
     "Job": "_job",
     "JobStatus": "_job_status",
+    "JobStatusLiteral": "_job_status",
 }
 
 __all__ = [
     "CancelJobRequest",
     "CancelJobRequestStatus",
+    "CancelJobRequestStatusLiteral",
     "CreateJob",
     "CreateJobPriority",
+    "CreateJobPriorityLiteral",
     "Error",
     "Job",
     "JobStatus",
+    "JobStatusLiteral",
 ]
 
 

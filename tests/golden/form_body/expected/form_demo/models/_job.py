@@ -6,9 +6,7 @@ import datetime
 from .._runtime._models import ApiModel
 from ._job_status import JobStatus
 
-__all__ = [
-    "Job",
-]
+__all__ = ["Job"]
 
 
 class Job(ApiModel):

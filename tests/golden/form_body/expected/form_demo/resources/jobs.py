@@ -4,15 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import form_fields, indexed_pairs, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncFormClient, FormClient
-    from ..models._create_job_priority import CreateJobPriority
-    from ..models._job import Job
+    from ..models import CreateJobPriority, CreateJobPriorityLiteral, Job
 
 __all__ = [
     "AsyncJobsResource",
@@ -20,233 +27,40 @@ __all__ = [
 ]
 
 
-class JobsResourceWithRawResponse:
-    """``jobs`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: FormClient) -> None:
-        self._client = client
-
-    def create(
-        self,
-        *,
-        url: str,
-        priority: CreateJobPriority | Literal["low", "normal", "high"] | NotGiven = NOT_GIVEN,
-        retries: int | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Job]:
-        """Create a job
-
-        Args:
-            url: Url
-            priority: Priority (server default: ``"normal\"``)
-            retries: Retries (server default: ``1``)
-            notify: Notify
-            tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
-        """
-        from ..models._create_job import CreateJob
-        from ..models._job import Job
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs",
-                {
-                    "AccountSid": self._client.account_sid,
-                },
-            ),
-            operation_id="createJob",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        CreateJob,
-                        {
-                            "Url": url,
-                            "Priority": priority,
-                            "Retries": retries,
-                            "Notify": notify,
-                        },
-                        "createJob",
-                    )
-                ),
-                *indexed_pairs(
-                    tags,
-                    name="Tag{n}.Name",
-                    value="Tag{n}.Value",
-                    maximum=9,
-                    argument="tags",
-                    operation_id="createJob",
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Job))
-
-    def cancel(
-        self,
-        sid: str,
-        *,
-        reason: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Job]:
-        """Cancel a job
-
-        Args:
-            sid: Sid
-            reason: Reason
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
-        """
-        from ..models._cancel_job_request import CancelJobRequest
-        from ..models._job import Job
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="cancelJob",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            form=(
-                *form_fields(
-                    validate_body(
-                        CancelJobRequest,
-                        {
-                            "Reason": reason,
-                            "Status": "canceled",
-                        },
-                        "cancelJob",
-                    )
-                ),
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Job))
-
-
 class JobsResource:
     """Background jobs."""
 
     def __init__(self, client: FormClient) -> None:
         self._client = client
-        self.with_raw_response = JobsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = JobsResourceWithRawResponse(self)
 
     def create(
         self,
         *,
         url: str,
-        priority: CreateJobPriority | Literal["low", "normal", "high"] | NotGiven = NOT_GIVEN,
+        priority: CreateJobPriority | CreateJobPriorityLiteral | NotGiven = NOT_GIVEN,
         retries: int | NotGiven = NOT_GIVEN,
         notify: bool | NotGiven = NOT_GIVEN,
         tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Create a job
+        """Create a job (``POST /Accounts/{AccountSid}/Jobs``, ``createJob``).
 
         Args:
-            url: Url
-            priority: Priority (server default: ``"normal\"``)
-            retries: Retries (server default: ``1``)
-            notify: Notify
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
         """
-        _raw = self.with_raw_response.create(
-            url=url,
-            priority=priority,
-            retries=retries,
-            notify=notify,
-            tags=tags,
-            request_options=request_options,
-        )
-        return _raw.data
-
-    def cancel(
-        self,
-        sid: str,
-        *,
-        reason: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> Job:
-        """Cancel a job
-
-        Args:
-            sid: Sid
-            reason: Reason
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
-        """
-        _raw = self.with_raw_response.cancel(sid, reason=reason, request_options=request_options)
-        return _raw.data
-
-
-class AsyncJobsResourceWithRawResponse:
-    """``jobs`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncFormClient) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        *,
-        url: str,
-        priority: CreateJobPriority | Literal["low", "normal", "high"] | NotGiven = NOT_GIVEN,
-        retries: int | NotGiven = NOT_GIVEN,
-        notify: bool | NotGiven = NOT_GIVEN,
-        tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Job]:
-        """Create a job
-
-        Args:
-            url: Url
-            priority: Priority (server default: ``"normal\"``)
-            retries: Retries (server default: ``1``)
-            notify: Notify
-            tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
-        """
-        from ..models._create_job import CreateJob
-        from ..models._job import Job
+        from ..models import CreateJob, Job
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs",
-                {
-                    "AccountSid": self._client.account_sid,
-                },
-            ),
-            operation_id="createJob",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs", self._client.account_sid),
+            "createJob",
             form=(
                 *form_fields(
                     validate_body(
                         CreateJob,
-                        {
-                            "Url": url,
-                            "Priority": priority,
-                            "Retries": retries,
-                            "Notify": notify,
-                        },
+                        {"Url": url, "Priority": priority, "Retries": retries, "Notify": notify},
                         "createJob",
                     )
                 ),
@@ -260,55 +74,40 @@ class AsyncJobsResourceWithRawResponse:
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Job))
+        return self._call(_spec, Job, request_options)
 
-    async def cancel(
+    def cancel(
         self,
         sid: str,
         *,
         reason: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Job]:
-        """Cancel a job
-
-        Args:
-            sid: Sid
-            reason: Reason
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
-        """
-        from ..models._cancel_job_request import CancelJobRequest
-        from ..models._job import Job
+    ) -> Job:
+        """Cancel a job (``POST /Accounts/{AccountSid}/Jobs/{Sid}``, ``cancelJob``)."""
+        from ..models import CancelJobRequest, Job
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/Accounts/{AccountSid}/Jobs/{Sid}",
-                {
-                    "AccountSid": self._client.account_sid,
-                    "Sid": sid,
-                },
-            ),
-            operation_id="cancelJob",
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs/{Sid}", self._client.account_sid, sid),
+            "cancelJob",
             idempotent=True,
-            headers=(("Accept", "application/json"),),
             form=(
                 *form_fields(
                     validate_body(
-                        CancelJobRequest,
-                        {
-                            "Reason": reason,
-                            "Status": "canceled",
-                        },
-                        "cancelJob",
+                        CancelJobRequest, {"Reason": reason, "Status": "canceled"}, "cancelJob"
                     )
                 ),
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Job))
+        return self._call(_spec, Job, request_options)
+
+
+class JobsResourceWithRawResponse:
+    """``jobs`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: JobsResource) -> None:
+        self.create = raw_response(resource.create)
+        self.cancel = raw_response(resource.cancel)
 
 
 class AsyncJobsResource:
@@ -316,39 +115,49 @@ class AsyncJobsResource:
 
     def __init__(self, client: AsyncFormClient) -> None:
         self._client = client
-        self.with_raw_response = AsyncJobsResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncJobsResourceWithRawResponse(self)
 
     async def create(
         self,
         *,
         url: str,
-        priority: CreateJobPriority | Literal["low", "normal", "high"] | NotGiven = NOT_GIVEN,
+        priority: CreateJobPriority | CreateJobPriorityLiteral | NotGiven = NOT_GIVEN,
         retries: int | NotGiven = NOT_GIVEN,
         notify: bool | NotGiven = NOT_GIVEN,
         tags: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Create a job
+        """Create a job (``POST /Accounts/{AccountSid}/Jobs``, ``createJob``).
 
         Args:
-            url: Url
-            priority: Priority (server default: ``"normal\"``)
-            retries: Retries (server default: ``1``)
-            notify: Notify
             tags: Labels for the job. Sent as Tag{n}.Name / Tag{n}.Value.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``createJob``: ``POST /Accounts/{AccountSid}/Jobs``.
         """
-        _raw = await self.with_raw_response.create(
-            url=url,
-            priority=priority,
-            retries=retries,
-            notify=notify,
-            tags=tags,
-            request_options=request_options,
+        from ..models import CreateJob, Job
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs", self._client.account_sid),
+            "createJob",
+            form=(
+                *form_fields(
+                    validate_body(
+                        CreateJob,
+                        {"Url": url, "Priority": priority, "Retries": retries, "Notify": notify},
+                        "createJob",
+                    )
+                ),
+                *indexed_pairs(
+                    tags,
+                    name="Tag{n}.Name",
+                    value="Tag{n}.Value",
+                    maximum=9,
+                    argument="tags",
+                    operation_id="createJob",
+                ),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, Job, request_options)
 
     async def cancel(
         self,
@@ -357,16 +166,28 @@ class AsyncJobsResource:
         reason: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Job:
-        """Cancel a job
+        """Cancel a job (``POST /Accounts/{AccountSid}/Jobs/{Sid}``, ``cancelJob``)."""
+        from ..models import CancelJobRequest, Job
 
-        Args:
-            sid: Sid
-            reason: Reason
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``cancelJob``: ``POST /Accounts/{AccountSid}/Jobs/{Sid}``.
-        """
-        _raw = await self.with_raw_response.cancel(
-            sid, reason=reason, request_options=request_options
+        _spec = RequestSpec(
+            "POST",
+            build_path("/Accounts/{AccountSid}/Jobs/{Sid}", self._client.account_sid, sid),
+            "cancelJob",
+            idempotent=True,
+            form=(
+                *form_fields(
+                    validate_body(
+                        CancelJobRequest, {"Reason": reason, "Status": "canceled"}, "cancelJob"
+                    )
+                ),
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, Job, request_options)
+
+
+class AsyncJobsResourceWithRawResponse:
+    """``jobs`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self.create = async_raw_response(resource.create)
+        self.cancel = async_raw_response(resource.cancel)

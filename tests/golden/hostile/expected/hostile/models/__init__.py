@@ -11,12 +11,14 @@ if TYPE_CHECKING:
     from ._model1_thing import Model1Thing as Model1Thing
     from ._weird import Weird as Weird
     from ._weird_mood import WeirdMood as WeirdMood
+    from ._weird_mood import WeirdMoodLiteral as WeirdMoodLiteral
 
 _LOCATIONS: dict[str, str] = {
     "Class": "_class",
     "Model1Thing": "_model1_thing",
     "Weird": "_weird",
     "WeirdMood": "_weird_mood",
+    "WeirdMoodLiteral": "_weird_mood",
 }
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "Model1Thing",
     "Weird",
     "WeirdMood",
+    "WeirdMoodLiteral",
 ]
 
 

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = [
-    "Class",
-]
+__all__ = ["Class"]
 
 
 Class: TypeAlias = str
-"""A schema named like a keyword.
-"""
+"""A schema named like a keyword."""

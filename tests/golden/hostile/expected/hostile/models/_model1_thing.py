@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = [
-    "Model1Thing",
-]
+__all__ = ["Model1Thing"]
 
 
 Model1Thing: TypeAlias = int

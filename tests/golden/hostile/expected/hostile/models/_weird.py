@@ -6,9 +6,7 @@ from pydantic import Field
 from .._runtime._models import ApiModel
 from ._weird_mood import WeirdMood
 
-__all__ = [
-    "Weird",
-]
+__all__ = ["Weird"]
 
 
 class Weird(ApiModel):
@@ -23,11 +21,9 @@ class Weird(ApiModel):
     user_id_2: str | None = Field(default=None, alias="user_id")
     field: str | None = Field(default=None, alias="")
     na_me: str | None = Field(default=None, alias='na"me')
-    """quote " inside
-    """
+    """quote " inside"""
 
     mood: WeirdMood | None = None
-    """(server default: ``"it's"``)
-    """
+    """(server default: ``"it's"``)"""
 
     pattern_field: str | None = None

@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import encode_params, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncHostileClient, HostileClient
-    from ..models._weird import Weird
-    from ..models._weird_mood import WeirdMood
+    from ..models import Weird, WeirdMood, WeirdMoodLiteral
 
 __all__ = [
     "AsyncOddTagResource",
@@ -19,128 +26,22 @@ __all__ = [
 ]
 
 
-class OddTagResourceWithRawResponse:
-    """``odd_tag`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: HostileClient) -> None:
-        self._client = client
-
-    def import_(
-        self,
-        class_: str,
-        *,
-        from_: str | NotGiven = NOT_GIVEN,
-        self_: str | NotGiven = NOT_GIVEN,
-        request_options_: str | NotGiven = NOT_GIVEN,
-        class_2: str | NotGiven = NOT_GIVEN,
-        from_2: str | NotGiven = NOT_GIVEN,
-        arg_1st: str | NotGiven = NOT_GIVEN,
-        json: str | NotGiven = NOT_GIVEN,
-        model_config: str | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        user_id_2: str | NotGiven = NOT_GIVEN,
-        arg: str | NotGiven = NOT_GIVEN,
-        na_me: str | NotGiven = NOT_GIVEN,
-        mood: (
-            WeirdMood
-            | Literal[
-                "it's",
-                'say "hi"',
-                "back\\slash",
-                '"""',
-                "",
-                "in-progress",
-                "in progress",
-                "1st",
-                "None",
-                "name",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        pattern_field: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Weird]:
-        """Summary with \"\"\"triple\"\"\" quotes\\
-
-        Line one
-        Line two \"\"\" and a trailing quote\"
-
-        Args:
-            class_: path param named class
-            from_: from
-            self_: self
-            request_options_: request_options
-            class_2: class
-            from_2: from
-            arg_1st: 1st
-            json: json
-            model_config: model_config
-            user_id: user-id
-            user_id_2: user_id
-            arg: The request body.
-            na_me: quote " inside
-            mood: mood (server default: ``"it's\"``)
-            pattern_field: pattern_field
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``import``: ``POST /things/{class}``.
-        """
-        from ..models._weird import Weird
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/things/{class}",
-                {
-                    "class": class_,
-                },
-            ),
-            operation_id="import",
-            idempotent=False,
-            query=encode_params(
-                ("from", from_, "multi"),
-                ("self", self_, "multi"),
-                ("request_options", request_options_, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                Weird,
-                {
-                    "class": class_2,
-                    "from": from_2,
-                    "1st": arg_1st,
-                    "json": json,
-                    "model_config": model_config,
-                    "user-id": user_id,
-                    "user_id": user_id_2,
-                    "": arg,
-                    'na"me': na_me,
-                    "mood": mood,
-                    "pattern_field": pattern_field,
-                },
-                "import",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Weird))
-
-
 class OddTagResource:
     """``odd_tag`` operations."""
 
     def __init__(self, client: HostileClient) -> None:
-        self._client = client
-        self.with_raw_response = OddTagResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = OddTagResourceWithRawResponse(self)
 
     def import_(
         self,
-        class_: str,
+        class_2: str,
         *,
-        from_: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class_2: str | NotGiven = NOT_GIVEN,
-        from_2: str | NotGiven = NOT_GIVEN,
+        class_: str | NotGiven = NOT_GIVEN,
+        from_: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -148,160 +49,35 @@ class OddTagResource:
         user_id_2: str | NotGiven = NOT_GIVEN,
         arg: str | NotGiven = NOT_GIVEN,
         na_me: str | NotGiven = NOT_GIVEN,
-        mood: (
-            WeirdMood
-            | Literal[
-                "it's",
-                'say "hi"',
-                "back\\slash",
-                '"""',
-                "",
-                "in-progress",
-                "in progress",
-                "1st",
-                "None",
-                "name",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+        mood: WeirdMood | WeirdMoodLiteral | NotGiven = NOT_GIVEN,
         pattern_field: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Weird:
-        """Summary with \"\"\"triple\"\"\" quotes\\
+        """Summary with \"\"\"triple\"\"\" quotes\\ (``POST /things/{class}``, ``import``).
 
         Line one
         Line two \"\"\" and a trailing quote\"
 
         Args:
-            class_: path param named class
-            from_: from
-            self_: self
-            request_options_: request_options
-            class_2: class
-            from_2: from
-            arg_1st: 1st
-            json: json
-            model_config: model_config
-            user_id: user-id
-            user_id_2: user_id
-            arg: The request body.
+            class_2: path param named class
             na_me: quote " inside
-            mood: mood (server default: ``"it's\"``)
-            pattern_field: pattern_field
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``import``: ``POST /things/{class}``.
         """
-        _raw = self.with_raw_response.import_(
-            class_,
-            from_=from_,
-            self_=self_,
-            request_options_=request_options_,
-            class_2=class_2,
-            from_2=from_2,
-            arg_1st=arg_1st,
-            json=json,
-            model_config=model_config,
-            user_id=user_id,
-            user_id_2=user_id_2,
-            arg=arg,
-            na_me=na_me,
-            mood=mood,
-            pattern_field=pattern_field,
-            request_options=request_options,
-        )
-        return _raw.data
-
-
-class AsyncOddTagResourceWithRawResponse:
-    """``odd_tag`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncHostileClient) -> None:
-        self._client = client
-
-    async def import_(
-        self,
-        class_: str,
-        *,
-        from_: str | NotGiven = NOT_GIVEN,
-        self_: str | NotGiven = NOT_GIVEN,
-        request_options_: str | NotGiven = NOT_GIVEN,
-        class_2: str | NotGiven = NOT_GIVEN,
-        from_2: str | NotGiven = NOT_GIVEN,
-        arg_1st: str | NotGiven = NOT_GIVEN,
-        json: str | NotGiven = NOT_GIVEN,
-        model_config: str | NotGiven = NOT_GIVEN,
-        user_id: str | NotGiven = NOT_GIVEN,
-        user_id_2: str | NotGiven = NOT_GIVEN,
-        arg: str | NotGiven = NOT_GIVEN,
-        na_me: str | NotGiven = NOT_GIVEN,
-        mood: (
-            WeirdMood
-            | Literal[
-                "it's",
-                'say "hi"',
-                "back\\slash",
-                '"""',
-                "",
-                "in-progress",
-                "in progress",
-                "1st",
-                "None",
-                "name",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
-        pattern_field: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Weird]:
-        """Summary with \"\"\"triple\"\"\" quotes\\
-
-        Line one
-        Line two \"\"\" and a trailing quote\"
-
-        Args:
-            class_: path param named class
-            from_: from
-            self_: self
-            request_options_: request_options
-            class_2: class
-            from_2: from
-            arg_1st: 1st
-            json: json
-            model_config: model_config
-            user_id: user-id
-            user_id_2: user_id
-            arg: The request body.
-            na_me: quote " inside
-            mood: mood (server default: ``"it's\"``)
-            pattern_field: pattern_field
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``import``: ``POST /things/{class}``.
-        """
-        from ..models._weird import Weird
+        from ..models import Weird
 
         _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/things/{class}",
-                {
-                    "class": class_,
-                },
-            ),
-            operation_id="import",
-            idempotent=False,
+            "POST",
+            build_path("/things/{class}", class_2),
+            "import",
             query=encode_params(
-                ("from", from_, "multi"),
+                ("from", from_2, "multi"),
                 ("self", self_, "multi"),
                 ("request_options", request_options_, "multi"),
             ),
-            headers=(("Accept", "application/json"),),
             json=validate_body(
                 Weird,
                 {
-                    "class": class_2,
-                    "from": from_2,
+                    "class": class_,
+                    "from": from_,
                     "1st": arg_1st,
                     "json": json,
                     "model_config": model_config,
@@ -315,26 +91,32 @@ class AsyncOddTagResourceWithRawResponse:
                 "import",
             ),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Weird))
+        return self._call(_spec, Weird, request_options)
+
+
+class OddTagResourceWithRawResponse:
+    """``odd_tag`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: OddTagResource) -> None:
+        self.import_ = raw_response(resource.import_)
 
 
 class AsyncOddTagResource:
     """``odd_tag`` operations."""
 
     def __init__(self, client: AsyncHostileClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncOddTagResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncOddTagResourceWithRawResponse(self)
 
     async def import_(
         self,
-        class_: str,
+        class_2: str,
         *,
-        from_: str | NotGiven = NOT_GIVEN,
+        from_2: str | NotGiven = NOT_GIVEN,
         self_: str | NotGiven = NOT_GIVEN,
         request_options_: str | NotGiven = NOT_GIVEN,
-        class_2: str | NotGiven = NOT_GIVEN,
-        from_2: str | NotGiven = NOT_GIVEN,
+        class_: str | NotGiven = NOT_GIVEN,
+        from_: str | NotGiven = NOT_GIVEN,
         arg_1st: str | NotGiven = NOT_GIVEN,
         json: str | NotGiven = NOT_GIVEN,
         model_config: str | NotGiven = NOT_GIVEN,
@@ -342,66 +124,53 @@ class AsyncOddTagResource:
         user_id_2: str | NotGiven = NOT_GIVEN,
         arg: str | NotGiven = NOT_GIVEN,
         na_me: str | NotGiven = NOT_GIVEN,
-        mood: (
-            WeirdMood
-            | Literal[
-                "it's",
-                'say "hi"',
-                "back\\slash",
-                '"""',
-                "",
-                "in-progress",
-                "in progress",
-                "1st",
-                "None",
-                "name",
-            ]
-            | NotGiven
-        ) = NOT_GIVEN,
+        mood: WeirdMood | WeirdMoodLiteral | NotGiven = NOT_GIVEN,
         pattern_field: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Weird:
-        """Summary with \"\"\"triple\"\"\" quotes\\
+        """Summary with \"\"\"triple\"\"\" quotes\\ (``POST /things/{class}``, ``import``).
 
         Line one
         Line two \"\"\" and a trailing quote\"
 
         Args:
-            class_: path param named class
-            from_: from
-            self_: self
-            request_options_: request_options
-            class_2: class
-            from_2: from
-            arg_1st: 1st
-            json: json
-            model_config: model_config
-            user_id: user-id
-            user_id_2: user_id
-            arg: The request body.
+            class_2: path param named class
             na_me: quote " inside
-            mood: mood (server default: ``"it's\"``)
-            pattern_field: pattern_field
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``import``: ``POST /things/{class}``.
         """
-        _raw = await self.with_raw_response.import_(
-            class_,
-            from_=from_,
-            self_=self_,
-            request_options_=request_options_,
-            class_2=class_2,
-            from_2=from_2,
-            arg_1st=arg_1st,
-            json=json,
-            model_config=model_config,
-            user_id=user_id,
-            user_id_2=user_id_2,
-            arg=arg,
-            na_me=na_me,
-            mood=mood,
-            pattern_field=pattern_field,
-            request_options=request_options,
+        from ..models import Weird
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/things/{class}", class_2),
+            "import",
+            query=encode_params(
+                ("from", from_2, "multi"),
+                ("self", self_, "multi"),
+                ("request_options", request_options_, "multi"),
+            ),
+            json=validate_body(
+                Weird,
+                {
+                    "class": class_,
+                    "from": from_,
+                    "1st": arg_1st,
+                    "json": json,
+                    "model_config": model_config,
+                    "user-id": user_id,
+                    "user_id": user_id_2,
+                    "": arg,
+                    'na"me': na_me,
+                    "mood": mood,
+                    "pattern_field": pattern_field,
+                },
+                "import",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, Weird, request_options)
+
+
+class AsyncOddTagResourceWithRawResponse:
+    """``odd_tag`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncOddTagResource) -> None:
+        self.import_ = async_raw_response(resource.import_)

@@ -10,15 +10,19 @@ if TYPE_CHECKING:
     from ._animal import Animal as Animal
     from ._animal_habitat import AnimalHabitat as AnimalHabitat
     from ._animal_habitat_climate import AnimalHabitatClimate as AnimalHabitatClimate
+    from ._animal_habitat_climate import AnimalHabitatClimateLiteral as AnimalHabitatClimateLiteral
     from ._animal_request import AnimalRequest as AnimalRequest
     from ._api_error import APIError as APIError
     from ._cat import Cat as Cat
     from ._cat_pet_type import CatPetType as CatPetType
+    from ._cat_pet_type import CatPetTypeLiteral as CatPetTypeLiteral
     from ._diet import Diet as Diet
     from ._dog import Dog as Dog
     from ._level import Level as Level
+    from ._level import LevelLiteral as LevelLiteral
     from ._list_animals_response import ListAnimalsResponse as ListAnimalsResponse
     from ._list_animals_sort import ListAnimalsSort as ListAnimalsSort
+    from ._list_animals_sort import ListAnimalsSortLiteral as ListAnimalsSortLiteral
     from ._names import Names as Names
     from ._pet import Pet as Pet
     from ._schedule import Schedule as Schedule
@@ -26,20 +30,25 @@ if TYPE_CHECKING:
     from ._search_keepers_request import SearchKeepersRequest as SearchKeepersRequest
     from ._search_keepers_response import SearchKeepersResponse as SearchKeepersResponse
     from ._update_animal_request import UpdateAnimalRequest as UpdateAnimalRequest
+    from ._wake_animal_request import WakeAnimalRequest as WakeAnimalRequest
 
 _LOCATIONS: dict[str, str] = {
     "APIError": "_api_error",
     "Animal": "_animal",
     "AnimalHabitat": "_animal_habitat",
     "AnimalHabitatClimate": "_animal_habitat_climate",
+    "AnimalHabitatClimateLiteral": "_animal_habitat_climate",
     "AnimalRequest": "_animal_request",
     "Cat": "_cat",
     "CatPetType": "_cat_pet_type",
+    "CatPetTypeLiteral": "_cat_pet_type",
     "Diet": "_diet",
     "Dog": "_dog",
     "Level": "_level",
+    "LevelLiteral": "_level",
     "ListAnimalsResponse": "_list_animals_response",
     "ListAnimalsSort": "_list_animals_sort",
+    "ListAnimalsSortLiteral": "_list_animals_sort",
     "Names": "_names",
     "Pet": "_pet",
     "Schedule": "_schedule",
@@ -47,6 +56,7 @@ _LOCATIONS: dict[str, str] = {
     "SearchKeepersResponse": "_search_keepers_response",
     "Shift": "_schedule",
     "UpdateAnimalRequest": "_update_animal_request",
+    "WakeAnimalRequest": "_wake_animal_request",
 }
 
 __all__ = [
@@ -54,14 +64,18 @@ __all__ = [
     "Animal",
     "AnimalHabitat",
     "AnimalHabitatClimate",
+    "AnimalHabitatClimateLiteral",
     "AnimalRequest",
     "Cat",
     "CatPetType",
+    "CatPetTypeLiteral",
     "Diet",
     "Dog",
     "Level",
+    "LevelLiteral",
     "ListAnimalsResponse",
     "ListAnimalsSort",
+    "ListAnimalsSortLiteral",
     "Names",
     "Pet",
     "Schedule",
@@ -69,6 +83,7 @@ __all__ = [
     "SearchKeepersResponse",
     "Shift",
     "UpdateAnimalRequest",
+    "WakeAnimalRequest",
 ]
 
 

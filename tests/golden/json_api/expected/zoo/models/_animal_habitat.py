@@ -4,13 +4,11 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._animal_habitat_climate import AnimalHabitatClimate
 
-__all__ = [
-    "AnimalHabitat",
-]
+__all__ = ["AnimalHabitat"]
 
 
 class AnimalHabitat(ApiModel):
     """AnimalHabitat"""
 
     climate: AnimalHabitatClimate | None = None
-    area: float | None = None
+    area: float | int | None = None

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import ClassVar
 
 from pydantic import Field
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._diet import Diet
 
-__all__ = [
-    "AnimalRequest",
-]
+__all__ = ["AnimalRequest"]
 
 
 class AnimalRequest(ApiModel):
@@ -20,10 +18,12 @@ class AnimalRequest(ApiModel):
     name: str = Field(min_length=1)
     diet: Diet | None = None
     birthday: datetime.date | None = None
+    arrived_at: Timestamp | None = None
 
-    __non_nullable__: ClassVar[frozenset[str]] = frozenset(
+    __non_nullable__ = frozenset(
         {
             "diet",
             "birthday",
+            "arrived_at",
         }
     )

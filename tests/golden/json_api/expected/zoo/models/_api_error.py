@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "APIError",
-]
+__all__ = ["APIError"]
 
 
 class APIError(ApiModel):

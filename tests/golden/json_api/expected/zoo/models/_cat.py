@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._cat_pet_type import CatPetType
 
-__all__ = [
-    "Cat",
-]
+__all__ = ["Cat"]
 
 
 class Cat(ApiModel):

@@ -5,9 +5,7 @@ from typing import Literal
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "Dog",
-]
+__all__ = ["Dog"]
 
 
 class Dog(ApiModel):

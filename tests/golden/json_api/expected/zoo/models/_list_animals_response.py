@@ -4,9 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._animal import Animal
 
-__all__ = [
-    "ListAnimalsResponse",
-]
+__all__ = ["ListAnimalsResponse"]
 
 
 class ListAnimalsResponse(ApiModel):

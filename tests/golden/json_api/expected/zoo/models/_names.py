@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-__all__ = [
-    "Names",
-]
+__all__ = ["Names"]
 
 
 Names: TypeAlias = list[str]

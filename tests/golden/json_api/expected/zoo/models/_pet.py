@@ -9,9 +9,7 @@ from .._runtime._models import discriminate
 from ._cat import Cat
 from ._dog import Dog
 
-__all__ = [
-    "Pet",
-]
+__all__ = ["Pet"]
 
 
 Pet: TypeAlias = Annotated[

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from .._runtime._models import ApiModel
 
-__all__ = [
-    "Schedule",
-    "Shift",
-]
+__all__ = ["Schedule", "Shift"]
 
 
 class Schedule(ApiModel):

@@ -10,23 +10,22 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
     AsyncPager,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import encode_params, validate_any, validate_body
+from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
-    from ..models._animal import Animal
-    from ..models._diet import Diet
-    from ..models._list_animals_response import ListAnimalsResponse
-    from ..models._list_animals_sort import ListAnimalsSort
+    from ..models import Animal, Diet, ListAnimalsResponse, ListAnimalsSort, ListAnimalsSortLiteral
 
 __all__ = [
     "AnimalsResource",
@@ -34,56 +33,36 @@ __all__ = [
 ]
 
 
-class AnimalsResourceWithRawResponse:
-    """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+class AnimalsResource:
+    """The animals."""
 
     def __init__(self, client: ZooClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = AnimalsResourceWithRawResponse(self)
 
     def list(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListAnimalsResponse]:
-        """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        from ..models._list_animals_response import ListAnimalsResponse
+    ) -> ListAnimalsResponse:
+        """ListAnimals (``GET /animals``, ``ListAnimals``)."""
+        from ..models import ListAnimalsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals",
-                {},
-            ),
-            operation_id="ListAnimals",
-            idempotent=True,
+            "GET",
+            "/animals",
+            "ListAnimals",
             query=encode_params(
                 ("limit", limit, "multi"),
                 ("ratio", ratio, "multi"),
@@ -95,283 +74,19 @@ class AnimalsResourceWithRawResponse:
                 ("next", next, "multi"),
                 ("prev", prev, "multi"),
             ),
-            headers=(
-                ("Accept", "application/json"),
-                *encode_params(
-                    ("X-Trace", x_trace, "csv"),
-                    ("X-Flags", x_flags, "csv"),
-                ),
-            ),
+            headers=encode_params(("X-Trace", x_trace, "csv"), ("X-Flags", x_flags, "csv")),
         )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ListAnimalsResponse))
-
-    def create(
-        self,
-        *,
-        name: str,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        birthday: datetime.date | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """CreateAnimal
-
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        from ..models._animal import Animal
-        from ..models._animal_request import AnimalRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/animals",
-                {},
-            ),
-            operation_id="CreateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                AnimalRequest,
-                {
-                    "name": name,
-                    "diet": diet,
-                    "birthday": birthday,
-                },
-                "CreateAnimal",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-    def get(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """GetAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="GetAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-    def replace(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        body: builtins.list[str],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[builtins.list[Animal]]:
-        """ReplaceAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="ReplaceAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_any(list[str], body, "ReplaceAnimal"),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, builtins.list[Animal])
-        )
-
-    def delete(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[None]:
-        """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, None))
-
-    def update(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """UpdateAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-        from ..models._update_animal_request import UpdateAnimalRequest
-
-        _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateAnimalRequest,
-                {
-                    "name": name,
-                    "nickname": nickname,
-                    "diet": diet,
-                },
-                "UpdateAnimal",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-
-class AnimalsResource:
-    """The animals."""
-
-    def __init__(self, client: ZooClient) -> None:
-        self._client = client
-        self.with_raw_response = AnimalsResourceWithRawResponse(client)
-
-    def list(
-        self,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
-        hungry: bool | NotGiven = NOT_GIVEN,
-        species: builtins.list[str] | NotGiven = NOT_GIVEN,
-        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        x_trace: str | NotGiven = NOT_GIVEN,
-        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ListAnimalsResponse:
-        """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        _raw = self.with_raw_response.list(
-            limit=limit,
-            ratio=ratio,
-            hungry=hungry,
-            species=species,
-            tag=tag,
-            sort=sort,
-            filter=filter,
-            next=next,
-            prev=prev,
-            x_trace=x_trace,
-            x_flags=x_flags,
-            request_options=request_options,
-        )
-        return _raw.data
+        return self._call(_spec, ListAnimalsResponse, request_options)
 
     def list_pages(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -380,14 +95,9 @@ class AnimalsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[ListAnimalsResponse, Animal]:
-        """Page through :meth:`list` with its ``next``/``prev`` cursors.
+        """Page through :meth:`list` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> ListAnimalsResponse:
+        def _fetch(_position: Cursor | None) -> ListAnimalsResponse:
             return self.list(
                 limit=limit,
                 ratio=ratio,
@@ -398,16 +108,16 @@ class AnimalsResource:
                 filter=filter,
                 x_trace=x_trace,
                 x_flags=x_flags,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.animals,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.animals,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -417,11 +127,11 @@ class AnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -447,22 +157,23 @@ class AnimalsResource:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """CreateAnimal
+        """CreateAnimal (``POST /animals``, ``CreateAnimal``)."""
+        from ..models import Animal, AnimalRequest
 
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        _raw = self.with_raw_response.create(
-            name=name, diet=diet, birthday=birthday, request_options=request_options
+        _spec = RequestSpec(
+            "POST",
+            "/animals",
+            "CreateAnimal",
+            json=validate_body(
+                AnimalRequest,
+                {"name": name, "diet": diet, "birthday": birthday, "arrived_at": arrived_at},
+                "CreateAnimal",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, Animal, request_options)
 
     def get(
         self,
@@ -471,17 +182,11 @@ class AnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """GetAnimal
+        """GetAnimal (``GET /animals/{zoo}/{id}``, ``GetAnimal``)."""
+        from ..models import Animal
 
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.get(zoo, id, request_options=request_options)
-        return _raw.data
+        _spec = RequestSpec("GET", build_path("/animals/{zoo}/{id}", zoo, id), "GetAnimal")
+        return self._call(_spec, Animal, request_options)
 
     def replace(
         self,
@@ -491,18 +196,21 @@ class AnimalsResource:
         body: builtins.list[str],
         request_options: RequestOptions | None = None,
     ) -> builtins.list[Animal]:
-        """ReplaceAnimal
+        """ReplaceAnimal (``PUT /animals/{zoo}/{id}``, ``ReplaceAnimal``).
 
         Args:
-            zoo: zoo
-            id: id
             body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
-        _raw = self.with_raw_response.replace(zoo, id, body=body, request_options=request_options)
-        return _raw.data
+        from ..models import Animal
+
+        _spec = RequestSpec(
+            "PUT",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "ReplaceAnimal",
+            json=validate_any(builtins.list[str], body, "ReplaceAnimal"),
+        )
+        _data: builtins.list[Animal] = self._call(_spec, builtins.list[Animal], request_options)
+        return _data
 
     def delete(
         self,
@@ -511,17 +219,9 @@ class AnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
-        """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.delete(zoo, id, request_options=request_options)
-        return _raw.data
+        """DeleteAnimal (``DELETE /animals/{zoo}/{id}``, ``DeleteAnimal``)."""
+        _spec = RequestSpec("DELETE", build_path("/animals/{zoo}/{id}", zoo, id), "DeleteAnimal")
+        return self._call(_spec, None, request_options)
 
     def update(
         self,
@@ -529,78 +229,87 @@ class AnimalsResource:
         id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
+        nickname: str | NotGiven | None = NOT_GIVEN,
         diet: Diet | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """UpdateAnimal
+        """UpdateAnimal (``PATCH /animals/{zoo}/{id}``, ``UpdateAnimal``)."""
+        from ..models import Animal, UpdateAnimalRequest
 
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        _raw = self.with_raw_response.update(
-            zoo, id, name=name, nickname=nickname, diet=diet, request_options=request_options
+        _spec = RequestSpec(
+            "PATCH",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "UpdateAnimal",
+            json=validate_body(
+                UpdateAnimalRequest,
+                {"name": name, "nickname": nickname, "diet": diet},
+                "UpdateAnimal",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, Animal, request_options)
+
+    def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """WakeAnimal (``POST /animals/{zoo}/{id}/wake``, ``WakeAnimal``)."""
+        from ..models import WakeAnimalRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/animals/{zoo}/{id}/wake", zoo, id),
+            "WakeAnimal",
+            json=validate_body(WakeAnimalRequest, {}, "WakeAnimal"),
+        )
+        return self._call(_spec, None, request_options)
 
 
-class AsyncAnimalsResourceWithRawResponse:
+class AnimalsResourceWithRawResponse:
     """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
+    def __init__(self, resource: AnimalsResource) -> None:
+        self.list = raw_response(resource.list)
+        self.create = raw_response(resource.create)
+        self.get = raw_response(resource.get)
+        self.replace = raw_response(resource.replace)
+        self.delete = raw_response(resource.delete)
+        self.update = raw_response(resource.update)
+        self.wake = raw_response(resource.wake)
+
+
+class AsyncAnimalsResource:
+    """The animals."""
+
     def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
+        self._call = client._transport.call
+        self.with_raw_response = AsyncAnimalsResourceWithRawResponse(self)
 
     async def list(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
-    ) -> ApiResponse[ListAnimalsResponse]:
-        """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        from ..models._list_animals_response import ListAnimalsResponse
+    ) -> ListAnimalsResponse:
+        """ListAnimals (``GET /animals``, ``ListAnimals``)."""
+        from ..models import ListAnimalsResponse
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals",
-                {},
-            ),
-            operation_id="ListAnimals",
-            idempotent=True,
+            "GET",
+            "/animals",
+            "ListAnimals",
             query=encode_params(
                 ("limit", limit, "multi"),
                 ("ratio", ratio, "multi"),
@@ -612,283 +321,19 @@ class AsyncAnimalsResourceWithRawResponse:
                 ("next", next, "multi"),
                 ("prev", prev, "multi"),
             ),
-            headers=(
-                ("Accept", "application/json"),
-                *encode_params(
-                    ("X-Trace", x_trace, "csv"),
-                    ("X-Flags", x_flags, "csv"),
-                ),
-            ),
+            headers=encode_params(("X-Trace", x_trace, "csv"), ("X-Flags", x_flags, "csv")),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, ListAnimalsResponse))
-
-    async def create(
-        self,
-        *,
-        name: str,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        birthday: datetime.date | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """CreateAnimal
-
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        from ..models._animal import Animal
-        from ..models._animal_request import AnimalRequest
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/animals",
-                {},
-            ),
-            operation_id="CreateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                AnimalRequest,
-                {
-                    "name": name,
-                    "diet": diet,
-                    "birthday": birthday,
-                },
-                "CreateAnimal",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-    async def get(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """GetAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="GetAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-    async def replace(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        body: builtins.list[str],
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[builtins.list[Animal]]:
-        """ReplaceAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-
-        _spec = RequestSpec(
-            method="PUT",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="ReplaceAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_any(list[str], body, "ReplaceAnimal"),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, builtins.list[Animal])
-        )
-
-    async def delete(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[None]:
-        """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-
-        _spec = RequestSpec(
-            method="DELETE",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="DeleteAnimal",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, None))
-
-    async def update(
-        self,
-        zoo: str,
-        id: int,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
-        diet: Diet | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Animal]:
-        """UpdateAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        from ..models._animal import Animal
-        from ..models._update_animal_request import UpdateAnimalRequest
-
-        _spec = RequestSpec(
-            method="PATCH",
-            path=build_path(
-                "/animals/{zoo}/{id}",
-                {
-                    "zoo": zoo,
-                    "id": id,
-                },
-            ),
-            operation_id="UpdateAnimal",
-            idempotent=False,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                UpdateAnimalRequest,
-                {
-                    "name": name,
-                    "nickname": nickname,
-                    "diet": diet,
-                },
-                "UpdateAnimal",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Animal))
-
-
-class AsyncAnimalsResource:
-    """The animals."""
-
-    def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncAnimalsResourceWithRawResponse(client)
-
-    async def list(
-        self,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
-        hungry: bool | NotGiven = NOT_GIVEN,
-        species: builtins.list[str] | NotGiven = NOT_GIVEN,
-        tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
-        filter: dict[str, Any] | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        x_trace: str | NotGiven = NOT_GIVEN,
-        x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ListAnimalsResponse:
-        """ListAnimals
-
-        Args:
-            limit: limit
-            ratio: ratio
-            hungry: hungry
-            species: species
-            tag: tag
-            sort: sort
-            filter: filter
-            next: next
-            prev: prev
-            x_trace: X-Trace
-            x_flags: X-Flags
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ListAnimals``: ``GET /animals``.
-        """
-        _raw = await self.with_raw_response.list(
-            limit=limit,
-            ratio=ratio,
-            hungry=hungry,
-            species=species,
-            tag=tag,
-            sort=sort,
-            filter=filter,
-            next=next,
-            prev=prev,
-            x_trace=x_trace,
-            x_flags=x_flags,
-            request_options=request_options,
-        )
-        return _raw.data
+        return await self._call(_spec, ListAnimalsResponse, request_options)
 
     def list_pages(
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -897,14 +342,9 @@ class AsyncAnimalsResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[ListAnimalsResponse, Animal]:
-        """Page through :meth:`list` with its ``next``/``prev`` cursors.
+        """Page through :meth:`list` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> ListAnimalsResponse:
+        async def _fetch(_position: Cursor | None) -> ListAnimalsResponse:
             return await self.list(
                 limit=limit,
                 ratio=ratio,
@@ -915,16 +355,16 @@ class AsyncAnimalsResource:
                 filter=filter,
                 x_trace=x_trace,
                 x_flags=x_flags,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.animals,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.animals,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -934,18 +374,18 @@ class AsyncAnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
-        sort: ListAnimalsSort | Literal["name", "age"] | NotGiven = NOT_GIVEN,
+        sort: ListAnimalsSort | ListAnimalsSortLiteral | NotGiven = NOT_GIVEN,
         filter: dict[str, Any] | NotGiven = NOT_GIVEN,
         x_trace: str | NotGiven = NOT_GIVEN,
         x_flags: builtins.list[str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[Animal]:
         """Every item of :meth:`list`, across all pages (``animals`` of each page)."""
-        async for item in self.list_pages(
+        async for _item in self.list_pages(
             limit=limit,
             ratio=ratio,
             hungry=hungry,
@@ -957,7 +397,7 @@ class AsyncAnimalsResource:
             x_flags=x_flags,
             request_options=request_options,
         ):
-            yield item
+            yield _item
 
     async def create(
         self,
@@ -965,22 +405,23 @@ class AsyncAnimalsResource:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """CreateAnimal
+        """CreateAnimal (``POST /animals``, ``CreateAnimal``)."""
+        from ..models import Animal, AnimalRequest
 
-        Args:
-            name: name
-            diet: diet
-            birthday: birthday
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``CreateAnimal``: ``POST /animals``.
-        """
-        _raw = await self.with_raw_response.create(
-            name=name, diet=diet, birthday=birthday, request_options=request_options
+        _spec = RequestSpec(
+            "POST",
+            "/animals",
+            "CreateAnimal",
+            json=validate_body(
+                AnimalRequest,
+                {"name": name, "diet": diet, "birthday": birthday, "arrived_at": arrived_at},
+                "CreateAnimal",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, Animal, request_options)
 
     async def get(
         self,
@@ -989,17 +430,11 @@ class AsyncAnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """GetAnimal
+        """GetAnimal (``GET /animals/{zoo}/{id}``, ``GetAnimal``)."""
+        from ..models import Animal
 
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetAnimal``: ``GET /animals/{zoo}/{id}``.
-        """
-        _raw = await self.with_raw_response.get(zoo, id, request_options=request_options)
-        return _raw.data
+        _spec = RequestSpec("GET", build_path("/animals/{zoo}/{id}", zoo, id), "GetAnimal")
+        return await self._call(_spec, Animal, request_options)
 
     async def replace(
         self,
@@ -1009,20 +444,23 @@ class AsyncAnimalsResource:
         body: builtins.list[str],
         request_options: RequestOptions | None = None,
     ) -> builtins.list[Animal]:
-        """ReplaceAnimal
+        """ReplaceAnimal (``PUT /animals/{zoo}/{id}``, ``ReplaceAnimal``).
 
         Args:
-            zoo: zoo
-            id: id
             body: The request body.
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``ReplaceAnimal``: ``PUT /animals/{zoo}/{id}``.
         """
-        _raw = await self.with_raw_response.replace(
-            zoo, id, body=body, request_options=request_options
+        from ..models import Animal
+
+        _spec = RequestSpec(
+            "PUT",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "ReplaceAnimal",
+            json=validate_any(builtins.list[str], body, "ReplaceAnimal"),
         )
-        return _raw.data
+        _data: builtins.list[Animal] = await self._call(
+            _spec, builtins.list[Animal], request_options
+        )
+        return _data
 
     async def delete(
         self,
@@ -1031,17 +469,9 @@ class AsyncAnimalsResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
-        """DeleteAnimal
-
-        Args:
-            zoo: zoo
-            id: id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``DeleteAnimal``: ``DELETE /animals/{zoo}/{id}``.
-        """
-        _raw = await self.with_raw_response.delete(zoo, id, request_options=request_options)
-        return _raw.data
+        """DeleteAnimal (``DELETE /animals/{zoo}/{id}``, ``DeleteAnimal``)."""
+        _spec = RequestSpec("DELETE", build_path("/animals/{zoo}/{id}", zoo, id), "DeleteAnimal")
+        return await self._call(_spec, None, request_options)
 
     async def update(
         self,
@@ -1049,23 +479,52 @@ class AsyncAnimalsResource:
         id: int,
         *,
         name: str | NotGiven = NOT_GIVEN,
-        nickname: str | None | NotGiven = NOT_GIVEN,
+        nickname: str | NotGiven | None = NOT_GIVEN,
         diet: Diet | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
-        """UpdateAnimal
+        """UpdateAnimal (``PATCH /animals/{zoo}/{id}``, ``UpdateAnimal``)."""
+        from ..models import Animal, UpdateAnimalRequest
 
-        Args:
-            zoo: zoo
-            id: id
-            name: name
-            nickname: nickname
-            diet: diet
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``UpdateAnimal``: ``PATCH /animals/{zoo}/{id}``.
-        """
-        _raw = await self.with_raw_response.update(
-            zoo, id, name=name, nickname=nickname, diet=diet, request_options=request_options
+        _spec = RequestSpec(
+            "PATCH",
+            build_path("/animals/{zoo}/{id}", zoo, id),
+            "UpdateAnimal",
+            json=validate_body(
+                UpdateAnimalRequest,
+                {"name": name, "nickname": nickname, "diet": diet},
+                "UpdateAnimal",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, Animal, request_options)
+
+    async def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """WakeAnimal (``POST /animals/{zoo}/{id}/wake``, ``WakeAnimal``)."""
+        from ..models import WakeAnimalRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/animals/{zoo}/{id}/wake", zoo, id),
+            "WakeAnimal",
+            json=validate_body(WakeAnimalRequest, {}, "WakeAnimal"),
+        )
+        return await self._call(_spec, None, request_options)
+
+
+class AsyncAnimalsResourceWithRawResponse:
+    """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncAnimalsResource) -> None:
+        self.list = async_raw_response(resource.list)
+        self.create = async_raw_response(resource.create)
+        self.get = async_raw_response(resource.get)
+        self.replace = async_raw_response(resource.replace)
+        self.delete = async_raw_response(resource.delete)
+        self.update = async_raw_response(resource.update)
+        self.wake = async_raw_response(resource.wake)

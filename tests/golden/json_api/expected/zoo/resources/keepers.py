@@ -8,21 +8,23 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import (
     NOT_GIVEN,
-    ApiResponse,
+    AsyncBinaryStream,
     AsyncPager,
+    BinaryStream,
     Cursor,
     NotGiven,
     RequestOptions,
     RequestSpec,
     SyncPager,
+    async_raw_response,
     build_path,
+    raw_response,
 )
 from .._runtime._request import validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
-    from ..models._schedule import Schedule
-    from ..models._search_keepers_response import SearchKeepersResponse
+    from ..models import Schedule, SearchKeepersResponse
 
 __all__ = [
     "AsyncKeepersResource",
@@ -30,158 +32,13 @@ __all__ = [
 ]
 
 
-class KeepersResourceWithRawResponse:
-    """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: ZooClient) -> None:
-        self._client = client
-
-    def search_keepers(
-        self,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SearchKeepersResponse]:
-        """SearchKeepers
-
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        from ..models._search_keepers_request import SearchKeepersRequest
-        from ..models._search_keepers_response import SearchKeepersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/keepers/search",
-                {},
-            ),
-            operation_id="SearchKeepers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SearchKeepersRequest,
-                {
-                    "name": name,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                },
-                "SearchKeepers",
-            ),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SearchKeepersResponse)
-        )
-
-    def get_keeper_photo(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[bytes]:
-        """GetKeeperPhoto
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/photo",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperPhoto",
-            idempotent=True,
-            headers=(("Accept", "image/jpeg"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, bytes))
-
-    def get_keeper_notes(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[str]:
-        """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/notes",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperNotes",
-            idempotent=True,
-            headers=(("Accept", "text/plain"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, str))
-
-    def get_schedule(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Schedule]:
-        """GetSchedule
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        from ..models._schedule import Schedule
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/schedule",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetSchedule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Schedule))
-
-
 class KeepersResource:
     """``keepers`` operations."""
 
     def __init__(self, client: ZooClient) -> None:
-        self._client = client
-        self.with_raw_response = KeepersResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self._stream = client._transport.stream
+        self.with_raw_response = KeepersResourceWithRawResponse(self)
 
     def search_keepers(
         self,
@@ -192,21 +49,21 @@ class KeepersResource:
         prev: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SearchKeepersResponse:
-        """SearchKeepers
+        """SearchKeepers (``POST /keepers/search``, ``SearchKeepers``)."""
+        from ..models import SearchKeepersRequest, SearchKeepersResponse
 
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        _raw = self.with_raw_response.search_keepers(
-            name=name, limit=limit, next=next, prev=prev, request_options=request_options
+        _spec = RequestSpec(
+            "POST",
+            "/keepers/search",
+            "SearchKeepers",
+            idempotent=True,
+            json=validate_body(
+                SearchKeepersRequest,
+                {"name": name, "limit": limit, "next": next, "prev": prev},
+                "SearchKeepers",
+            ),
         )
-        return _raw.data
+        return self._call(_spec, SearchKeepersResponse, request_options)
 
     def search_keepers_pages(
         self,
@@ -218,27 +75,22 @@ class KeepersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> SyncPager[SearchKeepersResponse, str]:
-        """Page through :meth:`search_keepers` with its ``next``/``prev`` cursors.
+        """Page through :meth:`search_keepers` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        def _fetch(position: Cursor | None) -> SearchKeepersResponse:
+        def _fetch(_position: Cursor | None) -> SearchKeepersResponse:
             return self.search_keepers(
                 name=name,
                 limit=limit,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return SyncPager(
             _fetch,
-            items=lambda page: page.keepers,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.keepers,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -261,17 +113,15 @@ class KeepersResource:
         keeper_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> bytes:
-        """GetKeeperPhoto
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-        _raw = self.with_raw_response.get_keeper_photo(keeper_id, request_options=request_options)
-        return _raw.data
+    ) -> BinaryStream:
+        """GetKeeperPhoto (``GET /keepers/{keeper_id}/photo``, ``GetKeeperPhoto``)."""
+        _spec = RequestSpec(
+            "GET",
+            build_path("/keepers/{keeper_id}/photo", keeper_id),
+            "GetKeeperPhoto",
+            accept="image/jpeg",
+        )
+        return self._stream(_spec, BinaryStream, request_options)
 
     def get_keeper_notes(
         self,
@@ -279,16 +129,14 @@ class KeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> str:
-        """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-        _raw = self.with_raw_response.get_keeper_notes(keeper_id, request_options=request_options)
-        return _raw.data
+        """GetKeeperNotes (``GET /keepers/{keeper_id}/notes``, ``GetKeeperNotes``)."""
+        _spec = RequestSpec(
+            "GET",
+            build_path("/keepers/{keeper_id}/notes", keeper_id),
+            "GetKeeperNotes",
+            accept="text/plain",
+        )
+        return self._call(_spec, str, request_options)
 
     def get_schedule(
         self,
@@ -296,170 +144,32 @@ class KeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Schedule:
-        """GetSchedule
+        """GetSchedule (``GET /keepers/{keeper_id}/schedule``, ``GetSchedule``)."""
+        from ..models import Schedule
 
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        _raw = self.with_raw_response.get_schedule(keeper_id, request_options=request_options)
-        return _raw.data
+        _spec = RequestSpec(
+            "GET", build_path("/keepers/{keeper_id}/schedule", keeper_id), "GetSchedule"
+        )
+        return self._call(_spec, Schedule, request_options)
 
 
-class AsyncKeepersResourceWithRawResponse:
+class KeepersResourceWithRawResponse:
     """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
 
-    def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
-
-    async def search_keepers(
-        self,
-        *,
-        name: str | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        next: str | NotGiven = NOT_GIVEN,
-        prev: str | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[SearchKeepersResponse]:
-        """SearchKeepers
-
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        from ..models._search_keepers_request import SearchKeepersRequest
-        from ..models._search_keepers_response import SearchKeepersResponse
-
-        _spec = RequestSpec(
-            method="POST",
-            path=build_path(
-                "/keepers/search",
-                {},
-            ),
-            operation_id="SearchKeepers",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-            json=validate_body(
-                SearchKeepersRequest,
-                {
-                    "name": name,
-                    "limit": limit,
-                    "next": next,
-                    "prev": prev,
-                },
-                "SearchKeepers",
-            ),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(
-            _response, self._client._transport.parse(_response, SearchKeepersResponse)
-        )
-
-    async def get_keeper_photo(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[bytes]:
-        """GetKeeperPhoto
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/photo",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperPhoto",
-            idempotent=True,
-            headers=(("Accept", "image/jpeg"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, bytes))
-
-    async def get_keeper_notes(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[str]:
-        """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/notes",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetKeeperNotes",
-            idempotent=True,
-            headers=(("Accept", "text/plain"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, str))
-
-    async def get_schedule(
-        self,
-        keeper_id: str,
-        *,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Schedule]:
-        """GetSchedule
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        from ..models._schedule import Schedule
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/keepers/{keeper_id}/schedule",
-                {
-                    "keeper_id": keeper_id,
-                },
-            ),
-            operation_id="GetSchedule",
-            idempotent=True,
-            headers=(("Accept", "application/json"),),
-        )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Schedule))
+    def __init__(self, resource: KeepersResource) -> None:
+        self.search_keepers = raw_response(resource.search_keepers)
+        self.get_keeper_photo = raw_response(resource.get_keeper_photo)
+        self.get_keeper_notes = raw_response(resource.get_keeper_notes)
+        self.get_schedule = raw_response(resource.get_schedule)
 
 
 class AsyncKeepersResource:
     """``keepers`` operations."""
 
     def __init__(self, client: AsyncZooClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncKeepersResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self._stream = client._transport.stream
+        self.with_raw_response = AsyncKeepersResourceWithRawResponse(self)
 
     async def search_keepers(
         self,
@@ -470,21 +180,21 @@ class AsyncKeepersResource:
         prev: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SearchKeepersResponse:
-        """SearchKeepers
+        """SearchKeepers (``POST /keepers/search``, ``SearchKeepers``)."""
+        from ..models import SearchKeepersRequest, SearchKeepersResponse
 
-        Args:
-            name: name
-            limit: limit
-            next: next
-            prev: prev
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``SearchKeepers``: ``POST /keepers/search``.
-        """
-        _raw = await self.with_raw_response.search_keepers(
-            name=name, limit=limit, next=next, prev=prev, request_options=request_options
+        _spec = RequestSpec(
+            "POST",
+            "/keepers/search",
+            "SearchKeepers",
+            idempotent=True,
+            json=validate_body(
+                SearchKeepersRequest,
+                {"name": name, "limit": limit, "next": next, "prev": prev},
+                "SearchKeepers",
+            ),
         )
-        return _raw.data
+        return await self._call(_spec, SearchKeepersResponse, request_options)
 
     def search_keepers_pages(
         self,
@@ -496,27 +206,22 @@ class AsyncKeepersResource:
         max_pages: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPager[SearchKeepersResponse, str]:
-        """Page through :meth:`search_keepers` with its ``next``/``prev`` cursors.
+        """Page through :meth:`search_keepers` by its ``next``/``prev`` cursors, lazily (see the pager for resuming)."""
 
-        Iterating the pager yields every item across pages (fetched lazily); ``.pages()`` yields
-        :class:`Page` objects whose ``next_position()``/``prev_position()`` can be saved and passed
-        back as ``start`` to resume, in either ``direction``.
-        """
-
-        async def _fetch(position: Cursor | None) -> SearchKeepersResponse:
+        async def _fetch(_position: Cursor | None) -> SearchKeepersResponse:
             return await self.search_keepers(
                 name=name,
                 limit=limit,
-                next=position[1] if position and position[0] == "next" else NOT_GIVEN,
-                prev=position[1] if position and position[0] == "prev" else NOT_GIVEN,
+                next=_position[1] if _position and _position[0] == "next" else NOT_GIVEN,
+                prev=_position[1] if _position and _position[0] == "prev" else NOT_GIVEN,
                 request_options=request_options,
             )
 
         return AsyncPager(
             _fetch,
-            items=lambda page: page.keepers,
-            next_cursor=lambda page: page.next,
-            prev_cursor=lambda page: page.prev,
+            items=lambda _page: _page.keepers,
+            next_cursor=lambda _page: _page.next,
+            prev_cursor=lambda _page: _page.prev,
             start=start,
             direction=direction,
             max_pages=max_pages,
@@ -530,29 +235,25 @@ class AsyncKeepersResource:
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[str]:
         """Every item of :meth:`search_keepers`, across all pages (``keepers`` of each page)."""
-        async for item in self.search_keepers_pages(
+        async for _item in self.search_keepers_pages(
             name=name, limit=limit, request_options=request_options
         ):
-            yield item
+            yield _item
 
     async def get_keeper_photo(
         self,
         keeper_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> bytes:
-        """GetKeeperPhoto
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperPhoto``: ``GET /keepers/{keeper_id}/photo``.
-        """
-        _raw = await self.with_raw_response.get_keeper_photo(
-            keeper_id, request_options=request_options
+    ) -> AsyncBinaryStream:
+        """GetKeeperPhoto (``GET /keepers/{keeper_id}/photo``, ``GetKeeperPhoto``)."""
+        _spec = RequestSpec(
+            "GET",
+            build_path("/keepers/{keeper_id}/photo", keeper_id),
+            "GetKeeperPhoto",
+            accept="image/jpeg",
         )
-        return _raw.data
+        return await self._stream(_spec, AsyncBinaryStream, request_options)
 
     async def get_keeper_notes(
         self,
@@ -560,18 +261,14 @@ class AsyncKeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> str:
-        """GetKeeperNotes
-
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``GetKeeperNotes``: ``GET /keepers/{keeper_id}/notes``.
-        """
-        _raw = await self.with_raw_response.get_keeper_notes(
-            keeper_id, request_options=request_options
+        """GetKeeperNotes (``GET /keepers/{keeper_id}/notes``, ``GetKeeperNotes``)."""
+        _spec = RequestSpec(
+            "GET",
+            build_path("/keepers/{keeper_id}/notes", keeper_id),
+            "GetKeeperNotes",
+            accept="text/plain",
         )
-        return _raw.data
+        return await self._call(_spec, str, request_options)
 
     async def get_schedule(
         self,
@@ -579,13 +276,20 @@ class AsyncKeepersResource:
         *,
         request_options: RequestOptions | None = None,
     ) -> Schedule:
-        """GetSchedule
+        """GetSchedule (``GET /keepers/{keeper_id}/schedule``, ``GetSchedule``)."""
+        from ..models import Schedule
 
-        Args:
-            keeper_id: keeper_id
-            request_options: Per-call timeout, retries, extra headers or query.
+        _spec = RequestSpec(
+            "GET", build_path("/keepers/{keeper_id}/schedule", keeper_id), "GetSchedule"
+        )
+        return await self._call(_spec, Schedule, request_options)
 
-        Operation ``GetSchedule``: ``GET /keepers/{keeper_id}/schedule``.
-        """
-        _raw = await self.with_raw_response.get_schedule(keeper_id, request_options=request_options)
-        return _raw.data
+
+class AsyncKeepersResourceWithRawResponse:
+    """``keepers`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncKeepersResource) -> None:
+        self.search_keepers = async_raw_response(resource.search_keepers)
+        self.get_keeper_photo = async_raw_response(resource.get_keeper_photo)
+        self.get_keeper_notes = async_raw_response(resource.get_keeper_notes)
+        self.get_schedule = async_raw_response(resource.get_schedule)

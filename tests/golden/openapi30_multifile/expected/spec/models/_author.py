@@ -4,10 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._book_summary import BookSummary
 
-__all__ = [
-    "Author",
-    "Book",
-]
+__all__ = ["Author", "Book"]
 
 
 class Author(ApiModel):
@@ -25,8 +22,7 @@ class Book(ApiModel):
     subtitle: str | None = None
     pages: int | None = None
     summary: BookSummary | None = None
-    """Not indexed in the root, so it is inlined where used.
-    """
+    """Not indexed in the root, so it is inlined where used."""
 
 
 Author.model_rebuild()

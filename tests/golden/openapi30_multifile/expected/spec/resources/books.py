@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._runtime import NOT_GIVEN, ApiResponse, NotGiven, RequestOptions, RequestSpec, build_path
+from .._runtime import (
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    async_raw_response,
+    build_path,
+    raw_response,
+)
 from .._runtime._request import encode_params
 
 if TYPE_CHECKING:
     from .._client import AsyncSpecClient, SpecClient
-    from ..models._author import Book
+    from ..models import Book
 
 __all__ = [
     "AsyncBooksResource",
@@ -18,143 +26,67 @@ __all__ = [
 ]
 
 
-class BooksResourceWithRawResponse:
-    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: SpecClient) -> None:
-        self._client = client
-
-    def get_book(
-        self,
-        isbn: str,
-        *,
-        lang: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Book]:
-        """getBook
-
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        from ..models._author import Book
-
-        _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/books/{isbn}",
-                {
-                    "isbn": isbn,
-                },
-            ),
-            operation_id="getBook",
-            idempotent=True,
-            query=encode_params(
-                ("lang", lang, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
-        )
-        _response = self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Book))
-
-
 class BooksResource:
     """``books`` operations."""
 
     def __init__(self, client: SpecClient) -> None:
-        self._client = client
-        self.with_raw_response = BooksResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = BooksResourceWithRawResponse(self)
 
     def get_book(
         self,
         isbn: str,
         *,
-        lang: str | None | NotGiven = NOT_GIVEN,
+        lang: str | NotGiven | None = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Book:
-        """getBook
-
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        _raw = self.with_raw_response.get_book(isbn, lang=lang, request_options=request_options)
-        return _raw.data
-
-
-class AsyncBooksResourceWithRawResponse:
-    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
-
-    def __init__(self, client: AsyncSpecClient) -> None:
-        self._client = client
-
-    async def get_book(
-        self,
-        isbn: str,
-        *,
-        lang: str | None | NotGiven = NOT_GIVEN,
-        request_options: RequestOptions | None = None,
-    ) -> ApiResponse[Book]:
-        """getBook
-
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        from ..models._author import Book
+        """getBook (``GET /books/{isbn}``, ``getBook``)."""
+        from ..models import Book
 
         _spec = RequestSpec(
-            method="GET",
-            path=build_path(
-                "/books/{isbn}",
-                {
-                    "isbn": isbn,
-                },
-            ),
-            operation_id="getBook",
-            idempotent=True,
-            query=encode_params(
-                ("lang", lang, "multi"),
-            ),
-            headers=(("Accept", "application/json"),),
+            "GET",
+            build_path("/books/{isbn}", isbn),
+            "getBook",
+            query=encode_params(("lang", lang, "multi")),
         )
-        _response = await self._client._transport.request(_spec, options=request_options)
-        return ApiResponse(_response, self._client._transport.parse(_response, Book))
+        return self._call(_spec, Book, request_options)
+
+
+class BooksResourceWithRawResponse:
+    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: BooksResource) -> None:
+        self.get_book = raw_response(resource.get_book)
 
 
 class AsyncBooksResource:
     """``books`` operations."""
 
     def __init__(self, client: AsyncSpecClient) -> None:
-        self._client = client
-        self.with_raw_response = AsyncBooksResourceWithRawResponse(client)
+        self._call = client._transport.call
+        self.with_raw_response = AsyncBooksResourceWithRawResponse(self)
 
     async def get_book(
         self,
         isbn: str,
         *,
-        lang: str | None | NotGiven = NOT_GIVEN,
+        lang: str | NotGiven | None = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Book:
-        """getBook
+        """getBook (``GET /books/{isbn}``, ``getBook``)."""
+        from ..models import Book
 
-        Args:
-            isbn: isbn
-            lang: lang
-            request_options: Per-call timeout, retries, extra headers or query.
-
-        Operation ``getBook``: ``GET /books/{isbn}``.
-        """
-        _raw = await self.with_raw_response.get_book(
-            isbn, lang=lang, request_options=request_options
+        _spec = RequestSpec(
+            "GET",
+            build_path("/books/{isbn}", isbn),
+            "getBook",
+            query=encode_params(("lang", lang, "multi")),
         )
-        return _raw.data
+        return await self._call(_spec, Book, request_options)
+
+
+class AsyncBooksResourceWithRawResponse:
+    """``books`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
+
+    def __init__(self, resource: AsyncBooksResource) -> None:
+        self.get_book = async_raw_response(resource.get_book)
