@@ -118,8 +118,9 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "info": _with(
             {
-                # checked where it is read (generator/parse/client.py), with its own messages
-                "x-sdk-webhook-signature": {},
+                # checked where it is read (generator/parse/client.py), with its own messages;
+                # only the type the parser's checks take for granted is checked here
+                "x-sdk-webhook-signature": {"properties": {"algorithm": {"type": "string"}}},
                 "x-sdk": {
                     "type": "object",
                     "additionalProperties": False,

@@ -91,7 +91,7 @@ def _cache() -> DiskCache:
         f"{name} {importlib.metadata.version(name)}"
         for name in ("openapi-spec-validator", "openapi-schema-validator", "jsonschema")
     )
-    return DiskCache("validate", f"{versions} passes-v2")
+    return DiskCache("validate", f"{versions} passes-v3")
 
 
 def validate(spec: LoadedSpec) -> LoadedSpec:

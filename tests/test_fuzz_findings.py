@@ -73,6 +73,20 @@ GENERATES = {
     ),
     # no operations at all: a client with no resources
     "no_operations": doc({"A": {"type": "string"}}, paths={}),
+    # a parameter whose schema is `true`
+    "boolean_parameter_schema": doc(
+        {"A": {"type": "string"}},
+        paths={
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "x-sdk-name": "a.get",
+                    "parameters": [{"name": "q", "in": "query", "schema": True}],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    ),
     # components that allow only null, used (nullable) by a request body's fields
     "null_only_components": doc(
         {
@@ -178,3 +192,16 @@ def test_alias_cycles_are_skipped_with_a_warning_or_refused_when_strict(
     with pytest.raises(SpecError) as caught:
         build(path, strict=True, formatted=False)
     assert [f"{p.pointer}: {p.message}" for p in caught.value.problems] == [problem]
+
+
+def test_a_webhook_algorithm_of_the_wrong_type_is_a_problem(tmp_path: Path) -> None:
+    spec = doc({"A": {"type": "string"}})
+    spec["info"]["x-sdk-webhook-signature"] = {"algorithm": ["a"], "header": "X-Sig"}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        build(path, formatted=False)
+    assert [f"{p.pointer}: {p.message}" for p in caught.value.problems] == [
+        "#/info/x-sdk-webhook-signature/algorithm: x-sdk-webhook-signature: ['a'] is not of type "
+        "'string'; expected {algorithm, header, description, validator, method, secret, example-url}"
+    ]

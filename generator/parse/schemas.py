@@ -145,9 +145,11 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def description_of(schema: Mapping[str, Any]) -> str:
+def description_of(schema: Any) -> str:
     """The description; the title only when there is no description (a title usually repeats the
-    schema's name, which the class name already says)."""
+    schema's name, which the class name already says). A boolean schema has neither."""
+    if not isinstance(schema, Mapping):
+        return ""
     return str(schema.get("description") or schema.get("title") or "").strip()
 
 
