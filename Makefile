@@ -33,11 +33,13 @@ install-generated: $(STAMP) $(GENERATED_STAMPS)
 test: $(STAMP) install-generated
 	$(BIN)/python -m pytest -q -m "not fuzz_names"
 
-# The hostile-names property test with many more examples than its fixed default few.
+# Both fuzz tests at length: the hostile-names property test (FUZZ_EXAMPLES examples, random and
+# shrunk), then the structural fuzz test (SDKGEN_FUZZ_COUNT mutants, default 2000, from SDKGEN_FUZZ_SEED).
 FUZZ_EXAMPLES ?= 300
 fuzz: $(STAMP)
 	SDKGEN_FUZZ_PROFILE=fuzz SDKGEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 		$(BIN)/python -m pytest -q -m fuzz_names tests/test_fuzz_names.py
+	$(BIN)/python -m tests.fuzz
 
 check: $(STAMP)
 	$(BIN)/python -m generator check --strict

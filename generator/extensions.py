@@ -10,6 +10,8 @@ silently ignored). CONTRIBUTING.md documents the same rules for people.
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -18,7 +20,7 @@ import jsonschema
 import jsonschema.exceptions
 
 from generator.errors import Problem
-from generator.load import LoadedSpec
+from generator.load import LoadedSpec, Pointer
 
 # What each extension holds, for messages (CONTRIBUTING.md says the same at more length).
 EXPECTED = {
@@ -116,8 +118,9 @@ SCHEMA: dict[str, Any] = {
     "properties": {
         "info": _with(
             {
-                # checked where it is read (generator/parse/client.py), with its own messages
-                "x-sdk-webhook-signature": {},
+                # checked where it is read (generator/parse/client.py), with its own messages;
+                # only the type the parser's checks take for granted is checked here
+                "x-sdk-webhook-signature": {"properties": {"algorithm": {"type": "string"}}},
                 "x-sdk": {
                     "type": "object",
                     "additionalProperties": False,
@@ -155,7 +158,10 @@ SCHEMA: dict[str, Any] = {
         "components": {
             "type": "object",
             "properties": {
-                "schemas": {"type": "object", "additionalProperties": {"$ref": "#/$defs/schema"}},
+                "schemas": {
+                    "type": "object",
+                    "additionalProperties": {"$ref": "#/$defs/schemaRoot"},
+                },
                 "parameters": {
                     "type": "object",
                     "additionalProperties": {"$ref": "#/$defs/parameter"},
@@ -180,6 +186,8 @@ SCHEMA: dict[str, Any] = {
         },
     },
     "$defs": {
+        # A Schema Object that is not part of another (checked on its own: see `check`).
+        "schemaRoot": {"$ref": "#/$defs/schema"},
         "server": {
             "type": "object",
             "properties": {
@@ -250,7 +258,7 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
                 "x-curation-note": {"type": "string"},
-                "schema": {"$ref": "#/$defs/schema"},
+                "schema": {"$ref": "#/$defs/schemaRoot"},
             }
         ),
         "requestBody": {  # or a response: both hold media types with schemas
@@ -260,7 +268,7 @@ SCHEMA: dict[str, Any] = {
                     "type": "object",
                     "additionalProperties": {
                         "type": "object",
-                        "properties": {"schema": {"$ref": "#/$defs/schema"}},
+                        "properties": {"schema": {"$ref": "#/$defs/schemaRoot"}},
                     },
                 }
             },
@@ -360,18 +368,66 @@ SCHEMA: dict[str, Any] = {
 
 
 @cache
-def _validator() -> Any:
-    return jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
+def _document_validator() -> Any:
+    """SCHEMA without descending into Schema Objects, which `check` validates one by one."""
+    document = copy.deepcopy(SCHEMA)
+    document["$defs"]["schemaRoot"] = {}
+    return jsonschema.validators.validator_for(document)(document)
+
+
+@cache
+def _schema_validator() -> Any:
+    schema = {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/schema", "$defs": SCHEMA["$defs"]}
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+# Schema Object (as JSON text) → its problems (pointer within it, message). Specs share most of
+# their schemas with the spec validated before them (an edited spec, the tests): check those once.
+_SCHEMA_PROBLEMS: dict[str, list[tuple[Pointer, str]]] = {}
 
 
 def check(spec: LoadedSpec) -> Iterator[Problem]:
     """Every place the spec's extensions break the schema above, located and explained."""
-    for error in _validator().iter_errors(spec.data):
+    for path, message in _problems(_document_validator(), spec.data):
+        yield spec.problem(path, message)
+    for root, schema in schema_roots(spec.data, ()):
+        key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+        found = _SCHEMA_PROBLEMS.get(key)
+        if found is None:
+            found = list(_problems(_schema_validator(), schema))
+            if len(_SCHEMA_PROBLEMS) >= 4096:
+                _SCHEMA_PROBLEMS.clear()
+            _SCHEMA_PROBLEMS[key] = found
+        for path, message in found:
+            yield spec.problem((*root, *path), message)
+
+
+def _problems(validator: Any, instance: Any) -> Iterator[tuple[Pointer, str]]:
+    for error in validator.iter_errors(instance):
         best = jsonschema.exceptions.best_match([error, *(error.context or [])])
         path = tuple(best.absolute_path)
         if "propertyNames" in best.schema_path:  # about a key: locate it at the key
             path = (*path, str(best.instance))
-        yield spec.problem(path, _describe(best, path))
+        yield path, _describe(best, path)
+
+
+def schema_roots(node: Any, path: Pointer) -> Iterator[tuple[Pointer, Any]]:
+    """Every top-level Schema Object: components.schemas entries and each `schema` of a parameter,
+    header or media type (nested schemas are checked as part of their root)."""
+    todo: list[tuple[Pointer, Any]] = [(path, node)]
+    while todo:
+        here, value = todo.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                inner = (*here, key)
+                if here == ("components", "schemas") or (
+                    key == "schema" and isinstance(item, dict)
+                ):
+                    yield inner, item
+                elif key not in ("example", "examples", "default", "enum", "const"):
+                    todo.append((inner, item))
+        elif isinstance(value, list):
+            todo.extend(((*here, i), item) for i, item in enumerate(value))
 
 
 def _describe(error: jsonschema.exceptions.ValidationError, path: tuple[Any, ...]) -> str:

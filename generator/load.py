@@ -9,9 +9,11 @@ single self-contained OpenAPI document:
 * Any other external `$ref` (a path item, a response, an anonymous schema) is inlined in place.
 * A `#/…` reference inside a fragment file means that fragment's own pointer, as JSON Reference says.
 
-YAML is parsed with libyaml (`CSafeLoader`) through `compose`, which keeps each node's position while
-still running at C speed; values are built here so duplicate keys are reported, not silently dropped, and
-timestamps stay strings (an OpenAPI document is JSON data).
+YAML is parsed with libyaml (`CSafeLoader`), whose event stream keeps each node's position; values are
+built here from the events (`_Reader`), so duplicate keys are reported, not silently dropped, only JSON
+values are accepted, and every limit of generator/limits.py holds while the file is read. A `$ref`
+reads only regular files in the root spec's folder or below (symlinks resolved), checked before
+they are opened.
 """
 
 from __future__ import annotations

@@ -142,21 +142,6 @@ def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
         yield spec.problem(path, message)
 
 
-def _schema_roots(node: Any, path: Pointer) -> Iterator[tuple[Pointer, Any]]:
-    """Every top-level Schema Object: components.schemas entries and each `schema` of a parameter,
-    header or media type (nested schemas are checked as part of their root)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            here = (*path, key)
-            if path == ("components", "schemas") or (key == "schema" and isinstance(value, dict)):
-                yield here, value
-            elif key not in ("example", "examples", "default", "enum", "const"):
-                yield from _schema_roots(value, here)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _schema_roots(value, (*path, index))
-
-
 @cache
 def _dialect_checker() -> Any:
     meta = OAS31Validator.META_SCHEMA
@@ -184,7 +169,7 @@ def _dialect_errors(schema: Any) -> list[tuple[Pointer, str]]:
 def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     if not is_31:
         return  # the 3.0 document schema already describes Schema Objects in full
-    for path, schema in _schema_roots(spec.data, ()):
+    for path, schema in extensions.schema_roots(spec.data, ()):
         if isinstance(schema, bool):
             continue
         for inner, message in _dialect_errors(schema):

@@ -161,7 +161,9 @@ def model_modules(
         # Request-side models (not reachable from any answer) get the spec's constraints.
         members: list[Definition] = [
             freeze(d, name not in answered) if isinstance(d, ModelDraft) else d
-            for name, d in ((name, definitions[name]) for name in group)
+            for name, d in (
+                (n, definitions[n]) for n in definition_order(group, definitions, graph)
+            )
         ]
         shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
@@ -178,6 +180,43 @@ def model_modules(
         )
     modules.sort(key=lambda m: m.module)
     return tuple(modules), where
+
+
+def definition_order(
+    group: list[str], definitions: Mapping[str, Draft], graph: Mapping[str, frozenset[str]]
+) -> list[str]:
+    """The order definitions of one module are written in. A type alias is evaluated when its
+    module runs (classes' annotations are not), so aliases come after the classes and enums, each
+    after the aliases it uses. Aliases that use each other in a cycle cannot be written at all:
+    `alias_cycles` reports them before this runs."""
+    aliases = [n for n in group if isinstance(definitions[n], Alias)]
+    ordered = [n for n in group if n not in aliases]
+    done: set[str] = set()
+
+    def visit(name: str, path: set[str]) -> None:
+        if name in done or name in path:
+            return
+        path.add(name)
+        for used in sorted(graph.get(name, ())):
+            if used in aliases:
+                visit(used, path)
+        done.add(name)
+        ordered.append(name)
+
+    for name in aliases:
+        visit(name, set())
+    return ordered
+
+
+def alias_cycles(definitions: Mapping[str, Draft]) -> list[list[str]]:
+    """Type aliases that use each other (or themselves) with no class in between: `A = list[A]`.
+    Python evaluates an alias at once, so such a type cannot be generated."""
+    graph = {
+        name: frozenset(m for m in references(d) if isinstance(definitions.get(m), Alias))
+        for name, d in definitions.items()
+        if isinstance(d, Alias)
+    }
+    return [group for group in _components(graph) if len(group) > 1 or group[0] in graph[group[0]]]
 
 
 def sort_imports(lines: Iterable[str]) -> list[str]:

@@ -21,7 +21,19 @@ from generator.errors import Problem, format_pointer
 from generator.ir import Alias, Enum, EnumMember, Field, Model
 from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
-from generator.types import ANY, NONE, ListOf, LiteralOf, MapOf, Ref, Tagged, Type, optional, union
+from generator.types import (
+    ANY,
+    NONE,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    NoneType,
+    Ref,
+    Tagged,
+    Type,
+    optional,
+    union,
+)
 
 _FORMATS: dict[str, Type] = {
     "date-time": types.DATETIME,
@@ -136,9 +148,11 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def description_of(schema: Mapping[str, Any]) -> str:
+def description_of(schema: Any) -> str:
     """The description; the title only when there is no description (a title usually repeats the
-    schema's name, which the class name already says)."""
+    schema's name, which the class name already says). A boolean schema has neither."""
+    if not isinstance(schema, Mapping):
+        return ""
     return str(schema.get("description") or schema.get("title") or "").strip()
 
 
@@ -160,6 +174,7 @@ class SchemaTranslator:
     warnings: list[Problem] = field(default_factory=list)  # generated around, said once
     _owners: list[str] = field(default_factory=list)
     _following: list[str] = field(default_factory=list)  # unnamed $refs being translated in place
+    _defining: dict[Pointer, str] = field(default_factory=dict)  # inline models being made
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -228,12 +243,15 @@ class SchemaTranslator:
             self._define(name, wire, schema, ptr)
 
     def _define(self, name: str, wire: str, schema: Mapping[str, Any], ptr: Pointer) -> None:
+        if not isinstance(schema, Mapping):  # a boolean schema (3.1): `true` allows anything
+            self.definitions[name] = Alias(name, wire, ptr, "", self.type_of(schema, ptr, name))
+            return
         body, _ = self._strip_null(schema)  # nullability is applied where the name is used
         description = description_of(schema)
         inferred = bool(schema.get("x-inferred"))
         # A placeholder while the parts are translated, so a cycle back here finds the name.
         self.definitions[name] = Alias(name, wire, ptr, description, ANY)
-        if "enum" in body:
+        if "enum" in body and any(v is not None for v in body["enum"]):  # not `enum: [null]`
             self.definitions[name] = self._enum(name, wire, body, ptr, description)
         elif self._is_object(body):
             self.definitions[name] = self._model(name, wire, body, ptr, description, inferred)
@@ -242,8 +260,17 @@ class SchemaTranslator:
             self.definitions[name] = Alias(name, wire, ptr, description, inner)
 
     def _inline(self, context: str, schema: Mapping[str, Any], ptr: Pointer) -> Type:
-        name = self._claim(naming.class_name(context), context)
-        self.define(name, context, schema, ptr)
+        # Reached again while its own definition is being made (an allOf `$ref` to the component
+        # around it), an inline schema is that definition, a recursive type, rather than a new
+        # class each time round, for ever.
+        name = self._defining.get(ptr)
+        if name is None:
+            name = self._claim(naming.class_name(context), context)
+            self._defining[ptr] = name
+            try:
+                self.define(name, context, schema, ptr)
+            finally:
+                del self._defining[ptr]
         return Ref(name)
 
     # ------------------------------------------------------------------------------------------ kinds
@@ -255,6 +282,9 @@ class SchemaTranslator:
             if name not in self.definitions:  # translated on first use, attributed to itself
                 target, target_ptr = self._pending[ref]
                 self.define(name, str(target_ptr[-1]), target, target_ptr)
+            defined = self.definitions.get(name)
+            if isinstance(defined, Alias) and isinstance(defined.type, NoneType):
+                return NONE  # a schema that allows only null: `Name | None` would not evaluate
             # A nullable named schema (3.0 `nullable`, 3.1 `type: [X, "null"]`) is nullable at every use.
             nullable = self._strip_null(self._pending[ref][0])[1]
             return optional(Ref(name)) if nullable else Ref(name)
