@@ -110,6 +110,25 @@ class _File:
     positions: dict[Pointer, SourcePos]
 
 
+# JSON writes a character beyond U+FFFF as a UTF-16 surrogate pair (`"\ud83d\udc4d"`); libyaml
+# refuses such escapes, so in a JSON document (where every string is double-quoted) each pair is
+# rewritten to YAML's `\U0001f44d` first. An odd number of backslashes before `u` marks an escape.
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _join_surrogate_escapes(text: str) -> str:
+    if not text.lstrip().startswith(("{", "[")) or "\\u" not in text:
+        return text
+
+    def joined(match: re.Match[str]) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        return f"{match.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+
+    return _SURROGATE_PAIR.sub(joined, text)
+
+
 def _parse_file(path: Path) -> _File:
     name = display_path(path)
     try:
@@ -118,7 +137,7 @@ def _parse_file(path: Path) -> _File:
         raise SpecError([Problem(SourcePos(name, 1), "#", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError([Problem(SourcePos(name, 1), "#", f"cannot read file: {exc}")]) from None
-    loader = _JsonLoader(text)
+    loader = _JsonLoader(_join_surrogate_escapes(text))
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
