@@ -76,6 +76,9 @@ class LoadedSpec:
     data: dict[str, Any]
     positions: Mapping[Pointer, SourcePos]
     files: tuple[Path, ...]
+    # What bundling found (a `$ref` leading nowhere, a fragment that does not parse), left for the
+    # validate stage to report together with its own; the references stay in place as written.
+    problems: tuple[Problem, ...] = ()
 
     def locate(self, pointer: Pointer) -> SourcePos:
         """Position of the node at `pointer`, or of its nearest ancestor that has one."""
@@ -85,7 +88,7 @@ class LoadedSpec:
             if pos is not None:
                 return pos
             parts = parts[:-1]
-        return self.positions.get((), SourcePos(display_path(self.path), 1))
+        return self.positions.get((), SourcePos(str(self.path), 1))
 
     def follow(self, ref: str) -> tuple[Any, Pointer] | None:
         """The node a local `#/…` reference of the bundle leads to, and its pointer; None if nowhere."""
@@ -95,12 +98,17 @@ class LoadedSpec:
         return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message)
 
 
-def display_path(path: Path) -> str:
-    """A path as users should see it in messages: relative to the working directory when inside it."""
+def display_path(path: Path, root: Path, root_as_given: str) -> str:
+    """A file as messages name it: the root spec as the user wrote its path, a fragment by its way
+    from there (`specs/video.yaml` → `specs/video/schemas/call.yaml`), never via the working
+    directory (`../../tmp/…`)."""
+    if path == root:
+        return root_as_given
     try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
+        relative = os.path.relpath(path, root.parent)
+    except ValueError:  # pragma: no cover - another drive on Windows
         return str(path)
+    return os.path.normpath(os.path.join(os.path.dirname(root_as_given), relative))
 
 
 @dataclass(slots=True)
@@ -129,8 +137,7 @@ def _join_surrogate_escapes(text: str) -> str:
     return _SURROGATE_PAIR.sub(joined, text)
 
 
-def _parse_file(path: Path) -> _File:
-    name = display_path(path)
+def _parse_file(path: Path, name: str) -> _File:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -234,6 +241,7 @@ Target = tuple[Path, Pointer]
 @dataclass(slots=True)
 class _Bundler:
     root: Path
+    root_as_given: str
     files: dict[Path, _File] = field(default_factory=dict)
     index: dict[Target, str] = field(default_factory=dict)
     positions: dict[Pointer, SourcePos] = field(default_factory=dict)
@@ -242,8 +250,11 @@ class _Bundler:
     def file(self, path: Path) -> _File:
         cached = self.files.get(path)
         if cached is None:
-            cached = self.files[path] = _parse_file(path)
+            cached = self.files[path] = _parse_file(path, self.display(path))
         return cached
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root, self.root_as_given)
 
     def target(
         self, ref: str, origin: Path, at: SourcePos, ptr: Pointer
@@ -316,7 +327,7 @@ class _Bundler:
     def check_local(self, doc: _File, ref: str, src: Pointer, out: Pointer) -> None:
         """A `#/…` reference within the root file must lead somewhere, and a chain of such
         references must end in something other than another reference."""
-        at = doc.positions.get(src, SourcePos(display_path(doc.path), 1))
+        at = doc.positions.get(src, SourcePos(self.display(doc.path), 1))
         seen = [ref]
         target = ref
         while True:
@@ -348,7 +359,7 @@ class _Bundler:
         out: Pointer,
         stack: tuple[Target, ...],
     ) -> Any:
-        at = doc.positions.get(src, SourcePos(display_path(doc.path), 1))
+        at = doc.positions.get(src, SourcePos(self.display(doc.path), 1))
         found = self.target(ref, doc.path, at, out)
         siblings = {
             key: self.copy(doc, (*src, key), item, (*out, key), stack)
@@ -386,15 +397,27 @@ def pointer_parts(pointer: str) -> Pointer:
 
 def load_spec(path: Path) -> LoadedSpec:
     """Read the spec at `path` and every file it references; raise SpecError listing all problems."""
+    spec = bundle(path)
+    if spec.problems:
+        raise SpecError(spec.problems)
+    return spec
+
+
+def bundle(path: Path) -> LoadedSpec:
+    """Like `load_spec`, but a problem with a reference or a fragment is kept in `problems` (the
+    reference left as written) so that later stages can report theirs in the same run; only a root
+    file that cannot be read as a mapping raises."""
     root_path = path.resolve()
-    bundler = _Bundler(root_path)
+    bundler = _Bundler(root_path, str(path))
     root = bundler.file(root_path)
     if not isinstance(root.data, dict):
         raise SpecError([Problem(root.positions[()], "#", "an OpenAPI document must be a mapping")])
     bundler.build_index(root)
     data = bundler.copy(root, (), root.data, (), ())
-    if bundler.problems:
-        raise SpecError(bundler.problems)
     return LoadedSpec(
-        path=path, data=data, positions=bundler.positions, files=tuple(sorted(bundler.files))
+        path=path,
+        data=data,
+        positions=bundler.positions,
+        files=tuple(sorted(bundler.files)),
+        problems=tuple(bundler.problems),
     )

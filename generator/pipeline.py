@@ -6,14 +6,14 @@ from pathlib import Path, PurePosixPath
 
 from generator.fmt import format_files
 from generator.ir import Api
-from generator.load import load_spec
+from generator.load import bundle
 from generator.parse import parse
 from generator.render import render
 from generator.validate import validate
 
 
 def build(spec_path: Path, strict: bool = False) -> tuple[Api, dict[PurePosixPath, str]]:
-    api = parse(validate(load_spec(spec_path)), strict=strict)
+    api = parse(validate(bundle(spec_path)), strict=strict)
     return api, format_files(render(api))
 
 
