@@ -254,7 +254,10 @@ class _Defaults:
         if "default" not in schema:
             return
         default = schema["default"]
-        if default is None and schema.get("nullable") is True and not self._is_31:
+        # `nullable: true` allows a null default even in 3.1, where the keyword means nothing: as
+        # openapi-spec-validator did, since specs converted from 3.0 keep it (it is no JSON Schema
+        # mistake worth refusing a whole spec for).
+        if default is None and schema.get("nullable") is True:
             return
         cls = OAS31Validator if self._is_31 else OAS30Validator
         checker = oas31_format_checker if self._is_31 else oas30_format_checker

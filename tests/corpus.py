@@ -150,7 +150,7 @@ def fetch(source: Source, cache: Path) -> Path:
 @dataclass
 class Result:
     source: Source
-    operations: int = 0
+    operations: int = 0  # generated
     skipped: list[str] = field(default_factory=list)
     causes: dict[str, list[str]] = field(default_factory=dict)  # message → skipped operations
     seconds: float = 0.0
@@ -285,7 +285,17 @@ def check(result: Result, out: Path, cache: Path) -> None:
 
 
 def table(results: Sequence[Result]) -> str:
-    head = ("spec", "version", "operations", "skipped", "generate", "import", "mypy", "ruff")
+    head = (
+        "spec",
+        "version",
+        "operations",
+        "generated",
+        "skipped",
+        "generate",
+        "import",
+        "mypy",
+        "ruff",
+    )
     rows = [head]
     for r in results:
         if r.error:
@@ -297,6 +307,7 @@ def table(results: Sequence[Result]) -> str:
             (
                 r.source.name,
                 r.source.version,
+                str(r.operations + len(r.skipped)),
                 str(r.operations),
                 str(len(r.skipped)),
                 f"{r.seconds:.1f}s",
