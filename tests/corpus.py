@@ -299,9 +299,7 @@ def table(results: Sequence[Result]) -> str:
     rows = [head]
     for r in results:
         if r.error:
-            rows.append(
-                (r.source.name, r.source.version, "-", "-", f"{r.seconds:.1f}s", *["-"] * 3)
-            )
+            rows.append((r.source.name, r.source.version, *"---", f"{r.seconds:.1f}s", *"---"))
             continue
         rows.append(
             (
