@@ -147,6 +147,9 @@ def fetch(source: Source, cache: Path) -> Path:
     return target
 
 
+CHECKS = ("import", "mypy", "ruff")
+
+
 @dataclass
 class Result:
     source: Source
@@ -161,7 +164,7 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return not self.error and all(v == "ok" for v in self.checks.values())
+        return not self.error and all(self.checks.get(c) == "ok" for c in CHECKS)
 
 
 def skip_causes(
@@ -311,7 +314,7 @@ def table(results: Sequence[Result]) -> str:
                 f"{r.seconds:.1f}s",
                 *(
                     f"ok ({r.checks[f'{c} time']})" if r.checks.get(c) == "ok" else "FAIL"
-                    for c in ("import", "mypy", "ruff")
+                    for c in CHECKS
                 ),
             )
         )
@@ -329,7 +332,7 @@ def details(results: Sequence[Result]) -> str:
     for r in results:
         if r.error:
             parts.append(f"{r.source.name}: {r.error}")
-        for name in ("import", "mypy", "ruff"):
+        for name in CHECKS:
             value = r.checks.get(name)
             if value not in (None, "ok"):
                 parts.append(f"{r.source.name}: {name} failed:\n  {value}")

@@ -51,6 +51,8 @@ def test_table_and_details_name_every_failure() -> None:
     assert "tiny: 1 spec problem(s): spec.json:3: #/info: bad" in text
     assert "   1  text bodies are not supported\n        tiny: x (GET /x)" in text
     assert not good.ok and not refused.ok
+    good.checks["ruff"] = "ok"
+    assert good.ok  # the recorded times are no checks
 
 
 def test_a_cached_file_with_another_hash_is_refused(
