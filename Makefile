@@ -18,8 +18,15 @@ generate: $(STAMP)
 	$(BIN)/python -m generator generate --strict
 	$(MAKE) --no-print-directory install-generated
 
-install-generated: $(STAMP)
-	$(BIN)/python -m pip install --quiet --no-deps $(foreach p,$(sort $(dir $(wildcard generated/*/pyproject.toml))),-e $(p))
+# One stamp per generated package: an editable install only needs redoing when the package's metadata
+# (its pyproject.toml, rewritten only when it changes) is newer, so a no-op `make generate` installs nothing.
+GENERATED_STAMPS = $(patsubst generated/%/pyproject.toml,$(VENV)/.generated-%,$(wildcard generated/*/pyproject.toml))
+
+$(VENV)/.generated-%: generated/%/pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps -e generated/$*
+	touch $@
+
+install-generated: $(STAMP) $(GENERATED_STAMPS)
 
 test: $(STAMP) install-generated
 	$(BIN)/python -m pytest -q

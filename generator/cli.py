@@ -1,7 +1,12 @@
 """Command line: `sdkgen` / `python -m generator`. The only module that prints or exits.
 
 Exit status: 0 success; 1 `check` found generated code out of date; 2 bad input (a spec problem,
-reported as file:line: pointer: message); 3 an internal error (a generator bug).
+reported as file:line: pointer: message); 3 an internal error (a generator bug); 4 the output
+directory could not be written or read (read-only, full disk, no permission, a file in the way),
+reported in one line.
+
+Every line that can carry text from a spec (problems, notes, error messages) goes through
+`escape.terminal`, so control characters in a spec reach the terminal spelled out, never raw.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from generator import __version__
+from generator import __version__, escape
 from generator.errors import Problem, SpecError
 from generator.fmt import FormatError
 from generator.ir import Api
@@ -22,6 +27,20 @@ from generator.write import diff_tree, write_tree
 
 _SPECS = Path("specs")
 _OUT = Path("generated")
+_NO_OUTPUT = 4  # the exit status when the output directory cannot be written or read
+
+
+def _say(text: str, err: bool = False) -> None:
+    """Print one line that may hold spec text, with control characters spelled out."""
+    click.echo(escape.terminal(text), err=err)
+
+
+def _os_failure(action: str, where: Path, exc: OSError) -> None:
+    reason = exc.strerror or str(exc)
+    if exc.filename:
+        reason += f": {exc.filename}"
+    _say(f"cannot {action} {where}: {reason}", err=True)
+    sys.exit(_NO_OUTPUT)
 
 
 def _specs(specs: tuple[Path, ...]) -> list[Path]:
@@ -41,16 +60,18 @@ _STRICT = click.option(
 
 def _warn(api: Api) -> None:
     for problem in api.warnings:
-        click.echo(f"{problem.pos}: {problem.pointer}: warning: {problem.message}", err=True)
+        _say(f"{problem.pos}: {problem.pointer}: warning: {problem.message}", err=True)
     for operation in api.skipped:
-        click.echo(f"{api.package}: warning: skipped {operation}", err=True)
+        _say(f"{api.package}: warning: skipped {operation}", err=True)
     for note in api.notes:
-        click.echo(f"{api.package}: note: {note}", err=True)
+        _say(f"{api.package}: note: {note}", err=True)
 
 
 def _counts(api: Api) -> str:
     skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
-    return f"{len(api.operations)} operations{skipped}, {len(api.definitions)} models"
+    # spec operations, not methods: one operation may have a method per body media type
+    operations = len({op.pointer for op in api.operations})
+    return f"{operations} operations{skipped}, {len(api.definitions)} models"
 
 
 def _build_all(
@@ -67,20 +88,20 @@ def _build_all(
         except SpecError as exc:
             problems.extend(exc.problems)
         except FormatError as exc:
-            click.echo(f"internal error: {exc}", err=True)
+            _say(f"internal error: {exc}", err=True)
             sys.exit(3)
         except Exception as exc:  # a generator bug: say so plainly; the traceback is opt-in
             if os.environ.get("SDKGEN_DEBUG"):
                 raise
+            _say(f"internal error while generating {spec}: {type(exc).__name__}: {exc}", err=True)
             click.echo(
-                f"internal error while generating {spec}: {type(exc).__name__}: {exc}\n"
                 "This is a bug in the generator, not in the spec; set SDKGEN_DEBUG=1 for the traceback.",
                 err=True,
             )
             sys.exit(3)
     if problems:
         for problem in sorted(set(problems)):
-            click.echo(str(problem), err=True)
+            _say(str(problem), err=True)
         click.echo(f"{len(set(problems))} problem(s); nothing was written", err=True)
         sys.exit(2)
     return results
@@ -108,7 +129,14 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     for api, files, seconds in _build_all(_specs(specs), strict):
         _warn(api)
         started = time.perf_counter()
-        result = write_tree(output / api.package, files)
+        try:
+            result = write_tree(
+                output / api.package,
+                files,
+                waiting=lambda: _say(f"{output}: waiting for another sdkgen run to finish", True),
+            )
+        except OSError as exc:
+            _os_failure("write", output / api.package, exc)
         seconds += time.perf_counter() - started
         click.echo(
             f"{api.package}: {_counts(api)}, "
@@ -125,7 +153,10 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
     stale = False
     for api, files, _ in _build_all(_specs(specs), strict):
-        diff = diff_tree(output / api.package, files)
+        try:
+            diff = diff_tree(output / api.package, files)
+        except OSError as exc:
+            _os_failure("read", output / api.package, exc)
         if diff:
             stale = True
             click.echo(diff, nl=False)
@@ -142,23 +173,33 @@ def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
     for api, _, _ in _build_all(list(specs), strict):
         _warn(api)
-        click.echo(f"{api.source}: ok ({_counts(api)})")
+        _say(f"{api.source}: ok ({_counts(api)})")
 
 
 @main.command()
 @click.argument("spec", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=4010, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=4010,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port (printed, with the base URL for clients).",
+)
 def mock(spec: Path, host: str, port: int) -> None:
     """Serve SPEC on HOST:PORT: validate each request against it and answer with its examples."""
     from generator.load import bundle
-    from generator.mock import serve
+    from generator.mock import ListenError, serve
     from generator.validate import validate
 
     try:
         validate(bundle(spec))  # a broken spec is reported like everywhere else, not as a crash
-        serve(spec, host, port, echo=click.echo)
+        serve(spec, host, port, echo=_say)
     except SpecError as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            _say(str(problem), err=True)
+        sys.exit(2)
+    except ListenError as exc:
+        hint = "pick another --port, or --port 0 for a free one"
+        click.echo(f"mock: {exc} ({hint})", err=True)
         sys.exit(2)

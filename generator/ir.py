@@ -162,19 +162,60 @@ class Constant:
     value: JsonScalar
 
 
+BodyKind = Literal["json", "form", "multipart", "text", "binary"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentChoice:
+    """The `content_type=` keyword of a body the spec documents in several media types."""
+
+    argument: str
+    media_types: tuple[str, ...]  # as documented
+    type: Type  # a Literal of them, or str when one is a range (image/*)
+    default: str | None  # None: the caller must name one (the spec gives only a range)
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """A multipart field sent as a file (binary content, or a list of them)."""
+
+    wire_name: str
+    argument: str
+
+
 @dataclass(frozen=True, slots=True)
 class Body:
-    content_type: Literal["application/json", "application/x-www-form-urlencoded"]
+    content_type: str  # the media type sent (the default one, with a `choice`)
     required: bool
     model: str | None  # request model validating the fields (None: the body is one `body` argument)
     fields: tuple[Parameter, ...]  # keyword arguments making up the body
     body_type: Type | None  # when the body is not an object of fields: the `body` argument type
     pairs: IndexedPairs | None = None
     constants: tuple[Constant, ...] = ()
+    kind: BodyKind = "json"
+    files: tuple[FilePart, ...] = ()  # multipart: the fields sent as files
+    encodings: tuple[tuple[str, str], ...] = ()  # multipart: wire name → the spec's contentType
+    choice: ContentChoice | None = None
 
     @property
     def is_form(self) -> bool:
-        return self.content_type == "application/x-www-form-urlencoded"
+        return self.kind == "form"
+
+    @property
+    def sends(self) -> Literal["json", "form", "fields", "text", "binary"]:
+        """How the method hands the body to the request: a JSON document, form fields, named fields
+        as content (multipart, or a media type chosen per call), text or binary content."""
+        if self.kind in ("text", "binary"):
+            return self.kind
+        if self.kind == "multipart" or self.choice is not None:
+            return "fields"
+        return self.kind
+
+    @property
+    def validated_fields(self) -> tuple[Parameter, ...]:
+        """The fields the request model validates (files are checked as they are sent)."""
+        files = {f.argument for f in self.files}
+        return tuple(p for p in self.fields if p.name not in files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +249,7 @@ class Operation:
     query_params: tuple[Parameter, ...]
     header_params: tuple[Parameter, ...]
     body: Body | None
-    response: Type  # NONE when the success response has no body
+    response: Type  # NONE when the success response has no body; a stream's item type
     response_status: int
     error_statuses: tuple[int, ...]
     pagination: Pagination | None
@@ -218,6 +259,10 @@ class Operation:
     returns_class: bool
     # the README's example call: (argument name, Python source), name "" when positional
     example: tuple[tuple[str, str], ...]
+    # 2xx statuses whose types differ: the answer is parsed by the status the server sent
+    by_status: tuple[tuple[int, Type], ...] = ()
+    # the answer read as it arrives: binary chunks, or server-sent events of `response`
+    stream: Literal["bytes", "events"] | None = None
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -267,6 +312,11 @@ class Resource:
     description: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
+
+    @property
+    def streams(self) -> bool:
+        """Whether a method reads its answer as a stream (the client's `stream`, not `call`)."""
+        return any(op.stream for op in self.operations)
 
     @property
     def reads_client(self) -> bool:
@@ -532,6 +582,18 @@ class Api:
     def model_names(self) -> tuple[tuple[str, str], ...]:
         """(name, module) of everything `models` exports, by name."""
         return tuple(sorted((n, m.module) for m in self.models for n in m.names))
+
+    @property
+    def sends_binary(self) -> bool:
+        """Whether a method takes binary content (a binary body or a multipart file)."""
+        return any(
+            op.body and (op.body.kind == "binary" or op.body.files) for op in self.operations
+        )
+
+    @property
+    def streams(self) -> bool:
+        """Whether a method answers with a binary or event stream."""
+        return any(op.stream for op in self.operations)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -16,8 +16,10 @@ timestamps stay strings (an OpenAPI document is JSON data).
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,14 @@ from urllib.parse import unquote
 import yaml
 
 from generator.errors import Problem, SourcePos, SpecError, format_pointer
+from generator.limits import (
+    MAX_ALIAS_NODES,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_INT_DIGITS,
+    MAX_NODES,
+    MAX_REPEATED_NODES,
+)
 
 Pointer = tuple[str | int, ...]
 
@@ -41,31 +51,283 @@ class _JsonLoader(_BaseLoader):  # type: ignore[misc,valid-type,unused-ignore]
     `on`/`no`/`yes` and `1:30` stay strings, `010` is ten, and timestamps stay strings."""
 
 
-def _yaml12_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
-    text = str(loader.construct_scalar(node))
-    if text.lstrip("+-").startswith("0x"):
-        return int(text, 16)
-    if text.lstrip("+-").startswith("0o"):
-        return int(text.replace("0o", "", 1), 8)
-    return int(text, 10)
-
-
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MERGE = (
+    _CORE + kind for kind in ("str", "int", "float", "bool", "null", "merge")
+)
+_INT_TEXT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_TEXT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_BOOL_TEXT = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_NULL_TEXT = frozenset({"~", "null", "Null", "NULL", ""})
 _IMPLICIT = [
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_BOOL, "|".join(_BOOL_TEXT), "tTfF"),
+    (_INT, _INT_TEXT.pattern, "-+0123456789"),
+    (_FLOAT, _FLOAT_TEXT.pattern, "-+0123456789."),
+    (_NULL, r"~|null|Null|NULL|", ["~", "n", "N", ""]),
     # Recognised only to be refused with a clear message (YAML 1.2 has no merge keys).
-    ("tag:yaml.org,2002:merge", r"^(?:<<)$", ["<"]),
+    (_MERGE, r"<<", ["<"]),
 ]
 _JsonLoader.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in _IMPLICIT:
-    _JsonLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-_JsonLoader.add_constructor("tag:yaml.org,2002:int", _yaml12_int)
+    _JsonLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+_INT_BOUND = 10**MAX_INT_DIGITS
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+class _Refused(Exception):
+    """Stops reading a file at once (too deep, too big, a recursive alias): the problem it carries."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+# A position in the YAML text: yaml.Mark, or the equivalent type of libyaml's binding.
+_Mark = Any
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A mapping or list being read. A mapping alternates between expecting a key and its value."""
+
+    value: dict[str, Any] | list[Any]
+    ptr: Pointer
+    keep: bool  # False inside a subtree that is read but dropped (a duplicate key's value)
+    anchor: str | None
+    first_node: int
+    key: str | None = None
+    key_mark: _Mark | None = None
+    drop_value: bool = False
+
+
+class _Reader:
+    """YAML events → plain JSON-like data and the position of every node, in one iterative pass.
+
+    Reading events instead of composing a node graph keeps every limit in force while the file is
+    read: depth (libyaml's composer recurses in C and crashes the process on deeply nested input),
+    nodes reached through aliases (a few hundred bytes of nested aliases can stand for billions of
+    nodes) and aliases that contain themselves. Only YAML 1.2 core tags are accepted: an OpenAPI
+    document holds JSON values. Duplicate keys and merge keys are reported, not silently resolved.
+    """
+
+    def __init__(self, name: str, loader: yaml.SafeLoader) -> None:
+        self.name = name
+        self.loader: Any = loader  # PyYAML's event and resolver methods are untyped
+        self.positions: dict[Pointer, SourcePos] = {}
+        self.problems: list[Problem] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name → (value, nodes it stands for)
+        self.open_anchors: set[str] = set()
+        self.nodes = 0
+        self.aliased = 0
+
+    def resolve(self, event: Any) -> str:
+        """The tag of an untagged scalar, by the implicit rules of YAML 1.2's core schema."""
+        tag: str = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        return tag
+
+    def at(self, mark: _Mark) -> SourcePos:
+        return SourcePos(self.name, mark.line + 1, mark.column + 1)
+
+    def report(self, mark: _Mark, ptr: Pointer, message: str) -> None:
+        self.problems.append(Problem(self.at(mark), format_pointer(ptr), message))
+
+    def refuse(self, mark: _Mark, ptr: Pointer, message: str) -> _Refused:
+        return _Refused(Problem(self.at(mark), format_pointer(ptr), message))
+
+    def read(self) -> Any:
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            raise _Refused(Problem(SourcePos(self.name, 1), "#", "file is empty"))
+        loader.get_event()  # document start
+        root: Any = None
+        stack: list[_Frame] = []
+        while True:
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                self.close(stack.pop())
+                if not stack:
+                    break
+                continue
+            top = stack[-1] if stack else None
+            if (
+                top is not None
+                and isinstance(top.value, dict)
+                and top.key is None
+                and not top.drop_value
+            ):
+                self.key(top, event, stack)
+                continue
+            placed = self.place(top, event)
+            if placed is None:
+                continue  # a key that was refused: its value is read and dropped
+            ptr, keep, mark = placed
+            value = self.node(event, ptr, keep, mark, stack)
+            if top is None:
+                root = value
+                if not stack:
+                    break  # a scalar document
+            elif keep and isinstance(top.value, list):
+                top.value.append(value)
+            elif keep and isinstance(top.value, dict):
+                top.value[str(ptr[-1])] = value
+            elif isinstance(top.value, list):
+                top.value.append(None)  # keeps the indexes of later items right
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            self.report(
+                loader.peek_event().start_mark,
+                (),
+                "a spec file holds one YAML document, not several",
+            )
+        return root
+
+    def place(self, top: _Frame | None, event: Any) -> tuple[Pointer, bool, _Mark] | None:
+        """Where the node that `event` starts goes: its pointer, whether it is kept, its position."""
+        if top is None:
+            return (), True, event.start_mark
+        if isinstance(top.value, list):
+            return (*top.ptr, len(top.value)), top.keep, event.start_mark
+        keep = top.keep and not top.drop_value
+        ptr = (*top.ptr, top.key if top.key is not None else "?")
+        mark = top.key_mark or event.start_mark
+        top.key, top.key_mark, top.drop_value = None, None, False
+        return ptr, keep, mark
+
+    def key(self, top: _Frame, event: Any, stack: list[_Frame]) -> None:
+        """A mapping key: a scalar, named once; anything else is reported and its value dropped."""
+        assert isinstance(top.value, dict)
+        mark = event.start_mark
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self.resolve(event)
+            key = event.value  # keys are names: `200:` means the string "200", as in JSON
+            if tag == _MERGE:  # only a plain `<<` resolves to it; a quoted one is a name
+                self.report(mark, top.ptr, "YAML merge keys (<<) are not supported")
+            elif tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
+                self.report(mark, top.ptr, f"YAML tag {_tag_name(tag)} is not supported on a key")
+            elif key in top.value:
+                self.report(mark, (*top.ptr, key), f"duplicate key {key!r}")
+            else:
+                top.key, top.key_mark = key, mark
+                return
+            top.drop_value = True
+            return
+        self.report(mark, top.ptr, "mapping keys must be scalars")
+        top.drop_value = True
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self.node(event, (*top.ptr, "?"), False, mark, stack)  # read through the key, dropped
+
+    def node(self, event: Any, ptr: Pointer, keep: bool, mark: _Mark, stack: list[_Frame]) -> Any:
+        if len(ptr) > MAX_DEPTH:
+            raise self.refuse(mark, ptr[:MAX_DEPTH], f"nested more than {MAX_DEPTH} levels deep")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.refuse(mark, ptr, f"more than {MAX_NODES} nodes in one file")
+        if keep:
+            self.positions[ptr] = self.at(mark)
+        if isinstance(event, yaml.AliasEvent):
+            return self.alias(event, ptr)
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event, ptr, mark)
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, 1)
+            return value
+        if isinstance(event, yaml.MappingStartEvent):
+            container: dict[str, Any] | list[Any] = {}
+            expected = _CORE + "map"
+        else:
+            container = []
+            expected = _CORE + "seq"
+        if event.tag not in (None, "!", expected):
+            self.report(mark, ptr, f"YAML tag {_tag_name(event.tag)} is not supported")
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        stack.append(_Frame(container, ptr, keep, event.anchor, self.nodes))
+        return container
+
+    def close(self, frame: _Frame) -> None:
+        if frame.anchor is not None:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.value, self.nodes - frame.first_node + 1)
+
+    def alias(self, event: Any, ptr: Pointer) -> Any:
+        name = event.anchor
+        if name in self.open_anchors:
+            raise self.refuse(event.start_mark, ptr, f"YAML alias *{name} contains itself")
+        if name not in self.anchors:
+            self.report(
+                event.start_mark, ptr, f"YAML alias *{name} has no anchor &{name} before it"
+            )
+            return None
+        value, size = self.anchors[name]
+        self.aliased += size
+        self.nodes += size - 1
+        if self.aliased > MAX_ALIAS_NODES or self.nodes > MAX_NODES:
+            raise self.refuse(
+                event.start_mark,
+                ptr,
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES} nodes: write the values out "
+                "or use a $ref",
+            )
+        return value  # shared, not copied: the data is never modified in place
+
+    def scalar(self, event: Any, ptr: Pointer, mark: _Mark) -> Any:
+        text = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(event)
+        if tag in (_STR, _MERGE):  # `<<` as a value is just text
+            return text
+        if tag == _INT and _INT_TEXT.fullmatch(text):
+            return self.integer(text, ptr, mark)
+        if tag == _FLOAT and _FLOAT_TEXT.fullmatch(text):
+            if text.lower().endswith(".nan"):
+                self.report(mark, ptr, "NaN is not a JSON value")
+                return None
+            if text.lower().endswith(".inf"):
+                return -math.inf if text.startswith("-") else math.inf
+            return float(text)
+        if tag == _BOOL and text in _BOOL_TEXT:
+            return _BOOL_TEXT[text]
+        if tag == _NULL and text in _NULL_TEXT:
+            return None
+        if tag in (_INT, _FLOAT, _BOOL, _NULL):
+            self.report(mark, ptr, f"{text!r} is not a YAML 1.2 {_tag_name(tag)[2:]}")
+        else:
+            self.report(
+                mark,
+                ptr,
+                f"YAML tag {_tag_name(tag)} is not supported: a spec holds JSON values "
+                "(strings, numbers, booleans, null, mappings, lists)",
+            )
+        return None
+
+    def integer(self, text: str, ptr: Pointer, mark: _Mark) -> int | None:
+        if text.startswith(("0x", "0o")):  # the 1.2 core schema has no signed hex or octal
+            value: int | None = int(text[2:], 16 if text[1] == "x" else 8)
+            too_long = value is not None and value >= _INT_BOUND
+        else:
+            too_long = len(text.lstrip("+-").lstrip("0")) > MAX_INT_DIGITS
+            value = None if too_long else int(text, 10)
+        if too_long:
+            self.report(mark, ptr, f"integer with more than {MAX_INT_DIGITS} digits")
+            return None
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +373,6 @@ def display_path(path: Path, root: Path, root_as_given: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(root_as_given), relative))
 
 
-@dataclass(slots=True)
-class _File:
-    path: Path
-    data: Any
-    positions: dict[Pointer, SourcePos]
-
-
 # JSON writes a character beyond U+FFFF as a UTF-16 surrogate pair (`"\ud83d\udc4d"`); libyaml
 # refuses such escapes, so in a JSON document (where every string is double-quoted) each pair is
 # rewritten to YAML's `\U0001f44d` first. An odd number of backslashes before `u` marks an escape.
@@ -137,81 +392,91 @@ def _join_surrogate_escapes(text: str) -> str:
     return _SURROGATE_PAIR.sub(joined, text)
 
 
-def _parse_file(path: Path, name: str) -> _File:
+@dataclass(slots=True)
+class _File:
+    path: Path
+    data: Any
+    positions: dict[Pointer, SourcePos]
+
+
+class _Unreadable(Exception):
+    """A file that cannot be read at all (missing, not a regular file, too big): reported where it
+    is referenced, or at the root file itself."""
+
+
+def _read_text(path: Path) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES. A device, FIFO or socket is never
+    opened (reading `/dev/zero` never ends; opening a FIFO blocks until someone writes to it)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
-        raise SpecError([Problem(SourcePos(name, 1), "#", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Problem(SourcePos(name, 1), "#", f"cannot read file: {exc}")]) from None
-    loader = _JsonLoader(_join_surrogate_escapes(text))
+        raise _Unreadable("file not found") from None
+    except (OSError, ValueError) as exc:
+        raise _Unreadable(f"cannot read file: {exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _Unreadable("is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _Unreadable("not a regular file (a device, FIFO or socket): not read")
+    too_big = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB"
+    if info.st_size > MAX_FILE_BYTES:
+        raise _Unreadable(too_big)
     try:
-        node = loader.get_single_node()
+        # O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not wait.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _Unreadable("not a regular file (a device, FIFO or socket): not read")
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES:  # in chunks: the file may have grown since the stat
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            raw = b"".join(chunks)
+    except OSError as exc:
+        raise _Unreadable(f"cannot read file: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _Unreadable(too_big)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"cannot read file: not UTF-8 (byte {exc.start}: {exc.reason})") from None
+
+
+def _parse_file(path: Path, name: str) -> _File:
+    text = _read_text(path)
+    loader = _JsonLoader(_join_surrogate_escapes(text))
+    reader = _Reader(name, loader)
+    try:
+        data = reader.read()
+    except _Refused as exc:
+        raise SpecError([*reader.problems, exc.problem]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         reason = " ".join(filter(None, [exc.context, exc.problem]))
         raise SpecError([Problem(SourcePos(name, line), "#", f"invalid YAML: {reason}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (control characters)
+        line = text.count("\n", 0, exc.position) + 1
+        raise SpecError(
+            [
+                Problem(
+                    SourcePos(name, line),
+                    "#",
+                    f"invalid YAML: {exc.reason} (#x{exc.character:04x})",
+                )
+            ]
+            if isinstance(exc.character, int)
+            else [Problem(SourcePos(name, line), "#", f"invalid YAML: {exc.reason}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(SourcePos(name, 1), "#", f"invalid YAML: {exc}")]) from None
     finally:
         loader.dispose()
-    positions: dict[Pointer, SourcePos] = {}
-    problems: list[Problem] = []
-    if node is None:
-        raise SpecError([Problem(SourcePos(name, 1), "#", "file is empty")])
-    data = _construct(node, (), name, loader, positions, problems)
-    if problems:
-        raise SpecError(problems)
-    return _File(path, data, positions)
-
-
-def _construct(
-    node: yaml.Node,
-    ptr: Pointer,
-    name: str,
-    loader: yaml.SafeLoader,
-    positions: dict[Pointer, SourcePos],
-    problems: list[Problem],
-    mark: yaml.Mark | None = None,
-) -> Any:
-    # A mapping entry is located at its key (`get:`), not at the first line of its value.
-    start = mark or node.start_mark
-    pos = SourcePos(name, start.line + 1, start.column + 1)
-    positions[ptr] = pos
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_pos = SourcePos(name, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    Problem(key_pos, format_pointer(ptr), "mapping keys must be scalars")
-                )
-                continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(
-                    Problem(key_pos, format_pointer(ptr), "YAML merge keys (<<) are not supported")
-                )
-                continue
-            key = key_node.value  # keys are names: `200:` means the string "200", as in JSON
-            if key in result:
-                problems.append(
-                    Problem(key_pos, format_pointer((*ptr, key)), f"duplicate key {key!r}")
-                )
-                continue
-            result[key] = _construct(
-                value_node, (*ptr, key), name, loader, positions, problems, key_node.start_mark
-            )
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, (*ptr, i), name, loader, positions, problems)
-            for i, item in enumerate(node.value)
-        ]
-    value = loader.construct_object(node, deep=True)
-    if isinstance(value, float) and value != value:  # NaN: JSON has no such value
-        problems.append(Problem(pos, format_pointer(ptr), "NaN is not a JSON value"))
-    return value
+    if reader.problems:
+        raise SpecError(reader.problems)
+    return _File(path, data, reader.positions)
 
 
 def _resolve_pointer(data: Any, pointer: str) -> tuple[Any, Pointer] | None:
@@ -243,9 +508,22 @@ class _Bundler:
     root: Path
     root_as_given: str
     files: dict[Path, _File] = field(default_factory=dict)
+    failed: dict[Path, str | SpecError] = field(default_factory=dict)
     index: dict[Target, str] = field(default_factory=dict)
     positions: dict[Pointer, SourcePos] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    nodes: int = 0
+    inlined: set[Target] = field(default_factory=set)
+    repeating: int = 0  # > 0 while copying a target inlined before
+    repeated: int = 0  # nodes copied that way
+    # (folder of the referring file, location) → local_path's answer: resolving costs a stat per
+    # path component, and the same few locations are referenced over and over
+    paths: dict[tuple[Path, str], Path | str] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        """Every file a spec references must be here or below (symlinks resolved)."""
+        return self.root.parent
 
     def file(self, path: Path) -> _File:
         cached = self.files.get(path)
@@ -256,6 +534,38 @@ class _Bundler:
     def display(self, path: Path) -> str:
         return display_path(path, self.root, self.root_as_given)
 
+    def fragment(self, path: Path, ref: str, at: SourcePos, ptr: Pointer) -> _File | None:
+        """A referenced file, or None with the problem reported once (at the first reference when
+        the file cannot be read at all, in the file itself when its content is wrong)."""
+        if path not in self.files and path not in self.failed:
+            try:
+                self.file(path)
+            except _Unreadable as exc:
+                self.failed[path] = str(exc)
+            except SpecError as exc:
+                self.failed[path] = exc
+                self.problems.extend(exc.problems)
+        failure = self.failed.get(path)
+        if isinstance(failure, str):
+            self.problems.append(Problem(at, format_pointer(ptr), f"$ref {ref!r}: {failure}"))
+        return self.files.get(path)
+
+    def local_path(self, location: str, origin: Path) -> Path | str:
+        """The file a `$ref` location names, or why it may not be read."""
+        raw = unquote(location)
+        if Path(raw).is_absolute():
+            return "an absolute path: refer to files relative to the spec"
+        try:
+            path = (origin.parent / raw).resolve()
+        except (OSError, ValueError, RuntimeError) as exc:  # NUL byte, symlink loop, …
+            return f"not a usable path ({exc})"
+        if not path.is_relative_to(self.folder):
+            return (
+                f"leads outside the spec's folder ({self.display(self.folder)}): only files "
+                "there and below can be referenced"
+            )
+        return path
+
     def target(
         self, ref: str, origin: Path, at: SourcePos, ptr: Pointer
     ) -> tuple[Target, Any] | None:
@@ -265,16 +575,17 @@ class _Bundler:
                 Problem(at, format_pointer(ptr), f"remote $ref {ref!r} is not supported")
             )
             return None
-        path = (origin.parent / unquote(location)).resolve() if location else origin
-        try:
-            doc = self.file(path)
-        except SpecError as exc:
-            if path.exists():
-                self.problems.extend(exc.problems)
-            else:
-                self.problems.append(
-                    Problem(at, format_pointer(ptr), f"$ref {ref!r}: file not found")
-                )
+        path: Path | str = origin
+        if location:
+            key = (origin.parent, location)
+            if key not in self.paths:
+                self.paths[key] = self.local_path(location, origin)
+            path = self.paths[key]
+        if isinstance(path, str):
+            self.problems.append(Problem(at, format_pointer(ptr), f"$ref {ref!r}: {path}"))
+            return None
+        doc = self.fragment(path, ref, at, ptr)
+        if doc is None:
             return None
         found = _resolve_pointer(doc.data, fragment)
         if found is None:
@@ -304,10 +615,29 @@ class _Bundler:
     def copy(
         self, doc: _File, src: Pointer, value: Any, out: Pointer, stack: tuple[Target, ...]
     ) -> Any:
-        """Copy `value` (at `src` in `doc`) to `out` in the bundle, rewriting or inlining its refs."""
+        """Copy `value` (at `src` in `doc`) to `out` in the bundle, rewriting or inlining its refs.
+
+        Inlining can nest a fragment deeper than any file does and repeat it many times over, so
+        depth and size are checked here too, on the bundle as it grows."""
         pos = doc.positions.get(src)
         if pos is not None:
             self.positions[out] = pos
+        self.nodes += 1
+        self.repeated += self.repeating > 0
+        if len(out) > MAX_DEPTH or len(stack) > MAX_DEPTH:
+            reason = f"nested more than {MAX_DEPTH} levels deep once $refs are inlined"
+        elif self.nodes > MAX_NODES:
+            reason = f"more than {MAX_NODES} nodes once $refs are inlined"
+        elif self.repeated > MAX_REPEATED_NODES:
+            reason = (
+                f"$refs inlined more than once repeat more than {MAX_REPEATED_NODES} nodes: "
+                "list what they point to in the root file's components and refer to it there"
+            )
+        else:
+            reason = ""
+        if reason:
+            at = _near(doc.positions, src) or SourcePos(self.display(doc.path), 1)
+            raise _Refused(Problem(at, format_pointer(out[:MAX_DEPTH]), reason))
         if isinstance(value, list):
             return [
                 self.copy(doc, (*src, i), item, (*out, i), stack) for i, item in enumerate(value)
@@ -328,7 +658,7 @@ class _Bundler:
         """A `#/…` reference within the root file must lead somewhere, and a chain of such
         references must end in something other than another reference."""
         at = doc.positions.get(src, SourcePos(self.display(doc.path), 1))
-        seen = [ref]
+        seen = {ref: None}  # in order, for the message; a dict so membership is O(1)
         target = ref
         while True:
             found = _resolve_pointer(doc.data, target.partition("#")[2])
@@ -347,7 +677,7 @@ class _Bundler:
                     Problem(at, format_pointer(out), f"$ref chain loops without a schema: {chain}")
                 )
                 return
-            seen.append(nxt)
+            seen[nxt] = None
             target = nxt
 
     def follow(
@@ -383,10 +713,25 @@ class _Bundler:
                 )
             )
             return {}
-        inlined = self.copy(self.file(key[0]), key[1], target_value, out, (*stack, key))
+        repeat = key in self.inlined
+        self.inlined.add(key)
+        self.repeating += repeat
+        try:
+            inlined = self.copy(self.file(key[0]), key[1], target_value, out, (*stack, key))
+        finally:
+            self.repeating -= repeat
         if isinstance(inlined, dict):
             return {**inlined, **siblings}
         return inlined
+
+
+def _near(positions: Mapping[Pointer, SourcePos], ptr: Pointer) -> SourcePos | None:
+    """The position of `ptr`, or of its nearest ancestor that has one."""
+    for end in range(len(ptr), -1, -1):
+        found = positions.get(ptr[:end])
+        if found is not None:
+            return found
+    return None
 
 
 def pointer_parts(pointer: str) -> Pointer:
@@ -406,14 +751,25 @@ def load_spec(path: Path) -> LoadedSpec:
 def bundle(path: Path) -> LoadedSpec:
     """Like `load_spec`, but a problem with a reference or a fragment is kept in `problems` (the
     reference left as written) so that later stages can report theirs in the same run; only a root
-    file that cannot be read as a mapping raises."""
-    root_path = path.resolve()
+    file that cannot be read as a mapping, or a budget exceeded, raises."""
+    try:
+        root_path = path.resolve()
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise SpecError(
+            [Problem(SourcePos(str(path), 1), "#", f"cannot read file: {exc}")]
+        ) from None
     bundler = _Bundler(root_path, str(path))
-    root = bundler.file(root_path)
+    try:
+        root = bundler.file(root_path)
+    except _Unreadable as exc:
+        raise SpecError([Problem(SourcePos(str(path), 1), "#", str(exc))]) from None
     if not isinstance(root.data, dict):
         raise SpecError([Problem(root.positions[()], "#", "an OpenAPI document must be a mapping")])
     bundler.build_index(root)
-    data = bundler.copy(root, (), root.data, (), ())
+    try:
+        data = bundler.copy(root, (), root.data, (), ())
+    except _Refused as exc:
+        raise SpecError([*bundler.problems, exc.problem]) from None
     return LoadedSpec(
         path=path,
         data=data,

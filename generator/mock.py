@@ -25,6 +25,11 @@ answered:
   Its body is the media type's `example`, else its first `examples` entry, else an instance
   synthesised from the schema (required properties only; schema-level const/example/default/enum
   first, then a value by type and format). 204/304 and responses without content have no body.
+  Text and binary examples are sent as they are; a `text/event-stream` example string is the wire
+  format, any other value (or a synthesised one) becomes events, one per list item, `data` as JSON.
+* Request bodies of every media type are validated: JSON, forms, multipart (each part decoded
+  by its `encoding.contentType`, else by its schema: JSON for objects, files as binary), text and
+  binary bodies (read as strings, so `type: string, format: binary` validates).
 * Error bodies made by the mock itself (400/401/404/405/500) follow the spec's error model: the
   response documented for that status (on the operation, else on any operation, else
   `components.responses["<status>"]`, else the operation's or the spec's most used error
@@ -40,7 +45,13 @@ Request headers understood by the mock (as Prism does):
   `4XX`, else `default`): its example, or an error-model instance when it has only a schema.
 * `Prefer: example=large` picks that entry of the response media type's `examples`.
 * Both combine (`Prefer: code=404, example=gone`). Asking for an undocumented code or example is
-  a test bug: the mock answers 500 with a message starting with `mock:`.
+  the request's fault: the mock answers 400 with a message starting with `mock:` that names what
+  is documented (`examples: small, large`).
+
+Pagination: an operation with `x-pagination` is served as a finite list of pages (see `_Pages`):
+the answer is page 1 of 3, every page carries real `next`/`prev` cursors (`mock-page-2`, ...), the
+request's cursor (query or JSON body) picks the page, and the last page has no `next`, so a
+client's pager ends. A cursor the mock never handed out is a 400.
 
 Fault injection: `MockServer.script(Scripted(...), ...)` queues answers, consumed in order, one
 per request (or per request to the operation named by `match`), that preempt the normal answer:
@@ -68,7 +79,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-__all__ = ["MockServer", "RecordedRequest", "Scripted", "serve"]
+__all__ = ["ListenError", "MockServer", "RecordedRequest", "Scripted", "serve"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _FORM = "application/x-www-form-urlencoded"
@@ -737,7 +748,11 @@ class _Validator:
             }
 
         self.api = api
-        config = Config(path_finder_cls=PatternFinder, security_provider_factory=Providers())
+        config = Config(
+            path_finder_cls=PatternFinder,
+            security_provider_factory=Providers(),
+            extra_media_type_deserializers=_BinaryAsText(),
+        )
         self.app = OpenAPI.from_dict(dict(spec), config=config)
         self.core: Any = self.app.request_validator  # built now: spec problems surface at start
         self.lock = threading.Lock()  # openapi-core's caches are not documented as thread-safe
@@ -878,6 +893,34 @@ class _Validator:
         except InvalidSchemaValue as exc:
             return self._cause(where, exc)
         return []
+
+
+def _read_as_bytes(mimetype: str) -> bool:
+    """Whether openapi-core would read a body (or part) of this type as bytes."""
+    mime = mimetype.split(";", 1)[0].strip().lower()
+    structured = _is_json(mime) or mime in (_FORM, "multipart/form-data", "text/plain", "text/html")
+    return not (structured or mime.endswith(("/xml", "+xml")))
+
+
+def _latin1(value: bytes, **parameters: str) -> str:
+    return value.decode("latin-1")
+
+
+def _text(value: bytes, **parameters: str) -> str:
+    return value.decode(parameters.get("charset", "utf-8"), errors="replace")
+
+
+class _BinaryAsText(dict[str, Callable[..., Any]]):
+    """openapi-core reads binary bodies, file parts and text types it does not know as bytes,
+    which its 3.1 validator does not take for `type: string`: read as text (binary byte for byte as
+    latin-1), they validate as the strings the spec says they are. (openapi-core looks its
+    deserializers up with `in` and `[]` only.)"""
+
+    def __contains__(self, mimetype: object) -> bool:
+        return isinstance(mimetype, str) and _read_as_bytes(mimetype)
+
+    def __getitem__(self, mimetype: str) -> Callable[..., Any]:
+        return _text if mimetype.lower().startswith("text/") else _latin1
 
 
 class _CoreRequest:
@@ -1244,7 +1287,7 @@ class MockServer:
         else:
             try:
                 status, out_headers, payload = self._normal_answer(
-                    op, headers, status, errors, security_failed, out_headers
+                    op, record, status, errors, security_failed, out_headers
                 )
             except Exception as exc:
                 status = 500
@@ -1257,7 +1300,7 @@ class MockServer:
     def _normal_answer(
         self,
         op: _Operation | None,
-        headers: Mapping[str, str],
+        record: RecordedRequest,
         status: int,
         errors: list[str],
         security_failed: bool,
@@ -1265,7 +1308,7 @@ class MockServer:
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         if not errors:
             assert op is not None
-            status, extra, payload = self._answer(op, headers)
+            status, extra, payload = self._answer(op, record)
             return status, out_headers + extra, payload
         if security_failed and op is not None:
             challenge = self._api.www_authenticate(op)
@@ -1283,10 +1326,12 @@ class MockServer:
                 self._on_request(record, status)
 
     def _answer(
-        self, op: _Operation, headers: Mapping[str, str]
+        self, op: _Operation, record: RecordedRequest
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """The documented answer for a valid request, honouring `Prefer: code=` / `example=`."""
+        """The documented answer for a valid request, honouring `Prefer: code=` / `example=`;
+        a paginated operation's success answer is the page its cursor names."""
         api = self._api
+        headers = record.headers
         prefer = _parse_prefer(headers.get("Prefer", ""))
         wanted_example = prefer.get("example")
         if "code" in prefer:
@@ -1332,6 +1377,15 @@ class MockServer:
                 media_type, value = api.error_instance(response, status, message)
             else:
                 value = api.synthesize(media.get("schema", {}))
+        if 200 <= status < 300 and isinstance(value, dict):
+            pages = _Pages.of(op, api, media.get("schema", {}))
+            if pages is not None:
+                page, problem = pages.requested(record)
+                if problem is not None:
+                    return self._usage_error(op, problem)
+                value = pages.answer(value, page)
+        if _is_event_stream(media_type) and not (found and isinstance(value, str)):
+            value = _events(value)  # an example string is the wire format already
         payload = _encode(media_type, value)
         out.append(("Content-Type", media_type if "*" not in media_type else "application/json"))
         return status, out, payload
@@ -1355,10 +1409,86 @@ class MockServer:
     def _usage_error(
         self, op: _Operation, message: str
     ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """A request the mock cannot answer as asked (a `Prefer` header naming what the spec does
+        not document, a cursor it never handed out): the request's fault, so a 400."""
         media, value = self._api.error_instance(
-            self._api.error_response(op, 500), 500, f"mock: {message}"
+            self._api.error_response(op, 400), 400, f"mock: {message}"
         )
-        return 500, [("Content-Type", media)], _encode(media, value)
+        return 400, [("Content-Type", media)], _encode(media, value)
+
+
+_PAGE_COUNT = 3  # how many pages the mock serves for every paginated operation
+_CURSOR = re.compile(r"mock-page-(\d+)")
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """A paginated operation (`x-pagination`) served as a finite list of pages.
+
+    The answer (example or synthesised) is page 1 of `_PAGE_COUNT`; each page carries the `next`
+    cursor of the page after it and the `prev` cursor of the page before (`mock-page-<n>`), and
+    the last page no `next`, so a client walking the cursors ends, forwards or backwards. A
+    cursor the mock did not hand out is refused (400), as a real API refuses a forged one.
+    """
+
+    next: str
+    prev: str
+    required: frozenset[str]
+
+    @classmethod
+    def of(cls, op: _Operation, api: _Api, schema: Any) -> _Pages | None:
+        spec = op.spec.get("x-pagination")
+        if not isinstance(spec, Mapping):
+            return None
+        resolved = api.resolve(schema)
+        parts = [resolved, *resolved.get("allOf", ())] if isinstance(resolved, Mapping) else []
+        required: set[str] = set()
+        for part in map(api.resolve, parts):
+            if isinstance(part, Mapping):
+                required.update(str(r) for r in part.get("required") or ())
+        return cls(
+            str(spec.get("next", "next")), str(spec.get("prev", "prev")), frozenset(required)
+        )
+
+    def requested(self, record: RecordedRequest) -> tuple[int, str | None]:
+        """(page number, problem): the page the request's cursor names, 1 without a cursor."""
+        sent: Mapping[str, Any] = record.json if isinstance(record.json, Mapping) else {}
+        query = dict(record.query)
+        for name in (self.next, self.prev):
+            cursor = sent.get(name, query.get(name))
+            if cursor in (None, ""):
+                continue
+            found = _CURSOR.fullmatch(str(cursor))
+            if found is None or not 1 <= int(found.group(1)) <= _PAGE_COUNT:
+                known = ", ".join(f"mock-page-{n}" for n in range(2, _PAGE_COUNT + 1))
+                return 1, f"{name}={cursor!r} is not a cursor this mock handed out ({known})"
+            return int(found.group(1)), None
+        return 1, None
+
+    def answer(self, value: dict[str, Any], page: int) -> dict[str, Any]:
+        out = dict(value)
+        for name, target in ((self.next, page + 1), (self.prev, page - 1)):
+            if 1 <= target <= _PAGE_COUNT:
+                out[name] = f"mock-page-{target}"
+            elif name in self.required:
+                out[name] = ""  # "no more"; a required cursor cannot simply be left out
+            else:
+                out.pop(name, None)
+        return out
+
+
+def _is_event_stream(media_type: str) -> bool:
+    return media_type.split(";", 1)[0].strip().lower() == "text/event-stream"
+
+
+def _events(value: Any) -> str:
+    """A `text/event-stream` body: one event per item of a list, else one event; data that is not
+    a string as JSON."""
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        text = item if isinstance(item, str) else json.dumps(item, default=_json_default)
+        out.append("".join(f"data: {line}\n" for line in text.split("\n")) + "\n")
+    return "".join(out)
 
 
 def _parse_prefer(value: str) -> dict[str, str]:
@@ -1400,6 +1530,14 @@ def _script_body(body: bytes | str | object) -> tuple[bytes, str | None]:
 # Command-line entry point
 
 
+class ListenError(Exception):
+    """The mock could not listen where it was asked to (the port is taken, the host is not ours)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
+
+
 def serve(
     spec_path: Path,
     host: str,
@@ -1411,7 +1549,9 @@ def serve(
 ) -> None:
     """Serve `spec_path` until KeyboardInterrupt (or `stop` is set); `echo` a line per request.
 
-    `ready` is set once the server accepts connections; tests use it with `stop`.
+    `ready` is set once the server accepts connections; tests use it with `stop`. Port 0 picks a
+    free port; the lines printed first say which, and the base URL a client should be given
+    (the server's path prefix included). A port that cannot be bound raises `ListenError`.
     """
 
     def on_request(record: RecordedRequest, status: int) -> None:
@@ -1421,9 +1561,13 @@ def serve(
         echo(line)
 
     server = MockServer(spec_path, host=host, port=port, on_request=on_request)
-    server.start()
+    try:
+        server.start()
+    except OSError as exc:
+        raise ListenError(host, port, exc.strerror or str(exc)) from None
     try:
         echo(f"mock: serving {server.title} ({server.operation_count} operations) on {server.url}")
+        echo(f'mock: point clients at it with base_url="{server.url}"')
         if ready is not None:
             ready.set()
         waiter = stop if stop is not None else threading.Event()

@@ -88,6 +88,9 @@ BODY_HELPERS = frozenset(
         "validate_any",
         "form_fields",
         "indexed_pairs",
+        "fields_content",
+        "binary_content",
+        "text_content",
     }
 )
 # Names a generated method signature or body uses itself.
@@ -165,6 +168,8 @@ _CLASS_RESERVED = frozenset(
         "ApiStatusError",
         "ApiTimeoutError",
         "AsyncApiClient",
+        "AsyncBinaryStream",
+        "AsyncEventStream",
         "AsyncIterator",
         "AsyncPager",
         "AuthenticationError",
@@ -172,6 +177,9 @@ _CLASS_RESERVED = frozenset(
         "BaseModel",
         "BasicAuth",
         "BearerAuth",
+        "BinaryContent",
+        "BinaryStream",
+        "ByStatus",
         "ClassVar",
         "CompositeAuth",
         "ConfigDict",
@@ -182,8 +190,10 @@ _CLASS_RESERVED = frozenset(
         "DEFAULT_TIMEOUT",
         "Discriminator",
         "Enum",
+        "EventStream",
         "False",
         "Field",
+        "FileInput",
         "InternalServerError",
         "Iterator",
         "JwtServerAuth",
@@ -299,8 +309,8 @@ def enum_member(value: object) -> str:
 
 
 def module(wire: str) -> str:
-    name = _escape(snake(wire), frozenset({"models", "resources", "errors"}), "m_", "module")
-    return cap(name)
+    """A package name (a name too long for a folder is refused where it is made)."""
+    return _escape(snake(wire), frozenset({"models", "resources", "errors"}), "m_", "module")
 
 
 def cap(name: str, limit: int = MODULE_NAME_MAX) -> str:

@@ -119,6 +119,10 @@ ANY = AnyType()
 DATETIME = Qualified("datetime", "datetime")
 DATE = Qualified("datetime", "date")
 NOT_GIVEN = Imported(".._runtime", "NotGiven")
+# Date-times the runtime decodes tolerantly (`_runtime/_time.py`): RFC 3339 text or an epoch number,
+# and RFC 2822 text (kept as the string when unreadable).
+TIMESTAMP = Imported(".._runtime._time", "Timestamp")
+RFC2822_TIMESTAMP = Imported(".._runtime._time", "Rfc2822Timestamp")
 
 
 # --------------------------------------------------------------------------------------- building

@@ -2,12 +2,16 @@
 
 openapi-spec-validator's JSON Schemas are the authority on structure, but their raw errors speak of
 the schemas (`'$ref' is a required property` for a Schema Object that is wrong in any way), so each
-is explained in the spec's terms and located at the node it is about. Three passes, all in one run:
+is explained in the spec's terms and located at the node it is about. The passes, in one run:
 
 1. the whole document against the OpenAPI JSON Schema of its version (structure);
-2. each Schema Object against its version's dialect (3.1; the 3.0 document schema covers them);
+2. each Schema Object against its version's dialect (3.1; the 3.0 document schema covers them), then
+   what the generator itself needs: allOf chains that end (no cycles, at most MAX_DEPTH deep) and
+   its own extensions against their schema (generator/extensions.py);
 3. the rules no JSON Schema expresses (generator/semantics.py: unique operationIds, path parameters
-   declared, defaults that match their schema, ...), over the same document whatever 1-2 found.
+   declared, defaults that match their schema, ...), over the same document whatever 1-2 found;
+4. every example against the schema it illustrates (`generator/examples.py`), located at the example;
+   run only on a document that passed 1-3, since it needs sound schemas.
 
 The loader's problems (a dangling `$ref`) come along with the spec and are reported with these.
 """
@@ -20,6 +24,7 @@ import importlib.metadata
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +32,31 @@ import jsonschema
 import jsonschema.exceptions
 from openapi_schema_validator import OAS31Validator
 from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
-from openapi_spec_validator.schemas import (
-    openapi_v30_schema_validator,
-    openapi_v31_schema_validator,
-)
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from referencing import Registry
+from referencing.jsonschema import specification_with
 
-from generator import semantics
+from generator import extensions, semantics
 from generator.cache import DiskCache
-from generator.errors import Problem, SpecError
+from generator.errors import Problem, SpecError, format_pointer
+from generator.examples import example_problems
+from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
 
 _SUPPORTED = re.compile(r"3\.(0|1)\.\d+")
+
+
+@cache
+def _document_validator(is_31: bool) -> Any:
+    """The OpenAPI document schema's validator, with its registry crawled once.
+
+    jsonschema resolves a `$dynamicRef` by crawling the registry it was given; with an uncrawled one
+    it crawls again on every lookup, which made pass 1 several times slower than needed.
+    """
+    schema = dict(schema_v31 if is_31 else schema_v30)
+    resource = specification_with(schema["$schema"]).create_resource(schema)
+    registry = Registry().with_resource(schema.get("$id", ""), resource).crawl()
+    return jsonschema.validators.validator_for(schema)(schema, registry=registry)
 
 
 def _cache() -> DiskCache:
@@ -76,30 +95,129 @@ def _validate(spec: LoadedSpec) -> None:
         raise SpecError([spec.problem((key,), message)])
     is_31 = version.startswith("3.1")
     problems = [*spec.problems, *_structure(spec, is_31), *_schemas(spec, is_31)]
+    problems += _all_of_chains(spec)
+    problems += extensions.check(spec)
     problems += semantics.check(spec, is_31)
+    if not problems:
+        problems += example_problems(spec, is_31)
     if problems:
         raise SpecError(problems)
 
 
 def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
-    validator = openapi_v31_schema_validator if is_31 else openapi_v30_schema_validator
-    for error in validator.iter_errors(spec.data):
+    for error in _document_validator(is_31).iter_errors(spec.data):
         for path, message in explain(error, is_31):
             yield spec.problem(path, message)
+
+
+@cache
+def _dialect_checker() -> Any:
+    meta = OAS31Validator.META_SCHEMA
+    # The dialect's vocabularies live in the package's local registry: never fetched over the network.
+    return jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
+
+
+# Schema Object (as JSON text) → its errors. Checking a schema against the dialect is the slowest
+# step of validation, and a run that validates many similar documents (an edited spec, the tests)
+# sees the same schemas again and again.
+_DIALECT_ERRORS: dict[str, list[tuple[Pointer, str]]] = {}
+
+
+def _dialect_errors(schema: Any) -> list[tuple[Pointer, str]]:
+    key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    found = _DIALECT_ERRORS.get(key)
+    if found is None:
+        found = [
+            item
+            for error in _dialect_checker().iter_errors(schema)
+            for item in explain(error, True)
+        ]
+        if len(_DIALECT_ERRORS) >= 4096:
+            _DIALECT_ERRORS.clear()
+        _DIALECT_ERRORS[key] = found
+    return found
 
 
 def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     if not is_31:
         return  # the 3.0 document schema already describes Schema Objects in full
-    meta = OAS31Validator.META_SCHEMA
-    # The dialect's vocabularies live in the package's local registry: never fetched over the network.
-    checker = jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
     for path, schema in semantics.schema_roots(spec.data, ()):
         if isinstance(schema, bool):
             continue
-        for error in checker.iter_errors(schema):
-            for inner, message in explain(error, is_31):
-                yield spec.problem((*path, *inner), message)
+        for inner, message in _dialect_errors(schema):
+            yield spec.problem((*path, *inner), message)
+
+
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+def _with_all_of(data: Any) -> Iterator[Pointer]:
+    """Pointers of every mapping with an `allOf` list (example and default values are data)."""
+    todo: list[tuple[Pointer, Any]] = [((), data)]
+    while todo:
+        ptr, node = todo.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("allOf"), list):
+                yield ptr
+            todo.extend(((*ptr, k), v) for k, v in node.items() if k not in _DATA_KEYS)
+        elif isinstance(node, list):
+            todo.extend(((*ptr, i), v) for i, v in enumerate(node))
+
+
+def _all_of_chains(spec: LoadedSpec) -> Iterator[Problem]:
+    """The parse stage merges allOf parts by following their `$ref`s, so an allOf that includes
+    itself would never end, and a chain of them deeper than MAX_DEPTH would exhaust the stack:
+    both are refused, at the allOf part that closes the cycle or passes the limit."""
+    children: dict[Pointer, list[tuple[Pointer, Pointer]]] = {}
+
+    def parts(ptr: Pointer) -> list[tuple[Pointer, Pointer]]:
+        """(the allOf item, the schema with an allOf it leads to) for each such item of `ptr`."""
+        if ptr not in children:
+            found = []
+            node = spec.follow("#" + format_pointer(ptr)[1:])
+            items = node[0].get("allOf") if node and isinstance(node[0], dict) else None
+            for i, part in enumerate(items if isinstance(items, list) else ()):
+                here: Pointer = (*ptr, "allOf", i)
+                target: tuple[Any, Pointer] | None = (part, here)
+                if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                    target = spec.follow(part["$ref"])
+                if (
+                    target
+                    and isinstance(target[0], dict)
+                    and isinstance(target[0].get("allOf"), list)
+                ):
+                    found.append((here, target[1]))
+            children[ptr] = found
+        return children[ptr]
+
+    depth: dict[Pointer, int] = {}
+    for root in sorted(_with_all_of(spec.data), key=format_pointer):
+        if root in depth:
+            continue
+        path = [root]
+        on_path = {root: 0}
+        work = [iter(parts(root))]
+        while work:
+            for here, child in work[-1]:
+                if child in on_path:
+                    loop = path[on_path[child] :]  # from `child` to the schema that owns `here`
+                    cycle = [loop[-1], *loop[:-1], loop[-1]]
+                    text = " -> ".join(format_pointer(p) for p in cycle)
+                    yield spec.problem(here, f"allOf includes itself: {text}")
+                elif child not in depth:
+                    on_path[child] = len(path)
+                    path.append(child)
+                    work.append(iter(parts(child)))
+                    break
+            else:
+                work.pop()
+                node = path.pop()
+                del on_path[node]
+                depth[node] = 1 + max((depth.get(c, 0) for _, c in parts(node)), default=0)
+                if depth[node] == MAX_DEPTH + 1:
+                    yield spec.problem(
+                        (*node, "allOf"), f"allOf parts nest more than {MAX_DEPTH} levels deep"
+                    )
 
 
 # ------------------------------------------------------------------ errors in the spec's terms

@@ -3,17 +3,27 @@
 A package is written all-or-nothing: the new tree is built in a sibling temporary directory, unchanged
 files are not rewritten (their mtime stays), and only then is it swapped in with renames. If anything
 fails before the swap, the old tree is left exactly as it was. `check` compares instead of writing.
+
+Runs into one output directory take turns: each holds an exclusive `flock` on `.sdkgen.lock` there
+while it reads, writes and swaps a package, so two runs never mix their trees. Holding the lock also
+makes it safe to repair what a killed run left: a package directory missing because the run died
+between the two renames of the swap gets its previous tree back, and staging directories of dead runs
+are removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+LOCK_FILE = ".sdkgen.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +54,59 @@ def _existing(root: Path) -> dict[PurePosixPath, bytes]:
     }
 
 
-def write_tree(root: Path, files: Mapping[PurePosixPath, str]) -> WriteResult:
-    """Make `root` hold exactly `files` (UTF-8, LF). Atomic per package directory."""
+@contextlib.contextmanager
+def locked(
+    directory: Path, *, shared: bool = False, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Hold the output directory's lock: exclusive to write, shared to read. `waiting` is called
+    once if another run holds it, before blocking until that run is done."""
+    fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _backup(root: Path) -> Path:
+    return root.with_name(f".{root.name}.old")
+
+
+def _repair(root: Path) -> None:
+    """Undo what a killed run left (call with the lock held, so no live run owns these)."""
+    backup = _backup(root)
+    if not root.exists() and backup.is_dir():
+        os.replace(backup, root)  # killed between the two renames: its previous tree is complete
+    prefix = f".{root.name}."
+    for entry in root.parent.iterdir():
+        if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)  # a dead run's staging or backup directory
+
+
+def write_tree(
+    root: Path, files: Mapping[PurePosixPath, str], waiting: Callable[[], None] | None = None
+) -> WriteResult:
+    """Make `root` hold exactly `files` (UTF-8, LF). Atomic per package directory; runs into the
+    same output directory take turns (`waiting` is called if this one has to wait)."""
     new = {path: text.encode("utf-8") for path, text in files.items()}
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with locked(root.parent, waiting=waiting):
+        _repair(root)
+        return _write(root, new)
+
+
+def _write(root: Path, new: dict[PurePosixPath, bytes]) -> WriteResult:
     old = _existing(root)
     changed = {p for p, data in new.items() if old.get(p) != data}
     removed = set(old) - set(new)
     if not changed and not removed:
         return WriteResult(0, len(new), 0)
-    root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
     try:
         for path, data in new.items():
@@ -63,7 +117,7 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str]) -> WriteResult:
                 shutil.copy2(source, target)  # same bytes, same mtime: tools see no change
             else:
                 target.write_bytes(data)
-        backup = root.with_name(f".{root.name}.old")
+        backup = _backup(root)
         if backup.exists():
             shutil.rmtree(backup)
         if root.exists():
@@ -77,10 +131,21 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str]) -> WriteResult:
     return WriteResult(len(changed), len(new) - len(changed), len(removed))
 
 
+def _read_locked(root: Path) -> dict[PurePosixPath, bytes]:
+    """The tree on disk, read between other runs' swaps (under the shared lock)."""
+    if not root.parent.is_dir():
+        return {}
+    try:
+        with locked(root.parent, shared=True):
+            return _existing(root)
+    except OSError:  # no lock file can be made there (a read-only tree): read without one
+        return _existing(root)
+
+
 def diff_tree(root: Path, files: Mapping[PurePosixPath, str]) -> str:
     """Unified diff from what is on disk to what would be written ('' when identical). A file only
     on one side always shows, even when empty (difflib prints nothing for empty-to-empty)."""
-    old = _existing(root)
+    old = _read_locked(root)
     chunks: list[str] = []
     for path in sorted(set(old) | set(files)):
         before = old[path].decode("utf-8", "replace") if path in old else None

@@ -151,9 +151,10 @@ CASES: dict[str, list[str]] = {
     "cookie_param.yaml": [
         f"{BAD}/cookie_param.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
     ],
-    "multipart_body.yaml": [
-        f"{BAD}/multipart_body.yaml:10: #/paths/~1files/post/requestBody/content: "
-        "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
+    "xml_body.yaml": [
+        f"{BAD}/xml_body.yaml:10: #/paths/~1files/post/requestBody/content: "
+        "unsupported request content type(s) ['application/xml']: JSON, form, multipart, text and "
+        "binary bodies are supported",
     ],
     "oauth2.yaml": [
         f"{BAD}/oauth2.yaml:16: #/components/securitySchemes/oauth: "
@@ -202,13 +203,35 @@ CASES: dict[str, list[str]] = {
         f"{BAD}/bad_webhook_algorithm.yaml:5: #/info/x-sdk-webhook-signature/algorithm: "
         "algorithm must be one of ['hmac-sha256-hex', 'twilio'], not 'hmac-md5'",
     ],
+    # examples must match the schemas they illustrate (the README and the mock use them)
+    "bad_examples.yaml": [
+        f"{BAD}/bad_examples.yaml:12: #/paths/~1things~1{{id}}/parameters/0/example: "
+        "example does not match its schema: 'seven' is not of type 'integer'",
+        f"{BAD}/bad_examples.yaml:23: #/paths/~1things~1{{id}}/post/requestBody/content/"
+        "application~1json/examples/wrong/value/size: "
+        "example does not match its schema: 'big' is not of type 'integer'",
+        f"{BAD}/bad_examples.yaml:30: #/paths/~1things~1{{id}}/post/responses/200/headers/X-Rate/"
+        "example: example does not match its schema: -1 is less than the minimum of 0",
+        f"{BAD}/bad_examples.yaml:34: #/paths/~1things~1{{id}}/post/responses/200/content/"
+        "application~1json/example: example does not match its schema: 'name' is a required property",
+        # a shared response is reported once, where it is written
+        f"{BAD}/bad_examples.yaml:48: #/components/responses/NotFound/content/application~1json/"
+        "example/code: example does not match its schema: '404' is not of type 'integer'",
+        f"{BAD}/bad_examples.yaml:59: #/components/schemas/Thing/properties/seen_at/examples/0: "
+        "example does not match its schema: 'yesterday' is not a 'date-time'",
+    ],
+    "bad_example_30.yaml": [  # 3.0's dialect: `nullable` allows the null, the float is refused
+        f"{BAD}/bad_example_30.yaml:19: #/paths/~1a/get/responses/200/content/application~1json/"
+        "example/count: example does not match its schema: 1.5 is not of type 'integer'",
+    ],
     # several problems in one spec: all reported at once, sorted by file and line
     "many_problems.yaml": [
         f"{BAD}/many_problems.yaml:10: #/paths/~1a/get/parameters/0: cookie parameters are not supported",
         f"{BAD}/many_problems.yaml:17: #/paths/~1b/get: "
         "operation has no operationId: named 'get_b' from its method and path",
         f"{BAD}/many_problems.yaml:26: #/paths/~1c/post/requestBody/content: "
-        "unsupported request content type(s) ['multipart/form-data']: JSON and form bodies are supported",
+        "unsupported request content type(s) ['application/xml']: JSON, form, multipart, text and "
+        "binary bodies are supported",
     ],
     "many_files.yaml": [
         f"{BAD}/many_files.yaml:2: #/info: 'version' is a required property",
@@ -225,7 +248,7 @@ CASES: dict[str, list[str]] = {
 # spec → (warnings as printed, skipped operations, operations generated).
 LENIENT = {
     "cookie_param.yaml": (1, ["getA (GET /a)"], 0),
-    "multipart_body.yaml": (1, ["upload (POST /files)"], 0),
+    "xml_body.yaml": (1, ["upload (POST /files)"], 0),
     "oauth2.yaml": (1, [], 1),
     "no_operation_id.yaml": (1, [], 1),
     "bad_version.yaml": (1, [], 1),

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -161,7 +162,8 @@ def test_generate_prints_summary(tmp_path: Path, spec: Path) -> None:
         "tiny/models/_thing.py",
         "tiny/py.typed",
     } <= set(written_files)
-    assert not [p for p in tmp_path.rglob(".*")], "a staging or backup directory was left behind"
+    left = [p for p in tmp_path.rglob(".*") if p.name != ".sdkgen.lock"]  # the lock stays
+    assert not left, "a staging or backup directory was left behind"
 
 
 def test_second_generate_writes_nothing(out: Path, spec: Path) -> None:
@@ -381,6 +383,9 @@ def test_mock_serves_and_stops_on_ctrl_c(mock_process: subprocess.Popen[str]) ->
         r"mock: serving Tiny \(2 operations\) on (http://127\.0\.0\.1:\d+/v1)\n", banner
     )
     assert match, banner
+    assert (
+        read_line(mock_process) == f'mock: point clients at it with base_url="{match.group(1)}"\n'
+    )
     with urllib.request.urlopen(f"{match.group(1)}/things/t1", timeout=10) as response:
         assert response.status == 200
         assert json.loads(response.read()) == {"id": "t1", "name": "First"}
@@ -388,6 +393,35 @@ def test_mock_serves_and_stops_on_ctrl_c(mock_process: subprocess.Popen[str]) ->
     mock_process.send_signal(signal.SIGINT)
     assert mock_process.wait(timeout=10) == 0
     assert "Traceback" not in mock_process.stderr.read()  # type: ignore[union-attr]
+
+
+def test_mock_on_a_taken_port_is_a_one_line_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = real_cli("mock", "specs/laml_streams.yaml", "--port", str(port))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"mock: cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(pick another --port, or --port 0 for a free one)\n"
+    )
+
+
+@pytest.mark.parametrize("spec", [ROOT / "specs" / "laml_streams.yaml"])
+def test_mock_prints_the_base_url_with_the_servers_prefix(
+    mock_process: subprocess.Popen[str],
+) -> None:
+    banner = read_line(mock_process)
+    found = re.search(r" on (http://127\.0\.0\.1:(\d+)/api/laml/2010-04-01)\n$", banner)
+    assert found, banner
+    assert found.group(2) != "0"  # --port 0: a free port, and the one actually bound is printed
+    assert (
+        read_line(mock_process) == f'mock: point clients at it with base_url="{found.group(1)}"\n'
+    )
+    mock_process.send_signal(signal.SIGINT)
+    assert mock_process.wait(timeout=10) == 0
 
 
 def test_mock_reports_a_spec_that_does_not_load() -> None:

@@ -74,6 +74,27 @@ def test_recursion_nesting_maps_and_timestamps(zoo: ModuleType) -> None:
     assert schedule.shifts[0].hours == [[1, 2]]
 
 
+def test_a_number_stays_the_int_or_float_it_was(zoo: ModuleType) -> None:
+    for weight, kind in ((12, int), (12.0, float), (12.5, float), (-1, int)):
+        animal = zoo.Animal.model_validate({**BASE, "weight": weight})
+        assert type(animal.weight) is kind and animal.weight == weight
+        assert repr(animal.to_wire()["weight"]) == repr(weight)  # 12 is not sent as 12.0
+
+
+def test_runtime_timestamps(zoo: ModuleType) -> None:
+    animal = zoo.Animal.model_validate(
+        {**BASE, "fed_at": 1718445000123, "vet_visit": "Wed, 26 Sept 2018 23:00:04 +0000"}
+    )
+    assert animal.fed_at == datetime.datetime(2024, 6, 15, 9, 50, 0, 123000, tzinfo=datetime.UTC)
+    assert animal.vet_visit == datetime.datetime(2018, 9, 26, 23, 0, 4, tzinfo=datetime.UTC)
+    assert animal.to_wire()["fed_at"] == 1718445000123
+    assert zoo.Animal.model_validate({**BASE, "vet_visit": "?"}).vet_visit == "?"
+    request = zoo.AnimalRequest(
+        name="Rex", arrived_at=datetime.datetime(2024, 6, 15, tzinfo=datetime.UTC)
+    )
+    assert request.to_wire() == {"name": "Rex", "arrived_at": "2024-06-15T00:00:00Z"}
+
+
 def test_unknown_enum_value_and_extra_fields_are_kept(zoo: ModuleType) -> None:
     animal = zoo.Animal.model_validate({**BASE, "habitat": {"climate": "humid"}, "stripes": 3})
     assert animal.habitat.climate.value == "humid"

@@ -355,15 +355,20 @@ def test_prefer_code_answers_the_documented_response(client: httpx.Client) -> No
     }
 
 
-def test_prefer_undocumented_code_or_example_is_a_mock_error(client: httpx.Client) -> None:
+def test_prefer_undocumented_code_or_example_is_a_400_naming_what_is_documented(
+    client: httpx.Client,
+) -> None:
     response = client.get("/widgets/7", headers={"Prefer": "code=418"})
-    assert response.status_code == 500
+    assert response.status_code == 400
     assert message(response).startswith("mock: Prefer: code=418 is not documented")
     response = client.post(
         "/widgets", json={"name": "w"}, headers={"X-Api-Key": "k", "Prefer": "example=huge"}
     )
-    assert response.status_code == 500
-    assert "examples: small, large" in message(response)
+    assert response.status_code == 400
+    assert message(response) == (
+        "mock: Prefer: example=huge is not an example of response 201 application/json"
+        " (examples: small, large)"
+    )
 
 
 # ---- scripted answers
@@ -577,8 +582,9 @@ def test_serve_prints_and_stops(http: httpx.Client) -> None:
         stop.set()
         thread.join(5)
     assert not thread.is_alive()
-    assert lines[1] == "GET /api/v1/widgets/7 -> 200 getWidget"
-    assert lines[2].startswith("PUT /api/v1/widgets/7 -> 405 - (method PUT is not allowed")
+    assert lines[1] == f'mock: point clients at it with base_url="{url}"'
+    assert lines[2] == "GET /api/v1/widgets/7 -> 200 getWidget"
+    assert lines[3].startswith("PUT /api/v1/widgets/7 -> 405 - (method PUT is not allowed")
     with pytest.raises(httpx.ConnectError):
         http.get(url + "/widgets/7")
 

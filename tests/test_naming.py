@@ -391,7 +391,7 @@ def test_client_names_that_would_shadow() -> None:
 
 
 def test_long_module_names_are_capped_and_stay_distinct() -> None:
-    a, b = naming.module("x" * 300 + "a"), naming.module("x" * 300 + "b")
+    a, b = naming.cap("x" * 300 + "a"), naming.cap("x" * 300 + "b")
     assert len(a) <= naming.MODULE_NAME_MAX and len(b) <= naming.MODULE_NAME_MAX
     assert a != b and a.isidentifier()
     assert naming.cap("short") == "short"

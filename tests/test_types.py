@@ -51,7 +51,7 @@ def translator(is_31: bool = True) -> SchemaTranslator:
 MAPPING: list[tuple[Any, str, set[str]]] = [
     ({"type": "string"}, "str", set()),
     ({"type": "integer"}, "int", set()),
-    ({"type": "number"}, "float", set()),
+    ({"type": "number"}, "float | int", set()),  # an int stays an int on the wire
     ({"type": "boolean"}, "bool", set()),
     ({"type": "null"}, "None", set()),
     ({"type": "string", "format": "date-time"}, "datetime.datetime", {"import datetime"}),

@@ -461,12 +461,17 @@ async def test_operation(op: Operation, mode: str, mock: MockServer) -> None:
     else:
         assert record.headers["Content-Type"] == "application/json"
         assert record.json == call.body
-    # response: the 200 schema's model, holding the 200 example. `type: number` fields are
-    # floats in the model, so an example's 1718445000 comes back as 1718445000.0, which compares
-    # equal; nothing else is normalised.
+    # response: the 200 schema's model, holding the 200 example, dumped back to exactly the
+    # example (ints stay ints in `number` fields); nothing is normalised.
     assert type(result).__name__ == op.response_schema
     dumped = result.model_dump(by_alias=True, exclude_unset=True, mode="json")
-    assert dumped == op.response_example
+    expected = copy.deepcopy(op.response_example)
+    if op.pagination:  # the mock serves page 1 of its pages: its own cursors, not the example's
+        next_key, prev_key = op.pagination["next"], op.pagination["prev"]
+        assert dumped.pop(next_key) == "mock-page-2" and prev_key not in dumped
+        expected.pop(next_key, None)
+        expected.pop(prev_key, None)
+    assert dumped == expected
 
 
 @pytest.mark.anyio
@@ -674,6 +679,64 @@ async def test_pages_forward_resume_and_backward(
         items = await collect(mode, backward)
         assert [pages.label(i) for i in items] == ["c1", "b1", "b2", "a1", "a2"]
         assert pages.cursors(mock) == [(None, "back-3"), (None, "back-2"), (None, "back-1")]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("op", PAGINATED, ids=str)
+async def test_pagers_end_against_the_mock(op: Operation, mode: str, mock: MockServer) -> None:
+    """Unscripted: the mock's own pages, three of them, with real cursors both ways."""
+    assert op.pagination is not None
+    pages = Pages(op)
+    per_page = len(op.response_example[op.pagination["items"]])
+    async with open_client(mode, mock) as client:
+        args, kwargs = pager_args(op, client)
+        items = await collect(mode, method_of(client, op.sdk_name + "_all")(*args, **kwargs))
+        assert len(items) == 3 * per_page > 0
+        assert pages.cursors(mock) == [(None, None), ("mock-page-2", None), ("mock-page-3", None)]
+
+        mock.clear()
+        backward = method_of(client, op.sdk_name + "_pages")(
+            *args, start=("prev", "mock-page-3"), direction="prev", **kwargs
+        )
+        walked = await collect(mode, backward.pages())
+        assert [p.prev_cursor for p in walked] == ["mock-page-2", "mock-page-1", None]
+        assert [p.next_cursor for p in walked] == [None, "mock-page-3", "mock-page-2"]
+        assert pages.cursors(mock) == [
+            (None, "mock-page-3"),
+            (None, "mock-page-2"),
+            (None, "mock-page-1"),
+        ]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", MODES)
+async def test_looping_cursors_raise_the_packages_pagination_error(
+    mode: str, mock: MockServer
+) -> None:
+    import laml_streams
+    import stream_video
+
+    # exported from each package (each has its own copy of the runtime)
+    assert "PaginationError" in stream_video.__all__ and "PaginationError" in laml_streams.__all__
+    assert stream_video.PaginationError is stream_video._runtime.PaginationError
+    assert laml_streams.PaginationError is laml_streams._runtime.PaginationError
+    op = BY_ID["QueryCalls"]
+    pages = Pages(op)
+    pages.script(mock, pages.page(["a"], next="same"), pages.page(["b"], next="same"))
+    async with open_client(mode, mock) as client:
+        with pytest.raises(stream_video.PaginationError, match="same"):
+            await collect(mode, client.calls.query_all())
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_cursor_the_mock_never_gave_is_refused(mode: str, mock: MockServer) -> None:
+    from stream_video import BadRequestError
+
+    async with open_client(mode, mock) as client:
+        with pytest.raises(BadRequestError, match="next='forged' is not a cursor"):
+            await invoke(mode, client, "calls.query", next="forged")
 
 
 # ------------------------------------------------------------------------------------------------

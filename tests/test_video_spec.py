@@ -193,7 +193,9 @@ def _shape(doc: dict[str, Any], schema: Any, depth: int = 0) -> Shape:
 
     ``("ref", Name)``, ``("string",)``, ``("integer",)``, ``("number",)``, ``("boolean",)``,
     ``("enum", values)``, ``("array", item shape)``, ``("object", value shape or None)``,
-    ``("any",)``; nullability (``type: [X, 'null']``, ``anyOf: [X, {type: 'null'}]``) is ignored.
+    ``("any",)``, ``("timestamp",)`` (``type: [number, string], format: date-time``: an epoch
+    number or RFC 3339 text, the curation of the page's date/time ``number``s); nullability
+    (``type: [X, 'null']``, ``anyOf: [X, {type: 'null'}]``) is ignored.
     """
     if depth > 20:
         return ("?",)
@@ -216,6 +218,9 @@ def _shape(doc: dict[str, Any], schema: Any, depth: int = 0) -> Shape:
     types = schema.get("type")
     if isinstance(types, list):
         types = [t for t in types if t != "null"]
+        number_or_text = sorted(types) in (["number", "string"], ["integer", "string"])
+        if number_or_text and schema.get("format") == "date-time":
+            return ("timestamp",)
         types = types[0] if len(types) == 1 else tuple(types) if types else None
     if types == "array":
         return ("array", _shape(doc, schema.get("items", True), depth + 1))
@@ -267,7 +272,7 @@ def _param_type_problem(expected: str, actual: Shape) -> str | None:
         return None if inner is None else f"array of {expected[2:]} expected"
     if expected in _PARAM_TYPES:
         want = _PARAM_TYPES[expected]
-        if actual == (want,):
+        if actual == (want,) or (want == "number" and actual == ("timestamp",)):
             return None
         # a documented string may be curated into a string enum (e.g. "One of: ..." in the text)
         if want == "string" and actual[0] == "enum" and all(isinstance(v, str) for v in actual[1]):
@@ -284,7 +289,7 @@ def _type_expr_problem(expr: sv.TypeExpr, actual: Shape, truncated: bool) -> str
     if kind == "primitive":
         if expr.name == "any":
             return None
-        allowed = {"number": ("number", "integer")}.get(expr.name, (expr.name,))
+        allowed = {"number": ("number", "integer", "timestamp")}.get(expr.name, (expr.name,))
         if actual[0] in allowed and len(actual) == 1:
             return None
         return f"{' or '.join(allowed)} expected"

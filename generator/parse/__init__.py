@@ -25,6 +25,7 @@ from generator.ir import (
     Operation,
     ResourceModule,
 )
+from generator.limits import fit_file_name
 from generator.load import LoadedSpec
 from generator.parse.client import ClientArgs, auth, identity, server, signing
 from generator.parse.modules import (
@@ -49,7 +50,7 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     ops = OperationParser(translator)
     client_attributes = naming.client_attributes()
     tree = ResourceTree(translator, client_attributes)
-    placed = tree.place(ops.deref)
+    placed = tree.place(ops.deref, ops.body_groups)
     translator.declare_components()
     args = ClientArgs(translator)
     server_url, variables = server(args)
@@ -58,7 +59,10 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     all_drafts = []
     for placement in placed:
         with translator.owner(f"op:{placement.operation_id}"):
-            all_drafts.append((placement, ops.operation(placement, attribute_names)))
+            # one method per group of body media types: the operation's own, then `<method>_<kind>`
+            for variant in range(1 + len(placement.variants)):
+                draft = ops.operation(placement, attribute_names, variant)
+                all_drafts.append((placement, draft))
     translator.translate_components()
     drafts, skipped = _without_blocked(translator, all_drafts)
     version = package_version(translator, data.get("info") or {})
@@ -149,7 +153,7 @@ def _resources(
     }
     files = naming.module_files()
     return tuple(
-        resource_module(files.claim(naming.cap(r.attribute)), r)
+        resource_module(files.claim(fit_file_name(r.attribute)), r)
         for r in tree.build(operations, tags)
     )
 
@@ -176,7 +180,8 @@ def _without_blocked(
     kept, skipped = [], []
     for placement, draft in drafts:
         if f"op:{draft.operation_id}" in translator.blocked or draft.all_refs & broken:
-            skipped.append(f"{draft.operation_id} ({draft.http_method} {draft.path})")
+            entry = f"{draft.operation_id} ({draft.http_method} {draft.path})"
+            skipped += [entry] if entry not in skipped else []  # once for all its methods
         else:
             kept.append((placement, draft))
     return kept, skipped

@@ -209,6 +209,7 @@ _PACKAGE_EXPORTS = frozenset(
         "InternalServerError",
         "NotFoundError",
         "NotGiven",
+        "PaginationError",
         "PermissionDeniedError",
         "RateLimitError",
         "RedirectError",

@@ -16,6 +16,7 @@ from generator import naming, types
 from generator.escape import py_literal
 from generator.ir import (
     Alias,
+    Body,
     Definition,
     Enum,
     Model,
@@ -25,6 +26,7 @@ from generator.ir import (
     Resource,
     ResourceModule,
 )
+from generator.limits import fit_file_name
 from generator.parse.operations import OperationDraft
 from generator.parse.schemas import Draft, ModelDraft, freeze
 from generator.types import Type
@@ -107,7 +109,8 @@ def _module_names(groups: list[list[str]], definitions: Mapping[str, Draft]) -> 
     where: dict[str, str] = {}
     files = naming.module_files()
     for group in groups:
-        module = files.claim(naming.cap("_" + naming.snake(group[0])))
+        # A file name has a length limit that a schema name has not (see generator/limits.py).
+        module = files.claim(fit_file_name("_" + naming.snake(group[0])))
         for name in group:
             where[name] = module
             definition = definitions[name]
@@ -232,8 +235,10 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         pagination=draft.pagination,
         runtime_imports=tuple(isort_names(draft.runtime_models)),
         accept=draft.accept,
-        returns_class=returns_class,
+        returns_class=returns_class and not draft.by_status,
         example=example_arguments(draft),
+        by_status=draft.by_status,
+        stream=draft.stream,
     )
 
 
@@ -242,6 +247,11 @@ def _example_value(param: Parameter) -> str:
     if param.example is not None:
         return param.example
     first = types.members(types.without_none(param.type))[0]
+    files = ("BinaryContent", "FileInput")
+    if isinstance(first, types.Imported) and first.name in files:
+        return 'open("data.bin", "rb")'
+    if isinstance(first, types.ListOf) and getattr(first.item, "name", None) in files:
+        return '[open("data.bin", "rb")]'
     if first == types.STR:
         return py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
     samples: dict[Type, str] = {types.INT: "10", types.FLOAT: "1.5", types.BOOL: "True"}
@@ -263,7 +273,14 @@ def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
     ]
     if draft.body and draft.body.pairs:
         out.append((draft.body.pairs.argument, py_literal({"FirstName": "Ada"})))
+    choice = draft.body.choice if draft.body else None
+    if choice and choice.default is None:  # a range such as image/*: a type of that range
+        major = choice.media_types[0].split("/")[0]
+        out.append((choice.argument, py_literal(f"{major}/{_SUBTYPES.get(major, 'octet-stream')}")))
     return tuple(out)
+
+
+_SUBTYPES = {"image": "png", "audio": "mpeg", "video": "mp4", "text": "plain"}
 
 
 def _walk(resource: Resource) -> Iterator[Resource]:
@@ -286,6 +303,8 @@ def _bound_names(root: Resource) -> frozenset[str]:
             names |= {p.name for p in (*op.positional, *op.arguments)}
             if op.body and op.body.pairs:
                 names.add(op.body.pairs.argument)
+            if op.body and op.body.choice:
+                names.add(op.body.choice.argument)
     return frozenset(names)
 
 
@@ -296,9 +315,38 @@ def _operation_types(op: Operation) -> list[Type]:
             out.append(op.body.body_type)
         if op.body.pairs:
             out.append(types.union([op.body.pairs.type, types.NOT_GIVEN]))
+        if op.body.choice:
+            out.append(op.body.choice.type)
+    out += [t for _, t in op.by_status]
     if op.pagination:
         out.append(op.pagination.item_type)
     return out
+
+
+def _body_imports(body: Body) -> set[str]:
+    if body.sends in ("text", "binary"):
+        return {f"from .._runtime._content import {body.sends}_content"}
+    out = {
+        "from .._runtime._request import validate_body"
+        if body.model
+        else "from .._runtime._request import validate_any"
+    }
+    if body.sends == "fields":
+        out.add("from .._runtime._content import fields_content")
+    if body.sends == "form":
+        out.add("from .._runtime._request import form_fields")
+    if body.pairs:
+        out.add("from .._runtime._request import indexed_pairs")
+    return out
+
+
+def _answer_imports(op: Operation) -> set[str]:
+    """What a method body names to read its answer: a stream class, or the types by status."""
+    if op.stream == "bytes":
+        return {"from .._runtime import AsyncBinaryStream, BinaryStream"}
+    if op.stream == "events":
+        return {"from .._runtime import AsyncEventStream, EventStream"}
+    return {"from .._runtime import ByStatus"} if op.by_status else set()
 
 
 def resource_module(module: str, root: Resource) -> ResourceModule:
@@ -329,15 +377,8 @@ def resource_module(module: str, root: Resource) -> ResourceModule:
             if op.query_params or op.header_params:
                 imports.add("from .._runtime._request import encode_params")
             if op.body:
-                imports.add(
-                    "from .._runtime._request import validate_body"
-                    if op.body.model
-                    else "from .._runtime._request import validate_any"
-                )
-                if op.body.is_form:
-                    imports.add("from .._runtime._request import form_fields")
-                if op.body.pairs:
-                    imports.add("from .._runtime._request import indexed_pairs")
+                imports |= _body_imports(op.body)
+            imports |= _answer_imports(op)
     exports = isort_names(n for r in _walk(root) for n in (r.class_name, f"Async{r.class_name}"))
     return ResourceModule(
         module,

@@ -12,28 +12,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from generator import naming, types
 from generator.escape import py_literal
 from generator.ir import (
     Body,
+    BodyKind,
     Constant,
+    ContentChoice,
     Enum,
+    FilePart,
     HttpMethod,
     IndexedPairs,
     Pagination,
     Parameter,
     Pointer,
 )
+from generator.parse.media import body_groups
 from generator.parse.resources import Placement
 from generator.parse.schemas import ModelDraft, SchemaTranslator, description_of, json_text
-from generator.types import NONE, ListOf, MapOf, Ref, Type, union, without_none
+from generator.types import NONE, Imported, ListOf, LiteralOf, MapOf, Ref, Type, union, without_none
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
+_EVENTS = "text/event-stream"
 PAIRS_TYPE = MapOf(types.STR, abstract=True)
+Stream = Literal["bytes", "events"] | None
+# What a binary body and a multipart file part accept (runtime aliases, see _runtime/_content.py).
+BINARY_CONTENT = Imported(".._runtime", "BinaryContent")
+FILE_INPUT = Imported(".._runtime", "FileInput")
+_BINARY_DOC = "The request body: bytes, a binary file or an iterator of chunks (streamed)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,8 @@ class OperationDraft:
     pagination: Pagination | None
     accept: str
     runtime_models: frozenset[str]  # models the method body uses at run time
+    by_status: tuple[tuple[int, Type], ...] = ()
+    stream: Stream = None
 
     @property
     def response_refs(self) -> frozenset[str]:
@@ -111,27 +123,32 @@ class OperationParser:
 
     # ------------------------------------------------------------------------------------ operations
 
-    def operation(self, placed: Placement, client_attrs: Mapping[str, str]) -> OperationDraft:
+    def operation(
+        self, placed: Placement, client_attrs: Mapping[str, str], variant: int = 0
+    ) -> OperationDraft:
+        """The operation's method; `variant` n > 0 is its method for the n-th other group of body
+        media types (`<method>_<kind>`, without pagers)."""
         op, ptr, op_id = placed.raw, placed.pointer, placed.operation_id
-        scope = naming.method_parameters(paginated=placed.pages_method is not None)
+        pages = placed.pages_method if variant == 0 else None
+        scope = naming.method_parameters(paginated=pages is not None)
         # The body first: a non-object body is the generator's own `body` argument, which a query
         # parameter of that name must not take.
-        body = self._body(op, op_id, ptr, scope)
+        body = self._body(op, op_id, ptr, scope, variant)
         params = self._parameters(op, placed.shared, ptr, scope, client_attrs)
         self.schemas.notes.extend(
             f"{op_id}: argument {old!r} is {new!r} in Python" for old, new in scope.renames
         )
-        status, response = self._response(op, op_id, ptr)
+        status, response, by_status, stream = self._response(op, op_id, ptr, variant == 0)
         query = tuple(p for p in params if p.location == "query")
         headers = tuple(p for p in params if p.location == "header")
         pagination = None
-        if placed.pages_method is not None:
+        if pages is not None:
             arguments = [*query, *headers, *(body.fields if body else ())]
             pagination = self._pagination(placed, arguments, response)
         return OperationDraft(
             operation_id=op_id,
             pointer=ptr,
-            method_name=placed.method_name,
+            method_name=placed.variants[variant - 1] if variant else placed.method_name,
             http_method=placed.http_method,
             path=placed.path,
             summary=str(op.get("summary") or "").strip(),
@@ -148,6 +165,8 @@ class OperationParser:
             pagination=pagination,
             accept=self._accept(op),
             runtime_models=_runtime_models(response, body),
+            by_status=by_status,
+            stream=stream,
         )
 
     # ------------------------------------------------------------------------------------ parameters
@@ -250,39 +269,54 @@ class OperationParser:
 
     # ------------------------------------------------------------------------------------------ body
 
+    def body_groups(self, op: Mapping[str, Any]) -> list[list[tuple[str, BodyKind]]]:
+        """The media types of the operation's body that one method each sends (see `media`)."""
+        body, _ = self.deref(op.get("requestBody"))
+        content = (body or {}).get("content") if isinstance(body, Mapping) else None
+        if not isinstance(content, Mapping):
+            return []
+        return body_groups(content, self.deref, lambda media: bool(self._file_fields(media)))
+
     def _body_media(
-        self, op: Mapping[str, Any], ptr: Pointer
-    ) -> tuple[Mapping[str, Any], str, Any, Pointer] | None:
-        """(the request body, its content type, the media object, its pointer), or None."""
+        self, op: Mapping[str, Any], ptr: Pointer, group: int
+    ) -> tuple[Mapping[str, Any], list[tuple[str, BodyKind]], Pointer] | None:
+        """(the request body, the media types this method sends with their kind, its pointer)."""
         body, body_ptr = self.deref(op["requestBody"])
         body_ptr = body_ptr or (*ptr, "requestBody")
         content = (body or {}).get("content") or {}
-        content_type = next((ct for ct in (_JSON, _FORM) if ct in content), None)
-        content_type = content_type or next((ct for ct in content if ct.endswith("+json")), None)
-        if content_type is None:
+        groups = self.body_groups(op)
+        if not groups:
             self.schemas.unsupported(
                 (*body_ptr, "content"),
-                f"unsupported request content type(s) {sorted(content)}: JSON and form bodies are supported",
+                f"unsupported request content type(s) {sorted(content)}: JSON, form, multipart, "
+                "text and binary bodies are supported",
             )
             return None
-        return body, content_type, content[content_type], (*body_ptr, "content", content_type)
+        return body, groups[group], body_ptr
 
     def _body(
-        self, op: Mapping[str, Any], op_id: str, ptr: Pointer, scope: naming.Scope
+        self, op: Mapping[str, Any], op_id: str, ptr: Pointer, scope: naming.Scope, group: int
     ) -> Body | None:
-        found = self._body_media(op, ptr) if op.get("requestBody") is not None else None
+        found = self._body_media(op, ptr, group) if op.get("requestBody") is not None else None
         if found is None:
             return None
-        body, content_type, media, media_ptr = found
+        body, kinds, body_ptr = found
+        content = body.get("content") or {}
+        content_type, kind = kinds[0]
+        media = content[content_type]
+        media_ptr = (*body_ptr, "content", content_type)
         schema = media.get("schema") or {}
         required = bool(body.get("required"))
+        example = _media_example(media)
+        if kind in ("text", "binary"):
+            return _content_body(kind, kinds, required, example, scope)
         body_type = self.schemas.type_of(
             schema, (*media_ptr, "schema"), f"{naming.pascal(op_id)}Request"
         )
         model = self.schemas.definitions.get(body_type.name) if isinstance(body_type, Ref) else None
-        wire_type = cast(Any, _FORM if content_type == _FORM else _JSON)
-        example = _media_example(media)
         pairs_spec = _indexed_pairs(self.deref(schema)[0])
+        files = self._file_fields(media) if kind == "multipart" else {}
+        encodings = _encodings(media)
         if not isinstance(model, ModelDraft):
             argument = Parameter(
                 scope.claim("body"),
@@ -295,13 +329,82 @@ class OperationParser:
                 example=_example_source(example),
             )
             pairs = _claim_pairs(pairs_spec, scope)
-            return Body(wire_type, required, None, (argument,), body_type, pairs)
-        fields, constants = self._body_fields(model, example, scope)
+            choice = self._choice(kinds, body_ptr, scope, pairs)
+            return Body(
+                content_type,
+                required,
+                None,
+                (argument,),
+                body_type,
+                pairs,
+                kind=kind,
+                encodings=encodings,
+                choice=choice,
+            )
+        fields, constants = self._body_fields(model, example, scope, files)
         pairs = _claim_pairs(pairs_spec, scope)
-        return Body(wire_type, required, model.name, fields, None, pairs, constants)
+        choice = self._choice(kinds, body_ptr, scope, pairs)
+        parts = tuple(FilePart(p.wire_name, p.name) for p in fields if p.wire_name in files)
+        return Body(
+            content_type,
+            required,
+            model.name,
+            fields,
+            None,
+            pairs,
+            constants,
+            kind=kind,
+            files=parts,
+            encodings=encodings,
+            choice=choice,
+        )
+
+    def _choice(
+        self,
+        kinds: list[tuple[str, BodyKind]],
+        body_ptr: Pointer,
+        scope: naming.Scope,
+        pairs: IndexedPairs | None,
+    ) -> ContentChoice | None:
+        """The media types the same fields can be sent as (the caller picks one per call)."""
+        same = [m for m, _ in kinds]
+        if pairs is not None and len(same) > 1:
+            for media_type in same[1:]:
+                self.schemas.warn(
+                    (*body_ptr, "content", media_type),
+                    f"{media_type} is not sent: indexed pairs (x-sdk-indexed-pairs) are a form "
+                    f"encoding, so the method sends {same[0]} only",
+                )
+            same = same[:1]
+        return _content_choice(scope, same) if len(same) > 1 else None
+
+    def _file_fields(self, media: Any) -> dict[str, bool]:
+        """Multipart fields sent as files (wire name → a list of files): binary strings
+        (`format: binary`, or 3.1's `contentMediaType`), or fields whose `encoding` is a binary
+        media type."""
+        schema, _ = self.deref((media or {}).get("schema"))
+        encodings = dict(_encodings(media))
+        out: dict[str, bool] = {}
+        for name, prop in self._properties(schema).items():
+            prop, _ = self.deref(prop)
+            is_list = isinstance(prop, Mapping) and prop.get("type") == "array"
+            item, _ = self.deref(prop.get("items")) if is_list else (prop, None)
+            if _is_file(item, encodings.get(name)):
+                out[name] = is_list
+        return out
+
+    def _properties(self, schema: Any, depth: int = 0) -> dict[str, Any]:
+        if not isinstance(schema, Mapping) or depth > 8:
+            return {}
+        out: dict[str, Any] = {}
+        for part in schema.get("allOf") or []:
+            out.update(self._properties(self.deref(part)[0], depth + 1))
+        props = schema.get("properties")
+        out.update(props if isinstance(props, Mapping) else {})
+        return out
 
     def _body_fields(
-        self, model: ModelDraft, example: Any, scope: naming.Scope
+        self, model: ModelDraft, example: Any, scope: naming.Scope, files: Mapping[str, bool]
     ) -> tuple[tuple[Parameter, ...], tuple[Constant, ...]]:
         """The request model's fields as keyword arguments; single-valued required ones are sent
         as constants instead."""
@@ -314,6 +417,8 @@ class OperationParser:
                 continue
             name = scope.claim(naming.argument(f.wire_name), f.wire_name)
             value_type = f.type if f.nullable else without_none(f.type)
+            if f.wire_name in files:
+                value_type = ListOf(FILE_INPUT) if files[f.wire_name] else FILE_INPUT
             fields.append(
                 Parameter(
                     name,
@@ -345,23 +450,32 @@ class OperationParser:
             enum = self.schemas.definitions.get(part.name) if isinstance(part, Ref) else None
             if isinstance(enum, Enum):
                 out.append(Ref(enum.literal))
+            if part == types.TIMESTAMP:
+                # A timestamp argument takes an epoch number too, sent unchanged (the runtime's
+                # Timestamp accepts it); the model field stays a datetime for whoever reads it.
+                out.extend((types.FLOAT, types.INT))
         return union(out)
 
     # -------------------------------------------------------------------------------------- response
 
     def _accept(self, op: Mapping[str, Any]) -> str:
-        """Media types of the 2xx responses, JSON first; JSON when none is documented."""
+        """Media types of the success responses, JSON first; JSON when none is documented."""
         media: list[str] = []
-        for code, response in sorted((op.get("responses") or {}).items()):
-            if code.startswith("2"):
-                resolved, _ = self.deref(response)
-                media.extend(t for t in ((resolved or {}).get("content") or {}) if t not in media)
+        responses = op.get("responses") or {}
+        for code in _success_codes(responses):
+            resolved, _ = self.deref(responses[code])
+            media.extend(t for t in ((resolved or {}).get("content") or {}) if t not in media)
         media.sort(key=lambda t: "json" not in t)
         return ", ".join(media) or _JSON
 
     def _count_error_models(self, responses: Mapping[str, Any]) -> None:
-        """Tally the schemas of 4xx/5xx answers: the most used one becomes the client's error model."""
-        for code in sorted(c for c in responses if c.isdigit() and 400 <= int(c) < 600):
+        """Tally the schemas of 4xx/5xx answers (and of `default` when it is not the success
+        answer): the most used one becomes the client's error model."""
+        codes = sorted(c for c in responses if c.isdigit() and 400 <= int(c) < 600)
+        codes += sorted(c for c in responses if c.upper() in ("4XX", "5XX"))
+        if "default" in responses and _success_codes(responses) != ["default"]:
+            codes.append("default")
+        for code in codes:
             resolved, _ = self.deref(responses[code])
             schema = ((resolved or {}).get("content") or {}).get(_JSON, {}).get("schema")
             if isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str):
@@ -369,29 +483,56 @@ class OperationParser:
                 if name:
                     self.error_refs[name] = self.error_refs.get(name, 0) + 1
 
-    def _response(self, op: Mapping[str, Any], op_id: str, ptr: Pointer) -> tuple[int, Type]:
+    def _response(
+        self, op: Mapping[str, Any], op_id: str, ptr: Pointer, count_errors: bool = True
+    ) -> tuple[int, Type, tuple[tuple[int, Type], ...], Stream]:
+        """(status, type, the types by status when they differ, stream kind) of the answer: the 2xx
+        responses, else `2XX`, else `default`."""
         responses = op.get("responses") or {}
-        self._count_error_models(responses)
-        success = sorted(c for c in responses if c.isdigit() and 200 <= int(c) < 300)
-        if not success:
-            return 200, NONE
-        code = success[0]
-        resolved, r_ptr = self.deref(responses[code])
-        content = (resolved or {}).get("content") or {}
-        media = content.get(_JSON) or next(
-            (v for k, v in content.items() if k.endswith("+json")), None
-        )
-        if media is None and content:
-            # Not JSON: text comes back as str, anything else (files, audio) as the raw bytes.
-            is_text = any(k.startswith("text/") for k in content)
-            return int(code), types.STR if is_text else types.BYTES
-        if not media or "schema" not in media:
-            return int(code), NONE
+        if count_errors:  # once per operation, however many methods it has
+            self._count_error_models(responses)
+        codes = _success_codes(responses)
+        if not codes:
+            return 200, NONE, (), None
+        answers = []
+        for i, code in enumerate(codes):
+            # Inline schemas keep the name of old for the first status; the others are numbered.
+            context = f"{naming.pascal(op_id)}Response" + ("" if i == 0 else code)
+            answers.append((code, *self._one_response(responses[code], code, ptr, context)))
+        status = int(codes[0]) if codes[0].isdigit() else 200
+        first, stream = answers[0][1], answers[0][2]
+        if stream is not None or len({t for _, t, _ in answers}) == 1:
+            return status, first, (), stream
+        by_status = tuple((int(c), t) for c, t, _ in answers if c.isdigit())
+        return status, union([t for _, t, _ in answers]), by_status, None
+
+    def _one_response(
+        self, response: Any, code: str, ptr: Pointer, context: str
+    ) -> tuple[Type, Stream]:
+        resolved, r_ptr = self.deref(response)
         r_ptr = r_ptr or (*ptr, "responses", code)
-        context = f"{naming.pascal(op_id)}Response"
-        return int(code), self.schemas.type_of(
-            media["schema"], (*r_ptr, "content", _JSON, "schema"), context
-        )
+        content = (resolved or {}).get("content") or {}
+        json_type: str | None = _JSON if _JSON in content else None
+        json_type = json_type or next((str(k) for k in content if k.endswith("+json")), None)
+        if json_type is None and _EVENTS in content:
+            # Each event's data: text, unless the schema says it is JSON (an object, a union...).
+            schema = (content[_EVENTS] or {}).get("schema")
+            resolved_schema, _ = self.deref(schema)
+            if not resolved_schema or resolved_schema.get("type") == "string":
+                return types.STR, "events"
+            events_ptr = (*r_ptr, "content", _EVENTS, "schema")
+            return self.schemas.type_of(schema, events_ptr, f"{context}Event"), "events"
+        if json_type is None and content:
+            # Not JSON: text comes back as str, anything else (files, audio) as a binary stream.
+            if any(k.startswith("text/") for k in content):
+                return types.STR, None
+            return types.BYTES, "bytes"
+        media = content.get(json_type) if json_type else None
+        if json_type is None or not media or "schema" not in media:
+            return NONE, None
+        return self.schemas.type_of(
+            media["schema"], (*r_ptr, "content", json_type, "schema"), context
+        ), None
 
     # ------------------------------------------------------------------------------------ pagination
 
@@ -430,6 +571,66 @@ class OperationParser:
         )
 
 
+def _content_body(
+    kind: BodyKind,
+    kinds: list[tuple[str, BodyKind]],
+    required: bool,
+    example: Any,
+    scope: naming.Scope,
+) -> Body:
+    """A text or binary body: one `body` argument (str, or bytes / a file / chunks)."""
+    value_type = types.STR if kind == "text" else BINARY_CONTENT
+    shown = _example_source(example) if kind == "text" and isinstance(example, str) else None
+    what = "The request body." if kind == "text" else _BINARY_DOC
+    argument = Parameter(
+        scope.claim("body"), "", "body", value_type, required, what, None, example=shown
+    )
+    media_types = [m for m, _ in kinds]
+    choice = None
+    if len(media_types) > 1 or "*" in media_types[0]:
+        choice = _content_choice(scope, media_types)
+    return Body(media_types[0], required, None, (argument,), value_type, kind=kind, choice=choice)
+
+
+def _content_choice(scope: naming.Scope, media_types: list[str]) -> ContentChoice:
+    """A range (`image/*`) is no Content-Type: the caller names the type, which defaults to the
+    first documented one, or to application/octet-stream for any binary data."""
+    concrete = [m for m in media_types if "*" not in m]
+    if len(concrete) == len(media_types):
+        literal = LiteralOf(tuple(media_types))
+        return ContentChoice(scope.claim("content_type"), tuple(media_types), literal, concrete[0])
+    anything = any(m.split(";")[0].strip() in ("*/*", "application/*") for m in media_types)
+    default = concrete[0] if concrete else ("application/octet-stream" if anything else None)
+    return ContentChoice(scope.claim("content_type"), tuple(media_types), types.STR, default)
+
+
+def _encodings(media: Any) -> tuple[tuple[str, str], ...]:
+    """The spec's `encoding.<field>.contentType` of a multipart (or form) body."""
+    encoding = media.get("encoding") if isinstance(media, Mapping) else None
+    if not isinstance(encoding, Mapping):
+        return ()
+    out = []
+    for name, spec in sorted(encoding.items()):
+        content_type = spec.get("contentType") if isinstance(spec, Mapping) else None
+        if isinstance(content_type, str) and content_type.strip():
+            out.append((str(name), content_type.strip()))
+    return tuple(out)
+
+
+def _is_file(schema: Any, encoding: str | None) -> bool:
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("format") == "binary":
+        return True
+    if schema.get("type") not in ("string", None) or schema.get("contentEncoding") == "base64":
+        return False
+    if schema.get("contentMediaType"):
+        return True
+    mime = (encoding or "").split(";", 1)[0].strip().lower()
+    textual = mime.startswith("text/") or mime == _JSON or mime.endswith("+json")
+    return bool(mime) and not textual and schema.get("type") == "string"
+
+
 def _in_path_order(path: str, params: list[Parameter]) -> tuple[Parameter, ...]:
     in_path = [seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")]
     return tuple(
@@ -437,6 +638,16 @@ def _in_path_order(path: str, params: list[Parameter]) -> tuple[Parameter, ...]:
             params,
             key=lambda p: in_path.index(p.wire_name) if p.wire_name in in_path else len(in_path),
         )
+    )
+
+
+def _success_codes(responses: Mapping[str, Any]) -> list[str]:
+    """The documented success answers: each 2xx, else `2XX`, else `default`."""
+    explicit = sorted(c for c in responses if c.isdigit() and 200 <= int(c) < 300)
+    return (
+        explicit
+        or [c for c in responses if c.upper() == "2XX"][:1]
+        or (["default"] if "default" in responses else [])
     )
 
 

@@ -10,7 +10,7 @@ are a spec error, since the spec's author asked for both names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,8 @@ class Placement:
     method_name: str
     pages_method: str | None
     all_method: str | None
+    # methods sending the body's other media types (`upload_binary`), one per group after the first
+    variants: tuple[str, ...] = ()
 
 
 @dataclass
@@ -113,7 +115,11 @@ class ResourceTree:
         assert parent is not None
         return parent
 
-    def place(self, deref: Any) -> list[Placement]:
+    def place(
+        self,
+        deref: Any,
+        body_groups: Callable[[Mapping[str, Any]], Sequence[Sequence[tuple[str, str]]]],
+    ) -> list[Placement]:
         """Every operation with an operationId, placed; resources first, then methods, so a
         sub-resource keeps its name when a method would take it."""
         wanted = []
@@ -145,8 +151,24 @@ class ResourceTree:
             if isinstance(op.get("x-pagination"), Mapping):
                 pages = node.scope.claim(f"{method_name}_pages", op_id)
                 all_ = node.scope.claim(f"{method_name}_all", op_id)
+            variants = tuple(
+                node.scope.claim(f"{method_name}_{group[0][1]}", op_id)
+                for group in body_groups(op)[1:]
+            )
             placed.append(
-                Placement(op, path, method, shared, ptr, op_id, segments, method_name, pages, all_)
+                Placement(
+                    op,
+                    path,
+                    method,
+                    shared,
+                    ptr,
+                    op_id,
+                    segments,
+                    method_name,
+                    pages,
+                    all_,
+                    variants,
+                )
             )
         for node in self._walk():
             self.translator.notes.extend(

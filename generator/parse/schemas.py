@@ -15,17 +15,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import naming, types
+from generator import naming, patterns, types
 from generator.errors import Problem, format_pointer
 from generator.ir import Alias, Enum, EnumMember, Field, Model
+from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
 from generator.types import ANY, NONE, ListOf, LiteralOf, MapOf, Ref, Tagged, Type, optional, union
 
-_FORMATS: dict[str, Type] = {"date-time": types.DATETIME, "date": types.DATE, "binary": types.BYTES}
+_FORMATS: dict[str, Type] = {
+    "date-time": types.DATETIME,
+    "date": types.DATE,
+    "binary": types.BYTES,
+    # RFC 2822 dates, read tolerantly by the runtime (unreadable text is kept as the string)
+    "rfc2822": types.RFC2822_TIMESTAMP,
+}
+# Formats of `type: [number, string]` (or integer): a date-time sent as RFC 3339 text or as an
+# epoch number, both decoded into an aware datetime by the runtime (`_runtime/_time.py`).
+_NUMBER_OR_TEXT_FORMATS: dict[str, Type] = {"date-time": types.TIMESTAMP}
 _SCALARS: dict[str, Type] = {
     "string": types.STR,
     "integer": types.INT,
-    "number": types.FLOAT,
+    # `float | int`, not `float`: pydantic would turn an int into a float, and `10` would go out
+    # as `10.0`, which an API that decodes the field into an integer refuses.
+    "number": types.UnionOf((types.FLOAT, types.INT)),
     "boolean": types.BOOL,
     "null": NONE,
 }
@@ -144,6 +156,7 @@ class SchemaTranslator:
     blocked: dict[str, list[Problem]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # generated around, said once
     _owners: list[str] = field(default_factory=list)
+    _following: list[str] = field(default_factory=list)  # unnamed $refs being translated in place
 
     # ------------------------------------------------------------------------------------ entry points
 
@@ -246,7 +259,20 @@ class SchemaTranslator:
         if found is None:
             self.unsupported(ptr, f"$ref {ref!r} points to nothing")
             return ANY
-        return self.type_of(found[0], found[1], context)
+        # An unnamed target is translated in place, so one that leads back to itself (or a chain of
+        # them deeper than any document may nest) would never end: only components may recurse.
+        if ref in self._following or len(self._following) >= MAX_DEPTH:
+            self.unsupported(
+                ptr,
+                f"$ref {ref!r} leads back to itself: make the schema it points to a "
+                "component (components.schemas) to let it be recursive",
+            )
+            return ANY
+        self._following.append(ref)
+        try:
+            return self.type_of(found[0], found[1], context)
+        finally:
+            self._following.pop()
 
     def _const(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         value = schema["const"]
@@ -339,7 +365,13 @@ class SchemaTranslator:
         expr: Type
         if nullable and types_ is None and schema.get("type") is not None:
             return NONE  # `type: [null]`: nothing but null
-        if isinstance(types_, list):
+        number_or_text = isinstance(types_, list) and sorted(set(types_) - {"null"}) in (
+            ["number", "string"],
+            ["integer", "string"],
+        )
+        if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
+            expr = _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
+        elif isinstance(types_, list):
             expr = union(
                 [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
                 or [NONE]
@@ -368,7 +400,7 @@ class SchemaTranslator:
     # ---------------------------------------------------------------------------------------- objects
 
     def _object(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
-        if schema.get("properties"):
+        if self._is_object(schema):
             return self._inline(context, schema, ptr)
         values = self._extra_values(schema, ptr, context)
         return MapOf(values or ANY)
@@ -415,7 +447,7 @@ class SchemaTranslator:
                     default_doc=json_text(prop_schema["default"])
                     if isinstance(prop_schema, Mapping) and "default" in prop_schema
                     else None,
-                    constraints=self._constraints(prop_schema),
+                    constraints=self._constraints(prop_schema, prop_ptr),
                 )
             )
         self.notes.extend(
@@ -441,7 +473,7 @@ class SchemaTranslator:
             if isinstance(part, Mapping):
                 yield from self._object_parts(part, part_ptr)
 
-    def _constraints(self, schema: Any) -> tuple[tuple[str, object], ...]:
+    def _constraints(self, schema: Any, ptr: Pointer = ()) -> tuple[tuple[str, object], ...]:
         if not isinstance(schema, Mapping):
             return ()
         out = []
@@ -449,8 +481,28 @@ class SchemaTranslator:
             value = schema.get(key)
             if value is None or (isinstance(value, bool) and key.startswith("exclusive")):
                 continue  # 3.0's boolean exclusiveMinimum modifies minimum; not a bound itself
+            if key == "pattern":  # ECMA-262 → Python `re` (generator/patterns.py)
+                value = self._python_pattern(value, (*ptr, "pattern"))
+                if value is None:
+                    continue
             out.append((target, value))
         return tuple(out)
+
+    def _python_pattern(self, pattern: object, ptr: Pointer) -> str | None:
+        """The pattern as generated models check it; None (with a note) when it cannot be."""
+        if not isinstance(pattern, str):
+            return None
+        try:
+            translated = patterns.translate(pattern)
+        except patterns.PatternError as exc:
+            self.problem(ptr, f"pattern {pattern!r} {exc}")
+            return None
+        if translated.note:
+            where = f"{self.spec.locate(ptr)}: {format_pointer(ptr)}"
+            self.notes.append(
+                f"{where}: pattern {pattern!r} {translated.note}: not checked by the client"
+            )
+        return translated.pattern
 
     # ------------------------------------------------------------------------------------------ enums
 
@@ -497,6 +549,14 @@ class SchemaTranslator:
     @staticmethod
     def _is_object(schema: Mapping[str, Any]) -> bool:
         if schema.get("properties"):
+            return True
+        if (
+            schema.get("type") == "object"
+            and schema.get("additionalProperties") is False
+            and not schema.get("patternProperties")
+        ):
+            # An object that admits no property at all is a model without fields, not a free-form
+            # dict: a request body that must be `{}` is then sent as `{}` without an argument.
             return True
         if "allOf" in schema and len(schema["allOf"]) > 1:
             return True

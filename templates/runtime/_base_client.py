@@ -231,6 +231,7 @@ class _Call:
         "renewed",
         "spec",
         "started",
+        "stream",
         "timeout",
         "url",
     )
@@ -251,6 +252,9 @@ class _Call:
         self.extra_query = list((options.get("extra_query") or {}).items())
         self.url = client._base_url + spec.path
         self.content, self.content_type = self._encode_body(spec)
+        self.stream = spec.content if spec.content is not None and self.content is None else None
+        if self.stream is not None and not self.stream.replayable:
+            self.max_retries = 0  # an iterator or a pipe cannot be sent again
         self.attempts = 0
         self.renewed = False
         self.started = self.attempt_started = client.retry.clock()
@@ -261,6 +265,8 @@ class _Call:
         # JSON null (json=None) is sent as "null" instead of meaning "no body".
         if spec.form is not None:
             return urlencode(spec.form).encode("ascii"), "application/x-www-form-urlencoded"
+        if spec.content is not None:
+            return spec.content.as_bytes(), spec.content.content_type
         if spec.json is NOT_GIVEN:
             return None, None
         try:
@@ -312,6 +318,18 @@ class _Call:
         _set_headers(headers, client._request_headers.items())
         if self.content_type is not None:
             headers["Content-Type"] = self.content_type
+        content: Any = self.content
+        if self.stream is not None:
+            # A fresh pass over the body per attempt; a known length spares chunked encoding,
+            # which some servers (object stores) refuse.
+            length = self.stream.length
+            if length is not None:
+                headers["Content-Length"] = str(length)
+            content = (
+                self.stream.__aiter__()
+                if isinstance(http, httpx.AsyncClient)
+                else iter(self.stream)
+            )
         _set_headers(headers, (("Accept", spec.accept),))
         self._add_headers(headers, spec.headers, "a header parameter")
         query = list(spec.query)
@@ -328,7 +346,7 @@ class _Call:
             self.url,
             params=tuple(query) if query else None,
             headers=headers,
-            content=self.content,
+            content=content,
             timeout=self._attempt_timeout(),
         )
 
@@ -388,6 +406,8 @@ class _Call:
         (once per call, and only while the deadline allows)."""
         auth = self.client.auth
         if self.renewed or not isinstance(auth, RenewableAuth) or self.remaining() <= 0:
+            return False
+        if self.stream is not None and not self.stream.replayable:
             return False
         self.renewed = auth.renew(request, response)
         return self.renewed

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeAlias, TypedDict, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from ._content import Content
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -95,7 +98,8 @@ class RequestSpec:
     leaves it to the method (GET, HEAD, PUT, DELETE, OPTIONS and TRACE are idempotent).
     ``accept`` is the ``Accept`` header: the media types of the documented answers.
     ``json`` is the body as plain JSON data; ``None`` sends ``null``, :data:`NOT_GIVEN` sends
-    no JSON body. ``form`` sends an ``application/x-www-form-urlencoded`` body instead.
+    no JSON body. ``form`` sends an ``application/x-www-form-urlencoded`` body instead;
+    ``content`` any other body (multipart, binary, text: see the content module).
     """
 
     method: str
@@ -107,6 +111,7 @@ class RequestSpec:
     headers: tuple[tuple[str, str], ...] = ()
     json: object = NOT_GIVEN
     form: tuple[tuple[str, str], ...] | None = None
+    content: Content | None = None
 
     @property
     def retry_safe(self) -> bool:
@@ -116,5 +121,8 @@ class RequestSpec:
         return self.method.upper() in _IDEMPOTENT_METHODS
 
     def __post_init__(self) -> None:
-        if self.json is not NOT_GIVEN and self.form is not None:
-            raise ValueError(f"{self.operation_id}: a request has a JSON body or a form, not both")
+        bodies = (self.json is not NOT_GIVEN) + (self.form is not None) + (self.content is not None)
+        if bodies > 1:
+            raise ValueError(
+                f"{self.operation_id}: a request has one body: JSON, a form or content"
+            )

@@ -160,13 +160,34 @@ def _read_request(conn: socket.socket) -> Recorded:
     for line in header_lines:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", ""):
+        return Recorded(method, target, headers, _read_chunked(conn, body))
     length = int(headers.get("content-length", "0"))
     while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            raise ValueError("connection closed in the request body")
-        body += chunk
+        body += _recv(conn)
     return Recorded(method, target, headers, body)
+
+
+def _recv(conn: socket.socket) -> bytes:
+    chunk = conn.recv(65536)
+    if not chunk:
+        raise ValueError("connection closed in the request body")
+    return chunk
+
+
+def _read_chunked(conn: socket.socket, data: bytes) -> bytes:
+    """A streamed (chunked) request body, decoded."""
+    body = b""
+    while True:
+        while b"\r\n" not in data:
+            data += _recv(conn)
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        while len(data) < size + 2:
+            data += _recv(conn)
+        if size == 0:
+            return body  # no trailers: the client sends none
+        body, data = body + data[:size], data[size + 2 :]
 
 
 def _reset(conn: socket.socket) -> None:

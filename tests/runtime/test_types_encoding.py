@@ -28,7 +28,7 @@ def test_not_given_sentinel() -> None:
 def test_request_spec_defaults_and_validation() -> None:
     spec = RequestSpec(method="GET", path="/x", operation_id="op", idempotent=True)
     assert spec.json is NOT_GIVEN and spec.form is None and spec.query == ()
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match="a request has one body"):
         RequestSpec(
             method="POST",
             path="/x",

@@ -9,6 +9,8 @@ how a deadline bounds an attempt that is still receiving, in ``_transport.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
@@ -23,6 +25,7 @@ from ._types import RequestOptions, RequestSpec
 __all__ = ["AsyncApiClient", "SyncApiClient"]
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 class SyncApiClient(BaseApiClient[httpx.Client]):
@@ -54,18 +57,31 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
                 response.close()
         return response
 
+    def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+        with deadline_scope(call.remaining) if call.deadline is not None else nullcontext():
+            response = self._http.send(request, stream=True)
+            if not response.is_success:
+                try:
+                    response.read()
+                finally:
+                    response.close()
+        return response
+
     def request(
-        self, spec: RequestSpec, *, options: RequestOptions | None = None
+        self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False
     ) -> httpx.Response:
-        """Send ``spec``, retrying as the policy allows; return the 2xx response.
+        """Send ``spec``, retrying as the policy allows; return the 2xx response (its body not
+        read yet with ``stream``: close it).
 
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
         """
         call = self._start_call(spec, options)
+        send = self._open if stream else self._send
         while True:
             request = call.next_request(self._http)
             try:
-                response = self._send(call, request)
+                response = send(call, request)
             except httpx.RequestError as exc:
                 delay = call.on_exception(request, exc)
             else:
@@ -74,6 +90,21 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
                     return response
                 delay = done
             self.retry.sleep(delay)
+
+    def stream(
+        self,
+        spec: RequestSpec,
+        decode: Callable[[httpx.Response], S],
+        options: RequestOptions | None,
+    ) -> S:
+        """Send ``spec`` and hand the open 2xx answer to ``decode`` (a binary or event stream)."""
+        response = self.request(spec, options=options, stream=True)
+        capture(response)
+        try:
+            return decode(response)
+        except BaseException:
+            response.close()
+            raise
 
     @overload
     def call(self, spec: RequestSpec, type_: type[T], options: RequestOptions | None) -> T: ...
@@ -131,18 +162,35 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
             raise call.deadline_exceeded(request) from exc
         return response
 
+    async def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+        limit = max(call.remaining(), 0.0) if call.deadline is not None else None
+        try:
+            with anyio.fail_after(limit):
+                response = await self._http.send(request, stream=True)
+                if not response.is_success:
+                    try:
+                        await response.aread()
+                    finally:
+                        await response.aclose()
+        except TimeoutError as exc:
+            raise call.deadline_exceeded(request) from exc
+        return response
+
     async def request(
-        self, spec: RequestSpec, *, options: RequestOptions | None = None
+        self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False
     ) -> httpx.Response:
-        """Send ``spec``, retrying as the policy allows; return the 2xx response.
+        """Send ``spec``, retrying as the policy allows; return the 2xx response (its body not
+        read yet with ``stream``: close it).
 
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
         """
         call = self._start_call(spec, options)
+        send = self._open if stream else self._send
         while True:
             request = call.next_request(self._http)
             try:
-                response = await self._send(call, request)
+                response = await send(call, request)
             except httpx.RequestError as exc:
                 delay = call.on_exception(request, exc)
             else:
@@ -167,6 +215,21 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
         response = await self.request(spec, options=options)
         capture(response)
         return self.parse(response, type_)
+
+    async def stream(
+        self,
+        spec: RequestSpec,
+        decode: Callable[[httpx.Response], S],
+        options: RequestOptions | None,
+    ) -> S:
+        """Send ``spec`` and hand the open 2xx answer to ``decode`` (a binary or event stream)."""
+        response = await self.request(spec, options=options, stream=True)
+        capture(response)
+        try:
+            return decode(response)
+        except BaseException:
+            await response.aclose()
+            raise
 
     async def aclose(self) -> None:
         """Close the underlying HTTP client if this client created it."""

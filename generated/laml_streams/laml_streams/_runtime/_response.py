@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -16,7 +16,7 @@ import pydantic
 
 from ._errors import ResponseValidationError, format_message, request_id_from
 
-__all__ = ["ApiResponse", "CallInfo", "call_info", "parse_body", "record_call"]
+__all__ = ["ApiResponse", "ByStatus", "CallInfo", "call_info", "parse_body", "record_call"]
 
 T = TypeVar("T")
 
@@ -93,6 +93,21 @@ class ApiResponse(Generic[T]):
         )
 
 
+class ByStatus:
+    """The type of a successful answer by the status the server sent, for an operation whose
+    2xx responses differ (``{200: Job, 202: JobAccepted, 204: None}``); a status the spec does not
+    document is parsed as ``fallback``."""
+
+    __slots__ = ("fallback", "types")
+
+    def __init__(self, types: Mapping[int, Any], fallback: Any) -> None:
+        self.types = dict(types)
+        self.fallback = fallback
+
+    def for_status(self, status: int) -> Any:
+        return self.types.get(status, self.fallback)
+
+
 _adapters: dict[Any, pydantic.TypeAdapter[Any]] = {}
 
 
@@ -133,7 +148,10 @@ def parse_body(
     raw body; ``str`` returns the text of a non-JSON body. A body that does not fit raises
     :class:`ResponseValidationError` (the pydantic error is its ``__cause__``); in its message
     the URL goes through ``redact_url`` and what came from the server through ``redact``.
+    A :class:`ByStatus` picks the type by the response's status first.
     """
+    if isinstance(type_, ByStatus):
+        type_ = type_.for_status(response.status_code)
     if type_ is None or type_ is type(None):
         return None
     if type_ is bytes:

@@ -12,6 +12,15 @@ if TYPE_CHECKING:
         CompatibilityErrorResponse as CompatibilityErrorResponse,
     )
     from ._conference_stream import ConferenceStream as ConferenceStream
+    from ._create_conference_stream_request import (
+        CreateConferenceStreamRequest as CreateConferenceStreamRequest,
+    )
+    from ._create_conference_stream_request_stream_codec import (
+        CreateConferenceStreamRequestStreamCodec as CreateConferenceStreamRequestStreamCodec,
+    )
+    from ._create_conference_stream_request_stream_codec import (
+        CreateConferenceStreamRequestStreamCodecLiteral as CreateConferenceStreamRequestStreamCodecLiteral,
+    )
     from ._create_stream_request import CreateStreamRequest as CreateStreamRequest
     from ._create_stream_request_status_callback_method import (
         CreateStreamRequestStatusCallbackMethod as CreateStreamRequestStatusCallbackMethod,
@@ -37,6 +46,9 @@ _LOCATIONS: dict[str, str] = {
     "CallStream": "_call_stream",
     "CompatibilityErrorResponse": "_compatibility_error_response",
     "ConferenceStream": "_conference_stream",
+    "CreateConferenceStreamRequest": "_create_conference_stream_request",
+    "CreateConferenceStreamRequestStreamCodec": "_create_conference_stream_request_stream_codec",
+    "CreateConferenceStreamRequestStreamCodecLiteral": "_create_conference_stream_request_stream_codec",
     "CreateStreamRequest": "_create_stream_request",
     "CreateStreamRequestStatusCallbackMethod": "_create_stream_request_status_callback_method",
     "CreateStreamRequestStatusCallbackMethodLiteral": "_create_stream_request_status_callback_method",
@@ -53,6 +65,9 @@ __all__ = [
     "CallStream",
     "CompatibilityErrorResponse",
     "ConferenceStream",
+    "CreateConferenceStreamRequest",
+    "CreateConferenceStreamRequestStreamCodec",
+    "CreateConferenceStreamRequestStreamCodecLiteral",
     "CreateStreamRequest",
     "CreateStreamRequestStatusCallbackMethod",
     "CreateStreamRequestStatusCallbackMethodLiteral",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Rfc2822Timestamp
 from ._stream_status import StreamStatus
 
 __all__ = ["CallStream"]
@@ -25,7 +26,7 @@ class CallStream(ApiModel):
     status: StreamStatus
     """The status of the stream."""
 
-    date_updated: str
+    date_updated: Rfc2822Timestamp
     """The date, in RFC 2822 format, this stream was updated (e.g. "Wed, 26 Sep 2018 23:00:04 +0000")."""
 
     uri: str

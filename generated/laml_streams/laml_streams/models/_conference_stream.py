@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Rfc2822Timestamp
 from ._stream_status import StreamStatus
 
 __all__ = ["ConferenceStream"]
@@ -25,7 +26,7 @@ class ConferenceStream(ApiModel):
     status: StreamStatus
     """The status of the stream."""
 
-    date_updated: str
+    date_updated: Rfc2822Timestamp
     """The date, in RFC 2822 GMT format, this stream was updated."""
 
     uri: str

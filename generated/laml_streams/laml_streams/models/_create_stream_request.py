@@ -11,10 +11,12 @@ __all__ = ["CreateStreamRequest"]
 
 
 class CreateStreamRequest(ApiModel):
-    """Request body for creating a stream on a call or a conference."""
+    """Request body for creating a stream on a call."""
 
-    url: str = Field(alias="Url", pattern="^wss://")
-    """The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported."""
+    url: str = Field(
+        alias="Url", pattern="^(?:[Ww][Ss][Ss]://|(?![A-Za-z][A-Za-z0-9+.-]*:))", min_length=1
+    )
+    """The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported."""
 
     name: str | None = Field(default=None, alias="Name")
     """Unique name for the Stream, per Call. It is used to stop a Stream by name."""
@@ -30,11 +32,15 @@ class CreateStreamRequest(ApiModel):
     )
     """Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST"``)"""
 
+    authorization_bearer_token: str | None = Field(default=None, alias="AuthorizationBearerToken")
+    """Bearer token for authorization with the WebSocket server."""
+
     __non_nullable__ = frozenset(
         {
             "Name",
             "Track",
             "StatusCallback",
             "StatusCallbackMethod",
+            "AuthorizationBearerToken",
         }
     )

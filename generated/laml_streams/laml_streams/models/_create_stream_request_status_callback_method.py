@@ -12,7 +12,7 @@ __all__ = [
 
 
 class CreateStreamRequestStatusCallbackMethod(str, OpenEnum):
-    """Whether the request to StatusCallback URL is a GET or a POST. Default is POST."""
+    """The HTTP method of the request to a stream's StatusCallback URL."""
 
     GET = "GET"
     POST = "POST"

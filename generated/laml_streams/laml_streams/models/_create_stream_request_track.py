@@ -9,7 +9,7 @@ __all__ = ["CreateStreamRequestTrack", "CreateStreamRequestTrackLiteral"]
 
 
 class CreateStreamRequestTrack(str, OpenEnum):
-    """The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks."""
+    """The track(s) of audio a stream carries."""
 
     INBOUND_TRACK = "inbound_track"
     OUTBOUND_TRACK = "outbound_track"

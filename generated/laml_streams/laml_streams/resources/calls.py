@@ -56,6 +56,7 @@ class CallsStreamsResource:
             | CreateStreamRequestStatusCallbackMethodLiteral
             | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
@@ -69,11 +70,12 @@ class CallsStreamsResource:
 
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
         """
         from ..models import CallStream, CreateStreamRequest
@@ -94,6 +96,7 @@ class CallsStreamsResource:
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createCallStream",
                     )
@@ -179,6 +182,7 @@ class AsyncCallsStreamsResource:
             | CreateStreamRequestStatusCallbackMethodLiteral
             | NotGiven
         ) = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CallStream:
@@ -192,11 +196,12 @@ class AsyncCallsStreamsResource:
 
         Args:
             call_sid: The unique identifier (a UUID) for the call that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
             name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
         """
         from ..models import CallStream, CreateStreamRequest
@@ -217,6 +222,7 @@ class AsyncCallsStreamsResource:
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createCallStream",
                     )

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .._client import AsyncLamlClient, LamlClient
     from ..models import (
         ConferenceStream,
+        CreateConferenceStreamRequestStreamCodec,
+        CreateConferenceStreamRequestStreamCodecLiteral,
         CreateStreamRequestStatusCallbackMethod,
         CreateStreamRequestStatusCallbackMethodLiteral,
         CreateStreamRequestTrack,
@@ -56,6 +58,13 @@ class ConferencesStreamsResource:
             | CreateStreamRequestStatusCallbackMethodLiteral
             | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | CreateConferenceStreamRequestStreamCodecLiteral
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
@@ -69,14 +78,17 @@ class ConferencesStreamsResource:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
         """
-        from ..models import ConferenceStream, CreateStreamRequest
+        from ..models import ConferenceStream, CreateConferenceStreamRequest
 
         _spec = RequestSpec(
             "POST",
@@ -89,13 +101,16 @@ class ConferencesStreamsResource:
             form=(
                 *form_fields(
                     validate_body(
-                        CreateStreamRequest,
+                        CreateConferenceStreamRequest,
                         {
                             "Url": url,
                             "Name": name,
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "StreamCodec": stream_codec,
+                            "StreamRealTime": stream_real_time,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createConferenceStream",
                     )
@@ -183,6 +198,13 @@ class AsyncConferencesStreamsResource:
             | CreateStreamRequestStatusCallbackMethodLiteral
             | NotGiven
         ) = NOT_GIVEN,
+        stream_codec: (
+            CreateConferenceStreamRequestStreamCodec
+            | CreateConferenceStreamRequestStreamCodecLiteral
+            | NotGiven
+        ) = NOT_GIVEN,
+        stream_real_time: bool | NotGiven = NOT_GIVEN,
+        authorization_bearer_token: str | NotGiven = NOT_GIVEN,
         parameters: Mapping[str, str] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> ConferenceStream:
@@ -196,14 +218,17 @@ class AsyncConferencesStreamsResource:
 
         Args:
             conference_sid: The unique identifier (a UUID) for the conference that is associated with this stream.
-            url: The WebSocket URL to stream to. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
-            name: Unique name for the Stream, per Call. It is used to stop a Stream by name.
+            url: The WebSocket URL to stream to, absolute or relative. A WebSocket connection to the url will be established and audio will start flowing towards the Websocket server. The only supported protocol is wss. For security reasons ws is NOT supported.
+            name: Unique name for the Stream, per Conference. It is used to stop a Stream by name.
             track: The track(s) of audio to stream. This attribute can be one of inbound_track, outbound_track, both_tracks. Default is both_tracks. (server default: ``"both_tracks\"``)
             status_callback: The URL to request to when stream is available.
             status_callback_method: Whether the request to StatusCallback URL is a GET or a POST. Default is POST. (server default: ``"POST\"``)
+            stream_codec: The audio codec to use for the stream.
+            stream_real_time: Enable real-time streaming for the conference stream.
+            authorization_bearer_token: Bearer token for authorization with the WebSocket server.
             parameters: Custom parameters sent to the WebSocket server (at most 99). Sent as Parameter{n}.Name / Parameter{n}.Value.
         """
-        from ..models import ConferenceStream, CreateStreamRequest
+        from ..models import ConferenceStream, CreateConferenceStreamRequest
 
         _spec = RequestSpec(
             "POST",
@@ -216,13 +241,16 @@ class AsyncConferencesStreamsResource:
             form=(
                 *form_fields(
                     validate_body(
-                        CreateStreamRequest,
+                        CreateConferenceStreamRequest,
                         {
                             "Url": url,
                             "Name": name,
                             "Track": track,
                             "StatusCallback": status_callback,
                             "StatusCallbackMethod": status_callback_method,
+                            "StreamCodec": stream_codec,
+                            "StreamRealTime": stream_real_time,
+                            "AuthorizationBearerToken": authorization_bearer_token,
                         },
                         "createConferenceStream",
                     )

@@ -17,6 +17,7 @@ from ._auth import (
     RenewableAuth,
 )
 from ._client import AsyncApiClient, SyncApiClient
+from ._content import BinaryContent, FileInput
 from ._encoding import build_path, encode_query_value
 from ._errors import (
     ApiConnectionError,
@@ -37,8 +38,15 @@ from ._errors import (
 )
 from ._pagination import AsyncPager, Cursor, Page, PaginationError, SyncPager
 from ._raw import async_raw_response, raw_response
-from ._response import ApiResponse
+from ._response import ApiResponse, ByStatus
 from ._retry import RetryConfig
+from ._streaming import (
+    AsyncBinaryStream,
+    AsyncEventStream,
+    BinaryStream,
+    EventStream,
+    ServerSentEvent,
+)
 from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
@@ -62,15 +70,22 @@ __all__ = [
     "ApiStatusError",
     "ApiTimeoutError",
     "AsyncApiClient",
+    "AsyncBinaryStream",
+    "AsyncEventStream",
     "AsyncPager",
     "Auth",
     "AuthenticationError",
     "BadRequestError",
     "BasicAuth",
     "BearerAuth",
+    "BinaryContent",
+    "BinaryStream",
+    "ByStatus",
     "CompositeAuth",
     "ConflictError",
     "Cursor",
+    "EventStream",
+    "FileInput",
     "HexHmacSha256Validator",
     "InternalServerError",
     "JwtServerAuth",
@@ -89,6 +104,7 @@ __all__ = [
     "RequestValidationError",
     "ResponseValidationError",
     "RetryConfig",
+    "ServerSentEvent",
     "SyncApiClient",
     "SyncPager",
     "TwilioSignatureValidator",

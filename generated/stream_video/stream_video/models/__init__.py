@@ -130,6 +130,7 @@ if TYPE_CHECKING:
     from ._device_response import DeviceResponse as DeviceResponse
     from ._edge_response import EdgeResponse as EdgeResponse
     from ._egress_response import EgressResponse as EgressResponse
+    from ._end_call_request import EndCallRequest as EndCallRequest
     from ._end_call_response import EndCallResponse as EndCallResponse
     from ._event_notification_settings import EventNotificationSettings as EventNotificationSettings
     from ._event_notification_settings_request import (
@@ -486,6 +487,9 @@ if TYPE_CHECKING:
     from ._start_frame_recording_response import (
         StartFrameRecordingResponse as StartFrameRecordingResponse,
     )
+    from ._start_hls_broadcasting_request import (
+        StartHLSBroadcastingRequest as StartHLSBroadcastingRequest,
+    )
     from ._start_hls_broadcasting_response import (
         StartHLSBroadcastingResponse as StartHLSBroadcastingResponse,
     )
@@ -507,6 +511,9 @@ if TYPE_CHECKING:
     from ._start_transcription_response import (
         StartTranscriptionResponse as StartTranscriptionResponse,
     )
+    from ._stop_all_rtmp_broadcasts_request import (
+        StopAllRTMPBroadcastsRequest as StopAllRTMPBroadcastsRequest,
+    )
     from ._stop_all_rtmp_broadcasts_response import (
         StopAllRTMPBroadcastsResponse as StopAllRTMPBroadcastsResponse,
     )
@@ -516,15 +523,23 @@ if TYPE_CHECKING:
     from ._stop_closed_captions_response import (
         StopClosedCaptionsResponse as StopClosedCaptionsResponse,
     )
+    from ._stop_frame_recording_request import (
+        StopFrameRecordingRequest as StopFrameRecordingRequest,
+    )
     from ._stop_frame_recording_response import (
         StopFrameRecordingResponse as StopFrameRecordingResponse,
+    )
+    from ._stop_hls_broadcasting_request import (
+        StopHLSBroadcastingRequest as StopHLSBroadcastingRequest,
     )
     from ._stop_hls_broadcasting_response import (
         StopHLSBroadcastingResponse as StopHLSBroadcastingResponse,
     )
     from ._stop_live_request import StopLiveRequest as StopLiveRequest
     from ._stop_live_response import StopLiveResponse as StopLiveResponse
+    from ._stop_recording_request import StopRecordingRequest as StopRecordingRequest
     from ._stop_recording_response import StopRecordingResponse as StopRecordingResponse
+    from ._stop_rtmp_broadcast_request import StopRTMPBroadcastRequest as StopRTMPBroadcastRequest
     from ._stop_rtmp_broadcasts_response import (
         StopRTMPBroadcastsResponse as StopRTMPBroadcastsResponse,
     )
@@ -735,6 +750,7 @@ _LOCATIONS: dict[str, str] = {
     "DeviceResponse": "_device_response",
     "EdgeResponse": "_edge_response",
     "EgressResponse": "_egress_response",
+    "EndCallRequest": "_end_call_request",
     "EndCallResponse": "_end_call_response",
     "EventNotificationSettings": "_event_notification_settings",
     "EventNotificationSettingsRequest": "_event_notification_settings_request",
@@ -919,6 +935,7 @@ _LOCATIONS: dict[str, str] = {
     "StartClosedCaptionsResponse": "_start_closed_captions_response",
     "StartFrameRecordingRequest": "_start_frame_recording_request",
     "StartFrameRecordingResponse": "_start_frame_recording_response",
+    "StartHLSBroadcastingRequest": "_start_hls_broadcasting_request",
     "StartHLSBroadcastingResponse": "_start_hls_broadcasting_response",
     "StartRTMPBroadcastsRequest": "_start_rtmp_broadcasts_request",
     "StartRTMPBroadcastsResponse": "_start_rtmp_broadcasts_response",
@@ -928,14 +945,19 @@ _LOCATIONS: dict[str, str] = {
     "StartTranscriptionRequestLanguage": "_start_transcription_request_language",
     "StartTranscriptionRequestLanguageLiteral": "_start_transcription_request_language",
     "StartTranscriptionResponse": "_start_transcription_response",
+    "StopAllRTMPBroadcastsRequest": "_stop_all_rtmp_broadcasts_request",
     "StopAllRTMPBroadcastsResponse": "_stop_all_rtmp_broadcasts_response",
     "StopClosedCaptionsRequest": "_stop_closed_captions_request",
     "StopClosedCaptionsResponse": "_stop_closed_captions_response",
+    "StopFrameRecordingRequest": "_stop_frame_recording_request",
     "StopFrameRecordingResponse": "_stop_frame_recording_response",
+    "StopHLSBroadcastingRequest": "_stop_hls_broadcasting_request",
     "StopHLSBroadcastingResponse": "_stop_hls_broadcasting_response",
     "StopLiveRequest": "_stop_live_request",
     "StopLiveResponse": "_stop_live_response",
+    "StopRTMPBroadcastRequest": "_stop_rtmp_broadcast_request",
     "StopRTMPBroadcastsResponse": "_stop_rtmp_broadcasts_response",
+    "StopRecordingRequest": "_stop_recording_request",
     "StopRecordingResponse": "_stop_recording_response",
     "StopTranscriptionRequest": "_stop_transcription_request",
     "StopTranscriptionResponse": "_stop_transcription_response",
@@ -1079,6 +1101,7 @@ __all__ = [
     "DeviceResponse",
     "EdgeResponse",
     "EgressResponse",
+    "EndCallRequest",
     "EndCallResponse",
     "EventNotificationSettings",
     "EventNotificationSettingsRequest",
@@ -1263,6 +1286,7 @@ __all__ = [
     "StartClosedCaptionsResponse",
     "StartFrameRecordingRequest",
     "StartFrameRecordingResponse",
+    "StartHLSBroadcastingRequest",
     "StartHLSBroadcastingResponse",
     "StartRTMPBroadcastsRequest",
     "StartRTMPBroadcastsResponse",
@@ -1272,14 +1296,19 @@ __all__ = [
     "StartTranscriptionRequestLanguage",
     "StartTranscriptionRequestLanguageLiteral",
     "StartTranscriptionResponse",
+    "StopAllRTMPBroadcastsRequest",
     "StopAllRTMPBroadcastsResponse",
     "StopClosedCaptionsRequest",
     "StopClosedCaptionsResponse",
+    "StopFrameRecordingRequest",
     "StopFrameRecordingResponse",
+    "StopHLSBroadcastingRequest",
     "StopHLSBroadcastingResponse",
     "StopLiveRequest",
     "StopLiveResponse",
+    "StopRTMPBroadcastRequest",
     "StopRTMPBroadcastsResponse",
+    "StopRecordingRequest",
     "StopRecordingResponse",
     "StopTranscriptionRequest",
     "StopTranscriptionResponse",

@@ -9,7 +9,7 @@ __all__ = ["ActiveCallsSummary"]
 class ActiveCallsSummary(ApiModel):
     """ActiveCallsSummary"""
 
-    active_calls: float
-    active_publishers: float
-    active_subscribers: float
-    participants: float
+    active_calls: int
+    active_publishers: int
+    active_subscribers: int
+    participants: int

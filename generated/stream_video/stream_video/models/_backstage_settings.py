@@ -10,7 +10,7 @@ class BackstageSettings(ApiModel):
     """BackstageSettings"""
 
     enabled: bool
-    join_ahead_time_seconds: float | None = None
+    join_ahead_time_seconds: int | None = None
 
     __non_nullable__ = frozenset(
         {

@@ -13,4 +13,4 @@ class BackstageSettingsResponse(ApiModel):
     """
 
     enabled: bool
-    join_ahead_time_seconds: float | None = None
+    join_ahead_time_seconds: int | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["CallLevelEventPayload"]
 
@@ -12,6 +13,6 @@ class CallLevelEventPayload(ApiModel):
     """CallLevelEventPayload"""
 
     event_type: str
-    timestamp: float
+    timestamp: Timestamp
     user_id: str
     payload: dict[str, Any] | None = None

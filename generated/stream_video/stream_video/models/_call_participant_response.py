@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_response import UserResponse
 
 __all__ = ["CallParticipantResponse"]
@@ -10,7 +11,7 @@ __all__ = ["CallParticipantResponse"]
 class CallParticipantResponse(ApiModel):
     """CallParticipantResponse"""
 
-    joined_at: float
+    joined_at: Timestamp
     role: str
     user: UserResponse
     user_session_id: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["CallParticipantTimeline"]
 
@@ -13,5 +14,5 @@ class CallParticipantTimeline(ApiModel):
 
     data: dict[str, Any]
     severity: str
-    timestamp: float
+    timestamp: Timestamp
     type: str

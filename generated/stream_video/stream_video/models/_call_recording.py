@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["CallRecording"]
 
@@ -9,9 +10,9 @@ __all__ = ["CallRecording"]
 class CallRecording(ApiModel):
     """CallRecording represents a recording of a call."""
 
-    end_time: float
+    end_time: Timestamp
     filename: str
     recording_type: str
     session_id: str
-    start_time: float
+    start_time: Timestamp
     url: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_request import CallSettingsRequest
 from ._member_request import MemberRequest
 from ._user_request import UserRequest
@@ -20,7 +21,7 @@ class CallRequest(ApiModel):
     custom: dict[str, Any] | None = None
     members: list[MemberRequest] | None = None
     settings_override: CallSettingsRequest | None = None
-    starts_at: float | None = None
+    starts_at: Timestamp | None = None
     team: str | None = None
     video: bool | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_ingress_response import CallIngressResponse
 from ._call_session_response import CallSessionResponse
 from ._call_settings_response import CallSettingsResponse
@@ -23,7 +24,7 @@ class CallResponse(ApiModel):
     cid: str
     """The unique identifier for a call (<type>:<id>)"""
 
-    created_at: float
+    created_at: Timestamp
     """Date/time of creation"""
 
     created_by: UserResponse
@@ -45,19 +46,19 @@ class CallResponse(ApiModel):
     type: str
     """The type of call"""
 
-    updated_at: float
+    updated_at: Timestamp
     """Date/time of the last update"""
 
     channel_cid: str | None = None
-    ended_at: float | None = None
+    ended_at: Timestamp | None = None
     """Date/time when the call ended"""
 
-    join_ahead_time_seconds: float | None = None
+    join_ahead_time_seconds: int | None = None
     routing_number: str | None = None
     """10-digit routing number for SIP routing"""
 
     session: CallSessionResponse | None = None
-    starts_at: float | None = None
+    starts_at: Timestamp | None = None
     """Date/time when the call will start"""
 
     team: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_participant_response import CallParticipantResponse
 
 __all__ = ["CallSessionResponse"]
@@ -13,14 +14,14 @@ class CallSessionResponse(ApiModel):
     """CallSessionResponse"""
 
     accepted_by: dict[str, Any]
-    anonymous_participant_count: float
+    anonymous_participant_count: int
     id: str
     missed_by: dict[str, Any]
     participants: list[CallParticipantResponse]
     participants_count_by_role: dict[str, Any]
     rejected_by: dict[str, Any]
-    ended_at: float | None = None
-    live_ended_at: float | None = None
-    live_started_at: float | None = None
-    started_at: float | None = None
-    timer_ends_at: float | None = None
+    ended_at: Timestamp | None = None
+    live_ended_at: Timestamp | None = None
+    live_started_at: Timestamp | None = None
+    started_at: Timestamp | None = None
+    timer_ends_at: Timestamp | None = None

@@ -15,5 +15,5 @@ class CallStatsLocation(ApiModel):
     continent_code: str | None = None
     country_iso_code: str | None = None
     subdivision_iso_code: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: float | int | None = None
+    longitude: float | int | None = None

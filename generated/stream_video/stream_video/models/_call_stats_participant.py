@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_stats_participant_session import CallStatsParticipantSession
 
 __all__ = ["CallStatsParticipant"]
@@ -12,6 +13,6 @@ class CallStatsParticipant(ApiModel):
 
     sessions: list[CallStatsParticipantSession]
     user_id: str
-    latest_activity_at: float | None = None
+    latest_activity_at: Timestamp | None = None
     name: str | None = None
     roles: list[str] | None = None

@@ -9,16 +9,16 @@ __all__ = ["CallStatsParticipantCounts"]
 class CallStatsParticipantCounts(ApiModel):
     """CallStatsParticipantCounts"""
 
-    live_sessions: float
-    participants: float
-    peak_concurrent_sessions: float
-    peak_concurrent_users: float
-    publishers: float
-    sessions: float
-    sfus_used: float
-    average_jitter_ms: float | None = None
-    average_latency_ms: float | None = None
-    call_event_count: float | None = None
-    cq_score: float | None = None
-    max_freezes_duration_ms: float | None = None
-    total_participant_duration: float | None = None
+    live_sessions: int
+    participants: int
+    peak_concurrent_sessions: int
+    peak_concurrent_users: int
+    publishers: int
+    sessions: int
+    sfus_used: int
+    average_jitter_ms: float | int | None = None
+    average_latency_ms: float | int | None = None
+    call_event_count: int | None = None
+    cq_score: float | int | None = None
+    max_freezes_duration_ms: int | None = None
+    total_participant_duration: float | int | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["CallStatsParticipantSession"]
 
@@ -12,8 +13,8 @@ class CallStatsParticipantSession(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    duration_in_seconds: float | None = None
-    joined_at: float | None = None
-    left_at: float | None = None
+    duration_in_seconds: int | None = None
+    joined_at: Timestamp | None = None
+    left_at: Timestamp | None = None
     publisher_type: str | None = None
     user_session_id: str | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["CallStatsReportSummaryResponse"]
 
@@ -10,10 +11,10 @@ class CallStatsReportSummaryResponse(ApiModel):
     """CallStatsReportSummaryResponse"""
 
     call_cid: str
-    call_duration_seconds: float
+    call_duration_seconds: int
     call_session_id: str
     call_status: str
-    first_stats_time: float
-    created_at: float | None = None
-    min_user_rating: float | None = None
-    quality_score: float | None = None
+    first_stats_time: Timestamp
+    created_at: Timestamp | None = None
+    min_user_rating: int | None = None
+    quality_score: float | int | None = None

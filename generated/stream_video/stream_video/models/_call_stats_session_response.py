@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_stats_participant_counts import CallStatsParticipantCounts
 
 __all__ = ["CallStatsSessionResponse"]
@@ -14,6 +15,6 @@ class CallStatsSessionResponse(ApiModel):
     call_session_id: str
     call_type: str
     counts: CallStatsParticipantCounts
-    generated_at: float
-    call_ended_at: float | None = None
-    call_started_at: float | None = None
+    generated_at: Timestamp
+    call_ended_at: Timestamp | None = None
+    call_started_at: Timestamp | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["CallTranscription"]
 
@@ -9,8 +10,8 @@ __all__ = ["CallTranscription"]
 class CallTranscription(ApiModel):
     """CallTranscription represents a transcription of a call."""
 
-    end_time: float
+    end_time: Timestamp
     filename: str
     session_id: str
-    start_time: float
+    start_time: Timestamp
     url: str

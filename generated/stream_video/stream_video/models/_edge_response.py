@@ -11,11 +11,11 @@ class EdgeResponse(ApiModel):
 
     continent_code: str
     country_iso_code: str
-    green: float
+    green: float | int
     id: str
     latency_test_url: str
-    latitude: float
-    longitude: float
-    red: float
+    latitude: float | int
+    longitude: float | int
+    red: float | int
     subdivision_iso_code: str
-    yellow: float
+    yellow: float | int

@@ -10,12 +10,13 @@ __all__ = ["FrameRecordSettings"]
 class FrameRecordSettings(ApiModel):
     """FrameRecordSettings"""
 
-    capture_interval_in_seconds: float
-    mode: FrameRecordSettingsMode
+    capture_interval_in_seconds: int
+    mode: FrameRecordSettingsMode | None = None
     quality: str | None = None
 
     __non_nullable__ = frozenset(
         {
+            "mode",
             "quality",
         }
     )

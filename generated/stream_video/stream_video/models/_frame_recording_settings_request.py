@@ -11,12 +11,13 @@ __all__ = ["FrameRecordingSettingsRequest"]
 class FrameRecordingSettingsRequest(ApiModel):
     """FrameRecordingSettingsRequest"""
 
-    capture_interval_in_seconds: float
-    mode: FrameRecordingSettingsRequestMode
+    capture_interval_in_seconds: int
+    mode: FrameRecordingSettingsRequestMode | None = None
     quality: FrameRecordingSettingsRequestQuality | None = None
 
     __non_nullable__ = frozenset(
         {
+            "mode",
             "quality",
         }
     )

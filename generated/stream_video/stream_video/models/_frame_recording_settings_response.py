@@ -13,6 +13,6 @@ class FrameRecordingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    capture_interval_in_seconds: float
-    mode: FrameRecordingSettingsResponseMode
+    capture_interval_in_seconds: int
+    mode: FrameRecordingSettingsResponseMode | None = None
     quality: str | None = None

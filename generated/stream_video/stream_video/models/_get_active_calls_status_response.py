@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._active_calls_metrics import ActiveCallsMetrics
 from ._active_calls_summary import ActiveCallsSummary
 
@@ -12,10 +13,10 @@ class GetActiveCallsStatusResponse(ApiModel):
     """Response containing active calls status information"""
 
     duration: str
-    end_time: float
+    end_time: Timestamp
     """End time of the status period"""
 
-    start_time: float
+    start_time: Timestamp
     """Start time of the status period"""
 
     metrics: ActiveCallsMetrics | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._published_track_metrics import PublishedTrackMetrics
 from ._session_client import SessionClient
 
@@ -17,7 +18,7 @@ class GetCallParticipantSessionMetricsResponse(ApiModel):
     client: SessionClient | None = None
     is_publisher: bool | None = None
     is_subscriber: bool | None = None
-    joined_at: float | None = None
+    joined_at: Timestamp | None = None
     published_tracks: list[PublishedTrackMetrics] | None = None
     publisher_type: str | None = None
     user_id: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_response import CallSettingsResponse
 from ._notification_settings_response import NotificationSettingsResponse
 
@@ -13,11 +14,11 @@ __all__ = ["GetCallTypeResponse"]
 class GetCallTypeResponse(ApiModel):
     """GetCallTypeResponse"""
 
-    created_at: float
+    created_at: Timestamp
     duration: str
     grants: dict[str, Any]
     name: str
     notification_settings: NotificationSettingsResponse
     settings: CallSettingsResponse
-    updated_at: float
+    updated_at: Timestamp
     external_storage: str | None = None

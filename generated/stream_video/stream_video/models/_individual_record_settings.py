@@ -10,11 +10,12 @@ __all__ = ["IndividualRecordSettings"]
 class IndividualRecordSettings(ApiModel):
     """IndividualRecordSettings"""
 
-    mode: IndividualRecordSettingsMode
+    mode: IndividualRecordSettingsMode | None = None
     output_types: list[str] | None = None
 
     __non_nullable__ = frozenset(
         {
+            "mode",
             "output_types",
         }
     )

@@ -13,11 +13,12 @@ __all__ = ["IndividualRecordingSettingsRequest"]
 class IndividualRecordingSettingsRequest(ApiModel):
     """IndividualRecordingSettingsRequest"""
 
-    mode: IndividualRecordingSettingsRequestMode
+    mode: IndividualRecordingSettingsRequestMode | None = None
     output_types: list[IndividualRecordingSettingsRequestOutputTypesItem] | None = None
 
     __non_nullable__ = frozenset(
         {
+            "mode",
             "output_types",
         }
     )

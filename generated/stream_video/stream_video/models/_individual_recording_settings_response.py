@@ -13,5 +13,5 @@ class IndividualRecordingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    mode: IndividualRecordingSettingsResponseMode
+    mode: IndividualRecordingSettingsResponseMode | None = None
     output_types: list[str] | None = None

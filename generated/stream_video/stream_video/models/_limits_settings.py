@@ -10,8 +10,8 @@ class LimitsSettings(ApiModel):
     """LimitsSettings"""
 
     max_participants_exclude_roles: list[str]
-    max_duration_seconds: float | None = None
-    max_participants: float | None = None
+    max_duration_seconds: int | None = None
+    max_participants: int | None = None
     max_participants_exclude_owner: bool | None = None
 
     __non_nullable__ = frozenset(

@@ -9,8 +9,8 @@ __all__ = ["LimitsSettingsRequest"]
 class LimitsSettingsRequest(ApiModel):
     """LimitsSettingsRequest"""
 
-    max_duration_seconds: float | None = None
-    max_participants: float | None = None
+    max_duration_seconds: int | None = None
+    max_participants: int | None = None
     max_participants_exclude_owner: bool | None = None
     max_participants_exclude_roles: list[str] | None = None
 

@@ -13,6 +13,6 @@ class LimitsSettingsResponse(ApiModel):
     """
 
     max_participants_exclude_roles: list[str]
-    max_duration_seconds: float | None = None
-    max_participants: float | None = None
+    max_duration_seconds: int | None = None
+    max_participants: int | None = None
     max_participants_exclude_owner: bool | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_response import UserResponse
 
 __all__ = ["MemberResponse"]
@@ -12,18 +13,18 @@ __all__ = ["MemberResponse"]
 class MemberResponse(ApiModel):
     """MemberResponse is the payload for a member of a call."""
 
-    created_at: float
+    created_at: Timestamp
     """Date/time of creation"""
 
     custom: dict[str, Any]
     """Custom member response data"""
 
-    updated_at: float
+    updated_at: Timestamp
     """Date/time of the last update"""
 
     user: UserResponse
     user_id: str
-    deleted_at: float | None = None
+    deleted_at: Timestamp | None = None
     """Date/time of deletion"""
 
     role: str | None = None

@@ -9,7 +9,7 @@ __all__ = ["NetworkMetricsReportResponse"]
 class NetworkMetricsReportResponse(ApiModel):
     """NetworkMetricsReportResponse"""
 
-    average_connection_time: float | None = None
-    average_jitter: float | None = None
-    average_latency: float | None = None
-    average_time_to_reconnect: float | None = None
+    average_connection_time: float | int | None = None
+    average_jitter: float | int | None = None
+    average_latency: float | int | None = None
+    average_time_to_reconnect: float | int | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["ParticipantSeriesTimeframe"]
 
@@ -10,6 +11,6 @@ class ParticipantSeriesTimeframe(ApiModel):
     """ParticipantSeriesTimeframe"""
 
     max_points: int
-    since: float
-    step_seconds: float
-    until: float
+    since: Timestamp
+    step_seconds: int
+    until: Timestamp

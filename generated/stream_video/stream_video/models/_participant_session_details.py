@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["ParticipantSessionDetails"]
 
@@ -13,6 +14,6 @@ class ParticipantSessionDetails(ApiModel):
     roles: list[str]
     user_id: str
     user_session_id: str
-    duration_in_seconds: float | None = None
-    joined_at: float | None = None
-    left_at: float | None = None
+    duration_in_seconds: int | None = None
+    joined_at: Timestamp | None = None
+    left_at: Timestamp | None = None

@@ -14,12 +14,12 @@ class QueryCallParticipantSessionsResponse(ApiModel):
     call_id: str
     call_session_id: str
     call_type: str
-    duration: float
+    duration: float | int
     """Duration of the request in milliseconds"""
 
     participants_sessions: list[ParticipantSessionDetails]
-    total_participant_duration: float
-    total_participant_sessions: float
+    total_participant_duration: float | int
+    total_participant_sessions: int
     next: str | None = None
     prev: str | None = None
     session: CallSessionResponse | None = None

@@ -20,4 +20,4 @@ class QueryCallParticipantsResponse(ApiModel):
     participants: list[CallParticipantResponse]
     """List of call participants"""
 
-    total_participants: float
+    total_participants: int

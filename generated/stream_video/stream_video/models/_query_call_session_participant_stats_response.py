@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_level_event_payload import CallLevelEventPayload
 from ._call_stats_participant import CallStatsParticipant
 from ._call_stats_participant_counts import CallStatsParticipantCounts
@@ -20,9 +21,9 @@ class QueryCallSessionParticipantStatsResponse(ApiModel):
     """Duration of the request in milliseconds"""
 
     participants: list[CallStatsParticipant]
-    call_ended_at: float | None = None
+    call_ended_at: Timestamp | None = None
     call_events: list[CallLevelEventPayload] | None = None
-    call_started_at: float | None = None
+    call_started_at: Timestamp | None = None
     next: str | None = None
     prev: str | None = None
     tmp_data_source: str | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_stats_map_publishers import CallStatsMapPublishers
 from ._call_stats_map_sfus import CallStatsMapSFUs
 from ._call_stats_map_subscribers import CallStatsMapSubscribers
@@ -20,12 +21,12 @@ class QueryCallStatsMapResponse(ApiModel):
     duration: str
     """Duration of the request in milliseconds"""
 
-    call_ended_at: float | None = None
-    call_started_at: float | None = None
+    call_ended_at: Timestamp | None = None
+    call_started_at: Timestamp | None = None
     data_source: str | None = None
-    end_time: float | None = None
-    generated_at: float | None = None
+    end_time: Timestamp | None = None
+    generated_at: Timestamp | None = None
     publishers: CallStatsMapPublishers | None = None
     sfus: CallStatsMapSFUs | None = None
-    start_time: float | None = None
+    start_time: Timestamp | None = None
     subscribers: CallStatsMapSubscribers | None = None

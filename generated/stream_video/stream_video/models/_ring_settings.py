@@ -9,6 +9,6 @@ __all__ = ["RingSettings"]
 class RingSettings(ApiModel):
     """RingSettings"""
 
-    auto_cancel_timeout_ms: float
-    incoming_call_timeout_ms: float
-    missed_call_timeout_ms: float
+    auto_cancel_timeout_ms: int
+    incoming_call_timeout_ms: int
+    missed_call_timeout_ms: int

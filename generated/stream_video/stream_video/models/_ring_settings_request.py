@@ -9,13 +9,13 @@ __all__ = ["RingSettingsRequest"]
 class RingSettingsRequest(ApiModel):
     """RingSettingsRequest"""
 
-    auto_cancel_timeout_ms: float
+    auto_cancel_timeout_ms: int
     """When none of the callees accept a ring call in this time a rejection will be …"""
 
-    incoming_call_timeout_ms: float
+    incoming_call_timeout_ms: int
     """When a callee is online but doesn't answer a ring call in this time a rejecti…"""
 
-    missed_call_timeout_ms: float | None = None
+    missed_call_timeout_ms: int | None = None
     """When a callee doesn't accept or reject a ring call in this time a missed call…"""
 
     __non_nullable__ = frozenset(

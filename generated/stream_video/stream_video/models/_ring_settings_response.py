@@ -12,6 +12,6 @@ class RingSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    auto_cancel_timeout_ms: float
-    incoming_call_timeout_ms: float
-    missed_call_timeout_ms: float
+    auto_cancel_timeout_ms: int
+    incoming_call_timeout_ms: int
+    missed_call_timeout_ms: int

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._user_request import UserRequest
 
 __all__ = ["SendClosedCaptionRequest"]
@@ -12,10 +13,10 @@ class SendClosedCaptionRequest(ApiModel):
 
     speaker_id: str
     text: str
-    end_time: float | None = None
+    end_time: Timestamp | None = None
     language: str | None = None
     service: str | None = None
-    start_time: float | None = None
+    start_time: Timestamp | None = None
     translated: bool | None = None
     user: UserRequest | None = None
     user_id: str | None = None

@@ -9,4 +9,4 @@ __all__ = ["SessionSettings"]
 class SessionSettings(ApiModel):
     """SessionSettings"""
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

@@ -9,4 +9,4 @@ __all__ = ["SessionSettingsRequest"]
 class SessionSettingsRequest(ApiModel):
     """SessionSettingsRequest"""
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

@@ -12,4 +12,4 @@ class SessionSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    inactivity_timeout_seconds: float
+    inactivity_timeout_seconds: int

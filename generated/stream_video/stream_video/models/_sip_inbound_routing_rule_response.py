@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._sip_call_configs_response import SIPCallConfigsResponse
 from ._sip_caller_configs_response import SIPCallerConfigsResponse
 from ._sip_direct_routing_rule_call_configs_response import SIPDirectRoutingRuleCallConfigsResponse
@@ -17,7 +18,7 @@ class SIPInboundRoutingRuleResponse(ApiModel):
     called_numbers: list[str]
     """List of called numbers"""
 
-    created_at: float
+    created_at: Timestamp
     """Creation timestamp"""
 
     duration: str
@@ -30,7 +31,7 @@ class SIPInboundRoutingRuleResponse(ApiModel):
     trunk_ids: list[str]
     """List of SIP trunk IDs"""
 
-    updated_at: float
+    updated_at: Timestamp
     """Last update timestamp"""
 
     call_configs: SIPCallConfigsResponse | None = None

@@ -15,10 +15,10 @@ class SIPPinProtectionConfigsRequest(ApiModel):
     enabled: bool | None = None
     """Whether PIN protection is enabled"""
 
-    max_attempts: float | None = None
+    max_attempts: int | None = None
     """Maximum number of PIN attempts allowed"""
 
-    required_pin_digits: float | None = None
+    required_pin_digits: int | None = None
     """Number of digits required for the PIN"""
 
     __non_nullable__ = frozenset(

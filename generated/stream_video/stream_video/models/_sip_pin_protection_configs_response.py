@@ -15,8 +15,8 @@ class SIPPinProtectionConfigsResponse(ApiModel):
     default_pin: str | None = None
     """Default PIN to use if there is no PIN set on the call object"""
 
-    max_attempts: float | None = None
+    max_attempts: int | None = None
     """Maximum number of PIN attempts allowed"""
 
-    required_pin_digits: float | None = None
+    required_pin_digits: int | None = None
     """Number of digits required for the PIN"""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 
 __all__ = ["SIPTrunkResponse"]
 
@@ -12,7 +13,7 @@ class SIPTrunkResponse(ApiModel):
     allowed_ips: list[str]
     """Allowed IPv4/IPv6 addresses or CIDR blocks"""
 
-    created_at: float
+    created_at: Timestamp
     """Creation timestamp"""
 
     id: str
@@ -27,7 +28,7 @@ class SIPTrunkResponse(ApiModel):
     password: str
     """Password for SIP trunk authentication"""
 
-    updated_at: float
+    updated_at: Timestamp
     """Last update timestamp"""
 
     uri: str

@@ -9,7 +9,7 @@ __all__ = ["SortParamRequest"]
 class SortParamRequest(ApiModel):
     """SortParamRequest"""
 
-    direction: float | None = None
+    direction: int | None = None
     """Direction of sorting, 1 for Ascending, -1 for Descending, default is 1."""
 
     field: str | None = None

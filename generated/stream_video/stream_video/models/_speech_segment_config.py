@@ -9,5 +9,5 @@ __all__ = ["SpeechSegmentConfig"]
 class SpeechSegmentConfig(ApiModel):
     """SpeechSegmentConfig"""
 
-    max_speech_caption_ms: float | None = None
-    silence_duration_ms: float | None = None
+    max_speech_caption_ms: int | None = None
+    silence_duration_ms: int | None = None

@@ -12,5 +12,5 @@ class TargetResolution(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    width: float | None = None
-    height: float | None = None
+    width: int | None = None
+    height: int | None = None

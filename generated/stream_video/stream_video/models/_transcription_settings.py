@@ -14,14 +14,17 @@ __all__ = ["TranscriptionSettings"]
 class TranscriptionSettings(ApiModel):
     """TranscriptionSettings"""
 
-    closed_caption_mode: TranscriptionSettingsClosedCaptionMode
-    language: TranscriptionSettingsLanguage
-    mode: TranscriptionSettingsMode
+    closed_caption_mode: TranscriptionSettingsClosedCaptionMode | None = None
+    language: TranscriptionSettingsLanguage | None = None
+    mode: TranscriptionSettingsMode | None = None
     speech_segment_config: SpeechSegmentConfig | None = None
     translation: TranslationSettings | None = None
 
     __non_nullable__ = frozenset(
         {
+            "closed_caption_mode",
+            "language",
+            "mode",
             "speech_segment_config",
             "translation",
         }

@@ -16,14 +16,17 @@ __all__ = ["TranscriptionSettingsRequest"]
 class TranscriptionSettingsRequest(ApiModel):
     """TranscriptionSettingsRequest"""
 
-    closed_caption_mode: TranscriptionSettingsRequestClosedCaptionMode
-    language: TranscriptionSettingsRequestLanguage
-    mode: TranscriptionSettingsRequestMode
+    closed_caption_mode: TranscriptionSettingsRequestClosedCaptionMode | None = None
+    language: TranscriptionSettingsRequestLanguage | None = None
+    mode: TranscriptionSettingsRequestMode | None = None
     speech_segment_config: SpeechSegmentConfig | None = None
     translation: TranslationSettings | None = None
 
     __non_nullable__ = frozenset(
         {
+            "closed_caption_mode",
+            "language",
+            "mode",
             "speech_segment_config",
             "translation",
         }

@@ -19,8 +19,8 @@ class TranscriptionSettingsResponse(ApiModel):
     This type is inferred: the API reference uses it without describing it.
     """
 
-    closed_caption_mode: TranscriptionSettingsResponseClosedCaptionMode
-    language: TranscriptionSettingsResponseLanguage
-    mode: TranscriptionSettingsResponseMode
+    closed_caption_mode: TranscriptionSettingsResponseClosedCaptionMode | None = None
+    language: TranscriptionSettingsResponseLanguage | None = None
+    mode: TranscriptionSettingsResponseMode | None = None
     speech_segment_config: SpeechSegmentConfig | None = None
     translation: TranslationSettings | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_request import CallSettingsRequest
 
 __all__ = ["UpdateCallRequest"]
@@ -18,7 +19,7 @@ class UpdateCallRequest(ApiModel):
     settings_override: CallSettingsRequest | None = None
     """the settings to change for this call"""
 
-    starts_at: float | None = None
+    starts_at: Timestamp | None = None
     """the time the call is scheduled to start"""
 
     __non_nullable__ = frozenset(

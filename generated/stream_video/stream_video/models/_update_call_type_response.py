@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._call_settings_response import CallSettingsResponse
 from ._notification_settings_response import NotificationSettingsResponse
 
@@ -13,7 +14,7 @@ __all__ = ["UpdateCallTypeResponse"]
 class UpdateCallTypeResponse(ApiModel):
     """UpdateCallTypeResponse is the payload for updating a call type."""
 
-    created_at: float
+    created_at: Timestamp
     """the time the call type was created"""
 
     duration: str
@@ -29,7 +30,7 @@ class UpdateCallTypeResponse(ApiModel):
     settings: CallSettingsResponse
     """the settings for the call type"""
 
-    updated_at: float
+    updated_at: Timestamp
     """the time the call type was last updated"""
 
     external_storage: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._device_response import DeviceResponse
 from ._privacy_settings_response import PrivacySettingsResponse
 from ._push_notification_settings_response import PushNotificationSettingsResponse
@@ -18,7 +19,7 @@ class UserResponse(ApiModel):
     """Whether a user is banned or not"""
 
     blocked_user_ids: list[str]
-    created_at: float
+    created_at: Timestamp
     """Date/time of creation"""
 
     custom: dict[str, Any]
@@ -43,25 +44,25 @@ class UserResponse(ApiModel):
     teams: list[str]
     """List of teams user is a part of"""
 
-    updated_at: float
+    updated_at: Timestamp
     """Date/time of the last update"""
 
-    avg_response_time: float | None = None
-    ban_expires: float | None = None
+    avg_response_time: float | int | None = None
+    ban_expires: Timestamp | None = None
     """Date when ban expires"""
 
     bypass_moderation: bool | None = None
-    deactivated_at: float | None = None
+    deactivated_at: Timestamp | None = None
     """Date of deactivation"""
 
-    deleted_at: float | None = None
+    deleted_at: Timestamp | None = None
     """Date/time of deletion"""
 
     devices: list[DeviceResponse] | None = None
     """List of devices user is using"""
 
     image: str | None = None
-    last_active: float | None = None
+    last_active: Timestamp | None = None
     """Date of last activity"""
 
     name: str | None = None
@@ -73,7 +74,7 @@ class UserResponse(ApiModel):
     push_notifications: PushNotificationSettingsResponse | None = None
     """User push notification settings"""
 
-    revoke_tokens_issued_before: float | None = None
+    revoke_tokens_issued_before: Timestamp | None = None
     """Revocation date for tokens"""
 
     teams_role: dict[str, Any] | None = None

@@ -20,6 +20,7 @@ from .._runtime import (
     raw_response,
 )
 from .._runtime._request import encode_params, validate_body
+from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
@@ -420,10 +421,10 @@ class CallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -561,10 +562,10 @@ class AsyncCallsClosedCaptionsResource:
         *,
         speaker_id: str,
         text: str,
-        end_time: float | NotGiven = NOT_GIVEN,
+        end_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         language: str | NotGiven = NOT_GIVEN,
         service: str | NotGiven = NOT_GIVEN,
-        start_time: float | NotGiven = NOT_GIVEN,
+        start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
         user: UserRequest | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
@@ -852,8 +853,8 @@ class CallsParticipantsResource:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
         """Get participant session metrics (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``, ``GetCallParticipantSessionMetrics``).
@@ -1048,8 +1049,8 @@ class AsyncCallsParticipantsResource:
         user: str,
         user_session: str,
         *,
-        since: float | NotGiven = NOT_GIVEN,
-        until: float | NotGiven = NOT_GIVEN,
+        since: float | int | NotGiven = NOT_GIVEN,
+        until: float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> GetCallParticipantSessionMetricsResponse:
         """Get participant session metrics (``GET /api/v2/video/call/{type}/{id}/session/{session}/participant/{user}/{user_session}/details/track``, ``GetCallParticipantSessionMetrics``).
@@ -1280,7 +1281,7 @@ class CallsRecordingsResource:
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
         """
-        from ..models import StopRecordingResponse
+        from ..models import StopRecordingRequest, StopRecordingResponse
 
         _spec = RequestSpec(
             "POST",
@@ -1292,6 +1293,7 @@ class CallsRecordingsResource:
             ),
             "StopRecording",
             idempotent=True,
+            json=validate_body(StopRecordingRequest, {}, "StopRecording"),
         )
         return self._call(_spec, StopRecordingResponse, request_options)
 
@@ -1425,7 +1427,7 @@ class AsyncCallsRecordingsResource:
             id: The call ID.
             recording_type: The kind of recording to start or stop (`CallRecording.recording_type`), e.g. `composite`, `individual` or `raw`: the recordings `GoLive` can start.
         """
-        from ..models import StopRecordingResponse
+        from ..models import StopRecordingRequest, StopRecordingResponse
 
         _spec = RequestSpec(
             "POST",
@@ -1437,6 +1439,7 @@ class AsyncCallsRecordingsResource:
             ),
             "StopRecording",
             idempotent=True,
+            json=validate_body(StopRecordingRequest, {}, "StopRecording"),
         )
         return await self._call(_spec, StopRecordingResponse, request_options)
 
@@ -1536,13 +1539,14 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StopAllRTMPBroadcastsResponse
+        from ..models import StopAllRTMPBroadcastsRequest, StopAllRTMPBroadcastsResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop", type, id),
             "StopAllRTMPBroadcasts",
             idempotent=True,
+            json=validate_body(StopAllRTMPBroadcastsRequest, {}, "StopAllRTMPBroadcasts"),
         )
         return self._call(_spec, StopAllRTMPBroadcastsResponse, request_options)
 
@@ -1563,7 +1567,7 @@ class CallsBroadcastsResource:
             id: The call ID.
             name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
         """
-        from ..models import StopRTMPBroadcastsResponse
+        from ..models import StopRTMPBroadcastRequest, StopRTMPBroadcastsResponse
 
         _spec = RequestSpec(
             "POST",
@@ -1572,6 +1576,7 @@ class CallsBroadcastsResource:
             ),
             "StopRTMPBroadcast",
             idempotent=True,
+            json=validate_body(StopRTMPBroadcastRequest, {}, "StopRTMPBroadcast"),
         )
         return self._call(_spec, StopRTMPBroadcastsResponse, request_options)
 
@@ -1590,12 +1595,13 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StartHLSBroadcastingResponse
+        from ..models import StartHLSBroadcastingRequest, StartHLSBroadcastingResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/start_broadcasting", type, id),
             "StartHLSBroadcasting",
+            json=validate_body(StartHLSBroadcastingRequest, {}, "StartHLSBroadcasting"),
         )
         return self._call(_spec, StartHLSBroadcastingResponse, request_options)
 
@@ -1614,13 +1620,14 @@ class CallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StopHLSBroadcastingResponse
+        from ..models import StopHLSBroadcastingRequest, StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/stop_broadcasting", type, id),
             "StopHLSBroadcasting",
             idempotent=True,
+            json=validate_body(StopHLSBroadcastingRequest, {}, "StopHLSBroadcasting"),
         )
         return self._call(_spec, StopHLSBroadcastingResponse, request_options)
 
@@ -1687,13 +1694,14 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StopAllRTMPBroadcastsResponse
+        from ..models import StopAllRTMPBroadcastsRequest, StopAllRTMPBroadcastsResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/rtmp_broadcasts/stop", type, id),
             "StopAllRTMPBroadcasts",
             idempotent=True,
+            json=validate_body(StopAllRTMPBroadcastsRequest, {}, "StopAllRTMPBroadcasts"),
         )
         return await self._call(_spec, StopAllRTMPBroadcastsResponse, request_options)
 
@@ -1714,7 +1722,7 @@ class AsyncCallsBroadcastsResource:
             id: The call ID.
             name: The name of the RTMP broadcast, as given in `RTMPBroadcastRequest.name` when it was started (unique in the call).
         """
-        from ..models import StopRTMPBroadcastsResponse
+        from ..models import StopRTMPBroadcastRequest, StopRTMPBroadcastsResponse
 
         _spec = RequestSpec(
             "POST",
@@ -1723,6 +1731,7 @@ class AsyncCallsBroadcastsResource:
             ),
             "StopRTMPBroadcast",
             idempotent=True,
+            json=validate_body(StopRTMPBroadcastRequest, {}, "StopRTMPBroadcast"),
         )
         return await self._call(_spec, StopRTMPBroadcastsResponse, request_options)
 
@@ -1741,12 +1750,13 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StartHLSBroadcastingResponse
+        from ..models import StartHLSBroadcastingRequest, StartHLSBroadcastingResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/start_broadcasting", type, id),
             "StartHLSBroadcasting",
+            json=validate_body(StartHLSBroadcastingRequest, {}, "StartHLSBroadcasting"),
         )
         return await self._call(_spec, StartHLSBroadcastingResponse, request_options)
 
@@ -1765,13 +1775,14 @@ class AsyncCallsBroadcastsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StopHLSBroadcastingResponse
+        from ..models import StopHLSBroadcastingRequest, StopHLSBroadcastingResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/stop_broadcasting", type, id),
             "StopHLSBroadcasting",
             idempotent=True,
+            json=validate_body(StopHLSBroadcastingRequest, {}, "StopHLSBroadcasting"),
         )
         return await self._call(_spec, StopHLSBroadcastingResponse, request_options)
 
@@ -1839,13 +1850,14 @@ class CallsFrameRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StopFrameRecordingResponse
+        from ..models import StopFrameRecordingRequest, StopFrameRecordingResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/stop_frame_recording", type, id),
             "StopFrameRecording",
             idempotent=True,
+            json=validate_body(StopFrameRecordingRequest, {}, "StopFrameRecording"),
         )
         return self._call(_spec, StopFrameRecordingResponse, request_options)
 
@@ -1910,13 +1922,14 @@ class AsyncCallsFrameRecordingsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import StopFrameRecordingResponse
+        from ..models import StopFrameRecordingRequest, StopFrameRecordingResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/stop_frame_recording", type, id),
             "StopFrameRecording",
             idempotent=True,
+            json=validate_body(StopFrameRecordingRequest, {}, "StopFrameRecording"),
         )
         return await self._call(_spec, StopFrameRecordingResponse, request_options)
 
@@ -2341,7 +2354,7 @@ class CallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
         """Update call (``PATCH /api/v2/video/call/{type}/{id}``, ``UpdateCall``).
@@ -2562,13 +2575,14 @@ class CallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import EndCallResponse
+        from ..models import EndCallRequest, EndCallResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/mark_ended", type, id),
             "EndCall",
             idempotent=True,
+            json=validate_body(EndCallRequest, {}, "EndCall"),
         )
         return self._call(_spec, EndCallResponse, request_options)
 
@@ -3093,7 +3107,7 @@ class AsyncCallsResource:
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
         settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
-        starts_at: float | NotGiven = NOT_GIVEN,
+        starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
         """Update call (``PATCH /api/v2/video/call/{type}/{id}``, ``UpdateCall``).
@@ -3314,13 +3328,14 @@ class AsyncCallsResource:
             type: The call type, e.g. `default` (see `ListCallTypes`).
             id: The call ID.
         """
-        from ..models import EndCallResponse
+        from ..models import EndCallRequest, EndCallResponse
 
         _spec = RequestSpec(
             "POST",
             build_path("/api/v2/video/call/{type}/{id}/mark_ended", type, id),
             "EndCall",
             idempotent=True,
+            json=validate_body(EndCallRequest, {}, "EndCall"),
         )
         return await self._call(_spec, EndCallResponse, request_options)
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._search_keepers_request import SearchKeepersRequest as SearchKeepersRequest
     from ._search_keepers_response import SearchKeepersResponse as SearchKeepersResponse
     from ._update_animal_request import UpdateAnimalRequest as UpdateAnimalRequest
+    from ._wake_animal_request import WakeAnimalRequest as WakeAnimalRequest
 
 _LOCATIONS: dict[str, str] = {
     "APIError": "_api_error",
@@ -55,6 +56,7 @@ _LOCATIONS: dict[str, str] = {
     "SearchKeepersResponse": "_search_keepers_response",
     "Shift": "_schedule",
     "UpdateAnimalRequest": "_update_animal_request",
+    "WakeAnimalRequest": "_wake_animal_request",
 }
 
 __all__ = [
@@ -81,6 +83,7 @@ __all__ = [
     "SearchKeepersResponse",
     "Shift",
     "UpdateAnimalRequest",
+    "WakeAnimalRequest",
 ]
 
 

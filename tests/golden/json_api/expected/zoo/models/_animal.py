@@ -5,6 +5,7 @@ import datetime
 from typing import Any, Literal
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Rfc2822Timestamp, Timestamp
 from ._animal_habitat import AnimalHabitat
 from ._diet import Diet
 from ._pet import Pet
@@ -19,7 +20,9 @@ class Animal(ApiModel):
     name: str
     kind: Literal["animal"]
     born_at: datetime.datetime
-    weight: float | None = None
+    fed_at: Timestamp | None = None
+    vet_visit: Rfc2822Timestamp | None = None
+    weight: float | int | None = None
     tags: list[str] | None = None
     attributes: dict[str, str] | None = None
     extra: dict[str, Any] | None = None

@@ -11,4 +11,4 @@ class AnimalHabitat(ApiModel):
     """AnimalHabitat"""
 
     climate: AnimalHabitatClimate | None = None
-    area: float | None = None
+    area: float | int | None = None

@@ -6,6 +6,7 @@ import datetime
 from pydantic import Field
 
 from .._runtime._models import ApiModel
+from .._runtime._time import Timestamp
 from ._diet import Diet
 
 __all__ = ["AnimalRequest"]
@@ -17,10 +18,12 @@ class AnimalRequest(ApiModel):
     name: str = Field(min_length=1)
     diet: Diet | None = None
     birthday: datetime.date | None = None
+    arrived_at: Timestamp | None = None
 
     __non_nullable__ = frozenset(
         {
             "diet",
             "birthday",
+            "arrived_at",
         }
     )

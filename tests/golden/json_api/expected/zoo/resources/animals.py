@@ -21,6 +21,7 @@ from .._runtime import (
     raw_response,
 )
 from .._runtime._request import encode_params, validate_any, validate_body
+from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
@@ -43,7 +44,7 @@ class AnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -81,7 +82,7 @@ class AnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -126,7 +127,7 @@ class AnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -156,6 +157,7 @@ class AnimalsResource:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """CreateAnimal (``POST /animals``, ``CreateAnimal``)."""
@@ -166,7 +168,9 @@ class AnimalsResource:
             "/animals",
             "CreateAnimal",
             json=validate_body(
-                AnimalRequest, {"name": name, "diet": diet, "birthday": birthday}, "CreateAnimal"
+                AnimalRequest,
+                {"name": name, "diet": diet, "birthday": birthday, "arrived_at": arrived_at},
+                "CreateAnimal",
             ),
         )
         return self._call(_spec, Animal, request_options)
@@ -244,6 +248,24 @@ class AnimalsResource:
         )
         return self._call(_spec, Animal, request_options)
 
+    def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """WakeAnimal (``POST /animals/{zoo}/{id}/wake``, ``WakeAnimal``)."""
+        from ..models import WakeAnimalRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/animals/{zoo}/{id}/wake", zoo, id),
+            "WakeAnimal",
+            json=validate_body(WakeAnimalRequest, {}, "WakeAnimal"),
+        )
+        return self._call(_spec, None, request_options)
+
 
 class AnimalsResourceWithRawResponse:
     """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
@@ -255,6 +277,7 @@ class AnimalsResourceWithRawResponse:
         self.replace = raw_response(resource.replace)
         self.delete = raw_response(resource.delete)
         self.update = raw_response(resource.update)
+        self.wake = raw_response(resource.wake)
 
 
 class AsyncAnimalsResource:
@@ -268,7 +291,7 @@ class AsyncAnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -306,7 +329,7 @@ class AsyncAnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -351,7 +374,7 @@ class AsyncAnimalsResource:
         self,
         *,
         limit: int | NotGiven = NOT_GIVEN,
-        ratio: float | NotGiven = NOT_GIVEN,
+        ratio: float | int | NotGiven = NOT_GIVEN,
         hungry: bool | NotGiven = NOT_GIVEN,
         species: builtins.list[str] | NotGiven = NOT_GIVEN,
         tag: builtins.list[str] | NotGiven = NOT_GIVEN,
@@ -382,6 +405,7 @@ class AsyncAnimalsResource:
         name: str,
         diet: Diet | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
+        arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """CreateAnimal (``POST /animals``, ``CreateAnimal``)."""
@@ -392,7 +416,9 @@ class AsyncAnimalsResource:
             "/animals",
             "CreateAnimal",
             json=validate_body(
-                AnimalRequest, {"name": name, "diet": diet, "birthday": birthday}, "CreateAnimal"
+                AnimalRequest,
+                {"name": name, "diet": diet, "birthday": birthday, "arrived_at": arrived_at},
+                "CreateAnimal",
             ),
         )
         return await self._call(_spec, Animal, request_options)
@@ -472,6 +498,24 @@ class AsyncAnimalsResource:
         )
         return await self._call(_spec, Animal, request_options)
 
+    async def wake(
+        self,
+        zoo: str,
+        id: int,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """WakeAnimal (``POST /animals/{zoo}/{id}/wake``, ``WakeAnimal``)."""
+        from ..models import WakeAnimalRequest
+
+        _spec = RequestSpec(
+            "POST",
+            build_path("/animals/{zoo}/{id}/wake", zoo, id),
+            "WakeAnimal",
+            json=validate_body(WakeAnimalRequest, {}, "WakeAnimal"),
+        )
+        return await self._call(_spec, None, request_options)
+
 
 class AsyncAnimalsResourceWithRawResponse:
     """``animals`` operations returning :class:`ApiResponse` (status, headers, parsed data)."""
@@ -483,3 +527,4 @@ class AsyncAnimalsResourceWithRawResponse:
         self.replace = async_raw_response(resource.replace)
         self.delete = async_raw_response(resource.delete)
         self.update = async_raw_response(resource.update)
+        self.wake = async_raw_response(resource.wake)

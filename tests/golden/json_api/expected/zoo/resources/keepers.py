@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Literal
 
 from .._runtime import (
     NOT_GIVEN,
+    AsyncBinaryStream,
     AsyncPager,
+    BinaryStream,
     Cursor,
     NotGiven,
     RequestOptions,
@@ -35,6 +37,7 @@ class KeepersResource:
 
     def __init__(self, client: ZooClient) -> None:
         self._call = client._transport.call
+        self._stream = client._transport.stream
         self.with_raw_response = KeepersResourceWithRawResponse(self)
 
     def search_keepers(
@@ -110,7 +113,7 @@ class KeepersResource:
         keeper_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> bytes:
+    ) -> BinaryStream:
         """GetKeeperPhoto (``GET /keepers/{keeper_id}/photo``, ``GetKeeperPhoto``)."""
         _spec = RequestSpec(
             "GET",
@@ -118,7 +121,7 @@ class KeepersResource:
             "GetKeeperPhoto",
             accept="image/jpeg",
         )
-        return self._call(_spec, bytes, request_options)
+        return self._stream(_spec, BinaryStream, request_options)
 
     def get_keeper_notes(
         self,
@@ -165,6 +168,7 @@ class AsyncKeepersResource:
 
     def __init__(self, client: AsyncZooClient) -> None:
         self._call = client._transport.call
+        self._stream = client._transport.stream
         self.with_raw_response = AsyncKeepersResourceWithRawResponse(self)
 
     async def search_keepers(
@@ -241,7 +245,7 @@ class AsyncKeepersResource:
         keeper_id: str,
         *,
         request_options: RequestOptions | None = None,
-    ) -> bytes:
+    ) -> AsyncBinaryStream:
         """GetKeeperPhoto (``GET /keepers/{keeper_id}/photo``, ``GetKeeperPhoto``)."""
         _spec = RequestSpec(
             "GET",
@@ -249,7 +253,7 @@ class AsyncKeepersResource:
             "GetKeeperPhoto",
             accept="image/jpeg",
         )
-        return await self._call(_spec, bytes, request_options)
+        return await self._stream(_spec, AsyncBinaryStream, request_options)
 
     async def get_keeper_notes(
         self,

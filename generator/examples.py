@@ -1,0 +1,174 @@
+"""Spec examples checked against the schemas they illustrate (a validate-stage pass).
+
+Examples are not decoration here: the generated README shows them as calls and the mock answers
+with them, so an example that breaks its own schema would teach users a request the API refuses
+and feed clients an answer they cannot parse. Each one is validated with the spec's own dialect
+(OpenAPI 3.1's JSON Schema, or 3.0's schema object with `nullable`), formats included, and a
+mismatch is a spec problem located at the example's value.
+
+Checked: `example` and `examples` of media types (request bodies, responses, `content`
+parameters), parameters and headers, and `example` / `examples` written inside Schema Objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import quote
+
+import jsonschema.exceptions
+from openapi_schema_validator import OAS30Validator, OAS31Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+from generator.errors import Problem, format_pointer
+from generator.load import LoadedSpec, Pointer
+
+__all__ = ["example_problems"]
+
+_URI = "urn:sdkgen:spec"
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# Where Schema Objects nest inside a Schema Object (JSON Schema 2020-12 and OpenAPI 3.0).
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SUBSCHEMA_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+# (pointer of the example value, pointer of the schema it must match, the value)
+Example = tuple[Pointer, Pointer, Any]
+
+
+def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
+    """One problem per example that does not match its schema, at the example (or inside it)."""
+    validator_class: Any = OAS31Validator if is_31 else OAS30Validator
+    specification = DRAFT202012 if is_31 else DRAFT4
+    registry: Registry[Any] = Registry().with_resource(
+        _URI, Resource.from_contents(spec.data, default_specification=specification)
+    )
+    checker = validator_class.FORMAT_CHECKER
+    seen: set[Pointer] = set()
+    for at, schema_at, value in _examples(spec):
+        if at in seen:  # a shared response or body, reached from every operation using it
+            continue
+        seen.add(at)
+        # referencing percent-decodes the fragment, so a `%` in a key must be encoded first
+        fragment = quote(format_pointer(schema_at).removeprefix("#"), safe="/~")
+        schema = {"$ref": f"{_URI}#{fragment}"}
+        validator = validator_class(schema, registry=registry, format_checker=checker)
+        try:
+            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+        except jsonschema.exceptions.SchemaError as exc:  # reported by the schema pass already
+            yield spec.problem(at, f"example cannot be checked: {exc.message}")
+            continue
+        except Exception as exc:  # a reference jsonschema cannot follow, and the like
+            yield spec.problem(at, f"example cannot be checked: {type(exc).__name__}: {exc}")
+            continue
+        if error is not None:
+            # located at the part of the example that is wrong, when it is inside the example
+            inner = tuple(error.absolute_path)
+            yield spec.problem((*at, *inner), f"example does not match its schema: {error.message}")
+
+
+def _examples(spec: LoadedSpec) -> Iterator[Example]:
+    data = spec.data
+    for path, item in _items(data.get("paths")):
+        base: Pointer = ("paths", path)
+        for i, param in enumerate(item.get("parameters") or ()):
+            yield from _holder(spec, param, (*base, "parameters", i))
+        for method in _METHODS:
+            op = item.get(method)
+            if not isinstance(op, Mapping):
+                continue
+            here: Pointer = (*base, method)
+            for i, param in enumerate(op.get("parameters") or ()):
+                yield from _holder(spec, param, (*here, "parameters", i))
+            if "requestBody" in op:
+                body, body_at = _follow(spec, op["requestBody"], (*here, "requestBody"))
+                yield from _content(spec, body, body_at)
+            for status, response in _items(op.get("responses")):
+                resolved, response_at = _follow(spec, response, (*here, "responses", status))
+                yield from _content(spec, resolved, response_at)
+                for name, header in _items(resolved.get("headers")):
+                    yield from _holder(spec, header, (*response_at, "headers", name))
+    components = data.get("components")
+    if isinstance(components, Mapping):
+        for name, schema in _items(components.get("schemas")):
+            yield from _in_schema(schema, ("components", "schemas", name))
+
+
+def _holder(
+    spec: LoadedSpec, node: Any, at: Pointer, wire_examples: bool = False
+) -> Iterator[Example]:
+    """A parameter, header or media type: its own examples, then its schema's and content's.
+
+    `wire_examples`: the media type's own examples may be its wire text (an event stream written
+    out, whose schema is each event's data), so only its schema's examples are checked."""
+    node, at = _follow(spec, node, at)
+    if "schema" in node and wire_examples:
+        if isinstance(node["schema"], Mapping) and "$ref" not in node["schema"]:
+            yield from _in_schema(node["schema"], (*at, "schema"))
+    elif "schema" in node:
+        schema_at: Pointer = (*at, "schema")
+        if "example" in node:
+            yield (*at, "example"), schema_at, node["example"]
+        for name, entry in _items(node.get("examples")):
+            entry, entry_at = _follow(spec, entry, (*at, "examples", name))
+            if "value" in entry:
+                yield (*entry_at, "value"), schema_at, entry["value"]
+        if isinstance(node["schema"], Mapping) and "$ref" not in node["schema"]:
+            yield from _in_schema(node["schema"], schema_at)
+    yield from _content(spec, node, at)
+
+
+def _content(spec: LoadedSpec, node: Mapping[str, Any], at: Pointer) -> Iterator[Example]:
+    for media_type, media in _items(node.get("content")):
+        wire = media_type.split(";")[0].strip().lower() == "text/event-stream"
+        yield from _holder(spec, media, (*at, "content", media_type), wire_examples=wire)
+
+
+def _in_schema(schema: Any, at: Pointer) -> Iterator[Example]:
+    """`example` / `examples` written inside a Schema Object, each against the schema it is in."""
+    if not isinstance(schema, Mapping):
+        return
+    if "example" in schema:
+        yield (*at, "example"), at, schema["example"]
+    if isinstance(schema.get("examples"), list):
+        for i, value in enumerate(schema["examples"]):
+            yield (*at, "examples", i), at, value
+    for key in _SUBSCHEMA_MAPS:
+        for name, sub in _items(schema.get(key)):
+            yield from _in_schema(sub, (*at, key, name))
+    for key in _SUBSCHEMA_ONE:
+        yield from _in_schema(schema.get(key), (*at, key))
+    for key in _SUBSCHEMA_LISTS:
+        parts = schema.get(key)
+        for i, sub in enumerate(parts if isinstance(parts, list) else ()):
+            yield from _in_schema(sub, (*at, key, i))
+
+
+def _follow(spec: LoadedSpec, node: Any, at: Pointer) -> tuple[Mapping[str, Any], Pointer]:
+    """A local `$ref` (to components) followed, with the pointer of what it leads to."""
+    for _ in range(32):
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
+            break
+        found = spec.follow(node["$ref"])
+        if found is None:
+            return {}, at
+        node, at = found
+    return (node if isinstance(node, Mapping) else {}), at
+
+
+def _items(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            yield str(key), value
