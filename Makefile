@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := $(sort $(dir $(wildcard generated/*/pyproject.toml)))
 
-.PHONY: generate install-generated test fuzz check regen-golden bench clean
+.PHONY: generate install-generated test fuzz check test-corpus regen-golden bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ check: $(STAMP)
 	$(BIN)/ruff check generator tests templates/runtime
 	$(BIN)/mypy generator templates/runtime
 	for p in generated/*/; do (cd $$p && ../../$(BIN)/ruff check . && ../../$(BIN)/mypy --strict $$(basename $$p)) || exit 1; done
+
+# Real public specs fetched from npm (pinned versions, cached outside the repo); too slow for `make test`.
+# CORPUS_ARGS: e.g. `--only github`, `--no-skips`, `--cold`.
+test-corpus: $(STAMP)
+	$(BIN)/python -m tests.corpus $(CORPUS_ARGS)
 
 regen-golden: $(STAMP)
 	$(BIN)/python -m tests.golden_tool regen

@@ -198,12 +198,12 @@ def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
 )
 def mock(spec: Path, host: str, port: int) -> None:
     """Serve SPEC on HOST:PORT: validate each request against it and answer with its examples."""
-    from generator.load import load_spec
+    from generator.load import bundle
     from generator.mock import ListenError, serve
     from generator.validate import validate
 
     try:
-        validate(load_spec(spec))  # a broken spec is reported like everywhere else, not as a crash
+        validate(bundle(spec))  # a broken spec is reported like everywhere else, not as a crash
         serve(spec, host, port, echo=_say)
     except SpecError as exc:
         for problem in exc.problems:

@@ -32,11 +32,13 @@ def py_literal(value: object) -> str:
 def docstring(text: str) -> str:
     """Text safe inside a triple-double-quoted (non-raw) docstring, reading the same once parsed.
 
-    Backslashes are doubled first (so `\\n` in a description is not an escape); quotes are escaped where
-    they could end the string (runs of two or more, and a quote that ends the text); other control
-    characters are spelled out.
+    Lines lose trailing blanks. Backslashes are doubled (so `\\n` in a description is not an escape);
+    quotes are escaped where they could end the string (runs of two or more, and a quote that ends the
+    text); other control characters are spelled out.
     """
     out = text.replace("\r\n", "\n").replace("\r", "\n").strip().replace("\\", "\\\\")
+    # Trailing blanks (Markdown's hard line break) are invisible in a docstring, and linters reject them.
+    out = "\n".join(line.rstrip(" \t") for line in out.split("\n"))
     out = re.sub(r'"{2,}|"$', lambda m: '\\"' * len(m.group()), out)
     return "".join(
         ch

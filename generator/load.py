@@ -340,6 +340,9 @@ class LoadedSpec:
     data: dict[str, Any]
     positions: Mapping[Pointer, SourcePos]
     files: tuple[Path, ...]
+    # What bundling found (a `$ref` leading nowhere, a fragment that does not parse), left for the
+    # validate stage to report together with its own; the references stay in place as written.
+    problems: tuple[Problem, ...] = ()
 
     def locate(self, pointer: Pointer) -> SourcePos:
         """Position of the node at `pointer`, or of its nearest ancestor that has one."""
@@ -349,7 +352,7 @@ class LoadedSpec:
             if pos is not None:
                 return pos
             parts = parts[:-1]
-        return self.positions.get((), SourcePos(display_path(self.path), 1))
+        return self.positions.get((), SourcePos(str(self.path), 1))
 
     def follow(self, ref: str) -> tuple[Any, Pointer] | None:
         """The node a local `#/…` reference of the bundle leads to, and its pointer; None if nowhere."""
@@ -387,12 +390,36 @@ class LoadedSpec:
         return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message)
 
 
-def display_path(path: Path) -> str:
-    """A path as users should see it in messages: relative to the working directory when inside it."""
+def display_path(path: Path, root: Path, root_as_given: str) -> str:
+    """A file as messages name it: the root spec as the user wrote its path, a fragment by its way
+    from there (`specs/video.yaml` → `specs/video/schemas/call.yaml`), never via the working
+    directory (`../../tmp/…`)."""
+    if path == root:
+        return root_as_given
     try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
+        relative = os.path.relpath(path, root.parent)
+    except ValueError:  # pragma: no cover - another drive on Windows
         return str(path)
+    return os.path.normpath(os.path.join(os.path.dirname(root_as_given), relative))
+
+
+# JSON writes a character beyond U+FFFF as a UTF-16 surrogate pair (`"\ud83d\udc4d"`); libyaml
+# refuses such escapes, so in a JSON document (where every string is double-quoted) each pair is
+# rewritten to YAML's `\U0001f44d` first. An odd number of backslashes before `u` marks an escape.
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _join_surrogate_escapes(text: str) -> str:
+    if not text.lstrip().startswith(("{", "[")) or "\\u" not in text:
+        return text
+
+    def joined(match: re.Match[str]) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        return f"{match.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+
+    return _SURROGATE_PAIR.sub(joined, text)
 
 
 @dataclass(slots=True)
@@ -447,10 +474,9 @@ def _read_text(path: Path) -> str:
         raise _Unreadable(f"cannot read file: not UTF-8 (byte {exc.start}: {exc.reason})") from None
 
 
-def _parse_file(path: Path) -> _File:
-    name = display_path(path)
+def _parse_file(path: Path, name: str) -> _File:
     text = _read_text(path)
-    loader = _JsonLoader(text)
+    loader = _JsonLoader(_join_surrogate_escapes(text))
     reader = _Reader(name, loader)
     try:
         data = reader.read()
@@ -510,6 +536,7 @@ Target = tuple[Path, Pointer]
 @dataclass(slots=True)
 class _Bundler:
     root: Path
+    root_as_given: str
     files: dict[Path, _File] = field(default_factory=dict)
     failed: dict[Path, str | SpecError] = field(default_factory=dict)
     index: dict[Target, str] = field(default_factory=dict)
@@ -531,8 +558,11 @@ class _Bundler:
     def file(self, path: Path) -> _File:
         cached = self.files.get(path)
         if cached is None:
-            cached = self.files[path] = _parse_file(path)
+            cached = self.files[path] = _parse_file(path, self.display(path))
         return cached
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root, self.root_as_given)
 
     def fragment(self, path: Path, ref: str, at: SourcePos, ptr: Pointer) -> _File | None:
         """A referenced file, or None with the problem reported once (at the first reference when
@@ -561,7 +591,7 @@ class _Bundler:
             return f"not a usable path ({exc})"
         if not path.is_relative_to(self.folder):
             return (
-                f"leads outside the spec's folder ({display_path(self.folder)}): only files "
+                f"leads outside the spec's folder ({self.display(self.folder)}): only files "
                 "there and below can be referenced"
             )
         return path
@@ -636,7 +666,7 @@ class _Bundler:
         else:
             reason = ""
         if reason:
-            at = _near(doc.positions, src) or SourcePos(display_path(doc.path), 1)
+            at = _near(doc.positions, src) or SourcePos(self.display(doc.path), 1)
             raise _Refused(Problem(at, format_pointer(out[:MAX_DEPTH]), reason))
         if isinstance(value, list):
             return [
@@ -657,7 +687,7 @@ class _Bundler:
     def check_local(self, doc: _File, ref: str, src: Pointer, out: Pointer) -> None:
         """A `#/…` reference within the root file must lead somewhere, and a chain of such
         references must end in something other than another reference."""
-        at = doc.positions.get(src, SourcePos(display_path(doc.path), 1))
+        at = doc.positions.get(src, SourcePos(self.display(doc.path), 1))
         seen = {ref: None}  # in order, for the message; a dict so membership is O(1)
         target = ref
         while True:
@@ -689,7 +719,7 @@ class _Bundler:
         out: Pointer,
         stack: tuple[Target, ...],
     ) -> Any:
-        at = doc.positions.get(src, SourcePos(display_path(doc.path), 1))
+        at = doc.positions.get(src, SourcePos(self.display(doc.path), 1))
         found = self.target(ref, doc.path, at, out)
         siblings = {
             key: self.copy(doc, (*src, key), item, (*out, key), stack)
@@ -742,17 +772,27 @@ def pointer_parts(pointer: str) -> Pointer:
 
 def load_spec(path: Path) -> LoadedSpec:
     """Read the spec at `path` and every file it references; raise SpecError listing all problems."""
+    spec = bundle(path)
+    if spec.problems:
+        raise SpecError(spec.problems)
+    return spec
+
+
+def bundle(path: Path) -> LoadedSpec:
+    """Like `load_spec`, but a problem with a reference or a fragment is kept in `problems` (the
+    reference left as written) so that later stages can report theirs in the same run; only a root
+    file that cannot be read as a mapping, or a budget exceeded, raises."""
     try:
         root_path = path.resolve()
     except (OSError, ValueError, RuntimeError) as exc:
         raise SpecError(
             [Problem(SourcePos(str(path), 1), "#", f"cannot read file: {exc}")]
         ) from None
-    bundler = _Bundler(root_path)
+    bundler = _Bundler(root_path, str(path))
     try:
         root = bundler.file(root_path)
     except _Unreadable as exc:
-        raise SpecError([Problem(SourcePos(display_path(root_path), 1), "#", str(exc))]) from None
+        raise SpecError([Problem(SourcePos(str(path), 1), "#", str(exc))]) from None
     if not isinstance(root.data, dict):
         raise SpecError([Problem(root.positions[()], "#", "an OpenAPI document must be a mapping")])
     bundler.build_index(root)
@@ -760,8 +800,10 @@ def load_spec(path: Path) -> LoadedSpec:
         data = bundler.copy(root, (), root.data, (), ())
     except _Refused as exc:
         raise SpecError([*bundler.problems, exc.problem]) from None
-    if bundler.problems:
-        raise SpecError(bundler.problems)
     return LoadedSpec(
-        path=path, data=data, positions=bundler.positions, files=tuple(sorted(bundler.files))
+        path=path,
+        data=data,
+        positions=bundler.positions,
+        files=tuple(sorted(bundler.files)),
+        problems=tuple(bundler.problems),
     )

@@ -265,12 +265,21 @@ def upper(name: str) -> str:
     return "_".join(w.upper() for w in words(name))
 
 
+# Names pycodestyle (ruff E741-E743) rejects anywhere, being hard to tell from 1 and 0.
+_AMBIGUOUS = frozenset({"l", "O", "I"})
+
+
 def _escape(name: str, reserved: Iterable[str], digit_prefix: str, empty: str) -> str:
     if not name:
         name = empty
     if name[0].isdigit():
         name = digit_prefix + name
-    if keyword.iskeyword(name) or (keyword.issoftkeyword(name) and name == "_") or name in reserved:
+    if (
+        keyword.iskeyword(name)
+        or (keyword.issoftkeyword(name) and name == "_")
+        or name in _AMBIGUOUS
+        or name in reserved
+    ):
         name += "_"
     return name
 

@@ -9,7 +9,7 @@ from generator.errors import SpecError, format_pointer
 from generator.fmt import format_files
 from generator.ir import Api, Resource
 from generator.limits import MAX_FILE_NAME
-from generator.load import LoadedSpec, load_spec
+from generator.load import LoadedSpec, bundle
 from generator.parse import parse
 from generator.render import render
 from generator.validate import validate
@@ -23,7 +23,7 @@ def build(
     generator bug) for generated code that would not work; in both cases before anything could be
     written. `formatted=False` leaves out black and the verify stage (the slow ones), for callers
     that only need code that compiles (the fuzz test), never for output that is kept."""
-    spec = validate(load_spec(spec_path))
+    spec = validate(bundle(spec_path))
     api = parse(spec, strict=strict)
     _check_package_name(spec, api)
     files = render(api)

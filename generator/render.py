@@ -17,7 +17,7 @@ import jinja2
 
 from generator import escape, types
 from generator.ir import Api, Resource
-from generator.parse.modules import isort_names
+from generator.parse.modules import isort_key, isort_names, natural
 
 
 def templates_dir() -> Path:
@@ -115,7 +115,12 @@ def render(api: Api) -> dict[PurePosixPath, str]:
     emit(
         pkg / "models" / "__init__.py",
         "package/models/__init__.py.jinja",
-        lazy=sorted((module, name) for name, module in api.model_names),
+        # one `from .module import Name as Name` line each, in isort's natural order of modules
+        # (`_x_9d…` before `_x_920…`, as ruff's I001 wants), names by isort's order within one
+        lazy=sorted(
+            ((module, name) for name, module in api.model_names),
+            key=lambda pair: (natural(pair[0]), isort_key(pair[1])),
+        ),
         typing_names="TYPE_CHECKING, Any" if api.definitions else "Any",
     )
     for module in api.models:

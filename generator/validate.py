@@ -1,24 +1,24 @@
 """Validate stage: a bundled spec → the same spec, or one SpecError listing every problem with file:line.
 
-openapi-spec-validator is the authority, but its errors about schema objects carry paths relative to the
-schema being checked, and some of its checks raise instead of reporting. So the document is checked in
-three passes, each with full JSON pointers:
+openapi-spec-validator's JSON Schemas are the authority on structure, but their raw errors speak of
+the schemas (`'$ref' is a required property` for a Schema Object that is wrong in any way), so each
+is explained in the spec's terms and located at the node it is about. The passes, in one run:
 
 1. the whole document against the OpenAPI JSON Schema of its version (structure);
-2. each Schema Object against its version's dialect (3.1) or schema definition (3.0), then what the
-   generator itself needs: allOf chains that end (no cycles, at most MAX_DEPTH deep) and its own
-   extensions against their schema (generator/extensions.py);
-3. openapi-spec-validator's own semantic checks (path parameters declared, operationIds unique, …),
-   located at the path or operation their message names; run only when passes 1-2 found nothing, since
-   its walk assumes a well-formed document;
+2. each Schema Object against its version's dialect (3.1; the 3.0 document schema covers them), then
+   what the generator itself needs: allOf chains that end (no cycles, at most MAX_DEPTH deep) and
+   its own extensions against their schema (generator/extensions.py);
+3. the rules no JSON Schema expresses (generator/semantics.py: unique operationIds, path parameters
+   declared, defaults that match their schema, ...), over the same document whatever 1-2 found;
 4. every example against the schema it illustrates (`generator/examples.py`), located at the example;
    run only on a document that passed 1-3, since it needs sound schemas.
 
-Every `$ref` was already resolved by the loader, so a dangling reference never reaches here.
+The loader's problems (a dangling `$ref`) come along with the spec and are reported with these.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import json
 import re
@@ -30,13 +30,11 @@ import jsonschema
 import jsonschema.exceptions
 from openapi_schema_validator import OAS31Validator
 from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
-from openapi_spec_validator.validation import keywords
 from referencing import Registry
 from referencing.jsonschema import specification_with
 
-from generator import extensions
+from generator import extensions, semantics
 from generator.cache import DiskCache, generator_fingerprint
 from generator.errors import Problem, SpecError, format_pointer
 from generator.examples import example_problems
@@ -59,33 +57,6 @@ def _document_validator(is_31: bool) -> Any:
     return jsonschema.validators.validator_for(schema)(schema, registry=registry)
 
 
-class _AlreadyChecked:
-    """Stands in for openapi-spec-validator's own whole-document schema pass, which pass 1 ran."""
-
-    @staticmethod
-    def iter_errors(instance: Any) -> Iterator[jsonschema.exceptions.ValidationError]:
-        return iter(())
-
-
-class _SchemaWalk31(keywords.OpenAPIV31SchemaValidator):
-    """Its per-schema check against the 3.1 dialect is pass 2's, which found nothing."""
-
-    def _validate_schema_meta(self, schema: Any, schema_value: Any) -> None:
-        return None
-
-
-class _Semantic31(OpenAPIV31SpecValidator):
-    schema_validator = _AlreadyChecked()
-    keyword_validators = {  # noqa: RUF012 - the base class declares it so
-        **OpenAPIV31SpecValidator.keyword_validators,
-        "schema": _SchemaWalk31,
-    }
-
-
-class _Semantic30(OpenAPIV30SpecValidator):
-    schema_validator = _AlreadyChecked()
-
-
 def _cache() -> DiskCache:
     # The generator's fingerprint covers this module's checks; the two validators imported here
     # are not direct dependencies of the generator, so their versions are named explicitly.
@@ -99,11 +70,12 @@ def _cache() -> DiskCache:
 def validate(spec: LoadedSpec) -> LoadedSpec:
     """Return `spec` unchanged if it is a valid OpenAPI 3.0/3.1 document; raise SpecError otherwise.
 
-    A document that validated before (same bytes, same validator versions) is not validated again.
+    The loader's problems are reported with the validation's. A document that validated before (same
+    bytes, same validator versions) is not validated again.
     """
     cache = _cache()
     key = cache.key(json.dumps(spec.data, sort_keys=True, ensure_ascii=False).encode())
-    if cache.get(key) == "valid":
+    if not spec.problems and cache.get(key) == "valid":
         return spec
     _validate(spec)
     cache.put(key, "valid")
@@ -118,28 +90,20 @@ def _validate(spec: LoadedSpec) -> None:
         message = f"unsupported OpenAPI {found}: 3.0.x or 3.1.x wanted"
         raise SpecError([spec.problem((key,), message)])
     is_31 = version.startswith("3.1")
-    problems = list(_structure(spec, is_31))
-    problems += _schemas(spec, is_31)
+    problems = [*spec.problems, *_structure(spec, is_31), *_schemas(spec, is_31)]
     problems += _all_of_chains(spec)
     problems += extensions.check(spec)
-    if not problems:
-        problems += _semantics(spec, is_31)
+    problems += semantics.check(spec, is_31)
     if not problems:
         problems += example_problems(spec, is_31)
     if problems:
         raise SpecError(problems)
 
 
-def _message(error: jsonschema.exceptions.ValidationError) -> tuple[Pointer, str]:
-    """The most specific reason behind an error (anyOf/oneOf errors hide theirs in `context`)."""
-    best = jsonschema.exceptions.best_match([error, *(error.context or [])])
-    return tuple(best.absolute_path), best.message
-
-
 def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     for error in _document_validator(is_31).iter_errors(spec.data):
-        path, message = _message(error)
-        yield spec.problem(path, message)
+        for path, message in explain(error, is_31):
+            yield spec.problem(path, message)
 
 
 @cache
@@ -159,7 +123,11 @@ def _dialect_errors(schema: Any) -> list[tuple[Pointer, str]]:
     key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
     found = _DIALECT_ERRORS.get(key)
     if found is None:
-        found = [_message(error) for error in _dialect_checker().iter_errors(schema)]
+        found = [
+            item
+            for error in _dialect_checker().iter_errors(schema)
+            for item in explain(error, True)
+        ]
         if len(_DIALECT_ERRORS) >= 4096:
             _DIALECT_ERRORS.clear()
         _DIALECT_ERRORS[key] = found
@@ -248,33 +216,142 @@ def _all_of_chains(spec: LoadedSpec) -> Iterator[Problem]:
                     )
 
 
-_PATH_IN_MESSAGE = re.compile(r"'(/[^']*)'")
-_OPERATION_ID = re.compile(r"Operation ID '([^']*)'")
+# ------------------------------------------------------------------ errors in the spec's terms
+
+# JSON Schema keywords a 3.1 Schema Object may use and a 3.0 one may not.
+_NEWER_KEYWORDS = frozenset(
+    {
+        *("$schema", "$id", "$anchor", "$defs", "$dynamicRef", "$dynamicAnchor", "$comment"),
+        *("const", "examples", "if", "then", "else", "prefixItems", "contains", "minContains"),
+        *("maxContains", "dependentSchemas", "dependentRequired", "propertyNames"),
+        *("unevaluatedItems", "unevaluatedProperties", "contentMediaType", "contentEncoding"),
+        *("contentSchema", "$recursiveRef", "$recursiveAnchor"),
+    }
+)
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
 
-def _semantics(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
-    checker = (_Semantic31 if is_31 else _Semantic30)(spec.data)
-    try:
-        errors = list(checker.iter_errors())
-    except Exception as exc:  # its walk raises on documents it cannot follow; report, don't crash
-        yield spec.problem((), f"openapi-spec-validator could not check this document: {exc}")
-        return
-    for error in errors:
-        message = str(getattr(error, "message", error))
-        if isinstance(error, jsonschema.exceptions.ValidationError) and error.absolute_path:
-            continue  # a schema-level error: passes 1-2 report it with a full pointer
-        yield spec.problem(_guess_location(spec, message), message)
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
-def _guess_location(spec: LoadedSpec, message: str) -> Pointer:
-    paths = spec.data.get("paths") or {}
-    match = _PATH_IN_MESSAGE.search(message)
-    if match and match.group(1) in paths:
-        return ("paths", match.group(1))
-    op = _OPERATION_ID.search(message)
-    if op:
-        for path, item in paths.items():
-            for method, operation in (item or {}).items():
-                if isinstance(operation, dict) and operation.get("operationId") == op.group(1):
-                    return ("paths", path, method, "operationId")
-    return ()
+def _article(name: str) -> str:
+    return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
+
+
+Explained = list[tuple[Pointer, str]]
+
+
+def explain(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explained:
+    """(pointer, message) for every distinct mistake behind `error`, at the node it is about.
+
+    A `oneOf`/`anyOf` over alternatives (a Schema Object or a Reference Object, say) fails as a
+    whole; its reasons are those of the alternative the node was meant to be: not the Reference
+    Object's when the node has no `$ref`, and of each alternative's errors, every one (a schema
+    with two mistakes reports two).
+    """
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        return _alternatives(error, is_31)
+    return _leaf(error, is_31)
+
+
+def _is_reference_branch(errors: list[jsonschema.exceptions.ValidationError]) -> bool:
+    return any(
+        e.validator == "required" and not e.relative_path and "$ref" in _as_list(e.validator_value)
+        for e in errors
+    )
+
+
+def _alternatives(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explained:
+    branches: dict[Any, list[jsonschema.exceptions.ValidationError]] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    instance = error.instance
+    has_ref = isinstance(instance, dict) and "$ref" in instance
+    meant = {
+        i: errs for i, errs in branches.items() if _is_reference_branch(errs) == has_ref
+    } or branches
+    here = tuple(error.absolute_path)
+    errors = [e for errs in meant.values() for e in errs]
+    if all(e.validator == "type" and not e.relative_path for e in errors):
+        wanted = sorted({t for e in errors for t in _as_list(e.validator_value)})
+        kinds = " or ".join(_article(t) for t in wanted)
+        return [(here, f"expected {kinds}, found {_json_type(instance)}")]
+    if len(meant) > 1 and all(e.validator == "required" and not e.relative_path for e in errors):
+        names = " or ".join(repr(n) for e in errors for n in _missing(e))
+        return [(here, f"needs {names}")]
+    # Of several alternatives, the one that got furthest into the node is the one meant.
+    _, chosen = max(
+        meant.items(),
+        key=lambda kv: (max(len(e.absolute_path) for e in kv[1]), -list(branches).index(kv[0])),
+    )
+    out: Explained = []
+    for sub in chosen:
+        out += [item for item in explain(sub, is_31) if item not in out]
+    return out
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _missing(error: jsonschema.exceptions.ValidationError) -> list[str]:
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [str(name) for name in required if name not in instance]
+
+
+def _leaf(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explained:
+    here = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
+        error.instance, dict
+    ):
+        keys = [k for k in error.instance if repr(k) in error.message]
+        return [((*here, k), _unknown_key(k, schema, is_31)) for k in keys] or [
+            (here, error.message)
+        ]
+    allowed_types = _as_list(error.validator_value)
+    if error.validator == "enum" and here[-1:] == ("type",) and "integer" in allowed_types:
+        allowed = ", ".join(allowed_types)
+        if error.instance == "null" and not is_31:
+            return [(here, "OpenAPI 3.0 has no type 'null': use `nullable: true`")]
+        return [(here, f"unknown type {error.instance!r}: one of {allowed}")]
+    if error.validator == "uniqueItems" and isinstance(error.instance, list):
+        return _repeated(here, error.instance)
+    if error.validator == "type":
+        kinds = " or ".join(_article(t) for t in _as_list(error.validator_value))
+        return [(here, f"expected {kinds}, found {_json_type(error.instance)}")]
+    return [(here, error.message)]
+
+
+def _repeated(here: Pointer, items: list[Any]) -> Explained:
+    """Each repeated item at its own place; parameters and tags are left to the semantic checks,
+    which also catch two different declarations of one name."""
+    if here[-1:] in (("parameters",), ("tags",)):
+        return []
+    out: Explained = []
+    for index, item in enumerate(items):
+        first = next(i for i, earlier in enumerate(items) if earlier == item)
+        if first < index:
+            shown = json.dumps(item, ensure_ascii=False)
+            out.append(((*here, index), f"{shown} is listed twice (first as item {first})"))
+    return out
+
+
+def _unknown_key(key: str, schema: dict[str, Any], is_31: bool) -> str:
+    patterns = " ".join(map(str, schema.get("patternProperties") or ()))
+    if "XX" in patterns:  # the Responses Object: status codes and `default`
+        return f"{key!r} is not a status code: three digits from 100 to 599, 1XX to 5XX, or default"
+    is_schema_object = "nullable" in (schema.get("properties") or {})
+    if is_schema_object and key in _NEWER_KEYWORDS and not is_31:
+        return f"{key!r} is not allowed in an OpenAPI 3.0 schema (it is a 3.1 keyword)"
+    known = [str(name) for name in schema.get("properties") or ()]
+    close = difflib.get_close_matches(key, known, n=1)
+    return f"unknown field {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")

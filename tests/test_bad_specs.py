@@ -1,7 +1,7 @@
 """Broken specs: `validate` reports every problem as `file:line: #/pointer: message` and exits 2.
 
-Each spec under tests/bad_specs/ has its exact expected problem lines below (file names relative to the
-repo root, as the CLI prints them when run from there). Multi-file cases keep their fragments in
+Each spec under tests/bad_specs/ has its exact expected problem lines below (file names as the spec's
+path was given on the command line, here relative to the repo root, and fragments named from there). Multi-file cases keep their fragments in
 tests/bad_specs/parts/. The CLI is driven in-process with click's CliRunner from the repo root (fast);
 one test runs the real `python -m generator` once over every case and checks it prints the same.
 A failed `generate` must leave the output directory exactly as it was.
@@ -21,6 +21,7 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = "tests/bad_specs"
+MEDIA_SCHEMA = "#/paths/~1a/get/responses/200/content/application~1json/schema"
 
 # spec file (in tests/bad_specs/) → the exact problem lines `validate` must print, in order.
 CASES: dict[str, list[str]] = {
@@ -48,15 +49,38 @@ CASES: dict[str, list[str]] = {
     "missing_info_version.yaml": [
         f"{BAD}/missing_info_version.yaml:2: #/info: 'version' is a required property",
     ],
-    "misspelled_keyword.yaml": [
+    "misspelled_keyword.yaml": [  # each at its own key
         f"{BAD}/misspelled_keyword.yaml:10: #/paths/~1a/get/responses/200: "
         "'description' is a required property",
-        f"{BAD}/misspelled_keyword.yaml:10: #/paths/~1a/get/responses/200: "
-        "Unevaluated properties are not allowed ('descriptio' was unexpected)",
+        f"{BAD}/misspelled_keyword.yaml:11: #/paths/~1a/get/responses/200/descriptio: "
+        "unknown field 'descriptio' (did you mean 'description'?)",
     ],
     "bad_type_in_fragment.yaml": [  # the line is the fragment's, the pointer the bundled document's
         f"{BAD}/parts/schemas.yaml:8: #/components/schemas/Thing/properties/name/type: "
-        "'strin' is not one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",
+        "unknown type 'strin': one of array, boolean, integer, null, number, object, string",
+    ],
+    # in the spec's terms, not the OpenAPI JSON Schema's (`'$ref' is a required property`)
+    "schema_words_30.yaml": [
+        f"{BAD}/schema_words_30.yaml:17: {MEDIA_SCHEMA}/properties/count/type: "
+        "unknown type 'integr': one of array, boolean, integer, number, object, string",
+        f"{BAD}/schema_words_30.yaml:18: {MEDIA_SCHEMA}/properties/kind/const: "
+        "'const' is not allowed in an OpenAPI 3.0 schema (it is a 3.1 keyword)",
+        f"{BAD}/schema_words_30.yaml:19: {MEDIA_SCHEMA}/properties/gone/type: "
+        "OpenAPI 3.0 has no type 'null': use `nullable: true`",
+        f"{BAD}/schema_words_30.yaml:20: {MEDIA_SCHEMA}/properties/size/minimun: "
+        "unknown field 'minimun' (did you mean 'minimum'?)",
+    ],
+    "status_codes.yaml": [
+        f"{BAD}/status_codes.yaml:10: #/paths/~1a/get/responses/2OO: "
+        "'2OO' is not a status code: three digits from 100 to 599, 1XX to 5XX, or default",
+        f"{BAD}/status_codes.yaml:12: #/paths/~1a/get/responses/600: "
+        "'600' is not a status code: three digits from 100 to 599, 1XX to 5XX, or default",
+        f"{BAD}/status_codes.yaml:22: #/paths/~1b/post/requestBody/content/application~1json/"
+        "schema: expected an object or a boolean, found null",
+    ],
+    "repeated_items.yaml": [
+        f"{BAD}/repeated_items.yaml:10: #/components/schemas/Thing/required/2: "
+        '"id" is listed twice (first as item 0)',
     ],
     "swagger2.yaml": [
         f"{BAD}/swagger2.yaml:1: #/swagger: unsupported OpenAPI version '2.0': 3.0.x or 3.1.x wanted",
@@ -79,8 +103,37 @@ CASES: dict[str, list[str]] = {
     ],
     # OpenAPI semantics
     "undeclared_path_param.yaml": [
-        f"{BAD}/undeclared_path_param.yaml:6: #/paths/~1things~1{{thingId}}: "
-        "Path parameter 'thingId' for 'get' operation in '/things/{thingId}' was not resolved",
+        f"{BAD}/undeclared_path_param.yaml:7: #/paths/~1things~1{{thingId}}/get: "
+        "path parameter {thingId} of '/things/{thingId}' is not declared for get",
+    ],
+    # each default at its own node: the same message at two places is two problems
+    "bad_defaults.yaml": [
+        f"{BAD}/bad_defaults.yaml:12: #/paths/~1a/get/parameters/0/schema/default: "
+        "default does not match its schema: 'ten' is not of type 'integer'",
+        f"{BAD}/bad_defaults.yaml:15: #/paths/~1a/get/parameters/1/schema/default: "
+        "default does not match its schema: 'ten' is not of type 'integer'",
+        f"{BAD}/bad_defaults.yaml:24: #/components/schemas/Page/properties/size/default: "
+        "default does not match its schema: 'ten' is not of type 'integer'",
+        f"{BAD}/bad_defaults.yaml:29: #/components/schemas/Page/properties/tags/default/1: "
+        "default does not match its schema: 1 is not of type 'string'",
+        f"{BAD}/bad_defaults.yaml:34: #/components/schemas/Sort/default: "
+        "default does not match its schema: 'up' is not one of ['asc', 'desc']",
+    ],
+    # a dangling $ref, structure and semantics: every stage's problems in one run
+    "every_stage.yaml": [
+        f"{BAD}/every_stage.yaml:7: #/paths/~1things~1{{id}}/get: "
+        "path parameter {id} of '/things/{id}' is not declared for get",
+        f"{BAD}/every_stage.yaml:14: #/paths/~1things~1{{id}}/get/responses/200/content/"
+        "application~1json/schema: $ref '#/components/schemas/Missing' points to nothing",
+        f"{BAD}/every_stage.yaml:17: #/paths/~1others/get/operationId: "
+        "operationId 'getThing' is already used by GET /things/{id}",
+        f"{BAD}/every_stage.yaml:20: #/paths/~1others/get/parameters/1: "
+        "parameter 'q' in query is declared twice (first at #/paths/~1others/get/parameters/0)",
+        f"{BAD}/every_stage.yaml:21: #/paths/~1others/get/parameters/2: "
+        "path parameter 'id' does not appear in '/others'",
+        f"{BAD}/every_stage.yaml:27: #/paths/~1others/get/responses/200/content/application~1json/"
+        "schema/type: unknown type 'integr': one of array, boolean, integer, number, object, string",
+        f"{BAD}/every_stage.yaml:30: #/tags/1/name: tag 'things' is declared twice",
     ],
     # what the generator needs or supports
     "bad_version.yaml": [
@@ -186,10 +239,10 @@ CASES: dict[str, list[str]] = {
         f"{BAD}/many_files.yaml:2: #/info: 'version' is a required property",
         f"{BAD}/many_files.yaml:9: #/paths/~1things/get/responses/200: "
         "'description' is a required property",
-        f"{BAD}/many_files.yaml:9: #/paths/~1things/get/responses/200: "
-        "Unevaluated properties are not allowed ('descriptio' was unexpected)",
+        f"{BAD}/many_files.yaml:10: #/paths/~1things/get/responses/200/descriptio: "
+        "unknown field 'descriptio' (did you mean 'description'?)",
         f"{BAD}/parts/schemas.yaml:8: #/components/schemas/Thing/properties/name/type: "
-        "'strin' is not one of ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",
+        "unknown type 'strin': one of array, boolean, integer, null, number, object, string",
     ],
 }
 
@@ -210,7 +263,7 @@ def test_without_strict_unsupported_parts_are_skipped_with_located_warnings(
     name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     warnings, skipped, kept = LENIENT[name]
-    result = run_cli(["generate", "-o", str(tmp_path), f"{ROOT / BAD / name}"], ROOT, monkeypatch)
+    result = run_cli(["generate", "-o", str(tmp_path), f"{BAD}/{name}"], ROOT, monkeypatch)
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
     located = [line for line in lines if ": warning: " in line and line.startswith(BAD)]
@@ -293,6 +346,19 @@ def test_missing_spec_file(monkeypatch: pytest.MonkeyPatch) -> None:
         "1 problem(s); nothing was written",
     ]
     assert result.exit_code == 2
+
+
+def test_paths_are_printed_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never by way of the working directory (`../../tmp/…`): an absolute path stays absolute, a
+    relative one stays relative to where the user is, and fragments are named from the root's."""
+    line = CASES["bad_type_in_fragment.yaml"][0].removeprefix(f"{BAD}/")
+    given = ROOT / BAD / "bad_type_in_fragment.yaml"
+    result = run_cli(["validate", str(given)], tmp_path, monkeypatch)
+    assert result.stderr.splitlines()[0] == f"{ROOT / BAD}/{line}"
+    result = run_cli(
+        ["validate", "bad_specs/./bad_type_in_fragment.yaml"], ROOT / "tests", monkeypatch
+    )
+    assert result.stderr.splitlines()[0] == f"bad_specs/{line}"
 
 
 def test_problems_of_several_specs_are_reported_together(monkeypatch: pytest.MonkeyPatch) -> None:

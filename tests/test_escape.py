@@ -30,6 +30,7 @@ HOSTILE = [
     "line\u2028separator \x85 next",
     "bom\ufeff",
     "  padded \n  lines  \n",
+    "Markdown hard break  \nnext line\t\n   \nafter a blank line",
     "ends with backslash\\",
     "lone surrogate \ud800",
     "plain text",
@@ -37,7 +38,8 @@ HOSTILE = [
 
 
 def normalised(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=repr)
@@ -59,6 +61,12 @@ def test_docstring_as_templates_lay_it_out_reads_back(text: str) -> None:
 def test_docstring_is_one_source_line_per_text_line(text: str) -> None:
     assert docstring(text).count("\n") == normalised(text).count("\n")
     assert "\r" not in docstring(text)
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=repr)
+def test_docstring_lines_end_without_blanks(text: str) -> None:
+    """Trailing blanks are invisible in a docstring and fail ruff's W291/W293."""
+    assert not [line for line in docstring(text).split("\n") if line != line.rstrip(" \t")]
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=repr)

@@ -479,3 +479,21 @@ def test_merge_keys_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         },
     )
     assert found == ["spec.yaml:3: #/copy: YAML merge keys (<<) are not supported"]
+
+
+def test_json_surrogate_pairs_are_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON spells a character beyond U+FFFF as a UTF-16 pair of escapes, which libyaml refuses
+    alone; an escaped backslash before `u` is no escape, and a lone surrogate stays an error."""
+    text = r'{"a": "Hello! \ud83d\udc4d", "b": "\\ud83d\\udc4d", "c": "\\\ud83d\udc4d"}'
+    assert loaded(tmp_path, monkeypatch, text) == {
+        "a": "Hello! \U0001f44d",
+        "b": "\\ud83d\\udc4d",
+        "c": "\\\U0001f44d",
+    }
+    found = problems(tmp_path, monkeypatch, {"spec.yaml": '{\n"a": "\\udc4d"\n}'})
+    assert found == [
+        "spec.yaml:2: #: invalid YAML: while parsing a quoted scalar "
+        "found invalid Unicode character escape code"
+    ]

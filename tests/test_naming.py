@@ -74,6 +74,7 @@ UPPER = [
 ]
 
 ATTRIBUTE = [
+    ("L", "l_"),  # E741
     ("StatusCallbackMethod", "status_callback_method"),
     ("stream-auth-type", "stream_auth_type"),
     ("Parameter1.Name", "parameter1_name"),
@@ -110,6 +111,7 @@ ARGUMENT = [
     ("request_options", "request_options_"),
     ("cls", "cls_"),
     ("async", "async_"),
+    ("l", "l_"),  # E741: hard to tell from 1
 ]
 
 METHOD = [
@@ -149,6 +151,8 @@ CLASS_NAME = [
     ("ApiModel", "ApiModel_"),
     ("None", "None_"),
     ("true", "True_"),
+    ("I", "I_"),  # E742
+    ("O", "O_"),
 ]
 
 ENUM_MEMBER: list[tuple[object, str]] = [
@@ -170,6 +174,8 @@ ENUM_MEMBER: list[tuple[object, str]] = [
     (False, "FALSE"),
     ("Über", "UBER"),
     ("a b", "A_B"),
+    ("I", "I_"),  # E741: a class attribute named I, O or l is refused by ruff
+    ("o", "O_"),
 ]
 
 MODULE = [

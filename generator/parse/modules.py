@@ -459,9 +459,14 @@ def natural(text: str) -> tuple[tuple[int, int | str], ...]:
     )
 
 
+def isort_key(name: str) -> tuple[bool, bool, tuple[tuple[int, int | str], ...], str]:
+    """isort's order-by-type: CONSTANTS, then Classes, then functions."""
+    return (not name.isupper(), not name[:1].isupper(), natural(name), name)
+
+
 def isort_names(names: Iterable[str]) -> list[str]:
     """Names in isort's order-by-type: CONSTANTS, then Classes, then functions."""
-    return sorted(set(names), key=lambda n: (not n.isupper(), not n[:1].isupper(), natural(n), n))
+    return sorted(set(names), key=isort_key)
 
 
 def _merge_from_imports(lines: Iterable[str]) -> set[str]:
