@@ -19,21 +19,16 @@ import importlib.metadata
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
-
-import jsonschema
-import jsonschema.exceptions
-from openapi_schema_validator import OAS31Validator
-from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.schemas import (
-    openapi_v30_schema_validator,
-    openapi_v31_schema_validator,
-)
+from typing import TYPE_CHECKING, Any
 
 from generator.cache import DiskCache
 from generator.errors import Problem, SpecError
 from generator.load import LoadedSpec, Pointer
+
+# The validator packages are imported inside the passes, not here: importing them costs more than an
+# unchanged regeneration's whole floor, and a document that validated before never needs them.
+if TYPE_CHECKING:
+    import jsonschema.exceptions
 
 _SUPPORTED = re.compile(r"3\.(0|1)\.\d+")
 
@@ -78,11 +73,18 @@ def _validate(spec: LoadedSpec) -> None:
 
 def _message(error: jsonschema.exceptions.ValidationError) -> tuple[Pointer, str]:
     """The most specific reason behind an error (anyOf/oneOf errors hide theirs in `context`)."""
+    import jsonschema.exceptions
+
     best = jsonschema.exceptions.best_match([error, *(error.context or [])])
     return tuple(best.absolute_path), best.message
 
 
 def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
+    from openapi_spec_validator.schemas import (
+        openapi_v30_schema_validator,
+        openapi_v31_schema_validator,
+    )
+
     validator = openapi_v31_schema_validator if is_31 else openapi_v30_schema_validator
     for error in validator.iter_errors(spec.data):
         path, message = _message(error)
@@ -107,6 +109,10 @@ def _schema_roots(node: Any, path: Pointer) -> Iterator[tuple[Pointer, Any]]:
 def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     if not is_31:
         return  # the 3.0 document schema already describes Schema Objects in full
+    import jsonschema
+    from openapi_schema_validator import OAS31Validator
+    from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
+
     meta = OAS31Validator.META_SCHEMA
     # The dialect's vocabularies live in the package's local registry: never fetched over the network.
     checker = jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
@@ -123,6 +129,9 @@ _OPERATION_ID = re.compile(r"Operation ID '([^']*)'")
 
 
 def _semantics(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
+    import jsonschema.exceptions
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     checker = (OpenAPIV31SpecValidator if is_31 else OpenAPIV30SpecValidator)(spec.data)
     try:
         errors = list(checker.iter_errors())
