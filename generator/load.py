@@ -16,9 +16,10 @@ timestamps stay strings (an OpenAPI document is JSON data).
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,22 @@ class _File:
     positions: dict[Pointer, SourcePos]
 
 
-def _parse_file(path: Path) -> _File:
+class _NeedsPositions(Exception):
+    """The fast JSON path met something to report: load again the located way."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _NeedsPositions
+    return result
+
+
+def _not_json(constant: str) -> Any:
+    raise _NeedsPositions  # NaN, Infinity: Python's json accepts them, JSON does not
+
+
+def _parse_file(path: Path, fast_json: bool = False) -> _File:
     name = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -118,6 +134,14 @@ def _parse_file(path: Path) -> _File:
         raise SpecError([Problem(SourcePos(name, 1), "#", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError([Problem(SourcePos(name, 1), "#", f"cannot read file: {exc}")]) from None
+    if fast_json:
+        # libyaml's composer is ~30x slower than json.loads on a large JSON spec, and positions are
+        # only needed to locate a problem: any problem makes load_spec start over without this path.
+        try:
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_not_json)
+        except ValueError:
+            raise _NeedsPositions from None
+        return _File(path, data, {})
     loader = _JsonLoader(text)
     try:
         node = loader.get_single_node()
@@ -219,11 +243,16 @@ class _Bundler:
     index: dict[Target, str] = field(default_factory=dict)
     positions: dict[Pointer, SourcePos] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Path.resolve() is a syscall per component; a spec names the same few files thousands of times.
+    resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
+
+    fast_json: bool = False
 
     def file(self, path: Path) -> _File:
         cached = self.files.get(path)
         if cached is None:
-            cached = self.files[path] = _parse_file(path)
+            fast = self.fast_json and path.suffix == ".json"
+            cached = self.files[path] = _parse_file(path, fast)
         return cached
 
     def target(
@@ -235,7 +264,9 @@ class _Bundler:
                 Problem(at, format_pointer(ptr), f"remote $ref {ref!r} is not supported")
             )
             return None
-        path = (origin.parent / unquote(location)).resolve() if location else origin
+        path = self.resolved.get((origin, location)) or origin
+        if location and (origin, location) not in self.resolved:
+            path = self.resolved[origin, location] = (origin.parent / unquote(location)).resolve()
         try:
             doc = self.file(path)
         except SpecError as exc:
@@ -267,7 +298,8 @@ class _Bundler:
                 if not isinstance(ref, str) or ref.startswith("#") or len(entry) != 1:
                     continue
                 ptr: Pointer = ("components", kind, name)
-                found = self.target(ref, root.path, root.positions[ptr], ptr)
+                at = root.positions.get(ptr) or SourcePos(display_path(root.path), 1)
+                found = self.target(ref, root.path, at, ptr)
                 if found is not None:
                     self.index[found[0]] = format_pointer(("components", kind, name))
 
@@ -365,17 +397,52 @@ def pointer_parts(pointer: str) -> Pointer:
     )
 
 
+class _LazyPositions(Mapping[Pointer, SourcePos]):
+    """Positions of a spec whose JSON files were read with json.loads: composed with libyaml only
+    when something asks (a problem to locate), giving exactly what the located load would."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._positions: Mapping[Pointer, SourcePos] | None = None
+
+    def _get(self) -> Mapping[Pointer, SourcePos]:
+        if self._positions is None:
+            self._positions = _load(self._path, fast_json=False).positions
+        return self._positions
+
+    def __getitem__(self, pointer: Pointer) -> SourcePos:
+        return self._get()[pointer]
+
+    def __iter__(self) -> Iterator[Pointer]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 def load_spec(path: Path) -> LoadedSpec:
     """Read the spec at `path` and every file it references; raise SpecError listing all problems."""
+    if path.suffix == ".json":
+        try:
+            return _load(path, fast_json=True)
+        except (_NeedsPositions, SpecError):
+            pass  # start over the located way, which reports the problem with its line
+    return _load(path, fast_json=False)
+
+
+def _load(path: Path, fast_json: bool) -> LoadedSpec:
     root_path = path.resolve()
-    bundler = _Bundler(root_path)
+    bundler = _Bundler(root_path, fast_json=fast_json)
     root = bundler.file(root_path)
     if not isinstance(root.data, dict):
+        if fast_json:
+            raise _NeedsPositions
         raise SpecError([Problem(root.positions[()], "#", "an OpenAPI document must be a mapping")])
     bundler.build_index(root)
     data = bundler.copy(root, (), root.data, (), ())
     if bundler.problems:
         raise SpecError(bundler.problems)
-    return LoadedSpec(
-        path=path, data=data, positions=bundler.positions, files=tuple(sorted(bundler.files))
-    )
+    positions: Mapping[Pointer, SourcePos] = bundler.positions
+    if any(not f.positions for f in bundler.files.values()):
+        positions = _LazyPositions(path)
+    return LoadedSpec(path=path, data=data, positions=positions, files=tuple(sorted(bundler.files)))
