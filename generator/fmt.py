@@ -43,6 +43,15 @@ class FormatError(Exception):
 # Below this many files to format, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 24
 
+# The runtime is copied verbatim from templates/runtime/, which is kept black-stable in this mode
+# (tests/test_format.py; `make check` runs black over generated/): formatting it again would cost a
+# fifth of a cold run and change nothing.
+VERBATIM_FOLDER = "_runtime"
+
+
+def already_formatted(path: PurePosixPath) -> bool:
+    return VERBATIM_FOLDER in path.parts[:-1]
+
 
 def _black(item: tuple[PurePosixPath, str]) -> tuple[PurePosixPath, str | None, str]:
     import black
@@ -62,7 +71,11 @@ def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]
     """
     cache = DiskCache("black", f"black {importlib.metadata.version('black')} {MODE_SETTINGS}")
     texts = {path: text.replace("\r\n", "\n") for path, text in files.items()}
-    keys = {path: cache.key(text.encode()) for path, text in texts.items() if path.suffix == ".py"}
+    keys = {
+        path: cache.key(text.encode())
+        for path, text in texts.items()
+        if path.suffix == ".py" and not already_formatted(path)
+    }
     done = {path: cache.get(key) for path, key in keys.items()}
     todo = [(path, texts[path]) for path, value in done.items() if value is None]
     workers = min(os.cpu_count() or 1, 8)
