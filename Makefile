@@ -43,6 +43,8 @@ fuzz: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m generator check --strict
+	# black stays the authority over every generated file, also those the format stage copies as they are
+	$(BIN)/black --check --quiet --line-length 100 --target-version py311 generated
 	$(BIN)/ruff check generator tests templates/runtime
 	$(BIN)/mypy generator templates/runtime
 	for p in generated/*/; do (cd $$p && ../../$(BIN)/ruff check . && ../../$(BIN)/mypy --strict $$(basename $$p)) || exit 1; done

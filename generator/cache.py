@@ -1,4 +1,5 @@
-"""A small content-addressed disk cache for pure, slow steps (black, spec validation, verification).
+"""A small content-addressed disk cache for pure, slow steps (black, spec validation, verification,
+compiled templates).
 
 Entries are keyed by a SHA-256 of everything the result depends on, so a hit is always the result
 that step would compute; a missing, stale or unwritable cache only costs time. Location:
@@ -91,6 +92,17 @@ class DiskCache:
         self._dir: Path | None = (
             None if os.environ.get("SDKGEN_NO_CACHE") else Path(root) / namespace
         )
+
+    @property
+    def directory(self) -> Path | None:
+        """This namespace's folder (created), for a tool that keeps its own files; None when off."""
+        if self._dir is None:
+            return None
+        try:
+            self._dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        return self._dir
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self._salt + b"\0" + data).hexdigest()

@@ -7,21 +7,33 @@ generator.cache): a file whose rendered text is unchanged since any earlier run 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import importlib.metadata
 import os
 from collections.abc import Mapping
 from pathlib import PurePosixPath
-
-import black
+from typing import TYPE_CHECKING
 
 from generator.cache import DiskCache
 
-MODE = black.Mode(
-    target_versions={black.TargetVersion.PY311},  # type: ignore[attr-defined]
-    line_length=100,
-    string_normalization=True,
-    magic_trailing_comma=True,
-)
+if TYPE_CHECKING:
+    import black
+
+# The one fixed mode, as data: importing black costs more than an unchanged regeneration's whole
+# floor, so it is imported only when some file actually has to be formatted (a cache miss).
+MODE_SETTINGS = "target_versions={py311} line_length=100 string_normalization magic_trailing_comma"
+
+
+@functools.cache
+def mode() -> black.Mode:
+    import black
+
+    return black.Mode(
+        target_versions={black.TargetVersion.PY311},  # type: ignore[attr-defined]
+        line_length=100,
+        string_normalization=True,
+        magic_trailing_comma=True,
+    )
 
 
 class FormatError(Exception):
@@ -31,11 +43,22 @@ class FormatError(Exception):
 # Below this many files to format, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 24
 
+# The runtime is copied verbatim from templates/runtime/, which is kept black-stable in this mode
+# (tests/test_format.py; `make check` runs black over generated/): formatting it again would cost a
+# fifth of a cold run and change nothing.
+VERBATIM_FOLDER = "_runtime"
+
+
+def already_formatted(path: PurePosixPath) -> bool:
+    return VERBATIM_FOLDER in path.parts[:-1]
+
 
 def _black(item: tuple[PurePosixPath, str]) -> tuple[PurePosixPath, str | None, str]:
+    import black
+
     path, text = item
     try:
-        return path, black.format_str(text, mode=MODE), ""
+        return path, black.format_str(text, mode=mode()), ""
     except black.InvalidInput as exc:  # type: ignore[attr-defined]
         return path, None, str(exc)
 
@@ -46,9 +69,13 @@ def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]
     Files whose text is in the cache are not formatted again; the rest are formatted in parallel
     when there are enough of them (each file independently, so the result is the same).
     """
-    cache = DiskCache("black", f"black {importlib.metadata.version('black')} {MODE!r}")
+    cache = DiskCache("black", f"black {importlib.metadata.version('black')} {MODE_SETTINGS}")
     texts = {path: text.replace("\r\n", "\n") for path, text in files.items()}
-    keys = {path: cache.key(text.encode()) for path, text in texts.items() if path.suffix == ".py"}
+    keys = {
+        path: cache.key(text.encode())
+        for path, text in texts.items()
+        if path.suffix == ".py" and not already_formatted(path)
+    }
     done = {path: cache.get(key) for path, key in keys.items()}
     todo = [(path, texts[path]) for path, value in done.items() if value is None]
     workers = min(os.cpu_count() or 1, 8)

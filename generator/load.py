@@ -18,11 +18,12 @@ they are opened.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -474,8 +475,55 @@ def _read_text(path: Path) -> str:
         raise _Unreadable(f"cannot read file: not UTF-8 (byte {exc.start}: {exc.reason})") from None
 
 
-def _parse_file(path: Path, name: str) -> _File:
+class _NeedsPositions(Exception):
+    """The fast JSON path met something to report, or something only the located reader checks:
+    load again the located way."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _NeedsPositions
+    return result
+
+
+def _not_json(constant: str) -> Any:
+    raise _NeedsPositions  # NaN, Infinity: Python's json accepts them, JSON does not
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-").lstrip("0")) > MAX_INT_DIGITS:
+        raise _NeedsPositions
+    return int(text)
+
+
+# a \uD800-\uDFFF escape: the located reader joins or reports surrogates, json.loads keeps them
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _parse_json_fast(path: Path, text: str) -> _File:
+    """libyaml's composer is ~30x slower than json.loads on a large JSON spec, and positions are
+    only needed to locate a problem: anything to report sends the load back to the located way.
+    The budgets the located reader enforces per file (depth, nodes) are enforced again once $refs
+    are inlined (`_Bundler.copy`), so skipping the reader skips no limit."""
+    if _SURROGATE_ESCAPE.search(text):
+        raise _NeedsPositions
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_not_json,
+            parse_int=_bounded_int,
+        )
+    except (ValueError, RecursionError):
+        raise _NeedsPositions from None
+    return _File(path, data, {})
+
+
+def _parse_file(path: Path, name: str, fast_json: bool = False) -> _File:
     text = _read_text(path)
+    if fast_json:
+        return _parse_json_fast(path, text)
     loader = _JsonLoader(_join_surrogate_escapes(text))
     reader = _Reader(name, loader)
     try:
@@ -549,6 +597,7 @@ class _Bundler:
     # (folder of the referring file, location) → local_path's answer: resolving costs a stat per
     # path component, and the same few locations are referenced over and over
     paths: dict[tuple[Path, str], Path | str] = field(default_factory=dict)
+    fast_json: bool = False  # .json files read with json.loads (see _parse_json_fast)
 
     @property
     def folder(self) -> Path:
@@ -558,7 +607,8 @@ class _Bundler:
     def file(self, path: Path) -> _File:
         cached = self.files.get(path)
         if cached is None:
-            cached = self.files[path] = _parse_file(path, self.display(path))
+            fast = self.fast_json and path.suffix == ".json"
+            cached = self.files[path] = _parse_file(path, self.display(path), fast)
         return cached
 
     def display(self, path: Path) -> str:
@@ -638,7 +688,12 @@ class _Bundler:
                 if not isinstance(ref, str) or ref.startswith("#") or len(entry) != 1:
                     continue
                 ptr: Pointer = ("components", kind, name)
-                found = self.target(ref, root.path, root.positions[ptr], ptr)
+                found = self.target(
+                    ref,
+                    root.path,
+                    root.positions.get(ptr) or SourcePos(self.display(root.path), 1),
+                    ptr,
+                )
                 if found is not None:
                     self.index[found[0]] = format_pointer(("components", kind, name))
 
@@ -778,32 +833,72 @@ def load_spec(path: Path) -> LoadedSpec:
     return spec
 
 
+class _LazyPositions(Mapping[Pointer, SourcePos]):
+    """Positions of a spec whose JSON files were read with json.loads: composed the located way
+    only when something asks (a problem to locate), giving exactly what the located load would."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._positions: Mapping[Pointer, SourcePos] | None = None
+
+    def _get(self) -> Mapping[Pointer, SourcePos]:
+        if self._positions is None:
+            self._positions = _bundle(self._path, fast_json=False).positions
+        return self._positions
+
+    def __getitem__(self, pointer: Pointer) -> SourcePos:
+        return self._get()[pointer]
+
+    def __iter__(self) -> Iterator[Pointer]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 def bundle(path: Path) -> LoadedSpec:
     """Like `load_spec`, but a problem with a reference or a fragment is kept in `problems` (the
     reference left as written) so that later stages can report theirs in the same run; only a root
     file that cannot be read as a mapping, or a budget exceeded, raises."""
+    if path.suffix == ".json":
+        try:
+            spec = _bundle(path, fast_json=True)
+        except (_NeedsPositions, SpecError):
+            pass  # start over the located way, which reports the problem with its line
+        else:
+            if not spec.problems:
+                return spec
+    return _bundle(path, fast_json=False)
+
+
+def _bundle(path: Path, fast_json: bool) -> LoadedSpec:
     try:
         root_path = path.resolve()
     except (OSError, ValueError, RuntimeError) as exc:
         raise SpecError(
             [Problem(SourcePos(str(path), 1), "#", f"cannot read file: {exc}")]
         ) from None
-    bundler = _Bundler(root_path, str(path))
+    bundler = _Bundler(root_path, str(path), fast_json=fast_json)
     try:
         root = bundler.file(root_path)
     except _Unreadable as exc:
         raise SpecError([Problem(SourcePos(str(path), 1), "#", str(exc))]) from None
     if not isinstance(root.data, dict):
+        if fast_json:
+            raise _NeedsPositions
         raise SpecError([Problem(root.positions[()], "#", "an OpenAPI document must be a mapping")])
     bundler.build_index(root)
     try:
         data = bundler.copy(root, (), root.data, (), ())
     except _Refused as exc:
         raise SpecError([*bundler.problems, exc.problem]) from None
+    positions: Mapping[Pointer, SourcePos] = bundler.positions
+    if fast_json:
+        positions = _LazyPositions(path)
     return LoadedSpec(
         path=path,
         data=data,
-        positions=bundler.positions,
+        positions=positions,
         files=tuple(sorted(bundler.files)),
         problems=tuple(bundler.problems),
     )

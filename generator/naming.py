@@ -237,7 +237,21 @@ PACKAGE_CLASSES = _CLASS_RESERVED
 # Package names a generated distribution must not take: it would shadow the standard library or a
 # dependency of every generated package.
 DEPENDENCIES = frozenset(
-    {"httpx", "pydantic", "pydantic_core", "anyio", "httpcore", "certifi", "idna", "sniffio", "h11"}
+    {
+        "httpx",
+        "pydantic",
+        "pydantic_core",
+        "anyio",
+        "httpcore",
+        "certifi",
+        "idna",
+        "sniffio",
+        "h11",
+        # pydantic's own, and the deferred aliases' (TypeAliasType)
+        "typing_extensions",
+        "annotated_types",
+        "typing_inspection",
+    }
 )
 MODULE_NAME_MAX = 96  # module file names stay far below any file system's limit (255 bytes)
 

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from generator import escape, types
+from generator.cache import DiskCache
 from generator.ir import Api, Resource
 from generator.parse.modules import isort_key, isort_names, natural
 
@@ -56,10 +57,18 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    # Compiling the templates is most of an unchanged regeneration's render time; jinja2 keys each
+    # entry by the template's source checksum (and its own version), so a stale entry is never used.
+    folder = DiskCache("jinja", "").directory
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
+
+
 @cache
 def environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root)),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

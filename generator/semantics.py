@@ -18,7 +18,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-import jsonschema
 import referencing
 import referencing.jsonschema
 from openapi_schema_validator import (
@@ -252,8 +251,9 @@ class _Defaults:
         validator = cls(wrapper, registry=self._registry, format_checker=checker)
         try:
             errors = list(validator.iter_errors(default))
-        except (jsonschema.exceptions.SchemaError, referencing.exceptions.Unresolvable):
-            return  # a broken schema or reference: the other passes report it
+        # jsonschema assumes a sound schema (`enum: null` is a TypeError deep inside it)
+        except Exception:
+            return  # a broken schema or reference: the structural passes report it
         for error in errors:
             yield _problem(
                 self._spec,

@@ -24,22 +24,18 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import jsonschema.exceptions
-from openapi_schema_validator import OAS31Validator
-from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
-from openapi_spec_validator.schemas import schema_v30, schema_v31
-from referencing import Registry
-from referencing.jsonschema import specification_with
-
-from generator import extensions, semantics
 from generator.cache import DiskCache, generator_fingerprint
 from generator.errors import Problem, SpecError, format_pointer
-from generator.examples import example_problems
 from generator.limits import MAX_DEPTH
 from generator.load import LoadedSpec, Pointer
+
+# The validator packages (and the passes built on them) are imported when a document is validated,
+# not here: importing them costs more than an unchanged regeneration's whole floor, and a document
+# that validated before never needs them.
+if TYPE_CHECKING:
+    import jsonschema.exceptions
 
 _SUPPORTED = re.compile(r"3\.(0|1)\.\d+")
 
@@ -51,6 +47,11 @@ def _document_validator(is_31: bool) -> Any:
     jsonschema resolves a `$dynamicRef` by crawling the registry it was given; with an uncrawled one
     it crawls again on every lookup, which made pass 1 several times slower than needed.
     """
+    import jsonschema
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+    from referencing import Registry
+    from referencing.jsonschema import specification_with
+
     schema = dict(schema_v31 if is_31 else schema_v30)
     resource = specification_with(schema["$schema"]).create_resource(schema)
     registry = Registry().with_resource(schema.get("$id", ""), resource).crawl()
@@ -83,6 +84,9 @@ def validate(spec: LoadedSpec) -> LoadedSpec:
 
 
 def _validate(spec: LoadedSpec) -> None:
+    from generator import extensions, semantics
+    from generator.examples import example_problems
+
     key = "openapi" if "openapi" in spec.data or "swagger" not in spec.data else "swagger"
     version = spec.data.get(key)
     if not isinstance(version, str) or not _SUPPORTED.fullmatch(version):
@@ -108,6 +112,10 @@ def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
 
 @cache
 def _dialect_checker() -> Any:
+    import jsonschema
+    from openapi_schema_validator import OAS31Validator
+    from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
+
     meta = OAS31Validator.META_SCHEMA
     # The dialect's vocabularies live in the package's local registry: never fetched over the network.
     return jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
@@ -137,7 +145,9 @@ def _dialect_errors(schema: Any) -> list[tuple[Pointer, str]]:
 def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     if not is_31:
         return  # the 3.0 document schema already describes Schema Objects in full
-    for path, schema in extensions.schema_roots(spec.data, ()):
+    from generator.extensions import schema_roots
+
+    for path, schema in schema_roots(spec.data, ()):
         if isinstance(schema, bool):
             continue
         for inner, message in _dialect_errors(schema):

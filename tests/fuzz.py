@@ -57,7 +57,7 @@ def _read_tree(root: Path) -> Files:
     out: Files = {}
     for path in loaded.files:
         rel = path.relative_to(root.resolve().parent).as_posix()
-        data = _parse_file(path).data
+        data = _parse_file(path, rel).data
         out["spec.yaml" if path == root.resolve() else rel] = data
     return out
 

@@ -497,3 +497,59 @@ def test_json_surrogate_pairs_are_characters(
         "spec.yaml:2: #: invalid YAML: while parsing a quoted scalar "
         "found invalid Unicode character escape code"
     ]
+
+
+# --------------------------------------------------------------------------------- JSON fast path
+
+JSON_SPEC = """\
+{
+  "openapi": "3.1.0",
+  "info": {"title": "J", "version": "1"},
+  "paths": {
+    "/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+      "content": {"application/json": {"schema": {"$ref": "parts/schemas.yaml#/Node"}}}}}}}
+  },
+  "components": {"schemas": {"Node": {"$ref": "parts/schemas.yaml#/Node"}}},
+  "x-numbers": [1, -0, 1.5, 1e3, true, null, "2024-01-01"]
+}
+"""
+
+
+def test_json_spec_read_fast_is_the_located_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import load
+
+    write(tmp_path, {"spec.json": JSON_SPEC, "parts/schemas.yaml": SCHEMAS})
+    monkeypatch.chdir(tmp_path)
+    fast = load_spec(Path("spec.json"))
+    located = load._bundle(Path("spec.json"), fast_json=False)
+    assert fast.data == located.data
+    assert [type(v) for v in fast.data["x-numbers"]] == [type(v) for v in located.data["x-numbers"]]
+    assert not isinstance(located.positions, load._LazyPositions)
+    assert isinstance(fast.positions, load._LazyPositions)  # nothing composed until asked
+    assert fast.locate(("paths", "/a", "get")) == located.locate(("paths", "/a", "get"))
+    assert dict(fast.positions) == dict(located.positions)
+
+
+def test_json_spec_problems_are_located(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dup = '{\n  "openapi": "3.1.0",\n  "openapi": "3.1.0"\n}\n'
+    write(tmp_path, {"spec.json": dup})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SpecError) as caught:
+        load_spec(Path("spec.json"))
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.json:3: #/openapi: duplicate key 'openapi'"
+    ]
+
+
+def test_json_constants_python_accepts_take_the_located_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import load
+
+    write(tmp_path, {"spec.json": '{"openapi": "3.1.0", "x": NaN}'})
+    monkeypatch.chdir(tmp_path)
+    fast = load_spec(Path("spec.json"))
+    assert fast.data == load._bundle(Path("spec.json"), fast_json=False).data
+    assert not isinstance(fast.positions, load._LazyPositions)

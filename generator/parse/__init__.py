@@ -29,7 +29,6 @@ from generator.limits import fit_file_name
 from generator.load import LoadedSpec
 from generator.parse.client import ClientArgs, SecurityPlan, identity, security, server, signing
 from generator.parse.modules import (
-    alias_cycles,
     finish_operation,
     model_modules,
     references,
@@ -67,15 +66,6 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
                 draft = ops.operation(placement, attribute_names, variant)
                 all_drafts.append((placement, draft))
     translator.translate_components()
-    for cycle in alias_cycles(translator.definitions):  # Python cannot write these (see modules.py)
-        first = translator.definitions[cycle[0]]
-        message = (
-            f"{' -> '.join([*cycle, cycle[0]])}: a schema that contains itself only through "
-            "arrays, maps or unions cannot be generated; let an object schema close the cycle"
-        )
-        translator.blocked.setdefault(f"def:{cycle[0]}", []).append(
-            translator.spec.problem(first.pointer, message)
-        )
     drafts, skipped = _without_blocked(translator, all_drafts)
     version = package_version(translator, data.get("info") or {})
     attributes = _client_values(ops, attribute_names, auth_parts)

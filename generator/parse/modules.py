@@ -187,8 +187,8 @@ def definition_order(
 ) -> list[str]:
     """The order definitions of one module are written in. A type alias is evaluated when its
     module runs (classes' annotations are not), so aliases come after the classes and enums, each
-    after the aliases it uses. Aliases that use each other in a cycle cannot be written at all:
-    `alias_cycles` reports them before this runs."""
+    after the aliases it uses (aliases in a cycle are deferred TypeAliasTypes, which may come in any
+    order)."""
     aliases = [n for n in group if isinstance(definitions[n], Alias)]
     ordered = [n for n in group if n not in aliases]
     done: set[str] = set()
@@ -206,17 +206,6 @@ def definition_order(
     for name in aliases:
         visit(name, set())
     return ordered
-
-
-def alias_cycles(definitions: Mapping[str, Draft]) -> list[list[str]]:
-    """Type aliases that use each other (or themselves) with no class in between: `A = list[A]`.
-    Python evaluates an alias at once, so such a type cannot be generated."""
-    graph = {
-        name: frozenset(m for m in references(d) if isinstance(definitions.get(m), Alias))
-        for name, d in definitions.items()
-        if isinstance(d, Alias)
-    }
-    return [group for group in _components(graph) if len(group) > 1 or group[0] in graph[group[0]]]
 
 
 def sort_imports(lines: Iterable[str]) -> list[str]:

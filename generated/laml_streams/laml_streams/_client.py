@@ -77,8 +77,8 @@ class LamlClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property
@@ -167,8 +167,8 @@ class AsyncLamlClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property

@@ -97,8 +97,8 @@ class VideoClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
         # Kept only to sign or verify locally; never sent, so not part of the auth.
         self._secret_api_secret = optional_setting(api_secret, "STREAM_API_SECRET")
@@ -278,8 +278,8 @@ class AsyncVideoClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
         # Kept only to sign or verify locally; never sent, so not part of the auth.
         self._secret_api_secret = optional_setting(api_secret, "STREAM_API_SECRET")

@@ -17,7 +17,7 @@ from typing import Any, Self, TypeVar, overload
 import anyio
 import httpx
 
-from ._base_client import BaseApiClient, _Call, shared_ssl_context
+from ._base_client import BaseApiClient, _Call, ssl_context_for
 from ._raw import capture
 from ._transport import DeadlineTransport, deadline_scope, guard_body
 from ._types import RequestOptions, RequestSpec
@@ -42,7 +42,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
             timeout=self.timeout,
             headers=headers,
             follow_redirects=False,
-            transport=DeadlineTransport(ssl_context=shared_ssl_context()),
+            transport=DeadlineTransport(ssl_context=ssl_context_for(self._base_url)),
         )
 
     def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
@@ -144,7 +144,7 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
             timeout=self.timeout,
             headers=headers,
             follow_redirects=False,
-            verify=shared_ssl_context(),
+            verify=ssl_context_for(self._base_url),
         )
 
     async def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:

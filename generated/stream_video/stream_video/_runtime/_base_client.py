@@ -17,9 +17,9 @@ import logging
 import platform
 import ssl
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar, overload
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import httpx
 import pydantic
@@ -155,6 +155,21 @@ def shared_ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@functools.cache
+def _context_without_cas() -> ssl.SSLContext:
+    # Still verifying (CERT_REQUIRED, hostname checks): should anything ever start TLS through it,
+    # the handshake fails rather than trusting the peer.
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+def ssl_context_for(base_url: str) -> ssl.SSLContext:
+    """The shared verifying context, except for a plain ``http://`` base URL: requests only go to
+    the base URL (redirects are not followed), so loading the CA bundle would be wasted."""
+    if urlsplit(base_url).scheme.lower() == "http":
+        return _context_without_cas()
+    return shared_ssl_context()
+
+
 def _cap(limit: float | None, remaining: float) -> float:
     return remaining if limit is None else min(limit, remaining)
 
@@ -177,6 +192,7 @@ class BaseApiClient(Generic[HttpClientT]):
         default_headers: Mapping[str, str] | None = None,
         error_model: type[pydantic.BaseModel] | None = None,
         retry: RetryConfig | None = None,
+        error_model_loader: Callable[[], type[pydantic.BaseModel]] | None = None,
     ) -> None:
         self._base_url = _normalize_base_url(base_url)
         for name, value in (default_headers or {}).items():
@@ -188,7 +204,10 @@ class BaseApiClient(Generic[HttpClientT]):
         self.version = version
         self.timeout = httpx.Timeout(timeout)
         self.retry = _resolve_retry(retry, max_retries)
-        self.error_model = error_model
+        # Importing the error model builds its pydantic schema (tens of milliseconds for a large
+        # one): generated clients pass a loader, called on the first error response.
+        self._error_model = error_model
+        self._error_model_loader = error_model_loader
         self.logger = _package_logger(package)
         self._redactor = Redactor(auth, extra_secrets=_userinfo_secrets(self._base_url))
         register(self._redactor)
@@ -217,6 +236,12 @@ class BaseApiClient(Generic[HttpClientT]):
         """The URL requests go to, with a password in it shown as ``***`` (it is printed in
         reprs and logs; the real one stays inside the client)."""
         return self._redactor.url(self._base_url)
+
+    @property
+    def error_model(self) -> type[pydantic.BaseModel] | None:
+        if self._error_model is None and self._error_model_loader is not None:
+            self._error_model = self._error_model_loader()
+        return self._error_model
 
     @property
     def max_retries(self) -> int:

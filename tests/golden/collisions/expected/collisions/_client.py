@@ -78,7 +78,6 @@ class CollisionsClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 
@@ -183,7 +182,6 @@ class AsyncCollisionsClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 

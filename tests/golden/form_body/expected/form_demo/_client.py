@@ -76,8 +76,8 @@ class FormClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property
@@ -158,8 +158,8 @@ class AsyncFormClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property

@@ -64,7 +64,6 @@ class HostileClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 
@@ -135,7 +134,6 @@ class AsyncHostileClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 

@@ -89,8 +89,8 @@ class ZooClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
         # Kept only to sign or verify locally; never sent, so not part of the auth.
         self._secret_api_secret = optional_setting(api_secret, "ZOO_API_SECRET")
@@ -232,8 +232,8 @@ class AsyncZooClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
         # Kept only to sign or verify locally; never sent, so not part of the auth.
         self._secret_api_secret = optional_setting(api_secret, "ZOO_API_SECRET")

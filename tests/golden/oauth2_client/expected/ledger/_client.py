@@ -84,7 +84,6 @@ class LedgerClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 
@@ -173,7 +172,6 @@ class AsyncLedgerClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 

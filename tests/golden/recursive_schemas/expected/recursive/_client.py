@@ -68,7 +68,6 @@ class RecursiveClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 
@@ -178,7 +177,6 @@ class AsyncRecursiveClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 

@@ -71,8 +71,8 @@ class MediaClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property
@@ -176,8 +176,8 @@ class AsyncMediaClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property

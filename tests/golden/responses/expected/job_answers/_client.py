@@ -64,8 +64,8 @@ class JobsClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property
@@ -142,8 +142,8 @@ class AsyncJobsClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=_error_model(),
             retry=retry,
+            error_model_loader=_error_model,
         )
 
     @cached_property

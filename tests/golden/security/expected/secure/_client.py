@@ -140,7 +140,6 @@ class SecureClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 
@@ -310,7 +309,6 @@ class AsyncSecureClient:
             max_retries=max_retries,
             http_client=http_client,
             default_headers=default_headers,
-            error_model=None,
             retry=retry,
         )
 

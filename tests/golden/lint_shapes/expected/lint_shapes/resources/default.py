@@ -13,7 +13,7 @@ from .._runtime import (
     async_raw_response,
     raw_response,
 )
-from .._runtime._request import encode_params
+from .._runtime._request import encode_query
 
 if TYPE_CHECKING:
     from .._client import AsyncLintClient, LintClient
@@ -53,7 +53,7 @@ class DefaultResource:
             "GET",
             "/v9/things",
             "listV9Things",
-            query=encode_params(("l", l_, "multi")),
+            query=encode_query(("l", l_)),
         )
         return self._call(_spec, V9Thing, request_options)
 
@@ -105,7 +105,7 @@ class AsyncDefaultResource:
             "GET",
             "/v9/things",
             "listV9Things",
-            query=encode_params(("l", l_, "multi")),
+            query=encode_query(("l", l_)),
         )
         return await self._call(_spec, V9Thing, request_options)
 
