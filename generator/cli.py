@@ -1,24 +1,30 @@
 """Command line: `sdkgen` / `python -m generator`. The only module that prints or exits.
 
 Exit status: 0 success; 1 `check` found generated code out of date; 2 bad input (a spec problem,
-reported as file:line: pointer: message); 3 an internal error (a generator bug).
+reported as file:line: pointer: message, or a baseline that cannot be read); 3 an internal error (a
+generator bug).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.baseline import BaselineError, Baselines, orphans
 from generator.errors import Problem, SpecError
 from generator.fmt import FormatError
-from generator.ir import Api
-from generator.pipeline import build, discover
-from generator.write import diff_tree, write_tree
+from generator.load import display_path
+from generator.manifest import ManifestError
+from generator.pipeline import Build, discover
+from generator.pipeline import generate as build_package
+from generator.release import Release
+from generator.write import diff_tree, remove_tree, write_tree
 
 _SPECS = Path("specs")
 _OUT = Path("generated")
@@ -31,17 +37,22 @@ def _specs(specs: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
+def _build_all(specs: list[Path], baselines: Baselines | None = None) -> list[tuple[Build, float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
-    results: list[tuple[Api, dict[PurePosixPath, str], float]] = []
+    results: list[tuple[Build, float]] = []
     problems: list[Problem] = []
+    unreadable: list[str] = []
     for spec in specs:
         try:
             started = time.perf_counter()
-            api, files = build(spec)
-            results.append((api, files, time.perf_counter() - started))
+            done = build_package(
+                spec, (lambda api: baselines.read(api.package)) if baselines else None
+            )
+            results.append((done, time.perf_counter() - started))
         except SpecError as exc:
             problems.extend(exc.problems)
+        except (ManifestError, BaselineError) as exc:
+            unreadable.append(f"{exc}")
         except FormatError as exc:
             click.echo(f"internal error: {exc}", err=True)
             sys.exit(3)
@@ -54,12 +65,40 @@ def _build_all(specs: list[Path]) -> list[tuple[Api, dict[PurePosixPath, str], f
                 err=True,
             )
             sys.exit(3)
+    for message in unreadable:  # the package a build replaces: its api.json, or the git ref
+        click.echo(
+            f"{message} (restore it from git, or delete the package to start afresh)", err=True
+        )
     if problems:
         for problem in sorted(set(problems)):
             click.echo(str(problem), err=True)
-        click.echo(f"{len(set(problems))} problem(s); nothing was written", err=True)
+    if problems or unreadable:
+        click.echo(
+            f"{len(set(problems)) + len(unreadable)} problem(s); nothing was written", err=True
+        )
         sys.exit(2)
     return results
+
+
+def _baselines(output: Path, ref: str | None = None) -> Baselines:
+    try:
+        return Baselines(output, ref)
+    except BaselineError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def _report(rel: Release) -> list[str]:
+    """What a regeneration does to a package, one change a line (generate, check and diff)."""
+    if rel.previous is None:
+        return [f"{rel.package}: new package, version {rel.version}"]
+    if not rel.changed:
+        return [f"{rel.package}: {rel.version}, no changes"]
+    level = rel.level.word if rel.level else "no"
+    lines = [f"{rel.package}: {rel.previous} -> {rel.version} ({level} changes)"]
+    lines += [f"  {c.level.word}: {c}" for c in rel.changes]
+    lines += [f"  patch: {note}" for note in rel.notes]
+    return lines
 
 
 @click.group()
@@ -79,42 +118,127 @@ def main() -> None:
     help="Directory that receives one package folder per spec.",
 )
 def generate(specs: tuple[Path, ...], output: Path) -> None:
-    """Generate a client package for each SPEC (default: every spec in specs/)."""
-    for api, files, seconds in _build_all(_specs(specs)):
+    """Generate a client package for each SPEC (default: every spec in specs/).
+
+    Prints what changed in each package's Python API since the committed package, with the version
+    that follows. With no SPEC given, packages in OUTPUT that no spec generates any more are removed.
+    """
+    built = _build_all(_specs(specs), _baselines(output))
+    for done, seconds in built:
+        api, rel = done.api, done.release
         for note in api.notes:
             click.echo(f"{api.package}: note: {note}", err=True)
+        for warning in rel.warnings:
+            click.echo(f"{api.package}: warning: {warning}", err=True)
+        if rel.changed:
+            click.echo("\n".join(_report(rel)))
         started = time.perf_counter()
-        result = write_tree(output / api.package, files)
+        result = write_tree(output / api.package, done.files)
         seconds += time.perf_counter() - started
         click.echo(
             f"{api.package}: {len(api.operations)} operations, {len(api.definitions)} models, "
-            f"{len(files)} files ({result.written} written, {result.unchanged} unchanged"
+            f"{len(done.files)} files ({result.written} written, {result.unchanged} unchanged"
             f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
         )
+    if not specs:
+        for package in orphans(output, {done.api.package for done, _ in built}):
+            count = remove_tree(package)
+            click.echo(
+                f"{package.name}: removed {display_path(package)} ({count} files): no spec generates it"
+            )
 
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
 def check(specs: tuple[Path, ...], output: Path) -> None:
-    """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
+    """Exit 1 with a unified diff if OUTPUT is not what `generate` would write.
+
+    That includes each package's version and CHANGELOG.md, and (with no SPEC given) a package in
+    OUTPUT that no spec generates any more.
+    """
     stale = False
-    for api, files, _ in _build_all(_specs(specs)):
-        diff = diff_tree(output / api.package, files)
+    built = _build_all(_specs(specs), _baselines(output))
+    for done, _ in built:
+        api, rel = done.api, done.release
+        diff = diff_tree(output / api.package, done.files)
         if diff:
             stale = True
             click.echo(diff, nl=False)
             click.echo(f"{output / api.package} is out of date: run `make generate`", err=True)
+            if rel.changed:
+                click.echo(
+                    f"{api.package}: the spec's {rel.level.word if rel.level else 'version'} "
+                    f"changes make it version {rel.version} (from {rel.previous}), with a "
+                    "CHANGELOG.md section for it:",
+                    err=True,
+                )
+                click.echo("\n".join(_report(rel)[1:]), err=True)
+    if not specs:
+        for package in orphans(output, {done.api.package for done, _ in built}):
+            stale = True
+            click.echo(
+                f"{display_path(package)}: no spec generates this package any more: "
+                "run `make generate` to remove it",
+                err=True,
+            )
     if stale:
         sys.exit(1)
     click.echo("generated code is up to date")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
+@click.option(
+    "--against",
+    "ref",
+    metavar="REF",
+    help="Compare with the packages at this git ref (default: the committed ones, HEAD).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON document, for CI bots and PR comments."
+)
+def diff(specs: tuple[Path, ...], output: Path, ref: str | None, as_json: bool) -> None:
+    """What regenerating from SPEC (default: every spec in specs/) changes in each package's Python
+    API, classified (breaking, compatible, patch), with the version that follows. Writes nothing."""
+    baselines = _baselines(output, ref)
+    built = _build_all(_specs(specs), baselines)
+    names = {done.api.package for done, _ in built}
+    removed = sorted(set(baselines.packages()) - names) if not specs else []
+    if as_json:
+        packages = [_json_entry(done) for done, _ in built]
+        packages += [{"package": name, "status": "removed"} for name in removed]
+        document = {"against": baselines.name, "packages": packages}
+        click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    for done, _ in built:
+        click.echo("\n".join(_report(done.release)))
+    for name in removed:
+        click.echo(f"{name}: removed (no spec generates it)")
+
+
+def _json_entry(done: Build) -> dict[str, object]:
+    rel = done.release
+    status = "new" if rel.previous is None else "changed" if rel.changed else "unchanged"
+    return {
+        "package": rel.package,
+        "source": done.api.source,
+        "status": status,
+        "previous_version": rel.previous,
+        "version": rel.version,
+        "level": rel.level.word if rel.level and rel.changed else None,
+        "changes": [c.as_json() for c in rel.changes],
+        "notes": list(rel.notes),
+    }
 
 
 @main.command(name="validate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate_cmd(specs: tuple[Path, ...]) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
-    for api, _, _ in _build_all(list(specs)):
+    for done, _ in _build_all(list(specs)):
+        api = done.api
         click.echo(
             f"{api.source}: ok ({len(api.operations)} operations, {len(api.definitions)} models)"
         )

@@ -77,6 +77,18 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str]) -> WriteResult:
     return WriteResult(len(changed), len(new) - len(changed), len(removed))
 
 
+def remove_tree(root: Path) -> int:
+    """Delete a package directory (the caller has checked the generator made it); the number of
+    files it held. Renamed aside first, so an interrupted removal leaves no half package."""
+    count = len(_existing(root))
+    trash = root.with_name(f".{root.name}.removed")
+    if trash.exists():
+        shutil.rmtree(trash)
+    os.replace(root, trash)
+    shutil.rmtree(trash)
+    return count
+
+
 def diff_tree(root: Path, files: Mapping[PurePosixPath, str]) -> str:
     """Unified diff from what is on disk to what would be written ('' when identical). A file only
     on one side always shows, even when empty (difflib prints nothing for empty-to-empty)."""
