@@ -36,6 +36,7 @@ from generator.manifest import (
     Method,
     ModelDef,
     Surface,
+    tree_json,
 )
 from generator.types import (
     BOOL,
@@ -203,6 +204,13 @@ class _Env:
         return (INT if d.base == "int" else STR) if isinstance(d, EnumDef) else None
 
 
+def same(a: Type | None, b: Type | None) -> bool:
+    """Tree equality that keeps `Literal[True]` and `Literal[1]` apart (Python's `True == 1`)."""
+    if a is None or b is None:
+        return a is b
+    return a == b and json.dumps(tree_json(a)) == json.dumps(tree_json(b))
+
+
 def _literal_key(value: object) -> tuple[str, object]:
     return type(value).__name__, value  # so True and 1 stay different values
 
@@ -220,7 +228,7 @@ def subtype(a: Type, ea: _Env, b: Type, eb: _Env, depth: int = 0) -> bool:
     if depth > 40:  # a recursive alias: undecided, so not a subtype (the safe answer)
         return False
     d = depth + 1
-    if a == b or isinstance(b, AnyType) or b == Builtin("object"):
+    if same(a, b) or isinstance(b, AnyType) or b == Builtin("object"):
         return True
     if isinstance(a, UnionOf):
         return all(subtype(m, ea, b, eb, d) for m in a.members)
@@ -352,6 +360,8 @@ def _directions(s: Surface) -> dict[str, set[str]]:
     for m in s.methods:
         for a in m.arguments:
             roots[IN] |= types.refs(a.type)
+        if m.body_model:
+            roots[IN].add(m.body_model)
         roots[OUT] |= types.refs(m.returns)
         if m.pagination:
             roots[OUT] |= types.refs(m.pagination.item)
@@ -419,7 +429,7 @@ class _Diff:
 
     def type_change(self, old: Type, new: Type, direction: Direction) -> tuple[Level, str] | None:
         """(level, words) for a type change in that direction; None when the trees are equal."""
-        if old == new:
+        if same(old, new):
             return None
         widened = subtype(old, self.eo, new, self.en)
         narrowed = subtype(new, self.en, old, self.eo)
@@ -738,13 +748,16 @@ class _Diff:
                 f"now {_article(b.kind)} (was {_article(a.kind)})",
             )
             return
-        if a.wire != b.wire:
+        renamed = b.name in self.renames.values()  # its spec name and module follow the rename
+        if a.wire != b.wire and not renamed:
             self.add(
                 "definition-wire-changed",
                 subject,
                 f"now the spec's {code(b.wire)} (was {code(a.wire)})",
             )
-        if a.module != b.module:
+        if (
+            a.module != b.module and b.name not in self.renames.values()
+        ):  # the module follows the name
             self.add(
                 "definition-module-changed",
                 subject,
@@ -753,7 +766,7 @@ class _Diff:
         direction = self.direction.get(b.name, BOTH)
         if isinstance(a, ModelDef) and isinstance(b, ModelDef):
             self._fields(a, b, direction, subject)
-            if a.extra != b.extra:
+            if not same(a.extra, b.extra):
                 self.add(
                     "additional-properties-changed",
                     subject,

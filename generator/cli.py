@@ -23,7 +23,7 @@ from generator.load import display_path
 from generator.manifest import ManifestError
 from generator.pipeline import Build, discover
 from generator.pipeline import generate as build_package
-from generator.release import Release
+from generator.release import report
 from generator.write import diff_tree, remove_tree, write_tree
 
 _SPECS = Path("specs")
@@ -88,19 +88,6 @@ def _baselines(output: Path, ref: str | None = None) -> Baselines:
         sys.exit(2)
 
 
-def _report(rel: Release) -> list[str]:
-    """What a regeneration does to a package, one change a line (generate, check and diff)."""
-    if rel.previous is None:
-        return [f"{rel.package}: new package, version {rel.version}"]
-    if not rel.changed:
-        return [f"{rel.package}: {rel.version}, no changes"]
-    level = rel.level.word if rel.level else "no"
-    lines = [f"{rel.package}: {rel.previous} -> {rel.version} ({level} changes)"]
-    lines += [f"  {c.level.word}: {c}" for c in rel.changes]
-    lines += [f"  patch: {note}" for note in rel.notes]
-    return lines
-
-
 @click.group()
 @click.version_option(version=__version__, prog_name="sdkgen")
 def main() -> None:
@@ -131,7 +118,7 @@ def generate(specs: tuple[Path, ...], output: Path) -> None:
         for warning in rel.warnings:
             click.echo(f"{api.package}: warning: {warning}", err=True)
         if rel.changed:
-            click.echo("\n".join(_report(rel)))
+            click.echo("\n".join(report(rel)))
         started = time.perf_counter()
         result = write_tree(output / api.package, done.files)
         seconds += time.perf_counter() - started
@@ -173,7 +160,7 @@ def check(specs: tuple[Path, ...], output: Path) -> None:
                     "CHANGELOG.md section for it:",
                     err=True,
                 )
-                click.echo("\n".join(_report(rel)[1:]), err=True)
+                click.echo("\n".join(report(rel)[1:]), err=True)
     if not specs:
         for package in orphans(output, {done.api.package for done, _ in built}):
             stale = True
@@ -213,14 +200,16 @@ def diff(specs: tuple[Path, ...], output: Path, ref: str | None, as_json: bool) 
         click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return
     for done, _ in built:
-        click.echo("\n".join(_report(done.release)))
+        click.echo("\n".join(report(done.release)))
     for name in removed:
         click.echo(f"{name}: removed (no spec generates it)")
 
 
 def _json_entry(done: Build) -> dict[str, object]:
     rel = done.release
-    status = "new" if rel.previous is None else "changed" if rel.changed else "unchanged"
+    status = "changed" if rel.changed else "unchanged"
+    if rel.previous is None:
+        status = "unrecorded" if rel.unrecorded else "new"
     return {
         "package": rel.package,
         "source": done.api.source,

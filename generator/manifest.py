@@ -96,6 +96,7 @@ class Method:
     errors: tuple[int, ...]  # documented error statuses
     deprecated: bool
     pagination: Pages | None
+    body_model: str | None  # the model validating the body arguments (a request model)
 
     @property
     def key(self) -> str:
@@ -277,6 +278,7 @@ def _method(resource: tuple[str, ...], op: Operation) -> Method:
         errors=tuple(sorted(op.error_statuses)),
         deprecated=op.deprecated,
         pagination=Pages(pg.pages_method, pg.all_method, pg.item_type) if pg else None,
+        body_model=op.body.model if op.body else None,
     )
 
 
@@ -493,6 +495,7 @@ def _method_json(m: Method) -> dict[str, Any]:
     return {
         "route": m.route,
         "operation_id": m.operation_id,
+        "body_model": m.body_model,
         "arguments": [
             _Line(
                 name=a.name,
@@ -690,6 +693,7 @@ def _read(top: _Reader) -> Manifest:
                 errors,
                 m.flag("deprecated"),
                 pagination,
+                m.maybe_text("body_model") if "body_model" in m.node else None,
             )
         )
     definitions: list[Definition] = []

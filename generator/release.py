@@ -72,6 +72,7 @@ class Release:
     changes: tuple[Change, ...]  # most severe first
     notes: tuple[str, ...]  # what changed besides the API (generated code, runtime)
     warnings: tuple[str, ...]
+    unrecorded: bool = False  # it replaces a package made before manifests (no api.json)
 
     @property
     def changed(self) -> bool:
@@ -103,7 +104,7 @@ def release(api: Api, previous: Previous | None, render: Render) -> tuple[Api, F
     old = previous.manifest if previous else None
     if old is None:
         files = render(api)
-        rel = Release(api.package, None, api.version, None, (), (), ())
+        rel = Release(api.package, None, api.version, None, (), (), (), previous is not None)
         return _finish(api, files, rel, previous, surface)
     changes = compare(old.surface, surface)
     level = level_of(changes)
@@ -145,6 +146,24 @@ def _finish(
     files[manifest.PATH] = manifest.dumps(Manifest(api.source, rel.version, code, runtime, surface))
     files[CHANGELOG] = changelog(api, rel, previous.changelog if previous else None)
     return api, files, rel
+
+
+def report(rel: Release) -> list[str]:
+    """What a regeneration does to a package, a line a change (what generate, check and diff print)."""
+    if rel.unrecorded:
+        return [f"{rel.package}: {rel.version}, first version with an api.json to compare with"]
+    if rel.previous is None:
+        return [f"{rel.package}: new package, version {rel.version}"]
+    if not rel.changed:
+        return [f"{rel.package}: {rel.version}, no changes"]
+    level = rel.level.word if rel.level else "no"
+    if rel.version == rel.previous:  # pinned
+        lines = [f"{rel.package}: {rel.version}, pinned by info.x-sdk.version ({level} changes)"]
+    else:
+        lines = [f"{rel.package}: {rel.previous} -> {rel.version} ({level} changes)"]
+    lines += [f"  {c.level.word}: {c}" for c in rel.changes]
+    lines += [f"  patch: {note}" for note in rel.notes]
+    return lines
 
 
 # ------------------------------------------------------------------------------------- changelog
