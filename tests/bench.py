@@ -31,14 +31,15 @@ def _timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
 def main() -> None:
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
         os.environ["SDKGEN_CACHE_DIR"] = cache
-        from generator import load, parse, render, validate
+        from generator import load, parse, release, render, validate
+        from generator.baseline import Baselines
         from generator.fmt import format_files
-        from generator.pipeline import build, discover
+        from generator.pipeline import discover, generate
         from generator.write import write_tree
 
         specs = discover(SPECS)
         print(
-            f"{'spec':<22}{'cold':>9}{'unchanged':>11}   stages (cold): load validate parse render format write"
+            f"{'spec':<22}{'cold':>9}{'unchanged':>11}   stages (cold): load validate parse render format release write"
         )
         for spec in specs:
             stages: dict[str, float] = {}
@@ -59,20 +60,24 @@ def main() -> None:
                 t = time.perf_counter()
                 formatted = format_files(files)
                 stages["format"] = time.perf_counter() - t
+                t = time.perf_counter()  # manifest and changelog of a first version
+                api, formatted, _ = release.release(api, None, lambda _api: dict(formatted))
+                stages["release"] = time.perf_counter() - t
                 t = time.perf_counter()
                 write_tree(Path(out) / api.package, formatted)
                 stages["write"] = time.perf_counter() - t
 
             def unchanged(spec: Path = spec) -> None:
-                api, files = build(spec)
-                result = write_tree(Path(out) / api.package, files)
+                baselines = Baselines(Path(out))  # a temporary directory: the disk is the baseline
+                done = generate(spec, lambda api: baselines.read(api.package))
+                result = write_tree(Path(out) / done.api.package, done.files)
                 assert result.written == 0, "an unchanged regeneration wrote files"
 
             cold_s = _timed(cold)
             warm_s = _timed(unchanged, repeat=5)
             detail = " ".join(
                 f"{stages[k]:.2f}"
-                for k in ("load", "validate", "parse", "render", "format", "write")
+                for k in ("load", "validate", "parse", "render", "format", "release", "write")
             )
             print(f"{spec.name:<22}{cold_s:>8.2f}s{warm_s:>10.2f}s   {detail}")
 

@@ -236,3 +236,13 @@ def test_a_pin_below_the_committed_version_is_a_located_spec_error(repo: Path) -
         "specs/tiny.yaml:5: #/info/x-sdk/version: 1.0.0 is lower than the version of the package it "
         "replaces (1.2.3, HEAD:generated/tiny): versions only go up"
     ) in result.stderr
+
+
+def test_a_committed_package_without_a_manifest_starts_the_record(repo: Path) -> None:
+    """Packages generated before api.json existed: compared with nothing, versioned from the spec."""
+    for name in ("api.json", "CHANGELOG.md"):
+        (repo / "generated" / "tiny" / name).unlink()
+    commit(repo, "a package from before manifests")
+    assert cli("diff").stdout == "tiny: 1.2.3, first version with an api.json to compare with\n"
+    assert cli("generate").exit_code == 0
+    assert (repo / "generated" / "tiny" / "api.json").is_file()
