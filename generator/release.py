@@ -32,6 +32,8 @@ from generator.apidiff import Change, Level, code, compare, level_of
 from generator.ir import Api
 from generator.manifest import CHANGELOG, Manifest
 from generator.render import header
+from generator.surface import Surface
+from generator.surface import surface as api_surface
 
 Files = dict[PurePosixPath, str]
 Render = Callable[[Api], Files]
@@ -100,7 +102,7 @@ def bump(version: str, level: Level | None) -> str:
 def release(api: Api, previous: Previous | None, render: Render) -> tuple[Api, Files, Release]:
     """The package `api` makes when it replaces `previous`: its version, files (with api.json and
     CHANGELOG.md) and what changed. Renders once when nothing changed, at most twice otherwise."""
-    surface = manifest.surface(api)
+    surface = api_surface(api)
     old = previous.manifest if previous else None
     if old is None:
         files = render(api)
@@ -139,7 +141,7 @@ def release(api: Api, previous: Previous | None, render: Render) -> tuple[Api, F
 
 
 def _finish(
-    api: Api, files: Files, rel: Release, previous: Previous | None, surface: manifest.Surface
+    api: Api, files: Files, rel: Release, previous: Previous | None, surface: Surface
 ) -> tuple[Api, Files, Release]:
     api = replace(api, version=rel.version)
     code, runtime = manifest.digests(files, api.package)

@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 
-from generator import manifest
-from generator.apidiff import RULES, VARIANT_KINDS, Level, _Env, compare, subtype
+from generator import surface
+from generator.apidiff import RULES, VARIANT_KINDS, Level, compare
+from generator.apitypes import TypeEnv, subtype
 from generator.load import LoadedSpec
-from generator.manifest import Surface
 from generator.parse import parse
+from generator.surface import Surface
 from generator.types import (
     ANY,
     BOOL,
@@ -479,7 +480,7 @@ SPEC_EDITS: list[tuple[str, Edit, list[tuple[str, Level]]]] = [
 
 
 def api_surface(spec: dict[str, Any]) -> Surface:
-    return manifest.surface(parse(LoadedSpec(Path("shop.yaml"), spec, {}, ())))
+    return surface.surface(parse(LoadedSpec(Path("shop.yaml"), spec, {}, ())))
 
 
 OLD = api_surface(BASE)
@@ -510,11 +511,11 @@ def test_reports_are_words_about_code() -> None:
 # ----------------------------------------------------------------------------- surface edits
 
 
-def method(s: Surface, key: str) -> manifest.Method:
+def method(s: Surface, key: str) -> surface.Method:
     return next(m for m in s.methods if m.key == key)
 
 
-def definition(s: Surface, name: str) -> manifest.Definition:
+def definition(s: Surface, name: str) -> surface.Definition:
     return next(d for d in s.definitions if d.name == name)
 
 
@@ -524,7 +525,7 @@ def with_method(s: Surface, key: str, **changes: Any) -> Surface:
     )
 
 
-def with_definition(s: Surface, name: str, new: manifest.Definition) -> Surface:
+def with_definition(s: Surface, name: str, new: surface.Definition) -> Surface:
     return replace(s, definitions=tuple(new if d.name == name else d for d in s.definitions))
 
 
@@ -536,7 +537,7 @@ def with_argument(s: Surface, key: str, argument: str, **changes: Any) -> Surfac
 
 def with_field(s: Surface, model: str, field: str, **changes: Any) -> Surface:
     d = definition(s, model)
-    assert isinstance(d, manifest.ModelDef)
+    assert isinstance(d, surface.ModelDef)
     fields = tuple(replace(f, **changes) if f.name == field else f for f in d.fields)
     return with_definition(s, model, replace(d, fields=fields))
 
@@ -551,8 +552,8 @@ def client_arg(s: Surface, name: str, **changes: Any) -> Surface:
     )
 
 
-ATTRIBUTE = manifest.ClientAttribute("store_id", None)
-HELPER = manifest.Extra(
+ATTRIBUTE = surface.ClientAttribute("store_id", None)
+HELPER = surface.Extra(
     "verify",
     "webhook-check",
     (("algorithm", "hmac-sha256-hex"), ("header", "X-Sig"), ("secret", "api_key")),
@@ -771,7 +772,7 @@ def test_spec_text_cannot_break_a_report_line() -> None:
 
 # ------------------------------------------------------------------------------------ type order
 
-ENV = _Env(OLD)  # Status (str enum), Color, Tags (an alias of list[str]), models
+ENV = TypeEnv(OLD)  # Status (str enum), Color, Tags (an alias of list[str]), models
 
 SUBTYPES: list[tuple[Type, Type, bool]] = [
     (STR, STR, True),
@@ -820,7 +821,7 @@ def test_subtype(a: Type, b: Type, expected: bool) -> None:
 
 def test_a_recursive_alias_is_undecided_not_a_crash() -> None:
     loop = replace(
-        OLD, definitions=(manifest.AliasDef("Loop", "Loop", "_loop", union([Ref("Loop"), INT])),)
+        OLD, definitions=(surface.AliasDef("Loop", "Loop", "_loop", union([Ref("Loop"), INT])),)
     )
-    env = _Env(loop)
+    env = TypeEnv(loop)
     assert subtype(Ref("Loop"), env, STR, env) is False

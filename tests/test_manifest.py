@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator import manifest
+from generator import manifest, surface
 from generator.load import load_spec
 from generator.manifest import Manifest, ManifestError
 from generator.parse import parse
@@ -36,12 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = [*(case / "spec.yaml" for case in cases()), ROOT / "specs" / "laml_streams.yaml"]
 
 
-def surface_of(spec: Path) -> manifest.Surface:
-    return manifest.surface(parse(validate(load_spec(spec))))
+def surface_of(spec: Path) -> surface.Surface:
+    return surface.surface(parse(validate(load_spec(spec))))
 
 
 @pytest.fixture(scope="module")
-def zoo() -> manifest.Surface:
+def zoo() -> surface.Surface:
     return surface_of(ROOT / "tests" / "golden" / "json_api" / "spec.yaml")
 
 
@@ -61,7 +61,7 @@ def _keys_sorted(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-def test_text_is_deterministic_json(zoo: manifest.Surface) -> None:
+def test_text_is_deterministic_json(zoo: surface.Surface) -> None:
     text = manifest.dumps(Manifest("x.yaml", "1.0.0", "sha256:a", "sha256:b", zoo))
     assert text.endswith("}\n") and "\r" not in text and "\t" not in text
     json.loads(text, object_pairs_hook=_keys_sorted)  # every object's keys sorted
@@ -75,7 +75,7 @@ def test_text_is_deterministic_json(zoo: manifest.Surface) -> None:
     assert '      "values": {"VALUE_1": 1, "VALUE_2": 2, "VALUE_3": 3},' in lines
 
 
-def test_what_the_zoo_manifest_records(zoo: manifest.Surface) -> None:
+def test_what_the_zoo_manifest_records(zoo: surface.Surface) -> None:
     by_name = {a.name: a for a in zoo.arguments}
     # either JWT credential will do (a ready token, or the secret to mint one): neither is required
     assert not by_name["token"].required and not by_name["api_secret"].required
@@ -97,7 +97,7 @@ def test_what_the_zoo_manifest_records(zoo: manifest.Surface) -> None:
         and get.returns == Ref("Animal")
     )
     listing = next(m for m in zoo.methods if m.key == "animals.list")
-    assert listing.pagination == manifest.Pages("list_pages", "list_all", Ref("Animal"))
+    assert listing.pagination == surface.Pages("list_pages", "list_all", Ref("Animal"))
     # argument types are what they accept, without NotGiven (every optional argument takes it)
     assert all(
         NOT_GIVEN not in (a.type, *getattr(a.type, "members", ())) for a in listing.arguments
@@ -105,9 +105,9 @@ def test_what_the_zoo_manifest_records(zoo: manifest.Surface) -> None:
     create = next(m for m in zoo.methods if m.key == "animals.create")
     assert create.body_model == "AnimalRequest" and create.status == 201
     animal = next(d for d in zoo.definitions if d.name == "Animal")
-    assert isinstance(animal, manifest.ModelDef)
+    assert isinstance(animal, surface.ModelDef)
     fields = {f.name: f for f in animal.fields}
-    assert fields["born_at"] == manifest.Field("born_at", "born_at", DATETIME, True)
+    assert fields["born_at"] == surface.Field("born_at", "born_at", DATETIME, True)
     assert fields["weight"].type == union([FLOAT, NONE]) and not fields["weight"].required
 
 
