@@ -195,7 +195,7 @@ def diff(specs: tuple[Path, ...], output: Path, ref: str | None, as_json: bool) 
     removed = sorted(set(baselines.packages()) - names) if not specs else []
     if as_json:
         packages = [_json_entry(done) for done, _ in built]
-        packages += [{"package": name, "status": "removed"} for name in removed]
+        packages += [_removed_entry(name, baselines) for name in removed]
         document = {"against": baselines.name, "packages": packages}
         click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return
@@ -203,6 +203,24 @@ def diff(specs: tuple[Path, ...], output: Path, ref: str | None, as_json: bool) 
         click.echo("\n".join(report(done.release)))
     for name in removed:
         click.echo(f"{name}: removed (no spec generates it)")
+
+
+def _removed_entry(name: str, baselines: Baselines) -> dict[str, object]:
+    try:
+        before = baselines.read(name)
+    except ManifestError:  # unreadable, and about to be removed anyway
+        before = None
+    old = before.manifest if before else None
+    return {
+        "package": name,
+        "source": old.source if old else None,
+        "status": "removed",
+        "previous_version": old.version if old else None,
+        "version": None,
+        "level": None,
+        "changes": [],
+        "notes": [],
+    }
 
 
 def _json_entry(done: Build) -> dict[str, object]:

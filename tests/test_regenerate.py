@@ -178,6 +178,17 @@ def test_a_removed_spec_removes_its_package(repo: Path) -> None:
     commit(repo, "other")
     (repo / "specs" / "other.yaml").unlink()
     assert cli("diff").stdout.splitlines()[-1] == "other: removed (no spec generates it)"
+    entries = json.loads(cli("diff", "--json").stdout)["packages"]
+    assert entries[-1] == {
+        "package": "other",
+        "source": "other.yaml",
+        "status": "removed",
+        "previous_version": "1.2.3",
+        "version": None,
+        "level": None,
+        "changes": [],
+        "notes": [],
+    }
     stale = cli("check")
     assert stale.exit_code == 1
     assert (
