@@ -42,11 +42,14 @@ from generator.apitypes import (
 from generator.surface import (
     AliasDef,
     Argument,
+    Auth,
+    BodyShape,
     Definition,
     EnumDef,
     Field,
     Method,
     ModelDef,
+    Requirements,
     Surface,
 )
 from generator.types import Type
@@ -81,6 +84,10 @@ RULES: dict[str, Level] = {
     "client-attribute-added": C,
     "client-attribute-default-changed": B,
     "auth-changed": B,
+    "auth-added": C,
+    "auth-removed": B,
+    "auth-wire-changed": P,
+    "auth-scopes-changed": P,
     "error-model-changed": B,
     "helper-removed": B,
     "helper-added": C,
@@ -96,6 +103,11 @@ RULES: dict[str, Level] = {
     "method-undeprecated": P,
     "method-status-changed": P,
     "method-errors-changed": P,
+    "return-stream-changed": B,
+    "response-types-changed": P,
+    "body-kind-changed": P,
+    "body-media-types-changed": P,
+    "body-files-changed": P,
     "pagination-removed": B,
     "pagination-added": C,
     "pagination-renamed": B,
@@ -106,6 +118,7 @@ RULES: dict[str, Level] = {
     "argument-moved": B,
     "argument-wire-changed": P,
     "argument-default-changed": P,
+    "argument-style-changed": P,
     "definition-removed": B,
     "definition-renamed": B,
     "definition-added": C,
@@ -122,8 +135,12 @@ RULES: dict[str, Level] = {
     "enum-base-changed": B,
     "enum-literal-renamed": B,
 }
-# Kinds classified by direction or requiredness (see the module docstring).
+# Kinds classified by direction or requiredness (see the module docstring), and security
+# requirements: breaking when credentials that satisfied an old alternative satisfy no new one,
+# compatible when alternatives were added or need fewer schemes, patch when only scopes changed.
 VARIANT_KINDS = (
+    "security-changed",
+    "method-security-changed",
     "client-argument-added",
     "argument-added",
     "argument-type-changed",
@@ -252,9 +269,13 @@ class _Diff:
                 self.client,
                 f"server URL now {code(n.server)} (was {code(o.server)})",
             )
-        if o.auth != n.auth:
+        self._auth()
+        if o.security != n.security:
             self.add(
-                "auth-changed", self.client, f"authentication changed from {_auth(o)} to {_auth(n)}"
+                "security-changed",
+                self.client,
+                f"needs {_security(n.security)} (needed {_security(o.security)})",
+                security_level(o.security, n.security),
             )
         if o.error_model != n.error_model:
             self.add(
@@ -265,6 +286,45 @@ class _Diff:
         self._client_arguments(subject)
         self._client_attributes()
         self._helpers()
+
+    def _auth(self) -> None:
+        """Auth schemes by name: which credential arguments each takes and how it sends them."""
+        old = {a.scheme: a for a in self.old.auth}
+        new = {a.scheme: a for a in self.new.auth}
+        for name in sorted(old.keys() - new.keys()):
+            self.add("auth-removed", self.client, f"{_auth_part(old[name])} removed")
+        for name in sorted(new.keys() - old.keys()):
+            self.add("auth-added", self.client, f"{_auth_part(new[name])} added")
+        for name in sorted(old.keys() & new.keys()):
+            a, b = old[name], new[name]
+            if a == b:
+                continue
+            wire_a, wire_b = ({k: v for k, v in x.details if k in _AUTH_WIRE} for x in (a, b))
+            scopes_a, scopes_b = dict(a.details).get("scopes"), dict(b.details).get("scopes")
+            rest_a, rest_b = (
+                tuple(d for d in x.details if d[0] not in _AUTH_WIRE and d[0] != "scopes")
+                for x in (a, b)
+            )
+            if a.kind != b.kind or rest_a != rest_b:
+                self.add(
+                    "auth-changed",
+                    self.client,
+                    f"authentication changed from {_auth_part(a)} to {_auth_part(b)}",
+                )
+                continue
+            if wire_a != wire_b:
+                self.add(
+                    "auth-wire-changed",
+                    self.client,
+                    f"{code(name)} credential now sent as {_wire(wire_b)} (was {_wire(wire_a)})",
+                )
+            if scopes_a != scopes_b:
+                self.add(
+                    "auth-scopes-changed",
+                    self.client,
+                    f"{code(name)} tokens now asked for scopes {_scopes(scopes_b)} "
+                    f"(were {_scopes(scopes_a)})",
+                )
 
     def _client_arguments(self, subject: str) -> None:
         o, n = self.old, self.new
@@ -413,11 +473,59 @@ class _Diff:
                 subject,
                 f"documented error statuses now {_codes(b.errors)} (were {_codes(a.errors)})",
             )
-        change = self.type_change(a.returns, b.returns, frozenset({OUT}))
-        if change:
-            self.add("return-type-changed", subject, f"return {change[1]}", change[0])
+        if a.stream != b.stream:
+            self.add(
+                "return-stream-changed", subject, f"now returns {_returns(b)} (was {_returns(a)})"
+            )
+        else:
+            change = self.type_change(a.returns, b.returns, frozenset({OUT}))
+            if change:
+                what = "event type" if b.stream == "events" else "return"
+                self.add("return-type-changed", subject, f"{what} {change[1]}", change[0])
+        if not _same_responses(a.responses, b.responses):
+            self.add(
+                "response-types-changed",
+                subject,
+                f"answers by status now {_by_status(b)} (were {_by_status(a)})",
+            )
+        if a.security != b.security:
+            before = a.security if a.security is not None else self.old.security
+            after = b.security if b.security is not None else self.new.security
+            self.add(
+                "method-security-changed",
+                subject,
+                f"needs {_security(after, b.security is None)} "
+                f"(needed {_security(before, a.security is None)})",
+                security_level(before, after),
+            )
+        self._body(a, b, subject)
         self._pagination(a, b, subject)
         self._arguments(a, b, subject)
+
+    def _body(self, a: Method, b: Method, subject: str) -> None:
+        """How the body is sent; what it takes is the method's arguments, compared on their own."""
+        x, y = a.body, b.body
+        if (x.kind if x else None) != (y.kind if y else None):
+            self.add(
+                "body-kind-changed",
+                subject,
+                f"request body now {_body_kind(y)} (was {_body_kind(x, False)})",
+            )
+            return
+        if x is None or y is None:
+            return
+        if x.media_types != y.media_types:
+            self.add(
+                "body-media-types-changed",
+                subject,
+                f"request body media types now {_names(y.media_types)} (were {_names(x.media_types)})",
+            )
+        if x.files != y.files:
+            self.add(
+                "body-files-changed",
+                subject,
+                f"arguments sent as file parts now {_names(y.files)} (were {_names(x.files)})",
+            )
 
     def _pagination(self, a: Method, b: Method, subject: str) -> None:
         pa, pb = a.pagination, b.pagination
@@ -504,6 +612,12 @@ class _Diff:
                 "argument-wire-changed",
                 subject,
                 f"{name} now sent as {y.location} {code(y.wire)} (was {x.location} {code(x.wire)})",
+            )
+        if x.style != y.style:
+            self.add(
+                "argument-style-changed",
+                subject,
+                f"{name} now serialised as {_style(y)} (was {_style(x)})",
             )
         if x.server_default != y.server_default:
             self.add(
@@ -683,10 +797,85 @@ def _article(kind: str) -> str:
 
 
 def _details(details: tuple[tuple[str, str], ...]) -> str:
-    return ", ".join(f"{k} {code(v)}" for k, v in details)
+    return ", ".join(f"{k} {code(v) if v else 'none'}" for k, v in details)
 
 
-def _auth(s: Surface) -> str:
-    if not s.auth:
-        return "none"
-    return " + ".join(f"{a.kind} {code(a.scheme)} ({_details(a.details)})" for a in s.auth)
+# Auth details that say how a credential travels, not which arguments hold it.
+_AUTH_WIRE = frozenset({"in", "wire"})
+
+
+def _wire(details: dict[str, str]) -> str:
+    return f"{details.get('in', '?')} {_opt(details.get('wire'))}"
+
+
+def _auth_part(a: Auth) -> str:
+    return f"{a.kind} {code(a.scheme)} ({_details(a.details)})"
+
+
+def _scopes(text: str | None) -> str:
+    return _names(text.split()) if text else "none"
+
+
+def _alternatives(reqs: Requirements) -> list[frozenset[str]]:
+    """The scheme sets of each alternative; no requirements at all is one empty alternative."""
+    return [frozenset(name for name, _ in alternative) for alternative in reqs] or [frozenset()]
+
+
+def security_level(old: Requirements, new: Requirements) -> Level:
+    """Breaking when some credentials that satisfied an old alternative satisfy no new one
+    (each new alternative needs a scheme that old alternative did not); compatible when every
+    old alternative still works but the alternatives changed; patch when only scopes changed."""
+    before, after = _alternatives(old), _alternatives(new)
+    if not all(any(b <= a for b in after) for a in before):
+        return B
+    return C if set(before) != set(after) else P
+
+
+def _security(reqs: Requirements, inherited: bool = False) -> str:
+    def one(alternative: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+        if not alternative:
+            return "no credentials"
+        return " + ".join(
+            code(name) + (f" (scopes {_names(scopes)})" if scopes else "")
+            for name, scopes in alternative
+        )
+
+    text = " or ".join(one(a) for a in reqs) if reqs else "no credentials"
+    return f"{text}, the API's" if inherited else text
+
+
+def _returns(m: Method) -> str:
+    if m.stream == "bytes":
+        return "a binary stream (`BinaryStream`)"
+    if m.stream == "events":
+        return f"an event stream of {_ann(m.returns)}"
+    return _ann(m.returns)
+
+
+def _same_responses(a: tuple[tuple[int, Type], ...], b: tuple[tuple[int, Type], ...]) -> bool:
+    return len(a) == len(b) and all(
+        x[0] == y[0] and same(x[1], y[1]) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _by_status(m: Method) -> str:
+    if not m.responses:
+        return f"one type for every status ({_ann(m.returns)})"
+    return ", ".join(f"{status} {_ann(t)}" for status, t in m.responses)
+
+
+def _body_kind(body: BodyShape | None, verb: bool = True) -> str:
+    if body is None:
+        return "absent"
+    kind = {"json": "JSON", "form": "a form", "multipart": "multipart", "text": "text"}
+    text = f"{kind.get(body.kind, body.kind)} ({_names(body.media_types)})"
+    return f"sent as {text}" if verb else text
+
+
+def _style(a: Argument) -> str:
+    if a.style is None:
+        return f"{a.location}'s default"
+    if a.style == "json":
+        return "JSON (`content`)"
+    exploded = a.style.endswith("*")
+    return f"{code(a.style.rstrip('*'))} style{', exploded' if exploded else ', not exploded'}"

@@ -193,6 +193,7 @@ def renamed_surface(s: Surface, names: Mapping[str, str]) -> Surface:
             m,
             arguments=tuple(replace(a, type=ren(a.type)) for a in m.arguments),
             returns=ren(m.returns),
+            responses=tuple((status, ren(t)) for status, t in m.responses),
             pagination=replace(m.pagination, item=ren(m.pagination.item)) if m.pagination else None,
         )
         for m in s.methods

@@ -172,7 +172,7 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
         _warn(api)
         for warning in rel.warnings:
             _say(f"{api.package}: warning: {warning}", err=True)
-        if rel.changed:
+        if rel.changed or rel.unrecorded:
             for line in report(rel):
                 _say(line)
         started = time.perf_counter()

@@ -30,6 +30,7 @@ from generator.surface import (
     AliasDef,
     Argument,
     Auth,
+    BodyShape,
     ClientArgument,
     ClientAttribute,
     Definition,
@@ -39,6 +40,7 @@ from generator.surface import (
     Method,
     ModelDef,
     Pages,
+    Requirements,
     Resource,
     Surface,
 )
@@ -214,6 +216,7 @@ def to_json(manifest: Manifest) -> dict[str, Any]:
             "attributes": {a.name: _Line(default_from=a.default_from) for a in s.attributes},
             "auth": [_Line(kind=a.kind, scheme=a.scheme, **dict(a.details)) for a in s.auth],
             "error_model": s.error_model,
+            "security": _security_json(s.security),
             "extras": {e.name: _Line(kind=e.kind, **dict(e.details)) for e in s.extras},
         },
         "resources": {
@@ -252,12 +255,32 @@ def to_json(manifest: Manifest) -> dict[str, Any]:
     }
 
 
+def _security_json(reqs: Requirements) -> list[Any]:
+    return [_Line({name: list(scopes) for name, scopes in alternative}) for alternative in reqs]
+
+
+STREAMS = {"bytes": "BinaryStream", "events": "EventStream"}
+
+
+def returns_text(m: Method) -> str:
+    """The return annotation as a sync method writes it (streams wrap the event type)."""
+    if m.stream == "bytes":
+        return STREAMS["bytes"]
+    if m.stream == "events":
+        return f"{STREAMS['events']}[{types.annotation(m.returns)}]"
+    return types.annotation(m.returns)
+
+
 def _method_json(m: Method) -> dict[str, Any]:
     pg = m.pagination
+    body = m.body
     return {
         "route": m.route,
         "operation_id": m.operation_id,
         "body_model": m.body_model,
+        "body": _Line(kind=body.kind, media_types=list(body.media_types), files=list(body.files))
+        if body
+        else None,
         "arguments": [
             _Line(
                 name=a.name,
@@ -265,12 +288,16 @@ def _method_json(m: Method) -> dict[str, Any]:
                 kind="positional" if a.positional else "keyword",
                 required=a.required,
                 server_default=a.server_default,
+                style=a.style,
                 **{"in": a.location},
                 **_typed(a.type),
             )
             for a in m.arguments
         ],
-        "returns": _Line(_typed(m.returns)),
+        # the tree is the event type of a stream ("stream" says which kind)
+        "returns": _Line(stream=m.stream, **{**_typed(m.returns), "type": returns_text(m)}),
+        "responses": {str(status): _Line(_typed(t)) for status, t in m.responses},
+        "security": _security_json(m.security) if m.security is not None else None,
         "status": m.status,
         "errors": list(m.errors),
         "deprecated": m.deprecated,
@@ -433,6 +460,7 @@ def _read(top: _Reader) -> Manifest:
                 a.flag("required"),
                 a.tree("tree"),
                 a.maybe_text("server_default"),
+                a.maybe_text("style"),
             )
             for a in m.items("arguments")
         )
@@ -443,6 +471,15 @@ def _read(top: _Reader) -> Manifest:
         errors = tuple(m.get("errors", list))
         if not all(isinstance(e, int) and not isinstance(e, bool) for e in errors):
             raise ManifestError(m.at("errors"), "a list of status codes expected")
+        returns = m.sub("returns")
+        stream = returns.maybe_text("stream")
+        if stream is not None and stream not in STREAMS:
+            raise ManifestError(returns.at("stream"), f"unknown stream kind {stream!r}")
+        responses = []
+        for status, r in m.entries("responses"):
+            if not status.isdigit():
+                raise ManifestError(m.at("responses"), f"{status!r} is not a status code")
+            responses.append((int(status), r.tree("tree")))
         methods.append(
             Method(
                 tuple(resource),
@@ -450,12 +487,16 @@ def _read(top: _Reader) -> Manifest:
                 m.text("route"),
                 m.text("operation_id"),
                 arguments,
-                m.sub("returns").tree("tree"),
+                returns.tree("tree"),
                 int(m.get("status", int)),
                 errors,
                 m.flag("deprecated"),
                 pagination,
-                m.maybe_text("body_model") if "body_model" in m.node else None,
+                m.maybe_text("body_model"),
+                _body_from(m),
+                stream,
+                tuple(sorted(responses)),
+                _security_from(m, "security", optional=True),
             )
         )
     definitions: list[Definition] = []
@@ -504,6 +545,7 @@ def _read(top: _Reader) -> Manifest:
             for a in client.items("auth")
         ),
         error_model=client.maybe_text("error_model"),
+        security=_security_from(client, "security") or (),
         extras=tuple(
             Extra(n, e.text("kind"), e.details(("kind",))) for n, e in client.entries("extras")
         ),
@@ -526,3 +568,38 @@ def _read(top: _Reader) -> Manifest:
         top.text("runtime_digest"),
         surface,
     )
+
+
+def _texts(node: Any, where: str) -> tuple[str, ...]:
+    values = _list(node, where)
+    if not all(isinstance(v, str) for v in values):
+        raise ManifestError(where, "a list of strings expected")
+    return tuple(values)
+
+
+def _body_from(m: _Reader) -> BodyShape | None:
+    if m.get("body", dict, optional=True) is None:
+        return None
+    b = m.sub("body")
+    return BodyShape(
+        b.text("kind"),
+        _texts(b.node.get("media_types"), b.at("media_types")),
+        _texts(b.node.get("files"), b.at("files")),
+    )
+
+
+def _security_from(r: _Reader, key: str, optional: bool = False) -> Requirements | None:
+    """Requirements as `_security_json` writes them: a list of {scheme: [scopes]}."""
+    if optional and r.get(key, list, optional=True) is None:
+        return None
+    out = []
+    for alternative in r.items(key):
+        out.append(
+            tuple(
+                sorted(
+                    (name, _texts(scopes, alternative.at(name)))
+                    for name, scopes in alternative.node.items()
+                )
+            )
+        )
+    return tuple(out)

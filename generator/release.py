@@ -9,7 +9,9 @@ classified changes (`generator.apidiff`):
 * "anything else" is known from the manifest's digests: the generated code or the runtime changed
   while the Python API did not (a description, a fixed bug in the generator or runtime);
 * `info.x-sdk.version` pins the version instead (never lower than the previous one);
-* a package with nothing to replace starts at the spec's version (`info.version`).
+* a package with nothing to replace starts at the spec's version (`info.x-sdk.version`, else
+  `info.version`), and so does one made before manifests existed (no `api.json`: its version came
+  from the same spec); the changelog's first section says which of the two it is.
 
 Bumps work on the release numbers (major.minor.micro); a pre-, post-, dev or local suffix is
 dropped (pin the version to keep one). Nothing changed: same version, same changelog, same bytes.
@@ -174,6 +176,12 @@ def report(rel: Release) -> list[str]:
 def entries(rel: Release, source: str) -> dict[Level | None, list[str]]:
     """The section's bullet lines for this release, by heading (None: no heading)."""
     out: dict[Level | None, list[str]] = {}
+    if rel.unrecorded:  # its earlier versions were made before manifests: nothing to compare
+        out[None] = [
+            f"- First version with a record of its Python API (`{manifest.PATH}`), generated from "
+            f"{code(source)}; changes before it were not recorded."
+        ]
+        return out
     if rel.previous is None:
         out[None] = [f"- First version, generated from {code(source)}."]
         return out

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from generator import surface
-from generator.apidiff import RULES, VARIANT_KINDS, Level, compare
+from generator.apidiff import RULES, VARIANT_KINDS, Level, compare, security_level
 from generator.apitypes import TypeEnv, subtype
 from generator.load import LoadedSpec
 from generator.parse import parse
@@ -97,7 +97,8 @@ BASE: dict[str, Any] = {
                 "operationId": "getItem",
                 "x-sdk-name": "items.get",
                 "parameters": [
-                    {"name": "item_id", "in": "path", "required": True, "schema": STRING}
+                    {"name": "item_id", "in": "path", "required": True, "schema": STRING},
+                    {"name": "fields", "in": "query", "schema": {"type": "array", "items": STRING}},
                 ],
                 "responses": {"200": body(ref("Item")), **ERROR},
             }
@@ -204,7 +205,19 @@ LIST = ("paths", "/items", "get")
 GET = ("paths", "/items/{item_id}", "get")
 CREATE = ("paths", "/items", "post")
 SCHEMAS = ("components", "schemas")
-KEY = ("components", "securitySchemes", "key")
+SCHEMES = ("components", "securitySchemes")
+KEY = (*SCHEMES, "key")
+BASIC = {"type": "http", "scheme": "basic"}
+OAUTH2 = {
+    "type": "oauth2",
+    "flows": {
+        "clientCredentials": {
+            "tokenUrl": "https://auth.shop.example/token",
+            "scopes": {"read": "Read items."},
+        }
+    },
+}
+BINARY = {"type": "string", "format": "binary"}
 Q = {"name": "q", "in": "query", "schema": STRING}
 
 SPEC_EDITS: list[tuple[str, Edit, list[tuple[str, Level]]]] = [
@@ -428,14 +441,128 @@ SPEC_EDITS: list[tuple[str, Edit, list[tuple[str, Level]]]] = [
         set_("servers", 0, "variables", "region", "default", "us"),
         [("client-argument-default-changed", B)],
     ),
-    ("auth header renamed", set_(*KEY, "name", "X-Api-Key"), [("auth-changed", B)]),
+    ("auth header renamed", set_(*KEY, "name", "X-Api-Key"), [("auth-wire-changed", P)]),
+    ("auth key sent as a cookie", set_(*KEY, "in", "cookie"), [("auth-wire-changed", P)]),
     (
-        "credential added (a second scheme)",
-        both(
-            set_("components", "securitySchemes", "basic", {"type": "http", "scheme": "basic"}),
-            set_("security", [{"key": [], "basic": []}]),
+        "credential added (a second scheme, both needed)",
+        both(set_(*SCHEMES, "basic", BASIC), set_("security", [{"key": [], "basic": []}])),
+        [
+            ("auth-added", C),
+            ("client-argument-added", B),
+            ("client-argument-added", B),
+            ("security-changed", B),
+        ],
+    ),
+    (
+        "alternative credentials (either scheme)",
+        both(set_(*SCHEMES, "basic", BASIC), set_("security", [{"key": []}, {"basic": []}])),
+        [
+            ("auth-added", C),
+            ("client-argument-added", C),  # chosen per call: every credential is optional
+            ("client-argument-added", C),
+            ("client-argument-optional", C),
+            ("security-changed", C),
+        ],
+    ),
+    (
+        "no credentials at all",
+        both(drop("security"), drop(*SCHEMES, "key")),
+        [("auth-removed", B), ("client-argument-removed", B), ("security-changed", C)],
+    ),
+    (
+        "operation needs no credentials",
+        set_(*GET, "security", []),
+        [("method-security-changed", C), ("client-argument-optional", C)],
+    ),
+    (
+        "operation needs another scheme",
+        both(set_(*SCHEMES, "basic", BASIC), set_(*GET, "security", [{"basic": []}])),
+        [
+            ("method-security-changed", B),
+            ("auth-added", C),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("client-argument-optional", C),
+        ],
+    ),
+    (
+        "operation takes either scheme",
+        both(set_(*SCHEMES, "basic", BASIC), set_(*GET, "security", [{"key": []}, {"basic": []}])),
+        [
+            ("method-security-changed", C),
+            ("auth-added", C),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("client-argument-optional", C),
+        ],
+    ),
+    (
+        "OAuth 2.0 client credentials instead of a key",
+        set_(*KEY, OAUTH2),
+        [
+            ("auth-changed", B),
+            ("client-argument-removed", B),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+        ],
+    ),
+    (
+        "OAuth 2.0 scopes asked for",
+        both(set_(*KEY, OAUTH2), set_("security", [{"key": ["read"]}])),
+        [
+            ("auth-changed", B),
+            ("client-argument-removed", B),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("client-argument-added", C),
+            ("security-changed", P),
+        ],
+    ),
+    (
+        "cookie argument added",
+        append(*LIST, "parameters", {"name": "session", "in": "cookie", "schema": STRING}),
+        [("argument-added", C)],
+    ),
+    (
+        "argument now sent as a cookie",
+        set_(*GET, "parameters", 1, "in", "cookie"),
+        [("argument-wire-changed", P)],
+    ),
+    (
+        "argument serialised in another style",
+        set_(*GET, "parameters", 1, "explode", False),
+        [("argument-style-changed", P)],
+    ),
+    (
+        "body sent as a form",
+        lambda s: at(s, *CREATE, "requestBody", "content").__setitem__(
+            "application/x-www-form-urlencoded",
+            at(s, *CREATE, "requestBody", "content").pop("application/json"),
         ),
-        [("auth-changed", B), ("client-argument-added", B), ("client-argument-added", B)],
+        [("body-kind-changed", P)],
+    ),
+    (
+        "body also taken as multipart",
+        set_(*CREATE, "requestBody", "content", "multipart/form-data", {"schema": ref("NewItem")}),
+        [("argument-added", C), ("body-media-types-changed", P)],
+    ),
+    (
+        "answer now a binary stream",
+        set_(*GET, "responses", "200", "content", {"application/pdf": {"schema": BINARY}}),
+        [("return-stream-changed", B)],
+    ),
+    (
+        "answer now an event stream",
+        set_(*GET, "responses", "200", "content", {"text/event-stream": {"schema": ref("Item")}}),
+        [("return-stream-changed", B)],
+    ),
+    (
+        "another success type",
+        set_(*CREATE, "responses", "202", body(ref("ItemPage"))),
+        [("return-type-changed", B), ("response-types-changed", P)],
     ),
     (
         "distribution renamed",
@@ -561,6 +688,25 @@ HELPER = surface.Extra(
 # A surface with the parts the spec above does not have, to take away or change.
 RICH = replace(OLD, attributes=(ATTRIBUTE,), extras=(HELPER,))
 ITEM = "items.get"
+
+CREATE_KEY = "items.create"
+MULTIPART_BODY = surface.BodyShape("multipart", ("multipart/form-data",), ())
+MULTIPART = with_method(OLD, CREATE_KEY, body=MULTIPART_BODY)
+BY_STATUS = with_method(
+    OLD,
+    ITEM,
+    returns=union([Ref("Item"), Ref("ItemPage")]),
+    responses=((200, Ref("Item")), (202, Ref("ItemPage"))),
+)
+EVENTS = with_method(OLD, ITEM, stream="events")
+
+
+def oauth2_part(scopes: str) -> surface.Auth:
+    roles = (("client_id", "client_id"), ("client_secret", "client_secret"), ("token", "token"))
+    return surface.Auth("oauth2", "key", tuple(sorted((*roles, ("scopes", scopes)))))
+
+
+OAUTH2_PART = oauth2_part("read")
 
 SURFACE_EDITS: list[tuple[str, Surface, Surface, list[tuple[str, Level]]]] = [
     (
@@ -717,6 +863,42 @@ SURFACE_EDITS: list[tuple[str, Surface, Surface, list[tuple[str, Level]]]] = [
         [("helper-changed", P)],
     ),
     ("error model changed", OLD, replace(OLD, error_model=None), [("error-model-changed", B)]),
+    (
+        "a body argument now sent as a file part",
+        MULTIPART,
+        with_method(MULTIPART, CREATE_KEY, body=replace(MULTIPART_BODY, files=("name",))),
+        [("body-files-changed", P)],
+    ),
+    (
+        "answers by status swapped (same union)",
+        BY_STATUS,
+        with_method(BY_STATUS, ITEM, responses=((200, Ref("ItemPage")), (202, Ref("Item")))),
+        [("response-types-changed", P)],
+    ),
+    (
+        "event type widened",
+        EVENTS,
+        with_method(EVENTS, ITEM, returns=union([Ref("Item"), NONE])),
+        [("return-type-changed", B)],
+    ),
+    (
+        "event type narrowed",
+        with_method(EVENTS, ITEM, returns=union([Ref("Item"), NONE])),
+        EVENTS,
+        [("return-type-changed", C)],
+    ),
+    (
+        "OAuth 2.0 scopes changed",
+        replace(OLD, auth=(OAUTH2_PART,)),
+        replace(OLD, auth=(oauth2_part("read write"),)),
+        [("auth-scopes-changed", P)],
+    ),
+    (
+        "operation asks for other scopes",
+        with_method(OLD, ITEM, security=((("key", ("read",)),),)),
+        with_method(OLD, ITEM, security=((("key", ("write",)),),)),
+        [("method-security-changed", P)],
+    ),
 ]
 
 
@@ -825,3 +1007,28 @@ def test_a_recursive_alias_is_undecided_not_a_crash() -> None:
     )
     env = TypeEnv(loop)
     assert subtype(Ref("Loop"), env, STR, env) is False
+
+
+KEY_ONLY = ((("key", ()),),)
+BASIC_ONLY = ((("basic", ()),),)
+SECURITY_LEVELS = [
+    ("an alternative added", KEY_ONLY, KEY_ONLY + BASIC_ONLY, C),
+    ("an alternative removed", KEY_ONLY + BASIC_ONLY, BASIC_ONLY, B),
+    ("another scheme instead", KEY_ONLY, BASIC_ONLY, B),
+    ("a second scheme needed too", KEY_ONLY, ((("basic", ()), ("key", ())),), B),
+    ("one scheme fewer needed", ((("basic", ()), ("key", ())),), KEY_ONLY, C),
+    ("credentials needed where none were", (), KEY_ONLY, B),
+    ("`security: []` is no credentials", (), ((),), P),
+    ("no credentials needed any more", KEY_ONLY, (), C),
+    ("only the scopes changed", ((("key", ("read",)),),), ((("key", ("write",)),),), P),
+    ("the alternatives reordered", KEY_ONLY + BASIC_ONLY, BASIC_ONLY + KEY_ONLY, P),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [(o, n, x) for _, o, n, x in SECURITY_LEVELS],
+    ids=[name for name, _, _, _ in SECURITY_LEVELS],
+)
+def test_security_level(old: Any, new: Any, expected: Level) -> None:
+    assert security_level(old, new) == expected

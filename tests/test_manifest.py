@@ -211,6 +211,26 @@ BAD: list[tuple[str, Any, str]] = [
         "api.json: version: 'one' is not a PEP 440 version",
     ),
     (
+        "an unknown stream kind",
+        (*FIRST_METHOD, "returns", "stream", "video"),
+        "methods.jobs.create.returns.stream: unknown stream kind 'video'",
+    ),
+    (
+        "a status that is not a code",
+        (*FIRST_METHOD, "responses", {"2XX": {"tree": "str", "type": "str"}}),
+        "methods.jobs.create.responses: '2XX' is not a status code",
+    ),
+    (
+        "a body without its kind",
+        (*FIRST_METHOD, "body", {"files": [], "media_types": []}),
+        "methods.jobs.create.body.kind: missing",
+    ),
+    (
+        "scopes that are not strings",
+        ("client", "security", [{"basic": [1]}]),
+        "client.security[0].basic: a list of strings expected",
+    ),
+    (
         "bad error codes",
         (*FIRST_METHOD, "errors", ["404"]),
         "methods.jobs.create.errors: a list of status codes expected",

@@ -281,6 +281,10 @@ def test_a_package_from_before_manifests_starts_the_record(first: tuple[Renderer
     _, new, rel = release(api_of(), Previous("out/tiny", None, None), render)
     assert rel.unrecorded and rel.previous is None and rel.version == "1.2.3"
     assert manifest.PATH in new
+    assert new[manifest.CHANGELOG].endswith(
+        "## 1.2.3\n\n- First version with a record of its Python API (`api.json`), generated from "
+        "`tiny.yaml`; changes before it were not recorded.\n"
+    )
 
 
 def test_changelog_sections_parse_by_version() -> None:
