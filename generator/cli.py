@@ -218,10 +218,13 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
             click.echo(diff, nl=False)
             click.echo(f"{output / api.package} is out of date: run `make generate`", err=True)
             if rel.changed:
-                click.echo(
-                    f"{api.package}: the spec's {rel.level.word if rel.level else 'version'} "
-                    f"changes make it version {rel.version} (from {rel.previous}), with a "
-                    "CHANGELOG.md section for it:",
+                # the changes may be the spec's or the generator's (a merged template edit)
+                cause = (
+                    f"{rel.level.word} changes make" if rel.level else "info.x-sdk.version makes"
+                )
+                _say(
+                    f"{api.package}: {cause} it version {rel.version} (from {rel.previous}), "
+                    "with a CHANGELOG.md section for it:",
                     err=True,
                 )
                 for line in report(rel)[1:]:

@@ -112,7 +112,7 @@ def test_check_names_the_version_a_change_needs(repo: Path) -> None:
     assert result.exit_code == 1
     assert '+version = "2.0.0"' in result.stdout and "+## 2.0.0" in result.stdout
     assert (
-        "tiny: the spec's breaking changes make it version 2.0.0 (from 1.2.3), with a CHANGELOG.md "
+        "tiny: breaking changes make it version 2.0.0 (from 1.2.3), with a CHANGELOG.md "
         "section for it:\n  breaking: `Thing`: field `name` removed\n"
     ) in result.stderr
 
