@@ -195,7 +195,7 @@ def _ann(t: Type) -> str:
 
 
 def _names(names: Iterable[str]) -> str:
-    return ", ".join(f"`{n}`" for n in names) or "none"
+    return ", ".join(code(n) for n in names) or "none"
 
 
 class _Diff:

@@ -952,6 +952,35 @@ def test_spec_text_cannot_break_a_report_line() -> None:
     assert '"a\\u0060b\\n## 9.9.9"' in str(change)
 
 
+HOSTILE = "x`\n## 9.9.9"
+HOSTILE_EDITS = [
+    (
+        "a media type",
+        set_(
+            *CREATE,
+            "requestBody",
+            "content",
+            f"application/{HOSTILE}+json",
+            {"schema": ref("NewItem")},
+        ),
+    ),
+    ("a scope", set_("security", [{"key": [HOSTILE]}])),
+    ("a scheme name", lambda s: at(s, *SCHEMES).__setitem__(HOSTILE, at(s, *SCHEMES).pop("key"))),
+]
+
+
+@pytest.mark.parametrize("edit", [e for _, e in HOSTILE_EDITS], ids=[n for n, _ in HOSTILE_EDITS])
+def test_spec_text_in_security_and_bodies_cannot_break_a_report_line(edit: Edit) -> None:
+    spec = copy.deepcopy(BASE)
+    edit(spec)
+    if "security" in spec and HOSTILE in at(spec, *SCHEMES):
+        spec["security"] = [{HOSTILE: []}]
+    changes = compare(OLD, api_surface(spec))
+    assert changes
+    for change in changes:
+        assert "\n" not in str(change) and str(change).count("`") % 2 == 0, str(change)
+
+
 # ------------------------------------------------------------------------------------ type order
 
 ENV = TypeEnv(OLD)  # Status (str enum), Color, Tags (an alias of list[str]), models

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
+from generator import pipeline
+from generator.ir import Api
 from generator.write import LOCK_FILE
 from tests.test_cli import SPEC, cli, files_of
 
@@ -127,6 +129,42 @@ def test_check_refuses_a_hand_set_version(repo: Path) -> None:
     assert result.exit_code == 1
     # the files no longer match the manifest's digest: regenerating makes a patch release of them
     assert "+## 5.0.1" in result.stdout and '+__version__ = "5.0.1"' in result.stdout
+
+
+def test_a_merged_generator_change_is_a_patch_release_without_manual_steps(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What merging a branch that changes templates, a formatter or the runtime does: the spec and
+    the Python API stay, the files do not. `check` names the release it needs; `generate` makes it."""
+    original = pipeline.render
+
+    def changed(api: Api) -> dict[PurePosixPath, str]:
+        files = original(api)
+        for path, text in files.items():
+            if path.suffix != ".py":
+                continue
+            if path.parent.name == "_runtime":
+                files[path] = text + "# a runtime fix\n"
+            else:
+                files[path] = text.replace("Do not edit:", "Never edit:", 1)
+        return files
+
+    monkeypatch.setattr(pipeline, "render", changed)
+    stale = cli("check")
+    assert stale.exit_code == 1
+    assert (
+        "tiny: patch changes make it version 1.2.4 (from 1.2.3), with a CHANGELOG.md section for "
+        "it:\n  patch: The generated code changed; the Python API did not.\n  patch: The runtime "
+    ) in stale.stderr
+    result = cli("generate")
+    assert result.stdout.splitlines()[0] == "tiny: 1.2.3 -> 1.2.4 (patch changes)"
+    assert (
+        "## 1.2.4\n\n### Other changes\n\n- The generated code changed; the Python API did not.\n"
+        in (read(repo, "tiny/CHANGELOG.md"))
+    )
+    commit(repo, "merged and regenerated")
+    assert cli("check").exit_code == 0
+    assert "tiny: 1.2.4, no changes" in cli("diff").stdout
 
 
 def test_diff_against_head_and_a_ref_as_text_and_json(repo: Path) -> None:
