@@ -248,6 +248,28 @@ def test_a_removed_spec_removes_its_package(repo: Path) -> None:
     assert leftovers == [LOCK_FILE]
 
 
+def test_a_shallow_clone_and_a_worktree_measure_against_their_own_head(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What CI sees (a clone at depth 1, no history before HEAD) and a second work tree of the
+    same repository on another branch: each checks against its own HEAD."""
+    clone = tmp_path / "clone"
+    git(repo, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    assert git(clone, "rev-list", "--count", "HEAD").strip() == "1"
+    monkeypatch.chdir(clone)
+    assert cli("check").exit_code == 0
+    assert cli("diff").stdout == "tiny: 1.2.3, no changes\n"
+    work = tmp_path / "work"
+    git(repo, "worktree", "add", "-q", "-b", "edit", str(work))
+    monkeypatch.chdir(work)
+    edit(work, WITHOUT_NAME)
+    assert cli("generate").stdout.startswith("tiny: 1.2.3 -> 2.0.0 (breaking changes)\n")
+    commit(work, "breaking")
+    assert cli("check").exit_code == 0
+    monkeypatch.chdir(repo)  # the first work tree's HEAD still has 1.2.3
+    assert cli("check").exit_code == 0 and 'version = "1.2.3"' in read(repo, "tiny/pyproject.toml")
+
+
 def test_outside_git_the_package_on_disk_is_the_baseline(tmp_path: Path) -> None:
     spec, out = tmp_path / "tiny.yaml", tmp_path / "out"
     spec.write_text(SPEC, encoding="utf-8")
