@@ -57,6 +57,18 @@ _STRICT = click.option(
     help="Refuse a spec with anything the generator would skip or generate around "
     "(the project's own specs are generated this way).",
 )
+_LENIENT = click.option(
+    "--lenient",
+    is_flag=True,
+    help="For specs you do not own: generate around the vendor's mistakes (a default or example "
+    "that breaks its schema, a duplicate operationId or `required` entry, a keyword of the other "
+    "OpenAPI version, an unknown field), each reported as a located warning saying what was done.",
+)
+
+
+def _mode(strict: bool, lenient: bool) -> None:
+    if strict and lenient:
+        raise click.UsageError("--strict and --lenient exclude each other")
 
 
 def _warn(api: Api) -> None:
@@ -72,22 +84,27 @@ def _counts(api: Api) -> str:
     skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
     # spec operations, not methods: one operation may have a method per body media type
     operations = len({op.pointer for op in api.operations})
-    return f"{operations} operations{skipped}, {len(api.definitions)} models"
+    mistakes = sum(w.severity == "mistake" for w in api.warnings)  # only with --lenient
+    around = f", {mistakes} spec mistake(s) generated around" if mistakes else ""
+    return f"{operations} operations{skipped}, {len(api.definitions)} models{around}"
 
 
 def _build_all(
-    specs: list[Path], strict: bool = False
+    specs: list[Path], strict: bool = False, lenient: bool = False
 ) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
+    _mode(strict, lenient)
     results: list[tuple[Api, dict[PurePosixPath, str], float]] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for spec in specs:
         try:
             started = time.perf_counter()
-            api, files = build(spec, strict=strict)
+            api, files = build(spec, strict=strict, lenient=lenient)
             results.append((api, files, time.perf_counter() - started))
         except SpecError as exc:
             problems.extend(exc.problems)
+            warnings.extend(exc.warnings)
         except FormatError as exc:
             _say(f"internal error: {exc}", err=True)
             sys.exit(3)
@@ -110,9 +127,18 @@ def _build_all(
             )
             sys.exit(3)
     if problems:
-        for problem in sorted(set(problems)):
+        for warning in sorted(set(warnings)):
+            _say(f"{warning.pos}: {warning.pointer}: warning: {warning.message}", err=True)
+        found = sorted(set(problems))
+        for problem in found:
             _say(str(problem), err=True)
-        click.echo(f"{len(set(problems))} problem(s); nothing was written", err=True)
+        mistakes = sum(p.severity == "mistake" for p in found)
+        hint = (
+            f" (--lenient would generate around {mistakes} of them)"
+            if mistakes and not strict
+            else ""
+        )
+        click.echo(f"{len(found)} problem(s); nothing was written{hint}", err=True)
         sys.exit(2)
     return results
 
@@ -134,9 +160,10 @@ def main() -> None:
     help="Directory that receives one package folder per spec.",
 )
 @_STRICT
-def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
+@_LENIENT
+def generate(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) -> None:
     """Generate a client package for each SPEC (default: every spec in specs/)."""
-    for api, files, seconds in _build_all(_specs(specs), strict):
+    for api, files, seconds in _build_all(_specs(specs), strict, lenient):
         _warn(api)
         started = time.perf_counter()
         try:
@@ -159,10 +186,11 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
 @_STRICT
-def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
+@_LENIENT
+def check(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) -> None:
     """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
     stale = False
-    for api, files, _ in _build_all(_specs(specs), strict):
+    for api, files, _ in _build_all(_specs(specs), strict, lenient):
         try:
             diff = diff_tree(output / api.package, files)
         except OSError as exc:
@@ -179,9 +207,10 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
 @main.command(name="validate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_STRICT
-def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
+@_LENIENT
+def validate_cmd(specs: tuple[Path, ...], strict: bool, lenient: bool) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
-    for api, _, _ in _build_all(list(specs), strict):
+    for api, _, _ in _build_all(list(specs), strict, lenient):
         _warn(api)
         _say(f"{api.source}: ok ({_counts(api)})")
 

@@ -26,12 +26,12 @@ import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 import yaml
 
-from generator.errors import Problem, SourcePos, SpecError, format_pointer
+from generator.errors import Fix, Problem, SourcePos, SpecError, format_pointer
 from generator.limits import (
     MAX_ALIAS_NODES,
     MAX_DEPTH,
@@ -344,6 +344,9 @@ class LoadedSpec:
     # What bundling found (a `$ref` leading nowhere, a fragment that does not parse), left for the
     # validate stage to report together with its own; the references stay in place as written.
     problems: tuple[Problem, ...] = ()
+    # The vendor mistakes lenient validation generated around (already applied to `data`), as
+    # warnings for the parse stage to report with its own.
+    warnings: tuple[Problem, ...] = ()
 
     def locate(self, pointer: Pointer) -> SourcePos:
         """Position of the node at `pointer`, or of its nearest ancestor that has one."""
@@ -389,6 +392,21 @@ class LoadedSpec:
 
     def problem(self, pointer: Pointer, message: str) -> Problem:
         return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message)
+
+    def mistake(
+        self,
+        pointer: Pointer,
+        message: str,
+        consequence: str,
+        *,
+        at: Pointer | None = None,
+        action: Literal["drop", "set"] = "drop",
+        value: Any = None,
+    ) -> Problem:
+        """A vendor mistake at `pointer`, generated around in lenient mode by dropping the node at
+        `at` (default: `pointer` itself) or setting it to `value`."""
+        fix = Fix(tuple(pointer if at is None else at), action, consequence, value)
+        return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message, fix)
 
 
 def display_path(path: Path, root: Path, root_as_given: str) -> str:

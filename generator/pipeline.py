@@ -3,6 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from generator.errors import SpecError, format_pointer
@@ -17,14 +18,19 @@ from generator.verify import verify
 
 
 def build(
-    spec_path: Path, strict: bool = False, *, formatted: bool = True
+    spec_path: Path, strict: bool = False, *, formatted: bool = True, lenient: bool = False
 ) -> tuple[Api, dict[PurePosixPath, str]]:
     """Every stage up to the files to write. Raises SpecError for a bad spec, VerifyError (a
     generator bug) for generated code that would not work; in both cases before anything could be
     written. `formatted=False` leaves out black and the verify stage (the slow ones), for callers
-    that only need code that compiles (the fuzz test), never for output that is kept."""
-    spec = validate(bundle(spec_path))
+    that only need code that compiles (the fuzz test), never for output that is kept.
+    `lenient`: the spec's vendor mistakes are generated around, each a warning of the Api."""
+    if strict and lenient:
+        raise ValueError("strict and lenient exclude each other")
+    spec = validate(bundle(spec_path), lenient=lenient)
     api = parse(spec, strict=strict)
+    if spec.warnings:
+        api = replace(api, warnings=tuple(sorted({*spec.warnings, *api.warnings})))
     _check_package_name(spec, api)
     files = render(api)
     if not formatted:
