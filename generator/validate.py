@@ -162,12 +162,15 @@ def _located(
     rewritten = _in_version(schema, is_31) if isinstance(schema, Mapping) else None
     if rewritten is None:
         return spec.problem(path, message)
-    changed = [f"{k}: {json.dumps(v)}" for k, v in rewritten.items() if schema.get(k, _NO) != v]
-    gone = [f"`{k}` dropped" for k in schema if k not in rewritten]
-    said = ", ".join(filter(None, [f"`{', '.join(changed)}`" if changed else "", *gone]))
-    return spec.mistake(
-        path, message, f"read as {said}", at=path[:-1], action="set", value=rewritten
+    changed = ", ".join(
+        f"{k}: {json.dumps(v)}" for k, v in rewritten.items() if schema.get(k, _NO) != v
     )
+    gone = ", ".join(f"`{k}`" for k in schema if k not in rewritten)
+    if changed:
+        said = f"read as `{changed}`" + (f" without {gone}" if gone else "")
+    else:
+        said = f"{gone} ignored"
+    return spec.mistake(path, message, said, at=path[:-1], action="set", value=rewritten)
 
 
 _NO = object()
@@ -186,7 +189,7 @@ def _node(data: Any, path: Pointer) -> Any:
 
 def _in_version(schema: Mapping[str, Any], is_31: bool) -> dict[str, Any] | None:
     """`schema` with the other version's forms of `type` and the exclusive bounds written in
-    this version's, or None when they cannot be (several non-null types in 3.0)."""
+    this version's, or None when they cannot be."""
     out = dict(schema)
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         value = out.get(bound)
@@ -200,9 +203,15 @@ def _in_version(schema: Mapping[str, Any], is_31: bool) -> dict[str, Any] | None
     kinds = out.get("type")
     if not is_31 and isinstance(kinds, list):  # 3.1: a list of types, 'null' among them
         named = [k for k in kinds if k != "null"]
-        if len(named) != 1 or not all(isinstance(k, str) for k in kinds):
+        if not named or not all(isinstance(k, str) for k in kinds):
             return None
-        out["type"] = named[0]
+        if len(named) == 1:
+            out["type"] = named[0]
+        elif "anyOf" in out:
+            return None
+        else:  # several types: one alternative each
+            del out["type"]
+            out["anyOf"] = [{"type": k} for k in dict.fromkeys(named)]
         if "null" in kinds:
             out["nullable"] = True
     return out

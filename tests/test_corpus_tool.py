@@ -75,7 +75,7 @@ def test_mistakes_are_counted_by_what_was_done_not_by_name() -> None:
             "operationId 'a' renamed 'a_2'",
             "operationId 'b' renamed 'b_2'",
             "default dropped",
-            "read as `type: \"string\", nullable: true`",
+            'read as `type: "string", nullable: true`',
         ]
     )
     assert kinds == {"operationId … renamed …": 2, "default dropped": 1, "read as …": 1}

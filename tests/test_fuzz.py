@@ -28,6 +28,20 @@ def test_no_mutant_is_an_internal_error() -> None:
     assert kinds["refused"] >= COUNT // 5 and kinds["generated"] >= COUNT // 5, kinds
 
 
+LENIENT_COUNT = 100
+
+
+def test_lenient_mode_generates_around_mutants_and_never_fails_inside() -> None:
+    """The fixed document lenient mode parses must generate like any valid one: no internal
+    error, every package importing; and mutants that only added mistakes now generate."""
+    report = fuzz.fuzz(LENIENT_COUNT, fuzz_seed=0, max_seed_nodes=SMALL, lenient=True)
+    assert not report.failures, report.summary()
+    strict = fuzz.fuzz(LENIENT_COUNT, fuzz_seed=0, max_seed_nodes=SMALL)
+    generated = {n for n, o in report.outcomes.items() if o.kind == "generated"}
+    by_default = {n for n, o in strict.outcomes.items() if o.kind == "generated"}
+    assert by_default < generated  # more generate, and none that generated is refused now
+
+
 def test_mutants_depend_only_on_seed_and_number() -> None:
     first, again, other = fuzz.mutants(30, 0), fuzz.mutants(30, 0), fuzz.mutants(30, 1)
     assert [(m.name, m.edits, m.files) for m in first] == [
