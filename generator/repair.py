@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.errors import Fix, Problem
-from generator.load import LoadedSpec
+from generator.load import LoadedSpec, Pointer
 
 
 def _order(at: tuple[str | int, ...]) -> tuple[tuple[int, int, str], ...]:
@@ -32,14 +32,17 @@ def repaired(spec: LoadedSpec, mistakes: Iterable[Problem]) -> LoadedSpec:
             fixes.setdefault(problem.fix.at, problem.fix)
     root: dict[str, Any] = dict(spec.data)
     fresh = {id(root)}  # containers already copied in this pass, safe to change
+    dropped = list(spec.dropped)
     for at in sorted(fixes, key=_order, reverse=True):
         if at:  # the whole document is never a mistake's node
-            _apply(root, fresh, fixes[at])
+            _apply(root, fresh, fixes[at], dropped)
     warnings = (*spec.warnings, *(p.as_warning() for p in found if p.fix is not None))
-    return replace(spec, data=root, warnings=warnings)
+    return replace(spec, data=root, warnings=warnings, dropped=tuple(dropped))
 
 
-def _apply(root: dict[str, Any], fresh: set[int], fix: Fix) -> None:
+def _apply(
+    root: dict[str, Any], fresh: set[int], fix: Fix, dropped: list[tuple[Pointer, int]]
+) -> None:
     trail: list[tuple[Any, str | int]] = []  # (copied container, key into it) down to the node
     node: Any = root
     for part in fix.at[:-1]:
@@ -59,6 +62,8 @@ def _apply(root: dict[str, Any], fresh: set[int], fix: Fix) -> None:
         node[last] = fix.value
         return
     del node[last]
+    if isinstance(node, list) and isinstance(last, int):
+        dropped.append((fix.at[:-1], last))
     # A list a drop leaves empty goes too: `required: []` is itself wrong in 3.0, and an empty
     # `examples` or `parameters` says nothing. Other containers stay (an emptied media type
     # object still says the body has that type).

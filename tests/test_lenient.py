@@ -152,7 +152,7 @@ CASES: dict[str, list[Line]] = {
             "parameter ignored",
         ),
         (
-            "23: #/paths/~1things/get/responses/200/content/application~1json/schema/required/1",
+            "24: #/paths/~1things/get/responses/200/content/application~1json/schema/required/1",
             "required property 'nmae' is defined neither in properties nor in allOf",
             "requirement ignored",
         ),
@@ -168,6 +168,19 @@ CASES: dict[str, list[Line]] = {
             "12: #/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/default",
             "default does not match its schema: 'ten' is not of type 'integer'",
             "default dropped",
+        ),
+    ],
+}
+
+
+# Found only once lenient mode has fixed the first round's mistakes (examples are checked when
+# the rest is sound), and still located as written although a parameter before it was dropped.
+LATER: dict[str, list[Line]] = {
+    "declarations.yaml": [
+        (
+            "15: #/paths/~1things/get/parameters/3/example",
+            "example does not match its schema: 'x' is not of type 'integer'",
+            "example not used",
         ),
     ],
 }
@@ -214,9 +227,12 @@ def test_lenient_warns_with_the_consequence_and_generates(
     result = run_cli(
         ["generate", "--lenient", "-o", str(tmp_path), f"{DIR}/{name}"], ROOT, monkeypatch
     )
+    found = sorted(
+        [*CASES[name], *LATER.get(name, [])], key=lambda line: int(line[0].split(":")[0])
+    )
     warnings = [
         f"{DIR}/{name}:{where}: warning: {message}; {consequence}"
-        for where, message, consequence in CASES[name]
+        for where, message, consequence in found
         if consequence is not None
     ]
     errors = [f"{DIR}/{name}:{w}: {m}" for w, m, c in CASES[name] if c is None]
@@ -292,7 +308,8 @@ def test_the_fixed_document_is_what_the_parse_stage_reads() -> None:
     spec = validate(bundle(ROOT / DIR / "declarations.yaml"), lenient=True)
     assert spec.data["tags"] == [{"name": "things"}]
     operation = spec.data["paths"]["/things"]["get"]
-    assert [p["name"] for p in operation["parameters"]] == ["q"]
+    assert [p["name"] for p in operation["parameters"]] == ["q", "r"]
+    assert "example" not in operation["parameters"][1]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["required"] == ["id"]
     spec = validate(bundle(ROOT / DIR / "examples.yaml"), lenient=True)
@@ -342,6 +359,18 @@ def test_list_items_are_dropped_last_first_and_an_emptied_required_goes() -> Non
         "s": {"required": ["a", "b"], "properties": {"required": {}}},
         "t": {"enum": [1]},
     }
+
+
+def test_pointers_after_a_dropped_item_are_mapped_back_to_the_document_as_written() -> None:
+    spec = _spec({"p": [{"n": 0}, {"n": 1}, {"n": 2}, {"n": 3}, {"q": [5, 5, 6]}]})
+    spec = repaired(spec, [_mistake(("p", 1)), _mistake(("p", 2)), _mistake(("p", 4, "q", 1))])
+    assert spec.data == {"p": [{"n": 0}, {"n": 3}, {"q": [5, 6]}]}
+    assert spec.as_written(("p", 1)) == ("p", 3)
+    assert spec.as_written(("p", 2, "q", 1)) == ("p", 4, "q", 2)
+    assert spec.as_written(("p", 0, "n")) == ("p", 0, "n")
+    spec = repaired(spec, [_mistake(("p", 0))])  # a second round maps through both
+    assert spec.as_written(("p", 0)) == ("p", 3)
+    assert spec.problem(("p", 1, "q"), "x").pointer == "#/p/4/q"
 
 
 def test_a_set_fix_replaces_the_value() -> None:
