@@ -147,7 +147,7 @@ class Remedy(NamedTuple):
     """How lenient mode generates around a structural mistake: `drop` the node, or rewrite the
     schema around it (`version`) into the form of the document's own OpenAPI version."""
 
-    kind: str  # "drop" or "version"
+    kind: str  # "drop", "version" or "null"
     consequence: str = ""
 
 
@@ -158,6 +158,8 @@ def _located(
         return spec.problem(path, message)
     if remedy.kind == "drop":
         return spec.mistake(path, message, remedy.consequence)
+    if remedy.kind == "null":
+        return _null_type(spec, path, message)
     schema = _node(spec.data, path[:-1])
     rewritten = _in_version(schema, is_31) if isinstance(schema, Mapping) else None
     if rewritten is None:
@@ -174,6 +176,25 @@ def _located(
 
 
 _NO = object()
+
+
+def _null_type(spec: LoadedSpec, path: Pointer, message: str) -> Problem:
+    """`type: 'null'` in 3.0, which says the same with `nullable: true`: on the schema around
+    when it is one alternative of an anyOf/oneOf (the alternative dropped), else on itself."""
+    if len(path) >= 3 and path[-3] in ("anyOf", "oneOf") and isinstance(path[-2], int):
+        around = _node(spec.data, path[:-3])
+        parts = around.get(path[-3]) if isinstance(around, Mapping) else None
+        if isinstance(parts, list) and len(parts) > 1:
+            rest = [part for i, part in enumerate(parts) if i != path[-2]]
+            value = {**around, path[-3]: rest, "nullable": True}
+            said = f"alternative dropped, read as `nullable: true` on the {path[-3]}"
+            return spec.mistake(path, message, said, at=path[:-3], action="set", value=value)
+    schema = _node(spec.data, path[:-1])
+    if not isinstance(schema, Mapping):
+        return spec.problem(path, message)
+    value = {**{k: v for k, v in schema.items() if k != "type"}, "nullable": True}
+    said = "read as `nullable: true` without `type`"
+    return spec.mistake(path, message, said, at=path[:-1], action="set", value=value)
 
 
 def _node(data: Any, path: Pointer) -> Any:
@@ -367,6 +388,10 @@ Explained = list[tuple[Pointer, str, Remedy | None]]
 _IGNORED = Remedy("drop", "field ignored")
 _KEYWORD_IGNORED = Remedy("drop", "keyword ignored")
 _OTHER_VERSION = Remedy("version")
+_NULL = Remedy("null")  # 3.1's `type: 'null'` in 3.0
+# `key:` with nothing after it in YAML: as if the key were not there (a required one is then
+# missing, which still refuses)
+_EMPTY = Remedy("drop", "empty value ignored")
 _REPEATED = Remedy("drop", "repeated entry ignored")
 
 
@@ -404,7 +429,8 @@ def _alternatives(error: jsonschema.exceptions.ValidationError, is_31: bool) -> 
     if all(e.validator == "type" and not e.relative_path for e in errors):
         wanted = sorted({t for e in errors for t in _as_list(e.validator_value)})
         kinds = " or ".join(_article(t) for t in wanted)
-        return [(here, f"expected {kinds}, found {_json_type(instance)}", None)]
+        message = f"expected {kinds}, found {_json_type(instance)}"
+        return [(here, message, _EMPTY if instance is None and here else None)]
     if len(meant) > 1 and all(e.validator == "required" and not e.relative_path for e in errors):
         names = " or ".join(repr(n) for e in errors for n in _missing(e))
         return [(here, f"needs {names}", None)]
@@ -443,7 +469,7 @@ def _leaf(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explaine
     if error.validator == "enum" and here[-1:] == ("type",) and "integer" in allowed_types:
         allowed = ", ".join(allowed_types)
         if error.instance == "null" and not is_31:
-            return [(here, "OpenAPI 3.0 has no type 'null': use `nullable: true`", None)]
+            return [(here, "OpenAPI 3.0 has no type 'null': use `nullable: true`", _NULL)]
         # 3.1's list of types in a 3.0 document
         remedy = _OTHER_VERSION if isinstance(error.instance, list) else None
         return [(here, f"unknown type {error.instance!r}: one of {allowed}", remedy)]
@@ -452,6 +478,8 @@ def _leaf(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explaine
     if error.validator == "type":
         kinds = " or ".join(_article(t) for t in _as_list(error.validator_value))
         message = f"expected {kinds}, found {_json_type(error.instance)}"
+        if error.instance is None and here:
+            return [(here, message, _EMPTY)]
         return [(here, message, _OTHER_VERSION if _other_version_form(here, error) else None)]
     return [(here, error.message, None)]
 

@@ -104,6 +104,22 @@ CORPUS: tuple[Source, ...] = (
         "85916353ab0f96cb24bf727e926d385fcdc86c0d2bf8e72a543a56caeddf0fb5",
         "encyclopedia; 3.0.1 JSON, 120 operations, form-encoded searches",
     ),
+    Source(
+        "blockfrost",
+        "@blockfrost/openapi",
+        "0.1.93",
+        "package/openapi.yaml",
+        "b0f64545d55c459525d31ba681d8134fba95d2ce5452d87a754aa7409d2ca887",
+        "blockchain data; 3.0.3 YAML, 3.1's `type: 'null'` in anyOf, byte formats",
+    ),
+    Source(
+        "directus",
+        "@directus/specs",
+        "15.2.0",
+        "package/dist/openapi.json",
+        "fd9c209674ca9c7912ce5eacc830537b7e7ec8e9f5c67dbffc4ded4a9bd157e1",
+        "headless CMS; 3.0.1 JSON, a null schema, examples null where not nullable",
+    ),
 )
 
 

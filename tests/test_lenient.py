@@ -126,6 +126,30 @@ CASES: dict[str, list[Line]] = {
             "`exclusiveMaximum` ignored",
         ),
     ],
+    "null_type_30.yaml": [  # the 3.1 way to say nullable, in 3.0
+        (
+            f"22: {THING}/properties/meta/anyOf/2/type",
+            "OpenAPI 3.0 has no type 'null': use `nullable: true`",
+            "alternative dropped, read as `nullable: true` on the anyOf",
+        ),
+        (
+            f"23: {THING}/properties/gone/type",
+            "OpenAPI 3.0 has no type 'null': use `nullable: true`",
+            "read as `nullable: true` without `type`",
+        ),
+    ],
+    "empty_values.yaml": [  # `key:` with nothing after it
+        (
+            "7: #/paths/~1things/post/parameters",
+            "expected an array, found null",
+            "empty value ignored",
+        ),
+        (
+            "11: #/paths/~1things/post/requestBody/content/application~1json/schema",
+            "expected an object, found null",
+            "empty value ignored",
+        ),
+    ],
     "unknown_fields.yaml": [
         (
             "7: #/paths/~1things/get/summmary",
@@ -289,6 +313,8 @@ def test_what_lenient_mode_generates_follows_each_fix() -> None:
         assert f"    def {method}(" in resources
     thing = _files("keywords_31_in_30.yaml")["models/_thing.py"]
     assert "note: str | None = None" in thing and "both: str | int | None = None" in thing
+    thing = _files("null_type_30.yaml")["models/_thing.py"]
+    assert "meta: str | int | None = None" in thing and "gone: Any = None" in thing
     readme = _files("examples.yaml")["README.md"]
     assert "big" not in readme and "seven" not in readme
 
@@ -305,6 +331,10 @@ def test_the_fixed_document_is_what_the_parse_stage_reads() -> None:
         "ratio": {"type": "number", "maximum": 1},
     }
     assert _thing("required_twice.yaml")["required"] == ["id", "name"]
+    assert _thing("null_type_30.yaml")["properties"] == {
+        "meta": {"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": True},
+        "gone": {"description": "Always empty.", "nullable": True},
+    }
     spec = validate(bundle(ROOT / DIR / "declarations.yaml"), lenient=True)
     assert spec.data["tags"] == [{"name": "things"}]
     operation = spec.data["paths"]["/things"]["get"]
