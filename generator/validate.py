@@ -30,7 +30,7 @@ import difflib
 import importlib.metadata
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -151,7 +151,8 @@ def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
 
 class Remedy(NamedTuple):
     """How lenient mode generates around a structural mistake: `drop` the node, or rewrite the
-    schema around it (`version`) into the form of the document's own OpenAPI version."""
+    schema around it into the document's own OpenAPI version (`version`: the exclusive bounds
+    and lists of types; `null`: 3.1's `type: 'null'` in 3.0), see generator/repair.py."""
 
     kind: str  # "drop", "version" or "null"
     consequence: str = ""
@@ -160,88 +161,17 @@ class Remedy(NamedTuple):
 def _located(
     spec: LoadedSpec, path: Pointer, message: str, remedy: Remedy | None, is_31: bool
 ) -> Problem:
+    from generator.repair import null_as_nullable, other_version
+
     if remedy is None:
         return spec.problem(path, message)
     if remedy.kind == "drop":
         return spec.mistake(path, message, remedy.consequence)
-    if remedy.kind == "null":
-        return _null_type(spec, path, message)
-    schema = _node(spec.data, path[:-1])
-    rewritten = _in_version(schema, is_31) if isinstance(schema, Mapping) else None
-    if rewritten is None:
+    found = (null_as_nullable if remedy.kind == "null" else other_version)(spec.data, path, is_31)
+    if found is None:
         return spec.problem(path, message)
-    changed = ", ".join(
-        f"{k}: {json.dumps(v)}" for k, v in rewritten.items() if schema.get(k, _NO) != v
-    )
-    gone = ", ".join(f"`{k}`" for k in schema if k not in rewritten)
-    if changed:
-        said = f"read as `{changed}`" + (f" without {gone}" if gone else "")
-    else:
-        said = f"{gone} ignored"
-    return spec.mistake(path, message, said, at=path[:-1], action="set", value=rewritten)
-
-
-_NO = object()
-
-
-def _null_type(spec: LoadedSpec, path: Pointer, message: str) -> Problem:
-    """`type: 'null'` in 3.0, which says the same with `nullable: true`: on the schema around
-    when it is one alternative of an anyOf/oneOf (the alternative dropped), else on itself."""
-    if len(path) >= 3 and path[-3] in ("anyOf", "oneOf") and isinstance(path[-2], int):
-        around = _node(spec.data, path[:-3])
-        parts = around.get(path[-3]) if isinstance(around, Mapping) else None
-        if isinstance(parts, list) and len(parts) > 1:
-            rest = [part for i, part in enumerate(parts) if i != path[-2]]
-            value = {**around, path[-3]: rest, "nullable": True}
-            said = f"alternative dropped, read as `nullable: true` on the {path[-3]}"
-            return spec.mistake(path, message, said, at=path[:-3], action="set", value=value)
-    schema = _node(spec.data, path[:-1])
-    if not isinstance(schema, Mapping):
-        return spec.problem(path, message)
-    value = {**{k: v for k, v in schema.items() if k != "type"}, "nullable": True}
-    said = "read as `nullable: true` without `type`"
-    return spec.mistake(path, message, said, at=path[:-1], action="set", value=value)
-
-
-def _node(data: Any, path: Pointer) -> Any:
-    for part in path:
-        if isinstance(data, Mapping):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
-def _in_version(schema: Mapping[str, Any], is_31: bool) -> dict[str, Any] | None:
-    """`schema` with the other version's forms of `type` and the exclusive bounds written in
-    this version's, or None when they cannot be."""
-    out = dict(schema)
-    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        value = out.get(bound)
-        if is_31 and isinstance(value, bool):  # 3.0: a flag on minimum/maximum
-            del out[bound]
-            if value and isinstance(out.get(limit), (int, float)):
-                out[bound] = out.pop(limit)
-        elif not is_31 and isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[limit] = value  # 3.1: the bound itself
-            out[bound] = True
-    kinds = out.get("type")
-    if not is_31 and isinstance(kinds, list):  # 3.1: a list of types, 'null' among them
-        named = [k for k in kinds if k != "null"]
-        if not named or not all(isinstance(k, str) for k in kinds):
-            return None
-        if len(named) == 1:
-            out["type"] = named[0]
-        elif "anyOf" in out:
-            return None
-        else:  # several types: one alternative each
-            del out["type"]
-            out["anyOf"] = [{"type": k} for k in dict.fromkeys(named)]
-        if "null" in kinds:
-            out["nullable"] = True
-    return out
+    at, value, said = found
+    return spec.mistake(path, message, said, at=at, action="set", value=value)
 
 
 @cache
