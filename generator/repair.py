@@ -114,29 +114,9 @@ def other_version(data: Any, path: Pointer, is_31: bool) -> Rewrite | None:
     if not isinstance(schema, Mapping):
         return None
     out = dict(schema)
-    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-        value = out.get(bound)
-        if is_31 and isinstance(value, bool):  # 3.0: a flag on minimum/maximum
-            del out[bound]
-            if value and isinstance(out.get(limit), (int, float)):
-                out[bound] = out.pop(limit)
-        elif not is_31 and isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[limit] = value  # 3.1: the bound itself
-            out[bound] = True
-    kinds = out.get("type")
-    if not is_31 and isinstance(kinds, list):  # 3.1: a list of types, 'null' among them
-        named = [k for k in kinds if k != "null"]
-        if not named or not all(isinstance(k, str) for k in kinds):
-            return None
-        if len(named) == 1:
-            out["type"] = named[0]
-        elif "anyOf" in out:
-            return None
-        else:  # several types: one alternative each
-            del out["type"]
-            out["anyOf"] = [{"type": k} for k in dict.fromkeys(named)]
-        if "null" in kinds:
-            out["nullable"] = True
+    _bounds_in_version(out, is_31)
+    if not is_31 and isinstance(out.get("type"), list) and not _types_in_30(out):
+        return None
     changed = ", ".join(
         f"{k}: {json.dumps(v)}" for k, v in out.items() if schema.get(k, _MISSING) != v
     )
@@ -146,6 +126,37 @@ def other_version(data: Any, path: Pointer, is_31: bool) -> Rewrite | None:
     else:
         said = f"{gone} ignored"
     return path[:-1], out, said
+
+
+def _bounds_in_version(out: dict[str, Any], is_31: bool) -> None:
+    """exclusiveMinimum/Maximum: a flag on minimum/maximum in 3.0, the bound itself in 3.1."""
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = out.get(bound)
+        if is_31 and isinstance(value, bool):
+            del out[bound]
+            if value and isinstance(out.get(limit), (int, float)):
+                out[bound] = out.pop(limit)
+        elif not is_31 and isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[limit] = value
+            out[bound] = True
+
+
+def _types_in_30(out: dict[str, Any]) -> bool:
+    """3.1's list of types (`null` among them) written the 3.0 way; False when it cannot be."""
+    kinds = out["type"]
+    named = [k for k in kinds if k != "null"]
+    if not named or not all(isinstance(k, str) for k in kinds):
+        return False
+    if len(named) == 1:
+        out["type"] = named[0]
+    elif "anyOf" in out:
+        return False
+    else:  # several types: one alternative each
+        del out["type"]
+        out["anyOf"] = [{"type": k} for k in dict.fromkeys(named)]
+    if "null" in kinds:
+        out["nullable"] = True
+    return True
 
 
 def null_as_nullable(data: Any, path: Pointer, is_31: bool) -> Rewrite | None:

@@ -360,16 +360,9 @@ def _alternatives(error: jsonschema.exceptions.ValidationError, is_31: bool) -> 
     meant = {
         i: errs for i, errs in branches.items() if _is_reference_branch(errs) == has_ref
     } or branches
-    here = tuple(error.absolute_path)
-    errors = [e for errs in meant.values() for e in errs]
-    if all(e.validator == "type" and not e.relative_path for e in errors):
-        wanted = sorted({t for e in errors for t in _as_list(e.validator_value)})
-        kinds = " or ".join(_article(t) for t in wanted)
-        message = f"expected {kinds}, found {_json_type(instance)}"
-        return [(here, message, _EMPTY if instance is None and here else None)]
-    if len(meant) > 1 and all(e.validator == "required" and not e.relative_path for e in errors):
-        names = " or ".join(repr(n) for e in errors for n in _missing(e))
-        return [(here, f"needs {names}", None)]
+    summary = _alternatives_summary(error, meant)
+    if summary is not None:
+        return summary
     # Of several alternatives, the one that got furthest into the node is the one meant.
     _, chosen = max(
         meant.items(),
@@ -379,6 +372,25 @@ def _alternatives(error: jsonschema.exceptions.ValidationError, is_31: bool) -> 
     for sub in chosen:
         out += [item for item in explain(sub, is_31) if item not in out]
     return out
+
+
+def _alternatives_summary(
+    error: jsonschema.exceptions.ValidationError,
+    meant: dict[Any, list[jsonschema.exceptions.ValidationError]],
+) -> Explained | None:
+    """One message for alternatives that all fail the same way at the node itself: its type is
+    none of theirs, or it lacks what each needs."""
+    here = tuple(error.absolute_path)
+    errors = [e for errs in meant.values() for e in errs]
+    if all(e.validator == "type" and not e.relative_path for e in errors):
+        wanted = sorted({t for e in errors for t in _as_list(e.validator_value)})
+        kinds = " or ".join(_article(t) for t in wanted)
+        message = f"expected {kinds}, found {_json_type(error.instance)}"
+        return [(here, message, _EMPTY if error.instance is None and here else None)]
+    if len(meant) > 1 and all(e.validator == "required" and not e.relative_path for e in errors):
+        names = " or ".join(repr(n) for e in errors for n in _missing(e))
+        return [(here, f"needs {names}", None)]
+    return None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -403,12 +415,7 @@ def _leaf(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explaine
         ]
     allowed_types = _as_list(error.validator_value)
     if error.validator == "enum" and here[-1:] == ("type",) and "integer" in allowed_types:
-        allowed = ", ".join(allowed_types)
-        if error.instance == "null" and not is_31:
-            return [(here, "OpenAPI 3.0 has no type 'null': use `nullable: true`", _NULL)]
-        # 3.1's list of types in a 3.0 document
-        remedy = _OTHER_VERSION if isinstance(error.instance, list) else None
-        return [(here, f"unknown type {error.instance!r}: one of {allowed}", remedy)]
+        return [_unknown_type(here, error.instance, allowed_types, is_31)]
     if error.validator == "uniqueItems" and isinstance(error.instance, list):
         return _repeated(here, error.instance)
     if error.validator == "type":
@@ -418,6 +425,15 @@ def _leaf(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explaine
             return [(here, message, _EMPTY)]
         return [(here, message, _OTHER_VERSION if _other_version_form(here, error) else None)]
     return [(here, error.message, None)]
+
+
+def _unknown_type(
+    here: Pointer, found: Any, allowed: list[str], is_31: bool
+) -> tuple[Pointer, str, Remedy | None]:
+    if found == "null" and not is_31:
+        return (here, "OpenAPI 3.0 has no type 'null': use `nullable: true`", _NULL)
+    remedy = _OTHER_VERSION if isinstance(found, list) else None  # 3.1's list of types in 3.0
+    return (here, f"unknown type {found!r}: one of {', '.join(allowed)}", remedy)
 
 
 def _other_version_form(here: Pointer, error: jsonschema.exceptions.ValidationError) -> bool:
