@@ -118,7 +118,9 @@ def stable_text(text: str) -> str | None:
     try:
         lines = _logical_lines(text)
         out: list[str] = []
-        _Blanks().place(lines)
+        # the first statement (a module docstring, if it is a string): after comments only
+        first = next((i for i, line in enumerate(lines) if not line.is_comment), -1)
+        _Blanks().place(lines, first)
         previous: _Logical | None = None
         for number, line in enumerate(lines):
             if (
@@ -129,8 +131,12 @@ def stable_text(text: str) -> str | None:
             ):
                 raise _GiveUp  # where black attaches a comment is its own business
             docstring = line.is_string and (
-                (previous is None or all(p.is_comment for p in lines[:number]))
-                or (previous.opens_block and line.depth == previous.depth + 1)
+                number == first
+                or (
+                    previous is not None
+                    and previous.opens_block
+                    and line.depth == previous.depth + 1
+                )
             )
             line.out = _layout(line, text, docstring)
             previous = line
@@ -139,6 +145,8 @@ def stable_text(text: str) -> str | None:
             out.extend(line.out)
     except _GiveUp:
         return None
+    except (IndexError, KeyError, ValueError, StopIteration):
+        return None  # a shape the checks above did not foresee: black decides
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -691,7 +699,7 @@ class _Blanks:
     """Black's empty-line rules (its EmptyLineTracker, for .py files), for the line kinds above:
     rewrites each line's `blanks` to the count black writes before it."""
 
-    def place(self, lines: list[_Logical]) -> None:
+    def place(self, lines: list[_Logical], first: int) -> None:
         previous: _Logical | None = None
         previous_after = 0
         defs: list[_Logical] = []
@@ -703,7 +711,7 @@ class _Blanks:
                 and previous.is_string
                 and previous.depth == 0
                 and not (line.is_class or line.is_def)
-                and all(p.is_comment for p in lines[: index - 1])
+                and index - 1 == first
             ):
                 before = 1  # one blank line after a module docstring
             line.blanks = previous_after + before
