@@ -531,6 +531,9 @@ class _Code:
             return [row]  # a literal or a dict entry of two: black leaves it long
         if self.line.is_def and b - a > 2 and toks[a + 1].text == ":":
             return self._annotation(indent, a, b, suffix)
+        ternary = self._ternary(indent, a, b, suffix)
+        if ternary is not None:
+            return ternary
         if toks[b - 1].text not in _CLOSE:
             raise _GiveUp
         opener = self.match[b - 1]
@@ -551,6 +554,68 @@ class _Code:
         ):
             raise _GiveUp
         return self._rhs(indent, a, opener, b - 1, suffix)
+
+    def _ternary(self, indent: int, a: int, b: int, suffix: str) -> list[str] | None:
+        """An argument or dict value too long for its line that is one conditional expression:
+        black wraps it in parentheses of its own, on one line inside them if it fits, else split
+        before `if` and before `else` (None when the element is not such an expression)."""
+        toks = self.toks
+        depth = 0
+        at: dict[str, list[int]] = {}
+        for k in range(a, b):
+            text = toks[k].text
+            if text in _OPEN:
+                depth += 1
+            elif text in _CLOSE:
+                depth -= 1
+            elif depth == 0 and toks[k].kind == "name" and text in _KEYWORDS:
+                at.setdefault(text, []).append(k)
+        if "if" not in at and "else" not in at:
+            return None
+        if set(at) - {"if", "else", "is", "not", "None", "True", "False", "and", "or"}:
+            raise _GiveUp  # a lambda, a comprehension, an await…: not followed here
+        if len(at.get("if", ())) != 1 or len(at.get("else", ())) != 1:
+            raise _GiveUp
+        start = a
+        prefix = ""
+        names = [t.text for t in toks[a : a + 2]]
+        if len(names) == 2 and names[1] == "=" and toks[a].kind == "name":
+            start, prefix = a + 2, toks[a].text + "="
+        elif len(names) == 2 and names[1] == ":" and toks[a].kind in ("str", "name", "num"):
+            start, prefix = a + 2, toks[a].text + ": "
+        (cond,) = at["if"]
+        (other,) = at["else"]
+        if not start < cond < other < b - 1 or self._magic_in(a, b):
+            raise _GiveUp
+        if suffix:
+            inner = indent + 4
+            head, tail = [" " * indent + prefix + "("], [" " * indent + ")" + suffix]
+            whole = " " * inner + _render_row(toks[start:b])
+            if len(whole) <= LINE_LENGTH:
+                return [*head, whole, *tail]
+        elif prefix:
+            raise _GiveUp
+        else:
+            # the sole argument: its parentheses would be redundant, black splits it bare
+            inner, head, tail = indent, [], []
+        body: list[str] = []
+        for x, y in ((start, cond), (cond, other), (other, b)):
+            row = " " * inner + _render_row(toks[x:y])
+            if len(row) <= LINE_LENGTH:
+                body.append(row)
+                continue
+            if toks[y - 1].text not in _CLOSE:
+                raise _GiveUp
+            opener = self.match[y - 1]
+            lead = toks[x:opener]
+            if lead and lead[0].text in ("if", "else"):
+                lead = lead[1:]
+            if not lead or any(
+                not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in lead
+            ):
+                raise _GiveUp
+            body.extend(self._rhs(inner, x, opener, y - 1, ""))
+        return [*head, *body, *tail]
 
     def _annotation(self, indent: int, a: int, b: int, suffix: str) -> list[str]:
         """A parameter too long for its line whose annotation is a union: black wraps the

@@ -93,7 +93,12 @@ def _string(draw: st.DrawFn) -> str:
 @st.composite
 def _expr(draw: st.DrawFn, depth: int = 0) -> str:
     kinds = ["name", "string", "number", "dotted"] + (["call", "list", "dict"] if depth < 3 else [])
+    kinds += ["ternary"] if 0 < depth < 3 else []
     kind = draw(st.sampled_from(kinds))
+    if kind == "ternary":
+        test = draw(st.sampled_from(["{} is not None", "{}", "not {}", "{} and {}"]))
+        condition = test.format(draw(_word), draw(_word))
+        return f"{draw(_expr(depth + 1))} if {condition} else {draw(_expr(depth + 1))}"
     if kind == "name":
         return draw(_word)
     if kind == "string":
@@ -250,6 +255,8 @@ KNOWN = {
     "long union parameter": "def f(\n    self,\n    language: "
     + " | ".join(f"LanguageChoice{i}" for i in range(6))
     + " = NOT_GIVEN,\n) -> None:\n    pass\n",
+    "long conditional expression argument": "x = make(\n    auth=Bearer(token) if token is not None else "
+    + "ServerAuth(setting('api_secret', api_secret, 'API_SECRET'), ttl=3600, claims={'server': True}),\n)\n",
     "conditional expressions that fit": "x = f(" + "a if b else c, " * 8 + "d)\n",
     "blank lines": 'import a\nx = 1\nclass A:\n    """Doc."""\n    x: int\n    def f(self):\n        pass\n    y = 2\ndef g():\n    pass\n',
 }
@@ -261,7 +268,7 @@ def test_known_shapes(source: str) -> None:
 
 
 GIVE_UP = {
-    "long conditional expression": "x = f(" + "a" * 90 + " if b else c, d)\n",
+    "long conditional expression": "x = f(" + "a" * 90 + " if b else c if d else e, d)\n",
     "comment after code": "x = 1  # note\n",
     "backslash continuation": "x = 1 + \\\n    2\n",
     "prefixed string": "x = r'a'\n",
