@@ -16,7 +16,8 @@ official `getstream` SDK there for the client comparison.
 
 Client figures (the generated stream_video package against bare httpx on a loopback server in this
 process): import + construction, first request, per-call time sync and async, decoding the GetCall
-example. Figures are medians; nothing is asserted. BENCH_SIZES (e.g. "10,100") and BENCH_REPEAT narrow
+example. Figures are medians; nothing is asserted. Children run with bytecode caching on
+(PYTHONDONTWRITEBYTECODE dropped from their environment), as installed code has its .pyc files. BENCH_SIZES (e.g. "10,100") and BENCH_REPEAT narrow
 a run.
 """
 
@@ -238,15 +239,19 @@ def _stages_child(spec: str, out: str) -> None:
     )
 
 
+# Every child runs with bytecode caching on, as an installed generator (and package) has its .pyc
+# files: with PYTHONDONTWRITEBYTECODE set, each run would compile every module of the generator
+# again and the figures would measure Python's compiler.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run(
     cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> tuple[float, float, str]:
     """Wall and CPU seconds (user + system of the process and every child it waited for)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
-        cmd, env={**os.environ, **(env or {})}, cwd=cwd, capture_output=True, text=True
-    )
+    done = subprocess.run(cmd, env={**_ENV, **(env or {})}, cwd=cwd, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -596,7 +601,7 @@ def _child_json(
     python: Path | str, args: list[str], script: str = _CLIENT_SCRIPT
 ) -> dict[str, float]:
     done = subprocess.run(
-        [str(python), "-c", script, *args], capture_output=True, text=True, cwd=ROOT
+        [str(python), "-c", script, *args], capture_output=True, text=True, cwd=ROOT, env=_ENV
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])

@@ -21,8 +21,10 @@ from runtime import (
     BearerAuth,
     CompositeAuth,
     NoAuth,
+    ResponseValidationError,
     SyncApiClient,
 )
+from runtime._raw import raw_response
 from runtime._redact import Redactor
 
 PASSWORD = "s3cr3t-pa55word"
@@ -330,6 +332,23 @@ def test_requests_attached_to_errors_and_responses_are_masked(harness: Harness) 
     assert "k-7" not in _visible(raw.http_response.request)
     assert "tk1" not in _visible(raw.http_response.request)
     assert "k-7" not in repr(raw)
+
+
+def test_a_parsed_response_is_masked_once_it_is_handed_out(harness: Harness) -> None:
+    # A 2xx answer that is only parsed is not copied for redaction; one that leaves the runtime
+    # (a raw response, the response of a body that does not fit) is.
+    auth = CompositeAuth(BearerAuth("tk1"), ApiKeyAuth("api_key", "k-7", "query"))
+    harness.server.script(Reply.json({"ok": True}), Reply.json({"ok": True}), Reply.json([1]))
+    with SyncApiClient(**harness.client_kwargs(auth=auth)) as client:
+        assert client.call(get(), dict[str, bool], None) == {"ok": True}
+        raw = raw_response(client.call)(get(), dict[str, bool], None)
+        assert "k-7" not in _visible(raw.http_response.request)
+        assert "tk1" not in _visible(raw.http_response.request)
+        with pytest.raises(ResponseValidationError) as info:
+            client.call(get(), dict[str, bool], None)
+    shown = _visible(info.value.response.request)
+    assert "k-7" not in shown and "tk1" not in shown
+    assert info.value.response.request.headers["authorization"] == "Bearer ***"
 
 
 def test_cause_of_a_connection_error_is_masked(harness: Harness) -> None:

@@ -10,6 +10,7 @@ itself lives in ``_retry.py``; redaction in ``_redact.py``; holding the deadline
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import json
@@ -18,7 +19,7 @@ import platform
 import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeGuard, TypeVar, overload
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import httpx
@@ -170,6 +171,21 @@ def ssl_context_for(base_url: str) -> ssl.SSLContext:
     return shared_ssl_context()
 
 
+def _outcome(status: int) -> str:
+    return f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+
+
+@functools.cache
+def _token_class(kind: type) -> bool:
+    return issubclass(kind, TokenAuth)
+
+
+def _fetches_tokens(part: Auth) -> TypeGuard[TokenAuth]:
+    # isinstance() against a runtime-checkable protocol inspects the protocol's members on
+    # every call; per credential class it is asked once.
+    return _token_class(type(part))
+
+
 def _cap(limit: float | None, remaining: float) -> float:
     return remaining if limit is None else min(limit, remaining)
 
@@ -257,12 +273,20 @@ class BaseApiClient(Generic[HttpClientT]):
     def parse(self, response: httpx.Response, type_: Any) -> Any: ...
     def parse(self, response: httpx.Response, type_: Any) -> Any:
         """Parse a successful response's body as ``type_`` (see ``parse_body``)."""
-        return parse_body(
-            response, type_, redact_url=self._redactor.url, redact=self._redactor.text
-        )
+        try:
+            return parse_body(
+                response, type_, redact_url=self._redactor.url, redact=self._redactor.text
+            )
+        except ResponseValidationError:
+            # the error hands the response out: it must not show credentials from here on
+            with contextlib.suppress(RuntimeError):  # a response built by hand has no request
+                response.request = self._redactor.request(response.request)
+            raise
 
-    def _start_call(self, spec: RequestSpec, options: RequestOptions | None) -> _Call:
-        return _Call(self, spec, options or {})
+    def _start_call(
+        self, spec: RequestSpec, options: RequestOptions | None, hand_out: bool = True
+    ) -> _Call:
+        return _Call(self, spec, options or {}, hand_out)
 
 
 class _Call:
@@ -282,6 +306,7 @@ class _Call:
         "deadline",
         "extra_headers",
         "extra_query",
+        "hand_out",
         "max_retries",
         "renewed",
         "spec",
@@ -293,10 +318,17 @@ class _Call:
     )
 
     def __init__(
-        self, client: BaseApiClient[Any], spec: RequestSpec, options: RequestOptions
+        self,
+        client: BaseApiClient[Any],
+        spec: RequestSpec,
+        options: RequestOptions,
+        hand_out: bool = True,
     ) -> None:
         self.client = client
         self.spec = spec
+        # Whether a 2xx response leaves the runtime (a stream, a raw response): only then is
+        # its request redacted on success; errors always are.
+        self.hand_out = hand_out
         self.max_retries = options.get("max_retries", client.max_retries)
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -379,7 +411,7 @@ class _Call:
         when one is due; the client sends it before :meth:`next_request`."""
         parts = self.auth.parts if isinstance(self.auth, CompositeAuth) else (self.auth,)
         for part in parts:
-            if isinstance(part, TokenAuth):
+            if _fetches_tokens(part):
                 request = part.token_request(http)
                 if request is not None:
                     request.extensions["timeout"] = self._attempt_timeout().as_dict()
@@ -519,15 +551,21 @@ class _Call:
         status = response.status_code
         # A 401 is refused before the application acts, so repeating it is safe for any method.
         renewed = status == 401 and self._renew(request, response)
-        # What we hand out (ApiResponse.http_response, err.response) must not show credentials.
-        response.request = client._redactor.request(request)
-        url = client._redactor.url(request.url)
-        outcome = f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
-        self._log_attempt(url, outcome)
         if response.is_success:
+            # What we hand out (ApiResponse.http_response, err.response) must not show
+            # credentials; a response parsed and dropped needs no copy (nor, with logging
+            # off, a redacted URL).
+            if self.hand_out:
+                response.request = client._redactor.request(request)
+            if client.logger.isEnabledFor(logging.DEBUG):
+                self._log_attempt(client._redactor.url(request.url), _outcome(status))
             elapsed = client.retry.clock() - self.started
             record_call(response, CallInfo(self.attempts, elapsed, self.spec.operation_id))
             return None
+        response.request = client._redactor.request(request)
+        url = client._redactor.url(request.url)
+        outcome = _outcome(status)
+        self._log_attempt(url, outcome)
         if renewed:
             self._log_retry(url, outcome, 0.0, " with a renewed credential")
             return 0.0

@@ -19,12 +19,18 @@ import httpx
 
 from ._response import ApiResponse
 
-__all__ = ["async_raw_response", "capture", "raw_response"]
+__all__ = ["armed", "async_raw_response", "capture", "raw_response"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 _armed: ContextVar[list[httpx.Response] | None] = ContextVar("_armed", default=None)
+
+
+def armed() -> bool:
+    """Whether a raw-response call is waiting for its response (which it then hands out)."""
+    box = _armed.get()
+    return box is not None and not box
 
 
 def capture(response: httpx.Response) -> None:

@@ -18,7 +18,7 @@ import anyio
 import httpx
 
 from ._base_client import BaseApiClient, _Call, ssl_context_for
-from ._raw import capture
+from ._raw import armed, capture
 from ._transport import DeadlineTransport, deadline_scope, guard_body, until_deadline
 from ._types import RequestOptions, RequestSpec
 
@@ -86,14 +86,20 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         return until_deadline(attempt, call.remaining, request)
 
     def request(
-        self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False
+        self,
+        spec: RequestSpec,
+        *,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        hand_out: bool = True,
     ) -> httpx.Response:
         """Send ``spec``, retrying as the policy allows; return the 2xx response (its body not
         read yet with ``stream``: close it).
 
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
+        ``hand_out=False`` is for a 2xx response only parsed here: its request is not redacted.
         """
-        call = self._start_call(spec, options)
+        call = self._start_call(spec, options, hand_out)
         send = self._open if stream else self._send
         while True:
             request = call.next_token_request(self._http) or call.next_request(self._http)
@@ -131,7 +137,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
     def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any: ...
     def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
         """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
-        response = self.request(spec, options=options)
+        response = self.request(spec, options=options, hand_out=armed())
         capture(response)
         return self.parse(response, type_)
 
@@ -195,14 +201,20 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
         return response
 
     async def request(
-        self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False
+        self,
+        spec: RequestSpec,
+        *,
+        options: RequestOptions | None = None,
+        stream: bool = False,
+        hand_out: bool = True,
     ) -> httpx.Response:
         """Send ``spec``, retrying as the policy allows; return the 2xx response (its body not
         read yet with ``stream``: close it).
 
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
+        ``hand_out=False`` is for a 2xx response only parsed here: its request is not redacted.
         """
-        call = self._start_call(spec, options)
+        call = self._start_call(spec, options, hand_out)
         send = self._open if stream else self._send
         while True:
             request = call.next_token_request(self._http) or call.next_request(self._http)
@@ -229,7 +241,7 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
     async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any: ...
     async def call(self, spec: RequestSpec, type_: Any, options: RequestOptions | None) -> Any:
         """Send ``spec`` and parse the answer as ``type_``: what a generated method does."""
-        response = await self.request(spec, options=options)
+        response = await self.request(spec, options=options, hand_out=armed())
         capture(response)
         return self.parse(response, type_)
 

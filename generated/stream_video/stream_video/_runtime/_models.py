@@ -32,18 +32,26 @@ class ApiModel(BaseModel):
     # Wire names that may be left out but not sent as null (set on request-side models only).
     __non_nullable__: ClassVar[frozenset[str]] = frozenset()
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_forbidden_nulls(cls, data: Any) -> Any:
-        if cls.__non_nullable__ and isinstance(data, dict):
-            nulls = sorted(k for k in cls.__non_nullable__ if k in data and data[k] is None)
-            if nulls:
-                raise ValueError(f"null is not allowed for {', '.join(nulls)}")
-        return data
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Only a model that names non-nullable fields gets the check: a Python validator on a
+        # model takes its JSON off pydantic's native path (decoding a response ~2x slower).
+        # Set here, during class creation, pydantic collects it like a decorated method.
+        if cls.__dict__.get("__non_nullable__"):
+            check = model_validator(mode="before")(_refuse_forbidden_nulls)
+            setattr(cls, "_refuse_forbidden_nulls", check)  # noqa: B010
+        super().__init_subclass__(**kwargs)
 
     def to_wire(self) -> dict[str, Any]:
         """JSON-ready data with the API's field names; fields never set are left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _refuse_forbidden_nulls(cls: type[ApiModel], data: Any) -> Any:
+    if isinstance(data, dict):
+        nulls = sorted(k for k in cls.__non_nullable__ if k in data and data[k] is None)
+        if nulls:
+            raise ValueError(f"null is not allowed for {', '.join(nulls)}")
+    return data
 
 
 _PSEUDO_LOCK = threading.Lock()
