@@ -373,6 +373,10 @@ def spec_of(names: Names) -> dict[str, Any]:
         "responses": {"200": ok},
     }
     body_fields = list(dict.fromkeys(names.body_fields)) or ["value"]
+    body_properties: dict[str, Any] = {f: {"type": "string"} for f in body_fields}
+    # A nested model, so the package has TypedDict twins keyed by the drawn property names.
+    nested = body_fields[-1] if len(body_fields) > 1 else "nested"
+    body_properties[nested] = {"$ref": f"#/components/schemas/{schemas[-1]}"}
     post = {
         "operationId": op_ids[1],
         "tags": [tags[min(1, len(tags) - 1)]],
@@ -384,7 +388,7 @@ def spec_of(names: Names) -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "required": body_fields[:1],
-                        "properties": {f: {"type": "string"} for f in body_fields},
+                        "properties": body_properties,
                     }
                 }
             },

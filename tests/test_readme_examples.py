@@ -75,9 +75,12 @@ def setup_of(package_examples: list[Example], base_url: str) -> Example:
 
 
 def module_source(example: Example, setup: Example) -> str:
-    if example.index == setup.index or not re.search(r"\bclient\b", example.source):
-        return example.source if example.index != setup.index else setup.source
-    return f"{setup.source}\n{example.source}"
+    """The example as a module: after the setup when it uses the client."""
+    if example.index == setup.index:
+        return setup.source
+    if re.search(r"\bclient\b", example.source):
+        return f"{setup.source}\n{example.source}"
+    return example.source
 
 
 def spec_of(package: Path) -> Path:
