@@ -1,30 +1,35 @@
 """Command line: `sdkgen` / `python -m generator`. The only module that prints or exits.
 
 Exit status: 0 success; 1 `check` found generated code out of date; 2 bad input (a spec problem,
-reported as file:line: pointer: message); 3 an internal error (a generator bug); 4 the output
-directory could not be written or read (read-only, full disk, no permission, a file in the way),
-reported in one line.
+reported as file:line: pointer: message, or a baseline that cannot be read); 3 an internal error (a
+generator bug); 4 the output directory could not be written or read (read-only, full disk, no
+permission, a file in the way), reported in one line.
 
-Every line that can carry text from a spec (problems, notes, error messages) goes through
-`escape.terminal`, so control characters in a spec reach the terminal spelled out, never raw.
+Every line that can carry text from a spec (problems, notes, error messages, change reports) goes
+through `escape.terminal`, so control characters in a spec reach the terminal spelled out, never raw.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import click
 
 from generator import __version__, escape
+from generator.baseline import BaselineError, Baselines, orphans
 from generator.errors import Problem, SpecError
 from generator.fmt import FormatError
 from generator.ir import Api
-from generator.pipeline import build, discover
+from generator.manifest import ManifestError
+from generator.pipeline import Build, discover
+from generator.pipeline import generate as build_package
+from generator.release import report
 from generator.verify import VerifyError
-from generator.write import diff_tree, write_tree
+from generator.write import diff_tree, remove_tree, write_tree
 
 _SPECS = Path("specs")
 _OUT = Path("generated")
@@ -76,18 +81,25 @@ def _counts(api: Api) -> str:
 
 
 def _build_all(
-    specs: list[Path], strict: bool = False
-) -> list[tuple[Api, dict[PurePosixPath, str], float]]:
+    specs: list[Path], strict: bool = False, baselines: Baselines | None = None
+) -> list[tuple[Build, float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
-    results: list[tuple[Api, dict[PurePosixPath, str], float]] = []
+    results: list[tuple[Build, float]] = []
     problems: list[Problem] = []
+    unreadable: list[str] = []
     for spec in specs:
         try:
             started = time.perf_counter()
-            api, files = build(spec, strict=strict)
-            results.append((api, files, time.perf_counter() - started))
+            done = build_package(
+                spec,
+                (lambda api: baselines.read(api.package)) if baselines else None,
+                strict=strict,
+            )
+            results.append((done, time.perf_counter() - started))
         except SpecError as exc:
             problems.extend(exc.problems)
+        except (ManifestError, BaselineError) as exc:
+            unreadable.append(f"{exc}")
         except FormatError as exc:
             _say(f"internal error: {exc}", err=True)
             sys.exit(3)
@@ -109,12 +121,25 @@ def _build_all(
                 err=True,
             )
             sys.exit(3)
+    for message in unreadable:  # the package a build replaces: its api.json, or the git ref
+        _say(f"{message} (restore it from git, or delete the package to start afresh)", err=True)
     if problems:
         for problem in sorted(set(problems)):
             _say(str(problem), err=True)
-        click.echo(f"{len(set(problems))} problem(s); nothing was written", err=True)
+    if problems or unreadable:
+        click.echo(
+            f"{len(set(problems)) + len(unreadable)} problem(s); nothing was written", err=True
+        )
         sys.exit(2)
     return results
+
+
+def _baselines(output: Path, ref: str | None = None) -> Baselines:
+    try:
+        return Baselines(output, ref)
+    except BaselineError as exc:
+        _say(str(exc), err=True)
+        sys.exit(2)
 
 
 @click.group()
@@ -135,24 +160,39 @@ def main() -> None:
 )
 @_STRICT
 def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
-    """Generate a client package for each SPEC (default: every spec in specs/)."""
-    for api, files, seconds in _build_all(_specs(specs), strict):
+    """Generate a client package for each SPEC (default: every spec in specs/).
+
+    Prints what changed in each package's Python API since the committed package, with the version
+    that follows. With no SPEC given, packages in OUTPUT that no spec generates any more are removed.
+    """
+    built = _build_all(_specs(specs), strict, _baselines(output))
+    waiting = lambda: _say(f"{output}: waiting for another sdkgen run to finish", True)  # noqa: E731
+    for done, seconds in built:
+        api, rel = done.api, done.release
         _warn(api)
+        for warning in rel.warnings:
+            _say(f"{api.package}: warning: {warning}", err=True)
+        if rel.changed or rel.unrecorded:
+            for line in report(rel):
+                _say(line)
         started = time.perf_counter()
         try:
-            result = write_tree(
-                output / api.package,
-                files,
-                waiting=lambda: _say(f"{output}: waiting for another sdkgen run to finish", True),
-            )
+            result = write_tree(output / api.package, done.files, waiting=waiting)
         except OSError as exc:
             _os_failure("write", output / api.package, exc)
         seconds += time.perf_counter() - started
         click.echo(
             f"{api.package}: {_counts(api)}, "
-            f"{len(files)} files ({result.written} written, {result.unchanged} unchanged"
+            f"{len(done.files)} files ({result.written} written, {result.unchanged} unchanged"
             f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
         )
+    if not specs:
+        for package in orphans(output, {done.api.package for done, _ in built}):
+            try:
+                count = remove_tree(package, waiting=waiting)
+            except OSError as exc:
+                _os_failure("remove", package, exc)
+            _say(f"{package.name}: removed {package} ({count} files): no spec generates it")
 
 
 @main.command()
@@ -160,20 +200,118 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
 @_STRICT
 def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
-    """Exit 1 with a unified diff if OUTPUT is not what `generate` would write."""
+    """Exit 1 with a unified diff if OUTPUT is not what `generate` would write.
+
+    That includes each package's version and CHANGELOG.md, and (with no SPEC given) a package in
+    OUTPUT that no spec generates any more.
+    """
     stale = False
-    for api, files, _ in _build_all(_specs(specs), strict):
+    built = _build_all(_specs(specs), strict, _baselines(output))
+    for done, _ in built:
+        api, rel = done.api, done.release
         try:
-            diff = diff_tree(output / api.package, files)
+            diff = diff_tree(output / api.package, done.files)
         except OSError as exc:
             _os_failure("read", output / api.package, exc)
         if diff:
             stale = True
             click.echo(diff, nl=False)
             click.echo(f"{output / api.package} is out of date: run `make generate`", err=True)
+            if rel.changed:
+                # the changes may be the spec's or the generator's (a merged template edit)
+                cause = (
+                    f"{rel.level.word} changes make" if rel.level else "info.x-sdk.version makes"
+                )
+                _say(
+                    f"{api.package}: {cause} it version {rel.version} (from {rel.previous}), "
+                    "with a CHANGELOG.md section for it:",
+                    err=True,
+                )
+                for line in report(rel)[1:]:
+                    _say(line, err=True)
+    if not specs:
+        for package in orphans(output, {done.api.package for done, _ in built}):
+            stale = True
+            _say(
+                f"{package}: no spec generates this package any more: "
+                "run `make generate` to remove it",
+                err=True,
+            )
     if stale:
         sys.exit(1)
     click.echo("generated code is up to date")
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
+@click.option(
+    "--against",
+    "ref",
+    metavar="REF",
+    help="Compare with the packages at this git ref (default: the committed ones, HEAD).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON document, for CI bots and PR comments."
+)
+@_STRICT
+def diff(
+    specs: tuple[Path, ...], output: Path, ref: str | None, as_json: bool, strict: bool
+) -> None:
+    """What regenerating from SPEC (default: every spec in specs/) changes in each package's Python
+    API, classified (breaking, compatible, patch), with the version that follows. Writes nothing."""
+    baselines = _baselines(output, ref)
+    built = _build_all(_specs(specs), strict, baselines)
+    for done, _ in built:
+        _warn(done.api)
+    names = {done.api.package for done, _ in built}
+    removed = sorted(set(baselines.packages()) - names) if not specs else []
+    if as_json:
+        packages = [_json_entry(done) for done, _ in built]
+        packages += [_removed_entry(name, baselines) for name in removed]
+        document = {"against": baselines.name, "packages": packages}
+        click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    for done, _ in built:
+        for line in report(done.release):
+            _say(line)
+    for name in removed:
+        _say(f"{name}: removed (no spec generates it)")
+
+
+def _removed_entry(name: str, baselines: Baselines) -> dict[str, object]:
+    try:
+        before = baselines.read(name)
+    except ManifestError:  # unreadable, and about to be removed anyway
+        before = None
+    old = before.manifest if before else None
+    return {
+        "package": name,
+        "source": old.source if old else None,
+        "status": "removed",
+        "previous_version": old.version if old else None,
+        "version": None,
+        "level": None,
+        "changes": [],
+        "notes": [],
+    }
+
+
+def _json_entry(done: Build) -> dict[str, object]:
+    rel = done.release
+    status = "changed" if rel.changed else "unchanged"
+    if rel.previous is None:
+        status = "unrecorded" if rel.unrecorded else "new"
+    return {
+        "package": rel.package,
+        "source": done.api.source,
+        "status": status,
+        "previous_version": rel.previous,
+        "version": rel.version,
+        "level": rel.level.word if rel.level and rel.changed else None,
+        "changes": [c.as_json() for c in rel.changes],
+        "notes": list(rel.notes),
+    }
 
 
 @main.command(name="validate")
@@ -181,9 +319,9 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
 @_STRICT
 def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
-    for api, _, _ in _build_all(list(specs), strict):
-        _warn(api)
-        _say(f"{api.source}: ok ({_counts(api)})")
+    for done, _ in _build_all(list(specs), strict):
+        _warn(done.api)
+        _say(f"{done.api.source}: ok ({_counts(done.api)})")
 
 
 @main.command()

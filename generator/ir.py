@@ -683,7 +683,11 @@ class Api:
     source: str  # spec file name, for the header line
     package: str  # import name
     distribution: str  # pip name
-    version: str  # the package's PEP 440 version (info.x-sdk.version, else info.version)
+    # The package's PEP 440 version. As parsed: info.x-sdk.version, else info.version; the release
+    # step (generator/release.py) then bumps the replaced package's version by what changed, unless
+    # info.x-sdk.version pins it (version_pinned).
+    version: str
+    version_pinned: bool
     api_version: str  # info.version as the spec writes it, for documentation
     title: str
     description: str

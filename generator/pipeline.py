@@ -1,8 +1,10 @@
-"""The stages composed: spec path → (Api, formatted and verified files). Pure: reads the spec, writes
-nothing."""
+"""The stages composed: spec path → (Api, formatted and verified files, release). Pure apart from
+reading: the spec, and through `baseline`, the package the build replaces; writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.errors import SpecError, format_pointer
@@ -11,27 +13,53 @@ from generator.ir import Api, Resource
 from generator.limits import MAX_FILE_NAME
 from generator.load import LoadedSpec, bundle
 from generator.parse import parse
+from generator.release import Previous, Release, ReleaseError, release
 from generator.render import render
 from generator.validate import validate
 from generator.verify import verify
+
+# The package a build replaces, found from the new package's name (None: nothing to replace).
+Baseline = Callable[[Api], Previous | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    api: Api  # with the version the release decided
+    files: dict[PurePosixPath, str]
+    release: Release
+
+
+def generate(spec_path: Path, baseline: Baseline | None = None, strict: bool = False) -> Build:
+    """Every stage up to the files to write, the release included (version, api.json,
+    CHANGELOG.md, measured against what `baseline` finds). Raises SpecError for a bad spec,
+    VerifyError (a generator bug) for generated code that would not work; in both cases before
+    anything could be written."""
+    spec = validate(bundle(spec_path))
+    api = parse(spec, strict=strict)
+    _check_package_name(spec, api)
+    try:
+        api, files, rel = release(
+            api, baseline(api) if baseline else None, lambda a: format_files(render(a))
+        )
+    except ReleaseError as exc:
+        raise SpecError([spec.problem(exc.pointer, exc.message)]) from None
+    verify(files, spec_pointers(api))
+    return Build(api, files, rel)
 
 
 def build(
     spec_path: Path, strict: bool = False, *, formatted: bool = True
 ) -> tuple[Api, dict[PurePosixPath, str]]:
-    """Every stage up to the files to write. Raises SpecError for a bad spec, VerifyError (a
-    generator bug) for generated code that would not work; in both cases before anything could be
-    written. `formatted=False` leaves out black and the verify stage (the slow ones), for callers
-    that only need code that compiles (the fuzz test), never for output that is kept."""
+    """The package as a first version, replacing nothing (golden trees, tests). `formatted=False`
+    leaves out black, the verify stage and the release (the slow ones), for callers that only need
+    code that compiles (the fuzz test), never for output that is kept."""
+    if formatted:
+        done = generate(spec_path, strict=strict)
+        return done.api, done.files
     spec = validate(bundle(spec_path))
     api = parse(spec, strict=strict)
     _check_package_name(spec, api)
-    files = render(api)
-    if not formatted:
-        return api, files
-    files = format_files(files)
-    verify(files, spec_pointers(api))
-    return api, files
+    return api, render(api)
 
 
 def _check_package_name(spec: LoadedSpec, api: Api) -> None:

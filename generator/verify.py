@@ -490,18 +490,23 @@ def _class_scope_reads(stmt: ast.stmt) -> Iterator[tuple[ast.Name, ReadRole]]:
             yield name, "expression"
     elif isinstance(stmt, ast.If | ast.Try | ast.TryStar | ast.With | ast.For | ast.While):
         for child in ast.iter_child_nodes(stmt):
-            if isinstance(child, ast.stmt):
-                yield from _class_scope_reads(child)
-            elif isinstance(child, ast.ExceptHandler):
-                for name in _reads(child.type):
-                    yield name, "expression"
-                for inner in child.body:
-                    yield from _class_scope_reads(inner)
-            else:
-                for name in _reads(child):
-                    yield name, "expression"
+            yield from _compound_part_reads(child)
     else:
         for name in _reads(stmt):
+            yield name, "expression"
+
+
+def _compound_part_reads(child: ast.AST) -> Iterator[tuple[ast.Name, ReadRole]]:
+    """A part of a compound statement in a class body: a nested statement, a handler, a test."""
+    if isinstance(child, ast.stmt):
+        yield from _class_scope_reads(child)
+    elif isinstance(child, ast.ExceptHandler):
+        for name in _reads(child.type):
+            yield name, "expression"
+        for inner in child.body:
+            yield from _class_scope_reads(inner)
+    else:
+        for name in _reads(child):
             yield name, "expression"
 
 
@@ -537,36 +542,47 @@ class _GlobalRoles:
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            # decorators, defaults and the signature's annotations belong to the enclosing scope
-            for dec in node.decorator_list:
-                self.hit(dec, "uses as a decorator")
-                self.visit(dec)
-            for default in _defaults(node.args):
-                self.visit(default)
-            for name in _signature_reads(node):
-                self.hit(name, "uses in an annotation")
-            self.inner_scope(node.body, (a.arg for a in _parameters(node.args)))
-            return
-        if isinstance(node, ast.Lambda):
+            self.function(node)
+        elif isinstance(node, ast.Lambda):
             for default in _defaults(node.args):
                 self.visit(default)
             self.inner_scope([node.body], (a.arg for a in _parameters(node.args)))
-            return
-        if isinstance(node, _Comprehension):
-            first, *rest = node.generators
-            self.visit(first.iter)  # the only part evaluated in the enclosing scope
-            targets = [n for gen in node.generators for n in _target_names(gen.target)]
-            parts: list[ast.AST] = [*first.ifs, *rest]
-            parts += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            self.inner_scope(parts, targets)
-            return
-        if isinstance(node, ast.AnnAssign):
+        elif isinstance(node, _Comprehension):
+            self.comprehension(node)
+        elif isinstance(node, ast.AnnAssign):
             for name in _annotation_reads(node.annotation):
                 self.hit(name, "uses in an annotation")
             self.visit(node.target)
             if node.value is not None:
                 self.visit(node.value)
-            return
+        else:
+            self.roles(node)
+            for child in ast.iter_child_nodes(node):
+                self.visit(child)
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        # decorators, defaults and the signature's annotations belong to the enclosing scope
+        for dec in node.decorator_list:
+            self.hit(dec, "uses as a decorator")
+            self.visit(dec)
+        for default in _defaults(node.args):
+            self.visit(default)
+        for name in _signature_reads(node):
+            self.hit(name, "uses in an annotation")
+        self.inner_scope(node.body, (a.arg for a in _parameters(node.args)))
+
+    def comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
+        first, *rest = node.generators
+        self.visit(first.iter)  # the only part evaluated in the enclosing scope
+        targets = [n for gen in node.generators for n in _target_names(gen.target)]
+        parts: list[ast.AST] = [*first.ifs, *rest]
+        parts += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        self.inner_scope(parts, targets)
+
+    def roles(self, node: ast.AST) -> None:
+        """The roles a node's direct parts play that only a global could: called, subscripted, ..."""
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 self.hit(base, "uses as a base class")
@@ -587,5 +603,3 @@ class _GlobalRoles:
                     self.hit(name, "uses as a type argument")
         elif isinstance(node, ast.ExceptHandler):
             self.hit_types(node.type, "catches")
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)

@@ -19,7 +19,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -140,6 +140,47 @@ def _read_locked(root: Path) -> dict[PurePosixPath, bytes]:
             return _existing(root)
     except OSError:  # no lock file can be made there (a read-only tree): read without one
         return _existing(root)
+
+
+def remove_tree(root: Path, waiting: Callable[[], None] | None = None) -> int:
+    """Delete a package directory (the caller has checked the generator made it); the number of
+    files it held. Renamed aside first, so an interrupted removal leaves no half package (and the
+    next run's repair deletes what is left of it). Takes its turn like `write_tree`."""
+    with locked(root.parent, waiting=waiting):
+        _repair(root)
+        if not root.is_dir():
+            return 0
+        count = len(_existing(root))
+        trash = root.with_name(f".{root.name}.removed")
+        if trash.exists():
+            shutil.rmtree(trash)
+        os.replace(root, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+        return count
+
+
+def read_files(root: Path, names: Sequence[PurePosixPath]) -> list[bytes | None]:
+    """Some files of a package on disk (None: not there), read between other runs' swaps (under
+    the shared lock); a package a killed run left mid-swap is read from its complete backup."""
+
+    def read() -> list[bytes | None]:
+        base = root if root.exists() or not _backup(root).is_dir() else _backup(root)
+        return [_read_file(base / name) for name in names]
+
+    if not root.parent.is_dir():
+        return [None for _ in names]
+    try:
+        with locked(root.parent, shared=True):
+            return read()
+    except OSError:  # no lock file can be made there (a read-only tree): read without one
+        return read()
+
+
+def _read_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
 
 
 def diff_tree(root: Path, files: Mapping[PurePosixPath, str]) -> str:

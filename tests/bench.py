@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 BENCH = ROOT / ".bench"
 PEER_VERSION = "0.29.0"  # openapi-python-client, pinned so figures compare across runs
-STAGES = ("import", "load", "validate", "parse", "render", "format", "verify", "write")
+STAGES = ("import", "load", "validate", "parse", "render", "format", "release", "verify", "write")
 SIZES = tuple(int(s) for s in os.environ.get("BENCH_SIZES", "10,100,1000,3000").split(",") if s)
 
 
@@ -200,7 +200,8 @@ def _write_yaml(path: Path, data: Any) -> Path:
 def _stages_child(spec: str, out: str) -> None:
     """Run in a fresh interpreter: every stage timed, imports first; prints the figures as JSON."""
     t0 = time.perf_counter()
-    from generator import load, parse, render, validate
+    from generator import load, parse, release, render, validate
+    from generator.baseline import Baselines
     from generator.fmt import format_files
     from generator.pipeline import spec_pointers
     from generator.verify import verify
@@ -219,6 +220,17 @@ def _stages_child(spec: str, out: str) -> None:
     api = stage("parse", lambda: parse.parse(loaded))
     files = stage("render", lambda: render.render(api))
     formatted = stage("format", lambda: format_files(files))
+
+    parsed, rendered = api, formatted
+
+    def rerender(at: Any) -> dict[PurePosixPath, str]:
+        # the files formatted above serve for the version they were rendered with; a bump renders again
+        return dict(rendered) if at.version == parsed.version else format_files(render.render(at))
+
+    # against the package the previous run left in `out` (a temporary directory: the disk is the
+    # baseline), so the unchanged and one-changed runs compare manifests and bump a version
+    previous = Baselines(Path(out)).read(api.package)
+    api, formatted, _ = stage("release", lambda: release.release(api, previous, rerender))
     stage("verify", lambda: verify(formatted, spec_pointers(api)))
     result = stage("write", lambda: write_tree(Path(out) / api.package, formatted))
     print(

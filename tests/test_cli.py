@@ -315,7 +315,7 @@ def test_help() -> None:
     done = real_cli("--help")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: python -m generator [OPTIONS] COMMAND [ARGS]...")
-    for command in ("generate", "check", "validate", "mock"):
+    for command in ("generate", "check", "diff", "validate", "mock"):
         assert re.search(rf"^  {command}\s", done.stdout, re.MULTILINE), done.stdout
 
 
@@ -336,7 +336,12 @@ def test_mock_help() -> None:
 
 @pytest.mark.parametrize(
     ("command", "usage"),
-    [("generate", "[SPECS]..."), ("check", "[SPECS]..."), ("validate", "SPECS...")],
+    [
+        ("generate", "[SPECS]..."),
+        ("check", "[SPECS]..."),
+        ("diff", "[SPECS]..."),
+        ("validate", "SPECS..."),
+    ],
 )
 def test_command_help(command: str, usage: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"], prog_name="sdkgen")

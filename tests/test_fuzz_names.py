@@ -42,6 +42,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
 
+from generator import naming
 from generator.errors import SpecError
 from generator.ir import Api, Resource
 from generator.pipeline import build
@@ -568,9 +569,13 @@ def refusal_allowed(names: Names, error: SpecError) -> str | None:
 
     if shadowed_module(_identity_key(names.package)) or not_a_name(names.package):
         allowed.add("#/info/x-sdk/package")
+    # A client class (or its Async twin) named like something the generated modules import is
+    # refused: the table of those names is naming.PACKAGE_CLASSES, which this test checks from the
+    # other side (a name missing from it gives a broken package, which fails below).
     if (
         names.client in RUNTIME_EXPORTS
         or names.client in ("BaseModel", "ApiModel", "OpenEnum")
+        or {names.client, f"Async{names.client}"} & naming.PACKAGE_CLASSES
         or not_a_name(names.client)
     ):
         allowed.add("#/info/x-sdk/client")

@@ -122,6 +122,9 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
         package=package,
         distribution=distribution,
         version=version,
+        # info.x-sdk.version pins the version; otherwise generator/release.py bumps it on changes
+        version_pinned=isinstance(info.get("x-sdk"), Mapping)
+        and bool(info["x-sdk"].get("version")),
         api_version=str(info.get("version") or ""),
         title=str(info.get("title") or package),
         description=str(info.get("description") or "").strip(),

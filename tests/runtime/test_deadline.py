@@ -80,19 +80,45 @@ def test_non_idempotent_call_cut_by_the_deadline_is_not_retryable(harness: Harne
     assert len(harness.server.requests) == 1
 
 
-def test_injected_sync_client_is_checked_between_chunks(server: ScriptedServer) -> None:
-    # Without the client's own transport a waiting read cannot be cut short, but the body is
-    # read in chunks and the deadline checked after each, so it overruns by one drip at most.
-    server.script(Reply.json(BODY, drip=DRIP))
-    with httpx.Client(timeout=1.0) as http:
-        client = SyncApiClient(
-            base_url=server.url, auth=NoAuth(), package="acme_sdk", version="1", http_client=http
-        )
+def _injected(server: ScriptedServer, http: httpx.Client) -> SyncApiClient:
+    return SyncApiClient(
+        base_url=server.url, auth=NoAuth(), package="acme_sdk", version="1", http_client=http
+    )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.json(BODY, drip=DRIP),
+        Reply.json(BODY, drip=DRIP, drip_headers=True),
+        Reply.json({}, delay=3.0),  # a read waiting longer than the deadline, within its timeout
+    ],
+    ids=["body", "headers", "silence"],
+)
+def test_injected_sync_client_is_cut_at_the_deadline(server: ScriptedServer, reply: Reply) -> None:
+    # Its transport is not ours and a waiting read cannot be interrupted: the attempt runs in a
+    # worker thread the call stops waiting for at the deadline.
+    server.script(reply)
+    with httpx.Client(timeout=5.0) as http:
+        client = _injected(server, http)
         started = time.monotonic()
-        with pytest.raises(ApiTimeoutError):
-            client.request(get(), options={"deadline": DEADLINE})
+        with pytest.raises(ApiTimeoutError) as info:
+            client.request(get(), options={"deadline": DEADLINE, "max_retries": 0})
         elapsed = time.monotonic() - started
-    assert elapsed < DEADLINE + SLACK
+    assert DEADLINE - 0.05 <= elapsed < DEADLINE + SLACK
+    assert "no complete response within the deadline" in str(info.value)
+
+
+def test_injected_sync_client_after_an_abandoned_attempt(server: ScriptedServer) -> None:
+    # The abandoned attempt ends on its own (its response closed, the connection given back):
+    # the same client keeps working, and a fast answer within the deadline is untouched.
+    server.script(Reply.json(BODY, drip=DRIP), Reply.json({"a": 1}), Reply.json({"b": 2}))
+    with httpx.Client(timeout=5.0) as http:
+        client = _injected(server, http)
+        with pytest.raises(ApiTimeoutError):
+            client.request(get(), options={"deadline": DEADLINE, "max_retries": 0})
+        assert client.request(get(), options={"deadline": 5.0}).json() == {"a": 1}
+        assert client.request(get()).json() == {"b": 2}
 
 
 # -- waits between attempts (fake clock) --------------------------------------------------------

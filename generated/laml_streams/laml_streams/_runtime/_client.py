@@ -19,7 +19,7 @@ import httpx
 
 from ._base_client import BaseApiClient, _Call, ssl_context_for
 from ._raw import capture
-from ._transport import DeadlineTransport, deadline_scope, guard_body
+from ._transport import DeadlineTransport, deadline_scope, guard_body, until_deadline
 from ._types import RequestOptions, RequestSpec
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
@@ -48,25 +48,42 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
     def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
         if call.deadline is None:
             return self._http.send(request)
-        with deadline_scope(call.remaining):
-            response = self._http.send(request, stream=True)
-            try:
-                guard_body(response, call.remaining)
-                response.read()
-            finally:
-                response.close()
-        return response
 
-    def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
-        """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
-        with deadline_scope(call.remaining) if call.deadline is not None else nullcontext():
-            response = self._http.send(request, stream=True)
-            if not response.is_success:
+        def attempt() -> httpx.Response:
+            with deadline_scope(call.remaining):
+                response = self._http.send(request, stream=True)
                 try:
+                    guard_body(response, call.remaining)
                     response.read()
                 finally:
                     response.close()
-        return response
+            return response
+
+        return self._bounded(call, request, attempt)
+
+    def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
+        """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+
+        def attempt() -> httpx.Response:
+            with deadline_scope(call.remaining) if call.deadline is not None else nullcontext():
+                response = self._http.send(request, stream=True)
+                if not response.is_success:
+                    try:
+                        response.read()
+                    finally:
+                        response.close()
+            return response
+
+        return attempt() if call.deadline is None else self._bounded(call, request, attempt)
+
+    def _bounded(
+        self, call: _Call, request: httpx.Request, attempt: Callable[[], httpx.Response]
+    ) -> httpx.Response:
+        """Our own transport holds the deadline on every socket operation; an injected client's
+        cannot, so there the attempt runs in a thread the call stops waiting for at the deadline."""
+        if self._owns_http:
+            return attempt()
+        return until_deadline(attempt, call.remaining, request)
 
     def request(
         self, spec: RequestSpec, *, options: RequestOptions | None = None, stream: bool = False

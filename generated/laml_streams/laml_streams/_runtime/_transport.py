@@ -10,10 +10,10 @@ before every read timeout keeps a response (its headers or its body) going for e
   ``httpx.Client``, gives it :class:`DeadlineTransport`: httpx's usual HTTP/1.1 connection pool
   (httpcore) whose every connect, TLS handshake, read and write waits at most until the deadline
   of the call in progress, and fails at once if that has passed;
-* an injected sync ``http_client`` has its own transport, out of reach: there the body is read
-  in chunks and the deadline checked between them (:func:`guard_body`). A read already waiting
-  can overrun the deadline by up to the read timeout (capped at what was left when the attempt
-  began), and a server trickling its headers is not bounded at all; the README says so.
+* an injected sync ``http_client`` has its own transport, out of reach: there each attempt runs
+  in a worker thread the caller stops waiting for at the deadline (:func:`until_deadline`). The
+  abandoned attempt ends on its own, at its next timeout or chunk (the body is read in chunks and
+  the deadline checked between them, :func:`guard_body`), and a response it still gets is closed.
 
 The call in progress is found through a context variable (:func:`deadline_scope`), so one
 transport serves every thread and call.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import ssl
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "DeadlineTransport",
     "deadline_scope",
     "guard_body",
+    "until_deadline",
 ]
 
 DEADLINE_MESSAGE = "no complete response within the deadline"
@@ -269,3 +271,58 @@ def guard_body(response: httpx.Response, remaining: Remaining) -> None:
     """Check the deadline between the chunks of a sync response body not yet read."""
     if isinstance(response.stream, httpx.SyncByteStream):
         response.stream = _GuardedBody(response.stream, remaining)
+
+
+class _Attempt:
+    """One attempt in a worker thread, and who is still waiting for it."""
+
+    def __init__(self, work: Callable[[], httpx.Response]) -> None:
+        self._work = work
+        self._context = contextvars.copy_context()  # the caller's (deadline, raw capture, ...)
+        self._lock = threading.Lock()
+        self._abandoned = False
+        self.done = threading.Event()
+        self.response: httpx.Response | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            response = self._context.run(self._work)
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            self.error = exc
+        else:
+            with self._lock:
+                if self._abandoned:
+                    response.close()  # nobody will read it: give the connection back
+                else:
+                    self.response = response
+        finally:
+            self.done.set()
+
+    def abandon(self) -> bool:
+        """Stop waiting; False when the attempt finished meanwhile (its outcome stands)."""
+        with self._lock:
+            if self.done.is_set():
+                return False
+            self._abandoned = True
+            return True
+
+
+def until_deadline(
+    work: Callable[[], httpx.Response], remaining: Remaining, request: httpx.Request
+) -> httpx.Response:
+    """Run `work` (one attempt through an injected sync client) so that the caller has its answer,
+    or DeadlineExceeded, by the deadline whatever the transport does. A blocking read cannot be
+    interrupted, so the attempt runs in a daemon thread that is left to end at its own timeouts."""
+    left = remaining()
+    if left <= 0:
+        raise DeadlineExceeded(DEADLINE_MESSAGE, request=request)
+    attempt = _Attempt(work)
+    threading.Thread(target=attempt.run, name="sdk-call-attempt", daemon=True).start()
+    if not attempt.done.wait(left) and attempt.abandon():
+        raise DeadlineExceeded(DEADLINE_MESSAGE, request=request)
+    attempt.done.wait()  # set, or about to be: the attempt finished as the deadline came
+    if attempt.error is not None:
+        raise attempt.error
+    assert attempt.response is not None
+    return attempt.response
