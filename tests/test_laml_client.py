@@ -55,6 +55,10 @@ ENV_VARS = ("SIGNALWIRE_SPACE", "SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN")
 FORM = "application/x-www-form-urlencoded"
 STOPPED = (("Status", "stopped"),)
 
+RECORDED_VERSION = json.loads(
+    (Path(__file__).resolve().parents[1] / "generated/laml_streams/api.json").read_text("utf-8")
+)["version"]
+
 
 @dataclass(frozen=True)
 class Op:
@@ -282,7 +286,8 @@ def assert_sent(request: RecordedRequest, op: Op, *, account: str = PROJECT) -> 
     assert request.headers["Accept"] == "application/json"
     user_agent = request.headers["User-Agent"]
     assert user_agent.startswith(f"laml_streams/{laml_streams.__version__} "), user_agent
-    assert laml_streams.__version__ == "1.0.0"  # info.version of the spec
+    # the version the release stage gave the package (info.version, bumped by each regeneration)
+    assert laml_streams.__version__ == RECORDED_VERSION
 
 
 def assert_example_model(model: Any, op: Op, mock: MockServer) -> None:
