@@ -23,10 +23,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
 
 from generator import types
 from generator.ir import Alias, Enum, EnumMember, ParamKey
+from generator.load import LoadedSpec
 from generator.mock import MockServer
+from generator.parse import parse
 from generator.parse.params import Twins, _needs_functional
 from generator.parse.schemas import ModelDraft
 from generator.pipeline import build
@@ -143,6 +146,23 @@ def test_twins_are_named_after_every_spec_class(built: tuple[Any, dict[Any, str]
     where = dict(api.model_names)
     assert where["NodeParam"] == where["Node"]
     assert where["FilterParam_2"] == where["FilterParam"] == where["Filter"]
+
+
+def test_a_parameter_taking_a_model_through_an_alias_is_validated_as_the_alias() -> None:
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["BoxOrName"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Box"}, {"type": "string"}]
+    }
+    find = spec["paths"]["/shapes/near/{box}"]["get"]
+    find["parameters"].append(
+        {"name": "X-Near", "in": "header", "schema": {"$ref": "#/components/schemas/BoxOrName"}}
+    )
+    api = parse(LoadedSpec(SPEC, spec, {}, ()))
+    op = next(op for op in api.operations if op.operation_id == "findShapes")
+    near = next(p for p in op.header_params if p.wire_name == "X-Near")
+    assert types.annotation(near.type) == "Box | BoxParam | str"
+    assert near.validated == Ref("BoxOrName")
+    assert "BoxOrName" in op.runtime_imports
 
 
 # ----------------------------------------------------------------------------- over the wire

@@ -107,7 +107,7 @@ def _request_roots(drafts: Iterable[OperationDraft]) -> set[str]:
 def twins(
     translator: SchemaTranslator, drafts: list[OperationDraft]
 ) -> tuple[dict[str, ParamDict], list[OperationDraft]]:
-    """The twins by model, and the drafts with their body arguments widened to accept them."""
+    """The twins by model, and the drafts with their arguments widened to accept them."""
     definitions = translator.definitions
     graph = {name: references(d) for name, d in definitions.items()}
     reached = reachable(graph, _request_roots(drafts))
@@ -163,6 +163,7 @@ def _widened_parameter(plan: Twins, param: Parameter) -> Parameter:
     """A path, query, header or cookie parameter that takes a model takes its plain dict too; the
     method validates either as the model (`validated`) before the value is encoded."""
     widened = plan.widen(param.type)
-    if not set(plan.names) & types.refs(param.type):
+    # (a model reached through an alias counts: the alias is written out in `widened`)
+    if not set(plan.names.values()) & types.refs(widened):
         return replace(param, type=widened)
     return replace(param, type=widened, validated=param.type)
