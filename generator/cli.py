@@ -62,6 +62,18 @@ _STRICT = click.option(
     help="Refuse a spec with anything the generator would skip or generate around "
     "(the project's own specs are generated this way).",
 )
+_LENIENT = click.option(
+    "--lenient",
+    is_flag=True,
+    help="For specs you do not own: generate around the vendor's mistakes (a default or example "
+    "that breaks its schema, a duplicate operationId or `required` entry, a keyword of the other "
+    "OpenAPI version, an unknown field), each reported as a located warning saying what was done.",
+)
+
+
+def _mode(strict: bool, lenient: bool) -> None:
+    if strict and lenient:
+        raise click.UsageError("--strict and --lenient exclude each other")
 
 
 def _warn(api: Api) -> None:
@@ -77,15 +89,22 @@ def _counts(api: Api) -> str:
     skipped = f", {len(api.skipped)} skipped" if api.skipped else ""
     # spec operations, not methods: one operation may have a method per body media type
     operations = len({op.pointer for op in api.operations})
-    return f"{operations} operations{skipped}, {len(api.definitions)} models"
+    mistakes = sum(w.severity == "mistake" for w in api.warnings)  # only with --lenient
+    around = f", {mistakes} spec mistake(s) generated around" if mistakes else ""
+    return f"{operations} operations{skipped}, {len(api.definitions)} models{around}"
 
 
 def _build_all(
-    specs: list[Path], strict: bool = False, baselines: Baselines | None = None
+    specs: list[Path],
+    strict: bool = False,
+    baselines: Baselines | None = None,
+    lenient: bool = False,
 ) -> list[tuple[Build, float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
+    _mode(strict, lenient)
     results: list[tuple[Build, float]] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     unreadable: list[str] = []
     for spec in specs:
         try:
@@ -94,10 +113,12 @@ def _build_all(
                 spec,
                 (lambda api: baselines.read(api.package)) if baselines else None,
                 strict=strict,
+                lenient=lenient,
             )
             results.append((done, time.perf_counter() - started))
         except SpecError as exc:
             problems.extend(exc.problems)
+            warnings.extend(exc.warnings)
         except (ManifestError, BaselineError) as exc:
             unreadable.append(f"{exc}")
         except FormatError as exc:
@@ -124,11 +145,21 @@ def _build_all(
     for message in unreadable:  # the package a build replaces: its api.json, or the git ref
         _say(f"{message} (restore it from git, or delete the package to start afresh)", err=True)
     if problems:
-        for problem in sorted(set(problems)):
+        for warning in sorted(set(warnings)):
+            _say(f"{warning.pos}: {warning.pointer}: warning: {warning.message}", err=True)
+        found = sorted(set(problems))
+        for problem in found:
             _say(str(problem), err=True)
     if problems or unreadable:
+        mistakes = sum(p.severity == "mistake" for p in set(problems))
+        hint = (
+            f" (--lenient would generate around {mistakes} of them)"
+            if mistakes and not strict
+            else ""
+        )
         click.echo(
-            f"{len(set(problems)) + len(unreadable)} problem(s); nothing was written", err=True
+            f"{len(set(problems)) + len(unreadable)} problem(s); nothing was written{hint}",
+            err=True,
         )
         sys.exit(2)
     return results
@@ -159,13 +190,14 @@ def main() -> None:
     help="Directory that receives one package folder per spec.",
 )
 @_STRICT
-def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
+@_LENIENT
+def generate(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) -> None:
     """Generate a client package for each SPEC (default: every spec in specs/).
 
     Prints what changed in each package's Python API since the committed package, with the version
     that follows. With no SPEC given, packages in OUTPUT that no spec generates any more are removed.
     """
-    built = _build_all(_specs(specs), strict, _baselines(output))
+    built = _build_all(_specs(specs), strict, _baselines(output), lenient)
     waiting = lambda: _say(f"{output}: waiting for another sdkgen run to finish", True)  # noqa: E731
     for done, seconds in built:
         api, rel = done.api, done.release
@@ -199,14 +231,15 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
 @_STRICT
-def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
+@_LENIENT
+def check(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) -> None:
     """Exit 1 with a unified diff if OUTPUT is not what `generate` would write.
 
     That includes each package's version and CHANGELOG.md, and (with no SPEC given) a package in
     OUTPUT that no spec generates any more.
     """
     stale = False
-    built = _build_all(_specs(specs), strict, _baselines(output))
+    built = _build_all(_specs(specs), strict, _baselines(output), lenient)
     for done, _ in built:
         api, rel = done.api, done.release
         try:
@@ -255,13 +288,19 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool) -> None:
     "--json", "as_json", is_flag=True, help="One JSON document, for CI bots and PR comments."
 )
 @_STRICT
+@_LENIENT
 def diff(
-    specs: tuple[Path, ...], output: Path, ref: str | None, as_json: bool, strict: bool
+    specs: tuple[Path, ...],
+    output: Path,
+    ref: str | None,
+    as_json: bool,
+    strict: bool,
+    lenient: bool,
 ) -> None:
     """What regenerating from SPEC (default: every spec in specs/) changes in each package's Python
     API, classified (breaking, compatible, patch), with the version that follows. Writes nothing."""
     baselines = _baselines(output, ref)
-    built = _build_all(_specs(specs), strict, baselines)
+    built = _build_all(_specs(specs), strict, baselines, lenient)
     for done, _ in built:
         _warn(done.api)
     names = {done.api.package for done, _ in built}
@@ -317,9 +356,10 @@ def _json_entry(done: Build) -> dict[str, object]:
 @main.command(name="validate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_STRICT
-def validate_cmd(specs: tuple[Path, ...], strict: bool) -> None:
+@_LENIENT
+def validate_cmd(specs: tuple[Path, ...], strict: bool, lenient: bool) -> None:
     """Check each SPEC (OpenAPI validity and what the generator needs) without writing anything."""
-    for done, _ in _build_all(list(specs), strict):
+    for done, _ in _build_all(list(specs), strict, lenient=lenient):
         _warn(done.api)
         _say(f"{done.api.source}: ok ({_counts(done.api)})")
 

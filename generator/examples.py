@@ -8,6 +8,9 @@ mismatch is a spec problem located at the example's value.
 
 Checked: `example` and `examples` of media types (request bodies, responses, `content`
 parameters), parameters and headers, and `example` / `examples` written inside Schema Objects.
+
+A mismatch is a vendor mistake: lenient mode drops that example (the entry of `examples` that names
+it, never a shared component example others may use correctly) and generates without it.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ _SUBSCHEMA_ONE = (
 )
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 
-# (pointer of the example value, pointer of the schema it must match, the value)
-Example = tuple[Pointer, Pointer, Any]
+# (pointer of the example value, pointer of the schema it must match, the value, pointer of the
+# node lenient mode drops when it does not match)
+Example = tuple[Pointer, Pointer, Any, Pointer]
 
 
 def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
@@ -56,11 +60,13 @@ def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
         _URI, Resource.from_contents(_lexical(spec), default_specification=specification)
     )
     checker = validator_class.FORMAT_CHECKER
-    seen: set[Pointer] = set()
-    for at, schema_at, value in _examples(spec):
-        if at in seen:  # a shared response or body, reached from every operation using it
+    seen: set[tuple[Pointer, Pointer]] = set()
+    for at, schema_at, value, drop in _examples(spec):
+        # a shared response or body is reached from every operation using it; a shared example
+        # is checked against each schema it illustrates
+        if (at, schema_at) in seen:
             continue
-        seen.add(at)
+        seen.add((at, schema_at))
         # referencing percent-decodes the fragment, so a `%` in a key must be encoded first
         fragment = quote(format_pointer(schema_at).removeprefix("#"), safe="/~")
         schema = {"$ref": f"{_URI}#{fragment}"}
@@ -76,7 +82,12 @@ def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
         if error is not None:
             # located at the part of the example that is wrong, when it is inside the example
             inner = tuple(error.absolute_path)
-            yield spec.problem((*at, *inner), f"example does not match its schema: {error.message}")
+            yield spec.mistake(
+                (*at, *inner),
+                f"example does not match its schema: {error.message}",
+                "example not used",
+                at=drop,
+            )
 
 
 def _lexical(spec: LoadedSpec) -> Any:
@@ -156,11 +167,11 @@ def _holder(
     elif "schema" in node:
         schema_at: Pointer = (*at, "schema")
         if "example" in node:
-            yield (*at, "example"), schema_at, node["example"]
+            yield (*at, "example"), schema_at, node["example"], (*at, "example")
         for name, entry in _items(node.get("examples")):
             entry, entry_at = _follow(spec, entry, (*at, "examples", name))
             if "value" in entry:
-                yield (*entry_at, "value"), schema_at, entry["value"]
+                yield (*entry_at, "value"), schema_at, entry["value"], (*at, "examples", name)
         if isinstance(node["schema"], Mapping) and "$ref" not in node["schema"]:
             yield from _in_schema(node["schema"], schema_at)
     yield from _content(spec, node, at)
@@ -177,10 +188,10 @@ def _in_schema(schema: Any, at: Pointer) -> Iterator[Example]:
     if not isinstance(schema, Mapping):
         return
     if "example" in schema:
-        yield (*at, "example"), at, schema["example"]
+        yield (*at, "example"), at, schema["example"], (*at, "example")
     if isinstance(schema.get("examples"), list):
         for i, value in enumerate(schema["examples"]):
-            yield (*at, "examples", i), at, value
+            yield (*at, "examples", i), at, value, (*at, "examples", i)
     for key in _SUBSCHEMA_MAPS:
         for name, sub in _items(schema.get(key)):
             yield from _in_schema(sub, (*at, key, name))

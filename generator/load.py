@@ -26,12 +26,12 @@ import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 import yaml
 
-from generator.errors import Problem, SourcePos, SpecError, format_pointer
+from generator.errors import Fix, Problem, SourcePos, SpecError, format_pointer
 from generator.limits import (
     MAX_ALIAS_NODES,
     MAX_DEPTH,
@@ -344,10 +344,30 @@ class LoadedSpec:
     # What bundling found (a `$ref` leading nowhere, a fragment that does not parse), left for the
     # validate stage to report together with its own; the references stay in place as written.
     problems: tuple[Problem, ...] = ()
+    # The vendor mistakes lenient validation generated around (already applied to `data`), as
+    # warnings for the parse stage to report with its own.
+    warnings: tuple[Problem, ...] = ()
+    # The list items those fixes dropped, (the list's pointer, the item's index) in the order they
+    # were dropped: later items moved up, so a pointer into `data` is mapped back through them to
+    # the node as written (its line, and the pointer the user sees in the file).
+    dropped: tuple[tuple[Pointer, int], ...] = ()
+
+    def as_written(self, pointer: Pointer) -> Pointer:
+        """`pointer` into `data` as a pointer into the document as it was written."""
+        parts = tuple(pointer)
+        for where, index in reversed(self.dropped):
+            depth = len(where)
+            if len(parts) > depth and parts[:depth] == where:
+                item = parts[depth]
+                if isinstance(item, int) and item >= index:
+                    parts = (*where, item + 1, *parts[depth + 1 :])
+        return parts
 
     def locate(self, pointer: Pointer) -> SourcePos:
         """Position of the node at `pointer`, or of its nearest ancestor that has one."""
-        parts = tuple(pointer)
+        return self._locate(self.as_written(pointer))
+
+    def _locate(self, parts: tuple[str | int, ...]) -> SourcePos:
         while parts:
             pos = self.positions.get(parts)
             if pos is not None:
@@ -388,7 +408,24 @@ class LoadedSpec:
         return format_pointer(("components", "schemas", target)), others
 
     def problem(self, pointer: Pointer, message: str) -> Problem:
-        return Problem(self.locate(pointer), format_pointer(tuple(pointer)), message)
+        written = self.as_written(pointer)
+        return Problem(self._locate(written), format_pointer(written), message)
+
+    def mistake(
+        self,
+        pointer: Pointer,
+        message: str,
+        consequence: str,
+        *,
+        at: Pointer | None = None,
+        action: Literal["drop", "set"] = "drop",
+        value: Any = None,
+    ) -> Problem:
+        """A vendor mistake at `pointer`, generated around in lenient mode by dropping the node at
+        `at` (default: `pointer` itself) or setting it to `value`."""
+        fix = Fix(tuple(pointer if at is None else at), action, consequence, value)
+        written = self.as_written(pointer)
+        return Problem(self._locate(written), format_pointer(written), message, fix)
 
 
 def display_path(path: Path, root: Path, root_as_given: str) -> str:

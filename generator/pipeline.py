@@ -4,7 +4,7 @@ reading: the spec, and through `baseline`, the package the build replaces; write
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from generator.errors import SpecError, format_pointer
@@ -29,14 +29,19 @@ class Build:
     release: Release
 
 
-def generate(spec_path: Path, baseline: Baseline | None = None, strict: bool = False) -> Build:
+def generate(
+    spec_path: Path,
+    baseline: Baseline | None = None,
+    strict: bool = False,
+    *,
+    lenient: bool = False,
+) -> Build:
     """Every stage up to the files to write, the release included (version, api.json,
     CHANGELOG.md, measured against what `baseline` finds). Raises SpecError for a bad spec,
     VerifyError (a generator bug) for generated code that would not work; in both cases before
-    anything could be written."""
-    spec = validate(bundle(spec_path))
-    api = parse(spec, strict=strict)
-    _check_package_name(spec, api)
+    anything could be written. `lenient`: the spec's vendor mistakes are generated around, each a
+    warning of the Api."""
+    spec, api = _parsed(spec_path, strict, lenient)
     try:
         api, files, rel = release(
             api, baseline(api) if baseline else None, lambda a: format_files(render(a))
@@ -48,18 +53,28 @@ def generate(spec_path: Path, baseline: Baseline | None = None, strict: bool = F
 
 
 def build(
-    spec_path: Path, strict: bool = False, *, formatted: bool = True
+    spec_path: Path, strict: bool = False, *, formatted: bool = True, lenient: bool = False
 ) -> tuple[Api, dict[PurePosixPath, str]]:
     """The package as a first version, replacing nothing (golden trees, tests). `formatted=False`
     leaves out black, the verify stage and the release (the slow ones), for callers that only need
-    code that compiles (the fuzz test), never for output that is kept."""
+    code that compiles (the fuzz test), never for output that is kept. `lenient` as for
+    `generate`."""
     if formatted:
-        done = generate(spec_path, strict=strict)
+        done = generate(spec_path, strict=strict, lenient=lenient)
         return done.api, done.files
-    spec = validate(bundle(spec_path))
-    api = parse(spec, strict=strict)
-    _check_package_name(spec, api)
+    _, api = _parsed(spec_path, strict, lenient)
     return api, render(api)
+
+
+def _parsed(spec_path: Path, strict: bool, lenient: bool) -> tuple[LoadedSpec, Api]:
+    if strict and lenient:
+        raise ValueError("strict and lenient exclude each other")
+    spec = validate(bundle(spec_path), lenient=lenient)
+    api = parse(spec, strict=strict)
+    if spec.warnings:
+        api = replace(api, warnings=tuple(sorted({*spec.warnings, *api.warnings})))
+    _check_package_name(spec, api)
+    return spec, api
 
 
 def _check_package_name(spec: LoadedSpec, api: Api) -> None:

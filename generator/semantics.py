@@ -9,6 +9,10 @@ same run as every other pass.
 Covered: unique operationIds, path templates against declared path parameters, a parameter declared
 twice in one list, tag names declared twice, `required` names an `allOf` schema never defines, and
 every `default` against its own schema.
+
+All but an undeclared path parameter are vendor mistakes (`LoadedSpec.mistake`): lenient mode
+generates around them (the second operationId renamed, the repeated declaration or the bad default
+dropped), since the document says plainly enough what was meant.
 """
 
 from __future__ import annotations
@@ -98,15 +102,28 @@ def _operations(paths: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[st
 
 def _operation_ids(spec: LoadedSpec, paths: Mapping[str, Any]) -> Iterator[Problem]:
     first: dict[str, str] = {}
+    taken = {
+        operation["operationId"]
+        for _, _, operation in _operations(paths)
+        if isinstance(operation.get("operationId"), str)
+    }
     for path, method, operation in _operations(paths):
         operation_id = operation.get("operationId")
         if not isinstance(operation_id, str):
             continue
         if operation_id in first:
-            yield _problem(
-                spec,
+            # the lenient rename: the first free `<id>_<n>`, so no other operation's id changes
+            n = 2
+            while f"{operation_id}_{n}" in taken:
+                n += 1
+            renamed = f"{operation_id}_{n}"
+            taken.add(renamed)
+            yield spec.mistake(
                 ("paths", path, method, "operationId"),
                 f"operationId {operation_id!r} is already used by {first[operation_id]}",
+                f"operationId {operation_id!r} renamed {renamed!r}",
+                action="set",
+                value=renamed,
             )
         else:
             first[operation_id] = f"{method.upper()} {path}"
@@ -131,11 +148,11 @@ def _duplicates(spec: LoadedSpec, parameters: list[tuple[Pointer, Any]]) -> Iter
     for pointer, parameter in parameters:
         key = (str(parameter.get("name")), str(parameter.get("in")))
         if key in seen:
-            yield _problem(
-                spec,
+            yield spec.mistake(
                 pointer,
                 f"parameter {key[0]!r} in {key[1]} is declared twice "
                 f"(first at {format_pointer(seen[key])})",
+                "second declaration ignored",
             )
         else:
             seen[key] = pointer
@@ -164,8 +181,10 @@ def _path_item(spec: LoadedSpec, path: str, item: Mapping[str, Any]) -> Iterator
                 )
         for name, pointer in declared.items():
             if name not in template:
-                yield _problem(
-                    spec, pointer, f"path parameter {name!r} does not appear in {path!r}"
+                yield spec.mistake(
+                    pointer,
+                    f"path parameter {name!r} does not appear in {path!r}",
+                    "parameter ignored",
                 )
 
 
@@ -178,7 +197,12 @@ def _tags(spec: LoadedSpec, tags: Any) -> Iterator[Problem]:
         if not isinstance(name, str):
             continue
         if name in seen:
-            yield _problem(spec, ("tags", index, "name"), f"tag {name!r} is declared twice")
+            yield spec.mistake(
+                ("tags", index, "name"),
+                f"tag {name!r} is declared twice",
+                "second declaration ignored",
+                at=("tags", index),
+            )
         seen.add(name)
 
 
@@ -212,10 +236,10 @@ def _required_in_all_of(spec: LoadedSpec, pointer: Pointer, schema: Any) -> Iter
     defined = _defined(spec, schema)
     for index, name in enumerate(required):
         if isinstance(name, str) and name not in defined:
-            yield _problem(
-                spec,
+            yield spec.mistake(
                 (*pointer, "required", index),
                 f"required property {name!r} is defined neither in properties nor in allOf",
+                "requirement ignored",
             )
 
 
@@ -255,8 +279,9 @@ class _Defaults:
         except Exception:
             return  # a broken schema or reference: the structural passes report it
         for error in errors:
-            yield _problem(
-                self._spec,
+            yield self._spec.mistake(
                 (*pointer, "default", *error.absolute_path),
                 f"default does not match its schema: {error.message}",
+                "default dropped",
+                at=(*pointer, "default"),
             )

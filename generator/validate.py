@@ -14,6 +14,14 @@ is explained in the spec's terms and located at the node it is about. The passes
    run only on a document that passed 1-3, since it needs sound schemas.
 
 The loader's problems (a dangling `$ref`) come along with the spec and are reported with these.
+
+Some problems are vendor mistakes rather than errors (their severity, `errors.Problem.fix`): a
+default or an example that breaks its own schema, an entry repeated in `required`, two operations
+with one operationId, a keyword of the other OpenAPI version, an unknown field. By default they
+refuse like any error. In lenient mode (for specs one does not own) each becomes a located warning
+saying what was done about it, the fixes are applied (`generator/repair.py`) and the passes run
+again on the result, so what reaches the parse stage is a document that validates; an error still
+refuses.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.cache import DiskCache, generator_fingerprint
 from generator.errors import Problem, SpecError, format_pointer
@@ -68,25 +76,31 @@ def _cache() -> DiskCache:
     return DiskCache("validate", f"{generator_fingerprint()} {versions}")
 
 
-def validate(spec: LoadedSpec) -> LoadedSpec:
-    """Return `spec` unchanged if it is a valid OpenAPI 3.0/3.1 document; raise SpecError otherwise.
+# Fixing a mistake can bring another to light (the examples are checked only once the rest is
+# sound; an example shared by two schemas is dropped from one place at a time), so lenient
+# validation repeats until nothing is left; a document still mistaken after this many rounds has
+# its remaining mistakes reported as errors.
+_ROUNDS = 5
 
-    The loader's problems are reported with the validation's. A document that validated before (same
-    bytes, same validator versions) is not validated again.
+
+def validate(spec: LoadedSpec, lenient: bool = False) -> LoadedSpec:
+    """Return `spec` if it is a valid OpenAPI 3.0/3.1 document; raise SpecError otherwise.
+
+    `lenient`: vendor mistakes do not refuse; the result is the document with them fixed, and
+    `warnings` saying so. The loader's problems are reported with the validation's. A document that
+    validated before (same bytes, same validator versions) is not validated again.
     """
     cache = _cache()
     key = cache.key(json.dumps(spec.data, sort_keys=True, ensure_ascii=False).encode())
     if not spec.problems and cache.get(key) == "valid":
         return spec
-    _validate(spec)
-    cache.put(key, "valid")
-    return spec
+    checked = _validate(spec, lenient)
+    if not checked.warnings:
+        cache.put(key, "valid")
+    return checked
 
 
-def _validate(spec: LoadedSpec) -> None:
-    from generator import extensions, semantics
-    from generator.examples import example_problems
-
+def _validate(spec: LoadedSpec, lenient: bool = False) -> LoadedSpec:
     key = "openapi" if "openapi" in spec.data or "swagger" not in spec.data else "swagger"
     version = spec.data.get(key)
     if not isinstance(version, str) or not _SUPPORTED.fullmatch(version):
@@ -94,20 +108,70 @@ def _validate(spec: LoadedSpec) -> None:
         message = f"unsupported OpenAPI {found}: 3.0.x or 3.1.x wanted"
         raise SpecError([spec.problem((key,), message)])
     is_31 = version.startswith("3.1")
+    from generator.repair import repaired
+
+    for _ in range(_ROUNDS):
+        problems, examples_only = _problems(spec, is_31)
+        if not problems:
+            return spec
+        errors = [p for p in problems if p.severity == "error"]
+        if not lenient:
+            raise SpecError(problems)
+        if errors:
+            mistakes = [p.as_warning() for p in problems if p.severity == "mistake"]
+            raise SpecError(errors, [*spec.warnings, *mistakes])
+        spec = repaired(spec, problems)
+        if examples_only:
+            # Leaving out examples of a document that passed 1-3 keeps it passing them, and
+            # each remaining example was checked against every schema it illustrates: nothing
+            # is left to find (the biggest specs would otherwise be validated twice).
+            return spec
+    raise SpecError(problems, spec.warnings)
+
+
+def _problems(spec: LoadedSpec, is_31: bool) -> tuple[list[Problem], bool]:
+    """Every problem, and whether they all come from the examples pass."""
+    from generator import extensions, semantics
+    from generator.examples import example_problems
+
     problems = [*spec.problems, *_structure(spec, is_31), *_schemas(spec, is_31)]
     problems += _all_of_chains(spec)
     problems += extensions.check(spec)
     problems += semantics.check(spec, is_31)
-    if not problems:
-        problems += example_problems(spec, is_31)
     if problems:
-        raise SpecError(problems)
+        return problems, False
+    return list(example_problems(spec, is_31)), True
 
 
 def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     for error in _document_validator(is_31).iter_errors(spec.data):
-        for path, message in explain(error, is_31):
-            yield spec.problem(path, message)
+        for path, message, remedy in explain(error, is_31):
+            yield _located(spec, path, message, remedy, is_31)
+
+
+class Remedy(NamedTuple):
+    """How lenient mode generates around a structural mistake: `drop` the node, or rewrite the
+    schema around it into the document's own OpenAPI version (`version`: the exclusive bounds
+    and lists of types; `null`: 3.1's `type: 'null'` in 3.0), see generator/repair.py."""
+
+    kind: str  # "drop", "version" or "null"
+    consequence: str = ""
+
+
+def _located(
+    spec: LoadedSpec, path: Pointer, message: str, remedy: Remedy | None, is_31: bool
+) -> Problem:
+    from generator.repair import null_as_nullable, other_version
+
+    if remedy is None:
+        return spec.problem(path, message)
+    if remedy.kind == "drop":
+        return spec.mistake(path, message, remedy.consequence)
+    found = (null_as_nullable if remedy.kind == "null" else other_version)(spec.data, path, is_31)
+    if found is None:
+        return spec.problem(path, message)
+    at, value, said = found
+    return spec.mistake(path, message, said, at=at, action="set", value=value)
 
 
 @cache
@@ -124,10 +188,10 @@ def _dialect_checker() -> Any:
 # Schema Object (as JSON text) → its errors. Checking a schema against the dialect is the slowest
 # step of validation, and a run that validates many similar documents (an edited spec, the tests)
 # sees the same schemas again and again.
-_DIALECT_ERRORS: dict[str, list[tuple[Pointer, str]]] = {}
+_DIALECT_ERRORS: dict[str, Explained] = {}
 
 
-def _dialect_errors(schema: Any) -> list[tuple[Pointer, str]]:
+def _dialect_errors(schema: Any) -> Explained:
     key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
     found = _DIALECT_ERRORS.get(key)
     if found is None:
@@ -150,8 +214,8 @@ def _schemas(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     for path, schema in schema_roots(spec.data, ()):
         if isinstance(schema, bool):
             continue
-        for inner, message in _dialect_errors(schema):
-            yield spec.problem((*path, *inner), message)
+        for inner, message, remedy in _dialect_errors(schema):
+            yield _located(spec, (*path, *inner), message, remedy, True)
 
 
 _DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const"})
@@ -255,7 +319,16 @@ def _article(name: str) -> str:
     return f"an {name}" if name[:1] in "aeiou" else f"a {name}"
 
 
-Explained = list[tuple[Pointer, str]]
+# (pointer, message, how lenient mode generates around it: None for an error)
+Explained = list[tuple[Pointer, str, Remedy | None]]
+_IGNORED = Remedy("drop", "field ignored")
+_KEYWORD_IGNORED = Remedy("drop", "keyword ignored")
+_OTHER_VERSION = Remedy("version")
+_NULL = Remedy("null")  # 3.1's `type: 'null'` in 3.0
+# `key:` with nothing after it in YAML: as if the key were not there (a required one is then
+# missing, which still refuses)
+_EMPTY = Remedy("drop", "empty value ignored")
+_REPEATED = Remedy("drop", "repeated entry ignored")
 
 
 def explain(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explained:
@@ -292,10 +365,11 @@ def _alternatives(error: jsonschema.exceptions.ValidationError, is_31: bool) -> 
     if all(e.validator == "type" and not e.relative_path for e in errors):
         wanted = sorted({t for e in errors for t in _as_list(e.validator_value)})
         kinds = " or ".join(_article(t) for t in wanted)
-        return [(here, f"expected {kinds}, found {_json_type(instance)}")]
+        message = f"expected {kinds}, found {_json_type(instance)}"
+        return [(here, message, _EMPTY if instance is None and here else None)]
     if len(meant) > 1 and all(e.validator == "required" and not e.relative_path for e in errors):
         names = " or ".join(repr(n) for e in errors for n in _missing(e))
-        return [(here, f"needs {names}")]
+        return [(here, f"needs {names}", None)]
     # Of several alternatives, the one that got furthest into the node is the one meant.
     _, chosen = max(
         meant.items(),
@@ -324,21 +398,37 @@ def _leaf(error: jsonschema.exceptions.ValidationError, is_31: bool) -> Explaine
         error.instance, dict
     ):
         keys = [k for k in error.instance if repr(k) in error.message]
-        return [((*here, k), _unknown_key(k, schema, is_31)) for k in keys] or [
-            (here, error.message)
+        return [((*here, k), *_unknown_key(k, schema, is_31)) for k in keys] or [
+            (here, error.message, None)
         ]
     allowed_types = _as_list(error.validator_value)
     if error.validator == "enum" and here[-1:] == ("type",) and "integer" in allowed_types:
         allowed = ", ".join(allowed_types)
         if error.instance == "null" and not is_31:
-            return [(here, "OpenAPI 3.0 has no type 'null': use `nullable: true`")]
-        return [(here, f"unknown type {error.instance!r}: one of {allowed}")]
+            return [(here, "OpenAPI 3.0 has no type 'null': use `nullable: true`", _NULL)]
+        # 3.1's list of types in a 3.0 document
+        remedy = _OTHER_VERSION if isinstance(error.instance, list) else None
+        return [(here, f"unknown type {error.instance!r}: one of {allowed}", remedy)]
     if error.validator == "uniqueItems" and isinstance(error.instance, list):
         return _repeated(here, error.instance)
     if error.validator == "type":
         kinds = " or ".join(_article(t) for t in _as_list(error.validator_value))
-        return [(here, f"expected {kinds}, found {_json_type(error.instance)}")]
-    return [(here, error.message)]
+        message = f"expected {kinds}, found {_json_type(error.instance)}"
+        if error.instance is None and here:
+            return [(here, message, _EMPTY)]
+        return [(here, message, _OTHER_VERSION if _other_version_form(here, error) else None)]
+    return [(here, error.message, None)]
+
+
+def _other_version_form(here: Pointer, error: jsonschema.exceptions.ValidationError) -> bool:
+    """A Schema Object keyword written as the other OpenAPI version writes it: the exclusive
+    bounds (3.0 flags, 3.1 numbers) or a list of types in 3.0 (not a property of that name)."""
+    if len(here) < 2 or here[-2] in ("properties", "patternProperties", "$defs"):
+        return False
+    instance = error.instance
+    if here[-1] in ("exclusiveMinimum", "exclusiveMaximum"):
+        return isinstance(instance, (bool, int, float))
+    return here[-1] == "type" and isinstance(instance, list)
 
 
 def _repeated(here: Pointer, items: list[Any]) -> Explained:
@@ -351,17 +441,21 @@ def _repeated(here: Pointer, items: list[Any]) -> Explained:
         first = next(i for i, earlier in enumerate(items) if earlier == item)
         if first < index:
             shown = json.dumps(item, ensure_ascii=False)
-            out.append(((*here, index), f"{shown} is listed twice (first as item {first})"))
+            message = f"{shown} is listed twice (first as item {first})"
+            out.append(((*here, index), message, _REPEATED))
     return out
 
 
-def _unknown_key(key: str, schema: dict[str, Any], is_31: bool) -> str:
+def _unknown_key(key: str, schema: dict[str, Any], is_31: bool) -> tuple[str, Remedy | None]:
     patterns = " ".join(map(str, schema.get("patternProperties") or ()))
-    if "XX" in patterns:  # the Responses Object: status codes and `default`
-        return f"{key!r} is not a status code: three digits from 100 to 599, 1XX to 5XX, or default"
+    if "XX" in patterns:  # the Responses Object: what the answer is cannot be guessed
+        status = "three digits from 100 to 599, 1XX to 5XX, or default"
+        return f"{key!r} is not a status code: {status}", None
     is_schema_object = "nullable" in (schema.get("properties") or {})
     if is_schema_object and key in _NEWER_KEYWORDS and not is_31:
-        return f"{key!r} is not allowed in an OpenAPI 3.0 schema (it is a 3.1 keyword)"
+        message = f"{key!r} is not allowed in an OpenAPI 3.0 schema (it is a 3.1 keyword)"
+        return message, _KEYWORD_IGNORED
     known = [str(name) for name in schema.get("properties") or ()]
     close = difflib.get_close_matches(key, known, n=1)
-    return f"unknown field {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown field {key!r}{hint}", _IGNORED

@@ -620,8 +620,9 @@ class Outcome:
     seconds: float = 0.0
 
 
-def run(m: Mutant, workdir: Path, formatted: bool = False) -> Outcome:
-    """Write the mutant's files, run the pipeline in-process, and write the package if it builds."""
+def run(m: Mutant, workdir: Path, formatted: bool = False, lenient: bool = False) -> Outcome:
+    """Write the mutant's files, run the pipeline in-process, and write the package if it builds
+    (`lenient`: with the vendor mistakes generated around, as `--lenient` does)."""
     spec_dir = workdir / "spec"
     for rel, data in m.files.items():
         target = spec_dir / rel
@@ -629,7 +630,8 @@ def run(m: Mutant, workdir: Path, formatted: bool = False) -> Outcome:
         target.write_text(_dump(data), encoding="utf-8")
     started = time.perf_counter()
     try:
-        api, files = build(spec_dir / "spec.yaml", formatted=formatted)
+        mode = {"lenient": True} if lenient else {}
+        api, files = build(spec_dir / "spec.yaml", formatted=formatted, **mode)
     except SpecError as exc:
         bad = [
             str(p)
@@ -744,9 +746,9 @@ class Report:
         return "\n".join(lines)
 
 
-def _run_one(job: tuple[Mutant, Path, bool]) -> tuple[str, Outcome]:
-    m, workdir, formatted = job
-    return m.name, run(m, workdir, formatted)
+def _run_one(job: tuple[Mutant, Path, bool, bool]) -> tuple[str, Outcome]:
+    m, workdir, formatted, lenient = job
+    return m.name, run(m, workdir, formatted, lenient)
 
 
 def fuzz(
@@ -757,6 +759,7 @@ def fuzz(
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
     max_seed_nodes: int | None = None,
+    lenient: bool = False,
 ) -> Report:
     """Run `count` mutants (or just number `only`) in `workers` processes (default: one per CPU,
     at most 4; $SDKGEN_FUZZ_WORKERS), then import what they generated."""
@@ -770,7 +773,7 @@ def fuzz(
     outcomes: dict[str, Outcome] = {}
     edits = {m.name: m.edits for m in chosen}
     with tempfile.TemporaryDirectory(prefix="sdkgen-fuzz-") as tmp:
-        jobs = [(m, Path(tmp) / str(m.index), formatted) for m in chosen]
+        jobs = [(m, Path(tmp) / str(m.index), formatted, lenient) for m in chosen]
         if workers == 1:
             results: Iterator[tuple[str, Outcome]] = map(_run_one, jobs)
             pool = None
@@ -802,8 +805,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=int(os.environ.get("SDKGEN_FUZZ_SEED", "0")))
     parser.add_argument("--only", type=int, help="run just this mutant number")
     parser.add_argument("--black", action="store_true", help="format with black too (slower)")
+    parser.add_argument(
+        "--lenient", action="store_true", help="generate around vendor mistakes (--lenient)"
+    )
     args = parser.parse_args()
-    report = fuzz(args.count, args.seed, args.black, args.only, progress=print)
+    report = fuzz(
+        args.count, args.seed, args.black, args.only, progress=print, lenient=args.lenient
+    )
     if args.only is not None:
         for name, edits in report.edits.items():
             print(name, edits)

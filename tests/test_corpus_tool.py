@@ -34,25 +34,51 @@ def test_table_and_details_name_every_failure() -> None:
     good.checks = {"import": "ok", "import time": "2s", "mypy": "ok", "mypy time": "9s"}
     good.checks |= {"ruff": "W291 Trailing whitespace", "ruff time": "0s"}
     good.causes = {"text bodies are not supported": ["x (GET /x)"]}
+    good.mistakes = {"default dropped": 2, "operationId … renamed …": 1}
     refused = corpus.Result(SOURCE, error="1 spec problem(s): spec.json:3: #/info: bad")
     lines = corpus.table([good, refused]).splitlines()
-    assert lines[2].split("|")[3:10] == [
+    assert lines[2].split("|")[3:12] == [
         " 4          ",
         " 3         ",
         " 1       ",
+        " 3        ",
+        " refused      ",
         " 1.2s     ",
         " ok (2s) ",
         " ok (9s) ",
         " FAIL ",
     ]
-    assert "| -          | -         | -       | 0.0s     | -       | -       | -    |" in lines[3]
+    assert lines[3].split("|")[3:12] == [
+        " -          ",
+        " -         ",
+        " -       ",
+        " -        ",
+        " -            ",
+        " 0.0s     ",
+        " -       ",
+        " -       ",
+        " -    ",
+    ]
     text = corpus.details([good, refused])
     assert "tiny: ruff failed:\n  W291 Trailing whitespace" in text
     assert "tiny: 1 spec problem(s): spec.json:3: #/info: bad" in text
     assert "   1  text bodies are not supported\n        tiny: x (GET /x)" in text
+    assert "  default dropped: tiny 2\n  operationId … renamed …: tiny 1" in text
     assert not good.ok and not refused.ok
     good.checks["ruff"] = "ok"
     assert good.ok  # the recorded times are no checks
+
+
+def test_mistakes_are_counted_by_what_was_done_not_by_name() -> None:
+    kinds = corpus.mistake_kinds(
+        [
+            "operationId 'a' renamed 'a_2'",
+            "operationId 'b' renamed 'b_2'",
+            "default dropped",
+            'read as `type: "string", nullable: true`',
+        ]
+    )
+    assert kinds == {"operationId … renamed …": 2, "default dropped": 1, "read as …": 1}
 
 
 def test_a_cached_file_with_another_hash_is_refused(

@@ -19,13 +19,38 @@ COUNT = 200
 SMALL = 800  # nodes: the bounded run leaves out the largest Video slices (make fuzz has them all)
 
 
-def test_no_mutant_is_an_internal_error() -> None:
-    report = fuzz.fuzz(COUNT, fuzz_seed=0, max_seed_nodes=SMALL)
+@pytest.fixture(scope="module")
+def default_report() -> fuzz.Report:
+    return fuzz.fuzz(COUNT, fuzz_seed=0, max_seed_nodes=SMALL)
+
+
+def test_no_mutant_is_an_internal_error(default_report: fuzz.Report) -> None:
+    report = default_report
     assert not report.failures, report.summary()
     kinds = Counter(outcome.kind for outcome in report.outcomes.values())
     assert kinds["refused"] + kinds["generated"] == COUNT
     # Both outcomes are exercised: edits that break the spec, and edits the generator must handle.
     assert kinds["refused"] >= COUNT // 5 and kinds["generated"] >= COUNT // 5, kinds
+
+
+LENIENT_COUNT = 50  # the first of the same mutants (mutant i depends only on the seed and i)
+
+
+def test_lenient_mode_generates_around_mutants_and_never_fails_inside(
+    default_report: fuzz.Report,
+) -> None:
+    """The fixed document lenient mode parses must generate like any valid one: no internal
+    error, every package importing; and mutants that only added mistakes now generate."""
+    report = fuzz.fuzz(LENIENT_COUNT, fuzz_seed=0, max_seed_nodes=SMALL, lenient=True)
+    assert not report.failures, report.summary()
+    generated = {n for n, o in report.outcomes.items() if o.kind == "generated"}
+    by_default = {
+        n
+        for n, o in default_report.outcomes.items()
+        if o.kind == "generated" and n in report.outcomes
+    }
+    assert len(report.outcomes) == LENIENT_COUNT
+    assert by_default < generated  # more generate, and none that generated is refused now
 
 
 def test_mutants_depend_only_on_seed_and_number() -> None:

@@ -459,3 +459,35 @@ def test_an_undefined_scheme_is_a_located_problem() -> None:
         ("#/paths/~1a/get/security/0/gone", "security scheme 'gone' is not defined"),
         ("#/security/0/nope", "security scheme 'nope' is not defined"),
     ]
+
+
+def test_a_models_extra_values_import_nothing() -> None:
+    """Extras are kept untyped (the model base allows them), so a typed or `true`
+    additionalProperties beside properties, own or from allOf, must not import what no field
+    prints (an unused import fails ruff: found by the corpus)."""
+    schemas = {
+        "Other": {"type": "object", "properties": {"x": {"type": "string"}}},
+        "Base": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Typed": {
+            "type": "object",
+            "properties": {"a": {"type": "string"}},
+            "additionalProperties": {"$ref": "#/components/schemas/Other"},
+        },
+        "Composed": {
+            "additionalProperties": True,
+            "allOf": [{"$ref": "#/components/schemas/Base"}],
+        },
+    }
+    paths = {
+        f"/{name.lower()}": {
+            "get": {
+                "operationId": f"get{name}",
+                "responses": ok({"$ref": f"#/components/schemas/{name}"}),
+            }
+        }
+        for name in ("Typed", "Composed")
+    }
+    api = api_of(paths, schemas)
+    imports = {m.module: m.imports for m in api.models}
+    assert not any("Other" in line for line in imports["_typed"])
+    assert not any("Any" in line for line in imports["_composed"])

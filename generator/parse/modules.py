@@ -142,7 +142,10 @@ def _module_imports(
             imports.add("from typing_extensions import TypeAliasType")
         else:
             imports |= _KIND_IMPORTS[d.kind]
-        for t in _types_of(d):
+        # a model's extra values are kept untyped (the model base allows extras), so only what
+        # its fields print is imported
+        printed = [f.type for f in d.fields] if isinstance(d, Model) else _types_of(d)
+        for t in printed:
             imports |= types.imports(t, shadowed)
             imports |= {f"from .{where[m]} import {m}" for m in types.refs(t) if where[m] != module}
         if isinstance(d, Model) and any(f.kwargs and not f.plain_default for f in d.fields):

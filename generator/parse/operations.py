@@ -548,7 +548,19 @@ class OperationParser:
         content = (resolved or {}).get("content") or {}
         json_type: str | None = _JSON if _JSON in content else None
         json_type = json_type or next((str(k) for k in content if k.endswith("+json")), None)
-        if json_type is None and _EVENTS in content:
+        if json_type is None:
+            return self._not_json(content, r_ptr, context)
+        media = content.get(json_type)
+        if not media or "schema" not in media:
+            return NONE, None
+        return self.schemas.type_of(
+            media["schema"], (*r_ptr, "content", json_type, "schema"), context
+        ), None
+
+    def _not_json(self, content: Any, r_ptr: Pointer, context: str) -> tuple[Type, Stream]:
+        """An answer without a JSON media type: events, text (str) or anything else (files, audio)
+        as a binary stream; nothing at all without content."""
+        if _EVENTS in content:
             # Each event's data: text, unless the schema says it is JSON (an object, a union...).
             schema = (content[_EVENTS] or {}).get("schema")
             resolved_schema, _ = self.deref(schema)
@@ -556,17 +568,11 @@ class OperationParser:
                 return types.STR, "events"
             events_ptr = (*r_ptr, "content", _EVENTS, "schema")
             return self.schemas.type_of(schema, events_ptr, f"{context}Event"), "events"
-        if json_type is None and content:
-            # Not JSON: text comes back as str, anything else (files, audio) as a binary stream.
-            if any(k.startswith("text/") for k in content):
-                return types.STR, None
-            return types.BYTES, "bytes"
-        media = content.get(json_type) if json_type else None
-        if json_type is None or not media or "schema" not in media:
+        if not content:
             return NONE, None
-        return self.schemas.type_of(
-            media["schema"], (*r_ptr, "content", json_type, "schema"), context
-        ), None
+        if any(k.startswith("text/") for k in content):
+            return types.STR, None
+        return types.BYTES, "bytes"
 
     # ------------------------------------------------------------------------------------ pagination
 

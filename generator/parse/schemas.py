@@ -461,33 +461,35 @@ class SchemaTranslator:
 
     def _by_type(self, schema: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
         body, nullable = self._strip_null(schema)
-        types_ = body.get("type")
-        expr: Type
-        if nullable and types_ is None and schema.get("type") is not None:
+        if nullable and body.get("type") is None and schema.get("type") is not None:
             return NONE  # `type: [null]`: nothing but null
-        number_or_text = isinstance(types_, list) and sorted(set(types_) - {"null"}) in (
-            ["number", "string"],
-            ["integer", "string"],
-        )
-        if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
-            expr = _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
-        elif isinstance(types_, list):
-            expr = union(
+        expr = self._typed(body, ptr, context)
+        return optional(expr) if nullable else expr
+
+    def _typed(self, body: Mapping[str, Any], ptr: Pointer, context: str) -> Type:
+        """The type of a schema by its `type` keyword (or the keywords that imply one), null aside."""
+        types_ = body.get("type")
+        if isinstance(types_, list):
+            number_or_text = sorted(set(types_) - {"null"}) in (
+                ["number", "string"],
+                ["integer", "string"],
+            )
+            if number_or_text and str(body.get("format")) in _NUMBER_OR_TEXT_FORMATS:
+                return _NUMBER_OR_TEXT_FORMATS[str(body.get("format"))]
+            return union(
                 [self._by_type({**body, "type": t}, ptr, context) for t in types_ if t != "null"]
                 or [NONE]
             )
-        elif types_ == "array" or (types_ is None and "items" in body):
+        if types_ == "array" or (types_ is None and "items" in body):
             items = body.get("items", {})
-            expr = ListOf(self.type_of(items, (*ptr, "items"), f"{context}Item"))
-        elif types_ == "object" or (types_ is None and self._is_object(body)):
-            expr = self._object(body, ptr, context)
-        elif types_ == "string":
-            expr = _FORMATS.get(str(body.get("format")), types.STR)
-        elif isinstance(types_, str) and types_ in _SCALARS:
-            expr = _SCALARS[types_]
-        else:
-            expr = ANY
-        return optional(expr) if nullable else expr
+            return ListOf(self.type_of(items, (*ptr, "items"), f"{context}Item"))
+        if types_ == "object" or (types_ is None and self._is_object(body)):
+            return self._object(body, ptr, context)
+        if types_ == "string":
+            return _FORMATS.get(str(body.get("format")), types.STR)
+        if isinstance(types_, str) and types_ in _SCALARS:
+            return _SCALARS[types_]
+        return ANY
 
     _dispatch: tuple[tuple[Callable[[Mapping[str, Any]], bool], Callable[..., Type]], ...] = (
         (lambda s: "$ref" in s, _ref),
