@@ -110,7 +110,8 @@ def subtype(a: Type, ea: TypeEnv, b: Type, eb: TypeEnv, depth: int = 0) -> bool:
     if isinstance(a, Builtin) and isinstance(b, Builtin):
         return (a.name, b.name) == ("int", "float")  # the numeric tower typing accepts
     if isinstance(a, ListOf) and isinstance(b, ListOf):
-        return subtype(a.item, ea, b.item, eb, d)
+        # a list is a Sequence; a Sequence argument need not be a list
+        return (b.abstract or not a.abstract) and subtype(a.item, ea, b.item, eb, d)
     if isinstance(a, MapOf) and isinstance(b, MapOf):
         return (b.abstract or not a.abstract) and subtype(a.value, ea, b.value, eb, d)
     return False
@@ -123,7 +124,7 @@ def rename_type(t: Type, names: Mapping[str, str]) -> Type:
     if isinstance(t, Ref):
         return Ref(names.get(t.name, t.name))
     if isinstance(t, ListOf):
-        return ListOf(rename_type(t.item, names))
+        return ListOf(rename_type(t.item, names), t.abstract)
     if isinstance(t, MapOf):
         return MapOf(rename_type(t.value, names), t.abstract)
     if isinstance(t, UnionOf):

@@ -96,6 +96,30 @@ Definition = Model | Enum | Alias
 
 
 @dataclass(frozen=True, slots=True)
+class ParamKey:
+    wire_name: str  # the key, as sent
+    type: Type  # what the value may be: nested models also as their TypedDicts
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParamDict:
+    """The TypedDict twin of a request-side model: the plain dict a nested argument accepts
+    besides the model, keyed by wire names, validated by the model once it is sent. Keys the
+    model takes beyond its properties (additionalProperties) are the model's alone."""
+
+    name: str
+    model: str  # the model it mirrors
+    pointer: Pointer
+    keys: tuple[ParamKey, ...]
+    # `X = TypedDict("X", {...})`, for keys a class body cannot hold (`class`, `a-b`, `__x`) or
+    # would bind over a name an annotation there uses; values are then strings (forward refs).
+    functional: bool
+    kind: ClassVar[str] = "typeddict"
+
+
+@dataclass(frozen=True, slots=True)
 class ModelModule:
     """One module of the `models` package: a set of definitions that refer to each other in a cycle (or a
     single definition), so importing one model loads only what it needs."""
@@ -109,12 +133,16 @@ class ModelModule:
     # written as a `TypeAliasType` whose value is text, evaluated on first use, since a plain
     # alias would name itself, or a class defined below it, before it exists.
     deferred: frozenset[str] = frozenset()
+    # TypedDict twins of the module's request-side models, written after every definition
+    params: tuple[ParamDict, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every name the module defines for users: definitions and enums' literal aliases."""
+        """Every name the module defines for users: definitions, enums' literal aliases and the
+        models' TypedDicts."""
         out = [d.name for d in self.definitions]
         out += [d.literal for d in self.definitions if isinstance(d, Enum)]
+        out += [p.name for p in self.params]
         return tuple(out)
 
 
@@ -152,6 +180,9 @@ class Parameter:
     client_attribute: str | None = None
     # Python source of the spec's example value, for documentation
     example: str | None = None
+    # The model type the value is validated and dumped as before it is encoded, when the
+    # argument also takes a model as its plain dict (generator/parse/params.py).
+    validated: Type | None = None
 
     @property
     def declared(self) -> Type:
@@ -703,6 +734,11 @@ class Api:
     @property
     def definitions(self) -> tuple[Definition, ...]:
         return tuple(sorted((d for m in self.models for d in m.definitions), key=lambda d: d.name))
+
+    @property
+    def param_dicts(self) -> tuple[ParamDict, ...]:
+        """The models' TypedDict twins, by name."""
+        return tuple(sorted((p for m in self.models for p in m.params), key=lambda p: p.name))
 
     @property
     def model_names(self) -> tuple[tuple[str, str], ...]:

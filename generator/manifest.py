@@ -120,7 +120,7 @@ def tree_json(t: Type) -> Any:
     if isinstance(t, Ref):
         return {"ref": t.name}
     if isinstance(t, ListOf):
-        return {"list": tree_json(t.item)}
+        return {"sequence" if t.abstract else "list": tree_json(t.item)}
     if isinstance(t, MapOf):
         return {"mapping" if t.abstract else "map": tree_json(t.value)}
     if isinstance(t, UnionOf):
@@ -155,8 +155,8 @@ def tree_from_json(node: Any, where: str) -> Type:
         )
     if kind == "ref":
         return Ref(_text(value, where))
-    if kind == "list":
-        return ListOf(tree_from_json(value, where))
+    if kind in ("list", "sequence"):
+        return ListOf(tree_from_json(value, where), abstract=kind == "sequence")
     if kind in ("map", "mapping"):
         return MapOf(tree_from_json(value, where), abstract=kind == "mapping")
     if kind == "union":

@@ -88,6 +88,7 @@ BODY_HELPERS = frozenset(
         "encode_cookies",
         "validate_body",
         "validate_any",
+        "validate_value",
         "form_fields",
         "indexed_pairs",
         "fields_content",
@@ -206,6 +207,7 @@ _CLASS_RESERVED = frozenset(
         "None",
         "NotFoundError",
         "NotGiven",
+        "NotRequired",
         "OAuth2ClientCredentials",
         "OpenEnum",
         "Page",
@@ -216,6 +218,7 @@ _CLASS_RESERVED = frozenset(
         "RequestOptions",
         "RequestSpec",
         "RequestValidationError",
+        "Required",
         "ResponseValidationError",
         "RetryConfig",
         "SERVER_URL",
@@ -229,6 +232,7 @@ _CLASS_RESERVED = frozenset(
         "True",
         "TypeAlias",
         "TypeAliasType",
+        "TypedDict",
         "UnprocessableEntityError",
     }
 )
@@ -325,6 +329,12 @@ def enum_member(value: object) -> str:
         text = text.replace(".", "_")
     name = upper(text)
     return _escape(name, _ENUM_RESERVED, "VALUE_", "EMPTY")
+
+
+def param_dict(model: str) -> str:
+    """The TypedDict twin of a request model (claimed in the package's class scope, after every
+    class the spec names, so a spec schema already called `XParam` keeps its name)."""
+    return f"{model}Param"
 
 
 def module(wire: str) -> str:

@@ -63,7 +63,11 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
+    """`list[T]`; `abstract` gives `Sequence[T]` (what an argument accepts: a `list[X]` is not a
+    `list[X | XParam]`, lists being invariant, but it is a `Sequence` of them)."""
+
     item: Type
+    abstract: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +208,8 @@ def annotation(t: Type, shadowed: frozenset[str] = frozenset()) -> str:
     if isinstance(t, (Imported, Ref)):
         return t.name
     if isinstance(t, ListOf):
-        return f"{builtin('list')}[{annotation(t.item, shadowed)}]"
+        head = "Sequence" if t.abstract else builtin("list")
+        return f"{head}[{annotation(t.item, shadowed)}]"
     if isinstance(t, MapOf):
         head = "Mapping" if t.abstract else builtin("dict")
         return f"{head}[{builtin('str')}, {annotation(t.value, shadowed)}]"
@@ -231,6 +236,8 @@ def imports(t: Type, shadowed: frozenset[str] = frozenset()) -> frozenset[str]:
             out.add("from typing import Literal")
         elif isinstance(node, MapOf) and node.abstract:
             out.add("from collections.abc import Mapping")
+        elif isinstance(node, ListOf) and node.abstract:
+            out.add("from collections.abc import Sequence")
         elif isinstance(node, Tagged):
             out |= {
                 "from typing import Annotated",
@@ -247,7 +254,7 @@ def uses_builtin(t: Type) -> frozenset[str]:
     if isinstance(t, Builtin):
         return frozenset({t.name})
     if isinstance(t, ListOf):
-        return frozenset({"list"})
+        return frozenset() if t.abstract else frozenset({"list"})
     if isinstance(t, MapOf):
         return frozenset({"str"} if t.abstract else {"str", "dict"})
     return frozenset()
@@ -268,6 +275,8 @@ def names_used(t: Type) -> frozenset[str]:
             out.add("Literal")
         elif isinstance(node, MapOf) and node.abstract:
             out.add("Mapping")
+        elif isinstance(node, ListOf) and node.abstract:
+            out.add("Sequence")
         elif isinstance(node, Tagged):
             out |= {"Annotated", "Tag", "Discriminator", "discriminate"}
     return frozenset(out)

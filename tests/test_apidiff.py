@@ -397,7 +397,8 @@ SPEC_EDITS: list[tuple[str, Edit, list[tuple[str, Level]]]] = [
     (
         "model became an alias",
         set_(*SCHEMAS, "Size", {"type": "string"}),
-        [("definition-kind-changed", B)],
+        # the argument took the model's plain dict too (SizeParam), which a string is not
+        [("definition-kind-changed", B), ("argument-type-changed", B)],
     ),
     (
         "return type changed",
@@ -1016,6 +1017,9 @@ SUBTYPES: list[tuple[Type, Type, bool]] = [
     (ListOf(FLOAT), ListOf(INT), False),
     (MapOf(STR), MapOf(STR, abstract=True), True),  # a dict is a Mapping
     (MapOf(STR, abstract=True), MapOf(STR), False),
+    (ListOf(STR), ListOf(STR, abstract=True), True),  # a list is a Sequence
+    (ListOf(STR, abstract=True), ListOf(STR), False),
+    (ListOf(Ref("Item")), ListOf(union([Ref("Item"), Ref("ItemParam")]), abstract=True), True),
     (Tagged(("Item",), "kind", (("i", "Item"),)), union([Ref("Item"), Ref("NewItem")]), True),
     (Ref("Item"), Tagged(("Item", "NewItem"), "kind", ()), True),
     (DATETIME, STR, False),

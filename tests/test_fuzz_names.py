@@ -93,6 +93,7 @@ GENERATOR_NAMES = (
     "build_path",
     "validate_body",
     "validate_any",
+    "validate_value",
     "encode_params",
     "form_fields",
     "indexed_pairs",
@@ -144,6 +145,10 @@ GENERATOR_NAMES = (
     "Iterator",
     "AsyncIterator",
     "Mapping",
+    "Sequence",
+    "TypedDict",
+    "Required",
+    "NotRequired",
     "cached_property",
     "TracebackType",
     "httpx",
@@ -369,6 +374,10 @@ def spec_of(names: Names) -> dict[str, Any]:
         "responses": {"200": ok},
     }
     body_fields = list(dict.fromkeys(names.body_fields)) or ["value"]
+    body_properties: dict[str, Any] = {f: {"type": "string"} for f in body_fields}
+    # A nested model, so the package has TypedDict twins keyed by the drawn property names.
+    nested = body_fields[-1] if len(body_fields) > 1 else "nested"
+    body_properties[nested] = {"$ref": f"#/components/schemas/{schemas[-1]}"}
     post = {
         "operationId": op_ids[1],
         "tags": [tags[min(1, len(tags) - 1)]],
@@ -380,7 +389,7 @@ def spec_of(names: Names) -> dict[str, Any]:
                     "schema": {
                         "type": "object",
                         "required": body_fields[:1],
-                        "properties": {f: {"type": "string"} for f in body_fields},
+                        "properties": body_properties,
                     }
                 }
             },

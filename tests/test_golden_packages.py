@@ -22,6 +22,7 @@ import pytest
 from generator.pipeline import build
 from generator.write import write_tree
 from tests.golden_tool import cases
+from tests.test_readme_examples import examples, module_source, setup_of
 
 BIN = Path(sys.executable).parent
 
@@ -45,10 +46,21 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, l
 
 
 def test_mypy_strict_and_ruff(packages: tuple[Path, list[str]]) -> None:
+    """The packages and, in the same mypy run, every example of their READMEs (written as modules
+    as tests/test_readme_examples.py writes those of generated/, which it also runs)."""
     out, names = packages
     env = {**os.environ, "MYPYPATH": os.pathsep.join(str(out / n) for n in names)}
+    readme = out / "readme_examples"
+    readme.mkdir(exist_ok=True)
+    for name in names:
+        found = examples(out / name)
+        setup = setup_of(found, "http://127.0.0.1:9")
+        for example in found:
+            (readme / f"{example.module}.py").write_text(module_source(example, setup))
+    modules = sorted(str(p.relative_to(out)) for p in readme.glob("*.py"))
+    assert modules
     mypy = subprocess.run(
-        [str(BIN / "mypy"), "--strict", "--cache-dir", str(out / ".mypy_cache"), *names],
+        [str(BIN / "mypy"), "--strict", "--cache-dir", str(out / ".mypy_cache"), *names, *modules],
         cwd=out,
         env=env,
         capture_output=True,

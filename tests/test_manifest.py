@@ -133,6 +133,7 @@ TREES: list[Type] = [
     NOT_GIVEN,
     Ref("Thing"),
     ListOf(ListOf(INT)),
+    ListOf(Ref("X"), abstract=True),
     MapOf(STR),
     MapOf(Ref("X"), abstract=True),
     union([STR, INT, NONE]),

@@ -36,7 +36,9 @@ from generator.parse.modules import (
     sort_imports,
 )
 from generator.parse.operations import OperationDraft, OperationParser
+from generator.parse.params import twins
 from generator.parse.resources import Placement, ResourceTree
+from generator.parse.samples import Samples
 from generator.parse.schemas import ModelDraft, SchemaTranslator
 
 
@@ -80,10 +82,13 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     problems = translator.problems + (translator.warnings + blocked if strict else [])
     if problems:
         raise SpecError(problems)
+    # named after every class the spec has, and before the notes are collected
+    params, widened = twins(translator, [draft for _, draft in drafts])
+    drafts = [(placement, draft) for (placement, _), draft in zip(drafts, widened, strict=True)]
     errors = _most_used(ops.error_refs)
     roots: set[str] = {errors} if errors else set()
     roots = roots.union(*(draft.response_refs for _, draft in drafts))
-    modules, where = model_modules(translator.definitions, roots)
+    modules, where = model_modules(translator.definitions, roots, params)
     resources = _resources(tree, drafts, modules, data)
     error_model = (
         errors if isinstance(translator.definitions.get(errors or ""), ModelDraft) else None
@@ -156,9 +161,14 @@ def _resources(
 ) -> tuple[ResourceModule, ...]:
     """The finished operations in their resources, one module per top-level resource."""
     classes = frozenset(d.name for m in modules for d in m.definitions if d.kind != "alias")
+    samples = Samples(
+        {d.name: d for m in modules for d in m.definitions},
+        frozenset(p.model for m in modules for p in m.params),
+    )
     operations: dict[tuple[str, ...], list[Operation]] = {}
     for placement, draft in drafts:
-        operations.setdefault(placement.resource, []).append(finish_operation(draft, classes))
+        finished = finish_operation(draft, classes, samples)
+        operations.setdefault(placement.resource, []).append(finished)
     tags = {
         naming.method(str(t.get("name"))): str(t.get("description") or "").strip()
         for t in data.get("tags") or []

@@ -22,12 +22,14 @@ from generator.ir import (
     Model,
     ModelModule,
     Operation,
+    ParamDict,
     Parameter,
     Resource,
     ResourceModule,
 )
 from generator.limits import fit_file_name
 from generator.parse.operations import OperationDraft
+from generator.parse.samples import Samples
 from generator.parse.schemas import Draft, ModelDraft, freeze
 from generator.types import Type
 
@@ -151,13 +153,38 @@ def _module_imports(
     return imports
 
 
+def _param_imports(
+    params: tuple[ParamDict, ...], module: str, where: Mapping[str, str]
+) -> set[str]:
+    """What the TypedDict twins need; their annotations are written at module level (functional
+    syntax) or in a class body that binds none of the names they use, so nothing is shadowed."""
+    if not params:
+        return set()
+    imports = {"from typing import TypedDict"}
+    for twin in params:
+        if any(k.required for k in twin.keys):
+            imports.add("from typing import Required")
+        for key in twin.keys:
+            imports |= types.imports(key.type)
+            imports |= {
+                f"from .{where[m]} import {m}" for m in types.refs(key.type) if where[m] != module
+            }
+    return imports
+
+
 def model_modules(
-    definitions: Mapping[str, Draft], response_roots: Iterable[str]
+    definitions: Mapping[str, Draft],
+    response_roots: Iterable[str],
+    params: Mapping[str, ParamDict] | None = None,
 ) -> tuple[tuple[ModelModule, ...], dict[str, str]]:
+    """The model modules; `params` are the TypedDict twins by model, each written in its model's
+    module (a recursive twin names itself, or its cycle's other twins, in the same module)."""
+    params = params or {}
     graph = {name: references(d) for name, d in definitions.items()}
     answered = reachable(graph, response_roots)
     groups = _components(graph)
     where = _module_names(groups, definitions)
+    where.update({twin.name: where[model] for model, twin in params.items()})
     modules = []
     for group in groups:
         module = where[group[0]]
@@ -171,14 +198,18 @@ def model_modules(
         shadowed = frozenset(f.name for d in members if isinstance(d, Model) for f in d.fields)
         recursive = [n for n in group if len(group) > 1 or n in graph[n]]
         deferred = frozenset(n for n in recursive if isinstance(definitions[n], Alias))
+        twins = tuple(params[d.name] for d in members if d.name in params)
+        imports = _module_imports(members, module, where, shadowed, deferred)
+        imports |= _param_imports(twins, module, where)
         modules.append(
             ModelModule(
                 module,
                 tuple(members),
-                tuple(sort_imports(_module_imports(members, module, where, shadowed, deferred))),
+                tuple(sort_imports(imports)),
                 tuple(n for n in recursive if isinstance(definitions[n], ModelDraft)),
                 shadowed,
                 deferred,
+                twins,
             )
         )
     modules.sort(key=lambda m: m.module)
@@ -248,9 +279,10 @@ _THIRD_PARTY = frozenset({"httpx", "pydantic", "typing_extensions"})
 _FUTURE = "from __future__ import annotations"
 
 
-def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operation:
+def finish_operation(draft: OperationDraft, classes: frozenset[str], samples: Samples) -> Operation:
     """The operation, with the models its method body imports (from the lazy `models` package, on
-    first call); `classes` are the definitions that are classes (models and enums)."""
+    first call); `classes` are the definitions that are classes (models and enums), `samples`
+    writes its README example's placeholders."""
     response = draft.response
     returns_class = isinstance(response, (types.Builtin, types.NoneType)) or (
         isinstance(response, types.Ref) and response.name in classes
@@ -277,15 +309,15 @@ def finish_operation(draft: OperationDraft, classes: frozenset[str]) -> Operatio
         runtime_imports=tuple(isort_names(draft.runtime_models)),
         accept=draft.accept,
         returns_class=returns_class and not draft.by_status,
-        example=example_arguments(draft),
+        example=example_arguments(draft, samples),
         by_status=draft.by_status,
         stream=draft.stream,
         security=draft.security,
     )
 
 
-def _example_value(param: Parameter) -> str:
-    """The spec's example for an argument, else a placeholder that reads naturally for its type."""
+def _example_value(param: Parameter, samples: Samples) -> str:
+    """The spec's example for an argument, else a placeholder of its type (generator/parse/samples.py)."""
     if param.example is not None:
         return param.example
     first = types.members(types.without_none(param.type))[0]
@@ -294,18 +326,17 @@ def _example_value(param: Parameter) -> str:
         return 'open("data.bin", "rb")'
     if isinstance(first, types.ListOf) and getattr(first.item, "name", None) in files:
         return '[open("data.bin", "rb")]'
-    if first == types.STR:
-        return py_literal(f"my-{param.wire_name.lower()}" if param.wire_name else "...")
-    samples: dict[Type, str] = {types.INT: "10", types.FLOAT: "1.5", types.BOOL: "True"}
-    return samples.get(first, "...")
+    return samples.source(param)
 
 
-def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
+def example_arguments(draft: OperationDraft, samples: Samples) -> tuple[tuple[str, str], ...]:
     """The arguments of the README's example call, as (name, Python source), name "" when
     positional: path values, required arguments and those the spec's own request example sets
     (cursor arguments are left to the pager)."""
     cursors = (draft.pagination.next_arg, draft.pagination.prev_arg) if draft.pagination else ()
-    out = [("", _example_value(p)) for p in draft.path_params if p.client_attribute is None]
+    out = [
+        ("", _example_value(p, samples)) for p in draft.path_params if p.client_attribute is None
+    ]
     rest = [
         *draft.query_params,
         *draft.header_params,
@@ -314,7 +345,7 @@ def example_arguments(draft: OperationDraft) -> tuple[tuple[str, str], ...]:
     ]
     rest.sort(key=lambda p: not p.required)
     out += [
-        (p.name, _example_value(p))
+        (p.name, _example_value(p, samples))
         for p in rest
         if (p.required or p.example is not None) and p.name not in cursors
     ]
@@ -357,6 +388,7 @@ def _bound_names(root: Resource) -> frozenset[str]:
 
 def _operation_types(op: Operation) -> list[Type]:
     out = [op.response, *(p.declared for p in (*op.positional, *op.arguments))]
+    out += [p.validated for p in op.path_params + op.arguments if p.validated]
     if op.body:
         if op.body.body_type is not None:
             out.append(op.body.body_type)
@@ -421,6 +453,8 @@ def resource_module(module: str, root: Resource) -> ResourceModule:
                 imports.add("from .._runtime import NOT_GIVEN, AsyncPager, Cursor, SyncPager")
                 imports.add("from collections.abc import AsyncIterator, Iterator")
                 imports.add("from typing import Literal")
+            if any(p.validated for p in op.path_params + op.arguments):
+                imports.add("from .._runtime._request import validate_value")
             for params, helper in (
                 (op.query_params, "encode_query"),
                 (op.header_params, "encode_headers"),

@@ -35,6 +35,7 @@ __all__ = [
     "parse_cookies",
     "validate_any",
     "validate_body",
+    "validate_value",
 ]
 
 # RFC 9110 token: the characters a field name may have.
@@ -130,13 +131,29 @@ def validate_body(
 
 
 def validate_any(type_: Any, value: object, operation_id: str) -> Any:
-    """A body that is not an object of fields (an array, a scalar): validated, then JSON-ready."""
+    """A body that is not an object of fields (an array, a scalar): validated, then JSON-ready,
+    with the models in it sent as :func:`validate_body` sends one (fields never set left out),
+    whether they came as models or as plain dicts."""
+    return _validated(type_, value, operation_id, "body")
+
+
+def validate_value(type_: Any, value: object, operation_id: str) -> object:
+    """A parameter that takes a model or its plain dict: validated as the model and dumped as
+    it, so both are encoded alike (an unset argument and ``None`` are passed on as they are)."""
+    if value is NOT_GIVEN or value is None:
+        return value
+    return _validated(type_, value, operation_id, "argument")
+
+
+def _validated(type_: Any, value: object, operation_id: str, what: str) -> Any:
     adapter: TypeAdapter[Any] = TypeAdapter(type_)
     try:
-        return adapter.dump_python(adapter.validate_python(value), mode="json", by_alias=True)
+        return adapter.dump_python(
+            adapter.validate_python(value), mode="json", by_alias=True, exclude_unset=True
+        )
     except ValidationError as exc:
         raise RequestValidationError(
-            f"{operation_id}: invalid body: {_describe(exc)}", operation_id=operation_id
+            f"{operation_id}: invalid {what}: {_describe(exc)}", operation_id=operation_id
         ) from None
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ._api_error import APIError as APIError
     from ._apns import APNS as APNS
     from ._apns_payload import APNSPayload as APNSPayload
+    from ._apns_payload import APNSPayloadParam as APNSPayloadParam
     from ._audio_settings import AudioSettings as AudioSettings
     from ._audio_settings_default_device import (
         AudioSettingsDefaultDevice as AudioSettingsDefaultDevice,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         AudioSettingsDefaultDeviceLiteral as AudioSettingsDefaultDeviceLiteral,
     )
     from ._audio_settings_request import AudioSettingsRequest as AudioSettingsRequest
+    from ._audio_settings_request import AudioSettingsRequestParam as AudioSettingsRequestParam
     from ._audio_settings_request_default_device import (
         AudioSettingsRequestDefaultDevice as AudioSettingsRequestDefaultDevice,
     )
@@ -35,11 +37,17 @@ if TYPE_CHECKING:
     )
     from ._backstage_settings import BackstageSettings as BackstageSettings
     from ._backstage_settings_request import BackstageSettingsRequest as BackstageSettingsRequest
+    from ._backstage_settings_request import (
+        BackstageSettingsRequestParam as BackstageSettingsRequestParam,
+    )
     from ._backstage_settings_response import BackstageSettingsResponse as BackstageSettingsResponse
     from ._block_user_request import BlockUserRequest as BlockUserRequest
     from ._block_user_response import BlockUserResponse as BlockUserResponse
     from ._broadcast_settings import BroadcastSettings as BroadcastSettings
     from ._broadcast_settings_request import BroadcastSettingsRequest as BroadcastSettingsRequest
+    from ._broadcast_settings_request import (
+        BroadcastSettingsRequestParam as BroadcastSettingsRequestParam,
+    )
     from ._broadcast_settings_response import BroadcastSettingsResponse as BroadcastSettingsResponse
     from ._call_duration_report_response import (
         CallDurationReportResponse as CallDurationReportResponse,
@@ -54,10 +62,12 @@ if TYPE_CHECKING:
     from ._call_recording import CallRecording as CallRecording
     from ._call_report_response import CallReportResponse as CallReportResponse
     from ._call_request import CallRequest as CallRequest
+    from ._call_request import CallRequestParam as CallRequestParam
     from ._call_response import CallResponse as CallResponse
     from ._call_session_response import CallSessionResponse as CallSessionResponse
     from ._call_settings import CallSettings as CallSettings
     from ._call_settings_request import CallSettingsRequest as CallSettingsRequest
+    from ._call_settings_request import CallSettingsRequestParam as CallSettingsRequestParam
     from ._call_settings_response import CallSettingsResponse as CallSettingsResponse
     from ._call_state_response_fields import CallStateResponseFields as CallStateResponseFields
     from ._call_stats_location import CallStatsLocation as CallStatsLocation
@@ -127,6 +137,9 @@ if TYPE_CHECKING:
         DeleteTranscriptionResponse as DeleteTranscriptionResponse,
     )
     from ._delivery_receipts_response import DeliveryReceiptsResponse as DeliveryReceiptsResponse
+    from ._delivery_receipts_response import (
+        DeliveryReceiptsResponseParam as DeliveryReceiptsResponseParam,
+    )
     from ._device_response import DeviceResponse as DeviceResponse
     from ._edge_response import EdgeResponse as EdgeResponse
     from ._egress_response import EgressResponse as EgressResponse
@@ -135,6 +148,9 @@ if TYPE_CHECKING:
     from ._event_notification_settings import EventNotificationSettings as EventNotificationSettings
     from ._event_notification_settings_request import (
         EventNotificationSettingsRequest as EventNotificationSettingsRequest,
+    )
+    from ._event_notification_settings_request import (
+        EventNotificationSettingsRequestParam as EventNotificationSettingsRequestParam,
     )
     from ._event_notification_settings_response import (
         EventNotificationSettingsResponse as EventNotificationSettingsResponse,
@@ -148,6 +164,9 @@ if TYPE_CHECKING:
     )
     from ._frame_recording_settings_request import (
         FrameRecordingSettingsRequest as FrameRecordingSettingsRequest,
+    )
+    from ._frame_recording_settings_request import (
+        FrameRecordingSettingsRequestParam as FrameRecordingSettingsRequestParam,
     )
     from ._frame_recording_settings_request_mode import (
         FrameRecordingSettingsRequestMode as FrameRecordingSettingsRequestMode,
@@ -172,6 +191,9 @@ if TYPE_CHECKING:
     )
     from ._geofence_settings import GeofenceSettings as GeofenceSettings
     from ._geofence_settings_request import GeofenceSettingsRequest as GeofenceSettingsRequest
+    from ._geofence_settings_request import (
+        GeofenceSettingsRequestParam as GeofenceSettingsRequestParam,
+    )
     from ._geofence_settings_response import GeofenceSettingsResponse as GeofenceSettingsResponse
     from ._get_active_calls_status_response import (
         GetActiveCallsStatusResponse as GetActiveCallsStatusResponse,
@@ -192,6 +214,7 @@ if TYPE_CHECKING:
     from ._go_live_response import GoLiveResponse as GoLiveResponse
     from ._hls_settings import HLSSettings as HLSSettings
     from ._hls_settings_request import HLSSettingsRequest as HLSSettingsRequest
+    from ._hls_settings_request import HLSSettingsRequestParam as HLSSettingsRequestParam
     from ._individual_record_settings import IndividualRecordSettings as IndividualRecordSettings
     from ._individual_record_settings_mode import (
         IndividualRecordSettingsMode as IndividualRecordSettingsMode,
@@ -201,6 +224,9 @@ if TYPE_CHECKING:
     )
     from ._individual_recording_settings_request import (
         IndividualRecordingSettingsRequest as IndividualRecordingSettingsRequest,
+    )
+    from ._individual_recording_settings_request import (
+        IndividualRecordingSettingsRequestParam as IndividualRecordingSettingsRequestParam,
     )
     from ._individual_recording_settings_request_mode import (
         IndividualRecordingSettingsRequestMode as IndividualRecordingSettingsRequestMode,
@@ -231,6 +257,9 @@ if TYPE_CHECKING:
     )
     from ._ingress_settings import IngressSettings as IngressSettings
     from ._ingress_settings_request import IngressSettingsRequest as IngressSettingsRequest
+    from ._ingress_settings_request import (
+        IngressSettingsRequestParam as IngressSettingsRequestParam,
+    )
     from ._ingress_settings_response import IngressSettingsResponse as IngressSettingsResponse
     from ._join_call_api_metrics import JoinCallAPIMetrics as JoinCallAPIMetrics
     from ._kick_user_request import KickUserRequest as KickUserRequest
@@ -239,6 +268,7 @@ if TYPE_CHECKING:
     from ._layout_settings_name import LayoutSettingsName as LayoutSettingsName
     from ._layout_settings_name import LayoutSettingsNameLiteral as LayoutSettingsNameLiteral
     from ._layout_settings_request import LayoutSettingsRequest as LayoutSettingsRequest
+    from ._layout_settings_request import LayoutSettingsRequestParam as LayoutSettingsRequestParam
     from ._layout_settings_request_name import (
         LayoutSettingsRequestName as LayoutSettingsRequestName,
     )
@@ -247,6 +277,7 @@ if TYPE_CHECKING:
     )
     from ._limits_settings import LimitsSettings as LimitsSettings
     from ._limits_settings_request import LimitsSettingsRequest as LimitsSettingsRequest
+    from ._limits_settings_request import LimitsSettingsRequestParam as LimitsSettingsRequestParam
     from ._limits_settings_response import LimitsSettingsResponse as LimitsSettingsResponse
     from ._list_call_type_response import ListCallTypeResponse as ListCallTypeResponse
     from ._list_recordings_response import ListRecordingsResponse as ListRecordingsResponse
@@ -258,6 +289,7 @@ if TYPE_CHECKING:
         ListTranscriptionsResponse as ListTranscriptionsResponse,
     )
     from ._member_request import MemberRequest as MemberRequest
+    from ._member_request import MemberRequestParam as MemberRequestParam
     from ._member_response import MemberResponse as MemberResponse
     from ._message_stats_response import MessageStatsResponse as MessageStatsResponse
     from ._metric_time_series import MetricTimeSeries as MetricTimeSeries
@@ -267,6 +299,9 @@ if TYPE_CHECKING:
         NetworkMetricsReportResponse as NetworkMetricsReportResponse,
     )
     from ._noise_cancellation_settings import NoiseCancellationSettings as NoiseCancellationSettings
+    from ._noise_cancellation_settings import (
+        NoiseCancellationSettingsParam as NoiseCancellationSettingsParam,
+    )
     from ._noise_cancellation_settings_mode import (
         NoiseCancellationSettingsMode as NoiseCancellationSettingsMode,
     )
@@ -276,6 +311,9 @@ if TYPE_CHECKING:
     from ._notification_settings import NotificationSettings as NotificationSettings
     from ._notification_settings_request import (
         NotificationSettingsRequest as NotificationSettingsRequest,
+    )
+    from ._notification_settings_request import (
+        NotificationSettingsRequestParam as NotificationSettingsRequestParam,
     )
     from ._notification_settings_response import (
         NotificationSettingsResponse as NotificationSettingsResponse,
@@ -301,6 +339,9 @@ if TYPE_CHECKING:
     from ._pin_response import PinResponse as PinResponse
     from ._platform_data_response import PlatformDataResponse as PlatformDataResponse
     from ._privacy_settings_response import PrivacySettingsResponse as PrivacySettingsResponse
+    from ._privacy_settings_response import (
+        PrivacySettingsResponseParam as PrivacySettingsResponseParam,
+    )
     from ._published_track_metrics import PublishedTrackMetrics as PublishedTrackMetrics
     from ._publishers_metrics import PublishersMetrics as PublishersMetrics
     from ._push_notification_settings_response import (
@@ -357,6 +398,9 @@ if TYPE_CHECKING:
     from ._raw_recording_settings_request import (
         RawRecordingSettingsRequest as RawRecordingSettingsRequest,
     )
+    from ._raw_recording_settings_request import (
+        RawRecordingSettingsRequestParam as RawRecordingSettingsRequestParam,
+    )
     from ._raw_recording_settings_request_mode import (
         RawRecordingSettingsRequestMode as RawRecordingSettingsRequestMode,
     )
@@ -373,8 +417,10 @@ if TYPE_CHECKING:
         RawRecordingSettingsResponseModeLiteral as RawRecordingSettingsResponseModeLiteral,
     )
     from ._read_receipts_response import ReadReceiptsResponse as ReadReceiptsResponse
+    from ._read_receipts_response import ReadReceiptsResponseParam as ReadReceiptsResponseParam
     from ._record_settings import RecordSettings as RecordSettings
     from ._record_settings_request import RecordSettingsRequest as RecordSettingsRequest
+    from ._record_settings_request import RecordSettingsRequestParam as RecordSettingsRequestParam
     from ._record_settings_request_mode import (
         RecordSettingsRequestMode as RecordSettingsRequestMode,
     )
@@ -403,8 +449,10 @@ if TYPE_CHECKING:
     from ._ring_call_response import RingCallResponse as RingCallResponse
     from ._ring_settings import RingSettings as RingSettings
     from ._ring_settings_request import RingSettingsRequest as RingSettingsRequest
+    from ._ring_settings_request import RingSettingsRequestParam as RingSettingsRequestParam
     from ._ring_settings_response import RingSettingsResponse as RingSettingsResponse
     from ._rtmp_broadcast_request import RTMPBroadcastRequest as RTMPBroadcastRequest
+    from ._rtmp_broadcast_request import RTMPBroadcastRequestParam as RTMPBroadcastRequestParam
     from ._rtmp_broadcast_request_quality import (
         RTMPBroadcastRequestQuality as RTMPBroadcastRequestQuality,
     )
@@ -413,6 +461,7 @@ if TYPE_CHECKING:
     )
     from ._rtmp_settings import RTMPSettings as RTMPSettings
     from ._rtmp_settings_request import RTMPSettingsRequest as RTMPSettingsRequest
+    from ._rtmp_settings_request import RTMPSettingsRequestParam as RTMPSettingsRequestParam
     from ._rtmp_settings_request_quality import (
         RTMPSettingsRequestQuality as RTMPSettingsRequestQuality,
     )
@@ -422,6 +471,9 @@ if TYPE_CHECKING:
     from ._screensharing_settings import ScreensharingSettings as ScreensharingSettings
     from ._screensharing_settings_request import (
         ScreensharingSettingsRequest as ScreensharingSettingsRequest,
+    )
+    from ._screensharing_settings_request import (
+        ScreensharingSettingsRequestParam as ScreensharingSettingsRequestParam,
     )
     from ._screensharing_settings_response import (
         ScreensharingSettingsResponse as ScreensharingSettingsResponse,
@@ -436,16 +488,27 @@ if TYPE_CHECKING:
     from ._session_client import SessionClient as SessionClient
     from ._session_settings import SessionSettings as SessionSettings
     from ._session_settings_request import SessionSettingsRequest as SessionSettingsRequest
+    from ._session_settings_request import (
+        SessionSettingsRequestParam as SessionSettingsRequestParam,
+    )
     from ._session_settings_response import SessionSettingsResponse as SessionSettingsResponse
     from ._session_warning_response import SessionWarningResponse as SessionWarningResponse
     from ._sfu_location_response import SFULocationResponse as SFULocationResponse
     from ._sip_call_configs_request import SIPCallConfigsRequest as SIPCallConfigsRequest
+    from ._sip_call_configs_request import SIPCallConfigsRequestParam as SIPCallConfigsRequestParam
     from ._sip_call_configs_response import SIPCallConfigsResponse as SIPCallConfigsResponse
     from ._sip_caller_configs_request import SIPCallerConfigsRequest as SIPCallerConfigsRequest
+    from ._sip_caller_configs_request import (
+        SIPCallerConfigsRequestParam as SIPCallerConfigsRequestParam,
+    )
     from ._sip_caller_configs_response import SIPCallerConfigsResponse as SIPCallerConfigsResponse
     from ._sip_challenge_request import SIPChallengeRequest as SIPChallengeRequest
+    from ._sip_challenge_request import SIPChallengeRequestParam as SIPChallengeRequestParam
     from ._sip_direct_routing_rule_call_configs_request import (
         SIPDirectRoutingRuleCallConfigsRequest as SIPDirectRoutingRuleCallConfigsRequest,
+    )
+    from ._sip_direct_routing_rule_call_configs_request import (
+        SIPDirectRoutingRuleCallConfigsRequestParam as SIPDirectRoutingRuleCallConfigsRequestParam,
     )
     from ._sip_direct_routing_rule_call_configs_response import (
         SIPDirectRoutingRuleCallConfigsResponse as SIPDirectRoutingRuleCallConfigsResponse,
@@ -453,6 +516,9 @@ if TYPE_CHECKING:
     from ._sip_inbound_credentials import SipInboundCredentials as SipInboundCredentials
     from ._sip_inbound_routing_rule_pin_configs_request import (
         SIPInboundRoutingRulePinConfigsRequest as SIPInboundRoutingRulePinConfigsRequest,
+    )
+    from ._sip_inbound_routing_rule_pin_configs_request import (
+        SIPInboundRoutingRulePinConfigsRequestParam as SIPInboundRoutingRulePinConfigsRequestParam,
     )
     from ._sip_inbound_routing_rule_pin_configs_response import (
         SIPInboundRoutingRulePinConfigsResponse as SIPInboundRoutingRulePinConfigsResponse,
@@ -463,12 +529,17 @@ if TYPE_CHECKING:
     from ._sip_pin_protection_configs_request import (
         SIPPinProtectionConfigsRequest as SIPPinProtectionConfigsRequest,
     )
+    from ._sip_pin_protection_configs_request import (
+        SIPPinProtectionConfigsRequestParam as SIPPinProtectionConfigsRequestParam,
+    )
     from ._sip_pin_protection_configs_response import (
         SIPPinProtectionConfigsResponse as SIPPinProtectionConfigsResponse,
     )
     from ._sip_trunk_response import SIPTrunkResponse as SIPTrunkResponse
     from ._sort_param_request import SortParamRequest as SortParamRequest
+    from ._sort_param_request import SortParamRequestParam as SortParamRequestParam
     from ._speech_segment_config import SpeechSegmentConfig as SpeechSegmentConfig
+    from ._speech_segment_config import SpeechSegmentConfigParam as SpeechSegmentConfigParam
     from ._start_closed_captions_request import (
         StartClosedCaptionsRequest as StartClosedCaptionsRequest,
     )
@@ -547,9 +618,13 @@ if TYPE_CHECKING:
     from ._stop_transcription_response import StopTranscriptionResponse as StopTranscriptionResponse
     from ._subscribers_metrics import SubscribersMetrics as SubscribersMetrics
     from ._target_resolution import TargetResolution as TargetResolution
+    from ._target_resolution import TargetResolutionParam as TargetResolutionParam
     from ._thumbnail_response import ThumbnailResponse as ThumbnailResponse
     from ._thumbnails_settings import ThumbnailsSettings as ThumbnailsSettings
     from ._thumbnails_settings_request import ThumbnailsSettingsRequest as ThumbnailsSettingsRequest
+    from ._thumbnails_settings_request import (
+        ThumbnailsSettingsRequestParam as ThumbnailsSettingsRequestParam,
+    )
     from ._thumbnails_settings_response import (
         ThumbnailsSettingsResponse as ThumbnailsSettingsResponse,
     )
@@ -572,6 +647,9 @@ if TYPE_CHECKING:
     )
     from ._transcription_settings_request import (
         TranscriptionSettingsRequest as TranscriptionSettingsRequest,
+    )
+    from ._transcription_settings_request import (
+        TranscriptionSettingsRequestParam as TranscriptionSettingsRequestParam,
     )
     from ._transcription_settings_request_closed_caption_mode import (
         TranscriptionSettingsRequestClosedCaptionMode as TranscriptionSettingsRequestClosedCaptionMode,
@@ -613,7 +691,11 @@ if TYPE_CHECKING:
         TranscriptionSettingsResponseModeLiteral as TranscriptionSettingsResponseModeLiteral,
     )
     from ._translation_settings import TranslationSettings as TranslationSettings
+    from ._translation_settings import TranslationSettingsParam as TranslationSettingsParam
     from ._typing_indicators_response import TypingIndicatorsResponse as TypingIndicatorsResponse
+    from ._typing_indicators_response import (
+        TypingIndicatorsResponseParam as TypingIndicatorsResponseParam,
+    )
     from ._unblock_user_request import UnblockUserRequest as UnblockUserRequest
     from ._unblock_user_response import UnblockUserResponse as UnblockUserResponse
     from ._unpin_response import UnpinResponse as UnpinResponse
@@ -645,6 +727,7 @@ if TYPE_CHECKING:
     from ._user_feedback_response import UserFeedbackResponse as UserFeedbackResponse
     from ._user_rating_report_response import UserRatingReportResponse as UserRatingReportResponse
     from ._user_request import UserRequest as UserRequest
+    from ._user_request import UserRequestParam as UserRequestParam
     from ._user_response import UserResponse as UserResponse
     from ._video_pin_request import VideoPinRequest as VideoPinRequest
     from ._video_reaction_over_time_response import (
@@ -659,6 +742,7 @@ if TYPE_CHECKING:
         VideoSettingsCameraFacingLiteral as VideoSettingsCameraFacingLiteral,
     )
     from ._video_settings_request import VideoSettingsRequest as VideoSettingsRequest
+    from ._video_settings_request import VideoSettingsRequestParam as VideoSettingsRequestParam
     from ._video_settings_request_camera_facing import (
         VideoSettingsRequestCameraFacing as VideoSettingsRequestCameraFacing,
     )
@@ -678,6 +762,7 @@ _LOCATIONS: dict[str, str] = {
     "APIError": "_api_error",
     "APNS": "_apns",
     "APNSPayload": "_apns_payload",
+    "APNSPayloadParam": "_apns_payload",
     "ActiveCallsMetrics": "_active_calls_metrics",
     "ActiveCallsSummary": "_active_calls_summary",
     "AudioSettings": "_audio_settings",
@@ -686,16 +771,19 @@ _LOCATIONS: dict[str, str] = {
     "AudioSettingsRequest": "_audio_settings_request",
     "AudioSettingsRequestDefaultDevice": "_audio_settings_request_default_device",
     "AudioSettingsRequestDefaultDeviceLiteral": "_audio_settings_request_default_device",
+    "AudioSettingsRequestParam": "_audio_settings_request",
     "AudioSettingsResponse": "_audio_settings_response",
     "AudioSettingsResponseDefaultDevice": "_audio_settings_response_default_device",
     "AudioSettingsResponseDefaultDeviceLiteral": "_audio_settings_response_default_device",
     "BackstageSettings": "_backstage_settings",
     "BackstageSettingsRequest": "_backstage_settings_request",
+    "BackstageSettingsRequestParam": "_backstage_settings_request",
     "BackstageSettingsResponse": "_backstage_settings_response",
     "BlockUserRequest": "_block_user_request",
     "BlockUserResponse": "_block_user_response",
     "BroadcastSettings": "_broadcast_settings",
     "BroadcastSettingsRequest": "_broadcast_settings_request",
+    "BroadcastSettingsRequestParam": "_broadcast_settings_request",
     "BroadcastSettingsResponse": "_broadcast_settings_response",
     "CallDurationReportResponse": "_call_duration_report_response",
     "CallIngressResponse": "_call_ingress_response",
@@ -706,10 +794,12 @@ _LOCATIONS: dict[str, str] = {
     "CallRecording": "_call_recording",
     "CallReportResponse": "_call_report_response",
     "CallRequest": "_call_request",
+    "CallRequestParam": "_call_request",
     "CallResponse": "_call_response",
     "CallSessionResponse": "_call_session_response",
     "CallSettings": "_call_settings",
     "CallSettingsRequest": "_call_settings_request",
+    "CallSettingsRequestParam": "_call_settings_request",
     "CallSettingsResponse": "_call_settings_response",
     "CallStateResponseFields": "_call_state_response_fields",
     "CallStatsLocation": "_call_stats_location",
@@ -747,6 +837,7 @@ _LOCATIONS: dict[str, str] = {
     "DeleteSIPTrunkResponse": "_delete_sip_trunk_response",
     "DeleteTranscriptionResponse": "_delete_transcription_response",
     "DeliveryReceiptsResponse": "_delivery_receipts_response",
+    "DeliveryReceiptsResponseParam": "_delivery_receipts_response",
     "DeviceResponse": "_device_response",
     "EdgeResponse": "_edge_response",
     "EgressResponse": "_egress_response",
@@ -754,6 +845,7 @@ _LOCATIONS: dict[str, str] = {
     "EndCallResponse": "_end_call_response",
     "EventNotificationSettings": "_event_notification_settings",
     "EventNotificationSettingsRequest": "_event_notification_settings_request",
+    "EventNotificationSettingsRequestParam": "_event_notification_settings_request",
     "EventNotificationSettingsResponse": "_event_notification_settings_response",
     "FCM": "_fcm",
     "FCMPayload": "_fcm_payload",
@@ -763,6 +855,7 @@ _LOCATIONS: dict[str, str] = {
     "FrameRecordingSettingsRequest": "_frame_recording_settings_request",
     "FrameRecordingSettingsRequestMode": "_frame_recording_settings_request_mode",
     "FrameRecordingSettingsRequestModeLiteral": "_frame_recording_settings_request_mode",
+    "FrameRecordingSettingsRequestParam": "_frame_recording_settings_request",
     "FrameRecordingSettingsRequestQuality": "_frame_recording_settings_request_quality",
     "FrameRecordingSettingsRequestQualityLiteral": "_frame_recording_settings_request_quality",
     "FrameRecordingSettingsResponse": "_frame_recording_settings_response",
@@ -770,6 +863,7 @@ _LOCATIONS: dict[str, str] = {
     "FrameRecordingSettingsResponseModeLiteral": "_frame_recording_settings_response_mode",
     "GeofenceSettings": "_geofence_settings",
     "GeofenceSettingsRequest": "_geofence_settings_request",
+    "GeofenceSettingsRequestParam": "_geofence_settings_request",
     "GeofenceSettingsResponse": "_geofence_settings_response",
     "GetActiveCallsStatusResponse": "_get_active_calls_status_response",
     "GetCallParticipantSessionMetricsResponse": "_get_call_participant_session_metrics_response",
@@ -784,6 +878,7 @@ _LOCATIONS: dict[str, str] = {
     "GoLiveResponse": "_go_live_response",
     "HLSSettings": "_hls_settings",
     "HLSSettingsRequest": "_hls_settings_request",
+    "HLSSettingsRequestParam": "_hls_settings_request",
     "IndividualRecordSettings": "_individual_record_settings",
     "IndividualRecordSettingsMode": "_individual_record_settings_mode",
     "IndividualRecordSettingsModeLiteral": "_individual_record_settings_mode",
@@ -792,6 +887,7 @@ _LOCATIONS: dict[str, str] = {
     "IndividualRecordingSettingsRequestModeLiteral": "_individual_recording_settings_request_mode",
     "IndividualRecordingSettingsRequestOutputTypesItem": "_individual_recording_settings_request_output_types_item",
     "IndividualRecordingSettingsRequestOutputTypesItemLiteral": "_individual_recording_settings_request_output_types_item",
+    "IndividualRecordingSettingsRequestParam": "_individual_recording_settings_request",
     "IndividualRecordingSettingsResponse": "_individual_recording_settings_response",
     "IndividualRecordingSettingsResponseMode": "_individual_recording_settings_response_mode",
     "IndividualRecordingSettingsResponseModeLiteral": "_individual_recording_settings_response_mode",
@@ -799,6 +895,7 @@ _LOCATIONS: dict[str, str] = {
     "IngressAudioEncodingOptionsRequest": "_ingress_audio_encoding_options_request",
     "IngressSettings": "_ingress_settings",
     "IngressSettingsRequest": "_ingress_settings_request",
+    "IngressSettingsRequestParam": "_ingress_settings_request",
     "IngressSettingsResponse": "_ingress_settings_response",
     "JoinCallAPIMetrics": "_join_call_api_metrics",
     "KickUserRequest": "_kick_user_request",
@@ -809,8 +906,10 @@ _LOCATIONS: dict[str, str] = {
     "LayoutSettingsRequest": "_layout_settings_request",
     "LayoutSettingsRequestName": "_layout_settings_request_name",
     "LayoutSettingsRequestNameLiteral": "_layout_settings_request_name",
+    "LayoutSettingsRequestParam": "_layout_settings_request",
     "LimitsSettings": "_limits_settings",
     "LimitsSettingsRequest": "_limits_settings_request",
+    "LimitsSettingsRequestParam": "_limits_settings_request",
     "LimitsSettingsResponse": "_limits_settings_response",
     "ListCallTypeResponse": "_list_call_type_response",
     "ListRecordingsResponse": "_list_recordings_response",
@@ -818,6 +917,7 @@ _LOCATIONS: dict[str, str] = {
     "ListSIPTrunksResponse": "_list_sip_trunks_response",
     "ListTranscriptionsResponse": "_list_transcriptions_response",
     "MemberRequest": "_member_request",
+    "MemberRequestParam": "_member_request",
     "MemberResponse": "_member_response",
     "MessageStatsResponse": "_message_stats_response",
     "MetricTimeSeries": "_metric_time_series",
@@ -827,8 +927,10 @@ _LOCATIONS: dict[str, str] = {
     "NoiseCancellationSettings": "_noise_cancellation_settings",
     "NoiseCancellationSettingsMode": "_noise_cancellation_settings_mode",
     "NoiseCancellationSettingsModeLiteral": "_noise_cancellation_settings_mode",
+    "NoiseCancellationSettingsParam": "_noise_cancellation_settings",
     "NotificationSettings": "_notification_settings",
     "NotificationSettingsRequest": "_notification_settings_request",
+    "NotificationSettingsRequestParam": "_notification_settings_request",
     "NotificationSettingsResponse": "_notification_settings_response",
     "OwnCapability": "_own_capability",
     "ParticipantReportResponse": "_participant_report_response",
@@ -841,6 +943,7 @@ _LOCATIONS: dict[str, str] = {
     "PinResponse": "_pin_response",
     "PlatformDataResponse": "_platform_data_response",
     "PrivacySettingsResponse": "_privacy_settings_response",
+    "PrivacySettingsResponseParam": "_privacy_settings_response",
     "PublishedTrackMetrics": "_published_track_metrics",
     "PublishersMetrics": "_publishers_metrics",
     "PushNotificationSettingsResponse": "_push_notification_settings_response",
@@ -864,10 +967,12 @@ _LOCATIONS: dict[str, str] = {
     "QueryUserFeedbackRequest": "_query_user_feedback_request",
     "QueryUserFeedbackResponse": "_query_user_feedback_response",
     "RTMPBroadcastRequest": "_rtmp_broadcast_request",
+    "RTMPBroadcastRequestParam": "_rtmp_broadcast_request",
     "RTMPBroadcastRequestQuality": "_rtmp_broadcast_request_quality",
     "RTMPBroadcastRequestQualityLiteral": "_rtmp_broadcast_request_quality",
     "RTMPSettings": "_rtmp_settings",
     "RTMPSettingsRequest": "_rtmp_settings_request",
+    "RTMPSettingsRequestParam": "_rtmp_settings_request",
     "RTMPSettingsRequestQuality": "_rtmp_settings_request_quality",
     "RTMPSettingsRequestQualityLiteral": "_rtmp_settings_request_quality",
     "RawRecordSettings": "_raw_record_settings",
@@ -876,14 +981,17 @@ _LOCATIONS: dict[str, str] = {
     "RawRecordingSettingsRequest": "_raw_recording_settings_request",
     "RawRecordingSettingsRequestMode": "_raw_recording_settings_request_mode",
     "RawRecordingSettingsRequestModeLiteral": "_raw_recording_settings_request_mode",
+    "RawRecordingSettingsRequestParam": "_raw_recording_settings_request",
     "RawRecordingSettingsResponse": "_raw_recording_settings_response",
     "RawRecordingSettingsResponseMode": "_raw_recording_settings_response_mode",
     "RawRecordingSettingsResponseModeLiteral": "_raw_recording_settings_response_mode",
     "ReadReceiptsResponse": "_read_receipts_response",
+    "ReadReceiptsResponseParam": "_read_receipts_response",
     "RecordSettings": "_record_settings",
     "RecordSettingsRequest": "_record_settings_request",
     "RecordSettingsRequestMode": "_record_settings_request_mode",
     "RecordSettingsRequestModeLiteral": "_record_settings_request_mode",
+    "RecordSettingsRequestParam": "_record_settings_request",
     "RecordSettingsRequestQuality": "_record_settings_request_quality",
     "RecordSettingsRequestQualityLiteral": "_record_settings_request_quality",
     "RecordSettingsResponse": "_record_settings_response",
@@ -898,24 +1006,32 @@ _LOCATIONS: dict[str, str] = {
     "RingCallResponse": "_ring_call_response",
     "RingSettings": "_ring_settings",
     "RingSettingsRequest": "_ring_settings_request",
+    "RingSettingsRequestParam": "_ring_settings_request",
     "RingSettingsResponse": "_ring_settings_response",
     "SDKUsageReportResponse": "_sdk_usage_report_response",
     "SFULocationResponse": "_sfu_location_response",
     "SIPCallConfigsRequest": "_sip_call_configs_request",
+    "SIPCallConfigsRequestParam": "_sip_call_configs_request",
     "SIPCallConfigsResponse": "_sip_call_configs_response",
     "SIPCallerConfigsRequest": "_sip_caller_configs_request",
+    "SIPCallerConfigsRequestParam": "_sip_caller_configs_request",
     "SIPCallerConfigsResponse": "_sip_caller_configs_response",
     "SIPChallengeRequest": "_sip_challenge_request",
+    "SIPChallengeRequestParam": "_sip_challenge_request",
     "SIPDirectRoutingRuleCallConfigsRequest": "_sip_direct_routing_rule_call_configs_request",
+    "SIPDirectRoutingRuleCallConfigsRequestParam": "_sip_direct_routing_rule_call_configs_request",
     "SIPDirectRoutingRuleCallConfigsResponse": "_sip_direct_routing_rule_call_configs_response",
     "SIPInboundRoutingRulePinConfigsRequest": "_sip_inbound_routing_rule_pin_configs_request",
+    "SIPInboundRoutingRulePinConfigsRequestParam": "_sip_inbound_routing_rule_pin_configs_request",
     "SIPInboundRoutingRulePinConfigsResponse": "_sip_inbound_routing_rule_pin_configs_response",
     "SIPInboundRoutingRuleResponse": "_sip_inbound_routing_rule_response",
     "SIPPinProtectionConfigsRequest": "_sip_pin_protection_configs_request",
+    "SIPPinProtectionConfigsRequestParam": "_sip_pin_protection_configs_request",
     "SIPPinProtectionConfigsResponse": "_sip_pin_protection_configs_response",
     "SIPTrunkResponse": "_sip_trunk_response",
     "ScreensharingSettings": "_screensharing_settings",
     "ScreensharingSettingsRequest": "_screensharing_settings_request",
+    "ScreensharingSettingsRequestParam": "_screensharing_settings_request",
     "ScreensharingSettingsResponse": "_screensharing_settings_response",
     "SendCallEventRequest": "_send_call_event_request",
     "SendCallEventResponse": "_send_call_event_response",
@@ -924,11 +1040,14 @@ _LOCATIONS: dict[str, str] = {
     "SessionClient": "_session_client",
     "SessionSettings": "_session_settings",
     "SessionSettingsRequest": "_session_settings_request",
+    "SessionSettingsRequestParam": "_session_settings_request",
     "SessionSettingsResponse": "_session_settings_response",
     "SessionWarningResponse": "_session_warning_response",
     "SipInboundCredentials": "_sip_inbound_credentials",
     "SortParamRequest": "_sort_param_request",
+    "SortParamRequestParam": "_sort_param_request",
     "SpeechSegmentConfig": "_speech_segment_config",
+    "SpeechSegmentConfigParam": "_speech_segment_config",
     "StartClosedCaptionsRequest": "_start_closed_captions_request",
     "StartClosedCaptionsRequestLanguage": "_start_closed_captions_request_language",
     "StartClosedCaptionsRequestLanguageLiteral": "_start_closed_captions_request_language",
@@ -963,9 +1082,11 @@ _LOCATIONS: dict[str, str] = {
     "StopTranscriptionResponse": "_stop_transcription_response",
     "SubscribersMetrics": "_subscribers_metrics",
     "TargetResolution": "_target_resolution",
+    "TargetResolutionParam": "_target_resolution",
     "ThumbnailResponse": "_thumbnail_response",
     "ThumbnailsSettings": "_thumbnails_settings",
     "ThumbnailsSettingsRequest": "_thumbnails_settings_request",
+    "ThumbnailsSettingsRequestParam": "_thumbnails_settings_request",
     "ThumbnailsSettingsResponse": "_thumbnails_settings_response",
     "TranscriptionSettings": "_transcription_settings",
     "TranscriptionSettingsClosedCaptionMode": "_transcription_settings_closed_caption_mode",
@@ -981,6 +1102,7 @@ _LOCATIONS: dict[str, str] = {
     "TranscriptionSettingsRequestLanguageLiteral": "_transcription_settings_request_language",
     "TranscriptionSettingsRequestMode": "_transcription_settings_request_mode",
     "TranscriptionSettingsRequestModeLiteral": "_transcription_settings_request_mode",
+    "TranscriptionSettingsRequestParam": "_transcription_settings_request",
     "TranscriptionSettingsResponse": "_transcription_settings_response",
     "TranscriptionSettingsResponseClosedCaptionMode": "_transcription_settings_response_closed_caption_mode",
     "TranscriptionSettingsResponseClosedCaptionModeLiteral": "_transcription_settings_response_closed_caption_mode",
@@ -989,7 +1111,9 @@ _LOCATIONS: dict[str, str] = {
     "TranscriptionSettingsResponseMode": "_transcription_settings_response_mode",
     "TranscriptionSettingsResponseModeLiteral": "_transcription_settings_response_mode",
     "TranslationSettings": "_translation_settings",
+    "TranslationSettingsParam": "_translation_settings",
     "TypingIndicatorsResponse": "_typing_indicators_response",
+    "TypingIndicatorsResponseParam": "_typing_indicators_response",
     "UnblockUserRequest": "_unblock_user_request",
     "UnblockUserResponse": "_unblock_user_response",
     "UnpinResponse": "_unpin_response",
@@ -1009,6 +1133,7 @@ _LOCATIONS: dict[str, str] = {
     "UserFeedbackResponse": "_user_feedback_response",
     "UserRatingReportResponse": "_user_rating_report_response",
     "UserRequest": "_user_request",
+    "UserRequestParam": "_user_request",
     "UserResponse": "_user_response",
     "VideoPinRequest": "_video_pin_request",
     "VideoReactionOverTimeResponse": "_video_reaction_over_time_response",
@@ -1019,6 +1144,7 @@ _LOCATIONS: dict[str, str] = {
     "VideoSettingsRequest": "_video_settings_request",
     "VideoSettingsRequestCameraFacing": "_video_settings_request_camera_facing",
     "VideoSettingsRequestCameraFacingLiteral": "_video_settings_request_camera_facing",
+    "VideoSettingsRequestParam": "_video_settings_request",
     "VideoSettingsResponse": "_video_settings_response",
     "VideoSettingsResponseCameraFacing": "_video_settings_response_camera_facing",
     "VideoSettingsResponseCameraFacingLiteral": "_video_settings_response_camera_facing",
@@ -1029,6 +1155,7 @@ __all__ = [
     "APIError",
     "APNS",
     "APNSPayload",
+    "APNSPayloadParam",
     "ActiveCallsMetrics",
     "ActiveCallsSummary",
     "AudioSettings",
@@ -1037,16 +1164,19 @@ __all__ = [
     "AudioSettingsRequest",
     "AudioSettingsRequestDefaultDevice",
     "AudioSettingsRequestDefaultDeviceLiteral",
+    "AudioSettingsRequestParam",
     "AudioSettingsResponse",
     "AudioSettingsResponseDefaultDevice",
     "AudioSettingsResponseDefaultDeviceLiteral",
     "BackstageSettings",
     "BackstageSettingsRequest",
+    "BackstageSettingsRequestParam",
     "BackstageSettingsResponse",
     "BlockUserRequest",
     "BlockUserResponse",
     "BroadcastSettings",
     "BroadcastSettingsRequest",
+    "BroadcastSettingsRequestParam",
     "BroadcastSettingsResponse",
     "CallDurationReportResponse",
     "CallIngressResponse",
@@ -1057,10 +1187,12 @@ __all__ = [
     "CallRecording",
     "CallReportResponse",
     "CallRequest",
+    "CallRequestParam",
     "CallResponse",
     "CallSessionResponse",
     "CallSettings",
     "CallSettingsRequest",
+    "CallSettingsRequestParam",
     "CallSettingsResponse",
     "CallStateResponseFields",
     "CallStatsLocation",
@@ -1098,6 +1230,7 @@ __all__ = [
     "DeleteSIPTrunkResponse",
     "DeleteTranscriptionResponse",
     "DeliveryReceiptsResponse",
+    "DeliveryReceiptsResponseParam",
     "DeviceResponse",
     "EdgeResponse",
     "EgressResponse",
@@ -1105,6 +1238,7 @@ __all__ = [
     "EndCallResponse",
     "EventNotificationSettings",
     "EventNotificationSettingsRequest",
+    "EventNotificationSettingsRequestParam",
     "EventNotificationSettingsResponse",
     "FCM",
     "FCMPayload",
@@ -1114,6 +1248,7 @@ __all__ = [
     "FrameRecordingSettingsRequest",
     "FrameRecordingSettingsRequestMode",
     "FrameRecordingSettingsRequestModeLiteral",
+    "FrameRecordingSettingsRequestParam",
     "FrameRecordingSettingsRequestQuality",
     "FrameRecordingSettingsRequestQualityLiteral",
     "FrameRecordingSettingsResponse",
@@ -1121,6 +1256,7 @@ __all__ = [
     "FrameRecordingSettingsResponseModeLiteral",
     "GeofenceSettings",
     "GeofenceSettingsRequest",
+    "GeofenceSettingsRequestParam",
     "GeofenceSettingsResponse",
     "GetActiveCallsStatusResponse",
     "GetCallParticipantSessionMetricsResponse",
@@ -1135,6 +1271,7 @@ __all__ = [
     "GoLiveResponse",
     "HLSSettings",
     "HLSSettingsRequest",
+    "HLSSettingsRequestParam",
     "IndividualRecordSettings",
     "IndividualRecordSettingsMode",
     "IndividualRecordSettingsModeLiteral",
@@ -1143,6 +1280,7 @@ __all__ = [
     "IndividualRecordingSettingsRequestModeLiteral",
     "IndividualRecordingSettingsRequestOutputTypesItem",
     "IndividualRecordingSettingsRequestOutputTypesItemLiteral",
+    "IndividualRecordingSettingsRequestParam",
     "IndividualRecordingSettingsResponse",
     "IndividualRecordingSettingsResponseMode",
     "IndividualRecordingSettingsResponseModeLiteral",
@@ -1150,6 +1288,7 @@ __all__ = [
     "IngressAudioEncodingOptionsRequest",
     "IngressSettings",
     "IngressSettingsRequest",
+    "IngressSettingsRequestParam",
     "IngressSettingsResponse",
     "JoinCallAPIMetrics",
     "KickUserRequest",
@@ -1160,8 +1299,10 @@ __all__ = [
     "LayoutSettingsRequest",
     "LayoutSettingsRequestName",
     "LayoutSettingsRequestNameLiteral",
+    "LayoutSettingsRequestParam",
     "LimitsSettings",
     "LimitsSettingsRequest",
+    "LimitsSettingsRequestParam",
     "LimitsSettingsResponse",
     "ListCallTypeResponse",
     "ListRecordingsResponse",
@@ -1169,6 +1310,7 @@ __all__ = [
     "ListSIPTrunksResponse",
     "ListTranscriptionsResponse",
     "MemberRequest",
+    "MemberRequestParam",
     "MemberResponse",
     "MessageStatsResponse",
     "MetricTimeSeries",
@@ -1178,8 +1320,10 @@ __all__ = [
     "NoiseCancellationSettings",
     "NoiseCancellationSettingsMode",
     "NoiseCancellationSettingsModeLiteral",
+    "NoiseCancellationSettingsParam",
     "NotificationSettings",
     "NotificationSettingsRequest",
+    "NotificationSettingsRequestParam",
     "NotificationSettingsResponse",
     "OwnCapability",
     "ParticipantReportResponse",
@@ -1192,6 +1336,7 @@ __all__ = [
     "PinResponse",
     "PlatformDataResponse",
     "PrivacySettingsResponse",
+    "PrivacySettingsResponseParam",
     "PublishedTrackMetrics",
     "PublishersMetrics",
     "PushNotificationSettingsResponse",
@@ -1215,10 +1360,12 @@ __all__ = [
     "QueryUserFeedbackRequest",
     "QueryUserFeedbackResponse",
     "RTMPBroadcastRequest",
+    "RTMPBroadcastRequestParam",
     "RTMPBroadcastRequestQuality",
     "RTMPBroadcastRequestQualityLiteral",
     "RTMPSettings",
     "RTMPSettingsRequest",
+    "RTMPSettingsRequestParam",
     "RTMPSettingsRequestQuality",
     "RTMPSettingsRequestQualityLiteral",
     "RawRecordSettings",
@@ -1227,14 +1374,17 @@ __all__ = [
     "RawRecordingSettingsRequest",
     "RawRecordingSettingsRequestMode",
     "RawRecordingSettingsRequestModeLiteral",
+    "RawRecordingSettingsRequestParam",
     "RawRecordingSettingsResponse",
     "RawRecordingSettingsResponseMode",
     "RawRecordingSettingsResponseModeLiteral",
     "ReadReceiptsResponse",
+    "ReadReceiptsResponseParam",
     "RecordSettings",
     "RecordSettingsRequest",
     "RecordSettingsRequestMode",
     "RecordSettingsRequestModeLiteral",
+    "RecordSettingsRequestParam",
     "RecordSettingsRequestQuality",
     "RecordSettingsRequestQualityLiteral",
     "RecordSettingsResponse",
@@ -1249,24 +1399,32 @@ __all__ = [
     "RingCallResponse",
     "RingSettings",
     "RingSettingsRequest",
+    "RingSettingsRequestParam",
     "RingSettingsResponse",
     "SDKUsageReportResponse",
     "SFULocationResponse",
     "SIPCallConfigsRequest",
+    "SIPCallConfigsRequestParam",
     "SIPCallConfigsResponse",
     "SIPCallerConfigsRequest",
+    "SIPCallerConfigsRequestParam",
     "SIPCallerConfigsResponse",
     "SIPChallengeRequest",
+    "SIPChallengeRequestParam",
     "SIPDirectRoutingRuleCallConfigsRequest",
+    "SIPDirectRoutingRuleCallConfigsRequestParam",
     "SIPDirectRoutingRuleCallConfigsResponse",
     "SIPInboundRoutingRulePinConfigsRequest",
+    "SIPInboundRoutingRulePinConfigsRequestParam",
     "SIPInboundRoutingRulePinConfigsResponse",
     "SIPInboundRoutingRuleResponse",
     "SIPPinProtectionConfigsRequest",
+    "SIPPinProtectionConfigsRequestParam",
     "SIPPinProtectionConfigsResponse",
     "SIPTrunkResponse",
     "ScreensharingSettings",
     "ScreensharingSettingsRequest",
+    "ScreensharingSettingsRequestParam",
     "ScreensharingSettingsResponse",
     "SendCallEventRequest",
     "SendCallEventResponse",
@@ -1275,11 +1433,14 @@ __all__ = [
     "SessionClient",
     "SessionSettings",
     "SessionSettingsRequest",
+    "SessionSettingsRequestParam",
     "SessionSettingsResponse",
     "SessionWarningResponse",
     "SipInboundCredentials",
     "SortParamRequest",
+    "SortParamRequestParam",
     "SpeechSegmentConfig",
+    "SpeechSegmentConfigParam",
     "StartClosedCaptionsRequest",
     "StartClosedCaptionsRequestLanguage",
     "StartClosedCaptionsRequestLanguageLiteral",
@@ -1314,9 +1475,11 @@ __all__ = [
     "StopTranscriptionResponse",
     "SubscribersMetrics",
     "TargetResolution",
+    "TargetResolutionParam",
     "ThumbnailResponse",
     "ThumbnailsSettings",
     "ThumbnailsSettingsRequest",
+    "ThumbnailsSettingsRequestParam",
     "ThumbnailsSettingsResponse",
     "TranscriptionSettings",
     "TranscriptionSettingsClosedCaptionMode",
@@ -1332,6 +1495,7 @@ __all__ = [
     "TranscriptionSettingsRequestLanguageLiteral",
     "TranscriptionSettingsRequestMode",
     "TranscriptionSettingsRequestModeLiteral",
+    "TranscriptionSettingsRequestParam",
     "TranscriptionSettingsResponse",
     "TranscriptionSettingsResponseClosedCaptionMode",
     "TranscriptionSettingsResponseClosedCaptionModeLiteral",
@@ -1340,7 +1504,9 @@ __all__ = [
     "TranscriptionSettingsResponseMode",
     "TranscriptionSettingsResponseModeLiteral",
     "TranslationSettings",
+    "TranslationSettingsParam",
     "TypingIndicatorsResponse",
+    "TypingIndicatorsResponseParam",
     "UnblockUserRequest",
     "UnblockUserResponse",
     "UnpinResponse",
@@ -1360,6 +1526,7 @@ __all__ = [
     "UserFeedbackResponse",
     "UserRatingReportResponse",
     "UserRequest",
+    "UserRequestParam",
     "UserResponse",
     "VideoPinRequest",
     "VideoReactionOverTimeResponse",
@@ -1370,6 +1537,7 @@ __all__ = [
     "VideoSettingsRequest",
     "VideoSettingsRequestCameraFacing",
     "VideoSettingsRequestCameraFacingLiteral",
+    "VideoSettingsRequestParam",
     "VideoSettingsResponse",
     "VideoSettingsResponseCameraFacing",
     "VideoSettingsResponseCameraFacingLiteral",

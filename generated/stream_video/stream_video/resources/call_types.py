@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
     from ..models import (
         CallSettingsRequest,
+        CallSettingsRequestParam,
         CreateCallTypeResponse,
         GetCallTypeResponse,
         ListCallTypeResponse,
         NotificationSettingsRequest,
+        NotificationSettingsRequestParam,
         Response,
         UpdateCallTypeResponse,
     )
@@ -61,8 +63,10 @@ class CallTypesResource:
         name: str,
         external_storage: str | NotGiven = NOT_GIVEN,
         grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
+        notification_settings: (
+            NotificationSettingsRequest | NotificationSettingsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        settings: CallSettingsRequest | CallSettingsRequestParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateCallTypeResponse:
         """Create call type (``POST /api/v2/video/calltypes``, ``CreateCallType``).
@@ -121,8 +125,10 @@ class CallTypesResource:
         *,
         external_storage: str | NotGiven = NOT_GIVEN,
         grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
+        notification_settings: (
+            NotificationSettingsRequest | NotificationSettingsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        settings: CallSettingsRequest | CallSettingsRequestParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallTypeResponse:
         """Update call type (``PUT /api/v2/video/calltypes/{name}``, ``UpdateCallType``).
@@ -210,8 +216,10 @@ class AsyncCallTypesResource:
         name: str,
         external_storage: str | NotGiven = NOT_GIVEN,
         grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
+        notification_settings: (
+            NotificationSettingsRequest | NotificationSettingsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        settings: CallSettingsRequest | CallSettingsRequestParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> CreateCallTypeResponse:
         """Create call type (``POST /api/v2/video/calltypes``, ``CreateCallType``).
@@ -270,8 +278,10 @@ class AsyncCallTypesResource:
         *,
         external_storage: str | NotGiven = NOT_GIVEN,
         grants: dict[str, Any] | NotGiven = NOT_GIVEN,
-        notification_settings: NotificationSettingsRequest | NotGiven = NOT_GIVEN,
-        settings: CallSettingsRequest | NotGiven = NOT_GIVEN,
+        notification_settings: (
+            NotificationSettingsRequest | NotificationSettingsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        settings: CallSettingsRequest | CallSettingsRequestParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallTypeResponse:
         """Update call type (``PUT /api/v2/video/calltypes/{name}``, ``UpdateCallType``).

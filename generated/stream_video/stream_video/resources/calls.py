@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from ..models import (
         BlockUserResponse,
         CallRequest,
+        CallRequestParam,
         CallSettingsRequest,
+        CallSettingsRequestParam,
         CallStateResponseFields,
         CollectUserFeedbackResponse,
         DeleteCallResponse,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
         ListRecordingsResponse,
         ListTranscriptionsResponse,
         MemberRequest,
+        MemberRequestParam,
         MemberResponse,
         MuteUsersResponse,
         ParticipantSessionDetails,
@@ -54,10 +57,13 @@ if TYPE_CHECKING:
         QueryCallsResponse,
         RingCallResponse,
         RTMPBroadcastRequest,
+        RTMPBroadcastRequestParam,
         SendCallEventResponse,
         SendClosedCaptionResponse,
         SortParamRequest,
+        SortParamRequestParam,
         SpeechSegmentConfig,
+        SpeechSegmentConfigParam,
         StartClosedCaptionsRequestLanguage,
         StartClosedCaptionsRequestLanguageLiteral,
         StartClosedCaptionsResponse,
@@ -82,6 +88,7 @@ if TYPE_CHECKING:
         UpdateCallResponse,
         UpdateUserPermissionsResponse,
         UserRequest,
+        UserRequestParam,
     )
 
 __all__ = [
@@ -122,7 +129,7 @@ class CallsMembersResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallMembersResponse:
         """Query call members (``POST /api/v2/video/call/members``, ``QueryCallMembers``).
@@ -163,7 +170,7 @@ class CallsMembersResource:
         type: str,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -200,7 +207,7 @@ class CallsMembersResource:
         type: str,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[MemberResponse]:
         """Every item of :meth:`query`, across all pages (``members`` of each page)."""
@@ -219,7 +226,7 @@ class CallsMembersResource:
         id: str,
         *,
         remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
-        update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
+        update_members: Sequence[MemberRequest | MemberRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallMembersResponse:
         """Update call members (``POST /api/v2/video/call/{type}/{id}/members``, ``UpdateCallMembers``).
@@ -272,7 +279,7 @@ class AsyncCallsMembersResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallMembersResponse:
         """Query call members (``POST /api/v2/video/call/members``, ``QueryCallMembers``).
@@ -313,7 +320,7 @@ class AsyncCallsMembersResource:
         type: str,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -350,7 +357,7 @@ class AsyncCallsMembersResource:
         type: str,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[MemberResponse]:
         """Every item of :meth:`query`, across all pages (``members`` of each page)."""
@@ -370,7 +377,7 @@ class AsyncCallsMembersResource:
         id: str,
         *,
         remove_members: builtins.list[str] | NotGiven = NOT_GIVEN,
-        update_members: builtins.list[MemberRequest] | NotGiven = NOT_GIVEN,
+        update_members: Sequence[MemberRequest | MemberRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallMembersResponse:
         """Update call members (``POST /api/v2/video/call/{type}/{id}/members``, ``UpdateCallMembers``).
@@ -426,7 +433,7 @@ class CallsClosedCaptionsResource:
         service: str | NotGiven = NOT_GIVEN,
         start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
+        user: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendClosedCaptionResponse:
@@ -474,7 +481,9 @@ class CallsClosedCaptionsResource:
             | StartClosedCaptionsRequestLanguageLiteral
             | NotGiven
         ) = NOT_GIVEN,
-        speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
+        speech_segment_config: (
+            SpeechSegmentConfig | SpeechSegmentConfigParam | NotGiven
+        ) = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartClosedCaptionsResponse:
         """Start closed captions (``POST /api/v2/video/call/{type}/{id}/start_closed_captions``, ``StartClosedCaptions``).
@@ -567,7 +576,7 @@ class AsyncCallsClosedCaptionsResource:
         service: str | NotGiven = NOT_GIVEN,
         start_time: Timestamp | float | int | NotGiven = NOT_GIVEN,
         translated: bool | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
+        user: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendClosedCaptionResponse:
@@ -615,7 +624,9 @@ class AsyncCallsClosedCaptionsResource:
             | StartClosedCaptionsRequestLanguageLiteral
             | NotGiven
         ) = NOT_GIVEN,
-        speech_segment_config: SpeechSegmentConfig | NotGiven = NOT_GIVEN,
+        speech_segment_config: (
+            SpeechSegmentConfig | SpeechSegmentConfigParam | NotGiven
+        ) = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> StartClosedCaptionsResponse:
         """Start closed captions (``POST /api/v2/video/call/{type}/{id}/start_closed_captions``, ``StartClosedCaptions``).
@@ -1500,7 +1511,7 @@ class CallsBroadcastsResource:
         type: str,
         id: str,
         *,
-        broadcasts: builtins.list[RTMPBroadcastRequest],
+        broadcasts: Sequence[RTMPBroadcastRequest | RTMPBroadcastRequestParam],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
         """Start RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``, ``StartRTMPBroadcasts``).
@@ -1655,7 +1666,7 @@ class AsyncCallsBroadcastsResource:
         type: str,
         id: str,
         *,
-        broadcasts: builtins.list[RTMPBroadcastRequest],
+        broadcasts: Sequence[RTMPBroadcastRequest | RTMPBroadcastRequestParam],
         request_options: RequestOptions | None = None,
     ) -> StartRTMPBroadcastsResponse:
         """Start RTMP broadcasts (``POST /api/v2/video/call/{type}/{id}/rtmp_broadcasts``, ``StartRTMPBroadcasts``).
@@ -2310,7 +2321,7 @@ class CallsResource:
         type: str,
         id: str,
         *,
-        data: CallRequest | NotGiven = NOT_GIVEN,
+        data: CallRequest | CallRequestParam | NotGiven = NOT_GIVEN,
         members_limit: int | NotGiven = NOT_GIVEN,
         notify: bool | NotGiven = NOT_GIVEN,
         ring: bool | NotGiven = NOT_GIVEN,
@@ -2353,7 +2364,7 @@ class CallsResource:
         id: str,
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
+        settings_override: CallSettingsRequest | CallSettingsRequestParam | NotGiven = NOT_GIVEN,
         starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
@@ -2444,7 +2455,7 @@ class CallsResource:
         id: str,
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
+        user: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendCallEventResponse:
@@ -2525,7 +2536,7 @@ class CallsResource:
         *,
         user_id: str,
         block: bool | NotGiven = NOT_GIVEN,
-        kicked_by: UserRequest | NotGiven = NOT_GIVEN,
+        kicked_by: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> KickUserResponse:
@@ -2593,7 +2604,7 @@ class CallsResource:
         *,
         audio: bool | NotGiven = NOT_GIVEN,
         mute_all_users: bool | NotGiven = NOT_GIVEN,
-        muted_by: UserRequest | NotGiven = NOT_GIVEN,
+        muted_by: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         muted_by_id: str | NotGiven = NOT_GIVEN,
         screenshare: bool | NotGiven = NOT_GIVEN,
         screenshare_audio: bool | NotGiven = NOT_GIVEN,
@@ -2874,7 +2885,7 @@ class CallsResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallsResponse:
         """Query calls (``POST /api/v2/video/calls``, ``QueryCalls``).
@@ -2911,7 +2922,7 @@ class CallsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -2944,7 +2955,7 @@ class CallsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[CallStateResponseFields]:
         """Every item of :meth:`query`, across all pages (``calls`` of each page)."""
@@ -3063,7 +3074,7 @@ class AsyncCallsResource:
         type: str,
         id: str,
         *,
-        data: CallRequest | NotGiven = NOT_GIVEN,
+        data: CallRequest | CallRequestParam | NotGiven = NOT_GIVEN,
         members_limit: int | NotGiven = NOT_GIVEN,
         notify: bool | NotGiven = NOT_GIVEN,
         ring: bool | NotGiven = NOT_GIVEN,
@@ -3106,7 +3117,7 @@ class AsyncCallsResource:
         id: str,
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        settings_override: CallSettingsRequest | NotGiven = NOT_GIVEN,
+        settings_override: CallSettingsRequest | CallSettingsRequestParam | NotGiven = NOT_GIVEN,
         starts_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateCallResponse:
@@ -3197,7 +3208,7 @@ class AsyncCallsResource:
         id: str,
         *,
         custom: dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: UserRequest | NotGiven = NOT_GIVEN,
+        user: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         user_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SendCallEventResponse:
@@ -3278,7 +3289,7 @@ class AsyncCallsResource:
         *,
         user_id: str,
         block: bool | NotGiven = NOT_GIVEN,
-        kicked_by: UserRequest | NotGiven = NOT_GIVEN,
+        kicked_by: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         kicked_by_id: str | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> KickUserResponse:
@@ -3346,7 +3357,7 @@ class AsyncCallsResource:
         *,
         audio: bool | NotGiven = NOT_GIVEN,
         mute_all_users: bool | NotGiven = NOT_GIVEN,
-        muted_by: UserRequest | NotGiven = NOT_GIVEN,
+        muted_by: UserRequest | UserRequestParam | NotGiven = NOT_GIVEN,
         muted_by_id: str | NotGiven = NOT_GIVEN,
         screenshare: bool | NotGiven = NOT_GIVEN,
         screenshare_audio: bool | NotGiven = NOT_GIVEN,
@@ -3627,7 +3638,7 @@ class AsyncCallsResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallsResponse:
         """Query calls (``POST /api/v2/video/calls``, ``QueryCalls``).
@@ -3664,7 +3675,7 @@ class AsyncCallsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -3697,7 +3708,7 @@ class AsyncCallsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: builtins.list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStateResponseFields]:
         """Every item of :meth:`query`, across all pages (``calls`` of each page)."""

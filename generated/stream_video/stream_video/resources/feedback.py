@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
@@ -21,7 +21,12 @@ from .._runtime._request import encode_query, validate_body
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
-    from ..models import QueryUserFeedbackResponse, SortParamRequest, UserFeedbackResponse
+    from ..models import (
+        QueryUserFeedbackResponse,
+        SortParamRequest,
+        SortParamRequestParam,
+        UserFeedbackResponse,
+    )
 
 __all__ = [
     "AsyncFeedbackResource",
@@ -44,7 +49,7 @@ class FeedbackResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryUserFeedbackResponse:
         """Query user feedback (``POST /api/v2/video/call/feedback``, ``QueryUserFeedback``).
@@ -84,7 +89,7 @@ class FeedbackResource:
         full: bool | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -119,7 +124,7 @@ class FeedbackResource:
         full: bool | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[UserFeedbackResponse]:
         """Every item of :meth:`query`, across all pages (``user_feedback`` of each page)."""
@@ -154,7 +159,7 @@ class AsyncFeedbackResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryUserFeedbackResponse:
         """Query user feedback (``POST /api/v2/video/call/feedback``, ``QueryUserFeedback``).
@@ -194,7 +199,7 @@ class AsyncFeedbackResource:
         full: bool | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -229,7 +234,7 @@ class AsyncFeedbackResource:
         full: bool | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[UserFeedbackResponse]:
         """Every item of :meth:`query`, across all pages (``user_feedback`` of each page)."""

@@ -28,12 +28,18 @@ if TYPE_CHECKING:
         ResolveSipAuthResponse,
         ResolveSipInboundResponse,
         SIPCallConfigsRequest,
+        SIPCallConfigsRequestParam,
         SIPCallerConfigsRequest,
+        SIPCallerConfigsRequestParam,
         SIPChallengeRequest,
+        SIPChallengeRequestParam,
         SIPDirectRoutingRuleCallConfigsRequest,
+        SIPDirectRoutingRuleCallConfigsRequestParam,
         SIPInboundRoutingRulePinConfigsRequest,
+        SIPInboundRoutingRulePinConfigsRequestParam,
         SIPInboundRoutingRuleResponse,
         SIPPinProtectionConfigsRequest,
+        SIPPinProtectionConfigsRequestParam,
         UpdateSIPInboundRoutingRuleResponse,
         UpdateSIPTrunkResponse,
     )
@@ -74,15 +80,25 @@ class SipInboundRoutingRulesResource:
     def create(
         self,
         *,
-        caller_configs: SIPCallerConfigsRequest,
+        caller_configs: SIPCallerConfigsRequest | SIPCallerConfigsRequestParam,
         name: str,
         trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
+        call_configs: SIPCallConfigsRequest | SIPCallConfigsRequestParam | NotGiven = NOT_GIVEN,
         called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
         caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
+        direct_routing_configs: (
+            SIPDirectRoutingRuleCallConfigsRequest
+            | SIPDirectRoutingRuleCallConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
+        pin_protection_configs: (
+            SIPPinProtectionConfigsRequest | SIPPinProtectionConfigsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        pin_routing_configs: (
+            SIPInboundRoutingRulePinConfigsRequest
+            | SIPInboundRoutingRulePinConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SIPInboundRoutingRuleResponse:
         """Create SIP inbound routing rule (``POST /api/v2/video/sip/inbound_routing_rules``, ``CreateSIPInboundRoutingRule``).
@@ -128,15 +144,25 @@ class SipInboundRoutingRulesResource:
         self,
         id: str,
         *,
-        caller_configs: SIPCallerConfigsRequest,
+        caller_configs: SIPCallerConfigsRequest | SIPCallerConfigsRequestParam,
         name: str,
         trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
+        call_configs: SIPCallConfigsRequest | SIPCallConfigsRequestParam | NotGiven = NOT_GIVEN,
         called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
         caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
+        direct_routing_configs: (
+            SIPDirectRoutingRuleCallConfigsRequest
+            | SIPDirectRoutingRuleCallConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
+        pin_protection_configs: (
+            SIPPinProtectionConfigsRequest | SIPPinProtectionConfigsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        pin_routing_configs: (
+            SIPInboundRoutingRulePinConfigsRequest
+            | SIPInboundRoutingRulePinConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPInboundRoutingRuleResponse:
         """Update SIP inbound routing rule (``PUT /api/v2/video/sip/inbound_routing_rules/{id}``, ``UpdateSIPInboundRoutingRule``).
@@ -238,15 +264,25 @@ class AsyncSipInboundRoutingRulesResource:
     async def create(
         self,
         *,
-        caller_configs: SIPCallerConfigsRequest,
+        caller_configs: SIPCallerConfigsRequest | SIPCallerConfigsRequestParam,
         name: str,
         trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
+        call_configs: SIPCallConfigsRequest | SIPCallConfigsRequestParam | NotGiven = NOT_GIVEN,
         called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
         caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
+        direct_routing_configs: (
+            SIPDirectRoutingRuleCallConfigsRequest
+            | SIPDirectRoutingRuleCallConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
+        pin_protection_configs: (
+            SIPPinProtectionConfigsRequest | SIPPinProtectionConfigsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        pin_routing_configs: (
+            SIPInboundRoutingRulePinConfigsRequest
+            | SIPInboundRoutingRulePinConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> SIPInboundRoutingRuleResponse:
         """Create SIP inbound routing rule (``POST /api/v2/video/sip/inbound_routing_rules``, ``CreateSIPInboundRoutingRule``).
@@ -292,15 +328,25 @@ class AsyncSipInboundRoutingRulesResource:
         self,
         id: str,
         *,
-        caller_configs: SIPCallerConfigsRequest,
+        caller_configs: SIPCallerConfigsRequest | SIPCallerConfigsRequestParam,
         name: str,
         trunk_ids: builtins.list[str],
-        call_configs: SIPCallConfigsRequest | NotGiven = NOT_GIVEN,
+        call_configs: SIPCallConfigsRequest | SIPCallConfigsRequestParam | NotGiven = NOT_GIVEN,
         called_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
         caller_numbers: builtins.list[str] | NotGiven = NOT_GIVEN,
-        direct_routing_configs: SIPDirectRoutingRuleCallConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_protection_configs: SIPPinProtectionConfigsRequest | NotGiven = NOT_GIVEN,
-        pin_routing_configs: SIPInboundRoutingRulePinConfigsRequest | NotGiven = NOT_GIVEN,
+        direct_routing_configs: (
+            SIPDirectRoutingRuleCallConfigsRequest
+            | SIPDirectRoutingRuleCallConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
+        pin_protection_configs: (
+            SIPPinProtectionConfigsRequest | SIPPinProtectionConfigsRequestParam | NotGiven
+        ) = NOT_GIVEN,
+        pin_routing_configs: (
+            SIPInboundRoutingRulePinConfigsRequest
+            | SIPInboundRoutingRulePinConfigsRequestParam
+            | NotGiven
+        ) = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> UpdateSIPInboundRoutingRuleResponse:
         """Update SIP inbound routing rule (``PUT /api/v2/video/sip/inbound_routing_rules/{id}``, ``UpdateSIPInboundRoutingRule``).
@@ -689,7 +735,7 @@ class SipResource:
         *,
         sip_caller_number: str,
         sip_trunk_number: str,
-        challenge: SIPChallengeRequest | NotGiven = NOT_GIVEN,
+        challenge: SIPChallengeRequest | SIPChallengeRequestParam | NotGiven = NOT_GIVEN,
         routing_number: str | NotGiven = NOT_GIVEN,
         sip_headers: dict[str, str] | NotGiven = NOT_GIVEN,
         trunk_id: str | NotGiven = NOT_GIVEN,
@@ -795,7 +841,7 @@ class AsyncSipResource:
         *,
         sip_caller_number: str,
         sip_trunk_number: str,
-        challenge: SIPChallengeRequest | NotGiven = NOT_GIVEN,
+        challenge: SIPChallengeRequest | SIPChallengeRequestParam | NotGiven = NOT_GIVEN,
         routing_number: str | NotGiven = NOT_GIVEN,
         sip_headers: dict[str, str] | NotGiven = NOT_GIVEN,
         trunk_id: str | NotGiven = NOT_GIVEN,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._runtime import (
@@ -18,7 +18,7 @@ from .._runtime import (
     build_path,
     raw_response,
 )
-from .._runtime._request import encode_query, validate_body
+from .._runtime._request import encode_query, validate_body, validate_value
 
 if TYPE_CHECKING:
     from .._client import AsyncVideoClient, VideoClient
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         QueryCallStatsMapResponse,
         QueryCallStatsResponse,
         SortParamRequest,
+        SortParamRequestParam,
     )
 
 __all__ = [
@@ -56,7 +57,7 @@ class StatsResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsResponse:
         """Query call stats (``POST /api/v2/video/call/stats``, ``QueryCallStats``).
@@ -93,7 +94,7 @@ class StatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -126,7 +127,7 @@ class StatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[CallStatsReportSummaryResponse]:
         """Every item of :meth:`query`, across all pages (``reports`` of each page)."""
@@ -144,7 +145,7 @@ class StatsResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionStatsResponse:
         """Query call session stats (``POST /api/v2/video/call_stats``, ``QueryCallSessionStats``).
@@ -181,7 +182,7 @@ class StatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -214,7 +215,7 @@ class StatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Iterator[CallStatsSessionResponse]:
         """Every item of :meth:`query_sessions`, across all pages (``call_stats`` of each page)."""
@@ -323,7 +324,7 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
@@ -344,7 +345,7 @@ class StatsResource:
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
         """
-        from ..models import QueryCallSessionParticipantStatsResponse
+        from ..models import QueryCallSessionParticipantStatsResponse, SortParamRequest
 
         _spec = RequestSpec(
             "GET",
@@ -356,7 +357,13 @@ class StatsResource:
             ),
             "QueryCallSessionParticipantStats",
             query=encode_query(
-                ("sort", sort, "json"),
+                (
+                    "sort",
+                    validate_value(
+                        list[SortParamRequest], sort, "QueryCallSessionParticipantStats"
+                    ),
+                    "json",
+                ),
                 ("filter_conditions", filter_conditions, "json"),
                 ("limit", limit),
                 ("prev", prev),
@@ -371,7 +378,7 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
@@ -410,7 +417,7 @@ class StatsResource:
         call_id: str,
         session: str,
         *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
@@ -527,7 +534,7 @@ class AsyncStatsResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallStatsResponse:
         """Query call stats (``POST /api/v2/video/call/stats``, ``QueryCallStats``).
@@ -564,7 +571,7 @@ class AsyncStatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -597,7 +604,7 @@ class AsyncStatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStatsReportSummaryResponse]:
         """Every item of :meth:`query`, across all pages (``reports`` of each page)."""
@@ -616,7 +623,7 @@ class AsyncStatsResource:
         limit: int | NotGiven = NOT_GIVEN,
         next: str | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> QueryCallSessionStatsResponse:
         """Query call session stats (``POST /api/v2/video/call_stats``, ``QueryCallSessionStats``).
@@ -653,7 +660,7 @@ class AsyncStatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
         direction: Literal["next", "prev"] = "next",
         max_pages: int | None = None,
@@ -686,7 +693,7 @@ class AsyncStatsResource:
         *,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[CallStatsSessionResponse]:
         """Every item of :meth:`query_sessions`, across all pages (``call_stats`` of each page)."""
@@ -798,7 +805,7 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         prev: str | NotGiven = NOT_GIVEN,
@@ -819,7 +826,7 @@ class AsyncStatsResource:
             prev: Cursor of the previous page, from a previous response
             next: Cursor of the next page, from a previous response
         """
-        from ..models import QueryCallSessionParticipantStatsResponse
+        from ..models import QueryCallSessionParticipantStatsResponse, SortParamRequest
 
         _spec = RequestSpec(
             "GET",
@@ -831,7 +838,13 @@ class AsyncStatsResource:
             ),
             "QueryCallSessionParticipantStats",
             query=encode_query(
-                ("sort", sort, "json"),
+                (
+                    "sort",
+                    validate_value(
+                        list[SortParamRequest], sort, "QueryCallSessionParticipantStats"
+                    ),
+                    "json",
+                ),
                 ("filter_conditions", filter_conditions, "json"),
                 ("limit", limit),
                 ("prev", prev),
@@ -846,7 +859,7 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         start: Cursor | None = None,
@@ -885,7 +898,7 @@ class AsyncStatsResource:
         call_id: str,
         session: str,
         *,
-        sort: list[SortParamRequest] | NotGiven = NOT_GIVEN,
+        sort: Sequence[SortParamRequest | SortParamRequestParam] | NotGiven = NOT_GIVEN,
         filter_conditions: dict[str, Any] | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,

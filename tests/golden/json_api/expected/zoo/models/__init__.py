@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ._cat_pet_type import CatPetType as CatPetType
     from ._cat_pet_type import CatPetTypeLiteral as CatPetTypeLiteral
     from ._diet import Diet as Diet
+    from ._diet import DietParam as DietParam
     from ._dog import Dog as Dog
     from ._level import Level as Level
     from ._level import LevelLiteral as LevelLiteral
@@ -43,6 +44,7 @@ _LOCATIONS: dict[str, str] = {
     "CatPetType": "_cat_pet_type",
     "CatPetTypeLiteral": "_cat_pet_type",
     "Diet": "_diet",
+    "DietParam": "_diet",
     "Dog": "_dog",
     "Level": "_level",
     "LevelLiteral": "_level",
@@ -70,6 +72,7 @@ __all__ = [
     "CatPetType",
     "CatPetTypeLiteral",
     "Diet",
+    "DietParam",
     "Dog",
     "Level",
     "LevelLiteral",

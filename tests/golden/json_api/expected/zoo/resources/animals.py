@@ -25,7 +25,14 @@ from .._runtime._time import Timestamp
 
 if TYPE_CHECKING:
     from .._client import AsyncZooClient, ZooClient
-    from ..models import Animal, Diet, ListAnimalsResponse, ListAnimalsSort, ListAnimalsSortLiteral
+    from ..models import (
+        Animal,
+        Diet,
+        DietParam,
+        ListAnimalsResponse,
+        ListAnimalsSort,
+        ListAnimalsSortLiteral,
+    )
 
 __all__ = [
     "AnimalsResource",
@@ -155,7 +162,7 @@ class AnimalsResource:
         self,
         *,
         name: str,
-        diet: Diet | NotGiven = NOT_GIVEN,
+        diet: Diet | DietParam | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
@@ -230,7 +237,7 @@ class AnimalsResource:
         *,
         name: str | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven | None = NOT_GIVEN,
-        diet: Diet | NotGiven = NOT_GIVEN,
+        diet: Diet | DietParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """UpdateAnimal (``PATCH /animals/{zoo}/{id}``, ``UpdateAnimal``)."""
@@ -403,7 +410,7 @@ class AsyncAnimalsResource:
         self,
         *,
         name: str,
-        diet: Diet | NotGiven = NOT_GIVEN,
+        diet: Diet | DietParam | NotGiven = NOT_GIVEN,
         birthday: datetime.date | NotGiven = NOT_GIVEN,
         arrived_at: Timestamp | float | int | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
@@ -480,7 +487,7 @@ class AsyncAnimalsResource:
         *,
         name: str | NotGiven = NOT_GIVEN,
         nickname: str | NotGiven | None = NOT_GIVEN,
-        diet: Diet | NotGiven = NOT_GIVEN,
+        diet: Diet | DietParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Animal:
         """UpdateAnimal (``PATCH /animals/{zoo}/{id}``, ``UpdateAnimal``)."""

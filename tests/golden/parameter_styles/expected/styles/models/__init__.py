@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._color import Color as Color
+    from ._color import ColorParam as ColorParam
     from ._filter import Filter as Filter
+    from ._filter import FilterParam as FilterParam
     from ._form_query_size import FormQuerySize as FormQuerySize
     from ._form_query_size import FormQuerySizeLiteral as FormQuerySizeLiteral
     from ._names import Names as Names
 
 _LOCATIONS: dict[str, str] = {
     "Color": "_color",
+    "ColorParam": "_color",
     "Filter": "_filter",
+    "FilterParam": "_filter",
     "FormQuerySize": "_form_query_size",
     "FormQuerySizeLiteral": "_form_query_size",
     "Names": "_names",
@@ -23,7 +27,9 @@ _LOCATIONS: dict[str, str] = {
 
 __all__ = [
     "Color",
+    "ColorParam",
     "Filter",
+    "FilterParam",
     "FormQuerySize",
     "FormQuerySizeLiteral",
     "Names",

@@ -13,11 +13,11 @@ from .._runtime import (
     async_raw_response,
     raw_response,
 )
-from .._runtime._request import encode_headers
+from .._runtime._request import encode_headers, validate_value
 
 if TYPE_CHECKING:
     from .._client import AsyncStylesClient, StylesClient
-    from ..models import Color, Names
+    from ..models import Color, ColorParam, Names
 
 __all__ = [
     "AsyncHeadersResource",
@@ -36,19 +36,25 @@ class HeadersResource:
         self,
         *,
         x_names: Names | NotGiven = NOT_GIVEN,
-        x_color: Color | NotGiven = NOT_GIVEN,
-        x_color_exploded: Color | NotGiven = NOT_GIVEN,
+        x_color: Color | ColorParam | NotGiven = NOT_GIVEN,
+        x_color_exploded: Color | ColorParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """headerStyles (``GET /headers``, ``headerStyles``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             "/headers",
             "headerStyles",
             headers=encode_headers(
                 ("X-Names", x_names),
-                ("X-Color", x_color),
-                ("X-Color-Exploded", x_color_exploded, "simple*"),
+                ("X-Color", validate_value(Color, x_color, "headerStyles")),
+                (
+                    "X-Color-Exploded",
+                    validate_value(Color, x_color_exploded, "headerStyles"),
+                    "simple*",
+                ),
             ),
         )
         return self._call(_spec, None, request_options)
@@ -72,19 +78,25 @@ class AsyncHeadersResource:
         self,
         *,
         x_names: Names | NotGiven = NOT_GIVEN,
-        x_color: Color | NotGiven = NOT_GIVEN,
-        x_color_exploded: Color | NotGiven = NOT_GIVEN,
+        x_color: Color | ColorParam | NotGiven = NOT_GIVEN,
+        x_color_exploded: Color | ColorParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """headerStyles (``GET /headers``, ``headerStyles``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             "/headers",
             "headerStyles",
             headers=encode_headers(
                 ("X-Names", x_names),
-                ("X-Color", x_color),
-                ("X-Color-Exploded", x_color_exploded, "simple*"),
+                ("X-Color", validate_value(Color, x_color, "headerStyles")),
+                (
+                    "X-Color-Exploded",
+                    validate_value(Color, x_color_exploded, "headerStyles"),
+                    "simple*",
+                ),
             ),
         )
         return await self._call(_spec, None, request_options)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._runtime import RequestOptions, RequestSpec, async_raw_response, build_path, raw_response
+from .._runtime._request import validate_value
 
 if TYPE_CHECKING:
     from .._client import AsyncStylesClient, StylesClient
-    from ..models import Color, Names
+    from ..models import Color, ColorParam, Names
 
 __all__ = [
     "AsyncPathResource",
@@ -27,14 +28,21 @@ class PathResource:
     def simple(
         self,
         list: Names,
-        color: Color,
+        color: Color | ColorParam,
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """simplePath (``GET /simple/{list}/{color}``, ``simplePath``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
-            build_path("/simple/{list}/{color}", list, color, styles={"color": "simple*"}),
+            build_path(
+                "/simple/{list}/{color}",
+                list,
+                validate_value(Color, color, "simplePath"),
+                styles={"color": "simple*"},
+            ),
             "simplePath",
         )
         return self._call(_spec, None, request_options)
@@ -43,18 +51,20 @@ class PathResource:
         self,
         id: int,
         list: Names,
-        color: Color,
+        color: Color | ColorParam,
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """labelPath (``GET /label/{id}/{list}/{color}``, ``labelPath``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             build_path(
                 "/label/{id}/{list}/{color}",
                 id,
                 list,
-                color,
+                validate_value(Color, color, "labelPath"),
                 styles={"id": "label", "list": "label", "color": "label*"},
             ),
             "labelPath",
@@ -65,18 +75,20 @@ class PathResource:
         self,
         id: str,
         list: Names,
-        color: Color,
+        color: Color | ColorParam,
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """matrixPath (``GET /matrix/{id}/{list}/{color}``, ``matrixPath``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             build_path(
                 "/matrix/{id}/{list}/{color}",
                 id,
                 list,
-                color,
+                validate_value(Color, color, "matrixPath"),
                 styles={"id": "matrix", "list": "matrix*", "color": "matrix"},
             ),
             "matrixPath",
@@ -103,14 +115,21 @@ class AsyncPathResource:
     async def simple(
         self,
         list: Names,
-        color: Color,
+        color: Color | ColorParam,
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """simplePath (``GET /simple/{list}/{color}``, ``simplePath``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
-            build_path("/simple/{list}/{color}", list, color, styles={"color": "simple*"}),
+            build_path(
+                "/simple/{list}/{color}",
+                list,
+                validate_value(Color, color, "simplePath"),
+                styles={"color": "simple*"},
+            ),
             "simplePath",
         )
         return await self._call(_spec, None, request_options)
@@ -119,18 +138,20 @@ class AsyncPathResource:
         self,
         id: int,
         list: Names,
-        color: Color,
+        color: Color | ColorParam,
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """labelPath (``GET /label/{id}/{list}/{color}``, ``labelPath``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             build_path(
                 "/label/{id}/{list}/{color}",
                 id,
                 list,
-                color,
+                validate_value(Color, color, "labelPath"),
                 styles={"id": "label", "list": "label", "color": "label*"},
             ),
             "labelPath",
@@ -141,18 +162,20 @@ class AsyncPathResource:
         self,
         id: str,
         list: Names,
-        color: Color,
+        color: Color | ColorParam,
         *,
         request_options: RequestOptions | None = None,
     ) -> None:
         """matrixPath (``GET /matrix/{id}/{list}/{color}``, ``matrixPath``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             build_path(
                 "/matrix/{id}/{list}/{color}",
                 id,
                 list,
-                color,
+                validate_value(Color, color, "matrixPath"),
                 styles={"id": "matrix", "list": "matrix*", "color": "matrix"},
             ),
             "matrixPath",

@@ -13,11 +13,19 @@ from .._runtime import (
     async_raw_response,
     raw_response,
 )
-from .._runtime._request import encode_query
+from .._runtime._request import encode_query, validate_value
 
 if TYPE_CHECKING:
     from .._client import AsyncStylesClient, StylesClient
-    from ..models import Color, Filter, FormQuerySize, FormQuerySizeLiteral, Names
+    from ..models import (
+        Color,
+        ColorParam,
+        Filter,
+        FilterParam,
+        FormQuerySize,
+        FormQuerySizeLiteral,
+        Names,
+    )
 
 __all__ = [
     "AsyncQueryResource",
@@ -37,12 +45,14 @@ class QueryResource:
         *,
         tags: Names | NotGiven = NOT_GIVEN,
         ids: list[int] | NotGiven = NOT_GIVEN,
-        color: Color | NotGiven = NOT_GIVEN,
-        box: Color | NotGiven = NOT_GIVEN,
+        color: Color | ColorParam | NotGiven = NOT_GIVEN,
+        box: Color | ColorParam | NotGiven = NOT_GIVEN,
         size: FormQuerySize | FormQuerySizeLiteral | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """formQuery (``GET /query/form``, ``formQuery``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             "/query/form",
@@ -50,8 +60,8 @@ class QueryResource:
             query=encode_query(
                 ("tags", tags),
                 ("ids", ids, "form"),
-                ("color", color),
-                ("box", box, "form"),
+                ("color", validate_value(Color, color, "formQuery")),
+                ("box", validate_value(Color, box, "formQuery"), "form"),
                 ("size", size),
             ),
         )
@@ -61,21 +71,23 @@ class QueryResource:
         self,
         *,
         words: Names | NotGiven = NOT_GIVEN,
-        color: Color | NotGiven = NOT_GIVEN,
+        color: Color | ColorParam | NotGiven = NOT_GIVEN,
         parts: Names | NotGiven = NOT_GIVEN,
-        pipe: Color | NotGiven = NOT_GIVEN,
+        pipe: Color | ColorParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """delimitedQuery (``GET /query/delimited``, ``delimitedQuery``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             "/query/delimited",
             "delimitedQuery",
             query=encode_query(
                 ("words", words, "spaceDelimited"),
-                ("color", color, "spaceDelimited"),
+                ("color", validate_value(Color, color, "delimitedQuery"), "spaceDelimited"),
                 ("parts", parts, "pipeDelimited"),
-                ("pipe", pipe, "pipeDelimited"),
+                ("pipe", validate_value(Color, pipe, "delimitedQuery"), "pipeDelimited"),
             ),
         )
         return self._call(_spec, None, request_options)
@@ -83,16 +95,21 @@ class QueryResource:
     def deep(
         self,
         *,
-        filter: Filter | NotGiven = NOT_GIVEN,
-        where: Color | NotGiven = NOT_GIVEN,
+        filter: Filter | FilterParam | NotGiven = NOT_GIVEN,
+        where: Color | ColorParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """deepQuery (``GET /query/deep``, ``deepQuery``)."""
+        from ..models import Color, Filter
+
         _spec = RequestSpec(
             "GET",
             "/query/deep",
             "deepQuery",
-            query=encode_query(("filter", filter, "deepObject*"), ("where", where, "json")),
+            query=encode_query(
+                ("filter", validate_value(Filter, filter, "deepQuery"), "deepObject*"),
+                ("where", validate_value(Color, where, "deepQuery"), "json"),
+            ),
         )
         return self._call(_spec, None, request_options)
 
@@ -118,12 +135,14 @@ class AsyncQueryResource:
         *,
         tags: Names | NotGiven = NOT_GIVEN,
         ids: list[int] | NotGiven = NOT_GIVEN,
-        color: Color | NotGiven = NOT_GIVEN,
-        box: Color | NotGiven = NOT_GIVEN,
+        color: Color | ColorParam | NotGiven = NOT_GIVEN,
+        box: Color | ColorParam | NotGiven = NOT_GIVEN,
         size: FormQuerySize | FormQuerySizeLiteral | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """formQuery (``GET /query/form``, ``formQuery``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             "/query/form",
@@ -131,8 +150,8 @@ class AsyncQueryResource:
             query=encode_query(
                 ("tags", tags),
                 ("ids", ids, "form"),
-                ("color", color),
-                ("box", box, "form"),
+                ("color", validate_value(Color, color, "formQuery")),
+                ("box", validate_value(Color, box, "formQuery"), "form"),
                 ("size", size),
             ),
         )
@@ -142,21 +161,23 @@ class AsyncQueryResource:
         self,
         *,
         words: Names | NotGiven = NOT_GIVEN,
-        color: Color | NotGiven = NOT_GIVEN,
+        color: Color | ColorParam | NotGiven = NOT_GIVEN,
         parts: Names | NotGiven = NOT_GIVEN,
-        pipe: Color | NotGiven = NOT_GIVEN,
+        pipe: Color | ColorParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """delimitedQuery (``GET /query/delimited``, ``delimitedQuery``)."""
+        from ..models import Color
+
         _spec = RequestSpec(
             "GET",
             "/query/delimited",
             "delimitedQuery",
             query=encode_query(
                 ("words", words, "spaceDelimited"),
-                ("color", color, "spaceDelimited"),
+                ("color", validate_value(Color, color, "delimitedQuery"), "spaceDelimited"),
                 ("parts", parts, "pipeDelimited"),
-                ("pipe", pipe, "pipeDelimited"),
+                ("pipe", validate_value(Color, pipe, "delimitedQuery"), "pipeDelimited"),
             ),
         )
         return await self._call(_spec, None, request_options)
@@ -164,16 +185,21 @@ class AsyncQueryResource:
     async def deep(
         self,
         *,
-        filter: Filter | NotGiven = NOT_GIVEN,
-        where: Color | NotGiven = NOT_GIVEN,
+        filter: Filter | FilterParam | NotGiven = NOT_GIVEN,
+        where: Color | ColorParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> None:
         """deepQuery (``GET /query/deep``, ``deepQuery``)."""
+        from ..models import Color, Filter
+
         _spec = RequestSpec(
             "GET",
             "/query/deep",
             "deepQuery",
-            query=encode_query(("filter", filter, "deepObject*"), ("where", where, "json")),
+            query=encode_query(
+                ("filter", validate_value(Filter, filter, "deepQuery"), "deepObject*"),
+                ("where", validate_value(Color, where, "deepQuery"), "json"),
+            ),
         )
         return await self._call(_spec, None, request_options)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._add import Add as Add
+    from ._add import AddParam as AddParam
     from ._add import Expr as Expr
     from ._category import Category as Category
     from ._circle import Circle as Circle
@@ -18,11 +19,13 @@ if TYPE_CHECKING:
     from ._json import Json as Json
     from ._node import Node as Node
     from ._num import Num as Num
+    from ._num import NumParam as NumParam
     from ._square import Square as Square
     from ._tree import Tree as Tree
 
 _LOCATIONS: dict[str, str] = {
     "Add": "_add",
+    "AddParam": "_add",
     "Category": "_category",
     "Circle": "_circle",
     "Colour": "_colour",
@@ -33,12 +36,14 @@ _LOCATIONS: dict[str, str] = {
     "Json": "_json",
     "Node": "_node",
     "Num": "_num",
+    "NumParam": "_num",
     "Square": "_square",
     "Tree": "_tree",
 }
 
 __all__ = [
     "Add",
+    "AddParam",
     "Category",
     "Circle",
     "Colour",
@@ -49,6 +54,7 @@ __all__ = [
     "Json",
     "Node",
     "Num",
+    "NumParam",
     "Square",
     "Tree",
 ]

@@ -10,7 +10,7 @@ from .._runtime._request import validate_any
 
 if TYPE_CHECKING:
     from .._client import AsyncRecursiveClient, RecursiveClient
-    from ..models import Expr
+    from ..models import Add, AddParam, Expr, Num, NumParam
 
 __all__ = [
     "AsyncExpressionsResource",
@@ -28,7 +28,7 @@ class ExpressionsResource:
     def evaluate(
         self,
         *,
-        body: Expr,
+        body: Num | NumParam | Add | AddParam,
         request_options: RequestOptions | None = None,
     ) -> Expr:
         """evaluate (``POST /expressions``, ``evaluate``).
@@ -65,7 +65,7 @@ class AsyncExpressionsResource:
     async def evaluate(
         self,
         *,
-        body: Expr,
+        body: Num | NumParam | Add | AddParam,
         request_options: RequestOptions | None = None,
     ) -> Expr:
         """evaluate (``POST /expressions``, ``evaluate``).

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from ._upload_file_request_metadata import (
         UploadFileRequestMetadata as UploadFileRequestMetadata,
     )
+    from ._upload_file_request_metadata import (
+        UploadFileRequestMetadataParam as UploadFileRequestMetadataParam,
+    )
     from ._upload_file_request_purpose import UploadFileRequestPurpose as UploadFileRequestPurpose
     from ._upload_file_request_purpose import (
         UploadFileRequestPurposeLiteral as UploadFileRequestPurposeLiteral,
@@ -33,6 +36,7 @@ _LOCATIONS: dict[str, str] = {
     "StoredFile": "_stored_file",
     "UploadFileRequest": "_upload_file_request",
     "UploadFileRequestMetadata": "_upload_file_request_metadata",
+    "UploadFileRequestMetadataParam": "_upload_file_request_metadata",
     "UploadFileRequestPurpose": "_upload_file_request_purpose",
     "UploadFileRequestPurposeLiteral": "_upload_file_request_purpose",
 }
@@ -47,6 +51,7 @@ __all__ = [
     "StoredFile",
     "UploadFileRequest",
     "UploadFileRequestMetadata",
+    "UploadFileRequestMetadataParam",
     "UploadFileRequestPurpose",
     "UploadFileRequestPurposeLiteral",
 ]

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..models import (
         StoredFile,
         UploadFileRequestMetadata,
+        UploadFileRequestMetadataParam,
         UploadFileRequestPurpose,
         UploadFileRequestPurposeLiteral,
     )
@@ -46,7 +47,7 @@ class FilesResource:
         *,
         file: FileInput,
         purpose: UploadFileRequestPurpose | UploadFileRequestPurposeLiteral,
-        metadata: UploadFileRequestMetadata | NotGiven = NOT_GIVEN,
+        metadata: UploadFileRequestMetadata | UploadFileRequestMetadataParam | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         thumbnails: list[FileInput] | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
@@ -119,7 +120,7 @@ class AsyncFilesResource:
         *,
         file: FileInput,
         purpose: UploadFileRequestPurpose | UploadFileRequestPurposeLiteral,
-        metadata: UploadFileRequestMetadata | NotGiven = NOT_GIVEN,
+        metadata: UploadFileRequestMetadata | UploadFileRequestMetadataParam | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
         thumbnails: list[FileInput] | NotGiven = NOT_GIVEN,
         note: str | NotGiven = NOT_GIVEN,
