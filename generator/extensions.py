@@ -19,6 +19,7 @@ from typing import Any
 import jsonschema
 import jsonschema.exceptions
 
+from generator import quick
 from generator.errors import Problem
 from generator.load import LoadedSpec, Pointer
 
@@ -376,6 +377,20 @@ def _document_validator() -> Any:
 
 
 @cache
+def _quick_document() -> quick.Compiled:
+    document = copy.deepcopy(SCHEMA)
+    document["$defs"]["schemaRoot"] = {}
+    return quick.compile_schema(document)
+
+
+@cache
+def _quick_schema() -> quick.Compiled:
+    return quick.compile_schema(
+        {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/schema", "$defs": SCHEMA["$defs"]}
+    )
+
+
+@cache
 def _schema_validator() -> Any:
     schema = {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/schema", "$defs": SCHEMA["$defs"]}
     return jsonschema.validators.validator_for(schema)(schema)
@@ -388,9 +403,12 @@ _SCHEMA_PROBLEMS: dict[str, list[tuple[Pointer, str]]] = {}
 
 def check(spec: LoadedSpec) -> Iterator[Problem]:
     """Every place the spec's extensions break the schema above, located and explained."""
-    for path, message in _problems(_document_validator(), spec.data):
-        yield spec.problem(path, message)
+    if not quick.surely_valid(_quick_document(), spec.data):
+        for path, message in _problems(_document_validator(), spec.data):
+            yield spec.problem(path, message)
     for root, schema in schema_roots(spec.data, ()):
+        if quick.surely_valid(_quick_schema(), schema):
+            continue
         key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
         found = _SCHEMA_PROBLEMS.get(key)
         if found is None:

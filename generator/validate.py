@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from generator import quick
 from generator.cache import DiskCache, generator_fingerprint
 from generator.errors import Problem, SpecError, format_pointer
 from generator.limits import MAX_DEPTH
@@ -66,12 +67,19 @@ def _document_validator(is_31: bool) -> Any:
     return jsonschema.validators.validator_for(schema)(schema, registry=registry)
 
 
+@cache
+def _quick_document(is_31: bool) -> quick.Compiled:
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    return quick.compile_schema(dict(schema_v31 if is_31 else schema_v30))
+
+
 def _cache() -> DiskCache:
-    # The generator's fingerprint covers this module's checks; the two validators imported here
-    # are not direct dependencies of the generator, so their versions are named explicitly.
+    # The generator's fingerprint covers this module's checks, not the validators they rely on:
+    # a new release of one can change a verdict, so their versions are named explicitly.
     versions = " ".join(
         f"{name} {importlib.metadata.version(name)}"
-        for name in ("openapi-schema-validator", "jsonschema")
+        for name in ("openapi-schema-validator", "jsonschema", "jsonschema-rs")
     )
     return DiskCache("validate", f"{generator_fingerprint()} {versions}")
 
@@ -144,6 +152,8 @@ def _problems(spec: LoadedSpec, is_31: bool) -> tuple[list[Problem], bool]:
 
 
 def _structure(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
+    if quick.surely_valid(_quick_document(is_31), spec.data):
+        return
     for error in _document_validator(is_31).iter_errors(spec.data):
         for path, message, remedy in explain(error, is_31):
             yield _located(spec, path, message, remedy, is_31)
@@ -185,6 +195,16 @@ def _dialect_checker() -> Any:
     return jsonschema.validators.validator_for(meta)(meta, registry=_OAS_REGISTRY)
 
 
+@cache
+def _quick_dialect() -> quick.Compiled:
+    from openapi_schema_validator import OAS31Validator
+    from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
+
+    meta = OAS31Validator.META_SCHEMA
+    others = [(uri, _OAS_REGISTRY[uri].contents) for uri in _OAS_REGISTRY if uri != meta["$id"]]
+    return quick.compile_schema(meta, others)
+
+
 # Schema Object (as JSON text) → its errors. Checking a schema against the dialect is the slowest
 # step of validation, and a run that validates many similar documents (an edited spec, the tests)
 # sees the same schemas again and again.
@@ -192,6 +212,8 @@ _DIALECT_ERRORS: dict[str, Explained] = {}
 
 
 def _dialect_errors(schema: Any) -> Explained:
+    if quick.surely_valid(_quick_dialect(), schema):
+        return []
     key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
     found = _DIALECT_ERRORS.get(key)
     if found is None:
