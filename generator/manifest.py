@@ -588,6 +588,8 @@ def _responses_from(m: _Reader) -> list[tuple[int, Type]]:
     for status, r in m.entries("responses"):
         if not status.isdigit():
             raise ManifestError(m.at("responses"), f"{status!r} is not a status code")
+        if any(code == int(status) for code, _ in responses):  # "200" and "0200"
+            raise ManifestError(m.at("responses"), f"status {int(status)} is listed twice")
         responses.append((int(status), r.tree("tree")))
     return responses
 
