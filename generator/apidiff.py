@@ -556,12 +556,15 @@ class _Diff:
         new = {x.name: x for x in b.arguments}
         gone = [n for n in old if n not in new]
         came = [n for n in new if n not in old]
-        by_wire = {(new[n].location, new[n].wire): n for n in came}
-        renamed: dict[str, str] = {}
-        for name in gone:
-            target = by_wire.get((old[name].location, old[name].wire))
-            if target is not None and old[name].wire:
-                renamed[name] = target
+        renamed = _renamed_arguments(old, new, gone, came)
+        self._arguments_gone(gone, renamed, subject)
+        self._arguments_added([new[n] for n in came if n not in renamed.values()], subject)
+        pairs = [(old[n], new[n]) for n in old if n in new]
+        for x, y in pairs + [(old[n], new[t]) for n, t in renamed.items()]:
+            self._argument(x, y, subject)
+        self._argument_order(a, b, renamed, subject)
+
+    def _arguments_gone(self, gone: list[str], renamed: dict[str, str], subject: str) -> None:
         for name in gone:
             if name in renamed:
                 self.add(
@@ -569,22 +572,20 @@ class _Diff:
                 )
             else:
                 self.add("argument-removed", subject, f"argument `{name}` removed")
-        for name in came:
-            if name in renamed.values():
-                continue
-            x = new[name]
+
+    def _arguments_added(self, added: list[Argument], subject: str) -> None:
+        for x in added:
             kind = "positional" if x.positional else "keyword"
             self.add(
                 "argument-added",
                 subject,
-                f"{'required' if x.required else 'optional'} {kind} argument `{name}` added",
+                f"{'required' if x.required else 'optional'} {kind} argument `{x.name}` added",
                 B if x.required else C,
             )
-        pairs = [(old[n], new[n]) for n in old if n in new] + [
-            (old[n], new[t]) for n, t in renamed.items()
-        ]
-        for x, y in pairs:
-            self._argument(x, y, subject)
+
+    def _argument_order(self, a: Method, b: Method, renamed: dict[str, str], subject: str) -> None:
+        """Positional arguments kept on both sides must keep their order (added and removed ones
+        are reported on their own)."""
         old_order = [renamed.get(x.name, x.name) for x in a.arguments if x.positional]
         new_order = [y.name for y in b.arguments if y.positional]
         kept_old = [n for n in old_order if n in new_order]
@@ -693,52 +694,55 @@ class _Diff:
         came = [n for n in new if n not in old]
         by_wire = {new[n].wire: n for n in came}
         renamed = {n: by_wire[old[n].wire] for n in old if n not in new and old[n].wire in by_wire}
-        reads = OUT in direction
-        writes = IN in direction
-        for name in sorted(n for n in old if n not in new):
+        self._fields_gone(sorted(n for n in old if n not in new), renamed, subject)
+        added = [new[n] for n in came if n not in renamed.values()]
+        self._fields_added(added, IN in direction, subject)
+        pairs: list[tuple[Field, Field]] = [(old[n], new[n]) for n in old if n in new]
+        pairs += [(old[n], new[t]) for n, t in renamed.items()]
+        for x, y in sorted(pairs, key=lambda p: p[1].name):
+            self._field(x, y, direction, subject)
+
+    def _fields_gone(self, gone: list[str], renamed: dict[str, str], subject: str) -> None:
+        for name in gone:
             if name in renamed:
                 self.add("field-renamed", subject, f"field `{name}` renamed to `{renamed[name]}`")
             else:
                 self.add("field-removed", subject, f"field `{name}` removed")
-        for name in came:
-            if name in renamed.values():
-                continue
-            f = new[name]
+
+    def _fields_added(self, added: list[Field], writes: bool, subject: str) -> None:
+        for f in added:
             level = B if writes and f.required else C
             self.add(
                 "field-added",
                 subject,
-                f"{'required' if f.required else 'optional'} field `{name}` added",
+                f"{'required' if f.required else 'optional'} field `{f.name}` added",
                 level,
             )
-        pairs: list[tuple[Field, Field]] = [(old[n], new[n]) for n in old if n in new]
-        pairs += [(old[n], new[t]) for n, t in renamed.items()]
-        for x, y in sorted(pairs, key=lambda p: p[1].name):
-            field = f"field `{y.name}`"
-            if x.wire != y.wire:
-                self.add(
-                    "field-wire-changed",
-                    subject,
-                    f"{field} now the wire's {code(y.wire)} (was {code(x.wire)})",
-                )
-            if x.required != y.required:
-                if y.required:
-                    self.add(
-                        "field-required", subject, f"{field} is now required", B if writes else C
-                    )
-                else:
-                    self.add(
-                        "field-optional",
-                        subject,
-                        f"{field} is now optional (may be absent)",
-                        B if reads else C,
-                    )
-            skip = x.required != y.required and types.without_none(x.type) == types.without_none(
-                y.type
+
+    def _field(self, x: Field, y: Field, direction: Direction, subject: str) -> None:
+        field = f"field `{y.name}`"
+        if x.wire != y.wire:
+            self.add(
+                "field-wire-changed",
+                subject,
+                f"{field} now the wire's {code(y.wire)} (was {code(x.wire)})",
             )
-            change = None if skip else self.type_change(x.type, y.type, direction)
-            if change:
-                self.add("field-type-changed", subject, f"{field} {change[1]}", change[0])
+        if x.required != y.required:
+            self._field_required(field, y.required, direction, subject)
+        skip = x.required != y.required and types.without_none(x.type) == types.without_none(y.type)
+        change = None if skip else self.type_change(x.type, y.type, direction)
+        if change:
+            self.add("field-type-changed", subject, f"{field} {change[1]}", change[0])
+
+    def _field_required(
+        self, field: str, required: bool, direction: Direction, subject: str
+    ) -> None:
+        if required:
+            level = B if IN in direction else C
+            self.add("field-required", subject, f"{field} is now required", level)
+        else:
+            level = B if OUT in direction else C
+            self.add("field-optional", subject, f"{field} is now optional (may be absent)", level)
 
     def _enum(self, a: EnumDef, b: EnumDef, subject: str) -> None:
         if a.base != b.base:
@@ -768,6 +772,20 @@ class _Diff:
                     subject,
                     f"member `{old[value]}` renamed to `{new[value]}` (value {code(value)})",
                 )
+
+
+def _renamed_arguments(
+    old: dict[str, Argument], new: dict[str, Argument], gone: list[str], came: list[str]
+) -> dict[str, str]:
+    """Old name → new name for an argument that disappeared while one sent the same way (same
+    location and wire name) appeared; an argument without a wire name has no such identity."""
+    by_wire = {(new[n].location, new[n].wire): n for n in came}
+    renamed: dict[str, str] = {}
+    for name in gone:
+        target = by_wire.get((old[name].location, old[name].wire))
+        if target is not None and old[name].wire:
+            renamed[name] = target
+    return renamed
 
 
 def code(value: object) -> str:

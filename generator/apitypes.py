@@ -9,8 +9,9 @@ cases (a recursive alias) answer no, the safe side for classifying a change.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from generator import types
 from generator.manifest import tree_json
@@ -83,38 +84,81 @@ def subtype(a: Type, ea: TypeEnv, b: Type, eb: TypeEnv, depth: int = 0) -> bool:
     """Whether every value of `a` (named in `ea`) is a value of `b` (named in `eb`)."""
     if depth > 40:  # a recursive alias: undecided, so not a subtype (the safe answer)
         return False
-    d = depth + 1
     if same(a, b) or isinstance(b, AnyType) or b == Builtin("object"):
         return True
+    d = depth + 1
+    # `a` is taken apart before `b`: a union on the left must fit whole, member by member, where
+    # trying the right's members first would ask each of them to hold the whole left union
+    for through in (_through_left, _through_right):
+        answer = through(a, ea, b, eb, d)
+        if answer is not None:
+            return answer
+    leaf = _LEAVES.get(type(a))
+    return leaf is not None and leaf(a, ea, b, eb, d)
+
+
+def _through_left(a: Type, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool | None:
+    """A union, a tagged union or an alias on the left; None when `a` is none of them."""
     if isinstance(a, UnionOf):
         return all(subtype(m, ea, b, eb, d) for m in a.members)
     if isinstance(a, Tagged):
         return all(subtype(Ref(v), ea, b, eb, d) for v in a.variants)
     expanded = ea.expand(a)
-    if expanded is not None:
-        return subtype(expanded, ea, b, eb, d)
+    return None if expanded is None else subtype(expanded, ea, b, eb, d)
+
+
+def _through_right(a: Type, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool | None:
+    """A union, a tagged union or an alias on the right; None when `b` is none of them."""
     if isinstance(b, UnionOf):
         return any(subtype(a, ea, m, eb, d) for m in b.members)
     if isinstance(b, Tagged):
         return isinstance(a, Ref) and a.name in b.variants
     expanded = eb.expand(b)
-    if expanded is not None:
-        return subtype(a, ea, expanded, eb, d)
-    if isinstance(a, Ref):
-        base = ea.enum_base(a)  # an enum's members are values of its base type
-        return base is not None and not isinstance(b, Ref) and subtype(base, ea, b, eb, d)
-    if isinstance(a, LiteralOf):
-        if isinstance(b, LiteralOf):
-            return {_literal_key(v) for v in a.values} <= {_literal_key(v) for v in b.values}
-        return all(subtype(_literal_type(v), ea, b, eb, d) for v in a.values)
-    if isinstance(a, Builtin) and isinstance(b, Builtin):
-        return (a.name, b.name) == ("int", "float")  # the numeric tower typing accepts
-    if isinstance(a, ListOf) and isinstance(b, ListOf):
-        # a list is a Sequence; a Sequence argument need not be a list
-        return (b.abstract or not a.abstract) and subtype(a.item, ea, b.item, eb, d)
-    if isinstance(a, MapOf) and isinstance(b, MapOf):
-        return (b.abstract or not a.abstract) and subtype(a.value, ea, b.value, eb, d)
-    return False
+    return None if expanded is None else subtype(a, ea, expanded, eb, d)
+
+
+def _enum_subtype(a: Ref, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool:
+    base = ea.enum_base(a)  # an enum's members are values of its base type
+    return base is not None and not isinstance(b, Ref) and subtype(base, ea, b, eb, d)
+
+
+def _literal_subtype(a: LiteralOf, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool:
+    if isinstance(b, LiteralOf):
+        return {_literal_key(v) for v in a.values} <= {_literal_key(v) for v in b.values}
+    return all(subtype(_literal_type(v), ea, b, eb, d) for v in a.values)
+
+
+def _builtin_subtype(a: Builtin, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool:
+    # the numeric tower typing accepts
+    return isinstance(b, Builtin) and (a.name, b.name) == ("int", "float")
+
+
+def _list_subtype(a: ListOf, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool:
+    # a list is a Sequence; a Sequence argument need not be a list
+    return (
+        isinstance(b, ListOf)
+        and (b.abstract or not a.abstract)
+        and subtype(a.item, ea, b.item, eb, d)
+    )
+
+
+def _map_subtype(a: MapOf, ea: TypeEnv, b: Type, eb: TypeEnv, d: int) -> bool:
+    return (
+        isinstance(b, MapOf)
+        and (b.abstract or not a.abstract)
+        and subtype(a.value, ea, b.value, eb, d)
+    )
+
+
+# What a tree that is no union, tagged union or alias on either side is a subtype of, by its kind
+# on the left (the kinds not listed, such as `None` or a qualified name, only of themselves).
+_LEAVES: dict[type, Callable[[Any, TypeEnv, Type, TypeEnv, int], bool]] = {
+    Ref: _enum_subtype,
+    LiteralOf: _literal_subtype,
+    Builtin: _builtin_subtype,
+    ListOf: _list_subtype,
+    MapOf: _map_subtype,
+}
 
 
 # --------------------------------------------------------------------------------------- renames

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -135,53 +135,85 @@ def tree_json(t: Type) -> Any:
 def tree_from_json(node: Any, where: str) -> Type:
     """The inverse of `tree_json`, refusing anything it would not have written."""
     if isinstance(node, str):
-        if node == "None":
-            return NONE
-        if node == "Any":
-            return ANY
-        if node in BUILTIN_TYPES:
-            return Builtin(node)
-        raise ManifestError(where, f"unknown type {node!r}")
+        return _named_tree(node, where)
     if not isinstance(node, dict) or len(node) != 1:
         raise ManifestError(where, "a type is a name or an object with one key")
     ((kind, value),) = node.items()
-    if kind in ("qualified", "imported"):
-        if not (
-            isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
-        ):
-            raise ManifestError(where, f"{kind}: [module, name] expected")
-        return (
-            Qualified(value[0], value[1]) if kind == "qualified" else Imported(value[0], value[1])
-        )
-    if kind == "ref":
-        return Ref(_text(value, where))
-    if kind in ("list", "sequence"):
-        return ListOf(tree_from_json(value, where), abstract=kind == "sequence")
-    if kind in ("map", "mapping"):
-        return MapOf(tree_from_json(value, where), abstract=kind == "mapping")
-    if kind == "union":
-        members = tuple(tree_from_json(m, where) for m in _list(value, where))
-        if len(members) < 2:
-            raise ManifestError(where, "a union has two members or more")
-        return UnionOf(members)
-    if kind == "literal":
-        values = _list(value, where)
-        if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
-            raise ManifestError(where, "literal: a list of strings, numbers or booleans expected")
-        return LiteralOf(tuple(values))
-    if kind == "tagged":
-        tagged = _object(value, where)
-        tags = _list(tagged.get("tags"), where)
-        if not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in tags
-        ):
-            raise ManifestError(where, "tagged: tags are [tag, variant] pairs")
-        return Tagged(
-            tuple(_text(v, where) for v in _list(tagged.get("variants"), where)),
-            _text(tagged.get("prop"), where),
-            tuple((p[0], p[1]) for p in tags),
-        )
-    raise ManifestError(where, f"unknown type node {kind!r}")
+    read = _TREE_NODES.get(kind)
+    if read is None:
+        raise ManifestError(where, f"unknown type node {kind!r}")
+    return read(kind, value, where)
+
+
+def _named_tree(node: str, where: str) -> Type:
+    if node == "None":
+        return NONE
+    if node == "Any":
+        return ANY
+    if node in BUILTIN_TYPES:
+        return Builtin(node)
+    raise ManifestError(where, f"unknown type {node!r}")
+
+
+def _imported_tree(kind: str, value: Any, where: str) -> Type:
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise ManifestError(where, f"{kind}: [module, name] expected")
+    return Qualified(value[0], value[1]) if kind == "qualified" else Imported(value[0], value[1])
+
+
+def _ref_tree(kind: str, value: Any, where: str) -> Type:
+    return Ref(_text(value, where))
+
+
+def _list_tree(kind: str, value: Any, where: str) -> Type:
+    return ListOf(tree_from_json(value, where), abstract=kind == "sequence")
+
+
+def _map_tree(kind: str, value: Any, where: str) -> Type:
+    return MapOf(tree_from_json(value, where), abstract=kind == "mapping")
+
+
+def _union_tree(kind: str, value: Any, where: str) -> Type:
+    members = tuple(tree_from_json(m, where) for m in _list(value, where))
+    if len(members) < 2:
+        raise ManifestError(where, "a union has two members or more")
+    return UnionOf(members)
+
+
+def _literal_tree(kind: str, value: Any, where: str) -> Type:
+    values = _list(value, where)
+    if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
+        raise ManifestError(where, "literal: a list of strings, numbers or booleans expected")
+    return LiteralOf(tuple(values))
+
+
+def _tagged_tree(kind: str, value: Any, where: str) -> Type:
+    tagged = _object(value, where)
+    tags = _list(tagged.get("tags"), where)
+    if not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in tags
+    ):
+        raise ManifestError(where, "tagged: tags are [tag, variant] pairs")
+    return Tagged(
+        tuple(_text(v, where) for v in _list(tagged.get("variants"), where)),
+        _text(tagged.get("prop"), where),
+        tuple((p[0], p[1]) for p in tags),
+    )
+
+
+# The one-key objects `tree_json` writes, by key: each reader gets the key, its value and where it is.
+_TREE_NODES: dict[str, Callable[[str, Any, str], Type]] = {
+    "qualified": _imported_tree,
+    "imported": _imported_tree,
+    "ref": _ref_tree,
+    "list": _list_tree,
+    "sequence": _list_tree,
+    "map": _map_tree,
+    "mapping": _map_tree,
+    "union": _union_tree,
+    "literal": _literal_tree,
+    "tagged": _tagged_tree,
+}
 
 
 # ------------------------------------------------------------------------------------ JSON text
@@ -448,79 +480,13 @@ def is_manifest(text: str) -> bool:
 
 def _read(top: _Reader) -> Manifest:
     client = top.sub("client")
-    methods = []
-    for key, m in top.entries("methods"):
-        *resource, name = key.split(".")
-        arguments = tuple(
-            Argument(
-                a.text("name"),
-                a.text("wire"),
-                a.text("in"),
-                a.text("kind") == "positional",
-                a.flag("required"),
-                a.tree("tree"),
-                a.maybe_text("server_default"),
-                a.maybe_text("style"),
-            )
-            for a in m.items("arguments")
-        )
-        pagination = None
-        if m.get("pagination", dict, optional=True) is not None:
-            pg = m.sub("pagination")
-            pagination = Pages(pg.text("pages"), pg.text("all"), pg.tree("item_tree"))
-        errors = tuple(m.get("errors", list))
-        if not all(isinstance(e, int) and not isinstance(e, bool) for e in errors):
-            raise ManifestError(m.at("errors"), "a list of status codes expected")
-        returns = m.sub("returns")
-        stream = returns.maybe_text("stream")
-        if stream is not None and stream not in STREAMS:
-            raise ManifestError(returns.at("stream"), f"unknown stream kind {stream!r}")
-        responses = []
-        for status, r in m.entries("responses"):
-            if not status.isdigit():
-                raise ManifestError(m.at("responses"), f"{status!r} is not a status code")
-            responses.append((int(status), r.tree("tree")))
-        methods.append(
-            Method(
-                tuple(resource),
-                name,
-                m.text("route"),
-                m.text("operation_id"),
-                arguments,
-                returns.tree("tree"),
-                int(m.get("status", int)),
-                errors,
-                m.flag("deprecated"),
-                pagination,
-                m.maybe_text("body_model"),
-                _body_from(m),
-                stream,
-                tuple(sorted(responses)),
-                _security_from(m, "security", optional=True),
-            )
-        )
-    definitions: list[Definition] = []
-    for name, d in top.entries("models"):
-        extra = (
-            d.sub("extra").tree("tree") if d.get("extra", dict, optional=True) is not None else None
-        )
-        fields = tuple(
-            Field(fname, f.text("wire"), f.tree("tree"), f.flag("required"))
-            for fname, f in d.entries("fields")
-        )
-        definitions.append(ModelDef(name, d.text("wire"), d.text("module"), fields, extra))
-    for name, d in top.entries("enums"):
-        raw = d.get("values", dict)
-        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in raw.values()):
-            raise ManifestError(d.at("values"), "member → string or integer value expected")
-        values = tuple(sorted(raw.items()))
-        definitions.append(
-            EnumDef(
-                name, d.text("wire"), d.text("module"), d.text("base"), d.text("literal"), values
-            )
-        )
-    for name, d in top.entries("aliases"):
-        definitions.append(AliasDef(name, d.text("wire"), d.text("module"), d.tree("tree")))
+    methods = tuple(_method_from(key, m) for key, m in top.entries("methods"))
+    definitions: list[Definition] = [_model_from(n, d) for n, d in top.entries("models")]
+    definitions += [_enum_from(n, d) for n, d in top.entries("enums")]
+    definitions += [
+        AliasDef(name, d.text("wire"), d.text("module"), d.tree("tree"))
+        for name, d in top.entries("aliases")
+    ]
     surface = Surface(
         package=top.text("package"),
         distribution=top.text("distribution"),
@@ -553,7 +519,7 @@ def _read(top: _Reader) -> Manifest:
             Resource(tuple(key.split(".")), r.text("class"), r.text("module"))
             for key, r in top.entries("resources")
         ),
-        methods=tuple(methods),
+        methods=methods,
         definitions=tuple(sorted(definitions, key=lambda d: d.name)),
     )
     version = top.text("version")
@@ -567,6 +533,83 @@ def _read(top: _Reader) -> Manifest:
         top.text("code_digest"),
         top.text("runtime_digest"),
         surface,
+    )
+
+
+def _method_from(key: str, m: _Reader) -> Method:
+    *resource, name = key.split(".")
+    arguments = tuple(_argument_from(a) for a in m.items("arguments"))
+    pagination = None
+    if m.get("pagination", dict, optional=True) is not None:
+        pg = m.sub("pagination")
+        pagination = Pages(pg.text("pages"), pg.text("all"), pg.tree("item_tree"))
+    errors = tuple(m.get("errors", list))
+    if not all(isinstance(e, int) and not isinstance(e, bool) for e in errors):
+        raise ManifestError(m.at("errors"), "a list of status codes expected")
+    returns = m.sub("returns")
+    stream = returns.maybe_text("stream")
+    if stream is not None and stream not in STREAMS:
+        raise ManifestError(returns.at("stream"), f"unknown stream kind {stream!r}")
+    responses = _responses_from(m)
+    return Method(
+        tuple(resource),
+        name,
+        m.text("route"),
+        m.text("operation_id"),
+        arguments,
+        returns.tree("tree"),
+        int(m.get("status", int)),
+        errors,
+        m.flag("deprecated"),
+        pagination,
+        m.maybe_text("body_model"),
+        _body_from(m),
+        stream,
+        tuple(sorted(responses)),
+        _security_from(m, "security", optional=True),
+    )
+
+
+def _argument_from(a: _Reader) -> Argument:
+    return Argument(
+        a.text("name"),
+        a.text("wire"),
+        a.text("in"),
+        a.text("kind") == "positional",
+        a.flag("required"),
+        a.tree("tree"),
+        a.maybe_text("server_default"),
+        a.maybe_text("style"),
+    )
+
+
+def _responses_from(m: _Reader) -> list[tuple[int, Type]]:
+    responses = []
+    for status, r in m.entries("responses"):
+        if not status.isdigit():
+            raise ManifestError(m.at("responses"), f"{status!r} is not a status code")
+        if any(code == int(status) for code, _ in responses):  # "200" and "0200"
+            raise ManifestError(m.at("responses"), f"status {int(status)} is listed twice")
+        responses.append((int(status), r.tree("tree")))
+    return responses
+
+
+def _model_from(name: str, d: _Reader) -> ModelDef:
+    extra = d.sub("extra").tree("tree") if d.get("extra", dict, optional=True) is not None else None
+    fields = tuple(
+        Field(fname, f.text("wire"), f.tree("tree"), f.flag("required"))
+        for fname, f in d.entries("fields")
+    )
+    return ModelDef(name, d.text("wire"), d.text("module"), fields, extra)
+
+
+def _enum_from(name: str, d: _Reader) -> EnumDef:
+    raw = d.get("values", dict)
+    if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in raw.values()):
+        raise ManifestError(d.at("values"), "member → string or integer value expected")
+    values = tuple(sorted(raw.items()))
+    return EnumDef(
+        name, d.text("wire"), d.text("module"), d.text("base"), d.text("literal"), values
     )
 
 

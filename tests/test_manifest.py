@@ -222,6 +222,15 @@ BAD: list[tuple[str, Any, str]] = [
         "methods.jobs.create.responses: '2XX' is not a status code",
     ),
     (
+        "one status written twice",
+        (
+            *FIRST_METHOD,
+            "responses",
+            {"200": {"tree": "str", "type": "str"}, "0200": {"tree": "int", "type": "int"}},
+        ),
+        "methods.jobs.create.responses: status 200 is listed twice",
+    ),
+    (
         "a body without its kind",
         (*FIRST_METHOD, "body", {"files": [], "media_types": []}),
         "methods.jobs.create.body.kind: missing",

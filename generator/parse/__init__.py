@@ -14,7 +14,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from generator import naming
-from generator.errors import SpecError
+from generator.errors import Problem, SpecError
 from generator.ir import (
     Api,
     Client,
@@ -24,6 +24,7 @@ from generator.ir import (
     ModelModule,
     Operation,
     ResourceModule,
+    ServerVariable,
 )
 from generator.limits import fit_file_name
 from generator.load import LoadedSpec
@@ -57,31 +58,22 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
     args = ClientArgs(translator)
     server_url, variables = server(args)
     plan = security(args, placed)
-    auth_parts = plan.parts
     ops.security = plan.overrides
     attribute_names = _client_attribute_names(ops, placed, args.scope, client_attributes)
-    all_drafts = []
-    for placement in placed:
-        with translator.owner(f"op:{placement.operation_id}"):
-            # one method per group of body media types: the operation's own, then `<method>_<kind>`
-            for variant in range(1 + len(placement.variants)):
-                draft = ops.operation(placement, attribute_names, variant)
-                all_drafts.append((placement, draft))
+    all_drafts = _drafts(translator, ops, placed, attribute_names)
     translator.translate_components()
     drafts, skipped = _without_blocked(translator, all_drafts)
     version = package_version(translator, data.get("info") or {})
-    attributes = _client_values(ops, attribute_names, auth_parts)
+    attributes = _client_values(ops, attribute_names, plan.parts)
     # The client's own methods that sign or verify locally; their names are the client's attributes.
     user_tokens, webhook, signing_imports = signing(
         translator,
-        auth_parts,
+        plan.parts,
         client_class,
         client_attributes.taken | (naming.CLIENT_ATTRIBUTES - naming.SIGNING_METHODS),
     )
     blocked = [p for found in translator.blocked.values() for p in found]
-    problems = translator.problems + (translator.warnings + blocked if strict else [])
-    if problems:
-        raise SpecError(problems)
+    _refuse_on_problems(translator, blocked, strict)
     # named after every class the spec has, and before the notes are collected
     params, widened = twins(translator, [draft for _, draft in drafts])
     drafts = [(placement, draft) for (placement, _), draft in zip(drafts, widened, strict=True)]
@@ -94,28 +86,17 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
         errors if isinstance(translator.definitions.get(errors or ""), ModelDraft) else None
     )
     info: Mapping[str, Any] = data.get("info") or {}
-    client = Client(
+    client = _client(
         class_name=client_class,
         server_url=server_url,
-        server_variables=variables,
-        auth=auth_parts,
+        variables=variables,
+        plan=plan,
         attributes=attributes,
-        resources=tuple(
-            ClientResource(m.root.attribute, m.root.class_name, m.module, m.root.description)
-            for m in resources
-        ),
+        resources=resources,
         error_model=error_model,
         error_module=where[error_model] if error_model else None,
-        imports=tuple(
-            line
-            for line in _client_imports(plan, variables, signing_imports)
-            # a spec without operations or error model has nothing to import for type checks
-            if line != "from typing import TYPE_CHECKING" or resources or error_model
-        ),
-        resource_imports=_resource_imports(resources),
-        pointer=("info", "x-sdk") if isinstance(info.get("x-sdk"), Mapping) else ("info",),
-        per_call=plan.per_call,
-        security=plan.default,
+        signing_imports=signing_imports,
+        info=info,
     )
     return Api(
         source=spec.path.name,
@@ -136,6 +117,66 @@ def parse(spec: LoadedSpec, strict: bool = False) -> Api:
         webhook=webhook,
         warnings=tuple(sorted(set(translator.warnings + blocked))),
         skipped=tuple(skipped),
+    )
+
+
+def _refuse_on_problems(translator: SchemaTranslator, blocked: list[Problem], strict: bool) -> None:
+    """Spec errors always refuse; under `strict` so do warnings and what would be skipped."""
+    problems = translator.problems + (translator.warnings + blocked if strict else [])
+    if problems:
+        raise SpecError(problems)
+
+
+def _drafts(
+    translator: SchemaTranslator,
+    ops: OperationParser,
+    placed: list[Placement],
+    attribute_names: Mapping[str, str],
+) -> list[tuple[Placement, OperationDraft]]:
+    drafts = []
+    for placement in placed:
+        with translator.owner(f"op:{placement.operation_id}"):
+            # one method per group of body media types: the operation's own, then `<method>_<kind>`
+            for variant in range(1 + len(placement.variants)):
+                drafts.append((placement, ops.operation(placement, attribute_names, variant)))
+    return drafts
+
+
+def _client(
+    *,
+    class_name: str,
+    server_url: str,
+    variables: tuple[ServerVariable, ...],
+    plan: SecurityPlan,
+    attributes: tuple[ClientAttribute, ...],
+    resources: tuple[ResourceModule, ...],
+    error_model: str | None,
+    error_module: str | None,
+    signing_imports: tuple[str, ...],
+    info: Mapping[str, Any],
+) -> Client:
+    return Client(
+        class_name=class_name,
+        server_url=server_url,
+        server_variables=variables,
+        auth=plan.parts,
+        attributes=attributes,
+        resources=tuple(
+            ClientResource(m.root.attribute, m.root.class_name, m.module, m.root.description)
+            for m in resources
+        ),
+        error_model=error_model,
+        error_module=error_module,
+        imports=tuple(
+            line
+            for line in _client_imports(plan, variables, signing_imports)
+            # a spec without operations or error model has nothing to import for type checks
+            if line != "from typing import TYPE_CHECKING" or resources or error_model
+        ),
+        resource_imports=_resource_imports(resources),
+        pointer=("info", "x-sdk") if isinstance(info.get("x-sdk"), Mapping) else ("info",),
+        per_call=plan.per_call,
+        security=plan.default,
     )
 
 
