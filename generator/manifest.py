@@ -584,7 +584,7 @@ def _argument_from(a: _Reader) -> Argument:
 
 
 def _responses_from(m: _Reader) -> list[tuple[int, Type]]:
-    responses = []
+    responses: list[tuple[int, Type]] = []
     for status, r in m.entries("responses"):
         if not status.isdigit():
             raise ManifestError(m.at("responses"), f"{status!r} is not a status code")
