@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 LINE_LENGTH = 100
@@ -156,89 +157,135 @@ def stable_text(text: str) -> str | None:
 def _logical_lines(text: str) -> list[_Logical]:
     if _AWKWARD.search(text):
         raise _GiveUp
-    lines: list[_Logical] = []
-    row = 0
+    reader = _Reader(text)
     pos = 0
-    depth = 0
-    current: list[_Tok] = []
-    rows: list[int] = []
-    indent = 0
-    blanks = 0
-    line_start = True
-    glued = False
-    end = len(text)
-    while pos < end:
+    while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
             raise _GiveUp
-        kind = match.lastgroup or ""
-        value = match.group()
         pos = match.end()
+        reader.take(match.lastgroup or "", match.group(), pos)
+    return reader.finish()
+
+
+class _Reader:
+    """The tokens of a text gathered into logical lines, refusing on the way whatever black would
+    respell or this module does not follow (spacing, prefixes, comments after code, odd numbers)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[_Logical] = []
+        self.row = 0
+        self.depth = 0  # open brackets
+        self.current: list[_Tok] = []
+        self.rows: list[int] = []
+        self.indent = 0
+        self.blanks = 0
+        self.line_start = True
+        self.glued = False
+
+    def take(self, kind: str, value: str, pos: int) -> None:
+        """One token, `pos` the offset just after it."""
         if kind == "sp":
-            if line_start and not current:
-                indent = len(value)
-            elif (
-                not line_start
-                and len(value) > 1
-                and text[pos : pos + 1] not in ("\n", "", ")", "]", "}")
-                and not (current and current[-1].text in _OPEN)
-            ):
-                raise _GiveUp  # spacing black would change; the templates never write it
-            glued = False
-            continue
-        if kind == "nl":
-            row += 1
-            if not current:
-                if depth:
-                    raise _GiveUp
-                blanks += 1
-                indent = 0
-                line_start = True
-                continue
-            if depth:
-                rows.append(row)
-                line_start = True
-                glued = False
-                continue
-            lines.append(_Logical(indent, rows, current, blanks))
-            current, rows, indent, blanks, line_start, glued = [], [], 0, 0, True, False
-            continue
-        if not current:
-            rows = [row]
-            if not line_start:
+            self._spaces(value, pos)
+        elif kind == "nl":
+            self._newline()
+        else:
+            self._token(kind, value, pos)
+
+    def finish(self) -> list[_Logical]:
+        if self.current:
+            if self.depth:
                 raise _GiveUp
-            if indent % 4:
+            self.lines.append(_Logical(self.indent, self.rows, self.current, self.blanks))
+        return self.lines
+
+    def _spaces(self, value: str, pos: int) -> None:
+        if self.line_start and not self.current:
+            self.indent = len(value)
+        elif (
+            not self.line_start
+            and len(value) > 1
+            and self.text[pos : pos + 1] not in ("\n", "", ")", "]", "}")
+            and not (self.current and self.current[-1].text in _OPEN)
+        ):
+            raise _GiveUp  # spacing black would change; the templates never write it
+        self.glued = False
+
+    def _newline(self) -> None:
+        self.row += 1
+        if not self.current:
+            if self.depth:
                 raise _GiveUp
-        if kind == "comment" and (
-            current or depth or value.rstrip() != value or not (value == "#" or value[:2] == "# ")
+            self.blanks += 1
+            self.indent = 0
+            self.line_start = True
+        elif self.depth:  # inside brackets: the logical line goes on
+            self.rows.append(self.row)
+            self.line_start = True
+            self.glued = False
+        else:
+            self.lines.append(_Logical(self.indent, self.rows, self.current, self.blanks))
+            self.current, self.rows, self.indent, self.blanks = [], [], 0, 0
+            self.line_start, self.glued = True, False
+
+    def _token(self, kind: str, value: str, pos: int) -> None:
+        if not self.current:
+            self.rows = [self.row]
+            if not self.line_start or self.indent % 4:
+                raise _GiveUp
+        check = _TOKEN_CHECKS.get(kind)
+        if check is not None:
+            value = check(self, value, pos)
+        self.current.append(_Tok(kind, value, self.row - value.count("\n"), self.glued))
+        self.line_start = False
+        self.glued = True
+
+    def _comment(self, value: str, pos: int) -> str:
+        if (
+            self.current
+            or self.depth
+            or value.rstrip() != value
+            or not (value == "#" or value[:2] == "# ")
         ):
             raise _GiveUp  # a comment after code, or one black would respell
-        if kind == "op":
-            if value in _OPEN:
-                depth += 1
-            elif value in _CLOSE:
-                depth -= 1
-                if depth < 0:
-                    raise _GiveUp
-        if kind == "str":
-            if current and current[-1].kind in ("name", "num") and glued:
-                if current[-1].text != "f":
-                    raise _GiveUp  # a prefix (r"", b"", F"…") black would respell, or worse
-                glued = current.pop().glued
-                value = "f" + value
-            row += value.count("\n")
-        if kind == "num" and pos < end and (text[pos].isalnum() or text[pos] in "._"):
+        return value
+
+    def _operator(self, value: str, pos: int) -> str:
+        if value in _OPEN:
+            self.depth += 1
+        elif value in _CLOSE:
+            self.depth -= 1
+            if self.depth < 0:
+                raise _GiveUp
+        elif value == "." and self.text[pos : pos + 1].isdigit():
+            raise _GiveUp
+        return value
+
+    def _string(self, value: str, pos: int) -> str:
+        current = self.current
+        if current and current[-1].kind in ("name", "num") and self.glued:
+            if current[-1].text != "f":
+                raise _GiveUp  # a prefix (r"", b"", F"…") black would respell, or worse
+            self.glued = current.pop().glued
+            value = "f" + value
+        self.row += value.count("\n")
+        return value
+
+    def _number(self, value: str, pos: int) -> str:
+        following = self.text[pos : pos + 1]
+        if following and (following.isalnum() or following in "._"):
             raise _GiveUp  # 1e5, 0x1F, 1_000, 1j, 1.: literals black may respell
-        if kind == "op" and value == "." and pos < end and text[pos].isdigit():
-            raise _GiveUp
-        current.append(_Tok(kind, value, row - value.count("\n"), glued))
-        line_start = False
-        glued = True
-    if current:
-        if depth:
-            raise _GiveUp
-        lines.append(_Logical(indent, rows, current, blanks))
-    return lines
+        return value
+
+
+# what each kind of token is checked for (and, for a string, respelled to) as it is read
+_TOKEN_CHECKS: dict[str, Callable[[_Reader, str, int], str]] = {
+    "comment": _Reader._comment,
+    "op": _Reader._operator,
+    "str": _Reader._string,
+    "num": _Reader._number,
+}
 
 
 # -------------------------------------------------------------------------------------- strings
