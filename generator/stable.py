@@ -833,42 +833,70 @@ class _Blanks:
 
     @staticmethod
     def _rule(line: _Logical, previous: _Logical | None, defs: list[_Logical]) -> tuple[int, int]:
-        depth = line.depth
-        before = min(line.blanks, 2 if depth == 0 else 1)
+        """The blank lines black wants before `line` and those it wants after it."""
+        before = min(line.blanks, 2 if line.depth == 0 else 1)
         user_went_with_blank = bool(before)
+        previous_def = _Blanks._track_defs(line, defs)
+        if previous is None:
+            return 0, 0
+        docstring = _Blanks._before_docstring(line, previous)
+        if docstring is not None:
+            return docstring
+        if previous_def is not None:
+            before = _Blanks._after_def(line, previous_def)
+        if line.is_decorator or line.is_def or line.is_class:
+            return _Blanks._before_def(line, previous, user_went_with_blank), 0
+        return _Blanks._after_import(line, previous, before), 0
+
+    @staticmethod
+    def _track_defs(line: _Logical, defs: list[_Logical]) -> _Logical | None:
+        """Pops the definitions `line` leaves (returning the last one left), pushes its own."""
         previous_def = None
-        while defs and defs[-1].depth >= depth:
+        while defs and defs[-1].depth >= line.depth:
             previous_def = defs.pop()
         if line.is_def or line.is_class:
             if line.toks[-1].text == "." or line.toks[-1].text == "...":
                 raise _GiveUp  # a dummy implementation on the def line
             defs.append(line)
-        if previous is None:
-            return 0, 0
-        if line.is_string and previous.opens_block and depth == previous.depth + 1:
+        return previous_def
+
+    @staticmethod
+    def _before_docstring(line: _Logical, previous: _Logical) -> tuple[int, int] | None:
+        """A class's or def's docstring: none before it (one after a class's); None otherwise."""
+        if line.is_string and previous.opens_block and line.depth == previous.depth + 1:
             if previous.is_class:
                 return 0, 1
             if previous.is_def:
                 return 0, 0
-        if previous_def is not None:
-            if depth or (
-                previous_def.depth
-                and line.toks[-1].text == ":"
-                and line.first not in ("with", "try", "for", "while", "if", "match")
-            ):
-                before = 1
-            else:
-                before = 2
-        if line.is_decorator or line.is_def or line.is_class:
-            if previous.is_decorator:
-                return 0, 0
-            if previous.depth < depth and (previous.is_class or previous.is_def):
-                return (1 if user_went_with_blank else 0), 0
-            if previous.is_comment:
-                raise _GiveUp  # black's rules for comments before definitions: not followed here
-            return (1 if depth else 2), 0
-        if previous.is_import and previous.depth == 0 and depth == 0 and not line.is_import:
-            return 1, 0
-        if previous.is_import and not line.is_import and depth == previous.depth:
-            return (before or 1), 0
-        return before, 0
+        return None
+
+    @staticmethod
+    def _after_def(line: _Logical, previous_def: _Logical) -> int:
+        if line.depth or (
+            previous_def.depth
+            and line.toks[-1].text == ":"
+            and line.first not in ("with", "try", "for", "while", "if", "match")
+        ):
+            return 1
+        return 2
+
+    @staticmethod
+    def _before_def(line: _Logical, previous: _Logical, user_went_with_blank: bool) -> int:
+        """Before a decorator, a def or a class."""
+        if previous.is_decorator:
+            return 0
+        if previous.depth < line.depth and (previous.is_class or previous.is_def):
+            return 1 if user_went_with_blank else 0
+        if previous.is_comment:
+            raise _GiveUp  # black's rules for comments before definitions: not followed here
+        return 1 if line.depth else 2
+
+    @staticmethod
+    def _after_import(line: _Logical, previous: _Logical, before: int) -> int:
+        """At least one blank line between imports and what follows them at their depth."""
+        if previous.is_import and not line.is_import:
+            if previous.depth == 0 and line.depth == 0:
+                return 1
+            if line.depth == previous.depth:
+                return before or 1
+        return before
