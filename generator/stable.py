@@ -571,98 +571,112 @@ class _Code:
         row = " " * indent + _render_row(toks[a:b]) + suffix
         if not self._magic_in(a, b) and len(row) <= LINE_LENGTH:
             return [row]
-        atoms = [t.kind in ("str", "name", "num") for t in toks[a:b]]
-        if atoms == [True] or (
-            not self.line.is_def and atoms == [True, False, True] and toks[a + 1].text == ":"
-        ):
+        if self._left_long(a, b):
             return [row]  # a literal or a dict entry of two: black leaves it long
         if self.line.is_def and b - a > 2 and toks[a + 1].text == ":":
             return self._annotation(indent, a, b, suffix)
         ternary = self._ternary(indent, a, b, suffix)
         if ternary is not None:
             return ternary
+        return self._split_element(indent, a, b, suffix)
+
+    def _left_long(self, a: int, b: int) -> bool:
+        """Whether the element is one that black has nothing to split at."""
+        atoms = [t.kind in ("str", "name", "num") for t in self.toks[a:b]]
+        return atoms == [True] or (
+            not self.line.is_def and atoms == [True, False, True] and self.toks[a + 1].text == ":"
+        )
+
+    def _split_element(self, indent: int, a: int, b: int, suffix: str) -> list[str]:
+        """An element ending in a bracket after a plain (dotted) name: split at that bracket."""
+        toks = self.toks
         if toks[b - 1].text not in _CLOSE:
             raise _GiveUp
         opener = self.match[b - 1]
         if self._magic_in(a, opener) or any(t.text in _OPEN for t in toks[a:opener]):
             raise _GiveUp
-        prefix = [t.text for t in toks[a:opener]]
-        kinds = [t.kind for t in toks[a:opener]]
-        at = 0
-        if len(prefix) >= 2 and prefix[1] == "=" and kinds[0] == "name":
-            at = 2  # a keyword argument
-        elif len(prefix) >= 2 and prefix[1] == ":" and kinds[0] in ("str", "name", "num"):
-            at = 2  # a dict entry
-        elif prefix and prefix[0] in ("*", "**"):
-            at = 1  # unpacked into the call or literal
-        dotted = toks[a + at : opener]
-        if any(
-            not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in dotted
-        ):
+        if not _dotted(toks[a + self._element_lead(a, opener) : opener]):
             raise _GiveUp
         return self._rhs(indent, a, opener, b - 1, suffix)
+
+    def _element_lead(self, a: int, opener: int) -> int:
+        """How many tokens before the element's callee or literal are not part of it."""
+        prefix = [t.text for t in self.toks[a:opener]]
+        kinds = [t.kind for t in self.toks[a:opener]]
+        if len(prefix) >= 2 and prefix[1] == "=" and kinds[0] == "name":
+            return 2  # a keyword argument
+        if len(prefix) >= 2 and prefix[1] == ":" and kinds[0] in ("str", "name", "num"):
+            return 2  # a dict entry
+        if prefix and prefix[0] in ("*", "**"):
+            return 1  # unpacked into the call or literal
+        return 0
 
     def _ternary(self, indent: int, a: int, b: int, suffix: str) -> list[str] | None:
         """An argument or dict value too long for its line that is one conditional expression:
         black wraps it in parentheses of its own, on one line inside them if it fits, else split
         before `if` and before `else` (None when the element is not such an expression)."""
-        toks = self.toks
-        depth = 0
-        at: dict[str, list[int]] = {}
-        for k in range(a, b):
-            text = toks[k].text
-            if text in _OPEN:
-                depth += 1
-            elif text in _CLOSE:
-                depth -= 1
-            elif depth == 0 and toks[k].kind == "name" and text in _KEYWORDS:
-                at.setdefault(text, []).append(k)
+        at = self._keywords_at(a, b)
         if "if" not in at and "else" not in at:
             return None
         if set(at) - {"if", "else", "is", "not", "None", "True", "False", "and", "or"}:
             raise _GiveUp  # a lambda, a comprehension, an await…: not followed here
         if len(at.get("if", ())) != 1 or len(at.get("else", ())) != 1:
             raise _GiveUp
-        start = a
-        prefix = ""
-        names = [t.text for t in toks[a : a + 2]]
-        if len(names) == 2 and names[1] == "=" and toks[a].kind == "name":
-            start, prefix = a + 2, toks[a].text + "="
-        elif len(names) == 2 and names[1] == ":" and toks[a].kind in ("str", "name", "num"):
-            start, prefix = a + 2, toks[a].text + ": "
+        start, prefix = self._ternary_target(a)
         (cond,) = at["if"]
         (other,) = at["else"]
         if not start < cond < other < b - 1 or self._magic_in(a, b):
             raise _GiveUp
+        inner, head, tail = _ternary_frame(indent, prefix, suffix)
         if suffix:
-            inner = indent + 4
-            head, tail = [" " * indent + prefix + "("], [" " * indent + ")" + suffix]
-            whole = " " * inner + _render_row(toks[start:b])
+            whole = " " * inner + _render_row(self.toks[start:b])
             if len(whole) <= LINE_LENGTH:
                 return [*head, whole, *tail]
-        elif prefix:
-            raise _GiveUp
-        else:
-            # the sole argument: its parentheses would be redundant, black splits it bare
-            inner, head, tail = indent, [], []
         body: list[str] = []
         for x, y in ((start, cond), (cond, other), (other, b)):
-            row = " " * inner + _render_row(toks[x:y])
-            if len(row) <= LINE_LENGTH:
-                body.append(row)
-                continue
-            if toks[y - 1].text not in _CLOSE:
-                raise _GiveUp
-            opener = self.match[y - 1]
-            lead = toks[x:opener]
-            if lead and lead[0].text in ("if", "else"):
-                lead = lead[1:]
-            if not lead or any(
-                not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in lead
-            ):
-                raise _GiveUp
-            body.extend(self._rhs(inner, x, opener, y - 1, ""))
+            body.extend(self._ternary_part(inner, x, y))
         return [*head, *body, *tail]
+
+    def _keywords_at(self, a: int, b: int) -> dict[str, list[int]]:
+        """Where each keyword stands outside brackets in [a, b)."""
+        depth = 0
+        at: dict[str, list[int]] = {}
+        for k in range(a, b):
+            text = self.toks[k].text
+            if text in _OPEN:
+                depth += 1
+            elif text in _CLOSE:
+                depth -= 1
+            elif depth == 0 and self.toks[k].kind == "name" and text in _KEYWORDS:
+                at.setdefault(text, []).append(k)
+        return at
+
+    def _ternary_target(self, a: int) -> tuple[int, str]:
+        """Where the expression starts after a keyword argument's or a dict entry's key, and that
+        key as black writes it before the parentheses."""
+        toks = self.toks
+        names = [t.text for t in toks[a : a + 2]]
+        if len(names) == 2 and names[1] == "=" and toks[a].kind == "name":
+            return a + 2, toks[a].text + "="
+        if len(names) == 2 and names[1] == ":" and toks[a].kind in ("str", "name", "num"):
+            return a + 2, toks[a].text + ": "
+        return a, ""
+
+    def _ternary_part(self, inner: int, x: int, y: int) -> list[str]:
+        """One of the three parts: on its line if it fits, else split at its last bracket."""
+        toks = self.toks
+        row = " " * inner + _render_row(toks[x:y])
+        if len(row) <= LINE_LENGTH:
+            return [row]
+        if toks[y - 1].text not in _CLOSE:
+            raise _GiveUp
+        opener = self.match[y - 1]
+        lead = toks[x:opener]
+        if lead and lead[0].text in ("if", "else"):
+            lead = lead[1:]
+        if not lead or not _dotted(lead):
+            raise _GiveUp
+        return self._rhs(inner, x, opener, y - 1, "")
 
     def _annotation(self, indent: int, a: int, b: int, suffix: str) -> list[str]:
         """A parameter too long for its line whose annotation is a union: black wraps the
@@ -670,41 +684,15 @@ class _Code:
         toks = self.toks
         if toks[a].kind != "name":
             raise _GiveUp
-        depth = 0
-        bars: list[int] = []
-        eq = b
-        for k in range(a + 2, b):
-            text = toks[k].text
-            if text in _OPEN:
-                depth += 1
-            elif text in _CLOSE:
-                depth -= 1
-            elif depth == 0 and text == "|":
-                bars.append(k)
-            elif depth == 0 and text == "=":
-                eq = k
-                break
+        bars, eq = self._bars(a, b)
         default = toks[eq:b]
         if any(t.text in _OPEN or t.text in _CLOSE for t in default):
             raise _GiveUp
         if not bars:
-            # a lone subscript (`Literal[...]`): black drops its own parentheses and splits the
-            # subscript's brackets instead
-            last = eq - 1
-            if toks[last].text != "]" or self._magic_in(a, eq):
-                raise _GiveUp
-            opener = self.match[last]
-            dotted = toks[a + 2 : opener]
-            if not dotted or any(
-                not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".")
-                for t in dotted
-            ):
-                raise _GiveUp
-            after = (" " + _render_row(default) if default else "") + suffix
-            return self._rhs(indent, a, opener, last, after)
+            return self._subscript_annotation(indent, a, eq, default, suffix)
         inner = " " * (indent + 4)
         head = " " * indent + toks[a].text + ": ("
-        tail = " " * indent + ")" + (" " + _render_row(default) if default else "") + suffix
+        tail = " " * indent + ")" + _after_annotation(default, suffix)
         whole = inner + _render_row(toks[a + 2 : eq])
         if len(whole) <= LINE_LENGTH:
             body = [whole]
@@ -714,6 +702,57 @@ class _Code:
         if any(len(row) > LINE_LENGTH for row in (head, *body, tail)):
             raise _GiveUp
         return [head, *body, tail]
+
+    def _bars(self, a: int, b: int) -> tuple[list[int], int]:
+        """The `|` outside brackets in a parameter's annotation, and where its default's `=`
+        stands (`b` without one)."""
+        depth = 0
+        bars: list[int] = []
+        for k in range(a + 2, b):
+            text = self.toks[k].text
+            if text in _OPEN:
+                depth += 1
+            elif text in _CLOSE:
+                depth -= 1
+            elif depth == 0 and text == "|":
+                bars.append(k)
+            elif depth == 0 and text == "=":
+                return bars, k
+        return bars, b
+
+    def _subscript_annotation(
+        self, indent: int, a: int, eq: int, default: list[_Tok], suffix: str
+    ) -> list[str]:
+        """A lone subscript (`Literal[...]`): black drops its own parentheses and splits the
+        subscript's brackets instead."""
+        toks = self.toks
+        last = eq - 1
+        if toks[last].text != "]" or self._magic_in(a, eq):
+            raise _GiveUp
+        opener = self.match[last]
+        dotted = toks[a + 2 : opener]
+        if not dotted or not _dotted(dotted):
+            raise _GiveUp
+        return self._rhs(indent, a, opener, last, _after_annotation(default, suffix))
+
+
+def _ternary_frame(indent: int, prefix: str, suffix: str) -> tuple[int, list[str], list[str]]:
+    """The indent of a conditional expression's rows, and the lines around them."""
+    if suffix:
+        return indent + 4, [" " * indent + prefix + "("], [" " * indent + ")" + suffix]
+    if prefix:
+        raise _GiveUp
+    # the sole argument: its parentheses would be redundant, black splits it bare
+    return indent, [], []
+
+
+def _after_annotation(default: list[_Tok], suffix: str) -> str:
+    return (" " + _render_row(default) if default else "") + suffix
+
+
+def _dotted(toks: list[_Tok]) -> bool:
+    """Whether the tokens are names (no keywords) and dots only."""
+    return all((t.kind == "name" and t.text not in _KEYWORDS) or t.text == "." for t in toks)
 
 
 def _items(toks: list[_Tok], start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
