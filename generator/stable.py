@@ -386,19 +386,32 @@ def _layout(line: _Logical, text: str, docstring: bool) -> list[str]:
     if line.is_comment:
         return [pad + line.first]
     if line.is_string:
-        value = line.first
-        if docstring:
-            return (pad + _docstring(value, pad)).split("\n")
-        if "\n" in value:
-            if not value.startswith('"""') or not _escapes_ok(value[3:-3]):
-                raise _GiveUp
-            return (pad + value).split("\n")
-        if value.startswith('"""'):
-            if not _escapes_ok(value[3:-3]):
-                raise _GiveUp
-            return [pad + value]
-        return [pad + _code_string(value)]
-    toks = line.toks
+        return _string_statement(line.first, pad, docstring)
+    _respell_tokens(line.toks)
+    if line.first in _COMPOUND and len(line.rows) > 1:
+        raise _GiveUp
+    if line.first in _COMPOUND | {"class", "def", "async"} and not line.opens_block:
+        raise _GiveUp  # `if x: y`, `class A: pass`: black splits them; the templates never do
+    return _Code(line).lines()
+
+
+def _string_statement(value: str, pad: str, docstring: bool) -> list[str]:
+    """A line holding a string alone: a docstring, or a string black leaves as it is."""
+    if docstring:
+        return (pad + _docstring(value, pad)).split("\n")
+    if "\n" in value:
+        if not value.startswith('"""') or not _escapes_ok(value[3:-3]):
+            raise _GiveUp
+        return (pad + value).split("\n")
+    if value.startswith('"""'):
+        if not _escapes_ok(value[3:-3]):
+            raise _GiveUp
+        return [pad + value]
+    return [pad + _code_string(value)]
+
+
+def _respell_tokens(toks: list[_Tok]) -> None:
+    """Strings inside code requoted as black writes them; what it would respace refused."""
     for i, tok in enumerate(toks):
         if (
             tok.text == "**"
@@ -410,11 +423,6 @@ def _layout(line: _Logical, text: str, docstring: bool) -> list[str]:
             tok.text = _code_string(tok.text)
         elif tok.kind != "comment" and not tok.text.isascii():
             raise _GiveUp
-    if line.first in _COMPOUND and len(line.rows) > 1:
-        raise _GiveUp
-    if line.first in _COMPOUND | {"class", "def", "async"} and not line.opens_block:
-        raise _GiveUp  # `if x: y`, `class A: pass`: black splits them; the templates never do
-    return _Code(line).lines()
 
 
 class _Code:
@@ -811,32 +819,34 @@ def _plain_head(head: list[_Tok]) -> None:
     """What may stand before the exploded call of a statement: `x =`, `x: T =`, `return`, `await`
     and a dotted name, so that black's optional parentheses around the right-hand side are
     dropped and the split lands on the call's own brackets."""
-    i = 0
-    texts = [t.text for t in head]
-    if "=" in texts:
-        eq = texts.index("=")
-        target = head[:eq]
-        names = [t.text for t in target]
-        dotted = target[: names.index(":")] if ":" in names else target
-        if not dotted or any(
-            not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in dotted
-        ):
-            raise _GiveUp
-        if any(t.text == "=" for t in target):
-            raise _GiveUp
-        i = eq + 1
-    elif texts and texts[0] in ("return", "yield"):
-        i = 1
-        if texts[1:2] == ["from"]:
-            i = 2
-    rest = head[i:]
+    rest = head[_value_start(head) :]
     if rest and rest[0].text == "await":
         rest = rest[1:]
     if not rest:
         return  # `x = [` / `x = {`: the bracket itself is the right-hand side
-    if rest[0].kind != "name" or any(
-        not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in rest
-    ):
+    if rest[0].kind != "name" or not _dotted(rest):
+        raise _GiveUp
+
+
+def _value_start(head: list[_Tok]) -> int:
+    """Where the value starts after an assignment's target or a `return`, `yield (from)`."""
+    texts = [t.text for t in head]
+    if "=" in texts:
+        eq = texts.index("=")
+        _plain_target(head[:eq])
+        return eq + 1
+    if texts and texts[0] in ("return", "yield"):
+        return 2 if texts[1:2] == ["from"] else 1
+    return 0
+
+
+def _plain_target(target: list[_Tok]) -> None:
+    """An assignment's target: a dotted name, annotated or not."""
+    names = [t.text for t in target]
+    dotted = target[: names.index(":")] if ":" in names else target
+    if not dotted or not _dotted(dotted):
+        raise _GiveUp
+    if any(t.text == "=" for t in target):
         raise _GiveUp
 
 
