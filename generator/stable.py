@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 LINE_LENGTH = 100
@@ -156,89 +157,135 @@ def stable_text(text: str) -> str | None:
 def _logical_lines(text: str) -> list[_Logical]:
     if _AWKWARD.search(text):
         raise _GiveUp
-    lines: list[_Logical] = []
-    row = 0
+    reader = _Reader(text)
     pos = 0
-    depth = 0
-    current: list[_Tok] = []
-    rows: list[int] = []
-    indent = 0
-    blanks = 0
-    line_start = True
-    glued = False
-    end = len(text)
-    while pos < end:
+    while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
             raise _GiveUp
-        kind = match.lastgroup or ""
-        value = match.group()
         pos = match.end()
+        reader.take(match.lastgroup or "", match.group(), pos)
+    return reader.finish()
+
+
+class _Reader:
+    """The tokens of a text gathered into logical lines, refusing on the way whatever black would
+    respell or this module does not follow (spacing, prefixes, comments after code, odd numbers)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[_Logical] = []
+        self.row = 0
+        self.depth = 0  # open brackets
+        self.current: list[_Tok] = []
+        self.rows: list[int] = []
+        self.indent = 0
+        self.blanks = 0
+        self.line_start = True
+        self.glued = False
+
+    def take(self, kind: str, value: str, pos: int) -> None:
+        """One token, `pos` the offset just after it."""
         if kind == "sp":
-            if line_start and not current:
-                indent = len(value)
-            elif (
-                not line_start
-                and len(value) > 1
-                and text[pos : pos + 1] not in ("\n", "", ")", "]", "}")
-                and not (current and current[-1].text in _OPEN)
-            ):
-                raise _GiveUp  # spacing black would change; the templates never write it
-            glued = False
-            continue
-        if kind == "nl":
-            row += 1
-            if not current:
-                if depth:
-                    raise _GiveUp
-                blanks += 1
-                indent = 0
-                line_start = True
-                continue
-            if depth:
-                rows.append(row)
-                line_start = True
-                glued = False
-                continue
-            lines.append(_Logical(indent, rows, current, blanks))
-            current, rows, indent, blanks, line_start, glued = [], [], 0, 0, True, False
-            continue
-        if not current:
-            rows = [row]
-            if not line_start:
+            self._spaces(value, pos)
+        elif kind == "nl":
+            self._newline()
+        else:
+            self._token(kind, value, pos)
+
+    def finish(self) -> list[_Logical]:
+        if self.current:
+            if self.depth:
                 raise _GiveUp
-            if indent % 4:
+            self.lines.append(_Logical(self.indent, self.rows, self.current, self.blanks))
+        return self.lines
+
+    def _spaces(self, value: str, pos: int) -> None:
+        if self.line_start and not self.current:
+            self.indent = len(value)
+        elif (
+            not self.line_start
+            and len(value) > 1
+            and self.text[pos : pos + 1] not in ("\n", "", ")", "]", "}")
+            and not (self.current and self.current[-1].text in _OPEN)
+        ):
+            raise _GiveUp  # spacing black would change; the templates never write it
+        self.glued = False
+
+    def _newline(self) -> None:
+        self.row += 1
+        if not self.current:
+            if self.depth:
                 raise _GiveUp
-        if kind == "comment" and (
-            current or depth or value.rstrip() != value or not (value == "#" or value[:2] == "# ")
+            self.blanks += 1
+            self.indent = 0
+            self.line_start = True
+        elif self.depth:  # inside brackets: the logical line goes on
+            self.rows.append(self.row)
+            self.line_start = True
+            self.glued = False
+        else:
+            self.lines.append(_Logical(self.indent, self.rows, self.current, self.blanks))
+            self.current, self.rows, self.indent, self.blanks = [], [], 0, 0
+            self.line_start, self.glued = True, False
+
+    def _token(self, kind: str, value: str, pos: int) -> None:
+        if not self.current:
+            self.rows = [self.row]
+            if not self.line_start or self.indent % 4:
+                raise _GiveUp
+        check = _TOKEN_CHECKS.get(kind)
+        if check is not None:
+            value = check(self, value, pos)
+        self.current.append(_Tok(kind, value, self.row - value.count("\n"), self.glued))
+        self.line_start = False
+        self.glued = True
+
+    def _comment(self, value: str, pos: int) -> str:
+        if (
+            self.current
+            or self.depth
+            or value.rstrip() != value
+            or not (value == "#" or value[:2] == "# ")
         ):
             raise _GiveUp  # a comment after code, or one black would respell
-        if kind == "op":
-            if value in _OPEN:
-                depth += 1
-            elif value in _CLOSE:
-                depth -= 1
-                if depth < 0:
-                    raise _GiveUp
-        if kind == "str":
-            if current and current[-1].kind in ("name", "num") and glued:
-                if current[-1].text != "f":
-                    raise _GiveUp  # a prefix (r"", b"", F"…") black would respell, or worse
-                glued = current.pop().glued
-                value = "f" + value
-            row += value.count("\n")
-        if kind == "num" and pos < end and (text[pos].isalnum() or text[pos] in "._"):
+        return value
+
+    def _operator(self, value: str, pos: int) -> str:
+        if value in _OPEN:
+            self.depth += 1
+        elif value in _CLOSE:
+            self.depth -= 1
+            if self.depth < 0:
+                raise _GiveUp
+        elif value == "." and self.text[pos : pos + 1].isdigit():
+            raise _GiveUp
+        return value
+
+    def _string(self, value: str, pos: int) -> str:
+        current = self.current
+        if current and current[-1].kind in ("name", "num") and self.glued:
+            if current[-1].text != "f":
+                raise _GiveUp  # a prefix (r"", b"", F"…") black would respell, or worse
+            self.glued = current.pop().glued
+            value = "f" + value
+        self.row += value.count("\n")
+        return value
+
+    def _number(self, value: str, pos: int) -> str:
+        following = self.text[pos : pos + 1]
+        if following and (following.isalnum() or following in "._"):
             raise _GiveUp  # 1e5, 0x1F, 1_000, 1j, 1.: literals black may respell
-        if kind == "op" and value == "." and pos < end and text[pos].isdigit():
-            raise _GiveUp
-        current.append(_Tok(kind, value, row - value.count("\n"), glued))
-        line_start = False
-        glued = True
-    if current:
-        if depth:
-            raise _GiveUp
-        lines.append(_Logical(indent, rows, current, blanks))
-    return lines
+        return value
+
+
+# what each kind of token is checked for (and, for a string, respelled to) as it is read
+_TOKEN_CHECKS: dict[str, Callable[[_Reader, str, int], str]] = {
+    "comment": _Reader._comment,
+    "op": _Reader._operator,
+    "str": _Reader._string,
+    "num": _Reader._number,
+}
 
 
 # -------------------------------------------------------------------------------------- strings
@@ -339,19 +386,32 @@ def _layout(line: _Logical, text: str, docstring: bool) -> list[str]:
     if line.is_comment:
         return [pad + line.first]
     if line.is_string:
-        value = line.first
-        if docstring:
-            return (pad + _docstring(value, pad)).split("\n")
-        if "\n" in value:
-            if not value.startswith('"""') or not _escapes_ok(value[3:-3]):
-                raise _GiveUp
-            return (pad + value).split("\n")
-        if value.startswith('"""'):
-            if not _escapes_ok(value[3:-3]):
-                raise _GiveUp
-            return [pad + value]
-        return [pad + _code_string(value)]
-    toks = line.toks
+        return _string_statement(line.first, pad, docstring)
+    _respell_tokens(line.toks)
+    if line.first in _COMPOUND and len(line.rows) > 1:
+        raise _GiveUp
+    if line.first in _COMPOUND | {"class", "def", "async"} and not line.opens_block:
+        raise _GiveUp  # `if x: y`, `class A: pass`: black splits them; the templates never do
+    return _Code(line).lines()
+
+
+def _string_statement(value: str, pad: str, docstring: bool) -> list[str]:
+    """A line holding a string alone: a docstring, or a string black leaves as it is."""
+    if docstring:
+        return (pad + _docstring(value, pad)).split("\n")
+    if "\n" in value:
+        if not value.startswith('"""') or not _escapes_ok(value[3:-3]):
+            raise _GiveUp
+        return (pad + value).split("\n")
+    if value.startswith('"""'):
+        if not _escapes_ok(value[3:-3]):
+            raise _GiveUp
+        return [pad + value]
+    return [pad + _code_string(value)]
+
+
+def _respell_tokens(toks: list[_Tok]) -> None:
+    """Strings inside code requoted as black writes them; what it would respace refused."""
     for i, tok in enumerate(toks):
         if (
             tok.text == "**"
@@ -363,11 +423,6 @@ def _layout(line: _Logical, text: str, docstring: bool) -> list[str]:
             tok.text = _code_string(tok.text)
         elif tok.kind != "comment" and not tok.text.isascii():
             raise _GiveUp
-    if line.first in _COMPOUND and len(line.rows) > 1:
-        raise _GiveUp
-    if line.first in _COMPOUND | {"class", "def", "async"} and not line.opens_block:
-        raise _GiveUp  # `if x: y`, `class A: pass`: black splits them; the templates never do
-    return _Code(line).lines()
 
 
 class _Code:
@@ -524,98 +579,112 @@ class _Code:
         row = " " * indent + _render_row(toks[a:b]) + suffix
         if not self._magic_in(a, b) and len(row) <= LINE_LENGTH:
             return [row]
-        atoms = [t.kind in ("str", "name", "num") for t in toks[a:b]]
-        if atoms == [True] or (
-            not self.line.is_def and atoms == [True, False, True] and toks[a + 1].text == ":"
-        ):
+        if self._left_long(a, b):
             return [row]  # a literal or a dict entry of two: black leaves it long
         if self.line.is_def and b - a > 2 and toks[a + 1].text == ":":
             return self._annotation(indent, a, b, suffix)
         ternary = self._ternary(indent, a, b, suffix)
         if ternary is not None:
             return ternary
+        return self._split_element(indent, a, b, suffix)
+
+    def _left_long(self, a: int, b: int) -> bool:
+        """Whether the element is one that black has nothing to split at."""
+        atoms = [t.kind in ("str", "name", "num") for t in self.toks[a:b]]
+        return atoms == [True] or (
+            not self.line.is_def and atoms == [True, False, True] and self.toks[a + 1].text == ":"
+        )
+
+    def _split_element(self, indent: int, a: int, b: int, suffix: str) -> list[str]:
+        """An element ending in a bracket after a plain (dotted) name: split at that bracket."""
+        toks = self.toks
         if toks[b - 1].text not in _CLOSE:
             raise _GiveUp
         opener = self.match[b - 1]
         if self._magic_in(a, opener) or any(t.text in _OPEN for t in toks[a:opener]):
             raise _GiveUp
-        prefix = [t.text for t in toks[a:opener]]
-        kinds = [t.kind for t in toks[a:opener]]
-        at = 0
-        if len(prefix) >= 2 and prefix[1] == "=" and kinds[0] == "name":
-            at = 2  # a keyword argument
-        elif len(prefix) >= 2 and prefix[1] == ":" and kinds[0] in ("str", "name", "num"):
-            at = 2  # a dict entry
-        elif prefix and prefix[0] in ("*", "**"):
-            at = 1  # unpacked into the call or literal
-        dotted = toks[a + at : opener]
-        if any(
-            not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in dotted
-        ):
+        if not _dotted(toks[a + self._element_lead(a, opener) : opener]):
             raise _GiveUp
         return self._rhs(indent, a, opener, b - 1, suffix)
+
+    def _element_lead(self, a: int, opener: int) -> int:
+        """How many tokens before the element's callee or literal are not part of it."""
+        prefix = [t.text for t in self.toks[a:opener]]
+        kinds = [t.kind for t in self.toks[a:opener]]
+        if len(prefix) >= 2 and prefix[1] == "=" and kinds[0] == "name":
+            return 2  # a keyword argument
+        if len(prefix) >= 2 and prefix[1] == ":" and kinds[0] in ("str", "name", "num"):
+            return 2  # a dict entry
+        if prefix and prefix[0] in ("*", "**"):
+            return 1  # unpacked into the call or literal
+        return 0
 
     def _ternary(self, indent: int, a: int, b: int, suffix: str) -> list[str] | None:
         """An argument or dict value too long for its line that is one conditional expression:
         black wraps it in parentheses of its own, on one line inside them if it fits, else split
         before `if` and before `else` (None when the element is not such an expression)."""
-        toks = self.toks
-        depth = 0
-        at: dict[str, list[int]] = {}
-        for k in range(a, b):
-            text = toks[k].text
-            if text in _OPEN:
-                depth += 1
-            elif text in _CLOSE:
-                depth -= 1
-            elif depth == 0 and toks[k].kind == "name" and text in _KEYWORDS:
-                at.setdefault(text, []).append(k)
+        at = self._keywords_at(a, b)
         if "if" not in at and "else" not in at:
             return None
         if set(at) - {"if", "else", "is", "not", "None", "True", "False", "and", "or"}:
             raise _GiveUp  # a lambda, a comprehension, an await…: not followed here
         if len(at.get("if", ())) != 1 or len(at.get("else", ())) != 1:
             raise _GiveUp
-        start = a
-        prefix = ""
-        names = [t.text for t in toks[a : a + 2]]
-        if len(names) == 2 and names[1] == "=" and toks[a].kind == "name":
-            start, prefix = a + 2, toks[a].text + "="
-        elif len(names) == 2 and names[1] == ":" and toks[a].kind in ("str", "name", "num"):
-            start, prefix = a + 2, toks[a].text + ": "
+        start, prefix = self._ternary_target(a)
         (cond,) = at["if"]
         (other,) = at["else"]
         if not start < cond < other < b - 1 or self._magic_in(a, b):
             raise _GiveUp
+        inner, head, tail = _ternary_frame(indent, prefix, suffix)
         if suffix:
-            inner = indent + 4
-            head, tail = [" " * indent + prefix + "("], [" " * indent + ")" + suffix]
-            whole = " " * inner + _render_row(toks[start:b])
+            whole = " " * inner + _render_row(self.toks[start:b])
             if len(whole) <= LINE_LENGTH:
                 return [*head, whole, *tail]
-        elif prefix:
-            raise _GiveUp
-        else:
-            # the sole argument: its parentheses would be redundant, black splits it bare
-            inner, head, tail = indent, [], []
         body: list[str] = []
         for x, y in ((start, cond), (cond, other), (other, b)):
-            row = " " * inner + _render_row(toks[x:y])
-            if len(row) <= LINE_LENGTH:
-                body.append(row)
-                continue
-            if toks[y - 1].text not in _CLOSE:
-                raise _GiveUp
-            opener = self.match[y - 1]
-            lead = toks[x:opener]
-            if lead and lead[0].text in ("if", "else"):
-                lead = lead[1:]
-            if not lead or any(
-                not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in lead
-            ):
-                raise _GiveUp
-            body.extend(self._rhs(inner, x, opener, y - 1, ""))
+            body.extend(self._ternary_part(inner, x, y))
         return [*head, *body, *tail]
+
+    def _keywords_at(self, a: int, b: int) -> dict[str, list[int]]:
+        """Where each keyword stands outside brackets in [a, b)."""
+        depth = 0
+        at: dict[str, list[int]] = {}
+        for k in range(a, b):
+            text = self.toks[k].text
+            if text in _OPEN:
+                depth += 1
+            elif text in _CLOSE:
+                depth -= 1
+            elif depth == 0 and self.toks[k].kind == "name" and text in _KEYWORDS:
+                at.setdefault(text, []).append(k)
+        return at
+
+    def _ternary_target(self, a: int) -> tuple[int, str]:
+        """Where the expression starts after a keyword argument's or a dict entry's key, and that
+        key as black writes it before the parentheses."""
+        toks = self.toks
+        names = [t.text for t in toks[a : a + 2]]
+        if len(names) == 2 and names[1] == "=" and toks[a].kind == "name":
+            return a + 2, toks[a].text + "="
+        if len(names) == 2 and names[1] == ":" and toks[a].kind in ("str", "name", "num"):
+            return a + 2, toks[a].text + ": "
+        return a, ""
+
+    def _ternary_part(self, inner: int, x: int, y: int) -> list[str]:
+        """One of the three parts: on its line if it fits, else split at its last bracket."""
+        toks = self.toks
+        row = " " * inner + _render_row(toks[x:y])
+        if len(row) <= LINE_LENGTH:
+            return [row]
+        if toks[y - 1].text not in _CLOSE:
+            raise _GiveUp
+        opener = self.match[y - 1]
+        lead = toks[x:opener]
+        if lead and lead[0].text in ("if", "else"):
+            lead = lead[1:]
+        if not lead or not _dotted(lead):
+            raise _GiveUp
+        return self._rhs(inner, x, opener, y - 1, "")
 
     def _annotation(self, indent: int, a: int, b: int, suffix: str) -> list[str]:
         """A parameter too long for its line whose annotation is a union: black wraps the
@@ -623,41 +692,15 @@ class _Code:
         toks = self.toks
         if toks[a].kind != "name":
             raise _GiveUp
-        depth = 0
-        bars: list[int] = []
-        eq = b
-        for k in range(a + 2, b):
-            text = toks[k].text
-            if text in _OPEN:
-                depth += 1
-            elif text in _CLOSE:
-                depth -= 1
-            elif depth == 0 and text == "|":
-                bars.append(k)
-            elif depth == 0 and text == "=":
-                eq = k
-                break
+        bars, eq = self._bars(a, b)
         default = toks[eq:b]
         if any(t.text in _OPEN or t.text in _CLOSE for t in default):
             raise _GiveUp
         if not bars:
-            # a lone subscript (`Literal[...]`): black drops its own parentheses and splits the
-            # subscript's brackets instead
-            last = eq - 1
-            if toks[last].text != "]" or self._magic_in(a, eq):
-                raise _GiveUp
-            opener = self.match[last]
-            dotted = toks[a + 2 : opener]
-            if not dotted or any(
-                not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".")
-                for t in dotted
-            ):
-                raise _GiveUp
-            after = (" " + _render_row(default) if default else "") + suffix
-            return self._rhs(indent, a, opener, last, after)
+            return self._subscript_annotation(indent, a, eq, default, suffix)
         inner = " " * (indent + 4)
         head = " " * indent + toks[a].text + ": ("
-        tail = " " * indent + ")" + (" " + _render_row(default) if default else "") + suffix
+        tail = " " * indent + ")" + _after_annotation(default, suffix)
         whole = inner + _render_row(toks[a + 2 : eq])
         if len(whole) <= LINE_LENGTH:
             body = [whole]
@@ -667,6 +710,57 @@ class _Code:
         if any(len(row) > LINE_LENGTH for row in (head, *body, tail)):
             raise _GiveUp
         return [head, *body, tail]
+
+    def _bars(self, a: int, b: int) -> tuple[list[int], int]:
+        """The `|` outside brackets in a parameter's annotation, and where its default's `=`
+        stands (`b` without one)."""
+        depth = 0
+        bars: list[int] = []
+        for k in range(a + 2, b):
+            text = self.toks[k].text
+            if text in _OPEN:
+                depth += 1
+            elif text in _CLOSE:
+                depth -= 1
+            elif depth == 0 and text == "|":
+                bars.append(k)
+            elif depth == 0 and text == "=":
+                return bars, k
+        return bars, b
+
+    def _subscript_annotation(
+        self, indent: int, a: int, eq: int, default: list[_Tok], suffix: str
+    ) -> list[str]:
+        """A lone subscript (`Literal[...]`): black drops its own parentheses and splits the
+        subscript's brackets instead."""
+        toks = self.toks
+        last = eq - 1
+        if toks[last].text != "]" or self._magic_in(a, eq):
+            raise _GiveUp
+        opener = self.match[last]
+        dotted = toks[a + 2 : opener]
+        if not dotted or not _dotted(dotted):
+            raise _GiveUp
+        return self._rhs(indent, a, opener, last, _after_annotation(default, suffix))
+
+
+def _ternary_frame(indent: int, prefix: str, suffix: str) -> tuple[int, list[str], list[str]]:
+    """The indent of a conditional expression's rows, and the lines around them."""
+    if suffix:
+        return indent + 4, [" " * indent + prefix + "("], [" " * indent + ")" + suffix]
+    if prefix:
+        raise _GiveUp
+    # the sole argument: its parentheses would be redundant, black splits it bare
+    return indent, [], []
+
+
+def _after_annotation(default: list[_Tok], suffix: str) -> str:
+    return (" " + _render_row(default) if default else "") + suffix
+
+
+def _dotted(toks: list[_Tok]) -> bool:
+    """Whether the tokens are names (no keywords) and dots only."""
+    return all((t.kind == "name" and t.text not in _KEYWORDS) or t.text == "." for t in toks)
 
 
 def _items(toks: list[_Tok], start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
@@ -725,32 +819,34 @@ def _plain_head(head: list[_Tok]) -> None:
     """What may stand before the exploded call of a statement: `x =`, `x: T =`, `return`, `await`
     and a dotted name, so that black's optional parentheses around the right-hand side are
     dropped and the split lands on the call's own brackets."""
-    i = 0
-    texts = [t.text for t in head]
-    if "=" in texts:
-        eq = texts.index("=")
-        target = head[:eq]
-        names = [t.text for t in target]
-        dotted = target[: names.index(":")] if ":" in names else target
-        if not dotted or any(
-            not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in dotted
-        ):
-            raise _GiveUp
-        if any(t.text == "=" for t in target):
-            raise _GiveUp
-        i = eq + 1
-    elif texts and texts[0] in ("return", "yield"):
-        i = 1
-        if texts[1:2] == ["from"]:
-            i = 2
-    rest = head[i:]
+    rest = head[_value_start(head) :]
     if rest and rest[0].text == "await":
         rest = rest[1:]
     if not rest:
         return  # `x = [` / `x = {`: the bracket itself is the right-hand side
-    if rest[0].kind != "name" or any(
-        not ((t.kind == "name" and t.text not in _KEYWORDS) or t.text == ".") for t in rest
-    ):
+    if rest[0].kind != "name" or not _dotted(rest):
+        raise _GiveUp
+
+
+def _value_start(head: list[_Tok]) -> int:
+    """Where the value starts after an assignment's target or a `return`, `yield (from)`."""
+    texts = [t.text for t in head]
+    if "=" in texts:
+        eq = texts.index("=")
+        _plain_target(head[:eq])
+        return eq + 1
+    if texts and texts[0] in ("return", "yield"):
+        return 2 if texts[1:2] == ["from"] else 1
+    return 0
+
+
+def _plain_target(target: list[_Tok]) -> None:
+    """An assignment's target: a dotted name, annotated or not."""
+    names = [t.text for t in target]
+    dotted = target[: names.index(":")] if ":" in names else target
+    if not dotted or not _dotted(dotted):
+        raise _GiveUp
+    if any(t.text == "=" for t in target):
         raise _GiveUp
 
 
@@ -786,42 +882,70 @@ class _Blanks:
 
     @staticmethod
     def _rule(line: _Logical, previous: _Logical | None, defs: list[_Logical]) -> tuple[int, int]:
-        depth = line.depth
-        before = min(line.blanks, 2 if depth == 0 else 1)
+        """The blank lines black wants before `line` and those it wants after it."""
+        before = min(line.blanks, 2 if line.depth == 0 else 1)
         user_went_with_blank = bool(before)
+        previous_def = _Blanks._track_defs(line, defs)
+        if previous is None:
+            return 0, 0
+        docstring = _Blanks._before_docstring(line, previous)
+        if docstring is not None:
+            return docstring
+        if previous_def is not None:
+            before = _Blanks._after_def(line, previous_def)
+        if line.is_decorator or line.is_def or line.is_class:
+            return _Blanks._before_def(line, previous, user_went_with_blank), 0
+        return _Blanks._after_import(line, previous, before), 0
+
+    @staticmethod
+    def _track_defs(line: _Logical, defs: list[_Logical]) -> _Logical | None:
+        """Pops the definitions `line` leaves (returning the last one left), pushes its own."""
         previous_def = None
-        while defs and defs[-1].depth >= depth:
+        while defs and defs[-1].depth >= line.depth:
             previous_def = defs.pop()
         if line.is_def or line.is_class:
             if line.toks[-1].text == "." or line.toks[-1].text == "...":
                 raise _GiveUp  # a dummy implementation on the def line
             defs.append(line)
-        if previous is None:
-            return 0, 0
-        if line.is_string and previous.opens_block and depth == previous.depth + 1:
+        return previous_def
+
+    @staticmethod
+    def _before_docstring(line: _Logical, previous: _Logical) -> tuple[int, int] | None:
+        """A class's or def's docstring: none before it (one after a class's); None otherwise."""
+        if line.is_string and previous.opens_block and line.depth == previous.depth + 1:
             if previous.is_class:
                 return 0, 1
             if previous.is_def:
                 return 0, 0
-        if previous_def is not None:
-            if depth or (
-                previous_def.depth
-                and line.toks[-1].text == ":"
-                and line.first not in ("with", "try", "for", "while", "if", "match")
-            ):
-                before = 1
-            else:
-                before = 2
-        if line.is_decorator or line.is_def or line.is_class:
-            if previous.is_decorator:
-                return 0, 0
-            if previous.depth < depth and (previous.is_class or previous.is_def):
-                return (1 if user_went_with_blank else 0), 0
-            if previous.is_comment:
-                raise _GiveUp  # black's rules for comments before definitions: not followed here
-            return (1 if depth else 2), 0
-        if previous.is_import and previous.depth == 0 and depth == 0 and not line.is_import:
-            return 1, 0
-        if previous.is_import and not line.is_import and depth == previous.depth:
-            return (before or 1), 0
-        return before, 0
+        return None
+
+    @staticmethod
+    def _after_def(line: _Logical, previous_def: _Logical) -> int:
+        if line.depth or (
+            previous_def.depth
+            and line.toks[-1].text == ":"
+            and line.first not in ("with", "try", "for", "while", "if", "match")
+        ):
+            return 1
+        return 2
+
+    @staticmethod
+    def _before_def(line: _Logical, previous: _Logical, user_went_with_blank: bool) -> int:
+        """Before a decorator, a def or a class."""
+        if previous.is_decorator:
+            return 0
+        if previous.depth < line.depth and (previous.is_class or previous.is_def):
+            return 1 if user_went_with_blank else 0
+        if previous.is_comment:
+            raise _GiveUp  # black's rules for comments before definitions: not followed here
+        return 1 if line.depth else 2
+
+    @staticmethod
+    def _after_import(line: _Logical, previous: _Logical, before: int) -> int:
+        """At least one blank line between imports and what follows them at their depth."""
+        if previous.is_import and not line.is_import:
+            if previous.depth == 0 and line.depth == 0:
+                return 1
+            if line.depth == previous.depth:
+                return before or 1
+        return before
