@@ -56,6 +56,11 @@ _CREDENTIAL = {
 }
 
 
+def _map_of(definition: str) -> dict[str, Any]:
+    """A mapping whose every value is checked against `definition` ($defs)."""
+    return {"type": "object", "additionalProperties": {"$ref": f"#/$defs/{definition}"}}
+
+
 def _known(*names: str) -> dict[str, Any]:
     """Refuses `x-sdk…` keys other than `names` on the object it is applied to."""
     return {
@@ -155,34 +160,19 @@ SCHEMA: dict[str, Any] = {
             }
         ),
         "servers": {"type": "array", "items": {"$ref": "#/$defs/server"}},
-        "paths": {"type": "object", "additionalProperties": {"$ref": "#/$defs/pathItem"}},
+        "paths": _map_of("pathItem"),
         "components": {
             "type": "object",
             "properties": {
-                "schemas": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/schemaRoot"},
-                },
-                "parameters": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/parameter"},
-                },
-                "requestBodies": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/requestBody"},
-                },
+                "schemas": _map_of("schemaRoot"),
+                "parameters": _map_of("parameter"),
+                "requestBodies": _map_of("requestBody"),
                 "responses": {  # a response's content is shaped like a request body's
                     "type": "object",
                     "additionalProperties": {"$ref": "#/$defs/requestBody"},
                 },
-                "pathItems": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/pathItem"},
-                },
-                "securitySchemes": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/securityScheme"},
-                },
+                "pathItems": _map_of("pathItem"),
+                "securitySchemes": _map_of("securityScheme"),
             },
         },
     },
@@ -241,10 +231,7 @@ SCHEMA: dict[str, Any] = {
                 "x-curation-note": {"type": "string"},
                 "parameters": {"type": "array", "items": {"$ref": "#/$defs/parameter"}},
                 "requestBody": {"$ref": "#/$defs/requestBody"},
-                "responses": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/requestBody"},
-                },
+                "responses": _map_of("requestBody"),
             }
         ),
         "parameter": _with(
@@ -297,10 +284,7 @@ SCHEMA: dict[str, Any] = {
                 },
                 "x-inferred": {"type": "boolean"},
                 "x-curation-note": {"type": "string"},
-                "properties": {
-                    "type": "object",
-                    "additionalProperties": {"$ref": "#/$defs/schema"},
-                },
+                "properties": _map_of("schema"),
                 "items": {"$ref": "#/$defs/schema"},
                 "additionalProperties": {"$ref": "#/$defs/schema"},
                 "allOf": {"type": "array", "items": {"$ref": "#/$defs/schema"}},
@@ -369,18 +353,22 @@ SCHEMA: dict[str, Any] = {
 
 
 @cache
-def _document_validator() -> Any:
+def _document_schema() -> dict[str, Any]:
     """SCHEMA without descending into Schema Objects, which `check` validates one by one."""
     document = copy.deepcopy(SCHEMA)
     document["$defs"]["schemaRoot"] = {}
+    return document
+
+
+@cache
+def _document_validator() -> Any:
+    document = _document_schema()
     return jsonschema.validators.validator_for(document)(document)
 
 
 @cache
 def _quick_document() -> quick.Compiled:
-    document = copy.deepcopy(SCHEMA)
-    document["$defs"]["schemaRoot"] = {}
-    return quick.compile_schema(document)
+    return quick.compile_schema(_document_schema())
 
 
 @cache
