@@ -19,11 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-import jsonschema.exceptions
-from openapi_schema_validator import OAS30Validator, OAS31Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
-
+from generator import quick
 from generator.errors import Problem, format_pointer
 from generator.load import LoadedSpec, Pointer
 
@@ -53,13 +49,14 @@ Example = tuple[Pointer, Pointer, Any, Pointer]
 
 
 def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
-    """One problem per example that does not match its schema, at the example (or inside it)."""
-    validator_class: Any = OAS31Validator if is_31 else OAS30Validator
-    specification = DRAFT202012 if is_31 else DRAFT4
-    registry: Registry[Any] = Registry().with_resource(
-        _URI, Resource.from_contents(_lexical(spec), default_specification=specification)
-    )
-    checker = validator_class.FORMAT_CHECKER
+    """One problem per example that does not match its schema, at the example (or inside it).
+
+    Each is asked of the compiled validator first (quick.DocumentValues); only an example it
+    cannot vouch for goes through openapi-schema-validator, whose verdict and message are the
+    ones reported (and whose import a document of valid examples never pays)."""
+    document = _lexical(spec)
+    fast = quick.document_values(document, is_31, _URI)
+    slow: _Slow | None = None
     seen: set[tuple[Pointer, Pointer]] = set()
     for at, schema_at, value, drop in _examples(spec):
         # a shared response or body is reached from every operation using it; a shared example
@@ -69,16 +66,44 @@ def example_problems(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
         seen.add((at, schema_at))
         # referencing percent-decodes the fragment, so a `%` in a key must be encoded first
         fragment = quote(format_pointer(schema_at).removeprefix("#"), safe="/~")
+        if fast.surely_valid(fragment, value):
+            continue
+        slow = slow or _Slow(document, is_31)
+        yield from slow.check(spec, fragment, at, value, drop)
+
+
+class _Slow:
+    """openapi-schema-validator over the bundled document, for the examples the fast path could
+    not vouch for: the reported problems are its."""
+
+    def __init__(self, document: Any, is_31: bool) -> None:
+        from openapi_schema_validator import OAS30Validator, OAS31Validator
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        self._cls: Any = OAS31Validator if is_31 else OAS30Validator
+        specification = DRAFT202012 if is_31 else DRAFT4
+        self._registry: Registry[Any] = Registry().with_resource(
+            _URI, Resource.from_contents(document, default_specification=specification)
+        )
+
+    def check(
+        self, spec: LoadedSpec, fragment: str, at: Pointer, value: Any, drop: Pointer
+    ) -> Iterator[Problem]:
+        import jsonschema.exceptions
+
         schema = {"$ref": f"{_URI}#{fragment}"}
-        validator = validator_class(schema, registry=registry, format_checker=checker)
+        validator = self._cls(
+            schema, registry=self._registry, format_checker=self._cls.FORMAT_CHECKER
+        )
         try:
             error = jsonschema.exceptions.best_match(validator.iter_errors(value))
         except jsonschema.exceptions.SchemaError as exc:  # reported by the schema pass already
             yield spec.problem(at, f"example cannot be checked: {exc.message}")
-            continue
+            return
         except Exception as exc:  # a reference jsonschema cannot follow, and the like
             yield spec.problem(at, f"example cannot be checked: {type(exc).__name__}: {exc}")
-            continue
+            return
         if error is not None:
             # located at the part of the example that is wrong, when it is inside the example
             inner = tuple(error.absolute_path)

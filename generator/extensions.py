@@ -14,14 +14,14 @@ import copy
 import json
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
-import jsonschema.exceptions
+from typing import TYPE_CHECKING, Any
 
 from generator import quick
 from generator.errors import Problem
 from generator.load import LoadedSpec, Pointer
+
+if TYPE_CHECKING:
+    import jsonschema.exceptions
 
 # What each extension holds, for messages (CONTRIBUTING.md says the same at more length).
 EXPECTED = {
@@ -362,6 +362,8 @@ def _document_schema() -> dict[str, Any]:
 
 @cache
 def _document_validator() -> Any:
+    import jsonschema
+
     document = _document_schema()
     return jsonschema.validators.validator_for(document)(document)
 
@@ -380,6 +382,8 @@ def _quick_schema() -> quick.Compiled:
 
 @cache
 def _schema_validator() -> Any:
+    import jsonschema
+
     schema = {"$schema": SCHEMA["$schema"], "$ref": "#/$defs/schema", "$defs": SCHEMA["$defs"]}
     return jsonschema.validators.validator_for(schema)(schema)
 
@@ -409,6 +413,8 @@ def check(spec: LoadedSpec) -> Iterator[Problem]:
 
 
 def _problems(validator: Any, instance: Any) -> Iterator[tuple[Pointer, str]]:
+    import jsonschema.exceptions
+
     for error in validator.iter_errors(instance):
         best = jsonschema.exceptions.best_match([error, *(error.context or [])])
         path = tuple(best.absolute_path)

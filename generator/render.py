@@ -8,6 +8,7 @@ The hand-written runtime under templates/runtime/ is copied verbatim (after the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -58,8 +59,20 @@ FILTERS: dict[str, Callable[..., Any]] = {
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    # Compiling the templates is most of an unchanged regeneration's render time; jinja2 keys each
-    # entry by the template's source checksum (and its own version), so a stale entry is never used.
+    """Where the compiled templates are kept: in the generator's `__pycache__/`, beside its own
+    bytecode (the templates are part of the generator, not of any spec, and are compiled once);
+    in the user's cache when that folder cannot be written. jinja2 keys each entry by the template's
+    source checksum (and its own version), so a stale entry is never used. SDKGEN_NO_CACHE=1 turns
+    it off with the other caches."""
+    if os.environ.get("SDKGEN_NO_CACHE"):
+        return None
+    beside = Path(__file__).resolve().parent / "__pycache__"
+    try:
+        beside.mkdir(exist_ok=True)
+        if os.access(beside, os.W_OK):
+            return jinja2.FileSystemBytecodeCache(str(beside), "jinja2-%s.cache")
+    except OSError:
+        pass
     folder = DiskCache("jinja", "").directory
     return jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
@@ -147,11 +160,27 @@ def render(api: Api) -> dict[PurePosixPath, str]:
             module=rmodule,
         )
     out[pkg / "py.typed"] = header(api) + "\n"
-    for source in sorted((root / "runtime").glob("*.py")):
-        out[pkg / "_runtime" / source.name] = (
-            header(api) + "\n" + source.read_text(encoding="utf-8")
-        )
+    for name, source in runtime_sources(root).items():
+        out[pkg / "_runtime" / name] = header(api) + "\n" + source
     return out
 
 
-__all__ = ["render", "templates_dir"]
+@cache
+def runtime_sources(root: Path | None = None) -> dict[str, str]:
+    """The hand-written runtime modules (templates/runtime/*.py), by file name, as copied into
+    every package under `_runtime/` after the header line."""
+    folder = (root or templates_dir()) / "runtime"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py"))}
+
+
+def is_verbatim_runtime(path: PurePosixPath, text: str) -> bool:
+    """True when `text` is a runtime module exactly as `render` copies it: one comment line (the
+    header), then the runtime source unchanged."""
+    if len(path.parts) < 2 or path.parts[-2] != "_runtime":
+        return False
+    source = runtime_sources().get(path.name)
+    first, newline, rest = text.partition("\n")
+    return source is not None and newline == "\n" and first.startswith("#") and rest == source
+
+
+__all__ = ["is_verbatim_runtime", "render", "runtime_sources", "templates_dir"]

@@ -22,15 +22,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-import referencing
-import referencing.jsonschema
-from openapi_schema_validator import (
-    OAS30Validator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
-
+from generator import quick
 from generator.errors import Problem, format_pointer
 from generator.extensions import schema_roots
 from generator.load import LoadedSpec, Pointer
@@ -244,20 +236,29 @@ def _required_in_all_of(spec: LoadedSpec, pointer: Pointer, schema: Any) -> Iter
 
 
 class _Defaults:
-    """Each `default` validated against the schema it sits in, `$ref`s resolved in the document."""
+    """Each `default` validated against the schema it sits in, `$ref`s resolved in the document:
+    asked of the compiled validator first (quick.DocumentValues), and of openapi-schema-validator,
+    whose messages are reported, only when that cannot vouch for it."""
 
     def __init__(self, spec: LoadedSpec, is_31: bool) -> None:
         self._spec = spec
         self._is_31 = is_31
-        specification = (
-            referencing.jsonschema.DRAFT202012 if is_31 else referencing.jsonschema.DRAFT4
-        )
-        resource = referencing.Resource.from_contents(
-            spec.data, default_specification=specification
-        )
-        self._registry: referencing.Registry[Any] = referencing.Registry().with_resource(
-            _BASE, resource
-        )
+        self._fast: quick.DocumentValues | None = None
+        self._registry: Any = None
+
+    def _slow_registry(self) -> Any:
+        if self._registry is None:
+            import referencing
+            import referencing.jsonschema
+
+            specification = (
+                referencing.jsonschema.DRAFT202012 if self._is_31 else referencing.jsonschema.DRAFT4
+            )
+            resource = referencing.Resource.from_contents(
+                self._spec.data, default_specification=specification
+            )
+            self._registry = referencing.Registry().with_resource(_BASE, resource)
+        return self._registry
 
     def check(self, pointer: Pointer, schema: Mapping[str, Any]) -> Iterator[Problem]:
         if "default" not in schema:
@@ -268,11 +269,23 @@ class _Defaults:
         # mistake worth refusing a whole spec for).
         if default is None and schema.get("nullable") is True:
             return
+        fragment = quote(format_pointer(pointer), safe="#/~").removeprefix("#")
+        if self._fast is None:
+            self._fast = quick.document_values(self._spec.data, self._is_31, _BASE)
+        if self._fast.surely_valid(fragment, default):
+            return
+        from openapi_schema_validator import (
+            OAS30Validator,
+            OAS31Validator,
+            oas30_format_checker,
+            oas31_format_checker,
+        )
+
         cls = OAS31Validator if self._is_31 else OAS30Validator
         checker = oas31_format_checker if self._is_31 else oas30_format_checker
         # Validating through a reference into the document resolves the schema's own `$ref`s.
-        wrapper = {"$ref": _BASE + quote(format_pointer(pointer), safe="#/~")}
-        validator = cls(wrapper, registry=self._registry, format_checker=checker)
+        wrapper = {"$ref": f"{_BASE}#{fragment}"}
+        validator = cls(wrapper, registry=self._slow_registry(), format_checker=checker)
         try:
             errors = list(validator.iter_errors(default))
         # jsonschema assumes a sound schema (`enum: null` is a TypeError deep inside it)

@@ -473,6 +473,8 @@ class _Code:
             return self._for()
         if line.is_class or line.is_decorator or line.first in _COMPOUND or line.first == "async":
             raise _GiveUp
+        if len(toks) > 2 and toks[1].text == ":" and all(t.text != "=" for t in toks):
+            return self._bare_annotation()
         last = len(toks) - 1
         if toks[last].text not in _CLOSE:
             raise _GiveUp
@@ -481,6 +483,79 @@ class _Code:
             raise _GiveUp
         _plain_head(toks[:opener])
         return self._rhs(line.indent, 0, opener, last, "")
+
+    def _bare_annotation(self) -> list[str]:
+        """`name: T` without a value, too long for one line. Black puts the annotation in
+        parentheses of its own when it holds a `|` outside brackets (`name: (` / `A | B` / `)`),
+        and otherwise splits it at its last bracket, as a right-hand side (`name: Required[` /
+        `A | B` / `]`). Anything else (a value, dots, calls, an annotation that still does not fit
+        in its parentheses) is left to black."""
+        toks, pad = self.toks, " " * self.line.indent
+        annotation = toks[2:]
+        depth, bars = 0, 0
+        for tok in annotation:
+            if tok.text in _OPEN:
+                depth += 1
+            elif tok.text in _CLOSE:
+                depth -= 1
+            elif tok.text == "|" and depth == 0:
+                bars += 1
+            elif tok.text in ("=", ".", ":", "(", ")", "lambda", "if") or tok.kind not in (
+                "name",
+                "op",
+                "str",
+            ):
+                raise _GiveUp
+            if tok.text not in ("[", "]", "|", ",") and tok.kind == "op":
+                raise _GiveUp
+        if self.magic or any(t.text in ("(", ")", "{", "}") for t in annotation):
+            raise _GiveUp
+        if bars:
+            body = self._union_lines(self.line.indent + 4, 2, len(toks))
+            return [pad + toks[0].text + ": (", *body, pad + ")"]
+        last = len(toks) - 1
+        if toks[last].text != "]":
+            raise _GiveUp
+        opener = self.match[last]
+        if opener < 3 or not _dotted(toks[2:opener]):
+            raise _GiveUp
+        items, trailing = _items(toks, opener + 1, last)
+        head = pad + _render_row(toks[: opener + 1])
+        row = " " * (self.line.indent + 4) + _render_row(toks[opener + 1 : last])
+        if len(items) != 1 or trailing or len(head) > LINE_LENGTH:
+            raise _GiveUp
+        if len(row) <= LINE_LENGTH:
+            return [head, row, pad + "]"]
+        return [head, *self._union_lines(self.line.indent + 4, opener + 1, last), pad + "]"]
+
+    def _union_lines(self, indent: int, a: int, b: int) -> list[str]:
+        """Tokens [a, b) of a union on one line when it fits, else one operand per line, each
+        after the first led by `| ` (black's split at its delimiters); operands that do not fit
+        on their line are left to black."""
+        pad = " " * indent
+        row = pad + _render_row(self.toks[a:b])
+        if len(row) <= LINE_LENGTH:
+            return [row]
+        out: list[str] = []
+        depth, start = 0, a
+        for k in range(a, b + 1):
+            text = self.toks[k].text if k < b else "|"
+            if text in _OPEN:
+                depth += 1
+            elif text in _CLOSE:
+                depth -= 1
+            elif text == "|" and depth == 0:
+                if k == start:
+                    raise _GiveUp
+                lead = "| " if out else ""
+                line = pad + lead + _render_row(self.toks[start:k])
+                if len(line) > LINE_LENGTH:
+                    raise _GiveUp
+                out.append(line)
+                start = k + 1
+        if len(out) < 2:
+            raise _GiveUp
+        return out
 
     def _for(self) -> list[str]:
         """`for x in obj.method(...):`: split at the call's brackets, like a right-hand side."""

@@ -69,9 +69,15 @@ def _document_validator(is_31: bool) -> Any:
 
 @cache
 def _quick_document(is_31: bool) -> quick.Compiled:
-    from openapi_spec_validator.schemas import schema_v30, schema_v31
+    # read from openapi-spec-validator's files, without importing it (tests/test_quick_validate.py
+    # checks it is the very schema `_document_validator` uses)
+    folder = "v3.1" if is_31 else "v3.0"
+    schema = quick.package_json("openapi_spec_validator", "resources", "schemas", folder, "schema.json")
+    if schema is None:
+        from openapi_spec_validator.schemas import schema_v30, schema_v31
 
-    return quick.compile_schema(dict(schema_v31 if is_31 else schema_v30))
+        schema = dict(schema_v31 if is_31 else schema_v30)
+    return quick.compile_schema(schema)
 
 
 def _cache() -> DiskCache:
@@ -197,12 +203,17 @@ def _dialect_checker() -> Any:
 
 @cache
 def _quick_dialect() -> quick.Compiled:
-    from openapi_schema_validator import OAS31Validator
-    from openapi_schema_validator._specifications import REGISTRY as _OAS_REGISTRY
+    # openapi-schema-validator's dialect and vocabularies, read from its files without importing
+    # it (its import pulls in pydantic-settings); JSON Schema's own meta-schemas are built into
+    # jsonschema-rs. tests/test_quick_validate.py checks these are the schemas of `_dialect_checker`.
+    schemas = quick.package_jsons("openapi_schema_validator", "schemas", "oas3.1")
+    meta = next((s for s in schemas if s.get("$id") == _OAS31_DIALECT), None)
+    if meta is None:
+        return None
+    return quick.compile_schema(meta, [(s["$id"], s) for s in schemas if s is not meta])
 
-    meta = OAS31Validator.META_SCHEMA
-    others = [(uri, _OAS_REGISTRY[uri].contents) for uri in _OAS_REGISTRY if uri != meta["$id"]]
-    return quick.compile_schema(meta, others)
+
+_OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 
 
 # Schema Object (as JSON text) → its errors. Checking a schema against the dialect is the slowest

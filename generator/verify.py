@@ -75,11 +75,15 @@ class VerifyError(Exception):
 def verify(files: Mapping[PurePosixPath, str], pointers: SpecPointers | None = None) -> None:
     """Raise VerifyError listing every finding in every `.py` file of `files`; return when clean.
 
-    A file whose exact text passed before, under this same generator, is not checked again."""
+    A file whose exact text passed before, under this same generator, is not checked again; nor
+    is a runtime module copied verbatim (its header line is a comment, and the runtime's own source
+    is checked once by the tests, tests/test_verify.py), a quarter of a package's code."""
+    from generator.render import is_verbatim_runtime
+
     cache = DiskCache("verify", generator_fingerprint())
     findings: list[Finding] = []
     for path in sorted(files):
-        if path.suffix != ".py":
+        if path.suffix != ".py" or is_verbatim_runtime(path, files[path]):
             continue
         key = cache.key(files[path].encode())
         if cache.get(key) == "ok":

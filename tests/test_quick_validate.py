@@ -176,3 +176,231 @@ def test_the_compiled_validators_are_built() -> None:
         extensions._quick_schema(),
     ):
         assert compiled is not None
+
+
+def test_the_fast_path_reads_the_validators_own_schemas() -> None:
+    """The schema files read without importing the validator packages are the very schemas the
+    slow path validates with."""
+    from openapi_schema_validator import OAS31Validator
+    from openapi_schema_validator._specifications import REGISTRY
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    for folder, schema in (("v3.1", schema_v31), ("v3.0", schema_v30)):
+        read = quick.package_json(
+            "openapi_spec_validator", "resources", "schemas", folder, "schema.json"
+        )
+        assert read == dict(schema)
+    dialect = quick.package_jsons("openapi_schema_validator", "schemas", "oas3.1")
+    assert OAS31Validator.META_SCHEMA in dialect
+    for schema in dialect:
+        assert REGISTRY[schema["$id"]].contents == schema
+    assert quick.package_json("no_such_package_here", "x.json") is None
+
+
+# ---------------------------------------------------- examples and defaults: DocumentValues
+
+_URI = "urn:sdkgen:test"
+_FORMATS = [
+    *("int32", "int64", "float", "double", "password", "regex", "date-time", "date", "time"),
+    *("uuid", "email", "ipv4", "ipv6", "hostname", "uri", "byte", "unknown-format"),
+    *("uri-reference", "idn-hostname", "duration", "json-pointer", "rfc2822"),
+]
+_PATTERNS = [r"^\d+$", r"^\w+$", r"^[a-z]{2,3}$", r"a.c", r"^$", r"(?i)^ab$", r"\bx"]
+_STRINGS = [
+    *("", "a", "ab", "AB", "abc", "a\nc", "123", "١٢٣", "é", "x y", "2024-01-31T10:00:00Z"),
+    *("2024-01-31T10:00:00", "2024-02-30", "2024-01-31", "10:00:00Z", "25:00:00Z", "a@b"),
+    *("1.2.3.4", "01.2.3.4", "::1", "not-a-uuid", "123e4567-e89b-12d3-a456-426614174000"),
+    *("[", "a+", "http://x", "aGk=", "kind", "cat", "dog", "2024-01-31t10:00:00z"),
+    *("12345678123456781234567812345678", "{123e4567-e89b-12d3-a456-426614174000}"),
+    *("urn:uuid:123e4567-e89b-12d3-a456-426614174000", "2024-01-31T10:00:60Z", "ab@"),
+]
+_NUMBERS = [0, 1, -1, 1.0, 2.5, 2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 2**63, 1e10, True]
+
+
+def _schemas() -> st.SearchStrategy[Any]:
+    leaf = st.one_of(
+        st.fixed_dictionaries(
+            {"type": st.sampled_from(["string", "integer", "number", "object", "array"])},
+            optional={
+                "format": st.sampled_from(_FORMATS),
+                "pattern": st.sampled_from(_PATTERNS),
+                "minimum": st.integers(-2, 2),
+                "enum": st.lists(st.sampled_from([*_STRINGS[:6], *_NUMBERS[:4]]), min_size=1),
+            },
+        ),
+        st.fixed_dictionaries({"format": st.sampled_from(_FORMATS)}),
+        st.fixed_dictionaries({"pattern": st.sampled_from(_PATTERNS)}),
+        st.just({"$ref": "#/components/schemas/Ref"}),
+        st.booleans(),
+    )
+
+    def nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        names = st.sampled_from(["kind", "a", "b", "1", "é"])
+        return st.one_of(
+            st.fixed_dictionaries(
+                {"type": st.just("object")},
+                optional={
+                    "properties": st.dictionaries(names, inner, max_size=3),
+                    "patternProperties": st.dictionaries(
+                        st.sampled_from(_PATTERNS), inner, max_size=2
+                    ),
+                    "additionalProperties": inner,
+                    "required": st.lists(names, max_size=2, unique=True),
+                },
+            ),
+            st.fixed_dictionaries({"type": st.just("array"), "items": inner}),
+            st.fixed_dictionaries(
+                {
+                    st.sampled_from(["oneOf", "anyOf", "allOf"]): st.lists(
+                        inner, min_size=1, max_size=3
+                    )
+                }
+            ),
+            st.fixed_dictionaries(
+                {
+                    "oneOf": st.lists(inner, min_size=1, max_size=2),
+                    "discriminator": st.just({"propertyName": "kind"}),
+                }
+            ),
+        )
+
+    return st.recursive(leaf, nested, max_leaves=6)
+
+
+_INSTANCES = st.recursive(
+    st.one_of(st.none(), st.sampled_from(_STRINGS), st.sampled_from(_NUMBERS)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["kind", "a", "b", "1", "é", "ab", "123"]), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+def _dialect_errors(document: Any, pointer: str, value: Any) -> list[Any] | None:
+    """openapi-schema-validator's errors for `value` at `pointer`, as the examples and defaults
+    passes ask it; None when it cannot check (a broken schema: the structural passes' job)."""
+    from openapi_schema_validator import OAS31Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    registry: Registry[Any] = Registry().with_resource(
+        _URI, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    validator = OAS31Validator(
+        {"$ref": f"{_URI}#{pointer}"},
+        registry=registry,
+        format_checker=OAS31Validator.FORMAT_CHECKER,
+    )
+    try:
+        return list(validator.iter_errors(value))
+    except Exception:
+        return None
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(_schemas(), _schemas(), _INSTANCES)
+def test_document_values_valid_is_never_wrong(schema: Any, ref: Any, value: Any) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "components": {"schemas": {"S": schema, "Ref": ref}},
+        "paths": {"/p": {"get": {"parameters": [{"name": "q", "in": "query", "schema": schema}]}}},
+    }
+    fast = quick.DocumentValues(document, True, _URI)
+    for pointer in ("/components/schemas/S", "/paths/~1p/get/parameters/0/schema"):
+        if fast.surely_valid(pointer, value):
+            assert _dialect_errors(document, pointer, value) == [], (schema, ref, value)
+
+
+def test_document_values_vouch_for_the_valid_cases() -> None:
+    """The fast path answers yes where it should (else validation is slow but green): formats,
+    patterns and pattern properties included; it never answers for a 3.0 document."""
+    document = {
+        "components": {
+            "schemas": {
+                "S": {
+                    "type": "object",
+                    "properties": {
+                        "at": {"type": "string", "format": "date-time"},
+                        "id": {"type": "string", "format": "uuid"},
+                        "n": {"type": "integer", "format": "int32"},
+                        "code": {"type": "string", "pattern": r"^\d+$"},
+                    },
+                    "patternProperties": {r"^x-": {"type": "string"}},
+                }
+            }
+        }
+    }
+    good = {
+        "at": "2024-01-31T10:00:00Z",
+        "id": "123e4567-e89b-12d3-a456-426614174000",
+        "n": 2**31 - 1,
+        "code": "42",
+        "x-a": "b",
+    }
+    fast = quick.DocumentValues(document, True, _URI)
+    assert fast.surely_valid("/components/schemas/S", good)
+    for bad in ({"at": "yesterday"}, {"id": "x"}, {"n": 2**31}, {"code": "4a"}, {"x-a": 1}):
+        assert not fast.surely_valid("/components/schemas/S", bad), bad
+        assert _dialect_errors(document, "/components/schemas/S", bad), bad
+    assert not quick.DocumentValues(document, False, _URI).surely_valid("/components/schemas/S", good)
+
+
+@pytest.mark.parametrize("name", ["laml_streams", "stream_video"])
+def test_our_specs_examples_need_no_slow_validator(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every example and default of the curated specs is vouched for by the fast path, so
+    validating them imports neither jsonschema's validators nor openapi-schema-validator."""
+    from generator import examples, semantics
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError(f"the slow validator was needed: {args[1:]}")
+
+    monkeypatch.setattr(examples._Slow, "__init__", refuse)
+    monkeypatch.setattr(semantics._Defaults, "_slow_registry", refuse)
+    spec = load_spec(ROOT / "specs" / f"{name}.yaml")
+    assert list(examples.example_problems(spec, True)) == []
+    assert list(semantics.check(spec, True)) == []
+
+
+def test_validating_our_specs_imports_no_slow_validator() -> None:
+    """In a fresh interpreter: validating the curated specs (valid, examples and defaults
+    included) imports none of the validators that only explain problems."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator import load, validate\n"
+        "for name in sys.argv[1:]:\n"
+        "    validate._validate(load.load_spec(Path(name)))\n"
+        "print(sorted(m for m in ('jsonschema', 'openapi_schema_validator', "
+        "'openapi_spec_validator') if m in sys.modules))\n"
+    )
+    specs = [str(ROOT / "specs" / f"{n}.yaml") for n in ("laml_streams", "stream_video")]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *specs],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SDKGEN_NO_CACHE": "1"},
+        check=True,
+    )
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+@pytest.mark.parametrize("name", sorted(set(_FORMATS) - {"int32", "int64", "regex"}))
+def test_formats_decided_without_jsonschema_are_decided_as_jsonschema_does(name: str) -> None:
+    from openapi_schema_validator import OAS31Validator
+
+    checker = OAS31Validator.FORMAT_CHECKER
+    keyword = quick._Format({}, name, [])
+    for value in [*_STRINGS, *_NUMBERS, None, [], {}]:
+        try:
+            keyword.validate(value)
+            fast = True
+        except ValueError:
+            fast = False
+        assert fast == checker.conforms(value, name), (name, value)

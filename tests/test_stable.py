@@ -203,6 +203,20 @@ def _docstring(draw: st.DrawFn, indent: str) -> str:
 
 
 @st.composite
+def _bare_annotation(draw: st.DrawFn) -> str:
+    """A field without a value (a TypedDict key): a union, a subscript around one, or a name."""
+    union = " | ".join(draw(st.lists(_word, min_size=1, max_size=4)))
+    around = draw(st.sampled_from(["", "Required", "Sequence", "Mapping[str, ", "list"]))
+    if around.endswith(", "):
+        union = f"{around}{union}]"
+    elif around:
+        union = f"{around}[{union}]"
+    if draw(st.booleans()):
+        union += " | None"
+    return f"{draw(_word)}: {union}"
+
+
+@st.composite
 def _module(draw: st.DrawFn) -> str:
     parts = ["# header", "from __future__ import annotations", ""]
     parts += [draw(_statement("")) for _ in range(draw(st.integers(0, 3)))]
@@ -213,6 +227,7 @@ def _module(draw: st.DrawFn) -> str:
             parts += [doc, ""]
         fields = draw(st.lists(st.tuples(_word, _word), max_size=3))
         parts += [f"    {a}: {b} | None = None" for a, b in fields]
+        parts += [f"    {line}" for line in draw(st.lists(_bare_annotation(), max_size=3))]
         for _ in range(draw(st.integers(0, 2))):
             parts += ["", draw(_function()).rstrip("\n")]
         if not fields and parts[-1].endswith(":"):
@@ -257,6 +272,18 @@ KNOWN = {
     + " = NOT_GIVEN,\n) -> None:\n    pass\n",
     "long conditional expression argument": "x = make(\n    auth=Bearer(token) if token is not None else "
     + "ServerAuth(setting('api_secret', api_secret, 'API_SECRET'), ttl=3600, claims={'server': True}),\n)\n",
+    "long bare union annotation": "class A(TypedDict):\n    closed_caption_mode: "
+    + " | ".join(f"TranscriptionSettingsRequestClosedCaptionMode{i}" for i in range(2))
+    + "\n",
+    "very long bare union annotation": "class A(TypedDict):\n    closed_caption_mode: "
+    + " | ".join(f"TranscriptionSettingsRequestClosedCaptionMode{i}" for i in range(3))
+    + "\n",
+    "long bare subscript annotation": "class A(TypedDict):\n    output_types: Sequence["
+    + " | ".join(f"IndividualRecordingSettingsRequestOutputTypesItem{i}" for i in range(2))
+    + "]\n",
+    "long required annotation that fits split": "class A(TypedDict):\n    device: Required["
+    + " | ".join(f"AudioSettingsRequestDefaultDevice{i}" for i in range(2))
+    + "]\n",
     "conditional expressions that fit": "x = f(" + "a if b else c, " * 8 + "d)\n",
     "blank lines": 'import a\nx = 1\nclass A:\n    """Doc."""\n    x: int\n    def f(self):\n        pass\n    y = 2\ndef g():\n    pass\n',
 }

@@ -144,10 +144,10 @@ class CallsStreamsResource:
             ),
             "stopCallStream",
             idempotent=True,
-            form=(
-                *form_fields(
+            form=tuple(
+                form_fields(
                     validate_body(UpdateStreamRequest, {"Status": "stopped"}, "stopCallStream")
-                ),
+                )
             ),
         )
         return self._call(_spec, CallStream, request_options)
@@ -270,10 +270,10 @@ class AsyncCallsStreamsResource:
             ),
             "stopCallStream",
             idempotent=True,
-            form=(
-                *form_fields(
+            form=tuple(
+                form_fields(
                     validate_body(UpdateStreamRequest, {"Status": "stopped"}, "stopCallStream")
-                ),
+                )
             ),
         )
         return await self._call(_spec, CallStream, request_options)

@@ -158,12 +158,12 @@ class ConferencesStreamsResource:
             ),
             "updateConferenceStream",
             idempotent=True,
-            form=(
-                *form_fields(
+            form=tuple(
+                form_fields(
                     validate_body(
                         UpdateStreamRequest, {"Status": "stopped"}, "updateConferenceStream"
                     )
-                ),
+                )
             ),
         )
         return self._call(_spec, ConferenceStream, request_options)
@@ -298,12 +298,12 @@ class AsyncConferencesStreamsResource:
             ),
             "updateConferenceStream",
             idempotent=True,
-            form=(
-                *form_fields(
+            form=tuple(
+                form_fields(
                     validate_body(
                         UpdateStreamRequest, {"Status": "stopped"}, "updateConferenceStream"
                     )
-                ),
+                )
             ),
         )
         return await self._call(_spec, ConferenceStream, request_options)

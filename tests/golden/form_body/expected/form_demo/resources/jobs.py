@@ -91,12 +91,12 @@ class JobsResource:
             build_path("/Accounts/{AccountSid}/Jobs/{Sid}", self._client.account_sid, sid),
             "cancelJob",
             idempotent=True,
-            form=(
-                *form_fields(
+            form=tuple(
+                form_fields(
                     validate_body(
                         CancelJobRequest, {"Reason": reason, "Status": "canceled"}, "cancelJob"
                     )
-                ),
+                )
             ),
         )
         return self._call(_spec, Job, request_options)
@@ -174,12 +174,12 @@ class AsyncJobsResource:
             build_path("/Accounts/{AccountSid}/Jobs/{Sid}", self._client.account_sid, sid),
             "cancelJob",
             idempotent=True,
-            form=(
-                *form_fields(
+            form=tuple(
+                form_fields(
                     validate_body(
                         CancelJobRequest, {"Reason": reason, "Status": "canceled"}, "cancelJob"
                     )
-                ),
+                )
             ),
         )
         return await self._call(_spec, Job, request_options)
