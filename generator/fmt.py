@@ -3,8 +3,8 @@
 Black is the authority but costs ~40 ms per operation, so a file is sent through it only when
 generator.stable cannot tell black's output from the code's shape (in practice a file with a line
 black wraps in parentheses of its own, such as a long conditional expression). Results are kept in a
-content-addressed cache (see generator.cache): a file whose rendered text is unchanged since any
-earlier run is not formatted again.
+content-addressed cache (see generator.cache), one pack per package: a file whose rendered text is
+unchanged since the package's last run is not formatted again.
 """
 
 from __future__ import annotations
@@ -68,6 +68,11 @@ def _black(item: tuple[PurePosixPath, str]) -> tuple[PurePosixPath, str | None, 
         return path, None, str(exc)
 
 
+def pack_name(files: Mapping[PurePosixPath, str]) -> str:
+    """The cache pack a set of files shares: named by their top-level folders (the package)."""
+    return "\0".join(sorted({path.parts[0] for path in files if path.parts}))
+
+
 def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]:
     """Python files as black writes them; everything else with LF line endings and one final newline.
 
@@ -86,13 +91,12 @@ def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]
         for path, text in texts.items()
         if path.suffix == ".py" and not already_formatted(path)
     }
-    done = {path: cache.get(key) for path, key in keys.items()}
+    pack = pack_name(texts)
+    known = cache.get_pack(pack)
+    done = {path: known.get(key) for path, key in keys.items()}
     for path, value in done.items():
         if value is None:
-            value = stable.stable_text(texts[path])
-            if value is not None:
-                cache.put(keys[path], value)
-                done[path] = value
+            done[path] = stable.stable_text(texts[path])
     todo = [(path, texts[path]) for path, value in done.items() if value is None]
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) >= _PARALLEL_THRESHOLD and workers > 1:
@@ -103,8 +107,10 @@ def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]
     for path, formatted, error in sorted(results, key=lambda r: str(r[0])):
         if formatted is None:
             raise FormatError(f"{path}: generated code does not parse: {error}")
-        cache.put(keys[path], formatted)
         done[path] = formatted
+    entries = {keys[path]: value for path, value in done.items() if value is not None}
+    if entries != {key: known[key] for key in entries if key in known}:
+        cache.put_pack(pack, entries)
     out = {}
     for path, text in texts.items():
         text = done.get(path) or text

@@ -75,24 +75,34 @@ class VerifyError(Exception):
 def verify(files: Mapping[PurePosixPath, str], pointers: SpecPointers | None = None) -> None:
     """Raise VerifyError listing every finding in every `.py` file of `files`; return when clean.
 
-    A file whose exact text passed before, under this same generator, is not checked again; nor
-    is a runtime module copied verbatim (its header line is a comment, and the runtime's own source
-    is checked once by the tests, tests/test_verify.py), a quarter of a package's code."""
+    A file whose exact text passed in the package's last run (one cache pack per package), under
+    this same generator, is not checked again; nor is a runtime module copied verbatim (its header
+    line is a comment, and the runtime's own source is checked once by the tests,
+    tests/test_verify.py), a quarter of a package's code."""
+    from generator.fmt import pack_name
     from generator.render import is_verbatim_runtime
 
     cache = DiskCache("verify", generator_fingerprint())
+    pack = pack_name(files)
+    known = cache.get_pack(pack)
+    passed: dict[str, str] = {}
     findings: list[Finding] = []
     for path in sorted(files):
         if path.suffix != ".py" or is_verbatim_runtime(path, files[path]):
             continue
         key = cache.key(files[path].encode())
-        if cache.get(key) == "ok":
+        if known.get(key) == "ok":
+            passed[key] = "ok"
             continue
         found = check_source(files[path], path)
         if found:
             findings.extend(found)
         else:
-            cache.put(key, "ok")
+            passed[key] = "ok"
+    # a failed run adds what passed to the pack rather than dropping what the last good run left
+    kept = {**known, **passed} if findings else passed
+    if kept.keys() != known.keys():
+        cache.put_pack(pack, kept)
     if findings:
         raise VerifyError(_locate(f, pointers or {}) for f in findings)
 

@@ -126,3 +126,50 @@ def test_subprocesses_inherit_the_session_cache(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert set((SESSION_CACHE / "validate").rglob("*")) - before, "nothing cached in the session"
     assert not list(home.rglob("*")), "the subprocess wrote under HOME"
+
+
+def test_a_pack_holds_one_runs_entries_in_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDKGEN_CACHE_DIR", str(tmp_path))
+    store = cache.DiskCache("packs", "salt")
+    assert store.get_pack("pkg") == {}
+    store.put_pack("pkg", {"a": "1", "b": "2"})
+    store.put_pack("other", {"c": "3"})
+    assert store.get_pack("pkg") == {"a": "1", "b": "2"}
+    assert len([p for p in (tmp_path / "packs").rglob("*") if p.is_file()]) == 2
+    store.put_pack("pkg", {"b": "2"})  # replaced, not merged
+    assert store.get_pack("pkg") == {"b": "2"}
+    assert cache.DiskCache("packs", "other salt").get_pack("pkg") == {}
+    path = store._pack_path("pkg")
+    assert path is not None and path.is_file()
+    for damaged in ("not json", "[1, 2]", '{"a": 1}'):
+        path.write_text(damaged, encoding="utf-8")
+        assert store.get_pack("pkg") == {}, damaged
+    monkeypatch.setenv("SDKGEN_NO_CACHE", "1")
+    off = cache.DiskCache("packs", "salt")
+    off.put_pack("pkg", {"x": "y"})
+    assert off.get_pack("pkg") == {}
+
+
+def test_formatting_a_package_writes_one_pack_and_reuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import PurePosixPath
+
+    from generator import fmt, stable
+
+    monkeypatch.setenv("SDKGEN_CACHE_DIR", str(tmp_path))
+    files = {PurePosixPath(f"pkg/m{i}.py"): f"x{i} = 'v'\n" for i in range(30)}
+    first = fmt.format_files(files)
+    assert len([p for p in (tmp_path / "black").rglob("*") if p.is_file()]) == 1
+    calls: list[str] = []
+    real = stable.stable_text
+
+    def counting(text: str) -> str | None:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(stable, "stable_text", counting)
+    assert fmt.format_files(files) == first and calls == []
+    changed = {**files, PurePosixPath("pkg/m0.py"): "x0 = 'w'\n"}
+    assert fmt.format_files(changed)[PurePosixPath("pkg/m0.py")] == 'x0 = "w"\n'
+    assert calls == ["x0 = 'w'\n"]  # only the changed file
