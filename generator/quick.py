@@ -49,47 +49,51 @@ def surely_valid(compiled: Compiled, instance: Any) -> bool:
         return False
 
 
-def package_json(package: str, *parts: str) -> Any:
-    """A JSON file shipped inside an installed package, read without importing the package, or
-    None when it is not there. (Importing openapi-spec-validator or openapi-schema-validator costs
-    a tenth of a second each; the schema files the fast path needs from them take a millisecond.)"""
+def _package_folders(package: str) -> list[str]:
+    """Where an installed package's files are, found without importing it."""
     import importlib.util
-    import json
-    from pathlib import Path
 
     try:
         found = importlib.util.find_spec(package)
     except (ImportError, ValueError):
-        return None
-    locations = list(found.submodule_search_locations or []) if found is not None else []
-    for location in locations:
-        try:
-            return json.loads(Path(location, *parts).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+        return []
+    return list(found.submodule_search_locations or []) if found is not None else []
+
+
+def _read_json(path: Any) -> tuple[bool, Any]:
+    import json
+
+    try:
+        return True, json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, None
+
+
+def package_json(package: str, *parts: str) -> Any:
+    """A JSON file shipped inside an installed package, read without importing the package, or
+    None when it is not there. (Importing openapi-spec-validator or openapi-schema-validator costs
+    a tenth of a second each; the schema files the fast path needs from them take a millisecond.)"""
+    from pathlib import Path
+
+    for folder in _package_folders(package):
+        ok, value = _read_json(Path(folder, *parts))
+        if ok:
+            return value
     return None
 
 
 def package_jsons(package: str, *parts: str) -> list[Any]:
     """Every file under a folder of an installed package (recursively, sorted by path, dot files
     left out), each read as JSON as `package_json` reads one."""
-    import importlib.util
-    import json
     from pathlib import Path
 
-    try:
-        found = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        return []
     out = []
-    for location in list(found.submodule_search_locations or []) if found is not None else []:
-        for path in sorted(Path(location, *parts).rglob("*")):
-            if path.name.startswith(".") or not path.is_file():
-                continue
-            try:
-                out.append(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                continue
+    for folder in _package_folders(package):
+        for path in sorted(Path(folder, *parts).rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                ok, value = _read_json(path)
+                if ok:
+                    out.append(value)
     return out
 
 
