@@ -20,7 +20,8 @@ import os
 import platform
 import tempfile
 import tomllib
-from pathlib import Path
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 
 from packaging.requirements import InvalidRequirement, Requirement
 
@@ -82,6 +83,12 @@ def generator_fingerprint() -> str:
         f"source {source_fingerprint()}",
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def pack_of(paths: Iterable[PurePosixPath]) -> str:
+    """The pack (see DiskCache.get_pack) a step's files share: named by their top-level folders,
+    the package they belong to."""
+    return "\0".join(sorted({path.parts[0] for path in paths if path.parts}))
 
 
 class DiskCache:

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from generator import quick
+from generator import quick, subschemas
 from generator.errors import Problem, format_pointer
 from generator.load import LoadedSpec, Pointer
 
@@ -27,8 +27,7 @@ __all__ = ["example_problems"]
 
 _URI = "urn:sdkgen:spec"
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# Where Schema Objects nest inside a Schema Object (JSON Schema 2020-12 and OpenAPI 3.0).
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+# The one-schema keywords an example may sit under (the maps and lists: generator.subschemas).
 _SUBSCHEMA_ONE = (
     "items",
     "additionalProperties",
@@ -41,7 +40,6 @@ _SUBSCHEMA_ONE = (
     "unevaluatedItems",
     "unevaluatedProperties",
 )
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 # (pointer of the example value, pointer of the schema it must match, the value, pointer of the
 # node lenient mode drops when it does not match)
@@ -217,12 +215,12 @@ def _in_schema(schema: Any, at: Pointer) -> Iterator[Example]:
     if isinstance(schema.get("examples"), list):
         for i, value in enumerate(schema["examples"]):
             yield (*at, "examples", i), at, value, (*at, "examples", i)
-    for key in _SUBSCHEMA_MAPS:
+    for key in subschemas.MAP:
         for name, sub in _items(schema.get(key)):
             yield from _in_schema(sub, (*at, key, name))
     for key in _SUBSCHEMA_ONE:
         yield from _in_schema(schema.get(key), (*at, key))
-    for key in _SUBSCHEMA_LISTS:
+    for key in subschemas.LIST:
         parts = schema.get(key)
         for i, sub in enumerate(parts if isinstance(parts, list) else ()):
             yield from _in_schema(sub, (*at, key, i))

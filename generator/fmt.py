@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from generator import stable
-from generator.cache import DiskCache
+from generator.cache import DiskCache, pack_of
 
 if TYPE_CHECKING:
     import black
@@ -68,11 +68,6 @@ def _black(item: tuple[PurePosixPath, str]) -> tuple[PurePosixPath, str | None, 
         return path, None, str(exc)
 
 
-def pack_name(files: Mapping[PurePosixPath, str]) -> str:
-    """The cache pack a set of files shares: named by their top-level folders (the package)."""
-    return "\0".join(sorted({path.parts[0] for path in files if path.parts}))
-
-
 def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]:
     """Python files as black writes them; everything else with LF line endings and one final newline.
 
@@ -91,7 +86,7 @@ def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]
         for path, text in texts.items()
         if path.suffix == ".py" and not already_formatted(path)
     }
-    pack = pack_name(texts)
+    pack = pack_of(texts)
     known = cache.get_pack(pack)
     done = {path: known.get(key) for path, key in keys.items()}
     for path, value in done.items():

@@ -14,6 +14,8 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from generator import subschemas
+
 # Tests turn the fast path off to check that it changes no reported problem.
 ENABLED = True
 
@@ -229,14 +231,12 @@ def _ecma_patterns() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("regress") is not None
+
+
 _DATA = frozenset({"example", "examples", "default", "enum", "const"})
-# Where Schema Objects nest in a Schema Object (JSON Schema 2020-12).
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
-_SCHEMA_ONE = frozenset(
-    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
-    | {"unevaluatedItems", "unevaluatedProperties", "contentSchema"}
-)
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SCHEMA_MAPS = frozenset(subschemas.MAP)
+_SCHEMA_ONE = frozenset(subschemas.ONE)
+_SCHEMA_LISTS = frozenset(subschemas.LIST)
 
 
 def _stricter_schema(node: Any) -> Any:
@@ -394,10 +394,10 @@ class DocumentValues:
             for key in _SCHEMA_ONE:
                 if key in node:
                     todo.append(node[key])
-            for key in ("prefixItems",):
+            for key in _SCHEMA_LISTS:
                 if isinstance(node.get(key), list):
                     todo.extend(node[key])
-            for key in ("properties", "patternProperties"):
+            for key in _SCHEMA_MAPS:
                 if isinstance(node.get(key), dict):
                     todo.extend(node[key].values())
         return self._remember(start, True)

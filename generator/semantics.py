@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from generator import quick
+from generator import quick, subschemas
 from generator.errors import Problem, format_pointer
 from generator.extensions import schema_roots
 from generator.load import LoadedSpec, Pointer
@@ -31,13 +31,6 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _BASE = "urn:sdkgen:spec"  # the bundled document's URI while defaults are checked
 
-# Keywords whose values are schemas (or maps / lists of schemas), for the walk over nested schemas.
-_ONE = (
-    *("items", "not", "additionalProperties", "additionalItems", "contains", "propertyNames"),
-    *("if", "then", "else", "unevaluatedItems", "unevaluatedProperties"),
-)
-_MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 
 def check(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
@@ -64,17 +57,17 @@ def _subschemas(schema: Any, pointer: Pointer) -> Iterator[tuple[Pointer, Mappin
         if not isinstance(node, Mapping):
             continue
         yield at, node
-        for key in _ONE:
+        for key in subschemas.ONE:
             if isinstance(node.get(key), (Mapping, list)):
                 value = node[key]
                 if isinstance(value, list):  # 3.0-era `items: [...]`
                     todo.extend(((*at, key, i), v) for i, v in enumerate(value))
                 else:
                     todo.append(((*at, key), value))
-        for key in _MAP:
+        for key in subschemas.MAP:
             if isinstance(node.get(key), Mapping):
                 todo.extend(((*at, key, name), v) for name, v in node[key].items())
-        for key in _LIST:
+        for key in subschemas.LIST:
             if isinstance(node.get(key), list):
                 todo.extend(((*at, key, i), v) for i, v in enumerate(node[key]))
 

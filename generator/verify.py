@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
-from generator.cache import DiskCache, generator_fingerprint
+from generator.cache import DiskCache, generator_fingerprint, pack_of
 
 SpecPointers = Mapping[tuple[PurePosixPath, str], str]
 
@@ -79,11 +79,10 @@ def verify(files: Mapping[PurePosixPath, str], pointers: SpecPointers | None = N
     this same generator, is not checked again; nor is a runtime module copied verbatim (its header
     line is a comment, and the runtime's own source is checked once by the tests,
     tests/test_verify.py), a quarter of a package's code."""
-    from generator.fmt import pack_name
     from generator.render import is_verbatim_runtime
 
     cache = DiskCache("verify", generator_fingerprint())
-    pack = pack_name(files)
+    pack = pack_of(files)
     known = cache.get_pack(pack)
     passed: dict[str, str] = {}
     findings: list[Finding] = []
