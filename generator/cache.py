@@ -14,20 +14,27 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import platform
 import tempfile
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from generator import __version__
 
+# importlib.metadata and packaging are imported where dependency versions are read: importing
+# them costs more than a whole unchanged regeneration's check (generator/stamp.py).
+
 _PACKAGE = Path(__file__).resolve().parent
+
+
+def templates_dir() -> Path:
+    """Installed: generator/templates (shipped in the wheel). From a checkout: the repo's templates/."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent / "templates"):
+        if (candidate / "_macros.jinja").is_file():
+            return candidate
+    raise FileNotFoundError("templates directory not found next to the generator package")
 
 
 def source_fingerprint(package: Path = _PACKAGE) -> str:
@@ -44,6 +51,9 @@ def source_fingerprint(package: Path = _PACKAGE) -> str:
 def _requirements() -> list[str]:
     """The generator's runtime dependencies: from its installed metadata, else from the checkout's
     pyproject.toml (running from a source tree that was never installed)."""
+    import importlib.metadata
+    import tomllib
+
     try:
         return list(importlib.metadata.requires("sdkgen") or [])
     except importlib.metadata.PackageNotFoundError:
@@ -57,6 +67,10 @@ def _requirements() -> list[str]:
 
 def dependency_versions() -> list[str]:
     """'name version' of each installed runtime dependency (test extras left out), sorted."""
+    import importlib.metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
     out = []
     for line in _requirements():
         try:

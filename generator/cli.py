@@ -15,21 +15,24 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generator import __version__, escape
+from generator import __version__, escape, stamp
 from generator.baseline import BaselineError, Baselines, orphans
 from generator.errors import Problem, SpecError
-from generator.fmt import FormatError
-from generator.ir import Api
-from generator.manifest import ManifestError
-from generator.pipeline import Build, discover
-from generator.pipeline import generate as build_package
-from generator.release import report
-from generator.verify import VerifyError
+from generator.layout import discover
 from generator.write import diff_tree, remove_tree, write_tree
+
+if TYPE_CHECKING:
+    from generator.ir import Api
+    from generator.pipeline import Build
+
+# The stages are imported where a command runs them: `generate` finds out first, from the run
+# stamps (generator/stamp.py), whether any spec needs building at all.
 
 _SPECS = Path("specs")
 _OUT = Path("generated")
@@ -76,13 +79,17 @@ def _mode(strict: bool, lenient: bool) -> None:
         raise click.UsageError("--strict and --lenient exclude each other")
 
 
+def _warnings(api: Api) -> list[str]:
+    return [
+        *(f"{p.pos}: {p.pointer}: warning: {p.message}" for p in api.warnings),
+        *(f"{api.package}: warning: skipped {operation}" for operation in api.skipped),
+        *(f"{api.package}: note: {note}" for note in api.notes),
+    ]
+
+
 def _warn(api: Api) -> None:
-    for problem in api.warnings:
-        _say(f"{problem.pos}: {problem.pointer}: warning: {problem.message}", err=True)
-    for operation in api.skipped:
-        _say(f"{api.package}: warning: skipped {operation}", err=True)
-    for note in api.notes:
-        _say(f"{api.package}: note: {note}", err=True)
+    for line in _warnings(api):
+        _say(line, err=True)
 
 
 def _counts(api: Api) -> str:
@@ -101,6 +108,11 @@ def _build_all(
     lenient: bool = False,
 ) -> list[tuple[Build, float]]:
     """Build every spec in memory first, so one bad spec leaves every output untouched."""
+    from generator.fmt import FormatError
+    from generator.manifest import ManifestError
+    from generator.pipeline import generate as build_package
+    from generator.verify import VerifyError
+
     _mode(strict, lenient)
     results: list[tuple[Build, float]] = []
     problems: list[Problem] = []
@@ -197,34 +209,78 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool)
     Prints what changed in each package's Python API since the committed package, with the version
     that follows. With no SPEC given, packages in OUTPUT that no spec generates any more are removed.
     """
-    built = _build_all(_specs(specs), strict, _baselines(output), lenient)
-    waiting = lambda: _say(f"{output}: waiting for another sdkgen run to finish", True)  # noqa: E731
-    for done, seconds in built:
-        api, rel = done.api, done.release
-        _warn(api)
-        for warning in rel.warnings:
-            _say(f"{api.package}: warning: {warning}", err=True)
-        if rel.changed or rel.unrecorded:
-            for line in report(rel):
-                _say(line)
+    _mode(strict, lenient)
+    baselines = _baselines(output)
+    found = _specs(specs)
+    replays: dict[Path, tuple[stamp.Record | None, float]] = {}
+    for spec in found:
         started = time.perf_counter()
-        try:
-            result = write_tree(output / api.package, done.files, waiting=waiting)
-        except OSError as exc:
-            _os_failure("write", output / api.package, exc)
-        seconds += time.perf_counter() - started
-        click.echo(
-            f"{api.package}: {_counts(api)}, "
-            f"{len(done.files)} files ({result.written} written, {result.unchanged} unchanged"
-            f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
-        )
+        record = stamp.lookup(spec, output, strict, lenient, baselines)
+        replays[spec] = record, time.perf_counter() - started
+    todo = [spec for spec in found if replays[spec][0] is None]
+    built = iter(_build_all(todo, strict, baselines, lenient) if todo else [])
+    waiting = lambda: _say(f"{output}: waiting for another sdkgen run to finish", True)  # noqa: E731
+    packages = set()
+    for spec in found:
+        replay, looked = replays[spec]
+        if replay is not None:  # nothing it depends on changed: say again what that run said
+            for err, line in replay.said:
+                _say(line, err)
+            packages.add(replay.package)
+            click.echo(
+                f"{replay.package}: {replay.counts}, {replay.files} files "
+                f"(0 written, {replay.files} unchanged) in {looked:.2f}s"
+            )
+            continue
+        done, seconds = next(built)
+        packages.add(done.api.package)
+        _write_one(spec, done, seconds, output, baselines, strict, lenient, waiting)
     if not specs:
-        for package in orphans(output, {done.api.package for done, _ in built}):
+        for package in orphans(output, packages):
             try:
                 count = remove_tree(package, waiting=waiting)
             except OSError as exc:
                 _os_failure("remove", package, exc)
             _say(f"{package.name}: removed {package} ({count} files): no spec generates it")
+
+
+def _write_one(
+    spec: Path,
+    done: Build,
+    seconds: float,
+    output: Path,
+    baselines: Baselines,
+    strict: bool,
+    lenient: bool,
+    waiting: Callable[[], None],
+) -> None:
+    """Write one built package, say what changed, and stamp the run."""
+    from generator.release import report
+
+    api, rel = done.api, done.release
+    said = [(True, line) for line in _warnings(api)]
+    said += [(True, f"{api.package}: warning: {warning}") for warning in rel.warnings]
+    if rel.changed or rel.unrecorded:
+        said += [(False, line) for line in report(rel)]
+    for err, line in said:
+        _say(line, err)
+    started = time.perf_counter()
+    try:
+        # the baseline as this run measured against it, before the write (on disk, it is the
+        # package this write replaces)
+        baseline = baselines.raw(api.package)
+        result = write_tree(output / api.package, done.files, waiting=waiting)
+    except OSError as exc:
+        _os_failure("write", output / api.package, exc)
+    seconds += time.perf_counter() - started
+    counts = _counts(api)
+    click.echo(
+        f"{api.package}: {counts}, "
+        f"{len(done.files)} files ({result.written} written, {result.unchanged} unchanged"
+        f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
+    )
+    record = stamp.Record(api.package, tuple(said), counts, len(done.files))
+    stamp.record(spec, output, strict, lenient, baseline, done.inputs, done.files, record)
 
 
 @main.command()
@@ -238,6 +294,8 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) ->
     That includes each package's version and CHANGELOG.md, and (with no SPEC given) a package in
     OUTPUT that no spec generates any more.
     """
+    from generator.release import report
+
     stale = False
     built = _build_all(_specs(specs), strict, _baselines(output), lenient)
     for done, _ in built:
@@ -300,6 +358,8 @@ def diff(
     """What regenerating from SPEC (default: every spec in specs/) changes in each package's Python
     API, classified (breaking, compatible, patch), with the version that follows. Writes nothing."""
     baselines = _baselines(output, ref)
+    from generator.release import report
+
     built = _build_all(_specs(specs), strict, baselines, lenient)
     for done, _ in built:
         _warn(done.api)
@@ -319,6 +379,8 @@ def diff(
 
 
 def _removed_entry(name: str, baselines: Baselines) -> dict[str, object]:
+    from generator.manifest import ManifestError
+
     try:
         before = baselines.read(name)
     except ManifestError:  # unreadable, and about to be removed anyway

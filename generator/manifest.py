@@ -25,7 +25,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from generator import types
+from generator import layout, types
 from generator.surface import (
     AliasDef,
     Argument,
@@ -63,8 +63,8 @@ from generator.types import (
 )
 
 FORMAT = 1
-PATH = PurePosixPath("api.json")
-CHANGELOG = PurePosixPath("CHANGELOG.md")
+PATH = layout.MANIFEST
+CHANGELOG = layout.CHANGELOG
 GENERATOR = "sdkgen"
 
 

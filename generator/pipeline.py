@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from generator.errors import SpecError, format_pointer
 from generator.fmt import format_files
 from generator.ir import Api, Resource
+from generator.layout import discover as discover  # re-exported
 from generator.limits import MAX_FILE_NAME
 from generator.load import LoadedSpec, bundle
 from generator.parse import parse
@@ -27,6 +28,7 @@ class Build:
     api: Api  # with the version the release decided
     files: dict[PurePosixPath, str]
     release: Release
+    inputs: tuple[Path, ...] = ()  # every spec file it was read from
 
 
 def generate(
@@ -49,7 +51,7 @@ def generate(
     except ReleaseError as exc:
         raise SpecError([spec.problem(exc.pointer, exc.message)]) from None
     verify(files, spec_pointers(api))
-    return Build(api, files, rel)
+    return Build(api, files, rel, spec.files)
 
 
 def build(
@@ -130,8 +132,3 @@ def spec_pointers(api: Api) -> dict[tuple[PurePosixPath, str], str]:
             for arg in part.args:
                 out[(client, f"{cls}.__init__.{arg.name}")] = scheme
     return out
-
-
-def discover(specs_dir: Path) -> list[Path]:
-    """Root specs are the YAML files directly in specs/; sub-folders hold the fragments they $ref."""
-    return sorted(p for p in specs_dir.glob("*.y*ml") if p.is_file())

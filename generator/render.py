@@ -17,18 +17,9 @@ from typing import Any
 import jinja2
 
 from generator import escape, types
-from generator.cache import DiskCache
+from generator.cache import DiskCache, templates_dir
 from generator.ir import Api, Resource
 from generator.parse.modules import isort_key, isort_names, natural
-
-
-def templates_dir() -> Path:
-    """Installed: generator/templates (shipped in the wheel). From a checkout: the repo's templates/."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "_macros.jinja").is_file():
-            return candidate
-    raise FileNotFoundError("templates directory not found next to the generator package")
 
 
 def _indent_doc(text: str, indent: str) -> str:

@@ -32,7 +32,6 @@ _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _BASE = "urn:sdkgen:spec"  # the bundled document's URI while defaults are checked
 
 
-
 def check(spec: LoadedSpec, is_31: bool) -> Iterator[Problem]:
     data = spec.data
     paths = data.get("paths")

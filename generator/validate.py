@@ -72,7 +72,9 @@ def _quick_document(is_31: bool) -> quick.Compiled:
     # read from openapi-spec-validator's files, without importing it (tests/test_quick_validate.py
     # checks it is the very schema `_document_validator` uses)
     folder = "v3.1" if is_31 else "v3.0"
-    schema = quick.package_json("openapi_spec_validator", "resources", "schemas", folder, "schema.json")
+    schema = quick.package_json(
+        "openapi_spec_validator", "resources", "schemas", folder, "schema.json"
+    )
     if schema is None:
         from openapi_spec_validator.schemas import schema_v30, schema_v31
 

@@ -44,7 +44,7 @@ def _ignored(relative: Path) -> bool:
     )
 
 
-def _existing(root: Path) -> dict[PurePosixPath, bytes]:
+def existing(root: Path) -> dict[PurePosixPath, bytes]:
     if not root.is_dir():
         return {}
     return {
@@ -102,7 +102,7 @@ def write_tree(
 
 
 def _write(root: Path, new: dict[PurePosixPath, bytes]) -> WriteResult:
-    old = _existing(root)
+    old = existing(root)
     changed = {p for p, data in new.items() if old.get(p) != data}
     removed = set(old) - set(new)
     if not changed and not removed:
@@ -137,9 +137,9 @@ def _read_locked(root: Path) -> dict[PurePosixPath, bytes]:
         return {}
     try:
         with locked(root.parent, shared=True):
-            return _existing(root)
+            return existing(root)
     except OSError:  # no lock file can be made there (a read-only tree): read without one
-        return _existing(root)
+        return existing(root)
 
 
 def remove_tree(root: Path, waiting: Callable[[], None] | None = None) -> int:
@@ -150,7 +150,7 @@ def remove_tree(root: Path, waiting: Callable[[], None] | None = None) -> int:
         _repair(root)
         if not root.is_dir():
             return 0
-        count = len(_existing(root))
+        count = len(existing(root))
         trash = root.with_name(f".{root.name}.removed")
         if trash.exists():
             shutil.rmtree(trash)

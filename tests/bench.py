@@ -6,6 +6,8 @@ deterministically): three scenarios, each in a fresh interpreter so import time 
 * cold: an empty cache and an empty output directory;
 * unchanged: the same again (the floor beside it: interpreter start + reading and composing the spec
   files with libyaml + hashing them);
+* no-op cli: `python -m generator generate` once more, whole process, as `make generate` runs it
+  (the run stamp answers; generator/stamp.py), against the same floor;
 * one operation changed: one summary edited, same cache and output.
 
 Each prints whole-process CPU time (the process and its workers) and wall time, plus the time of each
@@ -270,6 +272,18 @@ def _measure(spec: Path, out: Path, cache: Path) -> dict[str, Any]:
     return result
 
 
+def _cli_unchanged(spec: Path, out: Path, cache: Path) -> float:
+    """CPU seconds of `python -m generator generate SPEC -o OUT` when nothing changed since the
+    run before it: one run records the stamp (not measured), the next is measured."""
+    cmd = [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out)]
+    env = {"SDKGEN_CACHE_DIR": str(cache)}
+    _run(cmd, env)
+    _, cpu, stdout = _run(cmd, env)
+    if "(0 written" not in stdout:
+        raise RuntimeError(f"the unchanged run wrote something:\n{stdout}")
+    return cpu
+
+
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "cpu": statistics.median(r["cpu"] for r in runs),
@@ -427,11 +441,12 @@ def _generation(peer: Path | None) -> list[tuple[str, int, float, float | None]]
             inputs.append((f"synthetic {n}", spec, changed, [spec]))
         for label, spec, changed, files in inputs:
             repeat = _repeat(int(label.split()[1])) if label.startswith("synthetic") else 3
-            colds, warms, edits = [], [], []
+            colds, warms, edits, stamped = [], [], [], []
             for i in range(repeat):
                 cache, out = tmp / f"cache-{label}-{i}", tmp / f"out-{label}-{i}"
                 colds.append(_measure(spec, out, cache))
                 warms.append(_measure(spec, out, cache))
+                stamped.append(_cli_unchanged(spec, out, cache))
                 edits.append(_measure(changed, out, cache))
             cold, warm, edit = _median_run(colds), _median_run(warms), _median_run(edits)
             n = cold["operations"]
@@ -442,6 +457,11 @@ def _generation(peer: Path | None) -> list[tuple[str, int, float, float | None]]
             print(
                 _row("unchanged", n, warm)
                 + f"   floor {floor:.3f}s cpu ({warm['cpu'] / floor:.1f}x)"
+            )
+            cli = statistics.median(stamped)
+            print(
+                f"  {'no-op cli':<10}{cli:8.2f}s  `generate` again, as `make generate` runs it:"
+                f" the run stamp's check only   floor {floor:.3f}s cpu ({cli / floor:.1f}x)"
             )
             print(_row("one op", n, edit))
             theirs = None

@@ -128,7 +128,9 @@ def test_subprocesses_inherit_the_session_cache(tmp_path: Path) -> None:
     assert not list(home.rglob("*")), "the subprocess wrote under HOME"
 
 
-def test_a_pack_holds_one_runs_entries_in_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pack_holds_one_runs_entries_in_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SDKGEN_CACHE_DIR", str(tmp_path))
     store = cache.DiskCache("packs", "salt")
     assert store.get_pack("pkg") == {}

@@ -271,7 +271,9 @@ _INSTANCES = st.recursive(
     st.one_of(st.none(), st.sampled_from(_STRINGS), st.sampled_from(_NUMBERS)),
     lambda inner: st.one_of(
         st.lists(inner, max_size=3),
-        st.dictionaries(st.sampled_from(["kind", "a", "b", "1", "é", "ab", "123"]), inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["kind", "a", "b", "1", "é", "ab", "123"]), inner, max_size=3
+        ),
     ),
     max_leaves=8,
 )
@@ -343,7 +345,9 @@ def test_document_values_vouch_for_the_valid_cases() -> None:
     for bad in ({"at": "yesterday"}, {"id": "x"}, {"n": 2**31}, {"code": "4a"}, {"x-a": 1}):
         assert not fast.surely_valid("/components/schemas/S", bad), bad
         assert _dialect_errors(document, "/components/schemas/S", bad), bad
-    assert not quick.DocumentValues(document, False, _URI).surely_valid("/components/schemas/S", good)
+    assert not quick.DocumentValues(document, False, _URI).surely_valid(
+        "/components/schemas/S", good
+    )
 
 
 @pytest.mark.parametrize("name", ["laml_streams", "stream_video"])

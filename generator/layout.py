@@ -1,0 +1,16 @@
+"""Where the generator finds things: root specs in a folder, and the files of a generated package
+it reads back itself (the release stage's record and changelog). A module that imports nothing
+heavy, so that finding and reading them back costs no import of the stages that write them."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+MANIFEST = PurePosixPath("api.json")
+CHANGELOG = PurePosixPath("CHANGELOG.md")
+PYPROJECT = PurePosixPath("pyproject.toml")
+
+
+def discover(specs_dir: Path) -> list[Path]:
+    """Root specs are the YAML files directly in specs/; sub-folders hold the fragments they $ref."""
+    return sorted(p for p in specs_dir.glob("*.y*ml") if p.is_file())

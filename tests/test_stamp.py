@@ -1,0 +1,163 @@
+"""Run stamps (generator/stamp.py): `generate` with nothing changed writes nothing and repeats what
+the last run said, without building; anything a run depends on, changed, builds again.
+
+Each test works in its own git repository (tests.test_regenerate's fixture): the baseline is HEAD.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import cli as cli_module
+from generator import stamp
+from tests.test_cli import SPEC, cli
+from tests.test_regenerate import WITHOUT_NAME, commit, edit, repo
+
+__all__ = ["repo"]  # the fixture, used by name
+
+
+def _lines(text: str) -> list[str]:
+    """Output lines with the per-spec time left out (the one thing a replay says differently)."""
+    return [re.sub(r" in \d+\.\d+s$", "", line) for line in text.splitlines()]
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """The specs each `generate` sent through the pipeline (an empty list: all replayed)."""
+    seen: list[list[Path]] = []
+    real = cli_module._build_all
+
+    def counting(specs: list[Path], *args: object, **kwargs: object) -> object:
+        seen.append(list(specs))
+        return real(specs, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_module, "_build_all", counting)
+    return seen
+
+
+def _built(builds: list[list[Path]]) -> bool:
+    """Whether the last `generate` built a spec (a replay of every spec builds nothing); the
+    record is cleared for the next one."""
+    built = any(builds)
+    builds.clear()
+    return built
+
+
+def test_unchanged_generate_replays_without_building(repo: Path, builds: list[list[Path]]) -> None:
+    edit(repo, WITHOUT_NAME)  # a report to repeat: measured against HEAD, it stays the same
+    first = cli("generate")
+    assert _built(builds) and "tiny: 1.2.3 -> 2.0.0 (breaking changes)" in first.stdout
+    again = cli("generate")
+    assert not _built(builds), "nothing changed: nothing should be built"
+    # what the build said, but for the counts of files written
+    said = [
+        line.replace("(5 written, 30 unchanged)", "(0 written, 35 unchanged)")
+        for line in _lines(first.stdout)
+    ]
+    assert "(5 written, 30 unchanged)" in first.stdout
+    assert _lines(again.stdout) == said
+    assert again.stderr == first.stderr
+    assert "(0 written, " in again.stdout
+    assert cli("check").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "spec edited",
+        "spec touched, same bytes",
+        "generated file edited",
+        "generated file added",
+        "generated file removed",
+        "options",
+        "baseline committed",
+        "generator",
+    ],
+)
+def test_anything_a_run_depends_on_changed_builds_again(
+    repo: Path, builds: list[list[Path]], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    cli("generate")  # the fixture's commit changed the baseline: built and stamped again
+    builds.clear()
+    cli("generate")
+    assert not _built(builds)
+    package = repo / "generated" / "tiny"
+    args = ["generate"]
+    if change == "spec edited":
+        edit(repo, WITHOUT_NAME)
+    elif change == "spec touched, same bytes":
+        edit(repo, SPEC)
+    elif change == "generated file edited":
+        (package / "README.md").write_text("edited by hand\n", encoding="utf-8")
+    elif change == "generated file added":
+        (package / "tiny" / "extra.py").write_text("x = 1\n", encoding="utf-8")
+    elif change == "generated file removed":
+        (package / "README.md").unlink()
+    elif change == "options":
+        args.append("--lenient")
+    elif change == "baseline committed":
+        edit(repo, WITHOUT_NAME)
+        cli("generate")
+        commit(repo, "2.0.0")
+        builds.clear()
+        cli("generate")  # measured against the new HEAD: no report any more
+        assert _built(builds)
+        assert "->" not in cli("generate").stdout and not _built(builds)
+        return
+    elif change == "generator":
+        stamp._generator.cache_clear()
+        monkeypatch.setattr(stamp, "source_fingerprint", lambda *a: "another generator")
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    if change == "spec touched, same bytes":
+        assert not _built(builds), "the same bytes: still a replay"
+        return
+    assert _built(builds), f"{change}: should have built"
+    # and the package is what a build makes: a hand edit is undone, an extra file removed
+    assert not (package / "tiny" / "extra.py").exists()
+    assert (package / "README.md").read_text(encoding="utf-8") != "edited by hand\n"
+    stamp._generator.cache_clear()
+
+
+def test_a_fragment_the_spec_refers_to_is_an_input(
+    tmp_path: Path, builds: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs" / "tiny").mkdir(parents=True)
+    shared = "Thing:\n  type: object\n  properties:\n    id: {type: string}\n"
+    (tmp_path / "specs" / "tiny" / "schemas.yaml").write_text(shared, encoding="utf-8")
+    root = SPEC.split("components:")[0] + "components:\n  schemas:\n    Thing:\n"
+    root += "      $ref: 'tiny/schemas.yaml#/Thing'\n"
+    (tmp_path / "specs" / "tiny.yaml").write_text(root, encoding="utf-8")
+    assert cli("generate").exit_code == 0
+    # outside git the baseline is the package on disk: the run after a write measures against
+    # what it wrote (and stamps that), the one after it is a replay
+    assert cli("generate").exit_code == 0
+    builds.clear()
+    assert cli("generate").exit_code == 0 and not _built(builds)
+    edited = shared + "    note: {type: string}\n"
+    (tmp_path / "specs" / "tiny" / "schemas.yaml").write_text(edited, encoding="utf-8")
+    assert cli("generate").exit_code == 0 and _built(builds)
+    assert "note" in (tmp_path / "generated" / "tiny" / "api.json").read_text(encoding="utf-8")
+
+
+def test_no_cache_means_no_stamps(
+    repo: Path, builds: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SDKGEN_NO_CACHE", "1")
+    cli("generate")
+    cli("generate")
+    assert _built(builds)
+
+
+def test_a_damaged_stamp_is_a_miss(repo: Path, builds: list[list[Path]]) -> None:
+    cli("generate")
+    store = stamp._store()
+    spec, output = Path("specs/tiny.yaml"), Path("generated")
+    slot = stamp._slot(spec, output, False, False)
+    for damaged in ("not json", "[]", '{"inputs": 1}', '{"package": "tiny"}'):
+        store.put(slot, damaged)
+        assert cli("generate").exit_code == 0 and _built(builds), damaged
