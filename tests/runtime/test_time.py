@@ -8,6 +8,8 @@ import pickle
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from runtime._time import Rfc2822Timestamp, Timestamp, WireDatetime
 
@@ -174,3 +176,29 @@ def test_rfc2822_refuses_what_is_not_text_and_sends_datetimes_as_rfc2822() -> No
         RFC2822.validate_python(dt.datetime(2018, 9, 26))
     made = at(2018, 9, 26, 23, 0, 4)
     assert RFC2822.dump_python(made, mode="json") == "Wed, 26 Sep 2018 23:00:04 +0000"
+
+
+_BOUNDS = [10**11, 10**14, 10**17]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        st.integers(-(10**20), 10**20),
+        st.sampled_from(_BOUNDS).flatmap(lambda b: st.integers(b - 2000, b + 2000)),
+        st.sampled_from(_BOUNDS).flatmap(lambda b: st.integers(-b - 2000, -b + 2000)),
+        st.integers(10**17, 10**19).map(lambda n: n - n % 1000 + 500),  # a half to round
+    )
+)
+def test_an_integer_epoch_decodes_as_the_decimal_path_decodes_it(value: int) -> None:
+    from decimal import Decimal
+
+    from runtime._time import _from_epoch
+
+    def outcome(number: int | Decimal) -> object:
+        try:
+            return _from_epoch(number)
+        except ValueError as exc:
+            return type(exc)
+
+    assert outcome(value) == outcome(Decimal(value))

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncLamlClient", "LamlClient"]
 
-__version__ = "1.0.4"
+__version__ = "1.0.5"
 SERVER_URL = "https://{space}.signalwire.com/api/laml/2010-04-01"
 
 

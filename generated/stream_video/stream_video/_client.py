@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncVideoClient", "VideoClient"]
 
-__version__ = "2.1.0"
+__version__ = "2.1.1"
 SERVER_URL = "https://video.stream-io-api.com"
 
 
