@@ -167,12 +167,7 @@ def _client(
         ),
         error_model=error_model,
         error_module=error_module,
-        imports=tuple(
-            line
-            for line in _client_imports(plan, variables, signing_imports)
-            # a spec without operations or error model has nothing to import for type checks
-            if line != "from typing import TYPE_CHECKING" or resources or error_model
-        ),
+        imports=tuple(_client_imports(plan, variables, signing_imports)),
         resource_imports=_resource_imports(resources),
         pointer=("info", "x-sdk") if isinstance(info.get("x-sdk"), Mapping) else ("info",),
         per_call=plan.per_call,
@@ -276,8 +271,9 @@ def _client_imports(
 ) -> list[str]:
     runtime = {
         "DEFAULT_MAX_RETRIES",
-        "DEFAULT_TIMEOUT",
+        "NOT_GIVEN",
         "AsyncApiClient",
+        "NotGiven",
         "RetryConfig",
         "SyncApiClient",
     }
@@ -311,7 +307,6 @@ def _client_imports(
         "from functools import cached_property",
         "from types import TracebackType",
         "from typing import TYPE_CHECKING",
-        "import httpx",
         f"from ._runtime import {', '.join(sorted(runtime))}",
     }
     if config:
@@ -320,12 +315,18 @@ def _client_imports(
 
 
 def _resource_imports(resources: tuple[ResourceModule, ...]) -> tuple[str, ...]:
+    """The client module's imports for type checks only: httpx (a client imports it when it first
+    sends, not with the package) and the resource classes (imported on first use)."""
     from generator.parse.modules import isort_names
 
-    return tuple(
-        f"from .resources.{m.module} import "
-        + ", ".join(isort_names([m.root.class_name, "Async" + m.root.class_name]))
-        for m in sorted(resources, key=lambda m: m.module)
+    return (
+        "import httpx",
+        *([""] if resources else []),
+        *(
+            f"from .resources.{m.module} import "
+            + ", ".join(isort_names([m.root.class_name, "Async" + m.root.class_name]))
+            for m in sorted(resources, key=lambda m: m.module)
+        ),
     )
 
 

@@ -5,6 +5,8 @@ here, plus the client settings of ``_config`` and the validator a package subcla
 This package is copied verbatim into each generated package, so it uses relative imports only.
 """
 
+from typing import TYPE_CHECKING
+
 from ._auth import (
     ApiKeyAuth,
     Auth,
@@ -52,7 +54,6 @@ from ._streaming import (
 from ._tokens import mint_user_token
 from ._types import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     NOT_GIVEN,
     NotGiven,
     NotGivenOr,
@@ -60,6 +61,9 @@ from ._types import (
     RequestSpec,
 )
 from ._webhooks import HexHmacSha256Validator, TwilioSignatureValidator
+
+if TYPE_CHECKING:
+    from ._types import DEFAULT_TIMEOUT
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -122,3 +126,12 @@ __all__ = [
     "mint_user_token",
     "raw_response",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # DEFAULT_TIMEOUT is an httpx.Timeout, made (and httpx imported) when first asked for.
+    if name == "DEFAULT_TIMEOUT":
+        from ._types import default_timeout
+
+        return default_timeout()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from types import TracebackType
-from typing import Any, Self, TypeVar, overload
-
-import anyio
-import httpx
+from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
 
 from ._base_client import BaseApiClient, _Call, ssl_context_for
 from ._raw import armed, capture
-from ._transport import DeadlineTransport, deadline_scope, guard_body, until_deadline
 from ._types import RequestOptions, RequestSpec
+
+if TYPE_CHECKING:
+    # httpx, anyio and our transport are imported by the first request (see _base_client.py).
+    import httpx
 
 __all__ = ["AsyncApiClient", "SyncApiClient"]
 
@@ -27,7 +27,7 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 
-class SyncApiClient(BaseApiClient[httpx.Client]):
+class SyncApiClient(BaseApiClient["httpx.Client"]):
     """Sends generated requests with retries, timeouts, redacted logging and typed errors.
 
     Owns its ``httpx.Client`` and closes it in :meth:`close`, unless one was injected with
@@ -36,6 +36,10 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
     """
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.Client:
+        import httpx
+
+        from ._transport import DeadlineTransport
+
         return httpx.Client(
             base_url=self._base_url,
             timeout=self.timeout,
@@ -47,6 +51,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
     def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
         if call.deadline is None:
             return self._http.send(request)
+        from ._transport import deadline_scope, guard_body
 
         def attempt() -> httpx.Response:
             with deadline_scope(call.remaining):
@@ -62,6 +67,7 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
 
     def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
         """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+        from ._transport import deadline_scope
 
         def attempt() -> httpx.Response:
             with deadline_scope(call.remaining) if call.deadline is not None else nullcontext():
@@ -82,6 +88,8 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         cannot, so there the attempt runs in a thread the call stops waiting for at the deadline."""
         if self._owns_http:
             return attempt()
+        from ._transport import until_deadline
+
         return until_deadline(attempt, call.remaining, request)
 
     def request(
@@ -98,6 +106,8 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
         ``hand_out=False`` is for a 2xx response only parsed here: its request is not redacted.
         """
+        import httpx
+
         call = self._start_call(spec, options, hand_out)
         send = self._open if stream else self._send
         while True:
@@ -143,7 +153,10 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
     def close(self) -> None:
         """Close the underlying HTTP client if this client created it."""
         if self._owns_http:
-            self._http.close()
+            if self._http_client is None:
+                self._closed = True  # nothing opened yet; a later request fails as on a closed one
+            else:
+                self._http_client.close()
 
     def __enter__(self) -> Self:
         return self
@@ -157,10 +170,12 @@ class SyncApiClient(BaseApiClient[httpx.Client]):
         self.close()
 
 
-class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
+class AsyncApiClient(BaseApiClient["httpx.AsyncClient"]):
     """The ``async`` twin of :class:`SyncApiClient`: same options, same retry decisions."""
 
     def _make_http_client(self, headers: dict[str, str]) -> httpx.AsyncClient:
+        import httpx
+
         return httpx.AsyncClient(
             base_url=self._base_url,
             timeout=self.timeout,
@@ -172,6 +187,8 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
     async def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
         if call.deadline is None:
             return await self._http.send(request)
+        import anyio
+
         try:
             # Cancels the attempt wherever it is waiting, the body included.
             with anyio.fail_after(max(call.remaining(), 0.0)):
@@ -186,6 +203,8 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
 
     async def _open(self, call: _Call, request: httpx.Request) -> httpx.Response:
         """Send, and read the body only of an error: a 2xx answer stays open for the caller."""
+        import anyio
+
         limit = max(call.remaining(), 0.0) if call.deadline is not None else None
         try:
             with anyio.fail_after(limit):
@@ -213,6 +232,8 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
         Raises ``ApiStatusError`` (by status), ``ApiConnectionError`` or ``ApiTimeoutError``.
         ``hand_out=False`` is for a 2xx response only parsed here: its request is not redacted.
         """
+        import httpx
+
         call = self._start_call(spec, options, hand_out)
         send = self._open if stream else self._send
         while True:
@@ -262,7 +283,10 @@ class AsyncApiClient(BaseApiClient[httpx.AsyncClient]):
     async def aclose(self) -> None:
         """Close the underlying HTTP client if this client created it."""
         if self._owns_http:
-            await self._http.aclose()
+            if self._http_client is None:
+                self._closed = True
+            else:
+                await self._http_client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

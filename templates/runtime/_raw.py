@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import ParamSpec, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from ._response import ApiResponse
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["armed", "async_raw_response", "capture", "raw_response"]
 

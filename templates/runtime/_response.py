@@ -8,12 +8,13 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-import httpx
-import pydantic
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._errors import ResponseValidationError, format_message, request_id_from
+
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
 
 __all__ = ["ApiResponse", "ByStatus", "CallInfo", "call_info", "parse_body", "record_call"]
 
@@ -111,6 +112,8 @@ _adapters: dict[Any, pydantic.TypeAdapter[Any]] = {}
 
 
 def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
+    import pydantic
+
     try:
         cached = _adapters.get(type_)
     except TypeError:  # an unhashable type expression: build it each time
@@ -149,6 +152,8 @@ def parse_body(
     the URL goes through ``redact_url`` and what came from the server through ``redact``.
     A :class:`ByStatus` picks the type by the response's status first.
     """
+    import pydantic
+
     if isinstance(type_, ByStatus):
         type_ = type_.for_status(response.status_code)
     if type_ is None or type_ is type(None):

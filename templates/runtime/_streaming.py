@@ -24,13 +24,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Any, Generic, Self, TypeVar
-
-import httpx
-import pydantic
+from typing import IO, TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from ._errors import ApiConnectionError, ApiTimeoutError, ResponseValidationError, format_message
 from ._response import call_info
+
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
 
 __all__ = [
     "AsyncBinaryStream",
@@ -51,6 +52,8 @@ def _where(response: httpx.Response) -> tuple[str, str, str | None]:
 
 
 def _read_error(response: httpx.Response, exc: Exception) -> ApiConnectionError:
+    import httpx
+
     method, url, operation_id = _where(response)
     timeout = isinstance(exc, httpx.TimeoutException)
     message = format_message(
@@ -66,6 +69,8 @@ def _read_error(response: httpx.Response, exc: Exception) -> ApiConnectionError:
 
 @contextmanager
 def _reading(response: httpx.Response) -> Iterator[None]:
+    import httpx
+
     try:
         yield
     except (httpx.TransportError, httpx.StreamError) as exc:
@@ -74,6 +79,8 @@ def _reading(response: httpx.Response) -> Iterator[None]:
 
 @asynccontextmanager
 async def _areading(response: httpx.Response) -> AsyncIterator[None]:
+    import httpx
+
     try:
         yield
     except (httpx.TransportError, httpx.StreamError) as exc:
@@ -294,6 +301,8 @@ class SSEDecoder:
 
 
 def _event_parser(data_type: Any) -> Callable[[_Raw, httpx.Response], ServerSentEvent[Any]]:
+    import pydantic
+
     if data_type is str:
 
         def as_text(raw: _Raw, response: httpx.Response) -> ServerSentEvent[Any]:

@@ -8,25 +8,26 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._runtime import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     AsyncApiClient,
     BasicAuth,
+    NotGiven,
     RetryConfig,
     SyncApiClient,
 )
 from ._runtime._config import expand_server, setting
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.calls import AsyncCallsResource, CallsResource
     from .resources.conferences import AsyncConferencesResource, ConferencesResource
 
 __all__ = ["AsyncLamlClient", "LamlClient"]
 
-__version__ = "1.0.5"
+__version__ = "1.0.6"
 SERVER_URL = "https://{space}.signalwire.com/api/laml/2010-04-01"
 
 
@@ -41,7 +42,7 @@ class LamlClient:
         api_token: SignalWire API token. Defaults to the ``SIGNALWIRE_API_TOKEN`` environment variable.
         account_sid: The unique identifier (a UUID) of the account associated with this stream: the Project ID. Defaults to the project id used to authenticate.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.Client`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -56,7 +57,7 @@ class LamlClient:
         api_token: str | None = None,
         account_sid: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -131,7 +132,7 @@ class AsyncLamlClient:
         api_token: SignalWire API token. Defaults to the ``SIGNALWIRE_API_TOKEN`` environment variable.
         account_sid: The unique identifier (a UUID) of the account associated with this stream: the Project ID. Defaults to the project id used to authenticate.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.AsyncClient`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -146,7 +147,7 @@ class AsyncLamlClient:
         api_token: str | None = None,
         account_sid: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,

@@ -9,17 +9,16 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._runtime import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     ApiKeyAuth,
     AsyncApiClient,
     BearerAuth,
     CompositeAuth,
     HexHmacSha256Validator,
     JwtServerAuth,
+    NotGiven,
     RetryConfig,
     SyncApiClient,
     mint_user_token,
@@ -27,6 +26,8 @@ from ._runtime import (
 from ._runtime._config import optional_setting, required_for, setting
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.call_types import AsyncCallTypesResource, CallTypesResource
     from .resources.calls import AsyncCallsResource, CallsResource
     from .resources.edges import AsyncEdgesResource, EdgesResource
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncVideoClient", "VideoClient"]
 
-__version__ = "2.1.1"
+__version__ = "2.1.2"
 SERVER_URL = "https://video.stream-io-api.com"
 
 
@@ -52,7 +53,7 @@ class VideoClient:
         api_secret: The application's API secret, used to mint (and renew) server-side tokens. Defaults to the ``STREAM_API_SECRET`` environment variable.
         api_key: The application's API key. Defaults to the ``STREAM_API_KEY`` environment variable.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.Client`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -66,7 +67,7 @@ class VideoClient:
         api_secret: str | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -233,7 +234,7 @@ class AsyncVideoClient:
         api_secret: The application's API secret, used to mint (and renew) server-side tokens. Defaults to the ``STREAM_API_SECRET`` environment variable.
         api_key: The application's API key. Defaults to the ``STREAM_API_KEY`` environment variable.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.AsyncClient`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -247,7 +248,7 @@ class AsyncVideoClient:
         api_secret: str | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,

@@ -28,9 +28,10 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "ApiKeyAuth",
@@ -107,6 +108,8 @@ def says_token_expired(response: httpx.Response) -> bool:
     ``"message": "... JWTAuth error: token is expired"``; its numeric ``code`` is not relied on,
     since the reference pages document none.
     """
+    import httpx
+
     if response.status_code != 401:
         return False
     challenge = response.headers.get("www-authenticate", "")

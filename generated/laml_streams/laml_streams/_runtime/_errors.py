@@ -32,10 +32,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import pydantic
+if TYPE_CHECKING:
+    import httpx
+    import pydantic
 
 __all__ = [
     "REQUEST_ID_HEADERS",
@@ -325,6 +326,8 @@ def _shorten(text: str) -> str | None:
 
 def _location(response: httpx.Response, url: str, redact: Callable[[str], str]) -> str | None:
     """The redirect target as an absolute URL (``Location`` may be relative to the request)."""
+    import httpx
+
     raw = response.headers.get("location", "").strip()
     if not raw:
         return None
@@ -352,6 +355,9 @@ def status_error_from_response(
     ``url`` must already be redacted; ``redact`` is applied to the parts the server wrote (its
     message, request id, redirect target), because a server may echo a credential back.
     """
+    import httpx
+    import pydantic
+
     status = response.status_code
     body = _parse_json(response.content)
     error: pydantic.BaseModel | None = None

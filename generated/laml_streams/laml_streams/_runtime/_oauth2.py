@@ -22,10 +22,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote_plus, urlencode
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["OAuth2ClientCredentials", "OAuth2Token", "TokenError"]
 
@@ -77,6 +78,8 @@ class OAuth2ClientCredentials:
         renew_before: float = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        import httpx
+
         if not client_id or not client_secret:
             raise ValueError("client_id and client_secret must not be empty")
         if auth_method not in ("client_secret_basic", "client_secret_post"):

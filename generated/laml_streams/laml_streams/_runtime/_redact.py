@@ -36,11 +36,13 @@ import re
 import threading
 import weakref
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus
 
-import httpx
-
 from ._auth import Auth
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "ANYWHERE_LENGTH",
@@ -221,6 +223,8 @@ class Redactor:
     def request(self, request: httpx.Request) -> httpx.Request:
         """A copy of ``request`` to hand out with responses and errors: URL and headers masked,
         body kept (credentials never go into a body here)."""
+        import httpx
+
         headers = [
             (name, self.header(name, value)) for name, value in request.headers.multi_items()
         ]
@@ -246,6 +250,8 @@ class Redactor:
 
     def log_args(self, args: tuple[object, ...]) -> tuple[object, ...]:
         """Arguments of a log record, with every URL among them masked."""
+        import httpx
+
         return tuple(
             self.url(a) if isinstance(a, httpx.URL) or (isinstance(a, str) and "://" in a) else a
             for a in args

@@ -16,13 +16,14 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
-
-from pydantic import BaseModel, TypeAdapter, ValidationError, create_model
+from typing import TYPE_CHECKING, Any
 
 from ._encoding import cookie_pairs, encode_query_value, header_text, query_pairs
 from ._errors import RequestValidationError
 from ._types import NOT_GIVEN
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 __all__ = [
     "checked_header",
@@ -89,6 +90,8 @@ def _describe(error: ValidationError) -> str:
 @functools.cache
 def _without(model: type[BaseModel], names: frozenset[str]) -> type[BaseModel]:
     """``model`` less the fields (by wire name) that travel as file parts of a multipart body."""
+    from pydantic import BaseModel, create_model
+
     kept: dict[str, Any] = {
         name: (info.annotation, info)
         for name, info in model.model_fields.items()
@@ -118,6 +121,8 @@ def validate_body(
     accept values before their references list them, and type checkers already flag typos (the
     argument is typed with a ``Literal`` of the known values).
     """
+    from pydantic import ValidationError
+
     given = {key: value for key, value in values.items() if value is not NOT_GIVEN}
     if files:
         model = _without(model, frozenset(files))
@@ -147,6 +152,8 @@ def validate_value(type_: Any, value: object, operation_id: str) -> object:
 
 
 def _validated(type_: Any, value: object, operation_id: str, what: str) -> Any:
+    from pydantic import TypeAdapter, ValidationError
+
     adapter: TypeAdapter[Any] = TypeAdapter(type_)
     try:
         return adapter.dump_python(

@@ -6,13 +6,14 @@ the default timeout and retry budget.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal, TypeAlias, TypedDict, TypeVar
 
-import httpx
-
 if TYPE_CHECKING:
+    import httpx
+
     from ._content import Content
 
 __all__ = [
@@ -25,8 +26,26 @@ __all__ = [
     "RequestSpec",
 ]
 
-DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=5.0)
-"""60 s to read, write or wait for a pooled connection; 5 s to connect."""
+if TYPE_CHECKING:
+    DEFAULT_TIMEOUT: httpx.Timeout
+    """60 s to read, write or wait for a pooled connection; 5 s to connect."""
+
+
+@functools.cache
+def default_timeout() -> httpx.Timeout:
+    """:data:`DEFAULT_TIMEOUT`, made when first asked for: the runtime imports httpx only once a
+    client sends (or the caller reads this), since importing it costs more than the rest of the
+    package together."""
+    import httpx
+
+    return httpx.Timeout(60.0, connect=5.0)
+
+
+def __getattr__(name: str) -> object:
+    if name == "DEFAULT_TIMEOUT":
+        return default_timeout()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DEFAULT_MAX_RETRIES: Final = 2
 """Retries after the first attempt, so at most three attempts per call."""

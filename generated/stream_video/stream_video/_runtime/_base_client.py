@@ -15,15 +15,12 @@ import dataclasses
 import functools
 import json
 import logging
-import platform
-import ssl
+import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, TypeGuard, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar, overload
 from urllib.parse import quote, unquote, urlencode, urlsplit
-
-import httpx
-import pydantic
 
 from ._auth import Auth, CompositeAuth, RenewableAuth, TokenAuth
 from ._config import ConfigurationError
@@ -41,13 +38,30 @@ from ._request import checked_header, header_problem, merge_cookies, parse_cooki
 from ._response import CallInfo, parse_body, record_call
 from ._retry import RetryConfig, RetryDecision, classify_exception, decide_retry
 from ._security import choose
-from ._transport import DEADLINE_MESSAGE, DeadlineExceeded
-from ._types import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, RequestOptions, RequestSpec
+from ._types import (
+    DEFAULT_MAX_RETRIES,
+    NOT_GIVEN,
+    NotGiven,
+    RequestOptions,
+    RequestSpec,
+    default_timeout,
+)
+
+if TYPE_CHECKING:
+    # httpx and pydantic are imported when they are first needed (the first request, the first
+    # body to validate or parse), not with the package: together they cost several times more
+    # to import than the rest of the runtime.
+    import ssl
+
+    import httpx
+    import pydantic
+
+    from ._transport import DeadlineExceeded
 
 __all__ = ["BaseApiClient", "user_agent"]
 
 T = TypeVar("T")
-HttpClientT = TypeVar("HttpClientT", httpx.Client, httpx.AsyncClient)
+HttpClientT = TypeVar("HttpClientT", "httpx.Client", "httpx.AsyncClient")
 
 # A deadline never leaves an attempt less than this: a zero timeout would mean "none" to some
 # transports, and a tiny positive one still fails fast with a proper timeout error.
@@ -55,6 +69,10 @@ _MIN_ATTEMPT_TIMEOUT = 0.001
 
 
 def user_agent(package: str, version: str) -> str:
+    import platform
+
+    import httpx
+
     return (
         f"{package}/{version} python-httpx/{httpx.__version__} Python/{platform.python_version()}"
     )
@@ -98,6 +116,10 @@ def _query_string(
 
 def _userinfo_secrets(base_url: str) -> tuple[str, ...]:
     """A password in the base URL, and the Basic credential httpx derives from it."""
+    if "@" not in base_url:
+        return ()
+    import httpx
+
     url = httpx.URL(base_url)
     if not url.password:
         return ()
@@ -105,13 +127,38 @@ def _userinfo_secrets(base_url: str) -> tuple[str, ...]:
     return (url.password, blob)
 
 
+# An absolute http(s) URL that httpx gives back exactly as written: a lower-case scheme and host
+# name or an IPv4 address, no userinfo, no default or zero-padded port, a path of characters that
+# need no escaping (and well-formed %XX escapes) without "." or ".." segments. Checking it needs no httpx, which a client only
+# imports once it sends; anything else goes through httpx.URL (tests/runtime/test_base_url.py
+# holds the two equal).
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_PLAIN_URL = re.compile(
+    r"(?P<scheme>https?)://"
+    rf"(?:(?:{_LABEL}\.)*[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?|(?:{_OCTET}\.){{3}}{_OCTET})"
+    r"(?::(?P<port>[1-9][0-9]{0,4}))?"
+    r"(?:/(?!\.\.?(?:/|$))(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*"
+)
+
+
 def _normalize_base_url(base_url: str) -> str:
+    plain = _PLAIN_URL.fullmatch(base_url)
+    if plain is not None:
+        port = plain["port"]
+        if port is None or (int(port) <= 65535 and port != _DEFAULT_PORTS[plain["scheme"]]):
+            return base_url.rstrip("/")
+    import httpx
+
     url = httpx.URL(base_url)
     if url.scheme not in ("http", "https") or not url.host:
         raise ValueError("base_url must be an absolute http:// or https:// URL")
     if url.query or url.fragment:
         raise ValueError("base_url must not have a query or fragment")
     return str(url).rstrip("/")
+
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def _resolve_retry(retry: RetryConfig | None, max_retries: int) -> RetryConfig:
@@ -153,6 +200,8 @@ def shared_ssl_context() -> ssl.SSLContext:
     Building one loads the whole CA bundle (tens of milliseconds); a context is safe to share
     between clients and threads. Callers needing other TLS settings inject an http_client.
     """
+    import httpx
+
     return httpx.create_ssl_context()
 
 
@@ -160,6 +209,8 @@ def shared_ssl_context() -> ssl.SSLContext:
 def _context_without_cas() -> ssl.SSLContext:
     # Still verifying (CERT_REQUIRED, hostname checks): should anything ever start TLS through it,
     # the handshake fails rather than trusting the peer.
+    import ssl
+
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
@@ -172,6 +223,8 @@ def ssl_context_for(base_url: str) -> ssl.SSLContext:
 
 
 def _outcome(status: int) -> str:
+    import httpx
+
     return f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
 
 
@@ -186,14 +239,33 @@ def _fetches_tokens(part: Auth) -> TypeGuard[TokenAuth]:
     return _token_class(type(part))
 
 
+def _plain_timeout(timeout: object) -> bool:
+    return timeout is None or isinstance(timeout, NotGiven | int | float)
+
+
+def _as_timeout(timeout: float | httpx.Timeout | NotGiven | None) -> httpx.Timeout:
+    import httpx
+
+    return default_timeout() if isinstance(timeout, NotGiven) else httpx.Timeout(timeout)
+
+
+def _is_async(http: httpx.Client | httpx.AsyncClient) -> bool:
+    import httpx
+
+    return isinstance(http, httpx.AsyncClient)
+
+
 def _cap(limit: float | None, remaining: float) -> float:
     return remaining if limit is None else min(limit, remaining)
 
 
 class BaseApiClient(Generic[HttpClientT]):
-    """Configuration and shared behaviour of :class:`SyncApiClient` / :class:`AsyncApiClient`."""
+    """Configuration and shared behaviour of :class:`SyncApiClient` / :class:`AsyncApiClient`.
 
-    _http: HttpClientT
+    Constructing one imports no httpx and opens nothing: the HTTP client it owns (and the
+    ``httpx.Timeout`` of a plain number) is made for the first request, so an application that
+    builds a client at start-up and calls it later pays for httpx only then.
+    """
 
     def __init__(
         self,
@@ -202,7 +274,7 @@ class BaseApiClient(Generic[HttpClientT]):
         auth: Auth,
         package: str,
         version: str,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: HttpClientT | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -218,7 +290,10 @@ class BaseApiClient(Generic[HttpClientT]):
         self.auth = auth
         self.package = package
         self.version = version
-        self.timeout = httpx.Timeout(timeout)
+        self._timeout_setting = timeout
+        # A number or None cannot be refused by httpx.Timeout; anything else is converted (and
+        # refused) now, as a bad setting should be.
+        self._timeout = None if _plain_timeout(timeout) else _as_timeout(timeout)
         self.retry = _resolve_retry(retry, max_retries)
         # Importing the error model builds its pydantic schema (tens of milliseconds for a large
         # one): generated clients pass a loader, called on the first error response.
@@ -228,21 +303,46 @@ class BaseApiClient(Generic[HttpClientT]):
         self._redactor = Redactor(auth, extra_secrets=_userinfo_secrets(self._base_url))
         register(self._redactor)
 
-        headers: dict[str, str] = {"User-Agent": user_agent(package, version)}
-        _set_headers(headers, (default_headers or {}).items())
-        if http_client is None:
-            self._http = self._make_http_client(headers)
-            self._owns_http = True
-            self._request_headers: dict[str, str] = {}
-        else:
-            self._http = http_client
-            self._owns_http = False
+        self._default_headers = dict(default_headers or {})
+        self._http_client: HttpClientT | None = http_client
+        self._owns_http = http_client is None
+        self._http_lock = threading.Lock()
+        self._closed = False
+        self._request_headers: dict[str, str] = {}
+        if http_client is not None:
+            headers = self._headers()
             # An injected client keeps its own User-Agent if it set one on purpose.
             own_agent = http_client.headers.get("user-agent", "")
             custom = own_agent and not own_agent.startswith("python-httpx/")
-            if custom and not _has_header(default_headers or {}, "user-agent"):
+            if custom and not _has_header(self._default_headers, "user-agent"):
                 del headers["User-Agent"]
             self._request_headers = headers
+
+    def _headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {"User-Agent": user_agent(self.package, self.version)}
+        _set_headers(headers, self._default_headers.items())
+        return headers
+
+    @property
+    def _http(self) -> HttpClientT:
+        """The HTTP client: the injected one, else ours, made on first use."""
+        http = self._http_client
+        if http is None:
+            if self._closed:  # closed before any request: as httpx says of a closed client
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            with self._http_lock:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = self._make_http_client(self._headers())
+        return http
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """Each attempt's timeout (``request_options`` may override it per call)."""
+        timeout = self._timeout
+        if timeout is None:
+            timeout = self._timeout = _as_timeout(self._timeout_setting)
+        return timeout
 
     def _make_http_client(self, headers: dict[str, str]) -> HttpClientT:
         raise NotImplementedError
@@ -332,7 +432,7 @@ class _Call:
         self.max_retries = options.get("max_retries", client.max_retries)
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
-        self.timeout = httpx.Timeout(options["timeout"]) if "timeout" in options else client.timeout
+        self.timeout = _as_timeout(options["timeout"]) if "timeout" in options else client.timeout
         self.deadline = options.get("deadline", client.retry.deadline)
         if self.deadline is not None and self.deadline <= 0:
             raise ValueError("deadline must be positive")
@@ -383,6 +483,8 @@ class _Call:
     def _attempt_timeout(self) -> httpx.Timeout:
         if self.deadline is None:
             return self.timeout
+        import httpx
+
         remaining = max(self.remaining(), _MIN_ATTEMPT_TIMEOUT)
         t = self.timeout
         return httpx.Timeout(
@@ -434,11 +536,7 @@ class _Call:
             length = self.stream.length
             if length is not None:
                 headers["Content-Length"] = str(length)
-            content = (
-                self.stream.__aiter__()
-                if isinstance(http, httpx.AsyncClient)
-                else iter(self.stream)
-            )
+            content = self.stream.__aiter__() if _is_async(http) else iter(self.stream)
         _set_headers(headers, (("Accept", spec.accept),))
         self._add_headers(headers, spec.headers, "a header parameter")
         # Per attempt, so a credential that renews itself (a JWT) is fresh on every retry.
@@ -592,7 +690,7 @@ class _Call:
         status = response.status_code
         response.request = client._redactor.request(request)
         url = client._redactor.url(request.url)
-        outcome = f"{status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+        outcome = _outcome(status)
         self._log_attempt(url, outcome, request.method)
         part = self._token_part
         if response.is_success and part is not None:
@@ -648,6 +746,8 @@ class _Call:
         if decision.retry:
             self._log_retry(url, outcome, decision.delay, method=request.method if token else None)
             return decision.delay
+        import httpx
+
         timeout = isinstance(exc, httpx.TimeoutException)
         error_class = ApiTimeoutError if timeout else ApiConnectionError
         note = "; ".join(
@@ -672,4 +772,6 @@ class _Call:
 
     def deadline_exceeded(self, request: httpx.Request) -> DeadlineExceeded:
         """The exception for an attempt cut short by the deadline (the async cancel scope)."""
+        from ._transport import DEADLINE_MESSAGE, DeadlineExceeded
+
         return DeadlineExceeded(DEADLINE_MESSAGE, request=request)

@@ -37,16 +37,17 @@ import datetime
 import enum
 import math
 import random as _random
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 import anyio
-import httpx
 
 from ._types import DEFAULT_MAX_RETRIES
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "Failure",
@@ -108,6 +109,8 @@ class Failure(enum.Enum):
 
 
 def classify_exception(exc: httpx.RequestError) -> Failure:
+    import httpx
+
     if isinstance(exc, httpx.ConnectError) and _caused_by_certificate(exc):
         return Failure.FATAL
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
@@ -120,6 +123,8 @@ def classify_exception(exc: httpx.RequestError) -> Failure:
 
 
 def _caused_by_certificate(exc: BaseException) -> bool:
+    import ssl
+
     seen: BaseException | None = exc
     for _ in range(10):  # the cause chain is short; the bound guards against cycles
         if seen is None:
@@ -140,6 +145,8 @@ def retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:
     ``retry-after-ms`` wins over ``Retry-After`` (it is more precise). ``now`` is wall-clock
     time (``time.time()``), needed for the HTTP-date form; a date in the past means 0.
     """
+    from email.utils import parsedate_to_datetime
+
     millis = headers.get("retry-after-ms")
     if millis:
         try:

@@ -90,6 +90,11 @@ def _rebuild(value: _dt.datetime, wire: WireValue | None) -> _dt.datetime:
     return value if wire is None else WireDatetime.of(value, wire)
 
 
+# Adding a timedelta to a datetime subclass gives an instance of the subclass: a decoded epoch
+# number is made in one step, not made and then copied.
+_EPOCH_WIRE = WireDatetime(1970, 1, 1, tzinfo=_UTC)
+
+
 # ------------------------------------------------------------------------------------ epoch numbers
 
 # Microseconds per unit, by the magnitude of the number: seconds up to 1e11 (the year 5138), then
@@ -145,7 +150,7 @@ _RFC3339 = re.compile(
 )
 
 
-def _from_rfc3339(text: str) -> _dt.datetime | None:
+def _from_rfc3339(text: str, kind: type[_dt.datetime] = _dt.datetime) -> _dt.datetime | None:
     found = _RFC3339.fullmatch(text.strip())
     if found is None:
         return None
@@ -158,7 +163,7 @@ def _from_rfc3339(text: str) -> _dt.datetime | None:
     if found.group("sign"):
         offset = _dt.timedelta(hours=int(found.group("oh")), minutes=int(found.group("om")))
         zone = _dt.timezone(-offset if found.group("sign") == "-" else offset)
-    return _dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
+    return kind(year, month, day, hour, minute, second, micro, tzinfo=zone)
 
 
 def _rfc3339_text(value: _dt.datetime) -> str:
@@ -176,6 +181,13 @@ def _aware(value: _dt.datetime) -> _dt.datetime:
 
 def decode_timestamp(value: object) -> _dt.datetime:
     """RFC 3339 text or an epoch number (also as text) → an aware datetime; see the module doc."""
+    if type(value) is int:  # what most APIs send: integer arithmetic, one object made
+        try:
+            made = _EPOCH_WIRE + _dt.timedelta(microseconds=_epoch_micros(value))
+        except OverflowError:
+            raise ValueError(f"epoch number {value!r} is out of range") from None
+        made._wire = value
+        return made
     if isinstance(value, _dt.datetime):
         return _aware(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -184,9 +196,10 @@ def decode_timestamp(value: object) -> _dt.datetime:
         text = value.strip()
         if _NUMERIC.fullmatch(text):
             return WireDatetime.of(_from_epoch(Decimal(text)), value)
-        parsed = _from_rfc3339(text)
-        if parsed is not None:
-            return WireDatetime.of(parsed, value)
+        parsed = _from_rfc3339(text, WireDatetime)
+        if isinstance(parsed, WireDatetime):
+            parsed._wire = value
+            return parsed
         raise ValueError(f"{value!r} is neither an RFC 3339 date-time nor an epoch number")
     raise ValueError(
         f"a timestamp is an RFC 3339 string or an epoch number, not {type(value).__name__}"

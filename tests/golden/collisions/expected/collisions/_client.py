@@ -8,19 +8,20 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._runtime import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     AsyncApiClient,
     NoAuth,
+    NotGiven,
     RetryConfig,
     SyncApiClient,
 )
 from ._runtime._config import expand_server, setting
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.base_url_ import AsyncBaseUrlResource, BaseUrlResource
     from .resources.close_ import AsyncCloseResource, CloseResource
     from .resources.transport import AsyncTransportResource, TransportResource
@@ -42,7 +43,7 @@ class CollisionsClient:
         base_url_: base_url_. Defaults to ``b``.
         str_: str_. Defaults to ``c``.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.Client`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -56,7 +57,7 @@ class CollisionsClient:
         base_url_: str | None = None,
         str_: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -146,7 +147,7 @@ class AsyncCollisionsClient:
         base_url_: base_url_. Defaults to ``b``.
         str_: str_. Defaults to ``c``.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.AsyncClient`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -160,7 +161,7 @@ class AsyncCollisionsClient:
         base_url_: str | None = None,
         str_: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,

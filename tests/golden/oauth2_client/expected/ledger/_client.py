@@ -8,13 +8,12 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._runtime import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     AsyncApiClient,
     BearerAuth,
+    NotGiven,
     OAuth2ClientCredentials,
     RetryConfig,
     SyncApiClient,
@@ -22,6 +21,8 @@ from ._runtime import (
 from ._runtime._config import optional_setting, setting
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.entries import AsyncEntriesResource, EntriesResource
 
 __all__ = ["AsyncLedgerClient", "LedgerClient"]
@@ -41,7 +42,7 @@ class LedgerClient:
         access_token: A ready OAuth 2.0 access token; without one, the client fetches (and renews) tokens with the client id and secret. Defaults to the ``LEDGER_TOKEN`` environment variable.
         token_url: The OAuth 2.0 token endpoint; a relative URL is resolved against the server URL. Defaults to ``https://auth.ledger.example/oauth2/token``.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.Client`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -56,7 +57,7 @@ class LedgerClient:
         access_token: str | None = None,
         token_url: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -129,7 +130,7 @@ class AsyncLedgerClient:
         access_token: A ready OAuth 2.0 access token; without one, the client fetches (and renews) tokens with the client id and secret. Defaults to the ``LEDGER_TOKEN`` environment variable.
         token_url: The OAuth 2.0 token endpoint; a relative URL is resolved against the server URL. Defaults to ``https://auth.ledger.example/oauth2/token``.
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.AsyncClient`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -144,7 +145,7 @@ class AsyncLedgerClient:
         access_token: str | None = None,
         token_url: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,

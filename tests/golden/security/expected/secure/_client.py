@@ -8,15 +8,14 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
-
 from ._runtime import (
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
     ApiKeyAuth,
     AsyncApiClient,
     BasicAuth,
     BearerAuth,
+    NotGiven,
     OAuth2ClientCredentials,
     RetryConfig,
     SecuritySchemes,
@@ -25,6 +24,8 @@ from ._runtime import (
 from ._runtime._config import optional_setting
 
 if TYPE_CHECKING:
+    import httpx
+
     from .resources.accounts import AccountsResource, AsyncAccountsResource
     from .resources.photos import AsyncPhotosResource, PhotosResource
     from .resources.profile import AsyncProfileResource, ProfileResource
@@ -54,7 +55,7 @@ class SecureClient:
         id_token: An OpenID Connect access token (discovery: https://auth.secure.example/.well-known/openid-configuration).
         photos_token: A ready OAuth 2.0 access token (authorizationCode flow).
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.Client`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -75,7 +76,7 @@ class SecureClient:
         id_token: str | None = None,
         photos_token: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_headers: Mapping[str, str] | None = None,
@@ -223,7 +224,7 @@ class AsyncSecureClient:
         id_token: An OpenID Connect access token (discovery: https://auth.secure.example/.well-known/openid-configuration).
         photos_token: A ready OAuth 2.0 access token (authorizationCode flow).
         base_url: Overrides the server URL (e.g. a mock server); server variables are then unused.
-        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever.
+        timeout: Seconds (or an ``httpx.Timeout``) per attempt; ``None`` waits forever. Defaults to 5 s to connect and 60 s to read, write or wait for a connection (``DEFAULT_TIMEOUT``).
         max_retries: Retries after the first attempt for retryable failures (see the README).
         http_client: A configured ``httpx.AsyncClient`` to send requests with (not closed by this client).
         default_headers: Headers sent with every request.
@@ -244,7 +245,7 @@ class AsyncSecureClient:
         id_token: str | None = None,
         photos_token: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_headers: Mapping[str, str] | None = None,

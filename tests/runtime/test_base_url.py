@@ -1,0 +1,135 @@
+"""The base URL a client keeps, and what constructing a client costs.
+
+A client is built without importing httpx (or pydantic): a base URL httpx would give back as
+written is recognised by a pattern of our own, and everything else goes through ``httpx.URL``.
+The property tests hold the pattern to httpx: whatever it accepts, httpx normalises to itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from runtime import NoAuth, SyncApiClient
+from runtime._base_client import _PLAIN_URL, _normalize_base_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _by_httpx(base_url: str) -> str:
+    url = httpx.URL(base_url)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError("not absolute")
+    if url.query or url.fragment:
+        raise ValueError("query or fragment")
+    return str(url).rstrip("/")
+
+
+_label = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+_host = st.one_of(
+    st.lists(_label, min_size=1, max_size=4).map(".".join),
+    st.lists(st.integers(0, 255).map(str), min_size=4, max_size=4).map(".".join),
+    st.sampled_from(["localhost", "127.0.0.1", "api.example.com", "a--b.io", "1.2.3", "x.1a"]),
+)
+_port = st.one_of(
+    st.none(),
+    st.integers(0, 70000).map(str),
+    st.sampled_from(["80", "443", "0443", "08080", "65535", "65536"]),
+)
+_PLAIN_CHARS = [*"aZ09._~!$&'()*+,;=:@-", "%7e", "%2F", "%41", "%2e", ".", ".."]
+_segment = st.one_of(
+    st.lists(st.sampled_from(_PLAIN_CHARS), max_size=6).map("".join),
+    st.lists(st.sampled_from([*'aZ09._~%/ é?#[]\\^`{}|"<>', "%zz", "%4"]), max_size=6).map("".join),
+)
+
+
+@st.composite
+def _urls(draw: st.DrawFn) -> str:
+    scheme = draw(st.sampled_from(["http", "https", "http", "https", "HTTP", "Https", "ftp"]))
+    host = draw(_host)
+    if draw(st.integers(0, 3)) == 0:
+        host = host.upper() if draw(st.booleans()) else host.title()
+    port = draw(_port)
+    path = "".join(draw(st.lists(_segment, max_size=4).map(lambda s: ["/" + p for p in s])))
+    return f"{scheme}://{host}{'' if port is None else ':' + port}{path}"
+
+
+@settings(max_examples=600, deadline=None)
+@given(_urls())
+@example("http://127.0.0.1:8080")
+@example("https://api.example.com/v1/")
+@example("http://example.com:80/a")
+@example("https://x.com/a%7eb%2F")
+@example("https://x.com/a%zz")
+@example("https://x.com/a b/")
+@example("https://x.com:08080")
+@example("http://localhost/./a/../b/.")
+def test_the_plain_pattern_agrees_with_httpx(base_url: str) -> None:
+    try:
+        expected: str | None = _by_httpx(base_url)
+    except (ValueError, httpx.InvalidURL):
+        expected = None
+    if _PLAIN_URL.fullmatch(base_url) is not None and expected is not None:
+        # what the fast path keeps is exactly what httpx would have made of it
+        assert _normalize_base_url(base_url) == expected
+    if expected is None:
+        with pytest.raises((ValueError, httpx.InvalidURL)):
+            _normalize_base_url(base_url)
+    else:
+        assert _normalize_base_url(base_url) == expected
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://api.example.com", "http://127.0.0.1:8080/api/", "https://a.b-c.io/x/y"],
+)
+def test_plain_urls_take_the_fast_path(base_url: str) -> None:
+    # the bench's and most users' URLs: without this the constructor would import httpx
+    assert _PLAIN_URL.fullmatch(base_url) is not None
+
+
+def test_sending_after_close_fails_even_before_the_first_request() -> None:
+    client = SyncApiClient(
+        base_url="https://api.example.com", auth=NoAuth(), package="p", version="0"
+    )
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        _ = client._http
+
+
+_PROBE = r"""
+import json, sys
+import {package}
+client = {package}.{client}({arguments})
+loaded = sorted(m for m in ("httpx", "httpcore", "pydantic", "pydantic_core", "ssl") if m in sys.modules)
+print(json.dumps(loaded))
+"""
+
+
+@pytest.mark.parametrize(
+    ("package", "client", "arguments"),
+    [
+        (
+            "stream_video",
+            "VideoClient",
+            "api_key='k', api_secret='s', base_url='http://127.0.0.1:8000'",
+        ),
+        ("stream_video", "AsyncVideoClient", "api_key='k', api_secret='s'"),
+        ("laml_streams", "LamlClient", "project_id='p', api_token='t', space='acme'"),
+    ],
+)
+def test_importing_and_constructing_a_client_imports_neither_httpx_nor_pydantic(
+    package: str, client: str, arguments: str
+) -> None:
+    code = _PROBE.format(package=package, client=client, arguments=arguments)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
