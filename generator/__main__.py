@@ -1,5 +1,20 @@
-"""`python -m generator` runs the command-line interface."""
+"""`python -m generator` (and `sdkgen`) run the command-line interface.
 
-from generator.cli import main
+A `generate` that would change nothing is answered by generator.replay without importing click or
+any stage; everything else goes to generator.cli.
+"""
 
-main()
+import sys
+
+from generator import replay
+
+
+def run() -> None:
+    if not replay.main(sys.argv[1:]):
+        from generator.cli import main
+
+        main()
+
+
+if __name__ == "__main__":
+    run()

@@ -15,15 +15,16 @@ digests stand for the rest of its files). Only directories the generator made co
 
 from __future__ import annotations
 
-import subprocess
-from dataclasses import dataclass
+import os
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.layout import CHANGELOG, MANIFEST, PYPROJECT
 from generator.write import read_files
 
 if TYPE_CHECKING:
+    import subprocess
+
     from generator.release import Previous
 
 # The manifest and release modules are imported where a baseline is parsed, not to find or read
@@ -36,9 +37,37 @@ class BaselineError(Exception):
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # only a run inside a work tree needs it
+
     return subprocess.run(
         ["git", "-C", str(cwd), *args], input=stdin, capture_output=True, check=False, timeout=60
     )
+
+
+def _batch(data: bytes, count: int) -> list[bytes | None]:
+    """The blobs of `git cat-file --batch` output for `count` names; None where there is none."""
+    out: list[bytes | None] = []
+    at = 0
+    for _ in range(count):
+        end = data.index(b"\n", at)
+        head = data[at:end].split(b" ")
+        at = end + 1
+        if head[-1] in (b"missing", b"ambiguous"):
+            out.append(None)
+            continue
+        size = int(head[-1])  # "<sha> <type> <size>", then the object (a tree for a directory)
+        out.append(data[at : at + size] if head[-2] == b"blob" else None)
+        at += size + 1
+    return out
+
+
+def _maybe_in_work_tree(path: Path) -> bool:
+    """False only when git could not find a work tree for `path`: no `.git` in it or any parent,
+    and no GIT_DIR pointing elsewhere. A run outside any repository then starts no git at all."""
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return True
+    folder = _existing_ancestor(path)
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
 def _existing_ancestor(path: Path) -> Path:
@@ -48,8 +77,7 @@ def _existing_ancestor(path: Path) -> Path:
     return path
 
 
-@dataclass(frozen=True, slots=True)
-class _Git:
+class _Git(NamedTuple):
     top: Path
     output: PurePosixPath  # the output directory, relative to the work tree's top
     ref: str
@@ -68,19 +96,7 @@ class _Git:
             raise BaselineError(
                 f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}"
             )
-        out: list[bytes | None] = []
-        data, at = done.stdout, 0
-        for _ in names:
-            end = data.index(b"\n", at)
-            head = data[at:end].split(b" ")
-            at = end + 1
-            if head[-1] in (b"missing", b"ambiguous"):
-                out.append(None)
-                continue
-            size = int(head[-1])  # "<sha> <type> <size>", then the object (a tree for a directory)
-            out.append(data[at : at + size] if head[-2] == b"blob" else None)
-            at += size + 1
-        return out
+        return _batch(done.stdout, len(names))
 
     def children(self) -> list[str]:
         done = _git(self.top, "ls-tree", "--name-only", self.ref, f"{self.output.as_posix()}/")
@@ -95,10 +111,25 @@ class Baselines:
     def __init__(self, output: Path, ref: str | None = None) -> None:
         self.output = output
         self.ref = ref
-        self.git = self._locate(output, ref)
+        self._git: _Git | None = None
+        self._located = False
+        if ref is not None:
+            _ = self.git  # an unknown ref is refused before anything runs
+
+    @property
+    def git(self) -> _Git | None:
+        """The work tree and commit measured against; None: the disk (located on first use, as a
+        run that only checks its stamps reads HEAD's files without it)."""
+        if not self._located:
+            self._git, self._located = self._locate(self.output, self.ref), True
+        return self._git
 
     @staticmethod
     def _locate(output: Path, ref: str | None) -> _Git | None:
+        if ref is None and not _maybe_in_work_tree(output):
+            return None
+        import subprocess
+
         try:
             top = _git(_existing_ancestor(output), "rev-parse", "--show-toplevel")
         except (OSError, subprocess.SubprocessError) as exc:
@@ -135,6 +166,10 @@ class Baselines:
     def raw(self, package: str) -> list[bytes | None]:
         """The bytes `read` parses: the package's api.json, CHANGELOG.md and pyproject.toml as
         the baseline has them (None for each it does not have)."""
+        if not self._located and self.ref is None and _maybe_in_work_tree(self.output):
+            quick = self._head_files(package)
+            if quick is not None:
+                return quick
         if self.git is not None:
             if not self.git.ref:
                 return [None, None, None]
@@ -147,6 +182,23 @@ class Baselines:
             raise BaselineError(
                 f"{self.where(package)}: cannot be read ({exc.strerror or exc})"
             ) from None
+
+    def _head_files(self, package: str) -> list[bytes | None] | None:
+        """`raw` for HEAD in one git process, without locating the work tree first: `HEAD:./p`
+        names p relative to the directory git runs in. None when git cannot answer that way (no
+        output directory yet, not a work tree, no git): `raw` then asks as it always does."""
+        if not self.output.is_dir():
+            return None
+        names = [f"HEAD:./{package}/{name}" for name in (MANIFEST, CHANGELOG, PYPROJECT)]
+        import subprocess
+
+        try:
+            done = _git(
+                self.output, "cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode()
+            )
+            return _batch(done.stdout, len(names)) if done.returncode == 0 else None
+        except (OSError, subprocess.SubprocessError, ValueError):
+            return None
 
     def read(self, package: str) -> Previous | None:
         """The package as the baseline has it; None when it has none."""

@@ -224,13 +224,9 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool)
     for spec in found:
         replay, looked = replays[spec]
         if replay is not None:  # nothing it depends on changed: say again what that run said
-            for err, line in replay.said:
+            for err, line in stamp.replayed(replay, looked):
                 _say(line, err)
             packages.add(replay.package)
-            click.echo(
-                f"{replay.package}: {replay.counts}, {replay.files} files "
-                f"(0 written, {replay.files} unchanged) in {looked:.2f}s"
-            )
             continue
         done, seconds = next(built)
         packages.add(done.api.package)

@@ -18,20 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from generator.baseline import Baselines
 from generator.cache import DiskCache, source_fingerprint, templates_dir
 from generator.write import existing
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     package: str
     said: tuple[tuple[bool, str], ...]  # (to stderr, line), in the order the run said them
     counts: str  # "4 operations, 11 models"
@@ -53,14 +51,14 @@ def _generator() -> str:
     and every installed distribution by name and version (a superset of its dependencies, read
     from the distribution folders' names without importing importlib.metadata)."""
     digest = hashlib.sha256()
-    digest.update(f"{platform.python_implementation()} {sys.version}\0".encode())
+    digest.update(f"{sys.implementation.name} {sys.version}\0".encode())
     digest.update(source_fingerprint().encode())
     digest.update(source_fingerprint(templates_dir()).encode())
-    for folder in sys.path:
+    # by absolute path: `python -c` puts "" first on sys.path where `python -m` puts the same
+    # directory spelled out, and the two must find the same stamps
+    for folder in dict.fromkeys(os.path.abspath(f or ".") for f in sys.path):
         try:
-            names = sorted(
-                n for n in os.listdir(folder or ".") if n.endswith((".dist-info", ".egg-info"))
-            )
+            names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
         except OSError:
             continue
         digest.update(f"{folder}\0{chr(1).join(names)}\0".encode())
@@ -111,6 +109,16 @@ def lookup(
         return None
     except Exception:  # a baseline that cannot be read, and the like: the pipeline reports it
         return None
+
+
+def replayed(done: Record, seconds: float) -> list[tuple[bool, str]]:
+    """What `generate` prints for a spec it replays: the run's lines again, then the counts
+    (`seconds` the check took). Each line is escaped when printed, as every line of the CLI."""
+    summary = (
+        f"{done.package}: {done.counts}, {done.files} files "
+        f"(0 written, {done.files} unchanged) in {seconds:.2f}s"
+    )
+    return [*done.said, (False, summary)]
 
 
 def record(

@@ -20,14 +20,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 LOCK_FILE = ".sdkgen.lock"
 
 
-@dataclass(frozen=True, slots=True)
-class WriteResult:
+# Named tuples rather than dataclasses here and in the stamp and baseline modules: a run that only
+# checks its stamps (generator/replay.py) imports these, and dataclasses costs more than they do.
+class WriteResult(NamedTuple):
     written: int
     unchanged: int
     removed: int

@@ -7,14 +7,17 @@ Each test works in its own git repository (tests.test_regenerate's fixture): the
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from generator import baseline as baseline_module
 from generator import cli as cli_module
 from generator import stamp
+from generator.baseline import Baselines
 from tests.test_cli import SPEC, cli
-from tests.test_regenerate import WITHOUT_NAME, commit, edit, repo
+from tests.test_regenerate import WITHOUT_NAME, commit, edit, git, repo
 
 __all__ = ["repo"]  # the fixture, used by name
 
@@ -161,3 +164,49 @@ def test_a_damaged_stamp_is_a_miss(repo: Path, builds: list[list[Path]]) -> None
     for damaged in ("not json", "[]", '{"inputs": 1}', '{"package": "tiny"}'):
         store.put(slot, damaged)
         assert cli("generate").exit_code == 0 and _built(builds), damaged
+
+
+def _both_ways(output: Path, package: str) -> tuple[list[bytes | None] | None, list[bytes | None]]:
+    """HEAD's files by the one-process read a stamp check makes, and by the located baseline."""
+    quick = Baselines(output)._head_files(package)
+    located = Baselines(output)
+    assert located.git is not None or quick is None
+    return quick, located.raw(package)
+
+
+def test_the_stamp_checks_head_in_one_git_process_and_agrees_with_the_baseline(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = repo / "generated"
+    quick, located = _both_ways(output, "tiny")
+    assert quick == located and located[0] is not None and located[1] is not None
+    # edited on disk, not committed: HEAD's bytes still
+    (output / "tiny" / "CHANGELOG.md").write_text("edited\n", encoding="utf-8")
+    assert _both_ways(output, "tiny")[0] == located
+    # a package HEAD does not have, and a repository without commits
+    quick, located = _both_ways(output, "other")
+    assert quick == located == [None, None, None]
+    bare = tmp_path / "fresh"
+    (bare / "generated" / "tiny").mkdir(parents=True)
+    git(bare, "init", "-q")
+    assert _both_ways(bare / "generated", "tiny") == ([None, None, None], [None, None, None])
+    # outside any work tree (and without git at all) it does not answer: the baseline is the disk
+    outside = tmp_path / "outside" / "generated"
+    shutil.copytree(output / "tiny", outside / "tiny")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    assert _both_ways(outside, "tiny")[0] is None
+    assert Baselines(outside).raw("tiny")[1] == b"edited\n"
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    assert Baselines(output)._head_files("tiny") is None
+    calls: list[tuple[str, ...]] = []
+    real = baseline_module._git
+
+    def spy(cwd: Path, *args: str, stdin: bytes | None = None) -> object:
+        calls.append(args)
+        return real(cwd, *args, stdin=stdin)
+
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(baseline_module, "_git", spy)
+    Baselines(output).raw("tiny")
+    assert [args[0] for args in calls] == ["cat-file"]
