@@ -37,11 +37,19 @@ class BaselineError(Exception):
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run git; a git that cannot be started or does not finish is an OSError."""
     import subprocess  # only a run inside a work tree needs it
 
-    return subprocess.run(
-        ["git", "-C", str(cwd), *args], input=stdin, capture_output=True, check=False, timeout=60
-    )
+    try:
+        return subprocess.run(
+            ["git", "-C", str(cwd), *args],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except subprocess.SubprocessError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _batch(data: bytes, count: int) -> list[bytes | None]:
@@ -128,11 +136,9 @@ class Baselines:
     def _locate(output: Path, ref: str | None) -> _Git | None:
         if ref is None and not _maybe_in_work_tree(output):
             return None
-        import subprocess
-
         try:
             top = _git(_existing_ancestor(output), "rev-parse", "--show-toplevel")
-        except (OSError, subprocess.SubprocessError) as exc:
+        except OSError as exc:
             if ref is not None:
                 raise BaselineError(f"--against {ref} needs git: {exc}") from None
             return None
@@ -190,14 +196,12 @@ class Baselines:
         if not self.output.is_dir():
             return None
         names = [f"HEAD:./{package}/{name}" for name in (MANIFEST, CHANGELOG, PYPROJECT)]
-        import subprocess
-
         try:
             done = _git(
                 self.output, "cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode()
             )
             return _batch(done.stdout, len(names)) if done.returncode == 0 else None
-        except (OSError, subprocess.SubprocessError, ValueError):
+        except (OSError, ValueError):
             return None
 
     def read(self, package: str) -> Previous | None:

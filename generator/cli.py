@@ -24,7 +24,7 @@ import click
 from generator import __version__, escape, stamp
 from generator.baseline import BaselineError, Baselines, orphans
 from generator.errors import Problem, SpecError
-from generator.layout import discover
+from generator.layout import OUTPUT_DIR, SPECS_DIR, discover
 from generator.write import diff_tree, remove_tree, write_tree
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 # The stages are imported where a command runs them: `generate` finds out first, from the run
 # stamps (generator/stamp.py), whether any spec needs building at all.
 
-_SPECS = Path("specs")
-_OUT = Path("generated")
 _NO_OUTPUT = 4  # the exit status when the output directory cannot be written or read
 
 
@@ -53,9 +51,9 @@ def _os_failure(action: str, where: Path, exc: OSError) -> None:
 
 
 def _specs(specs: tuple[Path, ...]) -> list[Path]:
-    found = list(specs) or discover(_SPECS)
+    found = list(specs) or discover(SPECS_DIR)
     if not found:
-        raise click.UsageError(f"no specs given and none found in {_SPECS}/")
+        raise click.UsageError(f"no specs given and none found in {SPECS_DIR}/")
     return found
 
 
@@ -197,7 +195,7 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    default=_OUT,
+    default=OUTPUT_DIR,
     show_default=True,
     help="Directory that receives one package folder per spec.",
 )
@@ -281,7 +279,9 @@ def _write_one(
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=OUTPUT_DIR, show_default=True
+)
 @_STRICT
 @_LENIENT
 def check(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) -> None:
@@ -331,7 +331,9 @@ def check(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool) ->
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=_OUT, show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=OUTPUT_DIR, show_default=True
+)
 @click.option(
     "--against",
     "ref",

@@ -10,6 +10,9 @@ MANIFEST = PurePosixPath("api.json")
 CHANGELOG = PurePosixPath("CHANGELOG.md")
 PYPROJECT = PurePosixPath("pyproject.toml")
 
+SPECS_DIR = Path("specs")  # where `generate` and `check` look for specs when given none
+OUTPUT_DIR = Path("generated")  # where they write (or compare) packages by default
+
 
 def discover(specs_dir: Path) -> list[Path]:
     """Root specs are the YAML files directly in specs/; sub-folders hold the fragments they $ref."""

@@ -15,10 +15,7 @@ from pathlib import Path
 
 from generator import escape, stamp
 from generator.baseline import Baselines, orphans
-from generator.layout import discover
-
-_SPECS = Path("specs")
-_OUT = Path("generated")
+from generator.layout import OUTPUT_DIR, SPECS_DIR, discover
 
 
 def _arguments(argv: list[str]) -> tuple[list[Path], Path, bool, bool] | None:
@@ -26,7 +23,7 @@ def _arguments(argv: list[str]) -> tuple[list[Path], Path, bool, bool] | None:
     if not argv or argv[0] != "generate":
         return None
     specs: list[Path] = []
-    output, strict, lenient = _OUT, False, False
+    output, strict, lenient = OUTPUT_DIR, False, False
     rest = iter(argv[1:])
     for arg in rest:
         if arg in ("-o", "--output"):
@@ -55,7 +52,7 @@ def main(argv: list[str]) -> bool:
     if parsed is None:
         return False
     specs, output, strict, lenient = parsed
-    found = specs or discover(_SPECS)
+    found = specs or discover(SPECS_DIR)
     if not found:
         return False
     baselines = Baselines(output)
