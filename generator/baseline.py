@@ -78,6 +78,79 @@ def _maybe_in_work_tree(path: Path) -> bool:
     return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
+_HEX = frozenset("0123456789abcdef")
+# Settings that change which repository git finds, or what a commit or ref reads as there.
+_GIT_SETTINGS = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_NAMESPACE",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_GRAFT_FILE",
+    "GIT_CONFIG",  # and every GIT_CONFIG_* variable
+)
+
+
+def _commit_id(text: str) -> str | None:
+    return text if len(text) in (40, 64) and _HEX.issuperset(text) else None
+
+
+def head_commit(path: Path) -> str | None:
+    """The commit HEAD names in the repository `path` is in, read from the files git keeps
+    (`.git` or a `gitdir:` file, a worktree's `commondir`, loose and packed refs), without
+    starting git. None whenever that reading might not be what git would say: no repository, an
+    unborn branch, the reftable format, replace refs (which can change what a commit holds), or
+    an environment variable that changes where git looks (GIT_DIR and the like). Callers treat
+    None as "ask git"."""
+    if any(name.startswith(_GIT_SETTINGS) for name in os.environ):
+        return None
+    try:
+        folder = _existing_ancestor(path)
+        dot = next((p / ".git" for p in (folder, *folder.parents) if (p / ".git").exists()), None)
+        if dot is None:
+            return None
+        gitdir = dot
+        if dot.is_file():
+            line = dot.read_text(encoding="utf-8").strip()
+            if not line.startswith("gitdir:"):
+                return None
+            gitdir = dot.parent / line.removeprefix("gitdir:").strip()
+        common = gitdir
+        if (gitdir / "commondir").is_file():
+            common = gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()
+        if (gitdir / "reftable").exists() or (common / "reftable").exists():
+            return None
+        packed_file = common / "packed-refs"
+        packed = packed_file.read_text(encoding="utf-8") if packed_file.is_file() else ""
+        replace = common / "refs" / "replace"
+        if " refs/replace/" in packed or (replace.is_dir() and any(replace.iterdir())):
+            return None
+        value = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
+        for _ in range(5):  # a symbolic ref may name another; git stops at five as well
+            if not value.startswith("ref: "):
+                return _commit_id(value)
+            ref = value.removeprefix("ref: ").strip()
+            if not ref.startswith("refs/") or ".." in ref.split("/"):
+                return None
+            loose = next((d / ref for d in (gitdir, common) if (d / ref).is_file()), None)
+            if loose is not None:
+                value = loose.read_text(encoding="utf-8").strip()
+                continue
+            for row in packed.splitlines():
+                sha, _, name = row.partition(" ")
+                if name == ref and not row.startswith(("#", "^")):
+                    return _commit_id(sha)
+            return None  # an unborn branch
+        return None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _existing_ancestor(path: Path) -> Path:
     path = path.resolve()
     while not path.is_dir():
@@ -157,6 +230,17 @@ class Baselines:
                 raise BaselineError(f"--against {ref}: no such commit")
             return _Git(root, relative, "")  # a repository without commits: nothing is committed
         return _Git(root, relative, verified.stdout.decode().strip())
+
+    def pinned_head(self) -> str | None:
+        """HEAD's commit when it is this baseline, as git itself names it and as head_commit
+        reads it without git; None otherwise. A stamp pins the baseline to it, so a check while
+        HEAD stays that commit needs no git (a commit's files never change)."""
+        if self.ref is not None:
+            return None
+        commit = head_commit(self.output)
+        if commit is None or self.git is None or self.git.ref != commit:
+            return None
+        return commit
 
     @property
     def name(self) -> str:

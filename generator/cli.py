@@ -262,7 +262,10 @@ def _write_one(
     try:
         # the baseline as this run measured against it, before the write (on disk, it is the
         # package this write replaces)
+        head = baselines.pinned_head()
         baseline = baselines.raw(api.package)
+        if head is not None and baselines.pinned_head() != head:
+            head = None  # a commit made while this read: not pinned to either
         result = write_tree(output / api.package, done.files, waiting=waiting)
     except OSError as exc:
         _os_failure("write", output / api.package, exc)
@@ -274,7 +277,7 @@ def _write_one(
         f"{f', {result.removed} removed' if result.removed else ''}) in {seconds:.2f}s"
     )
     record = stamp.Record(api.package, tuple(said), counts, len(done.files))
-    stamp.record(spec, output, strict, lenient, baseline, done.inputs, done.files, record)
+    stamp.record(spec, output, strict, lenient, baseline, head, done.inputs, done.files, record)
 
 
 @main.command()

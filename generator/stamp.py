@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from generator.baseline import Baselines
+from generator.baseline import Baselines, head_commit
 from generator.cache import DiskCache, source_fingerprint, templates_dir
 from generator.write import existing
 
@@ -37,7 +37,7 @@ class Record(NamedTuple):
 
 
 def _store() -> DiskCache:
-    return DiskCache("runs", "run stamp 1")
+    return DiskCache("runs", "run stamp 2")
 
 
 def _slot(spec: Path, output: Path, strict: bool, lenient: bool) -> str:
@@ -79,9 +79,9 @@ def _inputs(files: Sequence[str]) -> str | None:
     return digest.hexdigest()
 
 
-def _identity(inputs: str, baseline: Sequence[bytes | None]) -> str:
-    measured = "\0".join(_digest(b) for b in baseline)
-    return hashlib.sha256(f"{_generator()}\0{inputs}\0{measured}".encode()).hexdigest()
+def _identity(inputs: str, measured: Sequence[str]) -> str:
+    joined = "\0".join(measured)
+    return hashlib.sha256(f"{_generator()}\0{inputs}\0{joined}".encode()).hexdigest()
 
 
 def _outputs(root: Path) -> dict[str, str]:
@@ -99,7 +99,15 @@ def lookup(
             return None
         inputs = _inputs(entry["inputs"])
         package = entry["package"]
-        if inputs is None or entry["identity"] != _identity(inputs, baselines.raw(package)):
+        if inputs is None:
+            return None
+        # a baseline pinned to HEAD's commit is those bytes while HEAD is still that commit
+        head = entry["head"]
+        if head is not None and baselines.ref is None and head_commit(output) == head:
+            measured = [str(d) for d in entry["baseline"]]
+        else:
+            measured = [_digest(b) for b in baselines.raw(package)]
+        if entry["identity"] != _identity(inputs, measured):
             return None
         if entry["outputs"] != _outputs(output / package):
             return None
@@ -127,20 +135,25 @@ def record(
     strict: bool,
     lenient: bool,
     baseline: Sequence[bytes | None],
+    head: str | None,
     inputs: Sequence[Path],
     files: Mapping[PurePosixPath, str],
     done: Record,
 ) -> None:
     """Remember a run that left `files` as the package's whole content, measured against
-    `baseline` (Baselines.raw before the write)."""
+    `baseline` (Baselines.raw before the write), which is HEAD's files at commit `head` when that
+    is given (Baselines.pinned_head)."""
     names = [str(Path(p).resolve()) for p in inputs]
     digest = _inputs(names)
     if digest is None:
         return
+    measured = [_digest(b) for b in baseline]
     entry = {
         "inputs": names,
         "package": done.package,
-        "identity": _identity(digest, baseline),
+        "identity": _identity(digest, measured),
+        "baseline": measured,
+        "head": head,
         "outputs": {str(path): _digest(text.encode("utf-8")) for path, text in files.items()},
         "said": [list(item) for item in done.said],
         "counts": done.counts,

@@ -6,6 +6,7 @@ Each test works in its own git repository (tests.test_regenerate's fixture): the
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -210,3 +211,106 @@ def test_the_stamp_checks_head_in_one_git_process_and_agrees_with_the_baseline(
     monkeypatch.setattr(baseline_module, "_git", spy)
     Baselines(output).raw("tiny")
     assert [args[0] for args in calls] == ["cat-file"]
+
+
+def _no_git_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.startswith(baseline_module._GIT_SETTINGS)]:
+        monkeypatch.delenv(name)
+
+
+def test_head_commit_reads_what_git_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """baseline.head_commit against `git rev-parse HEAD`, in each layout it reads, and None
+    wherever it should leave the answer to git."""
+    _no_git_settings(monkeypatch)
+    head_commit = baseline_module.head_commit
+    main = tmp_path / "main"
+    deep = main / "generated" / "not" / "there" / "yet"
+    main.mkdir()
+    assert head_commit(deep) is None  # no repository above it
+    git(main, "init", "-q", "-b", "main")
+    assert head_commit(deep) is None  # unborn branch
+    commit(main, "one")
+
+    def agrees(where: Path) -> str:
+        found = head_commit(where / "generated" / "pkg")
+        assert found is not None and found == git(where, "rev-parse", "HEAD").strip()
+        return found
+
+    first = agrees(main)
+    assert head_commit(deep) == first
+    git(main, "pack-refs", "--all")  # the branch now only in packed-refs
+    assert not (main / ".git" / "refs" / "heads" / "main").exists()
+    commit(main, "two")  # a loose ref again, newer than the packed one
+    second = agrees(main)
+    assert second != first
+    git(main, "pack-refs", "--all")
+    assert agrees(main) == second
+    git(main, "checkout", "-q", "--detach")
+    assert agrees(main) == second
+    git(main, "checkout", "-q", "main")
+    # a symbolic ref naming another
+    git(main, "symbolic-ref", "refs/heads/alias", "refs/heads/main")
+    git(main, "symbolic-ref", "HEAD", "refs/heads/alias")
+    assert agrees(main) == second
+    git(main, "symbolic-ref", "HEAD", "refs/heads/main")
+    # a linked worktree: `.git` is a file naming its gitdir, refs are in the common dir
+    tree = tmp_path / "tree"
+    git(main, "worktree", "add", "-q", "-b", "side", str(tree))
+    assert (tree / ".git").is_file()
+    assert agrees(tree) == second
+    commit(tree, "three")
+    assert agrees(tree) not in (first, second) and agrees(main) == second
+    # SHA-256 object names
+    wide = tmp_path / "wide"
+    wide.mkdir()
+    git(wide, "init", "-q", "--object-format=sha256")
+    commit(wide, "one")
+    assert len(agrees(wide)) == 64
+    monkeypatch.setenv("GIT_SSL_CAINFO", "/nowhere")  # a setting that does not bear on it
+    assert agrees(main) == second
+    # left to git: replace refs, the reftable format, settings that change where git looks
+    git(main, "replace", first, second)
+    assert head_commit(main) is None
+    git(main, "replace", "-d", first)
+    assert agrees(main) == second
+    (main / ".git" / "reftable").mkdir()
+    assert head_commit(main) is None
+    (main / ".git" / "reftable").rmdir()
+    for name in ("GIT_DIR", "GIT_CONFIG_COUNT", "GIT_CEILING_DIRECTORIES"):
+        monkeypatch.setenv(name, str(tree / ".git"))
+        assert head_commit(main) is None
+        monkeypatch.delenv(name)
+    assert agrees(main) == second
+
+
+def test_an_unchanged_run_in_a_repository_starts_no_git_while_head_stays(
+    repo: Path, builds: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_git_settings(monkeypatch)
+    cli("generate")  # the fixture's commit moved HEAD: built and stamped again, pinned to HEAD
+    assert _built(builds)
+    calls: list[tuple[str, ...]] = []
+    real = baseline_module._git
+
+    def spy(cwd: Path, *args: str, stdin: bytes | None = None) -> object:
+        calls.append(args)
+        return real(cwd, *args, stdin=stdin)
+
+    monkeypatch.setattr(baseline_module, "_git", spy)
+    first = cli("generate")
+    assert not _built(builds) and "(0 written, " in first.stdout
+    assert calls == [], "HEAD is the commit the stamp is pinned to: git has nothing to say"
+    # HEAD moves without touching the package: git is asked, and it is still a replay
+    (repo / "notes.txt").write_text("unrelated\n", encoding="utf-8")
+    commit(repo, "unrelated")
+    again = cli("generate")
+    assert not _built(builds) and _lines(again.stdout) == _lines(first.stdout)
+    assert [args[0] for args in calls] == ["cat-file"]
+    # a stamp pinned to a commit whose package differs from the new HEAD's is a miss
+    edit(repo, WITHOUT_NAME)
+    cli("generate")
+    commit(repo, "2.0.0")
+    assert _built(builds)
+    cli("generate")
+    assert _built(builds), "the baseline moved to the new commit: measured again"
+    assert "->" not in cli("generate").stdout and not _built(builds)
