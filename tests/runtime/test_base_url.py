@@ -1,8 +1,9 @@
-"""The base URL a client keeps, and what constructing a client costs.
+"""The base URL and token URL a client keeps, and what constructing a client costs.
 
 A client is built without importing httpx (or pydantic): a base URL httpx would give back as
-written is recognised by a pattern of our own, and everything else goes through ``httpx.URL``.
-The property tests hold the pattern to httpx: whatever it accepts, httpx normalises to itself.
+written is recognised by a pattern of our own (runtime/_urls.py), and so is a token URL joined to
+it; everything else goes through ``httpx.URL``. The property tests hold the patterns to httpx:
+whatever they accept, httpx makes the same of.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from runtime import NoAuth, SyncApiClient
-from runtime._base_client import _PLAIN_URL, _normalize_base_url
+from runtime._base_client import _normalize_base_url
+from runtime._oauth2 import OAuth2ClientCredentials
+from runtime._urls import PLAIN_URL, plain_join
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +78,7 @@ def test_the_plain_pattern_agrees_with_httpx(base_url: str) -> None:
         expected: str | None = _by_httpx(base_url)
     except (ValueError, httpx.InvalidURL):
         expected = None
-    if _PLAIN_URL.fullmatch(base_url) is not None and expected is not None:
+    if PLAIN_URL.fullmatch(base_url) is not None and expected is not None:
         # what the fast path keeps is exactly what httpx would have made of it
         assert _normalize_base_url(base_url) == expected
     if expected is None:
@@ -91,7 +94,77 @@ def test_the_plain_pattern_agrees_with_httpx(base_url: str) -> None:
 )
 def test_plain_urls_take_the_fast_path(base_url: str) -> None:
     # the bench's and most users' URLs: without this the constructor would import httpx
-    assert _PLAIN_URL.fullmatch(base_url) is not None
+    assert PLAIN_URL.fullmatch(base_url) is not None
+
+
+def _joined_by_httpx(base_url: str, reference: str) -> str | None:
+    try:
+        url = httpx.URL(base_url.rstrip("/") + "/").join(reference)
+    except httpx.InvalidURL:
+        return None
+    return str(url) if url.scheme in ("http", "https") and url.host else None
+
+
+# plain pieces drawn often, so that a good share of the pairs takes the fast path
+_plain_segment = st.lists(st.sampled_from(_PLAIN_CHARS[:-2]), min_size=1, max_size=6).map("".join)
+_plain_base = st.builds(
+    lambda scheme, host, path: f"{scheme}://{host}{''.join('/' + p for p in path)}",
+    st.sampled_from(["http", "https"]),
+    _host,
+    st.lists(_plain_segment, max_size=3),
+)
+_plain_reference = st.lists(_plain_segment, min_size=1, max_size=4).map("/".join)
+_reference = st.one_of(
+    _plain_reference,
+    _plain_reference.map(lambda r: "/" + r),
+    _plain_base,
+    _urls(),
+    st.lists(_segment, min_size=1, max_size=4).map("/".join),
+    st.lists(_segment, min_size=1, max_size=4).map(lambda s: "/" + "/".join(s)),
+    st.sampled_from(["", "/", "//h/x", "a:b/c", "./t", "../t", "?q=1", "#f", "t?x", "t#x"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_plain_base, _urls()), _reference)
+@example("https://api.example.com/v1", "oauth/token")
+@example("https://api.example.com/v1/", "/oauth/token")
+@example("http://127.0.0.1:8080", "token")
+@example("https://api.example.com", "https://auth.example.com/token")
+@example("https://api.example.com/v1", "a:b/token")
+@example("https://api.example.com/v1", "//auth.example.com/token")
+@example("https://api.example.com/v1", "../token")
+@example("http://0.0.0.0", "a//")
+@example("http://0.0.0.0", ";")
+@example("http://0.0.0.0/a;b", "t")
+@example("http://0.0.0.0//a", "t")
+@example("https://api.example.com", "https://api.example.com/t;")
+def test_the_plain_join_agrees_with_httpx(base_url: str, reference: str) -> None:
+    joined = plain_join(base_url, reference)
+    if joined is not None:
+        assert joined == _joined_by_httpx(base_url, reference)
+    expected = _joined_by_httpx(base_url, reference)
+    credentials = lambda: OAuth2ClientCredentials(  # noqa: E731
+        reference, "id", "secret", base_url=base_url
+    )
+    if expected is None:
+        with pytest.raises((ValueError, httpx.InvalidURL)):
+            credentials()
+    else:
+        assert credentials().token_url == expected
+
+
+@pytest.mark.parametrize(
+    ("base_url", "reference", "joined"),
+    [
+        ("https://api.example.com/v1", "oauth/token", "https://api.example.com/v1/oauth/token"),
+        ("https://api.example.com/v1/", "/oauth/token", "https://api.example.com/oauth/token"),
+        ("http://127.0.0.1:8080", "token", "http://127.0.0.1:8080/token"),
+        ("https://a.example.com", "https://b.example.com/t", "https://b.example.com/t"),
+    ],
+)
+def test_plain_token_urls_take_the_fast_path(base_url: str, reference: str, joined: str) -> None:
+    assert plain_join(base_url, reference) == joined
 
 
 def test_sending_after_close_fails_even_before_the_first_request() -> None:
@@ -122,6 +195,11 @@ print(json.dumps(loaded))
         ),
         ("stream_video", "AsyncVideoClient", "api_key='k', api_secret='s'"),
         ("laml_streams", "LamlClient", "project_id='p', api_token='t', space='acme'"),
+        (  # what a generated client with an OAuth 2.0 scheme builds
+            "stream_video._runtime",
+            "OAuth2ClientCredentials",
+            "'oauth/token', 'id', 'secret', base_url='https://api.example.com/v1'",
+        ),
     ],
 )
 def test_importing_and_constructing_a_client_imports_neither_httpx_nor_pydantic(

@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -46,6 +45,7 @@ from ._types import (
     RequestSpec,
     default_timeout,
 )
+from ._urls import plain
 
 if TYPE_CHECKING:
     # httpx and pydantic are imported when they are first needed (the first request, the first
@@ -127,27 +127,9 @@ def _userinfo_secrets(base_url: str) -> tuple[str, ...]:
     return (url.password, blob)
 
 
-# An absolute http(s) URL that httpx gives back exactly as written: a lower-case scheme and host
-# name or an IPv4 address, no userinfo, no default or zero-padded port, a path of characters that
-# need no escaping (and well-formed %XX escapes) without "." or ".." segments. Checking it needs no httpx, which a client only
-# imports once it sends; anything else goes through httpx.URL (tests/runtime/test_base_url.py
-# holds the two equal).
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_PLAIN_URL = re.compile(
-    r"(?P<scheme>https?)://"
-    rf"(?:(?:{_LABEL}\.)*[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?|(?:{_OCTET}\.){{3}}{_OCTET})"
-    r"(?::(?P<port>[1-9][0-9]{0,4}))?"
-    r"(?:/(?!\.\.?(?:/|$))(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*"
-)
-
-
 def _normalize_base_url(base_url: str) -> str:
-    plain = _PLAIN_URL.fullmatch(base_url)
-    if plain is not None:
-        port = plain["port"]
-        if port is None or (int(port) <= 65535 and port != _DEFAULT_PORTS[plain["scheme"]]):
-            return base_url.rstrip("/")
+    if plain(base_url):  # what httpx would give back, known without importing it
+        return base_url.rstrip("/")
     import httpx
 
     url = httpx.URL(base_url)
@@ -156,9 +138,6 @@ def _normalize_base_url(base_url: str) -> str:
     if url.query or url.fragment:
         raise ValueError("base_url must not have a query or fragment")
     return str(url).rstrip("/")
-
-
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def _resolve_retry(retry: RetryConfig | None, max_retries: int) -> RetryConfig:

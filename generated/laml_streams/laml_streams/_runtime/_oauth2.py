@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote_plus, urlencode
 
+from ._urls import plain, plain_join
+
 if TYPE_CHECKING:
     import httpx
 
@@ -42,6 +44,25 @@ class _Cached:
     token: str
     expires_at: float | None  # None: no expires_in; kept until the server refuses it
     renew_at: float | None
+
+
+def _token_url(token_url: str, base_url: str | None) -> str:
+    """The absolute token URL, as httpx resolves it against the base URL."""
+    if base_url:
+        resolved = plain_join(base_url, token_url)
+    else:
+        resolved = token_url if plain(token_url) else None
+    if resolved is not None:  # what httpx would make of it, known without importing it
+        return resolved
+    import httpx
+
+    if base_url:
+        url = httpx.URL(base_url.rstrip("/") + "/").join(token_url)
+    else:
+        url = httpx.URL(token_url)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError("token_url must be an absolute http(s) URL, or relative to base_url")
+    return str(url)
 
 
 class OAuth2ClientCredentials:
@@ -78,22 +99,13 @@ class OAuth2ClientCredentials:
         renew_before: float = 60,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        import httpx
-
         if not client_id or not client_secret:
             raise ValueError("client_id and client_secret must not be empty")
         if auth_method not in ("client_secret_basic", "client_secret_post"):
             raise ValueError(f"unknown auth_method {auth_method!r}")
         if renew_before < 0:
             raise ValueError("renew_before must be >= 0")
-        url = (
-            httpx.URL(base_url.rstrip("/") + "/").join(token_url)
-            if base_url
-            else httpx.URL(token_url)
-        )
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError("token_url must be an absolute http(s) URL, or relative to base_url")
-        self.token_url = str(url)
+        self.token_url = _token_url(token_url, base_url)
         self.client_id = client_id
         self._client_secret = client_secret
         self.scopes = tuple(scopes)
