@@ -156,6 +156,8 @@ VARIANT_KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One difference between two Python APIs, at the release level it calls for."""
+
     level: Level
     kind: str
     subject: str  # what changed, as code: `client.calls.create()`, `Thing`

@@ -6,8 +6,8 @@ that step would compute; a missing, stale or unwritable cache only costs time. L
 $SDKGEN_CACHE_DIR (default ~/.cache/sdkgen); SDKGEN_NO_CACHE=1 turns it off.
 
 A step whose result depends on the generator's own checks salts its keys with `generator_fingerprint()`,
-derived from the generator's source files and dependency versions, so a new or changed check is never
-skipped by an entry an older generator wrote.
+derived from the generator's source files and the installed distributions' versions, so a new or
+changed check is never skipped by an entry an older generator wrote.
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ import functools
 import hashlib
 import json
 import os
-import platform
+import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from generator import __version__
-
-# importlib.metadata and packaging are imported where dependency versions are read: importing
-# them costs more than a whole unchanged regeneration's check (generator/stamp.py).
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -48,55 +46,61 @@ def source_fingerprint(package: Path = _PACKAGE) -> str:
     return digest.hexdigest()
 
 
-def _requirements() -> list[str]:
-    """The generator's runtime dependencies: from its installed metadata, else from the checkout's
-    pyproject.toml (running from a source tree that was never installed)."""
-    import importlib.metadata
-    import tomllib
+@functools.cache
+def installed() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Which distributions are installed where: each sys.path folder (by absolute path) with the
+    sorted names of its `.dist-info` and `.egg-info` folders, whose names carry the distribution's
+    name and version. Read from the folder listings, without importing importlib.metadata, which
+    costs more than an unchanged regeneration's whole check."""
+    found = []
+    # by absolute path: `python -c` puts "" first on sys.path where `python -m` puts the same
+    # directory spelled out, and the two must agree
+    for folder in dict.fromkeys(os.path.abspath(f or ".") for f in sys.path):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        found.append((folder, tuple(sorted(n for n in names if n.endswith(_METADATA)))))
+    return tuple(found)
+
+
+_METADATA = (".dist-info", ".egg-info")
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_version(name: str) -> str | None:
+    """The version of distribution `name`, as importlib.metadata.version finds it (the first
+    `name-version.dist-info` on sys.path); None when it is not installed."""
+    wanted = _normalized(name)
+    for _, names in installed():
+        for entry in names:
+            if entry.endswith(".dist-info"):
+                distribution, _, version = entry.removesuffix(".dist-info").rpartition("-")
+                if distribution and _normalized(distribution) == wanted:
+                    return version
+    import importlib.metadata  # an install these names do not describe (an egg, a zip)
 
     try:
-        return list(importlib.metadata.requires("sdkgen") or [])
+        return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
-        pyproject = _PACKAGE.parent / "pyproject.toml"
-        try:
-            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
-        except (OSError, tomllib.TOMLDecodeError):
-            return []
-        return [str(r) for r in project.get("dependencies", [])]
-
-
-def dependency_versions() -> list[str]:
-    """'name version' of each installed runtime dependency (test extras left out), sorted."""
-    import importlib.metadata
-
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    out = []
-    for line in _requirements():
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        if requirement.marker is not None:
-            continue  # an extra (test tools): not what the generator runs with
-        try:
-            version = importlib.metadata.version(requirement.name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "absent"
-        out.append(f"{requirement.name.lower()} {version}")
-    return sorted(out)
+        return None
 
 
 @functools.cache
 def generator_fingerprint() -> str:
-    """What this generator is: its version, its source, its dependencies and the interpreter."""
-    parts = [
-        f"sdkgen {__version__}",
-        f"{platform.python_implementation()} {platform.python_version()}",
-        *dependency_versions(),
-        f"source {source_fingerprint()}",
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    """What this generator is: its version, its source, the interpreter and every installed
+    distribution by name and version (a superset of its dependencies: installing anything costs a
+    cold run, never a stale result)."""
+    digest = hashlib.sha256(
+        f"sdkgen {__version__}\0{sys.implementation.name} {sys.version}\0".encode()
+    )
+    for folder, names in installed():
+        digest.update(f"{folder}\0{chr(1).join(names)}\0".encode())
+    digest.update(f"source {source_fingerprint()}".encode())
+    return digest.hexdigest()
 
 
 def pack_of(paths: Iterable[PurePosixPath]) -> str:

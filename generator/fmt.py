@@ -12,14 +12,13 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import hashlib
-import importlib.metadata
 import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from generator import stable
-from generator.cache import DiskCache, pack_of
+from generator.cache import DiskCache, installed_version, pack_of
 
 if TYPE_CHECKING:
     import black
@@ -78,7 +77,7 @@ def format_files(files: Mapping[PurePosixPath, str]) -> dict[PurePosixPath, str]
     # black's output either way, but a fast-path fix must never meet an entry the old one wrote
     fast = hashlib.sha256(Path(stable.__file__).read_bytes()).hexdigest()[:16]
     cache = DiskCache(
-        "black", f"black {importlib.metadata.version('black')} {MODE_SETTINGS} fast path {fast}"
+        "black", f"black {installed_version('black')} {MODE_SETTINGS} fast path {fast}"
     )
     texts = {path: text.replace("\r\n", "\n") for path, text in files.items()}
     keys = {

@@ -27,6 +27,8 @@ JsonScalar = str | int | float | bool
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One field of a model: its attribute, its JSON property and how it is declared."""
+
     name: str  # Python attribute
     wire_name: str  # JSON property name (the alias)
     type: Type  # including None when optional or nullable
@@ -62,6 +64,8 @@ class Model:
 
 @dataclass(frozen=True, slots=True)
 class EnumMember:
+    """One member of an enum: its Python name and the value on the wire."""
+
     name: str
     value: str | int  # the wire value, printed with the escaping filter
 
@@ -97,6 +101,8 @@ Definition = Model | Enum | Alias
 
 @dataclass(frozen=True, slots=True)
 class ParamKey:
+    """One key of a TypedDict twin (ParamDict), by its wire name."""
+
     wire_name: str  # the key, as sent
     type: Type  # what the value may be: nested models also as their TypedDicts
     required: bool
@@ -165,6 +171,8 @@ DEFAULT_STYLES: dict[str, tuple[Style, bool]] = {
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
+    """One argument of an operation's methods and where its value goes in the request."""
+
     name: str  # Python argument
     wire_name: str
     location: Location
@@ -245,6 +253,8 @@ class FilePart:
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """The request body of an operation: its media type and the arguments that make it up."""
+
     content_type: str  # the media type sent (the default one, with a `choice`)
     required: bool
     model: str | None  # request model validating the fields (None: the body is one `body` argument)
@@ -296,6 +306,8 @@ class Pagination:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation of the spec, as a method of its resource (sync and async alike)."""
+
     operation_id: str
     pointer: Pointer
     method_name: str  # Python method on its resource
@@ -404,6 +416,8 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class ResourceModule:
+    """One module under resources/: a top-level resource with its sub-resources."""
+
     module: str  # e.g. "calls" → resources/calls.py
     root: Resource
     imports: tuple[str, ...]  # sorted import lines: stdlib, typing, runtime
@@ -442,6 +456,8 @@ class ClientArg:
 
 @dataclass(frozen=True, slots=True)
 class ServerVariable:
+    """A variable of the server URL, filled from a client argument."""
+
     wire_name: str
     argument: ClientArg
 
@@ -461,6 +477,8 @@ def needs(part: AuthPart) -> str:
 
 @dataclass(frozen=True, slots=True)
 class BasicAuth:
+    """An HTTP Basic security scheme: the client arguments for its username and password."""
+
     scheme: str
     username: ClientArg
     password: ClientArg
@@ -478,6 +496,8 @@ class BasicAuth:
 
 @dataclass(frozen=True, slots=True)
 class BearerAuth:
+    """An HTTP Bearer security scheme: the client argument holding the token."""
+
     scheme: str
     token: ClientArg
     kind: ClassVar[str] = "bearer"
@@ -515,6 +535,8 @@ class JwtBearerAuth:
 
 @dataclass(frozen=True, slots=True)
 class ApiKeyAuth:
+    """An API key security scheme: where the key goes and the client argument holding it."""
+
     scheme: str
     wire_name: str  # header, query parameter or cookie name
     location: Literal["header", "query", "cookie"]

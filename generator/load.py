@@ -462,6 +462,8 @@ def _join_surrogate_escapes(text: str) -> str:
 
 @dataclass(slots=True)
 class _File:
+    """One spec file as read: its data and the position of every node in it."""
+
     path: Path
     data: Any
     positions: dict[Pointer, SourcePos]
@@ -620,6 +622,8 @@ Target = tuple[Path, Pointer]
 
 @dataclass(slots=True)
 class _Bundler:
+    """The state of one bundling: the files read, the refs followed, the problems found."""
+
     root: Path
     root_as_given: str
     files: dict[Path, _File] = field(default_factory=dict)

@@ -79,6 +79,8 @@ class ManifestError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
+    """What api.json records of a package: its source, version, digests and Python API."""
+
     source: str
     version: str
     code_digest: str

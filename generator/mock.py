@@ -257,6 +257,8 @@ _FORMAT_SAMPLES = {
 
 @dataclass(frozen=True)
 class _Operation:
+    """One operation of the spec the mock serves."""
+
     template: str  # the key under `paths`
     method: str  # lowercase
     spec: Mapping[str, Any]
@@ -270,6 +272,8 @@ class _Operation:
 
 @dataclass(frozen=True)
 class _Route:
+    """A path template of the spec as a pattern requests are matched against."""
+
     template: str
     regex: re.Pattern[str]
     names: tuple[str, ...]

@@ -33,6 +33,8 @@ Answer = tuple[int, list[tuple[str, str]], bytes, list[str]]  # status, headers,
 
 @dataclass(frozen=True)
 class _Issued:
+    """An access token the mock's token endpoint issued."""
+
     scheme: str
     scopes: frozenset[str]
     expires_at: float

@@ -31,6 +31,8 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Translation:
+    """An ECMA-262 pattern as Python `re` source, or why it could not be kept."""
+
     pattern: str | None  # Python `re` source; None: the constraint cannot be kept
     note: str | None = None  # why it was dropped
 

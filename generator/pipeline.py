@@ -25,6 +25,8 @@ Baseline = Callable[[Api], Previous | None]
 
 @dataclass(frozen=True, slots=True)
 class Build:
+    """What one spec's run of the pipeline made: the API, the files and the release."""
+
     api: Api  # with the version the release decided
     files: dict[PurePosixPath, str]
     release: Release

@@ -69,6 +69,8 @@ class Previous:
 
 @dataclass(frozen=True, slots=True)
 class Release:
+    """The version a regeneration gets and the changes since the baseline behind it."""
+
     package: str
     previous: str | None  # the replaced package's version; None: nothing to compare with
     version: str
@@ -216,6 +218,8 @@ def intro(api: Api) -> str:
 
 @dataclass
 class _Section:
+    """One version's section of a CHANGELOG.md."""
+
     version: str
     lines: list[str]  # the heading first; trailing blank lines dropped
 

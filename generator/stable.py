@@ -60,6 +60,8 @@ class _GiveUp(Exception):
 
 @dataclass(slots=True)
 class _Tok:
+    """One token of the code being checked."""
+
     kind: str
     text: str
     row: int  # physical line the token starts on
@@ -68,6 +70,8 @@ class _Tok:
 
 @dataclass(slots=True)
 class _Logical:
+    """One logical line of the code being checked, and the text black would write for it."""
+
     indent: int
     rows: list[int]  # the physical lines it spans
     toks: list[_Tok]

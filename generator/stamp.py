@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -25,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from generator.baseline import Baselines, head_commit
-from generator.cache import DiskCache, source_fingerprint, templates_dir
+from generator.cache import DiskCache, installed, source_fingerprint, templates_dir
 from generator.write import existing
 
 
@@ -48,19 +47,12 @@ def _slot(spec: Path, output: Path, strict: bool, lenient: bool) -> str:
 @cache
 def _generator() -> str:
     """The generator as far as output depends on it: its source and templates, the interpreter,
-    and every installed distribution by name and version (a superset of its dependencies, read
-    from the distribution folders' names without importing importlib.metadata)."""
+    and every installed distribution by name and version (a superset of its dependencies)."""
     digest = hashlib.sha256()
     digest.update(f"{sys.implementation.name} {sys.version}\0".encode())
     digest.update(source_fingerprint().encode())
     digest.update(source_fingerprint(templates_dir()).encode())
-    # by absolute path: `python -c` puts "" first on sys.path where `python -m` puts the same
-    # directory spelled out, and the two must find the same stamps
-    for folder in dict.fromkeys(os.path.abspath(f or ".") for f in sys.path):
-        try:
-            names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
-        except OSError:
-            continue
+    for folder, names in installed():
         digest.update(f"{folder}\0{chr(1).join(names)}\0".encode())
     return digest.hexdigest()
 

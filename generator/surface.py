@@ -28,6 +28,8 @@ Requirements = tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class Argument:
+    """One argument of a method, as the API report compares it."""
+
     name: str
     wire: str
     location: str  # path, query, header or body
@@ -50,6 +52,8 @@ class BodyShape:
 
 @dataclass(frozen=True, slots=True)
 class Pages:
+    """The paging methods of a paginated operation."""
+
     pages: str  # the pager method
     all: str  # the every-item iterator
     item: Type
@@ -57,6 +61,8 @@ class Pages:
 
 @dataclass(frozen=True, slots=True)
 class Method:
+    """One method of a resource, as the API report compares it."""
+
     resource: tuple[str, ...]
     name: str
     route: str  # "POST /things/{id}"
@@ -82,6 +88,8 @@ class Method:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
+    """One resource class and the attribute chain it is reached by."""
+
     path: tuple[str, ...]
     class_name: str
     module: str
@@ -93,6 +101,8 @@ class Resource:
 
 @dataclass(frozen=True, slots=True)
 class ClientArgument:
+    """One argument of the client's constructor."""
+
     name: str
     env: str | None
     required: bool  # neither a default nor an alternative credential stands in for it
@@ -102,12 +112,16 @@ class ClientArgument:
 
 @dataclass(frozen=True, slots=True)
 class ClientAttribute:
+    """A value the client holds for every call, as the API report compares it."""
+
     name: str
     default_from: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class Auth:
+    """One security scheme the client supports."""
+
     kind: str
     scheme: str
     details: tuple[tuple[str, str], ...]  # what identifies the credential: argument names, header
@@ -124,6 +138,8 @@ class Extra:
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One field of a model, as the API report compares it."""
+
     name: str
     wire: str
     type: Type
@@ -132,6 +148,8 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class ModelDef:
+    """A model class, as the API report compares it."""
+
     name: str
     wire: str
     module: str
@@ -142,6 +160,8 @@ class ModelDef:
 
 @dataclass(frozen=True, slots=True)
 class EnumDef:
+    """An enum class, as the API report compares it."""
+
     name: str
     wire: str
     module: str
@@ -153,6 +173,8 @@ class EnumDef:
 
 @dataclass(frozen=True, slots=True)
 class AliasDef:
+    """A type alias, as the API report compares it."""
+
     name: str
     wire: str
     module: str
@@ -165,6 +187,8 @@ Definition = ModelDef | EnumDef | AliasDef
 
 @dataclass(frozen=True, slots=True)
 class Surface:
+    """A package's whole Python API: what a release is measured on."""
+
     package: str
     distribution: str
     client: str  # the sync class; the asyncio one is "Async" + client

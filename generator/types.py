@@ -87,6 +87,8 @@ class UnionOf:
 
 @dataclass(frozen=True, slots=True)
 class LiteralOf:
+    """`Literal[...]` of some wire values."""
+
     values: tuple[LiteralValue, ...]
 
 

@@ -27,7 +27,6 @@ refuses.
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
 import json
 import re
 from collections.abc import Iterator
@@ -83,13 +82,9 @@ def _quick_document(is_31: bool) -> quick.Compiled:
 
 
 def _cache() -> DiskCache:
-    # The generator's fingerprint covers this module's checks, not the validators they rely on:
-    # a new release of one can change a verdict, so their versions are named explicitly.
-    versions = " ".join(
-        f"{name} {importlib.metadata.version(name)}"
-        for name in ("openapi-schema-validator", "jsonschema", "jsonschema-rs")
-    )
-    return DiskCache("validate", f"{generator_fingerprint()} {versions}")
+    # The generator's fingerprint covers this module's checks and the validators they rely on (a
+    # new release of one can change a verdict): it names every installed distribution's version.
+    return DiskCache("validate", generator_fingerprint())
 
 
 # Fixing a mistake can bring another to light (the examples are checked only once the rest is

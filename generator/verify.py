@@ -52,6 +52,8 @@ _Comprehension = ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
 
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
+    """One problem in generated code, where it is and, when known, the spec node behind it."""
+
     file: PurePosixPath
     line: int
     qualname: str  # innermost named thing the problem is in ("" for the module itself)
@@ -139,6 +141,8 @@ BindingKind = Literal["class", "def", "assignment", "field", "import"]
 
 @dataclass(frozen=True, slots=True)
 class _Binding:
+    """One name bound in a module or class body, and how."""
+
     name: str
     line: int
     kind: BindingKind

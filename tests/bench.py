@@ -202,6 +202,9 @@ def _write_yaml(path: Path, data: Any) -> Path:
 
 def _stages_child(spec: str, out: str) -> None:
     """Run in a fresh interpreter: every stage timed, imports first; prints the figures as JSON."""
+    from generator.__main__ import batch_gc, hard_exit
+
+    batch_gc()  # as `python -m generator` runs
     t0 = time.perf_counter()
     from generator import load, parse, release, render, validate
     from generator.baseline import Baselines
@@ -239,6 +242,7 @@ def _stages_child(spec: str, out: str) -> None:
     print(
         json.dumps({"stages": times, "operations": len(api.operations), "written": result.written})
     )
+    hard_exit(0)  # as `python -m generator` ends
 
 
 # Every child runs with bytecode caching on, as an installed generator (and package) has its .pyc

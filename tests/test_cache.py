@@ -48,23 +48,40 @@ def test_source_fingerprint_follows_every_source_byte(tmp_path: Path) -> None:
     assert cache.source_fingerprint(copy) not in (before, changed)
 
 
-def test_dependency_versions_are_the_installed_ones() -> None:
-    versions = cache.dependency_versions()
-    for name in ("black", "jinja2", "pyyaml", "openapi-spec-validator"):
-        assert f"{name} {importlib.metadata.version(name)}" in versions
-    assert not [v for v in versions if v.startswith(("pytest ", "mypy "))]  # test extras: not used
+def test_installed_versions_are_what_importlib_metadata_says() -> None:
+    """Read from folder names, for every distribution installed here (the generator's
+    dependencies, test tools, the generated packages), and for some that are not."""
+    names = {d.metadata["Name"] for d in importlib.metadata.distributions()}
+    assert len(names) > 20
+    for name in sorted(names):
+        assert cache.installed_version(name) == importlib.metadata.version(name), name
+    for spelled in ("black", "pyyaml", "jsonschema-rs", "JSONSCHEMA_RS", "openapi_spec.validator"):
+        assert cache.installed_version(spelled) == importlib.metadata.version(spelled)
+    assert cache.installed_version("not-installed-anywhere") is None
 
 
-def test_dependency_versions_from_a_checkout_that_was_never_installed(
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_fingerprint_follows_what_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    installed = cache.dependency_versions()
-
-    def not_installed(name: str) -> list[str]:
-        raise importlib.metadata.PackageNotFoundError(name)
-
-    monkeypatch.setattr(importlib.metadata, "requires", not_installed)
-    assert cache.dependency_versions() == installed  # read from pyproject.toml instead
+    before = cache.generator_fingerprint()
+    site = tmp_path / "site"
+    (site / "newtool-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(site))
+    for step in (cache.installed, cache.generator_fingerprint):
+        step.cache_clear()
+    try:
+        assert cache.installed_version("NewTool") == "1.0"
+        one = cache.generator_fingerprint()
+        assert one != before
+        (site / "newtool-1.0.dist-info").rename(site / "newtool-1.1.dist-info")
+        for step in (cache.installed, cache.generator_fingerprint):
+            step.cache_clear()
+        assert cache.generator_fingerprint() not in (before, one)
+    finally:
+        monkeypatch.undo()
+        for step in (cache.installed, cache.generator_fingerprint):
+            step.cache_clear()
+    assert cache.generator_fingerprint() == before
 
 
 def test_validation_key_is_salted_with_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -327,6 +327,44 @@ def test_version() -> None:
     assert __version__ in done.stdout
 
 
+def test_the_real_process_ends_with_all_it_said_and_the_runners_status(
+    tmp_path: Path, spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m generator` ends without the interpreter's teardown (generator/__main__.py): what
+    it printed still arrives whole through a pipe, with the status click gives."""
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)  # a pipe is then block-buffered
+    out = tmp_path / "out"
+    done = real_cli("generate", str(spec), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("tiny: 2 operations")
+    # outside git, the run after a write measures against what it wrote; the next is a replay,
+    # which generator/replay.py answers
+    real_cli("generate", str(spec), "-o", str(out))
+    again = real_cli("generate", str(spec), "-o", str(out))
+    assert (again.returncode, again.stderr) == (0, "")
+    assert re.fullmatch(r"tiny: .* files \(0 written, \d+ unchanged\) in \d\.\d\ds\n", again.stdout)
+    for path in out.rglob("*.py"):  # a diff of every file: far more than a pipe's buffer
+        path.write_text("# emptied\n", encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    runner = cli("check", str(spec), "-o", str(out))
+    done = real_cli("check", str(spec), "-o", str(out))
+    assert len(done.stdout) > 100_000
+    assert (done.returncode, done.stdout, done.stderr) == (1, runner.stdout, runner.stderr)
+    done = real_cli("generate", str(tmp_path / "missing.yaml"), "-o", str(out))
+    assert done.returncode == 2 and "missing.yaml" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), ("bye", 1)])
+def test_the_status_of_a_system_exit_is_pythons(
+    code: object, status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import _status
+
+    assert _status(SystemExit(code)) == status
+    assert capsys.readouterr().err == ("bye\n" if code == "bye" else "")
+
+
 def test_mock_help() -> None:
     done = real_cli("mock", "--help")
     assert done.returncode == 0, done.stderr

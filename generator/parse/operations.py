@@ -110,6 +110,8 @@ class OperationDraft:
 
 @dataclass
 class OperationParser:
+    """Turns the spec's operations into IR operations, with what they share across the spec."""
+
     schemas: SchemaTranslator
     # client attribute → (the credential it defaults to, its description)
     client_defaults: dict[str, tuple[str, str]] = field(default_factory=dict)

@@ -27,6 +27,8 @@ _CLASS_BODY_NAMES = frozenset({"TypedDict", "Required"})
 
 @dataclass(frozen=True, slots=True)
 class Twins:
+    """The TypedDict twin of each model an argument also takes as a plain dict."""
+
     definitions: Mapping[str, Draft]
     names: Mapping[str, str]  # model → its twin
 

@@ -50,6 +50,8 @@ class Placement:
 
 @dataclass
 class _Node:
+    """One resource of the tree built from operation paths, before it becomes IR."""
+
     attribute: str
     class_name: str
     path: tuple[str, ...]  # Python attribute chain from the client

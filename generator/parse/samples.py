@@ -30,6 +30,8 @@ _MISSING = _Missing()
 
 @dataclass(frozen=True, slots=True)
 class Samples:
+    """Example values of arguments as Python source: the spec's example, else a placeholder."""
+
     definitions: Mapping[str, Definition]
     twinned: Collection[str]  # models an argument also takes as a plain dict
 

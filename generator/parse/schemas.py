@@ -158,6 +158,8 @@ def description_of(schema: Any) -> str:
 
 @dataclass
 class SchemaTranslator:
+    """Turns the spec's schemas into IR types and definitions, naming each class once."""
+
     spec: LoadedSpec
     is_31: bool
     # every class of the package (client and resources are claimed before any schema)
