@@ -638,6 +638,7 @@ class _Bundler:
     # (folder of the referring file, location) → local_path's answer: resolving costs a stat per
     # path component, and the same few locations are referenced over and over
     paths: dict[tuple[Path, str], Path | str] = field(default_factory=dict)
+    names: dict[Path, str] = field(default_factory=dict)  # display's answers
     fast_json: bool = False  # .json files read with json.loads (see _parse_json_fast)
 
     @property
@@ -653,7 +654,10 @@ class _Bundler:
         return cached
 
     def display(self, path: Path) -> str:
-        return display_path(path, self.root, self.root_as_given)
+        name = self.names.get(path)
+        if name is None:
+            name = self.names[path] = display_path(path, self.root, self.root_as_given)
+        return name
 
     def fragment(self, path: Path, ref: str, at: SourcePos, ptr: Pointer) -> _File | None:
         """A referenced file, or None with the problem reported once (at the first reference when

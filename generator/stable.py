@@ -162,13 +162,23 @@ def _logical_lines(text: str) -> list[_Logical]:
     if _AWKWARD.search(text):
         raise _GiveUp
     reader = _Reader(text)
+    # each token to the reader's method for its kind (`pos`: the offset just after it), inline: this
+    # loop runs once per token of every generated file
+    spaces, newline, token = reader._spaces, reader._newline, reader._token
     pos = 0
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            raise _GiveUp
+    for match in _TOKEN.finditer(text):
+        if match.start() != pos:
+            raise _GiveUp  # text no token matches
         pos = match.end()
-        reader.take(match.lastgroup or "", match.group(), pos)
+        kind = match.lastgroup
+        if kind == "sp":
+            spaces(match.group(), pos)
+        elif kind == "nl":
+            newline()
+        else:
+            token(kind or "", match.group(), pos)
+    if pos != len(text):
+        raise _GiveUp
     return reader.finish()
 
 
@@ -187,15 +197,6 @@ class _Reader:
         self.blanks = 0
         self.line_start = True
         self.glued = False
-
-    def take(self, kind: str, value: str, pos: int) -> None:
-        """One token, `pos` the offset just after it."""
-        if kind == "sp":
-            self._spaces(value, pos)
-        elif kind == "nl":
-            self._newline()
-        else:
-            self._token(kind, value, pos)
 
     def finish(self) -> list[_Logical]:
         if self.current:

@@ -110,9 +110,10 @@ def _write(root: Path, new: dict[PurePosixPath, bytes]) -> WriteResult:
         return WriteResult(0, len(new), 0)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
     try:
+        for folder in sorted({path.parent for path in new}):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
         for path, data in new.items():
             target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
             source = root / path
             if path not in changed:
                 shutil.copy2(source, target)  # same bytes, same mtime: tools see no change
