@@ -44,7 +44,9 @@ WireValue: TypeAlias = str | int | float
 class WireDatetime(_dt.datetime):
     """An aware datetime decoded from ``wire``, the JSON value the API sent (see the module doc)."""
 
-    _wire: WireValue | None = None
+    # a slot rather than an instance dict: setting it is part of decoding every timestamp
+    __slots__ = ("_wire",)
+    _wire: WireValue
 
     @classmethod
     def of(cls, value: _dt.datetime, wire: WireValue) -> WireDatetime:
@@ -65,7 +67,10 @@ class WireDatetime(_dt.datetime):
     @property
     def wire(self) -> WireValue | None:
         """The value as sent; None for a datetime derived from this one (``replace``, ``+``)."""
-        return self._wire
+        try:
+            return self._wire
+        except AttributeError:  # made by datetime's own methods, which know nothing of it
+            return None
 
     def plain(self) -> _dt.datetime:
         """The same instant as a plain :class:`~datetime.datetime`."""
@@ -83,7 +88,7 @@ class WireDatetime(_dt.datetime):
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         # datetime's own reduction drops instance attributes; copies and pickles keep the wire.
-        return (_rebuild, (self.plain(), self._wire))
+        return (_rebuild, (self.plain(), self.wire))
 
 
 def _rebuild(value: _dt.datetime, wire: WireValue | None) -> _dt.datetime:
@@ -103,6 +108,10 @@ _EPOCH_WIRE = WireDatetime(1970, 1, 1, tzinfo=_UTC)
 _UNITS = ((Decimal(10) ** 11, Decimal(10) ** 6), (Decimal(10) ** 14, Decimal(10) ** 3))
 _MICROS = Decimal(10) ** 17
 _NUMERIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+_SECONDS = 10**11  # below this magnitude, an epoch number counts seconds (see _UNITS)
+_timedelta = _dt.timedelta
 
 
 def _epoch_micros(value: int) -> int:
@@ -183,7 +192,10 @@ def decode_timestamp(value: object) -> _dt.datetime:
     """RFC 3339 text or an epoch number (also as text) → an aware datetime; see the module doc."""
     if type(value) is int:  # what most APIs send: integer arithmetic, one object made
         try:
-            made = _EPOCH_WIRE + _dt.timedelta(microseconds=_epoch_micros(value))
+            if -_SECONDS < value < _SECONDS:  # whole seconds, the usual case: no unit to work out
+                made = _EPOCH_WIRE + _timedelta(0, value)
+            else:
+                made = _EPOCH_WIRE + _timedelta(microseconds=_epoch_micros(value))
         except OverflowError:
             raise ValueError(f"epoch number {value!r} is out of range") from None
         made._wire = value
