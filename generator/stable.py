@@ -186,6 +186,19 @@ class _Reader:
     """The tokens of a text gathered into logical lines, refusing on the way whatever black would
     respell or this module does not follow (spacing, prefixes, comments after code, odd numbers)."""
 
+    __slots__ = (
+        "blanks",
+        "current",
+        "depth",
+        "glued",
+        "indent",
+        "line_start",
+        "lines",
+        "row",
+        "rows",
+        "text",
+    )
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: list[_Logical] = []
@@ -235,14 +248,19 @@ class _Reader:
             self.line_start, self.glued = True, False
 
     def _token(self, kind: str, value: str, pos: int) -> None:
-        if not self.current:
+        current = self.current
+        if not current:
             self.rows = [self.row]
             if not self.line_start or self.indent % 4:
                 raise _GiveUp
-        check = _TOKEN_CHECKS.get(kind)
-        if check is not None:
-            value = check(self, value, pos)
-        self.current.append(_Tok(kind, value, self.row - value.count("\n"), self.glued))
+        row = self.row
+        if kind != "name":  # the commonest kind needs no check
+            check = _TOKEN_CHECKS.get(kind)
+            if check is not None:
+                value = check(self, value, pos)
+            if kind == "str":
+                row -= value.count("\n")  # a string spanning lines starts on an earlier one
+        current.append(_Tok(kind, value, row, self.glued))
         self.line_start = False
         self.glued = True
 
