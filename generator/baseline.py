@@ -100,19 +100,27 @@ def _commit_id(text: str) -> str | None:
     return text if len(text) in (40, 64) and _HEX.issuperset(text) else None
 
 
-def head_commit(path: Path) -> str | None:
-    """The commit HEAD names in the repository `path` is in, read from the files git keeps
+class Head(NamedTuple):
+    """Where a work tree's top is and the commit its HEAD names (see head_commit)."""
+
+    top: str
+    commit: str
+
+
+def head_commit(path: Path) -> Head | None:
+    """The work tree `path` is in and the commit its HEAD names, read from the files git keeps
     (`.git` or a `gitdir:` file, a worktree's `commondir`, loose and packed refs), without
     starting git. None whenever that reading might not be what git would say: no repository, an
-    unborn branch, the reftable format, replace refs (which can change what a commit holds), or
-    an environment variable that changes where git looks (GIT_DIR and the like). Callers treat
-    None as "ask git"."""
+    unborn branch, the reftable format, replace refs (which can change what a commit holds), a
+    repository another user owns (git's safe.directory check), or an environment variable that
+    changes where git looks (GIT_DIR and the like). Callers treat None as "ask git"; what git's
+    configuration could change (core.worktree) is checked against git when a stamp is pinned."""
     if any(name.startswith(_GIT_SETTINGS) for name in os.environ):
         return None
     try:
         folder = _existing_ancestor(path)
         dot = next((p / ".git" for p in (folder, *folder.parents) if (p / ".git").exists()), None)
-        if dot is None:
+        if dot is None or dot.stat().st_uid != os.getuid():
             return None
         gitdir = dot
         if dot.is_file():
@@ -130,25 +138,31 @@ def head_commit(path: Path) -> str | None:
         replace = common / "refs" / "replace"
         if " refs/replace/" in packed or (replace.is_dir() and any(replace.iterdir())):
             return None
-        value = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
-        for _ in range(5):  # a symbolic ref may name another; git stops at five as well
-            if not value.startswith("ref: "):
-                return _commit_id(value)
-            ref = value.removeprefix("ref: ").strip()
-            if not ref.startswith("refs/") or ".." in ref.split("/"):
-                return None
-            loose = next((d / ref for d in (gitdir, common) if (d / ref).is_file()), None)
-            if loose is not None:
-                value = loose.read_text(encoding="utf-8").strip()
-                continue
-            for row in packed.splitlines():
-                sha, _, name = row.partition(" ")
-                if name == ref and not row.startswith(("#", "^")):
-                    return _commit_id(sha)
-            return None  # an unborn branch
-        return None
+        commit = _resolve_head(gitdir, common, packed)
+        return None if commit is None else Head(str(dot.parent), commit)
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _resolve_head(gitdir: Path, common: Path, packed: str) -> str | None:
+    # git reads a ref file from its first character and ignores only what trails it
+    value = (gitdir / "HEAD").read_text(encoding="utf-8").rstrip()
+    for _ in range(5):  # a symbolic ref may name another; git stops at five as well
+        if not value.startswith("ref: "):
+            return _commit_id(value)
+        ref = value.removeprefix("ref: ").strip()
+        if not ref.startswith("refs/") or ".." in ref.split("/"):
+            return None
+        loose = next((d / ref for d in (gitdir, common) if (d / ref).is_file()), None)
+        if loose is not None:
+            value = loose.read_text(encoding="utf-8").rstrip()
+            continue
+        for row in packed.splitlines():
+            sha, _, name = row.partition(" ")
+            if name == ref and not row.startswith(("#", "^")):
+                return _commit_id(sha)
+        return None  # an unborn branch
+    return None
 
 
 def _existing_ancestor(path: Path) -> Path:
@@ -231,16 +245,20 @@ class Baselines:
             return _Git(root, relative, "")  # a repository without commits: nothing is committed
         return _Git(root, relative, verified.stdout.decode().strip())
 
-    def pinned_head(self) -> str | None:
-        """HEAD's commit when it is this baseline, as git itself names it and as head_commit
-        reads it without git; None otherwise. A stamp pins the baseline to it, so a check while
-        HEAD stays that commit needs no git (a commit's files never change)."""
+    def pinned_head(self) -> Head | None:
+        """The work tree and HEAD's commit when that commit is this baseline, as git names them
+        and as head_commit reads them without git; None otherwise. A stamp pins the baseline to
+        them, so a check while HEAD stays that commit of that work tree needs no git (a commit's
+        files never change)."""
         if self.ref is not None:
             return None
-        commit = head_commit(self.output)
-        if commit is None or self.git is None or self.git.ref != commit:
+        head = head_commit(self.output)
+        git = self.git
+        if head is None or git is None or git.ref != head.commit:
             return None
-        return commit
+        if Path(head.top).resolve() != git.top.resolve():
+            return None  # git's own configuration puts the top elsewhere (core.worktree)
+        return head
 
     @property
     def name(self) -> str:

@@ -71,16 +71,24 @@ def _normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _distribution(entry: str) -> str:
+    """The normalized name of the distribution a `name-version.dist-info` (or `.egg-info`) folder
+    describes: a folder name spells the name with `_` for `-`, so it ends at the first `-`."""
+    stem = entry.partition("-")[0]
+    return _normalized(stem.removesuffix(".dist-info").removesuffix(".egg-info"))
+
+
 def installed_version(name: str) -> str | None:
-    """The version of distribution `name`, as importlib.metadata.version finds it (the first
-    `name-version.dist-info` on sys.path); None when it is not installed."""
+    """The version of distribution `name`, as importlib.metadata.version finds it: in the first
+    sys.path folder that has it, from its `name-version.dist-info`; None when it is not
+    installed."""
     wanted = _normalized(name)
     for _, names in installed():
-        for entry in names:
-            if entry.endswith(".dist-info"):
-                distribution, _, version = entry.removesuffix(".dist-info").rpartition("-")
-                if distribution and _normalized(distribution) == wanted:
-                    return version
+        matches = [entry for entry in names if _distribution(entry) == wanted]
+        if len(matches) == 1 and matches[0].endswith(".dist-info"):
+            return matches[0].removesuffix(".dist-info").partition("-")[2]
+        if matches:
+            break  # an .egg-info, or more than one: importlib.metadata decides
     import importlib.metadata  # an install these names do not describe (an egg, a zip)
 
     try:

@@ -216,6 +216,10 @@ def generate(specs: tuple[Path, ...], output: Path, strict: bool, lenient: bool)
         record = stamp.lookup(spec, output, strict, lenient, baselines)
         replays[spec] = record, time.perf_counter() - started
     todo = [spec for spec in found if replays[spec][0] is None]
+    if todo:
+        # fix the commit measured against before building: the build, the write and the stamp
+        # then all read that one commit, whatever is committed meanwhile
+        _ = baselines.git
     built = iter(_build_all(todo, strict, baselines, lenient) if todo else [])
     waiting = lambda: _say(f"{output}: waiting for another sdkgen run to finish", True)  # noqa: E731
     packages = set()

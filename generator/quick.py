@@ -387,6 +387,8 @@ class DocumentValues:
             if id(node) in seen or not isinstance(node, dict):
                 continue
             seen.add(id(node))
+            if node is not start and self._acyclic.get(id(node)) is True:
+                continue  # what it reaches was walked before and found free of loops
             if not self._no_loop_from(node):
                 return self._remember(start, False)
             inner = self._in_place(node) or []
@@ -400,7 +402,10 @@ class DocumentValues:
             for key in _SCHEMA_MAPS:
                 if isinstance(node.get(key), dict):
                     todo.extend(node[key].values())
-        return self._remember(start, True)
+        # everything each schema here reaches was walked too: none needs walking again (without
+        # this, each example's schema would walk all it reaches: quadratic in a connected spec)
+        self._acyclic.update(dict.fromkeys(seen, True))
+        return True
 
     def _no_loop_from(self, start: Any) -> bool:
         """True when no chain of in-place applicators from `start` comes back to a schema of the

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from generator.baseline import Baselines, head_commit
+from generator.baseline import Baselines, Head, head_commit
 from generator.cache import DiskCache, installed, source_fingerprint, templates_dir
 from generator.write import existing
 
@@ -36,7 +36,7 @@ class Record(NamedTuple):
 
 
 def _store() -> DiskCache:
-    return DiskCache("runs", "run stamp 2")
+    return DiskCache("runs", "run stamp 3")
 
 
 def _slot(spec: Path, output: Path, strict: bool, lenient: bool) -> str:
@@ -95,7 +95,7 @@ def lookup(
             return None
         # a baseline pinned to HEAD's commit is those bytes while HEAD is still that commit
         head = entry["head"]
-        if head is not None and baselines.ref is None and head_commit(output) == head:
+        if head is not None and baselines.ref is None and head_commit(output) == tuple(head):
             measured = [str(d) for d in entry["baseline"]]
         else:
             measured = [_digest(b) for b in baselines.raw(package)]
@@ -127,14 +127,14 @@ def record(
     strict: bool,
     lenient: bool,
     baseline: Sequence[bytes | None],
-    head: str | None,
+    head: Head | None,
     inputs: Sequence[Path],
     files: Mapping[PurePosixPath, str],
     done: Record,
 ) -> None:
     """Remember a run that left `files` as the package's whole content, measured against
-    `baseline` (Baselines.raw before the write), which is HEAD's files at commit `head` when that
-    is given (Baselines.pinned_head)."""
+    `baseline` (Baselines.raw before the write), which is HEAD's files at `head`'s commit in its
+    work tree when that is given (Baselines.pinned_head)."""
     names = [str(Path(p).resolve()) for p in inputs]
     digest = _inputs(names)
     if digest is None:
@@ -145,7 +145,7 @@ def record(
         "package": done.package,
         "identity": _identity(digest, measured),
         "baseline": measured,
-        "head": head,
+        "head": None if head is None else list(head),
         "outputs": {str(path): _digest(text.encode("utf-8")) for path, text in files.items()},
         "said": [list(item) for item in done.said],
         "counts": done.counts,

@@ -60,6 +60,31 @@ def test_installed_versions_are_what_importlib_metadata_says() -> None:
     assert cache.installed_version("not-installed-anywhere") is None
 
 
+def test_the_first_folder_that_has_a_distribution_decides_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An .egg-info earlier on sys.path than a .dist-info of the same name wins, as in
+    importlib.metadata."""
+    eggs, wheels = tmp_path / "eggs", tmp_path / "wheels"
+    (eggs / "fakepkg-2.0-py3.11.egg-info").mkdir(parents=True)
+    (eggs / "fakepkg-2.0-py3.11.egg-info" / "PKG-INFO").write_text(
+        "Metadata-Version: 1.1\nName: fakepkg\nVersion: 2.0\n", encoding="utf-8"
+    )
+    (wheels / "fakepkg-1.0.dist-info").mkdir(parents=True)
+    (wheels / "fakepkg-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\n", encoding="utf-8"
+    )
+    try:
+        for first, version in ((eggs, "2.0"), (wheels, "1.0")):
+            monkeypatch.setattr(sys, "path", [str(first), str(eggs), str(wheels), *sys.path])
+            cache.installed.cache_clear()
+            assert importlib.metadata.version("fakepkg") == version
+            assert cache.installed_version("fakepkg") == version
+    finally:
+        monkeypatch.undo()
+        cache.installed.cache_clear()
+
+
 def test_the_fingerprint_follows_what_is_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

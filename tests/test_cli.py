@@ -355,6 +355,27 @@ def test_the_real_process_ends_with_all_it_said_and_the_runners_status(
     assert "Traceback" not in done.stderr
 
 
+def test_output_that_cannot_be_flushed_makes_the_status_120_as_python_does() -> None:
+    code = "from generator.__main__ import hard_exit\nprint('lost')\nhard_exit(0)\n"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:  # every write to it fails: the disk is full
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, stdout=full, env=env)
+    assert done.returncode == 120
+
+
+def test_under_a_profiler_the_process_exits_normally(tmp_path: Path) -> None:
+    profile = tmp_path / "run.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "generator", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert __version__ in done.stdout and profile.stat().st_size > 0
+
+
 @pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (3, 3), ("bye", 1)])
 def test_the_status_of_a_system_exit_is_pythons(
     code: object, status: int, capsys: pytest.CaptureFixture[str]

@@ -233,11 +233,12 @@ def test_head_commit_reads_what_git_says(tmp_path: Path, monkeypatch: pytest.Mon
 
     def agrees(where: Path) -> str:
         found = head_commit(where / "generated" / "pkg")
-        assert found is not None and found == git(where, "rev-parse", "HEAD").strip()
-        return found
+        assert found is not None and found.commit == git(where, "rev-parse", "HEAD").strip()
+        assert found.top == git(where, "rev-parse", "--show-toplevel").strip()
+        return found.commit
 
     first = agrees(main)
-    assert head_commit(deep) == first
+    assert head_commit(deep) == (str(main.resolve()), first)
     git(main, "pack-refs", "--all")  # the branch now only in packed-refs
     assert not (main / ".git" / "refs" / "heads" / "main").exists()
     commit(main, "two")  # a loose ref again, newer than the packed one
@@ -314,3 +315,56 @@ def test_an_unchanged_run_in_a_repository_starts_no_git_while_head_stays(
     cli("generate")
     assert _built(builds), "the baseline moved to the new commit: measured again"
     assert "->" not in cli("generate").stdout and not _built(builds)
+
+
+def test_a_commit_made_while_building_is_not_taken_for_the_baseline(
+    repo: Path, builds: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build measures against the commit HEAD named when it started. A commit landing
+    before the write must not be what the stamp pins: the next run measures again."""
+    _no_git_settings(monkeypatch)
+    cli("generate")  # the fixture's commit moved HEAD: built and stamped again
+    builds.clear()
+    changelog = repo / "generated" / "tiny" / "CHANGELOG.md"
+    real = cli_module._build_all
+
+    def committing_meanwhile(specs: list[Path], *args: object, **kwargs: object) -> object:
+        done = real(specs, *args, **kwargs)  # type: ignore[arg-type]
+        changelog.write_text(changelog.read_text(encoding="utf-8") + "\nmeanwhile\n", "utf-8")
+        commit(repo, "landed during the build")
+        return done
+
+    edit(repo, WITHOUT_NAME)
+    monkeypatch.setattr(cli_module, "_build_all", committing_meanwhile)
+    cli("generate")
+    monkeypatch.setattr(cli_module, "_build_all", real)
+    builds.clear()
+    again = cli("generate")
+    assert _built(builds), "the baseline is the new commit now: measured again, not replayed"
+    assert "(0 written, " not in again.stdout
+
+
+def test_head_commit_names_the_work_tree_and_reads_head_as_git_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _no_git_settings(monkeypatch)
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q")
+    commit(outer, "one")
+    output = outer / "sub" / "generated"
+    output.mkdir(parents=True)
+    head = baseline_module.head_commit(output)
+    assert head is not None and head.top == str(outer.resolve())
+    # a repository nested between the output and the old top, at the very same commit
+    nested = outer / "sub"
+    shutil.copytree(outer / ".git", nested / ".git")
+    inner = baseline_module.head_commit(output)
+    assert inner is not None and inner.commit == head.commit and inner.top != head.top
+    # git reads HEAD from its first character: leading blanks make it no repository at all
+    head_file = nested / ".git" / "HEAD"
+    head_file.write_text(" " + head_file.read_text(encoding="utf-8"), encoding="utf-8")
+    assert baseline_module.head_commit(output) is None
+    # a repository another user owns is git's to judge (safe.directory)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(outer).st_uid + 1)
+    assert baseline_module.head_commit(outer) is None

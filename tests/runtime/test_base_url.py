@@ -167,6 +167,15 @@ def test_plain_token_urls_take_the_fast_path(base_url: str, reference: str, join
     assert plain_join(base_url, reference) == joined
 
 
+@pytest.mark.parametrize(
+    "base_url", ["http://[::1", "http://h:abc", "http://[zz]", "http://a\x00b"]
+)
+def test_a_base_url_httpx_refuses_is_refused_whatever_the_token_url(base_url: str) -> None:
+    assert plain_join(base_url, "https://auth.example.com/token") is None
+    with pytest.raises((ValueError, httpx.InvalidURL)):
+        OAuth2ClientCredentials("https://auth.example.com/token", "id", "s", base_url=base_url)
+
+
 def test_sending_after_close_fails_even_before_the_first_request() -> None:
     client = SyncApiClient(
         base_url="https://api.example.com", auth=NoAuth(), package="p", version="0"

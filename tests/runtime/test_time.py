@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import pickle
+import weakref
 from typing import Any
 
 import pytest
@@ -114,6 +115,7 @@ def test_a_decoded_timestamp_is_an_ordinary_datetime() -> None:
     # copies and pickles keep the wire value
     for twin in (copy.copy(value), copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
         assert isinstance(twin, WireDatetime) and twin.wire == 1718445000 and twin == value
+    assert weakref.ref(value)() is value  # as with any datetime subclass
     # anything derived from it is a new value, spelled afresh
     later = value + dt.timedelta(hours=1)
     assert TS.dump_python(later, mode="json") == "2024-06-15T10:50:00Z"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncLamlClient", "LamlClient"]
 
-__version__ = "1.0.8"
+__version__ = "1.0.9"
 SERVER_URL = "https://{space}.signalwire.com/api/laml/2010-04-01"
 
 

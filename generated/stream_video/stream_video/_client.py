@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncVideoClient", "VideoClient"]
 
-__version__ = "2.1.4"
+__version__ = "2.1.5"
 SERVER_URL = "https://video.stream-io-api.com"
 
 

@@ -44,8 +44,9 @@ WireValue: TypeAlias = str | int | float
 class WireDatetime(_dt.datetime):
     """An aware datetime decoded from ``wire``, the JSON value the API sent (see the module doc)."""
 
-    # a slot rather than an instance dict: setting it is part of decoding every timestamp
-    __slots__ = ("_wire",)
+    # a slot rather than an instance dict: setting it is part of decoding every timestamp (and
+    # one for weak references, which a subclass with a dict would have had)
+    __slots__ = ("__weakref__", "_wire")
     _wire: WireValue
 
     @classmethod

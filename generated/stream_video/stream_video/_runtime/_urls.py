@@ -51,12 +51,12 @@ def plain(url: str) -> bool:
 def plain_join(base: str, reference: str) -> str | None:
     """``str(httpx.URL(base.rstrip("/") + "/").join(reference))`` when both are plain (an absolute
     URL as :func:`plain` has it, or a path of plain segments); None: ask httpx."""
-    if ";" in reference:
-        return None
+    origin = _plain(base)
+    if origin is None or ";" in reference:
+        return None  # (a base httpx refuses is refused even when the reference is absolute)
     if _plain(reference) is not None:
         return reference
-    origin = _plain(base)
-    if origin is None or _PLAIN_PATH.fullmatch(reference) is None:
+    if _PLAIN_PATH.fullmatch(reference) is None:
         return None
     if reference.startswith("/"):
         return origin["origin"] + reference
