@@ -11,6 +11,7 @@ definition carries the JSON pointer of the spec node it came from, for diagnosti
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -123,6 +124,19 @@ class ParamDict:
     # would bind over a name an annotation there uses; values are then strings (forward refs).
     functional: bool
     kind: ClassVar[str] = "typeddict"
+
+    @property
+    def ruff_converts(self) -> bool:
+        """Whether ruff's UP013 would ask for the class syntax anyway: it does whenever every key
+        is an identifier (non-ASCII and `_x` included), none a keyword, none starting with `__`,
+        unaware of the names an annotation in the body uses. The functional form then carries
+        `# noqa: UP013`, so a package never fails `ruff check` for a choice made on purpose."""
+        return all(
+            k.wire_name.isidentifier()
+            and not keyword.iskeyword(k.wire_name)
+            and not k.wire_name.startswith("__")
+            for k in self.keys
+        )
 
 
 @dataclass(frozen=True, slots=True)

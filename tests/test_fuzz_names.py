@@ -28,6 +28,7 @@ import json
 import keyword
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -706,6 +707,13 @@ def run_checks(names: Names, workdir: Path, *, mypy: bool = True) -> Outcome | N
             return Outcome("import", probe.stdout + probe.stderr)
         return Outcome(report["stage"], report["detail"])
     if mypy:
+        # Every example is a package of one name, written within the same second: mypy would take
+        # a module whose size and whole-second mtime match its cache entry for the cached one.
+        # Without sqlite, the cache keeps files per module: the package's are removed before each
+        # run, and what pydantic and httpx need stays cached.
+        shutil.rmtree(_mypy_cache() / _PYTHON / api.package, ignore_errors=True)
+        for stale in (_mypy_cache() / _PYTHON).glob(f"{api.package}.*"):
+            stale.unlink()
         result = subprocess.run(
             [
                 sys.executable,
@@ -713,6 +721,7 @@ def run_checks(names: Names, workdir: Path, *, mypy: bool = True) -> Outcome | N
                 "mypy",
                 "--strict",
                 "--no-error-summary",
+                "--no-sqlite-cache",
                 "--cache-dir",
                 str(_mypy_cache()),
                 api.package,
@@ -736,11 +745,14 @@ def run_checks(names: Names, workdir: Path, *, mypy: bool = True) -> Outcome | N
     return None
 
 
+_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
 @functools.cache
 def _mypy_cache() -> Path:
     # mypy's own cache, shared by every example and kept between runs (beside the one `make check`
     # uses), so pydantic and httpx are analysed once rather than per example.
-    path = ROOT / ".mypy_cache" / "fuzz-names"
+    path = ROOT / ".mypy_cache" / "fuzz-names-json"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

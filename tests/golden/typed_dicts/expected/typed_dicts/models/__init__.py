@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from ._filter_kind import FilterKind as FilterKind
     from ._filter_kind import FilterKindLiteral as FilterKindLiteral
     from ._layer import Layer as Layer
+    from ._marks import Marks as Marks
+    from ._marks import MarksParam as MarksParam
     from ._node import Node as Node
     from ._node import NodeParam as NodeParam
     from ._outline import Outline as Outline
@@ -44,6 +46,8 @@ _LOCATIONS: dict[str, str] = {
     "FilterParamParam": "_filter",
     "FilterParam_2": "_filter",
     "Layer": "_layer",
+    "Marks": "_marks",
+    "MarksParam": "_marks",
     "Node": "_node",
     "NodeParam": "_node",
     "Outline": "_outline",
@@ -70,6 +74,8 @@ __all__ = [
     "FilterParamParam",
     "FilterParam_2",
     "Layer",
+    "Marks",
+    "MarksParam",
     "Node",
     "NodeParam",
     "Outline",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .._runtime._models import ApiModel
 from ._filter import Filter
 from ._layer import Layer
+from ._marks import Marks
 from ._node import Node
 from ._outline import Outline
 from ._style import Style
@@ -20,6 +21,7 @@ class CreateShapeRequest(ApiModel):
     styles: dict[str, Style] | None = None
     layers: list[Layer] | None = None
     label: str | None = None
+    marks: Marks | None = None
 
     __non_nullable__ = frozenset(
         {
@@ -28,5 +30,6 @@ class CreateShapeRequest(ApiModel):
             "styles",
             "layers",
             "label",
+            "marks",
         }
     )

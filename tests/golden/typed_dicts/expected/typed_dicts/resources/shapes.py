@@ -26,6 +26,8 @@ if TYPE_CHECKING:
         FillParam,
         Filter,
         FilterParam_2,
+        Marks,
+        MarksParam,
         Node,
         NodeParam,
         Outline,
@@ -61,6 +63,7 @@ class ShapesResource:
         styles: Mapping[str, Style | StyleParam] | NotGiven = NOT_GIVEN,
         layers: Sequence[Fill | FillParam | Stroke | StrokeParam] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
+        marks: Marks | MarksParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Shape:
         """createShape (``POST /shapes``, ``createShape``)."""
@@ -79,6 +82,7 @@ class ShapesResource:
                     "styles": styles,
                     "layers": layers,
                     "label": label,
+                    "marks": marks,
                 },
                 "createShape",
             ),
@@ -152,6 +156,7 @@ class AsyncShapesResource:
         styles: Mapping[str, Style | StyleParam] | NotGiven = NOT_GIVEN,
         layers: Sequence[Fill | FillParam | Stroke | StrokeParam] | NotGiven = NOT_GIVEN,
         label: str | NotGiven = NOT_GIVEN,
+        marks: Marks | MarksParam | NotGiven = NOT_GIVEN,
         request_options: RequestOptions | None = None,
     ) -> Shape:
         """createShape (``POST /shapes``, ``createShape``)."""
@@ -170,6 +175,7 @@ class AsyncShapesResource:
                     "styles": styles,
                     "layers": layers,
                     "label": label,
+                    "marks": marks,
                 },
                 "createShape",
             ),
