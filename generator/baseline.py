@@ -74,8 +74,13 @@ def _maybe_in_work_tree(path: Path) -> bool:
     and no GIT_DIR pointing elsewhere. A run outside any repository then starts no git at all."""
     if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
         return True
+    return _dot_git(path) is not None
+
+
+def _dot_git(path: Path) -> Path | None:
+    """The `.git` (folder, or file naming one) nearest above `path`, as git looks for it."""
     folder = _existing_ancestor(path)
-    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
+    return next((p / ".git" for p in (folder, *folder.parents) if (p / ".git").exists()), None)
 
 
 _HEX = frozenset("0123456789abcdef")
@@ -118,8 +123,7 @@ def head_commit(path: Path) -> Head | None:
     if any(name.startswith(_GIT_SETTINGS) for name in os.environ):
         return None
     try:
-        folder = _existing_ancestor(path)
-        dot = next((p / ".git" for p in (folder, *folder.parents) if (p / ".git").exists()), None)
+        dot = _dot_git(path)
         if dot is None or dot.stat().st_uid != os.getuid():
             return None
         gitdir = dot
